@@ -1,0 +1,4 @@
+//! Server-only code: the Postgres store and the state the server hands to Leptos.
+
+pub mod state;
+pub mod store;

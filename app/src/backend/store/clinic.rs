@@ -1,0 +1,87 @@
+//! The clinic itself: name, contact, locations and their opening hours.
+
+use crate::catalog::types::{ClinicInfo, LocationInfo};
+use crate::domain::hours::{summarise, OpeningRange};
+use crate::error::AppError;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[tracing::instrument(skip_all, fields(%clinic_id))]
+pub async fn info(pool: &PgPool, clinic_id: Uuid) -> Result<ClinicInfo, AppError> {
+    let clinic = sqlx::query!(
+        "SELECT name, tagline, phone, email FROM clinics WHERE id = $1",
+        clinic_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+
+    let locations = sqlx::query!(
+        r#"SELECT id, name, address_line1, address_line2, city, postcode, phone
+           FROM locations WHERE clinic_id = $1 AND active
+           ORDER BY position, name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let hours = sqlx::query!(
+        "SELECT location_id, weekday, opens, closes FROM opening_hours WHERE clinic_id = $1",
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let locations = locations
+        .into_iter()
+        .map(|location| {
+            let ranges: Vec<OpeningRange> = hours
+                .iter()
+                .filter(|h| h.location_id == location.id)
+                .map(|h| OpeningRange {
+                    weekday: h.weekday as u8,
+                    opens: h.opens,
+                    closes: h.closes,
+                })
+                .collect();
+            let address_lines = [
+                location.address_line1,
+                location.address_line2,
+                format!("{} {}", location.city, location.postcode),
+            ]
+            .into_iter()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+            LocationInfo {
+                name: location.name,
+                address_lines,
+                phone: location.phone,
+                hours: summarise(&ranges),
+            }
+        })
+        .collect();
+
+    Ok(ClinicInfo {
+        name: clinic.name,
+        tagline: clinic.tagline,
+        phone: clinic.phone,
+        email: clinic.email,
+        locations,
+    })
+}
+
+/// The clinic a site serves: the one with `slug`, or the oldest when none is named.
+pub async fn resolve(pool: &PgPool, slug: Option<&str>) -> Result<Option<Uuid>, sqlx::Error> {
+    match slug {
+        Some(slug) => {
+            sqlx::query_scalar!("SELECT id FROM clinics WHERE slug = $1", slug)
+                .fetch_optional(pool)
+                .await
+        }
+        None => {
+            sqlx::query_scalar!("SELECT id FROM clinics ORDER BY created_at, slug LIMIT 1")
+                .fetch_optional(pool)
+                .await
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The Postgres layer, one module per aggregate. Every query is scoped by `clinic_id`.
+
+pub mod catalog;
+pub mod clinic;
+pub mod gallery;
+pub mod media;

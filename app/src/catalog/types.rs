@@ -1,0 +1,73 @@
+//! What the catalogue pages show, as it crosses from server to browser.
+
+use crate::domain::hours::HoursLine;
+use crate::domain::money::Money;
+use crate::gallery::types::CaseCard;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClinicInfo {
+    pub name: String,
+    pub tagline: String,
+    pub phone: String,
+    pub email: String,
+    pub locations: Vec<LocationInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationInfo {
+    pub name: String,
+    pub address_lines: Vec<String>,
+    pub phone: String,
+    pub hours: Vec<HoursLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentCard {
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub category: String,
+    pub duration_minutes: u32,
+    pub price: Money,
+    pub deposit: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub treatments: Vec<TreatmentCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderCard {
+    pub slug: String,
+    pub name: String,
+    pub title: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentDetail {
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub category_slug: String,
+    pub summary: String,
+    pub description: String,
+    pub duration_minutes: u32,
+    pub price: Money,
+    pub deposit: Money,
+    pub in_person: bool,
+    pub video: bool,
+    pub providers: Vec<ProviderCard>,
+    pub cases: Vec<CaseCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub featured: Vec<TreatmentCard>,
+    pub cases: Vec<CaseCard>,
+}

@@ -1,0 +1,80 @@
+//! Lumen's web app: compiled natively with `ssr` for the server and to WASM with `hydrate`.
+
+pub mod booking;
+pub mod catalog;
+pub mod domain;
+pub mod error;
+pub mod gallery;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use catalog::api::clinic_info;
+use catalog::pages::{home::HomePage, treatment::TreatmentPage, treatments::TreatmentsPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+use ui::layout::{ClinicResource, SiteFooter, SiteHeader};
+use ui::status::NotFound;
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#2f524d"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body class="bg-stone-50 text-stone-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // The clinic's name, contact and hours appear on every page: load them once.
+    let clinic: ClinicResource = Resource::new(|| (), |_| clinic_info());
+    provide_context(clinic);
+
+    // Lets tests (and curious developers) see when the page has become interactive.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    // Every page waits for its data on the server, so the HTML that arrives is complete
+    // (titles and descriptions included) and the page reads without JavaScript.
+    let ssr = SsrMode::Async;
+    view! {
+        <Link rel="icon" type_="image/svg+xml" href="/assets/favicon.svg"/>
+        <Router>
+            <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
+                <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-4 focus:py-2">
+                    "Skip to content"
+                </a>
+                <SiteHeader/>
+                <main id="main" class="flex-1">
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=HomePage ssr/>
+                        <Route path=path!("/treatments") view=TreatmentsPage ssr/>
+                        <Route path=path!("/treatments/:slug") view=TreatmentPage ssr/>
+                        <Route path=path!("/book") view=booking::BookPage ssr/>
+                    </Routes>
+                </main>
+                <SiteFooter/>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,56 @@
+//! Small shared pieces of UI.
+
+use crate::catalog::types::TreatmentCard;
+use crate::domain::duration::format_minutes;
+use leptos::prelude::*;
+
+pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
+pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded-full border border-brand-700 px-6 py-3 text-base font-semibold text-brand-800 transition hover:bg-brand-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
+
+/// What the page shows while its data is on the way (only seen after client navigation:
+/// server-rendered pages arrive complete).
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! {
+        <div class="mx-auto max-w-6xl px-4 py-16" role="status" aria-live="polite">
+            <div class="h-8 w-1/2 animate-pulse rounded bg-stone-200"></div>
+            <div class="mt-6 h-4 w-3/4 animate-pulse rounded bg-stone-200"></div>
+            <div class="mt-3 h-4 w-2/3 animate-pulse rounded bg-stone-200"></div>
+            <span class="sr-only">"Loading…"</span>
+        </div>
+    }
+}
+
+#[component]
+pub fn SectionHeading(title: &'static str, #[prop(optional)] intro: Option<&'static str>) -> impl IntoView {
+    view! {
+        <div class="max-w-2xl">
+            <h2 class="font-display text-3xl text-stone-900 sm:text-4xl">{title}</h2>
+            {intro.map(|intro| view! { <p class="mt-3 text-lg text-stone-600">{intro}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn TreatmentTile(treatment: TreatmentCard) -> impl IntoView {
+    let href = format!("/treatments/{}", treatment.slug);
+    let price = if treatment.price.is_zero() {
+        "Free".to_owned()
+    } else {
+        treatment.price.to_string()
+    };
+    view! {
+        <a
+            href=href
+            class="group flex h-full flex-col rounded-2xl border border-stone-200 bg-white p-6 shadow-sm transition hover:border-brand-300 hover:shadow-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-700"
+        >
+            <p class="text-xs font-semibold uppercase tracking-wider text-brand-600">{treatment.category}</p>
+            <h3 class="mt-2 font-display text-xl text-stone-900 group-hover:text-brand-800">{treatment.name}</h3>
+            <p class="mt-2 flex-1 text-sm leading-relaxed text-stone-600">{treatment.summary}</p>
+            <p class="mt-4 flex items-center justify-between text-sm">
+                <span class="text-stone-500">{format_minutes(treatment.duration_minutes)}</span>
+                <span class="font-semibold text-stone-900">{price}</span>
+            </p>
+        </a>
+    }
+}

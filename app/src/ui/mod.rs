@@ -1,0 +1,5 @@
+//! The design system: page layout, shared pieces, and the pages for errors and unknown paths.
+
+pub mod components;
+pub mod layout;
+pub mod status;

@@ -1,0 +1,80 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+// The browser tests run against the release build with its own built-in PostgreSQL in a
+// fresh data directory, on a port of their own so a running demo is left alone.
+const port = Number(process.env.LUMEN_E2E_PORT ?? 3300);
+const dataDir = process.env.LUMEN_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lumen-e2e-"));
+const root = resolve(__dirname, "..");
+try {
+  chmodSync(dataDir, 0o755);
+} catch {
+  // Created by the server itself when it does not exist yet.
+}
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+    {
+      name: "phone",
+      use: {
+        ...devices["Pixel 7"],
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `${root}/target/release/lumen serve`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/readyz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    env: {
+      LEPTOS_OUTPUT_NAME: "lumen",
+      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_HASH_FILES: "true",
+      LEPTOS_ENV: "PROD",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LUMEN_DATA_DIR: dataDir,
+      LUMEN_PG_FSYNC: "false",
+      RUST_LOG: "warn",
+    },
+  },
+});

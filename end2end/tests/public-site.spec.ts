@@ -1,0 +1,75 @@
+import { test, expect } from "@playwright/test";
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the home page arrives complete from the server", async ({ page }) => {
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(200);
+    await expect(page).toHaveTitle(/Juniper Skin & Aesthetics/);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Natural-looking results");
+    await expect(page.getByRole("link", { name: /Anti-wrinkle treatment/ }).first()).toBeVisible();
+    await expect(page.locator("#visit")).toContainText("14 Hanover Lane");
+    const description = await page.locator('meta[name="description"]').getAttribute("content");
+    expect(description).toContain("Juniper Skin & Aesthetics");
+  });
+
+  test("the raw HTML already holds the clinic and its treatments", async ({ request }) => {
+    const html = await (await request.get("/")).text();
+    expect(html).toContain("Juniper Skin &amp; Aesthetics");
+    expect(html).toContain("HydraFacial");
+    expect(html).toContain("Real results");
+  });
+});
+
+test("after hydration, opening a treatment does not reload the page", async ({ page }) => {
+  await page.goto("/treatments");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  // A full page load would wipe this marker; client-side navigation keeps it.
+  await page.evaluate(() => ((window as unknown as { lumenMarker: string }).lumenMarker = "still here"));
+
+  await page.getByRole("link", { name: /Lip enhancement/ }).click();
+
+  await expect(page).toHaveURL(/\/treatments\/lip-enhancement$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lip enhancement");
+  await expect(page).toHaveTitle(/^Lip enhancement — Juniper/);
+  await expect(page.getByText("Dr Amara Okafor")).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { lumenMarker?: string }).lumenMarker)).toBe("still here");
+});
+
+test("an unknown address shows the 404 page with a way on", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
+  await page.getByRole("link", { name: "See treatments" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Treatments and prices");
+});
+
+test("an unknown treatment is a 404, not an error", async ({ page }) => {
+  const response = await page.goto("/treatments/no-such-treatment");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
+});
+
+test("a treatment page shows price, deposit, duration and the way to book", async ({ page }) => {
+  await page.goto("/treatments/anti-wrinkle-three-areas");
+  const facts = page.getByRole("complementary");
+  await expect(facts).toContainText("30 min");
+  await expect(facts).toContainText("£280");
+  await expect(facts).toContainText("£50");
+  await facts.getByRole("link", { name: /Book Anti-wrinkle/ }).click();
+  await expect(page).toHaveURL(/\/book\?treatment=anti-wrinkle-three-areas/);
+  await expect(page.getByText("You're booking")).toContainText("Anti-wrinkle treatment, three areas");
+});
+
+test("gallery images load and keep their space", async ({ page }) => {
+  await page.goto("/");
+  const images = page.locator("#results img");
+  await expect(images.first()).toBeVisible();
+  expect(await images.count()).toBeGreaterThanOrEqual(4);
+  const first = images.first();
+  await first.scrollIntoViewIfNeeded();
+  await expect.poll(() => first.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  expect(await first.getAttribute("width")).toBe("480");
+  expect(await first.getAttribute("height")).toBe("600");
+});

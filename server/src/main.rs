@@ -1,0 +1,147 @@
+//! `lumen`: runs the clinic web app, or one of its maintenance commands.
+
+use app::backend::state::AppState;
+use leptos::prelude::LeptosOptions;
+use server::config::Config;
+use server::database::{self, Database, DATABASE_NAME};
+use server::postgres::EmbeddedPostgres;
+use server::{http, seed, telemetry};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: lumen [COMMAND]
+
+Commands:
+  serve            Run the clinic web app (the default)
+  reseed --yes     Delete everything in the database and load the demo clinic again
+  postgres         Run only the built-in PostgreSQL and print its DATABASE_URL (for psql,
+                   sqlx-cli and the test suite); stops on Ctrl-C or SIGTERM
+  help             Show this message
+
+Configuration comes from environment variables; see .env.example.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if matches!(command, "help" | "--help" | "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("lumen: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = telemetry::init(&config.log_format) {
+        eprintln!("lumen: configuration error: {error}");
+        return ExitCode::from(2);
+    }
+
+    let result = match command {
+        "serve" => serve(config).await,
+        "reseed" if args.get(1).map(String::as_str) == Some("--yes") => reseed(config).await,
+        "reseed" => Err("reseed deletes every row in the database; run `lumen reseed --yes` to confirm".into()),
+        "postgres" => postgres_only(config).await,
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("lumen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+async fn serve(config: Config) -> Result<(), Failure> {
+    let leptos_options = leptos_options()?;
+    let database = Database::open(&config).await?;
+    let result = serve_with(&config, &database, leptos_options).await;
+    database.close().await;
+    result
+}
+
+async fn serve_with(config: &Config, database: &Database, leptos_options: LeptosOptions) -> Result<(), Failure> {
+    database::migrate(&database.pool).await?;
+    if config.seed_demo && seed::database_is_empty(&database.pool).await? {
+        let report = seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+        tracing::info!(?report, "seeded the demo clinic into the empty database");
+    }
+    let clinic_id = app::backend::store::clinic::resolve(&database.pool, config.clinic.as_deref())
+        .await?
+        .ok_or_else(|| match &config.clinic {
+            Some(slug) => format!("LUMEN_CLINIC names `{slug}`, but no clinic has that slug"),
+            None => "the database holds no clinic: set LUMEN_SEED_DEMO=true to load the demo clinic".to_owned(),
+        })?;
+
+    let address = leptos_options.site_addr;
+    let state = AppState { leptos_options, pool: database.pool.clone(), clinic_id };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| format!("cannot listen on {address} ({error}); set LEPTOS_SITE_ADDR to a free address"))?;
+    tracing::info!("Lumen is serving on http://{address}");
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("requests drained; shutting down");
+    Ok(())
+}
+
+async fn reseed(config: Config) -> Result<(), Failure> {
+    let database = Database::open(&config).await?;
+    let result = async {
+        seed::reset_schema(&database.pool).await?;
+        let report = seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+        println!("The database now holds only the demo clinic: {report:?}");
+        Ok::<_, Failure>(())
+    }
+    .await;
+    database.close().await;
+    result
+}
+
+async fn postgres_only(config: Config) -> Result<(), Failure> {
+    let embedded = EmbeddedPostgres::start(&database::embedded_options(&config), DATABASE_NAME).await?;
+    println!("DATABASE_URL={}", embedded.url(DATABASE_NAME));
+    shutdown_signal().await;
+    embedded.stop().await?;
+    Ok(())
+}
+
+/// Leptos settings from the LEPTOS_* variables cargo-leptos sets, with the defaults of
+/// `[[workspace.metadata.leptos]]` when the binary is started on its own.
+fn leptos_options() -> Result<LeptosOptions, Failure> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|error| format!("invalid LEPTOS_* setting: {error}"))?
+        .leptos_options;
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
+        options.output_name = "lumen".into();
+    }
+    Ok(options)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,62 @@
+//! Shared set-up for the integration tests: a seeded database and the real router on it.
+#![allow(dead_code)]
+
+use app::backend::state::AppState;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use chrono::NaiveDate;
+use leptos::prelude::LeptosOptions;
+use server::seed::{self, SeedReport};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const TODAY: &str = "2026-03-16";
+
+pub fn today() -> NaiveDate {
+    TODAY.parse().unwrap()
+}
+
+pub async fn seeded(pool: &PgPool) -> SeedReport {
+    seed::seed_demo_clinic(pool, today()).await.expect("the demo seed loads")
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("lumen").site_root("target/site").build()
+}
+
+pub async fn app(pool: &PgPool) -> Router {
+    let report = seeded(pool).await;
+    server::http::router(AppState { leptos_options: leptos_options(), pool: pool.clone(), clinic_id: report.clinic_id })
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub async fn get(app: &Router, path: &str) -> Reply {
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}
+
+/// Calls a server function the way the browser does: a form-encoded POST.
+pub async fn call(app: &Router, endpoint: &str, form: &str) -> Reply {
+    send(
+        app,
+        Request::post(format!("/api/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from(form.to_owned()))
+            .unwrap(),
+    )
+    .await
+}
