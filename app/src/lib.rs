@@ -10,7 +10,7 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-use catalog::api::clinic_info;
+use catalog::api::fetch_clinic_info;
 use catalog::pages::{home::HomePage, treatment::TreatmentPage, treatments::TreatmentsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     // The clinic's name, contact and hours appear on every page: load them once.
-    let clinic: ClinicResource = Resource::new(|| (), |_| clinic_info());
+    let clinic: ClinicResource = Resource::new(|| (), |_| fetch_clinic_info());
     provide_context(clinic);
 
     // Lets tests (and curious developers) see when the page has become interactive.
@@ -56,7 +56,6 @@ pub fn App() -> impl IntoView {
 
     // Every page waits for its data on the server, so the HTML that arrives is complete
     // (titles and descriptions included) and the page reads without JavaScript.
-    let ssr = SsrMode::Async;
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/assets/favicon.svg"/>
         <Router>
@@ -67,10 +66,10 @@ pub fn App() -> impl IntoView {
                 <SiteHeader/>
                 <main id="main" class="flex-1">
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=HomePage ssr/>
-                        <Route path=path!("/treatments") view=TreatmentsPage ssr/>
-                        <Route path=path!("/treatments/:slug") view=TreatmentPage ssr/>
-                        <Route path=path!("/book") view=booking::BookPage ssr/>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/treatments") view=TreatmentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/treatments/:slug") view=TreatmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -2,10 +2,10 @@
 
 use app::backend::state::AppState;
 use leptos::prelude::LeptosOptions;
-use server::config::Config;
-use server::database::{self, Database, DATABASE_NAME};
-use server::postgres::EmbeddedPostgres;
-use server::{http, seed, telemetry};
+use lumen::config::Config;
+use lumen::database::{self, Database, DATABASE_NAME};
+use lumen::postgres::EmbeddedPostgres;
+use lumen::{http, seed, telemetry};
 use std::process::ExitCode;
 
 const USAGE: &str = "\

@@ -1,7 +1,7 @@
 //! The built-in PostgreSQL: created on first start, reused on the next, robust to a run
 //! that was killed, and gone when stopped.
 
-use server::postgres::{EmbeddedOptions, EmbeddedPostgres};
+use lumen::postgres::{EmbeddedOptions, EmbeddedPostgres};
 use sqlx::{Connection, PgConnection};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ async fn a_cluster_is_created_reused_and_stopped() {
     let first = EmbeddedPostgres::start(&options(&dir), "lumen_test").await.unwrap();
     let pid = first.pid().unwrap();
     let mut conn = PgConnection::connect_with(&first.connect_options("lumen_test")).await.unwrap();
-    sqlx::query("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')")
+    sqlx::raw_sql("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')")
         .execute(&mut conn)
         .await
         .unwrap();

@@ -16,7 +16,7 @@ async fn the_home_page_is_rendered_on_the_server(pool: PgPool) {
     let page = get(&app, "/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert!(page.body.contains("<title>Juniper Skin &amp; Aesthetics"), "title missing");
+    assert!(page.body.contains("<title>Juniper Skin & Aesthetics"), "title missing");
     assert!(page.body.contains(r#"<meta name="description""#));
     assert!(page.body.contains("Natural-looking results"));
     assert!(page.body.contains("Anti-wrinkle treatment, three areas"), "featured treatment missing");
@@ -165,7 +165,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         .acquire_timeout(Duration::from_millis(300))
         .connect_lazy("postgres://lumen@127.0.0.1:1/lumen")
         .unwrap();
-    let app = server::http::router(AppState { leptos_options: common::leptos_options(), pool: dead, clinic_id: report.clinic_id });
+    let app = lumen::http::router(AppState { leptos_options: common::leptos_options(), pool: dead, clinic_id: report.clinic_id });
     assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK, "the process itself is fine");
     let ready = get(&app, "/readyz").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -176,3 +176,4 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
     assert!(page.body.contains("Please try again in a minute"));
     assert!(!page.body.to_lowercase().contains("connection refused"));
 }
+

@@ -13,6 +13,7 @@ struct Fixture {
     location: Uuid,
     provider: Uuid,
     other_provider: Uuid,
+    third_provider: Uuid,
     treatment: Uuid,
     patient: Uuid,
     room: Uuid,
@@ -28,6 +29,7 @@ async fn fixture(pool: &PgPool) -> Fixture {
         location: id("SELECT id FROM locations ORDER BY position LIMIT 1").await,
         provider: id("SELECT id FROM providers WHERE slug = 'amara-okafor'").await,
         other_provider: id("SELECT id FROM providers WHERE slug = 'sofia-marques'").await,
+        third_provider: id("SELECT id FROM providers WHERE slug = 'hannah-price'").await,
         treatment: id("SELECT id FROM treatments WHERE slug = 'lip-enhancement'").await,
         patient: id("SELECT id FROM patients ORDER BY email LIMIT 1").await,
         room: id("SELECT r.id FROM rooms r JOIN locations l ON l.id = r.location_id ORDER BY l.position, r.name LIMIT 1").await,
@@ -52,8 +54,9 @@ async fn book(
     when: PgRange<DateTime<Utc>>,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id, room_id, status, period)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::appointment_status, $8) RETURNING id",
+        "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id, room_id, status, period, hold_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::appointment_status, $8,
+                 CASE WHEN $7 = 'held' THEN now() + interval '10 minutes' END) RETURNING id",
     )
     .bind(f.clinic)
     .bind(f.location)
@@ -117,7 +120,7 @@ async fn two_providers_may_work_at_the_same_time_but_not_in_one_room(pool: PgPoo
     let f = fixture(&pool).await;
     book(&pool, &f, f.provider, Some(f.room), "confirmed", period(at(9, 0), 45)).await.unwrap();
     book(&pool, &f, f.other_provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
-    let error = book(&pool, &f, f.other_provider, Some(f.room), "confirmed", period(at(9, 15), 30)).await.unwrap_err();
+    let error = book(&pool, &f, f.third_provider, Some(f.room), "confirmed", period(at(9, 15), 30)).await.unwrap_err();
     assert_eq!(constraint(&error).as_deref(), Some("appointments_room_no_overlap"));
 }
 

@@ -4,7 +4,7 @@ mod common;
 
 use chrono::{Datelike, NaiveTime, Timelike};
 use chrono_tz::Tz;
-use server::seed;
+use lumen::seed;
 use sqlx::PgPool;
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {

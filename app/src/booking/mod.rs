@@ -1,7 +1,7 @@
 //! Booking. Until online booking arrives, this page helps a patient choose and book with
 //! the front desk, with every way to reach them in one place.
 
-use crate::catalog::api::treatment_categories;
+use crate::catalog::api::fetch_treatment_categories;
 use crate::domain::duration::format_minutes;
 use crate::error::AppError;
 use crate::ui::components::Loading;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn BookPage() -> impl IntoView {
     let clinic = use_clinic();
-    let categories = Resource::new(|| (), |_| treatment_categories());
+    let categories = Resource::new(|| (), |_| fetch_treatment_categories());
     let query = use_query_map();
     view! {
         <Suspense fallback=Loading>

@@ -14,13 +14,13 @@ pub const HOME_FEATURED: i64 = 6;
 pub const HOME_CASES: i64 = 4;
 
 #[server(endpoint = "clinic")]
-pub async fn clinic_info() -> Result<ClinicInfo, AppError> {
+pub async fn fetch_clinic_info() -> Result<ClinicInfo, AppError> {
     let state = app_state()?;
     store::clinic::info(&state.pool, state.clinic_id).await
 }
 
 #[server(endpoint = "home")]
-pub async fn home_data() -> Result<HomeData, AppError> {
+pub async fn fetch_home_data() -> Result<HomeData, AppError> {
     let state = app_state()?;
     let featured = store::catalog::featured(&state.pool, state.clinic_id, HOME_FEATURED).await?;
     let cases = store::gallery::recent_public_cases(&state.pool, state.clinic_id, HOME_CASES).await?;
@@ -28,13 +28,13 @@ pub async fn home_data() -> Result<HomeData, AppError> {
 }
 
 #[server(endpoint = "treatments")]
-pub async fn treatment_categories() -> Result<Vec<Category>, AppError> {
+pub async fn fetch_treatment_categories() -> Result<Vec<Category>, AppError> {
     let state = app_state()?;
     store::catalog::categories(&state.pool, state.clinic_id).await
 }
 
 #[server(endpoint = "treatment")]
-pub async fn treatment_detail(slug: String) -> Result<TreatmentDetail, AppError> {
+pub async fn fetch_treatment_detail(slug: String) -> Result<TreatmentDetail, AppError> {
     // An address that cannot be a slug cannot name a treatment: no need to ask the database.
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
     let state = app_state()?;

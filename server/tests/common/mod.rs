@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::NaiveDate;
 use leptos::prelude::LeptosOptions;
-use server::seed::{self, SeedReport};
+use lumen::seed::{self, SeedReport};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -27,7 +27,7 @@ pub fn leptos_options() -> LeptosOptions {
 
 pub async fn app(pool: &PgPool) -> Router {
     let report = seeded(pool).await;
-    server::http::router(AppState { leptos_options: leptos_options(), pool: pool.clone(), clinic_id: report.clinic_id })
+    lumen::http::router(AppState { leptos_options: leptos_options(), pool: pool.clone(), clinic_id: report.clinic_id })
 }
 
 pub struct Reply {

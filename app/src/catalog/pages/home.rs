@@ -1,6 +1,6 @@
 //! The home page: who the clinic is, what it is known for, results, and a way to book.
 
-use crate::catalog::api::home_data;
+use crate::catalog::api::fetch_home_data;
 use crate::catalog::types::{ClinicInfo, HomeData};
 use crate::error::AppError;
 use crate::gallery::components::CaseGrid;
@@ -13,7 +13,7 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let clinic = use_clinic();
-    let data = Resource::new(|| (), |_| home_data());
+    let data = Resource::new(|| (), |_| fetch_home_data());
     view! {
         <Suspense fallback=Loading>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
@@ -30,7 +30,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Home(clinic: ClinicInfo, data: HomeData) -> impl IntoView {
     let description = format!(
-        "{}: {} Book a consultation or treatment online, see real before-and-after results, and find us in {}.",
+        "{}: {} Book a consultation or treatment, see real before-and-after results, and find us in {}.",
         clinic.name,
         clinic.tagline,
         clinic.locations.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(" and ")

@@ -1,6 +1,6 @@
 //! One treatment: what it is, how long it takes, what it costs, and who performs it.
 
-use crate::catalog::api::treatment_detail;
+use crate::catalog::api::fetch_treatment_detail;
 use crate::catalog::types::{ClinicInfo, TreatmentDetail};
 use crate::domain::duration::format_minutes;
 use crate::error::AppError;
@@ -19,7 +19,7 @@ pub fn TreatmentPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        treatment_detail,
+        fetch_treatment_detail,
     );
     view! {
         <Suspense fallback=Loading>

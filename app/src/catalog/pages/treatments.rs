@@ -1,6 +1,6 @@
 //! All treatments, grouped by category.
 
-use crate::catalog::api::treatment_categories;
+use crate::catalog::api::fetch_treatment_categories;
 use crate::error::AppError;
 use crate::ui::components::{Loading, TreatmentTile};
 use crate::ui::layout::{use_clinic, BookBand};
@@ -11,7 +11,7 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn TreatmentsPage() -> impl IntoView {
     let clinic = use_clinic();
-    let categories = Resource::new(|| (), |_| treatment_categories());
+    let categories = Resource::new(|| (), |_| fetch_treatment_categories());
     view! {
         <Suspense fallback=Loading>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
