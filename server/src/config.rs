@@ -100,7 +100,9 @@ impl Config {
 
         Ok(Config {
             database,
-            data_dir: get("LUMEN_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data")),
+            data_dir: get("LUMEN_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(".data")),
             pg_bin_dir: get("LUMEN_PG_BIN_DIR").map(PathBuf::from),
             pg_user: get("LUMEN_PG_USER").unwrap_or_else(|| "postgres".to_owned()),
             pg_fsync: flag(&get, "LUMEN_PG_FSYNC", true)?,
@@ -112,7 +114,11 @@ impl Config {
     }
 }
 
-fn flag(get: &impl Fn(&str) -> Option<String>, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match get(variable).map(|v| v.to_ascii_lowercase()).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
@@ -131,7 +137,12 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
                 None => url.to_owned(),
             }
         }
@@ -145,7 +156,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -163,7 +177,12 @@ mod tests {
     #[test]
     fn a_database_url_selects_that_server() {
         let c = config(&[("DATABASE_URL", "postgres://u:p@db/lumen")]).unwrap();
-        assert_eq!(c.database, DatabaseConfig::External { url: "postgres://u:p@db/lumen".into() });
+        assert_eq!(
+            c.database,
+            DatabaseConfig::External {
+                url: "postgres://u:p@db/lumen".into()
+            }
+        );
     }
 
     #[test]
@@ -173,11 +192,29 @@ mod tests {
         assert!(!e.to_string().contains("secret"), "{e}");
 
         let e = config(&[("LUMEN_LOG_FORMAT", "xml")]).unwrap_err();
-        assert_eq!(e.to_string(), "LUMEN_LOG_FORMAT: must be `text` or `json` (got \"xml\")");
+        assert_eq!(
+            e.to_string(),
+            "LUMEN_LOG_FORMAT: must be `text` or `json` (got \"xml\")"
+        );
 
-        assert_eq!(config(&[("LUMEN_DB_MAX_CONNECTIONS", "0")]).unwrap_err().variable, "LUMEN_DB_MAX_CONNECTIONS");
-        assert_eq!(config(&[("LUMEN_SEED_DEMO", "maybe")]).unwrap_err().variable, "LUMEN_SEED_DEMO");
-        assert_eq!(config(&[("LUMEN_CLINIC", "Not A Slug")]).unwrap_err().variable, "LUMEN_CLINIC");
+        assert_eq!(
+            config(&[("LUMEN_DB_MAX_CONNECTIONS", "0")])
+                .unwrap_err()
+                .variable,
+            "LUMEN_DB_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("LUMEN_SEED_DEMO", "maybe")])
+                .unwrap_err()
+                .variable,
+            "LUMEN_SEED_DEMO"
+        );
+        assert_eq!(
+            config(&[("LUMEN_CLINIC", "Not A Slug")])
+                .unwrap_err()
+                .variable,
+            "LUMEN_CLINIC"
+        );
     }
 
     #[test]
@@ -189,7 +226,10 @@ mod tests {
 
     #[test]
     fn urls_without_passwords_are_unchanged() {
-        assert_eq!(redact_url("postgres://lumen@localhost/lumen"), "postgres://lumen@localhost/lumen");
+        assert_eq!(
+            redact_url("postgres://lumen@localhost/lumen"),
+            "postgres://lumen@localhost/lumen"
+        );
         assert_eq!(redact_url("postgres://a:b@h/d"), "postgres://a:***@h/d");
     }
 }

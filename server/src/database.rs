@@ -33,9 +33,13 @@ pub const DATABASE_NAME: &str = "lumen";
 impl Database {
     pub async fn open(config: &Config) -> Result<Self, DatabaseError> {
         let (options, embedded) = match &config.database {
-            DatabaseConfig::External { url } => (PgConnectOptions::from_str(url).map_err(DatabaseError::BadUrl)?, None),
+            DatabaseConfig::External { url } => (
+                PgConnectOptions::from_str(url).map_err(DatabaseError::BadUrl)?,
+                None,
+            ),
             DatabaseConfig::Embedded => {
-                let embedded = EmbeddedPostgres::start(&embedded_options(config), DATABASE_NAME).await?;
+                let embedded =
+                    EmbeddedPostgres::start(&embedded_options(config), DATABASE_NAME).await?;
                 tracing::info!(
                     pid = embedded.pid(),
                     data_dir = %config.data_dir.display(),
@@ -45,10 +49,14 @@ impl Database {
                 (embedded.connect_options(DATABASE_NAME), Some(embedded))
             }
         };
-        let pool = pool_options(config.max_connections)
-            .connect_with(options.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500)))
-            .await
-            .map_err(DatabaseError::Connect)?;
+        let pool =
+            pool_options(config.max_connections)
+                .connect_with(options.log_slow_statements(
+                    tracing::log::LevelFilter::Warn,
+                    Duration::from_millis(500),
+                ))
+                .await
+                .map_err(DatabaseError::Connect)?;
         Ok(Database { pool, embedded })
     }
 

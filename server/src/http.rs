@@ -30,9 +30,16 @@ pub fn router(state: AppState) -> Router {
 
     // With hashed file names a changed file gets a new URL, so browsers may keep each one
     // for a year. Without them (development) the browser must check every time.
-    let pkg_cache = if options.hash_files { A_YEAR } else { "no-cache" };
+    let pkg_cache = if options.hash_files {
+        A_YEAR
+    } else {
+        "no-cache"
+    };
     let pkg = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ))
         .service(
             ServeDir::new(site_root.join(options.site_pkg_dir.as_ref()))
                 .precompressed_br()
@@ -139,7 +146,10 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>) -> Respo
                 (header::CONTENT_TYPE, image.content_type),
                 (header::CACHE_CONTROL, A_YEAR.to_owned()),
                 // An SVG opened on its own must not run anything.
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'".to_owned()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'".to_owned(),
+                ),
             ],
             image.data,
         )

@@ -44,7 +44,9 @@ async fn main() -> ExitCode {
     let result = match command {
         "serve" => serve(config).await,
         "reseed" if args.get(1).map(String::as_str) == Some("--yes") => reseed(config).await,
-        "reseed" => Err("reseed deletes every row in the database; run `lumen reseed --yes` to confirm".into()),
+        "reseed" => Err(
+            "reseed deletes every row in the database; run `lumen reseed --yes` to confirm".into(),
+        ),
         "postgres" => postgres_only(config).await,
         other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
     };
@@ -68,24 +70,38 @@ async fn serve(config: Config) -> Result<(), Failure> {
     result
 }
 
-async fn serve_with(config: &Config, database: &Database, leptos_options: LeptosOptions) -> Result<(), Failure> {
+async fn serve_with(
+    config: &Config,
+    database: &Database,
+    leptos_options: LeptosOptions,
+) -> Result<(), Failure> {
     database::migrate(&database.pool).await?;
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
-        let report = seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+        let report =
+            seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
         tracing::info!(?report, "seeded the demo clinic into the empty database");
     }
     let clinic_id = app::backend::store::clinic::resolve(&database.pool, config.clinic.as_deref())
         .await?
         .ok_or_else(|| match &config.clinic {
             Some(slug) => format!("LUMEN_CLINIC names `{slug}`, but no clinic has that slug"),
-            None => "the database holds no clinic: set LUMEN_SEED_DEMO=true to load the demo clinic".to_owned(),
+            None => {
+                "the database holds no clinic: set LUMEN_SEED_DEMO=true to load the demo clinic"
+                    .to_owned()
+            }
         })?;
 
     let address = leptos_options.site_addr;
-    let state = AppState { leptos_options, pool: database.pool.clone(), clinic_id };
+    let state = AppState {
+        leptos_options,
+        pool: database.pool.clone(),
+        clinic_id,
+    };
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|error| format!("cannot listen on {address} ({error}); set LEPTOS_SITE_ADDR to a free address"))?;
+        .map_err(|error| {
+            format!("cannot listen on {address} ({error}); set LEPTOS_SITE_ADDR to a free address")
+        })?;
     tracing::info!("Lumen is serving on http://{address}");
     axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown_signal())
@@ -98,7 +114,8 @@ async fn reseed(config: Config) -> Result<(), Failure> {
     let database = Database::open(&config).await?;
     let result = async {
         seed::reset_schema(&database.pool).await?;
-        let report = seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+        let report =
+            seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
         println!("The database now holds only the demo clinic: {report:?}");
         Ok::<_, Failure>(())
     }
@@ -108,7 +125,8 @@ async fn reseed(config: Config) -> Result<(), Failure> {
 }
 
 async fn postgres_only(config: Config) -> Result<(), Failure> {
-    let embedded = EmbeddedPostgres::start(&database::embedded_options(&config), DATABASE_NAME).await?;
+    let embedded =
+        EmbeddedPostgres::start(&database::embedded_options(&config), DATABASE_NAME).await?;
     println!("DATABASE_URL={}", embedded.url(DATABASE_NAME));
     shutdown_signal().await;
     embedded.stop().await?;

@@ -16,20 +16,31 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 fn options(dir: &Path) -> EmbeddedOptions {
-    EmbeddedOptions { data_dir: dir.join("data"), bin_dir: None, run_as_when_root: "postgres".into(), fsync: false }
+    EmbeddedOptions {
+        data_dir: dir.join("data"),
+        bin_dir: None,
+        run_as_when_root: "postgres".into(),
+        fsync: false,
+    }
 }
 
 fn alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
-        && std::fs::read_to_string(format!("/proc/{pid}/stat")).map(|s| !s.contains(") Z ")).unwrap_or(false)
+        && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
 }
 
 #[tokio::test]
 async fn a_cluster_is_created_reused_and_stopped() {
     let dir = scratch_dir("lifecycle");
-    let first = EmbeddedPostgres::start(&options(&dir), "lumen_test").await.unwrap();
+    let first = EmbeddedPostgres::start(&options(&dir), "lumen_test")
+        .await
+        .unwrap();
     let pid = first.pid().unwrap();
-    let mut conn = PgConnection::connect_with(&first.connect_options("lumen_test")).await.unwrap();
+    let mut conn = PgConnection::connect_with(&first.connect_options("lumen_test"))
+        .await
+        .unwrap();
     sqlx::raw_sql("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')")
         .execute(&mut conn)
         .await
@@ -38,10 +49,20 @@ async fn a_cluster_is_created_reused_and_stopped() {
     first.stop().await.unwrap();
     assert!(!alive(pid), "PostgreSQL is still running after stop");
 
-    let second = EmbeddedPostgres::start(&options(&dir), "lumen_test").await.unwrap();
-    let mut conn = PgConnection::connect(&second.url("lumen_test")).await.unwrap();
-    let note: String = sqlx::query_scalar("SELECT note FROM kept").fetch_one(&mut conn).await.unwrap();
-    assert_eq!(note, "still here", "the second start reuses the cluster and its data");
+    let second = EmbeddedPostgres::start(&options(&dir), "lumen_test")
+        .await
+        .unwrap();
+    let mut conn = PgConnection::connect(&second.url("lumen_test"))
+        .await
+        .unwrap();
+    let note: String = sqlx::query_scalar("SELECT note FROM kept")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        note, "still here",
+        "the second start reuses the cluster and its data"
+    );
     conn.close().await.unwrap();
     second.stop().await.unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -50,19 +71,37 @@ async fn a_cluster_is_created_reused_and_stopped() {
 #[tokio::test]
 async fn a_stale_pid_file_from_a_killed_run_does_not_block_the_start() {
     let dir = scratch_dir("stale");
-    let postgres = EmbeddedPostgres::start(&options(&dir), "lumen").await.unwrap();
+    let postgres = EmbeddedPostgres::start(&options(&dir), "lumen")
+        .await
+        .unwrap();
     postgres.stop().await.unwrap();
 
     // What a run killed with SIGKILL leaves behind: a pid file naming a process that is gone.
     let cluster = dir.join("data").join("postgres");
     let owner = std::fs::metadata(cluster.join("PG_VERSION")).unwrap();
     let pid_file = cluster.join("postmaster.pid");
-    std::fs::write(&pid_file, format!("999999\n{}\n0\n5432\n", cluster.display())).unwrap();
-    std::os::unix::fs::chown(&pid_file, Some(std::os::unix::fs::MetadataExt::uid(&owner)), None).unwrap();
+    std::fs::write(
+        &pid_file,
+        format!("999999\n{}\n0\n5432\n", cluster.display()),
+    )
+    .unwrap();
+    std::os::unix::fs::chown(
+        &pid_file,
+        Some(std::os::unix::fs::MetadataExt::uid(&owner)),
+        None,
+    )
+    .unwrap();
 
-    let restarted = EmbeddedPostgres::start(&options(&dir), "lumen").await.unwrap();
-    let mut conn = PgConnection::connect_with(&restarted.connect_options("lumen")).await.unwrap();
-    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(&mut conn).await.unwrap();
+    let restarted = EmbeddedPostgres::start(&options(&dir), "lumen")
+        .await
+        .unwrap();
+    let mut conn = PgConnection::connect_with(&restarted.connect_options("lumen"))
+        .await
+        .unwrap();
+    let one: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(one, 1);
     conn.close().await.unwrap();
     restarted.stop().await.unwrap();

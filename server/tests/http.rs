@@ -15,17 +15,32 @@ async fn the_home_page_is_rendered_on_the_server(pool: PgPool) {
     let app = common::app(&pool).await;
     let page = get(&app, "/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert!(page.body.contains("<title>Juniper Skin & Aesthetics"), "title missing");
+    assert!(page.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(
+        page.body.contains("<title>Juniper Skin & Aesthetics"),
+        "title missing"
+    );
     assert!(page.body.contains(r#"<meta name="description""#));
     assert!(page.body.contains("Natural-looking results"));
-    assert!(page.body.contains("Anti-wrinkle treatment, three areas"), "featured treatment missing");
+    assert!(
+        page.body.contains("Anti-wrinkle treatment, three areas"),
+        "featured treatment missing"
+    );
     assert!(page.body.contains("Real results"));
     assert!(page.body.contains("/media/"), "gallery images missing");
-    assert!(page.body.contains("14 Hanover Lane"), "footer address missing");
+    assert!(
+        page.body.contains("14 Hanover Lane"),
+        "footer address missing"
+    );
     assert!(page.body.contains("Mon–Fri"), "opening hours missing");
     assert!(page.body.contains(r#"href="/book""#), "no way to book");
-    assert!(!page.body.contains("example.com"), "a patient's email reached a public page");
+    assert!(
+        !page.body.contains("example.com"),
+        "a patient's email reached a public page"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -33,14 +48,25 @@ async fn the_treatments_page_lists_every_treatment_by_category(pool: PgPool) {
     let app = common::app(&pool).await;
     let page = get(&app, "/treatments").await;
     assert_eq!(page.status, StatusCode::OK);
-    for name in ["Injectables", "Skin treatments", "Laser and light", "Consultations"] {
+    for name in [
+        "Injectables",
+        "Skin treatments",
+        "Laser and light",
+        "Consultations",
+    ] {
         assert!(page.body.contains(name), "{name} missing");
     }
-    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM treatments").fetch_all(&pool).await.unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM treatments")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(names.len(), 15);
     for name in names {
         let escaped = name.replace('&', "&amp;").replace('\'', "&#x27;");
-        assert!(page.body.contains(&escaped) || page.body.contains(&name), "{name} missing");
+        assert!(
+            page.body.contains(&escaped) || page.body.contains(&name),
+            "{name} missing"
+        );
     }
 }
 
@@ -55,25 +81,45 @@ async fn a_treatment_page_shows_its_facts_and_who_performs_it(pool: PgPool) {
     assert!(page.body.contains("£60"));
     assert!(page.body.contains("Dr Amara Okafor"));
     assert!(page.body.contains("Sofia Marques"));
-    assert!(!page.body.contains("Hannah Price"), "lists someone who does not perform it");
+    assert!(
+        !page.body.contains("Hannah Price"),
+        "lists someone who does not perform it"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_addresses_get_the_404_page(pool: PgPool) {
     let app = common::app(&pool).await;
-    for path in ["/no-such-page", "/treatments/no-such-treatment", "/treatments/NOT%20A%20SLUG"] {
+    for path in [
+        "/no-such-page",
+        "/treatments/no-such-treatment",
+        "/treatments/NOT%20A%20SLUG",
+    ] {
         let page = get(&app, path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(page.body.contains("We couldn&#x27;t find that page") || page.body.contains("We couldn't find that page"), "{path}");
-        assert!(page.body.contains("14 Hanover Lane"), "{path}: the 404 page lost the site's footer");
+        assert!(
+            page.body.contains("We couldn&#x27;t find that page")
+                || page.body.contains("We couldn't find that page"),
+            "{path}"
+        );
+        assert!(
+            page.body.contains("14 Hanover Lane"),
+            "{path}: the 404 page lost the site's footer"
+        );
     }
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_inactive_treatment_disappears_from_the_site(pool: PgPool) {
     let app = common::app(&pool).await;
-    sqlx::query("UPDATE treatments SET active = false WHERE slug = 'tear-trough'").execute(&pool).await.unwrap();
-    assert_eq!(get(&app, "/treatments/tear-trough").await.status, StatusCode::NOT_FOUND);
+    sqlx::query("UPDATE treatments SET active = false WHERE slug = 'tear-trough'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&app, "/treatments/tear-trough").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert!(!get(&app, "/treatments").await.body.contains("Tear trough"));
 }
 
@@ -92,7 +138,10 @@ async fn server_functions_answer_with_json(pool: PgPool) {
     let reply = call(&app, "treatments", "").await;
     let categories: Vec<app::catalog::types::Category> = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(categories.len(), 4);
-    assert_eq!(categories.iter().map(|c| c.treatments.len()).sum::<usize>(), 15);
+    assert_eq!(
+        categories.iter().map(|c| c.treatments.len()).sum::<usize>(),
+        15
+    );
 
     let reply = call(&app, "clinic", "").await;
     let clinic: app::catalog::types::ClinicInfo = serde_json::from_str(&reply.body).unwrap();
@@ -126,14 +175,19 @@ async fn public_images_are_served_for_a_year_and_private_ones_not_at_all(pool: P
     let image = get(&app, &format!("/media/{public_hash}.svg")).await;
     assert_eq!(image.status, StatusCode::OK);
     assert_eq!(image.headers["content-type"], "image/svg+xml");
-    assert!(image.headers["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(image.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     assert!(image.body.starts_with("<svg"));
 
     // A consultation-only case's images, and those of a case whose consent is revoked.
-    sqlx::query("UPDATE cases SET consent_revoked_at = now(), published = false WHERE slug = 'lips-1'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE cases SET consent_revoked_at = now(), published = false WHERE slug = 'lips-1'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let private: Vec<String> = sqlx::query_scalar(
         "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.media_asset_id = m.id
          JOIN cases c ON c.id = ci.case_id WHERE c.slug IN ('anti-wrinkle-4', 'lips-1')",
@@ -143,9 +197,15 @@ async fn public_images_are_served_for_a_year_and_private_ones_not_at_all(pool: P
     .unwrap();
     assert_eq!(private.len(), 4);
     for hash in private {
-        assert_eq!(get(&app, &format!("/media/{hash}.svg")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&app, &format!("/media/{hash}.svg")).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
-    assert_eq!(get(&app, "/media/not-hex.svg").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/media/not-hex.svg").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -154,7 +214,10 @@ async fn health_and_readiness(pool: PgPool) {
     assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK);
     let ready = get(&app, "/readyz").await;
     assert_eq!(ready.status, StatusCode::OK);
-    assert!(ready.headers.contains_key("x-request-id"), "responses carry a request id");
+    assert!(
+        ready.headers.contains_key("x-request-id"),
+        "responses carry a request id"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -165,8 +228,16 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         .acquire_timeout(Duration::from_millis(300))
         .connect_lazy("postgres://lumen@127.0.0.1:1/lumen")
         .unwrap();
-    let app = lumen::http::router(AppState { leptos_options: common::leptos_options(), pool: dead, clinic_id: report.clinic_id });
-    assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK, "the process itself is fine");
+    let app = lumen::http::router(AppState {
+        leptos_options: common::leptos_options(),
+        pool: dead,
+        clinic_id: report.clinic_id,
+    });
+    assert_eq!(
+        get(&app, "/healthz").await.status,
+        StatusCode::OK,
+        "the process itself is fine"
+    );
     let ready = get(&app, "/readyz").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
 
@@ -176,4 +247,3 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
     assert!(page.body.contains("Please try again in a minute"));
     assert!(!page.body.to_lowercase().contains("connection refused"));
 }
-

@@ -22,7 +22,10 @@ struct Fixture {
 async fn fixture(pool: &PgPool) -> Fixture {
     let report = common::seeded(pool).await;
     let id = |sql: &'static str| async move {
-        sqlx::query_scalar::<_, Uuid>(sql).fetch_one(pool).await.unwrap()
+        sqlx::query_scalar::<_, Uuid>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
     };
     Fixture {
         clinic: report.clinic_id,
@@ -42,7 +45,10 @@ fn at(hour: u32, minute: u32) -> DateTime<Utc> {
 }
 
 fn period(start: DateTime<Utc>, minutes: i64) -> PgRange<DateTime<Utc>> {
-    PgRange { start: Bound::Included(start), end: Bound::Excluded(start + Duration::minutes(minutes)) }
+    PgRange {
+        start: Bound::Included(start),
+        end: Bound::Excluded(start + Duration::minutes(minutes)),
+    }
 }
 
 async fn book(
@@ -71,57 +77,178 @@ async fn book(
 }
 
 fn constraint(error: &sqlx::Error) -> Option<String> {
-    error.as_database_error().and_then(|e| e.constraint()).map(str::to_owned)
+    error
+        .as_database_error()
+        .and_then(|e| e.constraint())
+        .map(str::to_owned)
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn overlapping_active_appointments_for_one_provider_are_refused(pool: PgPool) {
     let f = fixture(&pool).await;
-    book(&pool, &f, f.provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
 
     for status in ["held", "pending_payment", "confirmed"] {
-        let error = book(&pool, &f, f.provider, None, status, period(at(9, 30), 45)).await.unwrap_err();
-        assert_eq!(error.as_database_error().unwrap().code().as_deref(), Some("23P01"), "{status}");
-        assert_eq!(constraint(&error).as_deref(), Some("appointments_provider_no_overlap"));
+        let error = book(&pool, &f, f.provider, None, status, period(at(9, 30), 45))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.as_database_error().unwrap().code().as_deref(),
+            Some("23P01"),
+            "{status}"
+        );
+        assert_eq!(
+            constraint(&error).as_deref(),
+            Some("appointments_provider_no_overlap")
+        );
     }
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn back_to_back_appointments_are_accepted(pool: PgPool) {
     let f = fixture(&pool).await;
-    book(&pool, &f, f.provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
-    book(&pool, &f, f.provider, None, "confirmed", period(at(9, 45), 45)).await.unwrap();
-    book(&pool, &f, f.provider, None, "confirmed", period(at(8, 15), 45)).await.unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 45), 45),
+    )
+    .await
+    .unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(8, 15), 45),
+    )
+    .await
+    .unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_cancelled_appointment_frees_its_time(pool: PgPool) {
     let f = fixture(&pool).await;
-    let first = book(&pool, &f, f.provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
-    sqlx::query("UPDATE appointments SET status = 'cancelled' WHERE id = $1").bind(first).execute(&pool).await.unwrap();
-    book(&pool, &f, f.provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
+    let first = book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE appointments SET status = 'cancelled' WHERE id = $1")
+        .bind(first)
+        .execute(&pool)
+        .await
+        .unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reactivating_a_cancelled_appointment_into_a_taken_slot_is_refused(pool: PgPool) {
     let f = fixture(&pool).await;
-    let first = book(&pool, &f, f.provider, None, "cancelled", period(at(9, 0), 45)).await.unwrap();
-    book(&pool, &f, f.provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
+    let first = book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "cancelled",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
+    book(
+        &pool,
+        &f,
+        f.provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
     let error = sqlx::query("UPDATE appointments SET status = 'confirmed' WHERE id = $1")
         .bind(first)
         .execute(&pool)
         .await
         .unwrap_err();
-    assert_eq!(constraint(&error).as_deref(), Some("appointments_provider_no_overlap"));
+    assert_eq!(
+        constraint(&error).as_deref(),
+        Some("appointments_provider_no_overlap")
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_providers_may_work_at_the_same_time_but_not_in_one_room(pool: PgPool) {
     let f = fixture(&pool).await;
-    book(&pool, &f, f.provider, Some(f.room), "confirmed", period(at(9, 0), 45)).await.unwrap();
-    book(&pool, &f, f.other_provider, None, "confirmed", period(at(9, 0), 45)).await.unwrap();
-    let error = book(&pool, &f, f.third_provider, Some(f.room), "confirmed", period(at(9, 15), 30)).await.unwrap_err();
-    assert_eq!(constraint(&error).as_deref(), Some("appointments_room_no_overlap"));
+    book(
+        &pool,
+        &f,
+        f.provider,
+        Some(f.room),
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
+    book(
+        &pool,
+        &f,
+        f.other_provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 45),
+    )
+    .await
+    .unwrap();
+    let error = book(
+        &pool,
+        &f,
+        f.third_provider,
+        Some(f.room),
+        "confirmed",
+        period(at(9, 15), 30),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        constraint(&error).as_deref(),
+        Some("appointments_room_no_overlap")
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -141,15 +268,32 @@ async fn an_appointment_cannot_point_at_another_clinics_provider(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    let error = book(&pool, &f, foreign_provider, None, "confirmed", period(at(9, 0), 30)).await.unwrap_err();
-    assert_eq!(error.as_database_error().unwrap().code().as_deref(), Some("23503"));
+    let error = book(
+        &pool,
+        &f,
+        foreign_provider,
+        None,
+        "confirmed",
+        period(at(9, 0), 30),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.as_database_error().unwrap().code().as_deref(),
+        Some("23503")
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn appointments_need_a_real_time_range_and_a_patient_unless_held(pool: PgPool) {
     let f = fixture(&pool).await;
-    let empty = PgRange { start: Bound::Included(at(9, 0)), end: Bound::Excluded(at(9, 0)) };
-    assert!(book(&pool, &f, f.provider, None, "confirmed", empty).await.is_err());
+    let empty = PgRange {
+        start: Bound::Included(at(9, 0)),
+        end: Bound::Excluded(at(9, 0)),
+    };
+    assert!(book(&pool, &f, f.provider, None, "confirmed", empty)
+        .await
+        .is_err());
 
     let no_patient = sqlx::query(
         "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, status, period)
@@ -172,7 +316,15 @@ async fn a_case_cannot_be_published_without_website_consent(pool: PgPool) {
     )
     .execute(&pool)
     .await;
-    assert_eq!(result.unwrap_err().as_database_error().unwrap().code().as_deref(), Some("23514"));
+    assert_eq!(
+        result
+            .unwrap_err()
+            .as_database_error()
+            .unwrap()
+            .code()
+            .as_deref(),
+        Some("23514")
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -22,25 +22,70 @@ async fn an_empty_database_receives_a_credible_clinic(pool: PgPool) {
     assert_eq!(report.treatments, 15);
     assert_eq!(report.cases, 20);
     assert_eq!(report.images, 40);
-    assert!(report.appointments >= 10, "only {} appointments", report.appointments);
+    assert!(
+        report.appointments >= 10,
+        "only {} appointments",
+        report.appointments
+    );
 
-    assert_eq!(count(&pool, "SELECT count(*) FROM treatment_categories").await, 4);
-    assert_eq!(count(&pool, "SELECT count(*) FROM galleries WHERE published").await, 3);
-    assert_eq!(count(&pool, "SELECT count(*) FROM providers WHERE length(bio) > 80").await, 6);
-    assert_eq!(count(&pool, "SELECT count(DISTINCT location_id) FROM provider_schedules").await, 2);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM treatment_categories").await,
+        4
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM galleries WHERE published").await,
+        3
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM providers WHERE length(bio) > 80"
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(DISTINCT location_id) FROM provider_schedules"
+        )
+        .await,
+        2
+    );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM treatments t WHERE NOT EXISTS (SELECT 1 FROM provider_treatments pt WHERE pt.treatment_id = t.id)").await,
         0,
         "every treatment has someone who performs it"
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM appointments WHERE status = 'completed'").await > 0, true);
-    assert_eq!(count(&pool, "SELECT count(*) FROM appointments WHERE status = 'confirmed'").await > 0, true);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM appointments WHERE status = 'completed'"
+        )
+        .await
+            > 0,
+        true
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM appointments WHERE status = 'confirmed'"
+        )
+        .await
+            > 0,
+        true
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn seeded_appointments_fall_inside_the_providers_working_hours(pool: PgPool) {
     common::seeded(&pool).await;
-    let rows: Vec<(String, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, uuid::Uuid)> = sqlx::query_as(
+    let rows: Vec<(
+        String,
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+        uuid::Uuid,
+    )> = sqlx::query_as(
         "SELECT c.time_zone, lower(a.period), upper(a.period), a.provider_id
          FROM appointments a JOIN clinics c ON c.id = a.clinic_id",
     )
@@ -62,7 +107,10 @@ async fn seeded_appointments_fall_inside_the_providers_working_hours(pool: PgPoo
         .fetch_one(&pool)
         .await
         .unwrap();
-        assert!(inside, "appointment {start}–{end} is outside the provider's hours");
+        assert!(
+            inside,
+            "appointment {start}–{end} is outside the provider's hours"
+        );
     }
 }
 
@@ -83,9 +131,14 @@ async fn a_failed_seed_leaves_nothing_behind(pool: PgPool) {
     let before = count(&pool, "SELECT count(*) FROM treatments").await;
     // The demo clinic's slug is taken now, so a second seed fails on its first insert
     // and its transaction leaves the database as it was.
-    assert!(seed::seed_demo_clinic(&pool, common::today()).await.is_err());
+    assert!(seed::seed_demo_clinic(&pool, common::today())
+        .await
+        .is_err());
     assert_eq!(count(&pool, "SELECT count(*) FROM clinics").await, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM treatments").await, before);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM treatments").await,
+        before
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,9 +1,9 @@
 //! Server functions behind the catalogue pages. Thin: find the clinic, ask the store.
 
 use super::types::{Category, ClinicInfo, HomeData, TreatmentDetail};
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::domain::slug::Slug;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -23,7 +23,8 @@ pub async fn fetch_clinic_info() -> Result<ClinicInfo, AppError> {
 pub async fn fetch_home_data() -> Result<HomeData, AppError> {
     let state = app_state()?;
     let featured = store::catalog::featured(&state.pool, state.clinic_id, HOME_FEATURED).await?;
-    let cases = store::gallery::recent_public_cases(&state.pool, state.clinic_id, HOME_CASES).await?;
+    let cases =
+        store::gallery::recent_public_cases(&state.pool, state.clinic_id, HOME_CASES).await?;
     Ok(HomeData { featured, cases })
 }
 

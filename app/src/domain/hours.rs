@@ -94,7 +94,10 @@ mod tests {
     #[test]
     fn a_lunch_closure_shows_both_ranges_in_order() {
         let ranges = [range(1, (14, 0), (18, 0)), range(1, (9, 0), (13, 0))];
-        assert_eq!(summarise(&ranges)[0], line("Mon", "09:00–13:00, 14:00–18:00"));
+        assert_eq!(
+            summarise(&ranges)[0],
+            line("Mon", "09:00–13:00, 14:00–18:00")
+        );
     }
 
     #[test]
@@ -104,7 +107,10 @@ mod tests {
 
     #[test]
     fn a_day_off_in_the_middle_splits_the_week() {
-        let ranges: Vec<_> = [1, 2, 4, 5].iter().map(|&d| range(d, (9, 0), (17, 0))).collect();
+        let ranges: Vec<_> = [1, 2, 4, 5]
+            .iter()
+            .map(|&d| range(d, (9, 0), (17, 0)))
+            .collect();
         assert_eq!(
             summarise(&ranges),
             vec![

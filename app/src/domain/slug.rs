@@ -50,7 +50,11 @@ impl Slug {
             }
         }
         let trimmed = out.trim_end_matches('-');
-        Self::parse(&trimmed[..trimmed.len().min(Self::MAX_LEN)].trim_end_matches('-').to_owned())
+        Self::parse(
+            &trimmed[..trimmed.len().min(Self::MAX_LEN)]
+                .trim_end_matches('-')
+                .to_owned(),
+        )
     }
 
     pub fn as_str(&self) -> &str {
@@ -70,13 +74,24 @@ mod tests {
 
     #[test]
     fn accepts_hyphenated_lowercase_words() {
-        assert_eq!(Slug::parse("lip-filler-2").unwrap().as_str(), "lip-filler-2");
+        assert_eq!(
+            Slug::parse("lip-filler-2").unwrap().as_str(),
+            "lip-filler-2"
+        );
     }
 
     #[test]
     fn refuses_what_would_make_an_ugly_or_ambiguous_url() {
         assert_eq!(Slug::parse(""), Err(InvalidSlug::Empty));
-        for bad in ["Lip", "lip filler", "lip--filler", "-lip", "lip-", "lip/filler", "café"] {
+        for bad in [
+            "Lip",
+            "lip filler",
+            "lip--filler",
+            "-lip",
+            "lip-",
+            "lip/filler",
+            "café",
+        ] {
             assert_eq!(Slug::parse(bad), Err(InvalidSlug::BadCharacters), "{bad}");
         }
         assert_eq!(Slug::parse(&"a".repeat(81)), Err(InvalidSlug::TooLong));
@@ -84,8 +99,14 @@ mod tests {
 
     #[test]
     fn titles_become_slugs() {
-        assert_eq!(Slug::from_title("Lip & Cheek Filler").unwrap().as_str(), "lip-cheek-filler");
-        assert_eq!(Slug::from_title("  HydraFacial™ ").unwrap().as_str(), "hydrafacial");
+        assert_eq!(
+            Slug::from_title("Lip & Cheek Filler").unwrap().as_str(),
+            "lip-cheek-filler"
+        );
+        assert_eq!(
+            Slug::from_title("  HydraFacial™ ").unwrap().as_str(),
+            "hydrafacial"
+        );
         assert_eq!(Slug::from_title("!!!"), Err(InvalidSlug::Empty));
     }
 }

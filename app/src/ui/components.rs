@@ -22,7 +22,10 @@ pub fn Loading() -> impl IntoView {
 }
 
 #[component]
-pub fn SectionHeading(title: &'static str, #[prop(optional)] intro: Option<&'static str>) -> impl IntoView {
+pub fn SectionHeading(
+    title: &'static str,
+    #[prop(optional)] intro: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <div class="max-w-2xl">
             <h2 class="font-display text-3xl text-stone-900 sm:text-4xl">{title}</h2>

@@ -127,7 +127,10 @@ fn LocationBlock(location: LocationInfo) -> impl IntoView {
 
 /// A `tel:` link target from a number written for people ("0131 496 0123").
 pub fn tel_href(phone: &str) -> String {
-    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     format!("tel:{digits}")
 }
 

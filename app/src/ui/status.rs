@@ -42,11 +42,12 @@ pub fn NotFound() -> impl IntoView {
 /// are in the server log under the request id.
 #[component]
 pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    let first: Option<AppError> = errors
-        .get_untracked()
-        .into_iter()
-        .next()
-        .map(|(_, error)| error.downcast_ref::<AppError>().cloned().unwrap_or(AppError::Unavailable));
+    let first: Option<AppError> = errors.get_untracked().into_iter().next().map(|(_, error)| {
+        error
+            .downcast_ref::<AppError>()
+            .cloned()
+            .unwrap_or(AppError::Unavailable)
+    });
     let error = first.unwrap_or(AppError::Unavailable);
     set_http_status(match error {
         AppError::NotFound => 404,

@@ -34,7 +34,10 @@ fn from_path() -> Option<PathBuf> {
 }
 
 fn from_pg_config() -> Option<PathBuf> {
-    let output = std::process::Command::new("pg_config").arg("--bindir").output().ok()?;
+    let output = std::process::Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()?;
     let dir = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
     has_server_programs(&dir).then_some(dir)
 }

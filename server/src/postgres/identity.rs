@@ -27,7 +27,9 @@ fn user_by_name(name: &str) -> Option<RunAs> {
             return None;
         }
         Some(RunAs {
-            name: CStr::from_ptr((*entry).pw_name).to_string_lossy().into_owned(),
+            name: CStr::from_ptr((*entry).pw_name)
+                .to_string_lossy()
+                .into_owned(),
             uid: (*entry).pw_uid,
             gid: (*entry).pw_gid,
         })
@@ -42,7 +44,9 @@ fn user_by_uid(uid: u32) -> Option<RunAs> {
             return None;
         }
         Some(RunAs {
-            name: CStr::from_ptr((*entry).pw_name).to_string_lossy().into_owned(),
+            name: CStr::from_ptr((*entry).pw_name)
+                .to_string_lossy()
+                .into_owned(),
             uid: (*entry).pw_uid,
             gid: (*entry).pw_gid,
         })
@@ -70,16 +74,23 @@ pub fn decide(cluster_dir: &Path, preferred: &str) -> Result<Option<RunAs>, Embe
 
 /// Creates the cluster directory (mode 0700, as PostgreSQL requires) owned by the user who
 /// runs PostgreSQL, after checking that user can reach it at all.
-pub fn prepare_dir(data_dir: &Path, cluster_dir: &Path, run_as: Option<&RunAs>) -> Result<(), EmbeddedError> {
-    std::fs::create_dir_all(cluster_dir).map_err(io(format!("creating {}", cluster_dir.display())))?;
+pub fn prepare_dir(
+    data_dir: &Path,
+    cluster_dir: &Path,
+    run_as: Option<&RunAs>,
+) -> Result<(), EmbeddedError> {
+    std::fs::create_dir_all(cluster_dir)
+        .map_err(io(format!("creating {}", cluster_dir.display())))?;
     if let Some(user) = run_as {
         // The data directory is Lumen's own; opening it for traversal lets the
         // PostgreSQL user reach the cluster inside without exposing the files.
-        let meta = std::fs::metadata(data_dir).map_err(io(format!("reading {}", data_dir.display())))?;
+        let meta =
+            std::fs::metadata(data_dir).map_err(io(format!("reading {}", data_dir.display())))?;
         if meta.mode() & 0o001 == 0 {
             let mut permissions = meta.permissions();
             permissions.set_mode(meta.mode() | 0o001);
-            std::fs::set_permissions(data_dir, permissions).map_err(io(format!("opening {}", data_dir.display())))?;
+            std::fs::set_permissions(data_dir, permissions)
+                .map_err(io(format!("opening {}", data_dir.display())))?;
         }
         if let Some(blocked) = data_dir.ancestors().find(|dir| !can_traverse(dir, user)) {
             return Err(EmbeddedError::Unreachable {
@@ -88,8 +99,9 @@ pub fn prepare_dir(data_dir: &Path, cluster_dir: &Path, run_as: Option<&RunAs>) 
                 blocked: blocked.to_owned(),
             });
         }
-        std::os::unix::fs::chown(cluster_dir, Some(user.uid), Some(user.gid))
-            .map_err(io(format!("giving {} to {}", cluster_dir.display(), user.name)))?;
+        std::os::unix::fs::chown(cluster_dir, Some(user.uid), Some(user.gid)).map_err(io(
+            format!("giving {} to {}", cluster_dir.display(), user.name),
+        ))?;
     }
     std::fs::set_permissions(cluster_dir, std::fs::Permissions::from_mode(0o700))
         .map_err(io(format!("restricting {}", cluster_dir.display())))

@@ -41,7 +41,11 @@ pub enum EmbeddedError {
         "the database directory {dir} cannot be reached by the user `{user}` that runs PostgreSQL \
          ({blocked} is closed to it). Set LUMEN_DATA_DIR to a directory outside it, for example /var/lib/lumen."
     )]
-    Unreachable { dir: PathBuf, user: String, blocked: PathBuf },
+    Unreachable {
+        dir: PathBuf,
+        user: String,
+        blocked: PathBuf,
+    },
     #[error(
         "the data directory path {0} is too long for PostgreSQL's socket ({MAX_SOCKET_PATH} bytes at most); \
          set LUMEN_DATA_DIR to a shorter path"
@@ -91,14 +95,21 @@ impl EmbeddedPostgres {
     /// Creates the cluster on first use, starts it, and makes sure `database` exists.
     pub async fn start(options: &EmbeddedOptions, database: &str) -> Result<Self, EmbeddedError> {
         let bin_dir = binaries::find(options.bin_dir.as_deref())?;
-        std::fs::create_dir_all(&options.data_dir)
-            .map_err(io(format!("creating the data directory {}", options.data_dir.display())))?;
+        std::fs::create_dir_all(&options.data_dir).map_err(io(format!(
+            "creating the data directory {}",
+            options.data_dir.display()
+        )))?;
         let data_dir = options
             .data_dir
             .canonicalize()
             .map_err(io(format!("resolving {}", options.data_dir.display())))?;
         let cluster_dir = data_dir.join("postgres");
-        if cluster_dir.join(format!(".s.PGSQL.{PORT}")).as_os_str().len() > MAX_SOCKET_PATH {
+        if cluster_dir
+            .join(format!(".s.PGSQL.{PORT}"))
+            .as_os_str()
+            .len()
+            > MAX_SOCKET_PATH
+        {
             return Err(EmbeddedError::PathTooLong(data_dir));
         }
 
@@ -118,7 +129,13 @@ impl EmbeddedPostgres {
         clear_stale_postmaster(&cluster_dir).await?;
 
         let log_path = data_dir.join("postgres.log");
-        let child = spawn_postgres(&bin_dir, &cluster_dir, &log_path, run_as.as_ref(), options.fsync)?;
+        let child = spawn_postgres(
+            &bin_dir,
+            &cluster_dir,
+            &log_path,
+            run_as.as_ref(),
+            options.fsync,
+        )?;
         let mut postgres = EmbeddedPostgres { child, cluster_dir };
         postgres.wait_until_ready(&log_path).await?;
         postgres.create_database(database).await?;
@@ -139,7 +156,8 @@ impl EmbeddedPostgres {
 
     /// The same connection as a URL, for tools that only take one (psql, sqlx-cli, tests).
     pub fn url(&self, database: &str) -> String {
-        let host = utf8_percent_encode(&self.cluster_dir.to_string_lossy(), NON_ALPHANUMERIC).to_string();
+        let host =
+            utf8_percent_encode(&self.cluster_dir.to_string_lossy(), NON_ALPHANUMERIC).to_string();
         format!("postgres://{SUPERUSER}@localhost:{PORT}/{database}?host={host}")
     }
 
@@ -147,14 +165,22 @@ impl EmbeddedPostgres {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return Err(EmbeddedError::Start { log: log_path.to_owned(), tail: log_tail(log_path) });
+                return Err(EmbeddedError::Start {
+                    log: log_path.to_owned(),
+                    tail: log_tail(log_path),
+                });
             }
-            let attempt = self.connect_options("postgres").log_statements(tracing::log::LevelFilter::Off);
+            let attempt = self
+                .connect_options("postgres")
+                .log_statements(tracing::log::LevelFilter::Off);
             if PgConnection::connect_with(&attempt).await.is_ok() {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(EmbeddedError::Start { log: log_path.to_owned(), tail: log_tail(log_path) });
+                return Err(EmbeddedError::Start {
+                    log: log_path.to_owned(),
+                    tail: log_tail(log_path),
+                });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -164,11 +190,12 @@ impl EmbeddedPostgres {
         let mut conn = PgConnection::connect_with(&self.connect_options("postgres"))
             .await
             .map_err(EmbeddedError::CreateDatabase)?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(database)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(EmbeddedError::CreateDatabase)?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(database)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(EmbeddedError::CreateDatabase)?;
         if !exists {
             let quoted = database.replace('"', "\"\"");
             sqlx::query(&format!("CREATE DATABASE \"{quoted}\""))
@@ -186,11 +213,17 @@ impl EmbeddedPostgres {
         };
         signal(pid, libc::SIGINT);
         match tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await {
-            Ok(result) => result.map(|_| ()).map_err(io("waiting for PostgreSQL to stop")),
+            Ok(result) => result
+                .map(|_| ())
+                .map_err(io("waiting for PostgreSQL to stop")),
             Err(_) => {
                 tracing::warn!(pid, "PostgreSQL did not stop within 30 s; sending SIGQUIT");
                 signal(pid, libc::SIGQUIT);
-                self.child.wait().await.map(|_| ()).map_err(io("waiting for PostgreSQL to stop"))
+                self.child
+                    .wait()
+                    .await
+                    .map(|_| ())
+                    .map_err(io("waiting for PostgreSQL to stop"))
             }
         }
     }
@@ -207,17 +240,31 @@ fn with_identity(command: &mut Command, run_as: Option<&RunAs>, cwd: &Path) {
     // The working directory must be one the PostgreSQL user can enter.
     command.current_dir(cwd).env("LC_ALL", "C");
     if let Some(user) = run_as {
-        command.uid(user.uid).gid(user.gid).env("HOME", cwd).env("USER", &user.name);
+        command
+            .uid(user.uid)
+            .gid(user.gid)
+            .env("HOME", cwd)
+            .env("USER", &user.name);
     }
 }
 
-async fn initdb(bin_dir: &Path, cluster_dir: &Path, run_as: Option<&RunAs>) -> Result<(), EmbeddedError> {
+async fn initdb(
+    bin_dir: &Path,
+    cluster_dir: &Path,
+    run_as: Option<&RunAs>,
+) -> Result<(), EmbeddedError> {
     tracing::info!(dir = %cluster_dir.display(), "creating the PostgreSQL cluster");
     let mut command = Command::new(bin_dir.join("initdb"));
-    command
-        .arg("--pgdata")
-        .arg(cluster_dir)
-        .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8", "--no-locale", "--no-sync"]);
+    command.arg("--pgdata").arg(cluster_dir).args([
+        "--username",
+        SUPERUSER,
+        "--auth",
+        "trust",
+        "--encoding",
+        "UTF8",
+        "--no-locale",
+        "--no-sync",
+    ]);
     with_identity(&mut command, run_as, cluster_dir);
     let output = command.output().await.map_err(io("running initdb"))?;
     if output.status.success() {
@@ -239,7 +286,11 @@ async fn clear_stale_postmaster(cluster_dir: &Path) -> Result<(), EmbeddedError>
     let Ok(contents) = std::fs::read_to_string(&pid_file) else {
         return Ok(());
     };
-    let Some(pid) = contents.lines().next().and_then(|l| l.trim().parse::<u32>().ok()) else {
+    let Some(pid) = contents
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<u32>().ok())
+    else {
         return Ok(());
     };
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
@@ -249,7 +300,10 @@ async fn clear_stale_postmaster(cluster_dir: &Path) -> Result<(), EmbeddedError>
         tracing::info!("removing the stale postmaster.pid of an earlier run");
         return std::fs::remove_file(&pid_file).map_err(io("removing a stale postmaster.pid"));
     }
-    tracing::warn!(pid, "a PostgreSQL from an earlier run is still running on this data; stopping it");
+    tracing::warn!(
+        pid,
+        "a PostgreSQL from an earlier run is still running on this data; stopping it"
+    );
     signal(pid, libc::SIGINT);
     let deadline = Instant::now() + Duration::from_secs(30);
     while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
@@ -270,7 +324,9 @@ fn spawn_postgres(
         .append(true)
         .open(log_path)
         .map_err(io(format!("opening {}", log_path.display())))?;
-    let log_err = log.try_clone().map_err(io("duplicating the log file handle"))?;
+    let log_err = log
+        .try_clone()
+        .map_err(io("duplicating the log file handle"))?;
     let mut command = Command::new(bin_dir.join("postgres"));
     command
         .arg("-D")

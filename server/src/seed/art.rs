@@ -44,7 +44,10 @@ const SKIN_TONES: [(&str, &str); 6] = [
 
 /// Draws one illustration. `severity` runs from 0 (none of the concern) to 1 (marked).
 pub fn draw(seed: u64, concern: Concern, severity: f64) -> String {
-    let mut rng = Rng(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1);
+    let mut rng = Rng(seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
+        | 1);
     let (light, shade) = SKIN_TONES[(rng.next() % SKIN_TONES.len() as u64) as usize];
     let mut svg = String::with_capacity(4096);
     let _ = write!(
@@ -157,7 +160,13 @@ mod tests {
 
     #[test]
     fn pictures_are_standalone_svg_documents_without_scripts() {
-        for concern in [Concern::Lines, Concern::Spots, Concern::Texture, Concern::Redness, Concern::Volume] {
+        for concern in [
+            Concern::Lines,
+            Concern::Spots,
+            Concern::Texture,
+            Concern::Redness,
+            Concern::Volume,
+        ] {
             let svg = draw(11, concern, 0.7);
             assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
             assert!(svg.ends_with("</svg>"));

@@ -16,7 +16,8 @@ pub struct ClinicSeed {
 pub const CLINIC: ClinicSeed = ClinicSeed {
     slug: "juniper",
     name: "Juniper Skin & Aesthetics",
-    tagline: "Doctor-led skin and aesthetic care in Edinburgh, with results that still look like you.",
+    tagline:
+        "Doctor-led skin and aesthetic care in Edinburgh, with results that still look like you.",
     time_zone: "Europe/London",
     currency: "GBP",
     email: "hello@juniper-clinic.example",
@@ -53,7 +54,12 @@ pub const LOCATIONS: [LocationSeed; 2] = [
             (5, "09:00", "19:00"),
             (6, "10:00", "16:00"),
         ],
-        rooms: &[("Treatment room 1", "room"), ("Treatment room 2", "room"), ("Laser suite", "room"), ("Nd:YAG laser", "device")],
+        rooms: &[
+            ("Treatment room 1", "room"),
+            ("Treatment room 2", "room"),
+            ("Laser suite", "room"),
+            ("Nd:YAG laser", "device"),
+        ],
     },
     LocationSeed {
         slug: "leith",
@@ -70,7 +76,11 @@ pub const LOCATIONS: [LocationSeed; 2] = [
             (5, "10:00", "18:00"),
             (6, "09:00", "15:00"),
         ],
-        rooms: &[("Garden room", "room"), ("Skin studio", "room"), ("HydraFacial system", "device")],
+        rooms: &[
+            ("Garden room", "room"),
+            ("Skin studio", "room"),
+            ("HydraFacial system", "device"),
+        ],
     },
 ];
 
@@ -276,7 +286,11 @@ pub struct GallerySeed {
 }
 
 const fn case(title: &'static str, summary: &'static str) -> CaseSeed {
-    CaseSeed { title, summary, consent: ConsentSeed::WebsiteAndSocial }
+    CaseSeed {
+        title,
+        summary,
+        consent: ConsentSeed::WebsiteAndSocial,
+    }
 }
 
 pub const GALLERIES: [GallerySeed; 3] = [
@@ -292,10 +306,25 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 concern: Concern::Lines,
                 after_label: "Two weeks after",
                 cases: &[
-                    case("Softer frown lines", "Frown lines relaxed while brow movement stayed natural."),
-                    case("Forehead and crow's feet", "Three areas treated in one appointment."),
-                    CaseSeed { consent: ConsentSeed::Website, ..case("Early lines, light dose", "A light dose for someone in their early thirties.") },
-                    CaseSeed { consent: ConsentSeed::ConsultationOnly, ..case("Deep forehead lines", "Shown in consultations only.") },
+                    case(
+                        "Softer frown lines",
+                        "Frown lines relaxed while brow movement stayed natural.",
+                    ),
+                    case(
+                        "Forehead and crow's feet",
+                        "Three areas treated in one appointment.",
+                    ),
+                    CaseSeed {
+                        consent: ConsentSeed::Website,
+                        ..case(
+                            "Early lines, light dose",
+                            "A light dose for someone in their early thirties.",
+                        )
+                    },
+                    CaseSeed {
+                        consent: ConsentSeed::ConsultationOnly,
+                        ..case("Deep forehead lines", "Shown in consultations only.")
+                    },
                 ],
             },
             AlbumSeed {
@@ -305,9 +334,18 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 concern: Concern::Volume,
                 after_label: "Four weeks after",
                 cases: &[
-                    case("Balanced upper lip", "0.5 ml to bring the upper lip in proportion with the lower."),
-                    case("Subtle hydration", "Hydration and definition without added size."),
-                    case("Restoring lip border", "Definition restored along the vermilion border."),
+                    case(
+                        "Balanced upper lip",
+                        "0.5 ml to bring the upper lip in proportion with the lower.",
+                    ),
+                    case(
+                        "Subtle hydration",
+                        "Hydration and definition without added size.",
+                    ),
+                    case(
+                        "Restoring lip border",
+                        "Definition restored along the vermilion border.",
+                    ),
                 ],
             },
             AlbumSeed {
@@ -317,8 +355,17 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 concern: Concern::Volume,
                 after_label: "Immediately after",
                 cases: &[
-                    case("Mid-face lift", "Cheek support that softened the nasolabial folds."),
-                    CaseSeed { consent: ConsentSeed::Expired, ..case("Cheekbone definition", "Consent has expired: no longer public.") },
+                    case(
+                        "Mid-face lift",
+                        "Cheek support that softened the nasolabial folds.",
+                    ),
+                    CaseSeed {
+                        consent: ConsentSeed::Expired,
+                        ..case(
+                            "Cheekbone definition",
+                            "Consent has expired: no longer public.",
+                        )
+                    },
                 ],
             },
         ],
@@ -335,9 +382,15 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 concern: Concern::Texture,
                 after_label: "After three sessions",
                 cases: &[
-                    case("Acne scarring", "Rolling scars softened over a course of three."),
+                    case(
+                        "Acne scarring",
+                        "Rolling scars softened over a course of three.",
+                    ),
                     case("Enlarged pores", "Smoother texture across the cheeks."),
-                    CaseSeed { consent: ConsentSeed::Website, ..case("Fine lines and texture", "Overall skin quality improved.") },
+                    CaseSeed {
+                        consent: ConsentSeed::Website,
+                        ..case("Fine lines and texture", "Overall skin quality improved.")
+                    },
                 ],
             },
             AlbumSeed {
@@ -347,8 +400,14 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 concern: Concern::Spots,
                 after_label: "After four peels",
                 cases: &[
-                    case("Post-acne marks", "Dark marks faded with a course of peels."),
-                    case("Dull, congested skin", "Brighter skin after a HydraFacial and peel programme."),
+                    case(
+                        "Post-acne marks",
+                        "Dark marks faded with a course of peels.",
+                    ),
+                    case(
+                        "Dull, congested skin",
+                        "Brighter skin after a HydraFacial and peel programme.",
+                    ),
                     case("Uneven tone", "A more even complexion before a wedding."),
                 ],
             },
@@ -379,7 +438,10 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 after_label: "Six weeks after",
                 cases: &[
                     case("Sun spots on the cheeks", "Pigment lifted in two sessions."),
-                    case("Freckling and age spots", "A clearer complexion after one session."),
+                    case(
+                        "Freckling and age spots",
+                        "A clearer complexion after one session.",
+                    ),
                 ],
             },
         ],

@@ -35,7 +35,10 @@ pub async fn database_is_empty(pool: &PgPool) -> Result<bool, sqlx::Error> {
 
 /// Empties the database completely, then recreates the schema. Used by `lumen reseed`.
 pub async fn reset_schema(pool: &PgPool) -> Result<(), crate::database::DatabaseError> {
-    let mut tx = pool.begin().await.map_err(crate::database::DatabaseError::Connect)?;
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(crate::database::DatabaseError::Connect)?;
     sqlx::query("DROP SCHEMA public CASCADE")
         .execute(&mut *tx)
         .await
@@ -44,7 +47,9 @@ pub async fn reset_schema(pool: &PgPool) -> Result<(), crate::database::Database
         .execute(&mut *tx)
         .await
         .map_err(crate::database::DatabaseError::Connect)?;
-    tx.commit().await.map_err(crate::database::DatabaseError::Connect)?;
+    tx.commit()
+        .await
+        .map_err(crate::database::DatabaseError::Connect)?;
     crate::database::migrate(pool).await
 }
 
@@ -202,7 +207,11 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
 
     let mut patient_ids = Vec::new();
     for (first, last) in PATIENTS {
-        let email = format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase());
+        let email = format!(
+            "{}.{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
         // 07700 900000–900999 is Ofcom's range reserved for drama.
         let phone = format!("07700 900{:03}", patient_ids.len());
         let id = sqlx::query_scalar!(
@@ -219,8 +228,25 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
         patient_ids.push(id);
     }
 
-    report.appointments = seed_appointments(&mut tx, clinic_id, &location_ids, &provider_ids, &patient_ids, &treatments, today).await?;
-    let (cases, images) = seed_gallery(&mut tx, clinic_id, &provider_ids, &patient_ids, &treatments, today).await?;
+    report.appointments = seed_appointments(
+        &mut tx,
+        clinic_id,
+        &location_ids,
+        &provider_ids,
+        &patient_ids,
+        &treatments,
+        today,
+    )
+    .await?;
+    let (cases, images) = seed_gallery(
+        &mut tx,
+        clinic_id,
+        &provider_ids,
+        &patient_ids,
+        &treatments,
+        today,
+    )
+    .await?;
     report.cases = cases;
     report.images = images;
 
@@ -239,26 +265,42 @@ async fn seed_appointments(
     treatments: &HashMap<&str, (Uuid, i32, i32)>,
     today: NaiveDate,
 ) -> Result<usize, sqlx::Error> {
-    let zone: Tz = CLINIC.time_zone.parse().expect("the seed time zone is valid");
+    let zone: Tz = CLINIC
+        .time_zone
+        .parse()
+        .expect("the seed time zone is valid");
     let mut booked = 0;
     for offset in -7..14i64 {
         let day = today + Duration::days(offset);
         let weekday = day.weekday().number_from_monday() as i16;
         for (p, provider) in PROVIDERS.iter().enumerate() {
-            for (s, &(schedule_day, location, starts, _ends)) in provider.schedule.iter().enumerate() {
+            for (s, &(schedule_day, location, starts, _ends)) in
+                provider.schedule.iter().enumerate()
+            {
                 if schedule_day != weekday || (offset + p as i64 + s as i64) % 2 != 0 {
                     continue;
                 }
-                let treatment_slug = provider.treatments[(offset.unsigned_abs() as usize + s) % provider.treatments.len()];
+                let treatment_slug = provider.treatments
+                    [(offset.unsigned_abs() as usize + s) % provider.treatments.len()];
                 let (treatment_id, minutes, _) = treatments[treatment_slug];
-                let Some(start) = zone.from_local_datetime(&day.and_time(time(starts))).single() else {
+                let Some(start) = zone
+                    .from_local_datetime(&day.and_time(time(starts)))
+                    .single()
+                else {
                     continue; // a time that does not exist on a clock-change day
                 };
                 let start = start.with_timezone(&Utc);
                 let end = start + Duration::minutes(minutes as i64);
-                let status = if day < today { "completed" } else { "confirmed" };
+                let status = if day < today {
+                    "completed"
+                } else {
+                    "confirmed"
+                };
                 let patient = patient_ids[booked % patient_ids.len()];
-                let period = PgRange { start: Bound::Included(start), end: Bound::Excluded(end) };
+                let period = PgRange {
+                    start: Bound::Included(start),
+                    end: Bound::Excluded(end),
+                };
                 sqlx::query!(
                     r#"INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id, status, period)
                        VALUES ($1, $2, $3, $4, $5, ($6::text)::appointment_status, $7)"#,
@@ -318,11 +360,35 @@ async fn seed_gallery(
                 .position(|p| p.treatments.contains(&album.treatment))
                 .map(|i| provider_ids[i]);
             for (c, case) in album.cases.iter().enumerate() {
-                let (website, social, consultation, given, expires, published) = match case.consent {
-                    ConsentSeed::WebsiteAndSocial => (true, true, true, today - Duration::days(40 + 9 * cases as i64), Some(today + Duration::days(700)), true),
-                    ConsentSeed::Website => (true, false, true, today - Duration::days(60 + 5 * cases as i64), None, true),
-                    ConsentSeed::ConsultationOnly => (false, false, true, today - Duration::days(90), None, false),
-                    ConsentSeed::Expired => (true, false, false, today - Duration::days(800), Some(today - Duration::days(70)), true),
+                let (website, social, consultation, given, expires, published) = match case.consent
+                {
+                    ConsentSeed::WebsiteAndSocial => (
+                        true,
+                        true,
+                        true,
+                        today - Duration::days(40 + 9 * cases as i64),
+                        Some(today + Duration::days(700)),
+                        true,
+                    ),
+                    ConsentSeed::Website => (
+                        true,
+                        false,
+                        true,
+                        today - Duration::days(60 + 5 * cases as i64),
+                        None,
+                        true,
+                    ),
+                    ConsentSeed::ConsultationOnly => {
+                        (false, false, true, today - Duration::days(90), None, false)
+                    }
+                    ConsentSeed::Expired => (
+                        true,
+                        false,
+                        false,
+                        today - Duration::days(800),
+                        Some(today - Duration::days(70)),
+                        true,
+                    ),
                 };
                 let slug = format!("{}-{}", album.slug, c + 1);
                 let case_id = sqlx::query_scalar!(
@@ -350,9 +416,15 @@ async fn seed_gallery(
                 .fetch_one(&mut **tx)
                 .await?;
                 let seed = (cases as u64 + 1) * 7919;
-                for (kind, severity, label) in [("before", 0.9, "Before"), ("after", 0.2, album.after_label)] {
+                for (kind, severity, label) in
+                    [("before", 0.9, "Before"), ("after", 0.2, album.after_label)]
+                {
                     let svg = art::draw(seed, album.concern, severity);
-                    let alt = format!("{} — {}: abstract illustration of treated skin", case.title, label.to_lowercase());
+                    let alt = format!(
+                        "{} — {}: abstract illustration of treated skin",
+                        case.title,
+                        label.to_lowercase()
+                    );
                     let asset_id = insert_svg(tx, clinic_id, &svg).await?;
                     sqlx::query!(
                         r#"INSERT INTO case_images (clinic_id, case_id, media_asset_id, kind, label, alt_text, position)
@@ -376,7 +448,11 @@ async fn seed_gallery(
     Ok((cases, images))
 }
 
-async fn insert_svg(tx: &mut Transaction<'_, Postgres>, clinic_id: Uuid, svg: &str) -> Result<Uuid, sqlx::Error> {
+async fn insert_svg(
+    tx: &mut Transaction<'_, Postgres>,
+    clinic_id: Uuid,
+    svg: &str,
+) -> Result<Uuid, sqlx::Error> {
     let digest = Sha256::digest(svg.as_bytes());
     let hash: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     sqlx::query_scalar!(

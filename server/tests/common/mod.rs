@@ -18,16 +18,25 @@ pub fn today() -> NaiveDate {
 }
 
 pub async fn seeded(pool: &PgPool) -> SeedReport {
-    seed::seed_demo_clinic(pool, today()).await.expect("the demo seed loads")
+    seed::seed_demo_clinic(pool, today())
+        .await
+        .expect("the demo seed loads")
 }
 
 pub fn leptos_options() -> LeptosOptions {
-    LeptosOptions::builder().output_name("lumen").site_root("target/site").build()
+    LeptosOptions::builder()
+        .output_name("lumen")
+        .site_root("target/site")
+        .build()
 }
 
 pub async fn app(pool: &PgPool) -> Router {
     let report = seeded(pool).await;
-    lumen::http::router(AppState { leptos_options: leptos_options(), pool: pool.clone(), clinic_id: report.clinic_id })
+    lumen::http::router(AppState {
+        leptos_options: leptos_options(),
+        pool: pool.clone(),
+        clinic_id: report.clinic_id,
+    })
 }
 
 pub struct Reply {
@@ -37,11 +46,21 @@ pub struct Reply {
 }
 
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("the router answers");
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 pub async fn get(app: &Router, path: &str) -> Reply {

@@ -15,7 +15,11 @@ fn currency(code: &str) -> Result<Currency, AppError> {
 }
 
 #[tracing::instrument(skip(pool))]
-pub async fn featured(pool: &PgPool, clinic_id: Uuid, limit: i64) -> Result<Vec<TreatmentCard>, AppError> {
+pub async fn featured(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    limit: i64,
+) -> Result<Vec<TreatmentCard>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT t.slug, t.name, t.summary, c.name AS category, t.duration_minutes,
                   t.price_minor, t.deposit_minor, cl.currency
@@ -96,7 +100,11 @@ pub async fn categories(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<Category>,
 
 /// A treatment page's content, or `None` when the clinic has no active treatment by that slug.
 #[tracing::instrument(skip(pool))]
-pub async fn treatment(pool: &PgPool, clinic_id: Uuid, slug: &Slug) -> Result<Option<TreatmentDetail>, AppError> {
+pub async fn treatment(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    slug: &Slug,
+) -> Result<Option<TreatmentDetail>, AppError> {
     let Some(t) = sqlx::query!(
         r#"SELECT t.id, t.slug, t.name, t.summary, t.description, t.duration_minutes,
                   t.price_minor, t.deposit_minor, t.offers_in_person, t.offers_video,

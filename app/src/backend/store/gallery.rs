@@ -54,7 +54,11 @@ impl From<CaseRow> for CaseCard {
 
 /// The newest public cases that have both a before and an after image.
 #[tracing::instrument(skip(pool))]
-pub async fn recent_public_cases(pool: &PgPool, clinic_id: Uuid, limit: i64) -> Result<Vec<CaseCard>, AppError> {
+pub async fn recent_public_cases(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    limit: i64,
+) -> Result<Vec<CaseCard>, AppError> {
     cases(pool, clinic_id, None, limit).await
 }
 

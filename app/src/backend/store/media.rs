@@ -10,7 +10,10 @@ pub struct StoredImage {
 /// The image with this content hash, if a case the public may see shows it. An image of an
 /// unpublished, expired or revoked case is not served, even to someone who kept its URL.
 #[tracing::instrument(skip(pool))]
-pub async fn public_image(pool: &PgPool, content_hash: &str) -> Result<Option<StoredImage>, sqlx::Error> {
+pub async fn public_image(
+    pool: &PgPool,
+    content_hash: &str,
+) -> Result<Option<StoredImage>, sqlx::Error> {
     sqlx::query_as!(
         StoredImage,
         r#"SELECT m.content_type, m.data

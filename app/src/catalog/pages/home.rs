@@ -4,7 +4,9 @@ use crate::catalog::api::fetch_home_data;
 use crate::catalog::types::{ClinicInfo, HomeData};
 use crate::error::AppError;
 use crate::gallery::components::CaseGrid;
-use crate::ui::components::{Loading, SectionHeading, TreatmentTile, BUTTON_PRIMARY, BUTTON_SECONDARY};
+use crate::ui::components::{
+    Loading, SectionHeading, TreatmentTile, BUTTON_PRIMARY, BUTTON_SECONDARY,
+};
 use crate::ui::layout::{use_clinic, BookBand};
 use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
