@@ -49,12 +49,9 @@ impl Slug {
                 out.push('-');
             }
         }
-        let trimmed = out.trim_end_matches('-');
-        Self::parse(
-            &trimmed[..trimmed.len().min(Self::MAX_LEN)]
-                .trim_end_matches('-')
-                .to_owned(),
-        )
+        // Only ASCII was pushed, so any byte index is a character boundary.
+        out.truncate(Self::MAX_LEN);
+        Self::parse(out.trim_end_matches('-'))
     }
 
     pub fn as_str(&self) -> &str {
