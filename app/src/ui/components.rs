@@ -5,6 +5,8 @@ use crate::domain::duration::format_minutes;
 use leptos::prelude::*;
 
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
+/// For a dark background such as the booking band.
+pub const BUTTON_ON_DARK: &str = "inline-flex items-center justify-center rounded-full bg-white px-6 py-3 text-base font-semibold text-brand-800 shadow-sm transition hover:bg-brand-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";
 pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded-full border border-brand-700 px-6 py-3 text-base font-semibold text-brand-800 transition hover:bg-brand-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
 
 /// What the page shows while its data is on the way (only seen after client navigation:

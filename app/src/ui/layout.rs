@@ -1,6 +1,6 @@
 //! The frame around every page: header with navigation, footer with how to reach the clinic.
 
-use super::components::BUTTON_PRIMARY;
+use super::components::BUTTON_ON_DARK;
 use crate::catalog::types::{ClinicInfo, LocationInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -144,7 +144,7 @@ pub fn BookBand() -> impl IntoView {
                 <p class="mx-auto mt-3 max-w-xl text-brand-100">
                     "Every treatment starts with a conversation about what you want and whether it is right for you."
                 </p>
-                <a href="/book" class=format!("{BUTTON_PRIMARY} mt-8 bg-white text-brand-800 hover:bg-brand-50")>"Book an appointment"</a>
+                <div class="mt-8"><a href="/book" class=BUTTON_ON_DARK>"Book an appointment"</a></div>
             </div>
         </section>
     }
