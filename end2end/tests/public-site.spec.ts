@@ -73,3 +73,19 @@ test("gallery images load and keep their space", async ({ page }) => {
   expect(await first.getAttribute("width")).toBe("480");
   expect(await first.getAttribute("height")).toBe("600");
 });
+
+test("the hashed WASM is served precompressed and cached for a year", async ({ page, request }) => {
+  const wasmUrls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasmUrls.push(new URL(r.url()).pathname);
+  });
+  await page.goto("/");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  expect(wasmUrls).toHaveLength(1);
+  expect(wasmUrls[0]).toMatch(/^\/pkg\/lumen\.[\w-]+\.wasm$/);
+
+  const response = await request.get(wasmUrls[0], { headers: { "accept-encoding": "br" } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-encoding"]).toBe("br");
+  expect(response.headers()["cache-control"]).toContain("immutable");
+});

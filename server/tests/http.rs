@@ -247,3 +247,22 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
     assert!(page.body.contains("Please try again in a minute"));
     assert!(!page.body.to_lowercase().contains("connection refused"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
+    let app = common::app(&pool).await;
+    for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let reply = common::send(
+            &app,
+            axum::http::Request::get("/treatments")
+                .header("accept-encoding", accept)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.headers["content-encoding"], expected);
+    }
+    let plain = get(&app, "/treatments").await;
+    assert!(!plain.headers.contains_key("content-encoding"));
+}
