@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("We couldn't find that page.")]
     NotFound,
+    #[error("Please sign in to continue.")]
+    SignInRequired,
+    #[error("Your account doesn't have access to this. If you think it should, ask your clinic's administrator.")]
+    Forbidden,
+    /// Input the person can correct; the message says how.
+    #[error("{0}")]
+    Invalid(String),
     /// The database or another part we depend on did not answer. Details are logged on the
     /// server with the request id; the person only learns that trying again may help.
     #[error("Something went wrong on our side. Please try again in a minute.")]
@@ -22,6 +29,19 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value)
+    }
+}
+
+impl AppError {
+    /// The HTTP status that goes with the error, for pages and direct API calls alike.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::SignInRequired => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid(_) => 422,
+            AppError::Unavailable | AppError::Transport(_) => 503,
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Lumen's web app: compiled natively with `ssr` for the server and to WASM with `hydrate`.
 
+pub mod account;
+pub mod admin;
 pub mod booking;
 pub mod catalog;
 pub mod domain;
@@ -70,6 +72,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/treatments") view=TreatmentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/treatments/:slug") view=TreatmentPage ssr=SsrMode::Async/>
                         <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
+                        <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

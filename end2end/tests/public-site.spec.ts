@@ -89,3 +89,35 @@ test("the hashed WASM is served precompressed and cached for a year", async ({ p
   expect(response.headers()["content-encoding"]).toBe("br");
   expect(response.headers()["cache-control"]).toContain("immutable");
 });
+
+test.describe("staff sign-in", () => {
+  for (const javaScriptEnabled of [true, false]) {
+    test(`a receptionist signs in and out ${javaScriptEnabled ? "with" : "without"} JavaScript`, async ({ browser }) => {
+      const context = await browser.newContext({ javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto("/admin");
+      await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+      await page.getByRole("link", { name: "Sign in" }).last().click();
+      await expect(page).toHaveURL(/\/sign-in\?next=\/admin/);
+      if (javaScriptEnabled) await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+
+      await page.getByLabel("Email").fill("frontdesk@juniper-clinic.example");
+      await page.getByLabel("Password").fill("wrong password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("alert")).toContainText("don't match an account");
+
+      await page.getByLabel("Email").fill("frontdesk@juniper-clinic.example");
+      await page.getByLabel("Password").fill("juniper-demo-2026");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/\/admin$/);
+      await expect(page.getByText("Staff area").first()).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Today's appointments" })).toBeVisible();
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL(/\/$/);
+      await page.goto("/admin");
+      await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+      await context.close();
+    });
+  }
+});

@@ -1,6 +1,6 @@
 //! `lumen`: runs the clinic web app, or one of its maintenance commands.
 
-use app::backend::state::AppState;
+use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
 use lumen::database::{self, Database, DATABASE_NAME};
@@ -96,6 +96,7 @@ async fn serve_with(
         leptos_options,
         pool: database.pool.clone(),
         clinic_id,
+        clock: Clock::system(),
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::backend::state::AppState;
+use app::backend::state::{AppState, Clock};
 use axum::http::StatusCode;
 use common::{call, get};
 use sqlx::postgres::PgPoolOptions;
@@ -232,6 +232,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         leptos_options: common::leptos_options(),
         pool: dead,
         clinic_id: report.clinic_id,
+        clock: Clock::system(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

@@ -1,4 +1,5 @@
 //! Server-only code: the Postgres store and the state the server hands to Leptos.
 
+pub mod auth;
 pub mod state;
 pub mod store;

@@ -2,9 +2,39 @@
 
 use crate::error::AppError;
 use axum::extract::FromRef;
+use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 use sqlx::PgPool;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
+
+/// The time as the app sees it: the system clock, or one that tests set and move.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Clock(None)
+    }
+
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Clock(Some(Arc::new(Mutex::new(at))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Moves a fixed clock forward; the system clock cannot be moved.
+    pub fn advance(&self, by: Duration) {
+        if let Some(at) = &self.0 {
+            *at.lock().unwrap_or_else(|e| e.into_inner()) += by;
+        }
+    }
+}
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -12,6 +42,7 @@ pub struct AppState {
     pub pool: PgPool,
     /// The clinic whose public site this server shows.
     pub clinic_id: Uuid,
+    pub clock: Clock,
 }
 
 /// The one accessor server functions use to reach the state the server provided.

@@ -1,8 +1,10 @@
 //! Pure rules shared by the browser and the server: no Leptos, no sqlx, no axum.
 
+pub mod access;
 pub mod appointment;
 pub mod consent;
 pub mod duration;
 pub mod hours;
 pub mod money;
+pub mod password;
 pub mod slug;

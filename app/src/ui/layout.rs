@@ -1,6 +1,7 @@
 //! The frame around every page: header with navigation, footer with how to reach the clinic.
 
 use super::components::BUTTON_ON_DARK;
+use crate::account::api::fetch_me;
 use crate::catalog::types::{ClinicInfo, LocationInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -25,6 +26,20 @@ pub fn SiteHeader() -> impl IntoView {
                 .unwrap_or_else(|_| "Our clinic".to_owned())
         })
     };
+    // Loaded with the page. Signing in and out both end in a full page load (a form post
+    // and a redirect), which asks again.
+    let me = Resource::new(|| (), |_| fetch_me());
+    let account_link = move || {
+        Suspend::new(async move {
+            match me.await.ok().flatten() {
+                Some(me) if me.role.is_staff() => {
+                    view! { <a href="/admin" class=NAV_LINK>"Staff area"</a> }.into_any()
+                }
+                Some(_) => view! { <a href="/account" class=NAV_LINK>"My account"</a> }.into_any(),
+                None => view! { <a href="/sign-in" class=NAV_LINK>"Sign in"</a> }.into_any(),
+            }
+        })
+    };
     view! {
         <header class="sticky top-0 z-20 border-b border-stone-200 bg-white/95 backdrop-blur">
             <div class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
@@ -36,6 +51,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <a href="/treatments" class=NAV_LINK>"Treatments"</a>
                     <a href="/#results" class=NAV_LINK>"Results"</a>
                     <a href="#visit" class=NAV_LINK>"Visit us"</a>
+                    <Suspense fallback=|| ()>{account_link}</Suspense>
                     <a href="/book" class="rounded-full bg-brand-700 px-5 py-2 font-semibold text-white transition hover:bg-brand-800">"Book"</a>
                 </nav>
                 // A <details> menu opens and closes without JavaScript.
@@ -47,6 +63,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <a href="/treatments" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Treatments"</a>
                         <a href="/#results" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Results"</a>
                         <a href="#visit" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Visit us"</a>
+                        <a href="/sign-in" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Sign in"</a>
                         <a href="/book" class="mt-1 rounded-full bg-brand-700 px-3 py-2 text-center font-semibold text-white">"Book"</a>
                     </nav>
                 </details>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 #[cfg(feature = "ssr")]
-fn set_http_status(status: u16) {
+pub fn set_http_status(status: u16) {
     if let (Some(response), Ok(status)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::StatusCode::from_u16(status),
@@ -16,7 +16,7 @@ fn set_http_status(status: u16) {
 }
 
 #[cfg(not(feature = "ssr"))]
-fn set_http_status(_status: u16) {}
+pub fn set_http_status(_status: u16) {}
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -49,10 +49,7 @@ pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
             .unwrap_or(AppError::Unavailable)
     });
     let error = first.unwrap_or(AppError::Unavailable);
-    set_http_status(match error {
-        AppError::NotFound => 404,
-        AppError::Unavailable | AppError::Transport(_) => 503,
-    });
+    set_http_status(error.status());
     let message = error.to_string();
     view! {
         <Title text="Something went wrong"/>
@@ -65,6 +62,28 @@ pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
             </p>
             <div class="mt-8 flex flex-wrap justify-center gap-3">
                 <a href="" class=BUTTON_PRIMARY rel="external">"Try again"</a>
+                <a href="/" class=BUTTON_SECONDARY>"Go to the home page"</a>
+            </div>
+        </section>
+    }
+}
+
+/// Shown in place of a page that needs a signed-in user with the right role.
+#[component]
+pub fn AccessRefused(error: AppError, next: String) -> impl IntoView {
+    set_http_status(error.status());
+    let sign_in = error == AppError::SignInRequired;
+    let href = format!("/sign-in?next={next}");
+    view! {
+        <Title text=if sign_in { "Sign in" } else { "No access" }/>
+        <Meta name="robots" content="noindex"/>
+        <section class="mx-auto max-w-2xl px-4 py-24 text-center" role="alert">
+            <h1 class="font-display text-4xl text-stone-900">
+                {if sign_in { "Please sign in" } else { "This area isn't open to your account" }}
+            </h1>
+            <p class="mt-4 text-lg text-stone-600">{error.to_string()}</p>
+            <div class="mt-8 flex flex-wrap justify-center gap-3">
+                {sign_in.then(|| view! { <a href=href class=BUTTON_PRIMARY>"Sign in"</a> })}
                 <a href="/" class=BUTTON_SECONDARY>"Go to the home page"</a>
             </div>
         </section>

@@ -447,3 +447,25 @@ pub const GALLERIES: [GallerySeed; 3] = [
         ],
     },
 ];
+
+/// The password of every demo account, printed in the README. Demo data only.
+pub const DEMO_PASSWORD: &str = "juniper-demo-2026";
+
+/// Staff accounts: (email, name, role).
+pub const STAFF: [(&str, &str, &str); 3] = [
+    (
+        "admin@juniper-clinic.example",
+        "Morag Lindsay",
+        "clinic_admin",
+    ),
+    (
+        "frontdesk@juniper-clinic.example",
+        "Ewan Baird",
+        "front_desk",
+    ),
+    (
+        "amara@juniper-clinic.example",
+        "Dr Amara Okafor",
+        "provider",
+    ),
+];

@@ -227,6 +227,7 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
         .await?;
         patient_ids.push(id);
     }
+    seed_accounts(&mut tx, clinic_id, patient_ids[0]).await?;
 
     report.appointments = seed_appointments(
         &mut tx,
@@ -252,6 +253,46 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
 
     tx.commit().await?;
     Ok(report)
+}
+
+/// Demo sign-ins: the clinic's staff, and the first patient (who gets upcoming
+/// appointments) with an account of her own. One hash serves them all: it is demo data.
+async fn seed_accounts(
+    tx: &mut Transaction<'_, Postgres>,
+    clinic_id: Uuid,
+    patient_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let hash = app::backend::auth::password::hash(data::DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    for (email, name, role) in data::STAFF {
+        sqlx::query!(
+            r#"INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
+               VALUES ($1, ($2::text)::user_role, $3, $4, $5, now())"#,
+            clinic_id,
+            role,
+            email,
+            name,
+            hash
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query!(
+        r#"WITH account AS (
+               INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
+               SELECT clinic_id, 'patient', email, first_name || ' ' || last_name, $3, now()
+               FROM patients WHERE id = $2 AND clinic_id = $1
+               RETURNING id
+           )
+           UPDATE patients SET user_id = (SELECT id FROM account) WHERE id = $2"#,
+        clinic_id,
+        patient_id,
+        hash
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Books the first slot of every other working session over three weeks around `today`,

@@ -1,7 +1,7 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 #![allow(dead_code)]
 
-use app::backend::state::AppState;
+use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -31,11 +31,16 @@ pub fn leptos_options() -> LeptosOptions {
 }
 
 pub async fn app(pool: &PgPool) -> Router {
+    app_with_clock(pool, Clock::system()).await
+}
+
+pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
     let report = seeded(pool).await;
     lumen::http::router(AppState {
         leptos_options: leptos_options(),
         pool: pool.clone(),
         clinic_id: report.clinic_id,
+        clock,
     })
 }
 

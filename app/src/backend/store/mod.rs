@@ -1,5 +1,7 @@
 //! The Postgres layer, one module per aggregate. Every query is scoped by `clinic_id`.
 
+pub mod accounts;
+pub mod admin;
 pub mod catalog;
 pub mod clinic;
 pub mod gallery;

@@ -1,0 +1,115 @@
+//! Server functions for signing in and out and for a person's own account.
+
+use super::types::{Me, MyAccount};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    backend::auth::{password, principal, session},
+    backend::{state::app_state, store},
+    domain::access::{Action, Role},
+};
+
+/// Where to go after signing in: the page the person came from if it is one of ours,
+/// otherwise their role's home. Never another site (an open redirect).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_owned)
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let email = email.trim().to_lowercase();
+    let account = store::accounts::find_for_sign_in(&state.pool, state.clinic_id, &email).await?;
+    let (user_id, role, hash) = match account {
+        Some(a) => (Some(a.user_id), Some(a.role), a.password_hash),
+        None => (None, None, None),
+    };
+    let matches = password::verify(password, hash).await;
+    let (Some(user_id), Some(role), true) = (user_id, role, matches) else {
+        // The same words whether the email is unknown or the password wrong.
+        return Err(AppError::Invalid(
+            "That email and password don't match an account here. Check both and try again."
+                .to_owned(),
+        ));
+    };
+    // A new session for every sign-in; any session the browser already had ends.
+    if let Some(old) = principal::request_token() {
+        session::end(&state.pool, &old).await?;
+    }
+    let token = session::start(&state.pool, user_id, role, state.clock.now()).await?;
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&session::cookie(&token)).map_err(|_| AppError::Unavailable)?,
+    );
+    tracing::info!(%user_id, role = role.as_str(), "signed in");
+    let home = if role.is_staff() {
+        "/admin"
+    } else {
+        "/account"
+    };
+    leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| home.to_owned()));
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = app_state()?;
+    if let Some(token) = principal::request_token() {
+        session::end(&state.pool, &token).await?;
+    }
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&session::clearing_cookie())
+            .map_err(|_| AppError::Unavailable)?,
+    );
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "me")]
+pub async fn fetch_me() -> Result<Option<Me>, AppError> {
+    Ok(principal::current().await?.map(|p| Me {
+        display_name: p.display_name,
+        role: p.role,
+    }))
+}
+
+#[server(endpoint = "my_account")]
+pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    let state = app_state()?;
+    let mut account = store::accounts::profile(&state.pool, state.clinic_id, me.user_id).await?;
+    if me.role == Role::Patient {
+        account.upcoming = store::accounts::upcoming_appointments(
+            &state.pool,
+            state.clinic_id,
+            me.user_id,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    Ok(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_our_own_pages_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/account")), Some("/account".to_owned()));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+}

@@ -1,0 +1,112 @@
+//! The sign-in page and a person's own account page.
+
+use super::api::{fetch_my_account, SignIn, SignOut};
+use super::types::MyAccount;
+use crate::error::AppError;
+use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY};
+use crate::ui::status::{AccessRefused, ErrorPage};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-4 py-3 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200";
+
+/// A plain form that posts to the server function, so it works before (and without)
+/// JavaScript; once hydrated, Leptos submits it in place.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || match action.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Sign in"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="mx-auto max-w-md px-4 py-16">
+            <h1 class="font-display text-4xl text-stone-900">"Sign in"</h1>
+            <p class="mt-3 text-stone-600">"For patients with an account and for clinic staff."</p>
+            <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
+                <input type="hidden" name="next" value=next/>
+                <div>
+                    <label for="email" class="text-sm font-medium text-stone-800">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required class=FIELD/>
+                </div>
+                <div>
+                    <label for="password" class="text-sm font-medium text-stone-800">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required class=FIELD/>
+                </div>
+                <p role="alert" aria-live="assertive" class="text-sm font-medium text-red-700">{error}</p>
+                <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action>
+            <button type="submit" class=BUTTON_SECONDARY>"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let account = Resource::new(|| (), |_| fetch_my_account());
+    view! {
+        <Suspense fallback=Loading>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match account.await {
+                        Err(error @ (AppError::SignInRequired | AppError::Forbidden)) => {
+                            Either::Left(view! { <AccessRefused error next="/account".to_owned()/> })
+                        }
+                        result => Either::Right(view! { <Account account=result?/> }),
+                    })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn Account(account: MyAccount) -> impl IntoView {
+    let has_upcoming = !account.upcoming.is_empty();
+    view! {
+        <Title text="Your account"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="mx-auto max-w-3xl px-4 py-12">
+            <div class="flex flex-wrap items-center justify-between gap-4">
+                <div>
+                    <h1 class="font-display text-4xl text-stone-900">{format!("Hello, {}", account.display_name)}</h1>
+                    <p class="mt-2 text-stone-600">{format!("Signed in as {} ({})", account.email, account.role.label())}</p>
+                </div>
+                <SignOutButton/>
+            </div>
+            <h2 class="mt-12 font-display text-2xl text-stone-900">"Your upcoming appointments"</h2>
+            <Show
+                when=move || has_upcoming
+                fallback=|| view! {
+                    <p class="mt-4 text-stone-600">"You have no upcoming appointments. "<a href="/book" class="font-semibold text-brand-700 underline">"Book one"</a></p>
+                }
+            >
+                <ul class="mt-4 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
+                    {account.upcoming.clone().into_iter().map(|a| view! {
+                        <li class="px-5 py-4">
+                            <p class="font-medium text-stone-900">{a.treatment}" with "{a.provider}</p>
+                            <p class="text-sm text-stone-600">{format!("{} · {} · {}", a.starts, a.location, a.status.replace('_', " "))}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,19 @@
+//! Server functions of the staff area.
+
+use super::types::DashboardData;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    backend::auth::principal::require,
+    backend::{state::app_state, store},
+    domain::access::Action,
+};
+
+#[server(endpoint = "admin/dashboard")]
+pub async fn fetch_dashboard() -> Result<DashboardData, AppError> {
+    require(Action::ViewAdmin).await?;
+    let state = app_state()?;
+    store::admin::dashboard(&state.pool, state.clinic_id, state.clock.now()).await
+}

@@ -1,0 +1,6 @@
+//! The staff area. Every screen's data comes through a server function that starts with
+//! the authorization check.
+
+pub mod api;
+pub mod dashboard;
+pub mod types;

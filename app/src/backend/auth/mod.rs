@@ -1,0 +1,5 @@
+//! Who is asking, and whether they may: passwords, sessions, and the one authorization check.
+
+pub mod password;
+pub mod principal;
+pub mod session;

@@ -1,0 +1,72 @@
+//! The one authorization check. Every server function that is not public starts with
+//! `require(Action::…)`; pages call the same functions, so page and data access agree.
+
+use super::session::{self, SessionUser};
+use crate::backend::state::app_state;
+use crate::domain::access::{allows, Action, Role};
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Someone signed in, with what they may reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: Uuid,
+    /// The clinic their data belongs to; `None` only for a platform operator.
+    pub clinic_id: Option<Uuid>,
+    pub role: Role,
+    pub display_name: String,
+}
+
+impl From<SessionUser> for Principal {
+    fn from(user: SessionUser) -> Self {
+        Principal {
+            user_id: user.user_id,
+            clinic_id: user.clinic_id,
+            role: user.role,
+            display_name: user.display_name,
+        }
+    }
+}
+
+/// The session token the current request carries, if any.
+pub fn request_token() -> Option<session::Token> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::token_from_header)
+}
+
+/// The signed-in user of the current request, if any.
+pub async fn current() -> Result<Option<Principal>, AppError> {
+    let Some(token) = request_token() else {
+        return Ok(None);
+    };
+    let state = app_state()?;
+    let user = session::resume(&state.pool, &token, state.clock.now()).await?;
+    // A session only counts on the clinic site it was started on.
+    Ok(user
+        .map(Principal::from)
+        .filter(|p| p.clinic_id == Some(state.clinic_id) || p.role == Role::PlatformOperator))
+}
+
+/// The caller, if they are signed in and their role allows `action`; otherwise the error
+/// that says which (401 to sign in, 403 when signing in would not help), with that status
+/// set on the response so a direct API call sees it too.
+pub async fn require(action: Action) -> Result<Principal, AppError> {
+    let result = match current().await? {
+        None => Err(AppError::SignInRequired),
+        Some(principal) if allows(principal.role, action) => Ok(principal),
+        Some(principal) => {
+            tracing::warn!(user_id = %principal.user_id, role = principal.role.as_str(), ?action, "refused");
+            Err(AppError::Forbidden)
+        }
+    };
+    if let Err(error) = &result {
+        crate::ui::status::set_http_status(error.status());
+    }
+    result
+}

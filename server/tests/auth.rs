@@ -1,0 +1,338 @@
+//! Signing in and out, sessions, and who may reach what: through the real router, with the
+//! demo clinic's accounts and a clock the tests move.
+
+mod common;
+
+use app::backend::auth::password;
+use app::backend::state::Clock;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use chrono::{Duration, TimeZone, Utc};
+use common::{send, Reply};
+use sqlx::PgPool;
+
+const PASSWORD: &str = "juniper-demo-2026";
+const ADMIN: &str = "admin@juniper-clinic.example";
+const FRONT_DESK: &str = "frontdesk@juniper-clinic.example";
+const PATIENT: &str = "isla.morrison@example.com";
+
+fn clock() -> Clock {
+    Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap())
+}
+
+/// Posts the sign-in form as a browser without JavaScript would.
+async fn sign_in_as(app: &Router, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::post("/api/sign_in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
+    send(app, request.body(Body::from(form)).unwrap()).await
+}
+
+/// The `name=value` part of the session cookie a response sets.
+fn session_cookie(reply: &Reply) -> String {
+    let set_cookie = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("__Host-lumen_session="))
+        .unwrap_or_else(|| {
+            panic!(
+                "no session cookie set; status {}: {}",
+                reply.status, reply.body
+            )
+        });
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn signed_in(app: &Router, email: &str) -> String {
+    session_cookie(&sign_in_as(app, email, PASSWORD, None).await)
+}
+
+async fn get_as(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+async fn call_as(app: &Router, endpoint: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_sets_a_protected_cookie_and_goes_to_the_right_home(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let reply = sign_in_as(&app, ADMIN, PASSWORD, None).await;
+    assert!(reply.status.is_redirection(), "status {}", reply.status);
+    assert_eq!(reply.headers["location"], "/admin");
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap();
+    for flag in [
+        "__Host-lumen_session=",
+        "Path=/",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+    ] {
+        assert!(set_cookie.contains(flag), "{flag} missing: {set_cookie}");
+    }
+
+    let patient = sign_in_as(&app, PATIENT, PASSWORD, None).await;
+    assert_eq!(patient.headers["location"], "/account");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let wrong_password = sign_in_as(&app, ADMIN, "not-the-password", None).await;
+    let unknown_email = sign_in_as(&app, "nobody@juniper-clinic.example", PASSWORD, None).await;
+    assert_eq!(wrong_password.status, unknown_email.status);
+    assert!(wrong_password.headers.get("set-cookie").is_none());
+    let location = |r: &Reply| {
+        r.headers
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(location(&wrong_password), location(&unknown_email));
+    assert_eq!(wrong_password.body, unknown_email.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn who_may_reach_what(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let patient = signed_in(&app, PATIENT).await;
+    let front_desk = signed_in(&app, FRONT_DESK).await;
+    let admin = signed_in(&app, ADMIN).await;
+
+    // (caller, admin page, admin API, account page, account API)
+    let cases: [(&str, Option<&str>, u16, u16, u16, u16); 4] = [
+        ("anonymous", None, 401, 401, 401, 401),
+        ("patient", Some(&patient), 403, 403, 200, 200),
+        ("front desk", Some(&front_desk), 200, 200, 200, 200),
+        ("admin", Some(&admin), 200, 200, 200, 200),
+    ];
+    for (who, cookie, admin_page, admin_api, account_page, account_api) in cases {
+        assert_eq!(
+            get_as(&app, "/admin", cookie).await.status.as_u16(),
+            admin_page,
+            "{who}: /admin"
+        );
+        assert_eq!(
+            call_as(&app, "admin/dashboard", cookie)
+                .await
+                .status
+                .as_u16(),
+            admin_api,
+            "{who}: admin API"
+        );
+        assert_eq!(
+            get_as(&app, "/account", cookie).await.status.as_u16(),
+            account_page,
+            "{who}: /account"
+        );
+        assert_eq!(
+            call_as(&app, "my_account", cookie).await.status.as_u16(),
+            account_api,
+            "{who}: account API"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_dashboard_shows_today_in_the_clinics_time_zone(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let page = get_as(&app, "/admin", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Monday 16 March 2026"),
+        "date heading missing"
+    );
+    assert!(
+        page.body.contains("Today&#x27;s appointments")
+            || page.body.contains("Today's appointments")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_patient_sees_only_their_own_appointments(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let patient = signed_in(&app, PATIENT).await;
+    let reply = call_as(&app, "my_account", Some(&patient)).await;
+    let account: app::account::types::MyAccount = serde_json::from_str(&reply.body).unwrap();
+    let own: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM appointments a JOIN patients p ON p.id = a.patient_id
+         WHERE p.email = $1 AND upper(a.period) > $2 AND a.status <> 'cancelled'",
+    )
+    .bind(PATIENT)
+    .bind(Utc.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(own > 0, "the demo patient has upcoming appointments");
+    assert_eq!(account.upcoming.len() as i64, own.min(20));
+    let page = get_as(&app, "/account", Some(&patient)).await;
+    assert!(
+        !page.body.contains("Callum Reid"),
+        "another patient's name on the page"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_again_replaces_the_old_session(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let first = signed_in(&app, ADMIN).await;
+    let second = session_cookie(&sign_in_as(&app, ADMIN, PASSWORD, Some(&first)).await);
+    assert_ne!(first, second);
+    assert_eq!(
+        call_as(&app, "admin/dashboard", Some(&first)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call_as(&app, "admin/dashboard", Some(&second)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_out_ends_the_session_on_the_server(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let reply = send(
+        &app,
+        Request::post("/api/sign_out")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &admin)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(reply.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    // Replaying the old cookie does not work: the session is gone, not just forgotten by the browser.
+    assert_eq!(
+        call_as(&app, "admin/dashboard", Some(&admin)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn idle_sessions_end_sooner_for_staff_than_for_patients(pool: PgPool) {
+    let clock = clock();
+    let app = common::app_with_clock(&pool, clock.clone()).await;
+    let staff = signed_in(&app, FRONT_DESK).await;
+    let patient = signed_in(&app, PATIENT).await;
+
+    clock.advance(Duration::minutes(29));
+    assert_eq!(
+        call_as(&app, "my_account", Some(&staff)).await.status,
+        StatusCode::OK,
+        "activity at 29 minutes"
+    );
+    clock.advance(Duration::minutes(31));
+    assert_eq!(
+        call_as(&app, "my_account", Some(&staff)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "31 idle minutes"
+    );
+    assert_eq!(
+        call_as(&app, "my_account", Some(&patient)).await.status,
+        StatusCode::OK,
+        "a patient idle for an hour"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn no_session_outlives_twelve_hours_however_busy(pool: PgPool) {
+    let clock = clock();
+    let app = common::app_with_clock(&pool, clock.clone()).await;
+    let staff = signed_in(&app, ADMIN).await;
+    for _ in 0..35 {
+        clock.advance(Duration::minutes(20));
+        assert_eq!(
+            call_as(&app, "my_account", Some(&staff)).await.status,
+            StatusCode::OK
+        );
+    }
+    clock.advance(Duration::minutes(20)); // 12 h in all
+    assert_eq!(
+        call_as(&app, "my_account", Some(&staff)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn disabling_a_user_ends_their_sessions(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let staff = signed_in(&app, FRONT_DESK).await;
+    let user_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(FRONT_DESK)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    app::backend::auth::session::disable_user(&pool, user_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        call_as(&app, "my_account", Some(&staff)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = sign_in_as(&app, FRONT_DESK, PASSWORD, None).await;
+    assert!(
+        again.headers.get("set-cookie").is_none(),
+        "a disabled account cannot sign in"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn passwords_are_stored_as_argon2id_with_the_asvs_parameters(pool: PgPool) {
+    common::seeded(&pool).await;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
+        .bind(ADMIN)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    assert!(!stored.contains(PASSWORD));
+    assert!(password::verify(PASSWORD.to_owned(), Some(stored.clone())).await);
+    assert!(!password::verify("Juniper-demo-2026".to_owned(), Some(stored)).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn after_sign_in_only_our_own_pages_are_followed(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let form = |next: &str| {
+        Request::post("/api/sign_in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .body(Body::from(format!(
+                "email=admin%40juniper-clinic.example&password={PASSWORD}&next={next}"
+            )))
+            .unwrap()
+    };
+    assert_eq!(
+        send(&app, form("%2Faccount")).await.headers["location"],
+        "/account"
+    );
+    assert_eq!(
+        send(&app, form("%2F%2Fevil.example")).await.headers["location"],
+        "/admin"
+    );
+}
