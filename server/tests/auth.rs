@@ -117,7 +117,8 @@ async fn who_may_reach_what(pool: PgPool) {
     let admin = signed_in(&app, ADMIN).await;
 
     // (caller, admin page, admin API, account page, account API)
-    let cases: [(&str, Option<&str>, u16, u16, u16, u16); 4] = [
+    type Expectation<'a> = (&'a str, Option<&'a str>, u16, u16, u16, u16);
+    let cases: [Expectation; 4] = [
         ("anonymous", None, 401, 401, 401, 401),
         ("patient", Some(&patient), 403, 403, 200, 200),
         ("front desk", Some(&front_desk), 200, 200, 200, 200),
