@@ -110,7 +110,7 @@ test.describe("staff sign-in", () => {
       await page.getByLabel("Password").fill("juniper-demo-2026");
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page).toHaveURL(/\/admin$/);
-      await expect(page.getByText("Staff area").first()).toBeVisible();
+      await expect(page.locator("main").getByText("Staff area")).toBeVisible();
       await expect(page.getByRole("heading", { name: "Today's appointments" })).toBeVisible();
 
       await page.getByRole("button", { name: "Sign out" }).click();
