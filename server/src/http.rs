@@ -97,6 +97,20 @@ pub fn router(state: AppState) -> Router {
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),
                 ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("frame-ancestors 'none'"),
+                ))
+                .layer(axum::middleware::from_fn(
+                    crate::protect::no_store_when_signed_in,
+                ))
+                .layer(axum::middleware::from_fn(
+                    crate::protect::same_origin_writes,
+                ))
                 .layer(CompressionLayer::new()),
         )
 }

@@ -5,5 +5,6 @@ pub mod config;
 pub mod database;
 pub mod http;
 pub mod postgres;
+pub mod protect;
 pub mod seed;
 pub mod telemetry;

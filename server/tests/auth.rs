@@ -337,3 +337,44 @@ async fn after_sign_in_only_our_own_pages_are_followed(pool: PgPool) {
         "/admin"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_form_posted_from_another_site_is_refused(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let post = |origin: &str| {
+        Request::post("/api/sign_in")
+            .header("host", "clinic.example")
+            .header("origin", origin)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=admin%40juniper-clinic.example&password={PASSWORD}"
+            )))
+            .unwrap()
+    };
+    let foreign = send(&app, post("https://evil.example")).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert!(foreign.headers.get("set-cookie").is_none());
+    let ours = send(&app, post("https://clinic.example")).await;
+    assert!(
+        ours.status.is_success() || ours.status.is_redirection(),
+        "{}",
+        ours.status
+    );
+    session_cookie(&ours);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_cannot_be_framed_and_signed_in_pages_are_not_stored(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let public = get_as(&app, "/", None).await;
+    assert_eq!(public.headers["x-frame-options"], "DENY");
+    assert!(public.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(public.headers["x-content-type-options"], "nosniff");
+
+    let admin = signed_in(&app, ADMIN).await;
+    let page = get_as(&app, "/admin", Some(&admin)).await;
+    assert_eq!(page.headers["cache-control"], "no-store");
+}

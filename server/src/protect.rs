@@ -1,0 +1,126 @@
+//! Request protection that applies to every route: state-changing requests must come from
+//! our own pages (CSRF), pages may not be framed (clickjacking), and pages seen while signed
+//! in are never stored by shared caches or the browser's back-forward history.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The host (and port) of an `Origin` or `Referer` value: `https://a.example:8443/x` → `a.example:8443`.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|a| !a.is_empty())
+}
+
+/// A state-changing request is allowed when the browser says it comes from this host. A
+/// request with neither header is not from a browser page (browsers send `Origin` on
+/// every cross-site POST), so CSRF cannot apply to it.
+pub fn is_same_origin(host: Option<&str>, origin: Option<&str>, referer: Option<&str>) -> bool {
+    match (origin, referer) {
+        (Some(origin), _) => host.is_some() && authority(origin) == host,
+        (None, Some(referer)) => host.is_some() && authority(referer) == host,
+        (None, None) => true,
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+pub async fn same_origin_writes(request: Request<Body>, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let headers = request.headers();
+    if !safe
+        && !is_same_origin(
+            header(headers, header::HOST),
+            header(headers, header::ORIGIN),
+            header(headers, header::REFERER),
+        )
+    {
+        tracing::warn!(method = %request.method(), path = %request.uri().path(), "refused a cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            "This request came from another website, so it was refused. Please use the form on our own site.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `Cache-Control: no-store` for anything answered to a signed-in browser, unless the
+/// response already says how to cache itself (static files, images).
+pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Response {
+    let signed_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| app::backend::auth::session::token_from_header(c).is_some());
+    let mut response = next.run(request).await;
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_pages_may_post() {
+        let host = Some("clinic.example");
+        assert!(is_same_origin(host, Some("https://clinic.example"), None));
+        assert!(is_same_origin(
+            host,
+            None,
+            Some("https://clinic.example/sign-in?next=/admin")
+        ));
+        assert!(is_same_origin(
+            Some("127.0.0.1:3000"),
+            Some("http://127.0.0.1:3000"),
+            None
+        ));
+    }
+
+    #[test]
+    fn other_sites_may_not() {
+        let host = Some("clinic.example");
+        assert!(!is_same_origin(host, Some("https://evil.example"), None));
+        assert!(!is_same_origin(
+            host,
+            Some("https://clinic.example.evil.example"),
+            None
+        ));
+        assert!(!is_same_origin(host, Some("null"), None));
+        assert!(!is_same_origin(
+            host,
+            None,
+            Some("https://evil.example/clinic.example")
+        ));
+        assert!(!is_same_origin(
+            Some("127.0.0.1:3000"),
+            Some("http://127.0.0.1:3001"),
+            None
+        ));
+        // Origin wins over a matching Referer.
+        assert!(!is_same_origin(
+            host,
+            Some("https://evil.example"),
+            Some("https://clinic.example/")
+        ));
+    }
+
+    #[test]
+    fn requests_without_browser_headers_are_not_csrf() {
+        assert!(is_same_origin(Some("clinic.example"), None, None));
+    }
+}
