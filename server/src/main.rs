@@ -14,6 +14,7 @@ Usage: lumen [COMMAND]
 Commands:
   serve            Run the clinic web app (the default)
   reseed --yes     Delete everything in the database and load the demo clinic again
+  audit-verify     Check that the audit log's hash chain is unbroken (exit status 1 if not)
   postgres         Run only the built-in PostgreSQL and print its DATABASE_URL (for psql,
                    sqlx-cli and the test suite); stops on Ctrl-C or SIGTERM
   help             Show this message
@@ -48,6 +49,7 @@ async fn main() -> ExitCode {
             "reseed deletes every row in the database; run `lumen reseed --yes` to confirm".into(),
         ),
         "postgres" => postgres_only(config).await,
+        "audit-verify" => audit_verify(config).await,
         other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
     };
     match result {
@@ -123,6 +125,24 @@ async fn reseed(config: Config) -> Result<(), Failure> {
     .await;
     database.close().await;
     result
+}
+
+async fn audit_verify(config: Config) -> Result<(), Failure> {
+    let database = Database::open(&config).await?;
+    let verdict = app::backend::audit::verify(&database.pool).await;
+    database.close().await;
+    match verdict? {
+        app::backend::audit::Verdict::Intact { rows } => {
+            println!(
+                "The audit log is intact: {rows} entries, every hash follows from the one before."
+            );
+            Ok(())
+        }
+        app::backend::audit::Verdict::BrokenAt { seq } => Err(format!(
+            "the audit log has been altered: entry {seq} does not follow from the entries before it"
+        )
+        .into()),
+    }
 }
 
 async fn postgres_only(config: Config) -> Result<(), Failure> {

@@ -26,7 +26,7 @@ pub fn is_same_origin(host: Option<&str>, origin: Option<&str>, referer: Option<
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
+    backend::audit,
     backend::auth::{password, principal, session},
     backend::{state::app_state, store},
     domain::access::{Action, Role},
@@ -33,6 +34,7 @@ pub async fn sign_in(
     };
     let matches = password::verify(password, hash).await;
     let (Some(user_id), Some(role), true) = (user_id, role, matches) else {
+        audit::record_for_request(None, "sign_in_failed", "user", user_id).await?;
         // The same words whether the email is unknown or the password wrong.
         return Err(AppError::Invalid(
             "That email and password don't match an account here. Check both and try again."
@@ -50,6 +52,13 @@ pub async fn sign_in(
         http::HeaderValue::from_str(&session::cookie(&token)).map_err(|_| AppError::Unavailable)?,
     );
     tracing::info!(%user_id, role = role.as_str(), "signed in");
+    let actor = principal::Principal {
+        user_id,
+        clinic_id: Some(state.clinic_id),
+        role,
+        display_name: String::new(),
+    };
+    audit::record_for_request(Some(&actor), "sign_in", "user", Some(user_id)).await?;
     let home = if role.is_staff() {
         "/admin"
     } else {
@@ -62,8 +71,12 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let state = app_state()?;
+    let me = principal::current().await?;
     if let Some(token) = principal::request_token() {
         session::end(&state.pool, &token).await?;
+    }
+    if let Some(me) = &me {
+        audit::record_for_request(Some(me), "sign_out", "user", Some(me.user_id)).await?;
     }
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(
@@ -87,6 +100,7 @@ pub async fn fetch_me() -> Result<Option<Me>, AppError> {
 pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
     let me = principal::require(Action::UseOwnAccount).await?;
     let state = app_state()?;
+    audit::record_for_request(Some(&me), "read", "own_account", Some(me.user_id)).await?;
     let mut account = store::accounts::profile(&state.pool, state.clinic_id, me.user_id).await?;
     if me.role == Role::Patient {
         account.upcoming = store::accounts::upcoming_appointments(
