@@ -1,6 +1,7 @@
 //! The error every page-facing server function returns: small enough to cross the wire,
 //! specific enough that a page can tell "not found" from "try again later".
 
+use crate::domain::form::FieldProblem;
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
@@ -13,9 +14,15 @@ pub enum AppError {
     SignInRequired,
     #[error("Your account doesn't have access to this. If you think it should, ask your clinic's administrator.")]
     Forbidden,
+    /// Too many attempts in a short time; the number is how many minutes to wait.
+    #[error("Too many attempts. For your security, please wait {0} minutes and try again, or call the clinic.")]
+    TooManyAttempts(i64),
     /// Input the person can correct; the message says how.
     #[error("{0}")]
     Invalid(String),
+    /// A form with problems in named fields; each message says how to fix its field.
+    #[error("Some details need another look: see the messages beside the fields.")]
+    Rejected(Vec<FieldProblem>),
     /// The database or another part we depend on did not answer. Details are logged on the
     /// server with the request id; the person only learns that trying again may help.
     #[error("Something went wrong on our side. Please try again in a minute.")]
@@ -33,13 +40,22 @@ impl FromServerFnError for AppError {
 }
 
 impl AppError {
+    /// The problems tied to fields, when this error is about a form.
+    pub fn field_problems(&self) -> &[FieldProblem] {
+        match self {
+            AppError::Rejected(problems) => problems,
+            _ => &[],
+        }
+    }
+
     /// The HTTP status that goes with the error, for pages and direct API calls alike.
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
             AppError::SignInRequired => 401,
             AppError::Forbidden => 403,
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::Rejected(_) => 422,
+            AppError::TooManyAttempts(_) => 429,
             AppError::Unavailable | AppError::Transport(_) => 503,
         }
     }

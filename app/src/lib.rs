@@ -11,38 +11,21 @@ pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+#[cfg(feature = "ssr")]
+mod shell;
+#[cfg(feature = "ssr")]
+pub use shell::shell;
 
 use catalog::api::fetch_clinic_info;
 use catalog::pages::{home::HomePage, treatment::TreatmentPage, treatments::TreatmentsPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
+use leptos_meta::{provide_meta_context, Link};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 use ui::layout::{ClinicResource, SiteFooter, SiteHeader};
 use ui::status::NotFound;
-
-/// The HTML document around the app; rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="theme-color" content="#2f524d"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options=options.clone()/>
-                <HashedStylesheet options id="leptos"/>
-                <MetaTags/>
-            </head>
-            <body class="bg-stone-50 text-stone-900 antialiased">
-                <App/>
-            </body>
-        </html>
-    }
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -75,6 +58,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(
                     crate::protect::same_origin_writes,
                 ))
+                .layer(axum::middleware::from_fn(crate::protect::hsts_over_https))
                 .layer(CompressionLayer::new()),
         )
 }

@@ -106,9 +106,13 @@ async fn serve_with(
             format!("cannot listen on {address} ({error}); set LEPTOS_SITE_ADDR to a free address")
         })?;
     tracing::info!("Lumen is serving on http://{address}");
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Connection info gives the rate limits each client's address.
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("requests drained; shutting down");
     Ok(())
 }

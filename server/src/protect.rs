@@ -1,6 +1,7 @@
 //! Request protection that applies to every route: state-changing requests must come from
 //! our own pages (CSRF), pages may not be framed (clickjacking), and pages seen while signed
-//! in are never stored by shared caches or the browser's back-forward history.
+//! in are never stored by shared caches or the browser's back-forward history, and browsers
+//! that came over https keep to it (HSTS).
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -71,6 +72,36 @@ pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Resp
     response
 }
 
+/// Whether the browser reached us over https: directly, or through a TLS-terminating proxy
+/// that says so in `X-Forwarded-Proto`.
+pub fn reached_over_https(scheme: Option<&str>, forwarded_proto: Option<&str>) -> bool {
+    scheme == Some("https")
+        || forwarded_proto
+            .and_then(|p| p.split(',').next())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Browsers that reached us over https are told to use nothing else for a year. A forged
+/// `X-Forwarded-Proto` only affects the forger's own browser. Over plain http (development)
+/// the header would be ignored by browsers anyway, and would trap `localhost` if it were not.
+pub async fn hsts_over_https(request: Request<Body>, next: Next) -> Response {
+    let https = reached_over_https(
+        request.uri().scheme_str(),
+        header(
+            request.headers(),
+            header::HeaderName::from_static("x-forwarded-proto"),
+        ),
+    );
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +148,15 @@ mod tests {
             Some("https://evil.example"),
             Some("https://clinic.example/")
         ));
+    }
+
+    #[test]
+    fn https_is_recognised_directly_or_from_the_proxy() {
+        assert!(reached_over_https(Some("https"), None));
+        assert!(reached_over_https(None, Some("https")));
+        assert!(reached_over_https(None, Some("HTTPS, http")));
+        assert!(!reached_over_https(None, Some("http")));
+        assert!(!reached_over_https(None, None));
     }
 
     #[test]

@@ -9,67 +9,14 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
-use common::{send, Reply};
+use common::{
+    call_as, get_as, send, session_cookie, sign_in_as, signed_in, Reply, ADMIN, FRONT_DESK,
+    PASSWORD, PATIENT,
+};
 use sqlx::PgPool;
-
-const PASSWORD: &str = "juniper-demo-2026";
-const ADMIN: &str = "admin@juniper-clinic.example";
-const FRONT_DESK: &str = "frontdesk@juniper-clinic.example";
-const PATIENT: &str = "isla.morrison@example.com";
 
 fn clock() -> Clock {
     Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap())
-}
-
-/// Posts the sign-in form as a browser without JavaScript would.
-async fn sign_in_as(app: &Router, email: &str, password: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::post("/api/sign_in")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html");
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
-    send(app, request.body(Body::from(form)).unwrap()).await
-}
-
-/// The `name=value` part of the session cookie a response sets.
-fn session_cookie(reply: &Reply) -> String {
-    let set_cookie = reply
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("__Host-lumen_session="))
-        .unwrap_or_else(|| {
-            panic!(
-                "no session cookie set; status {}: {}",
-                reply.status, reply.body
-            )
-        });
-    set_cookie.split(';').next().unwrap().to_owned()
-}
-
-async fn signed_in(app: &Router, email: &str) -> String {
-    session_cookie(&sign_in_as(app, email, PASSWORD, None).await)
-}
-
-async fn get_as(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::get(path);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    send(app, request.body(Body::empty()).unwrap()).await
-}
-
-async fn call_as(app: &Router, endpoint: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    send(app, request.body(Body::empty()).unwrap()).await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -377,4 +324,155 @@ async fn pages_cannot_be_framed_and_signed_in_pages_are_not_stored(pool: PgPool)
     let admin = signed_in(&app, ADMIN).await;
     let page = get_as(&app, "/admin", Some(&admin)).await;
     assert_eq!(page.headers["cache-control"], "no-store");
+}
+
+/// Posts the sign-in form as the hydrated page does (a JSON client, not a plain form).
+async fn sign_in_by_api(app: &Router, email: &str, password: &str) -> Reply {
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
+    send(
+        app,
+        Request::post("/api/sign_in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from(form))
+            .unwrap(),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn guessing_one_accounts_password_is_slowed_down(pool: PgPool) {
+    let clock = clock();
+    let app = common::app_with_clock(&pool, clock.clone()).await;
+    for _ in 0..5 {
+        let reply = sign_in_by_api(&app, ADMIN, "a-wrong-guess").await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
+    // The sixth try is refused even with the right password, and says when to come back.
+    let refused = sign_in_by_api(&app, ADMIN, PASSWORD).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    let retry_after: i64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    assert!(refused.headers.get("set-cookie").is_none());
+    let error: app::error::AppError = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(error, app::error::AppError::TooManyAttempts(15));
+    assert!(error.to_string().contains("wait 15 minutes"), "{error}");
+
+    // Without JavaScript the browser is sent back to the form, which shows the message.
+    let form_post = sign_in_as(&app, ADMIN, PASSWORD, None).await;
+    assert!(form_post.status.is_redirection(), "{}", form_post.status);
+    assert!(form_post.headers.get("set-cookie").is_none());
+    assert!(form_post.headers.contains_key("retry-after"));
+
+    // Other accounts are not affected.
+    session_cookie(&sign_in_as(&app, FRONT_DESK, PASSWORD, None).await);
+
+    clock.advance(Duration::minutes(16));
+    session_cookie(&sign_in_as(&app, ADMIN, PASSWORD, None).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn trying_many_accounts_from_one_address_is_slowed_down(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let from =
+        |email: String| {
+            let mut request = Request::post("/api/sign_in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(format!("email={email}&password=guess-guess")))
+                .unwrap();
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from(([203, 0, 113, 7], 50000)),
+            ));
+            request
+        };
+    for n in 0..50 {
+        let reply = send(&app, from(format!("person{n}%40example.com"))).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {n}"
+        );
+    }
+    let refused = send(&app, from("person-new%40example.com".to_owned())).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers.contains_key("retry-after"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_allow_only_their_own_scripts(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let first = get_as(&app, "/", None).await;
+    let policy = first.headers["content-security-policy"].to_str().unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce");
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    // Every inline script of the page carries the nonce; none runs without it.
+    let scripts = first.body.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        first
+            .body
+            .matches(&format!("<script nonce=\"{nonce}\""))
+            .count()
+            + first
+                .body
+                .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count(),
+        scripts,
+        "a script without the nonce"
+    );
+    // A new nonce for every response.
+    let second = get_as(&app, "/", None).await;
+    assert_ne!(
+        second.headers["content-security-policy"],
+        first.headers["content-security-policy"]
+    );
+    // The 404 page is a page too.
+    let missing = get_as(&app, "/no-such-page", None).await;
+    assert!(missing.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("'nonce-"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn browsers_that_came_over_https_are_told_to_stay_on_it(pool: PgPool) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let plain = get_as(&app, "/", None).await;
+    assert!(plain.headers.get("strict-transport-security").is_none());
+    let behind_proxy = send(
+        &app,
+        Request::get("/")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        behind_proxy.headers["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(
+        behind_proxy.headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
 }

@@ -10,6 +10,21 @@ use crate::{
     backend::auth::{password, principal, session},
     backend::{state::app_state, store},
     domain::access::{Action, Role},
+    domain::rate_limit::{Decision, Limit},
+};
+
+/// Guessing passwords for one account: five tries per quarter hour, then a pause.
+#[cfg(feature = "ssr")]
+const PER_ACCOUNT: Limit = Limit {
+    attempts: 5,
+    window: chrono::Duration::minutes(15),
+};
+/// Trying many accounts from one address. Generous, because a clinic's staff (or a family)
+/// may share one address.
+#[cfg(feature = "ssr")]
+const PER_ADDRESS: Limit = Limit {
+    attempts: 50,
+    window: chrono::Duration::minutes(15),
 };
 
 /// Where to go after signing in: the page the person came from if it is one of ours,
@@ -27,6 +42,25 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     let state = app_state()?;
     let email = email.trim().to_lowercase();
+    let now = state.clock.now();
+    let account_bucket = format!("sign_in:account:{}:{}", state.clinic_id, sha256_hex(&email));
+    let mut buckets = vec![(account_bucket.clone(), PER_ACCOUNT)];
+    if let Some(address) = client_address() {
+        buckets.insert(0, (format!("sign_in:address:{address}"), PER_ADDRESS));
+    }
+    for (bucket, limit) in &buckets {
+        if let Decision::RetryAfter(wait) =
+            store::rate_limits::attempt(&state.pool, bucket, *limit, now).await?
+        {
+            let seconds = wait.num_seconds().max(1);
+            let error = AppError::TooManyAttempts((seconds + 59) / 60);
+            crate::ui::status::set_http_status(error.status());
+            expect_context::<leptos_axum::ResponseOptions>()
+                .insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            audit::record_for_request(None, "sign_in_throttled", "user", None).await?;
+            return Err(error);
+        }
+    }
     let account = store::accounts::find_for_sign_in(&state.pool, state.clinic_id, &email).await?;
     let (user_id, role, hash) = match account {
         Some(a) => (Some(a.user_id), Some(a.role), a.password_hash),
@@ -36,16 +70,19 @@ pub async fn sign_in(
     let (Some(user_id), Some(role), true) = (user_id, role, matches) else {
         audit::record_for_request(None, "sign_in_failed", "user", user_id).await?;
         // The same words whether the email is unknown or the password wrong.
-        return Err(AppError::Invalid(
+        let error = AppError::Invalid(
             "That email and password don't match an account here. Check both and try again."
                 .to_owned(),
-        ));
+        );
+        crate::ui::status::set_http_status(error.status());
+        return Err(error);
     };
     // A new session for every sign-in; any session the browser already had ends.
     if let Some(old) = principal::request_token() {
         session::end(&state.pool, &old).await?;
     }
-    let token = session::start(&state.pool, user_id, role, state.clock.now()).await?;
+    store::rate_limits::clear(&state.pool, &account_bucket).await?;
+    let token = session::start(&state.pool, user_id, role, now).await?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(
         http::header::SET_COOKIE,
@@ -66,6 +103,25 @@ pub async fn sign_in(
     };
     leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| home.to_owned()));
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The address the request came from, as the TCP connection says. Behind a proxy this is
+/// the proxy; trusting a forwarded-for header needs configuration that does not exist yet.
+#[cfg(feature = "ssr")]
+fn client_address() -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
 }
 
 #[server(endpoint = "sign_out")]

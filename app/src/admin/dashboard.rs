@@ -2,7 +2,7 @@
 
 use super::api::fetch_dashboard;
 use super::types::DashboardData;
-use crate::account::pages::SignOutButton;
+use crate::admin::nav::AdminNav;
 use crate::error::AppError;
 use crate::ui::components::Loading;
 use crate::ui::status::{AccessRefused, ErrorPage};
@@ -35,13 +35,11 @@ fn Dashboard(data: DashboardData) -> impl IntoView {
     view! {
         <Title text="Today — Staff area"/>
         <Meta name="robots" content="noindex"/>
+        <AdminNav/>
         <div class="mx-auto max-w-6xl px-4 pt-10">
-            <div class="flex flex-wrap items-center justify-between gap-4">
-                <div>
-                    <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
-                    <h1 class="mt-1 font-display text-4xl text-stone-900">{data.date_label}</h1>
-                </div>
-                <SignOutButton/>
+            <div>
+                <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
+                <h1 class="mt-1 font-display text-4xl text-stone-900">{data.date_label}</h1>
             </div>
             <dl class="mt-8 grid gap-4 sm:grid-cols-4">
                 <Stat label="Appointments today" value=data.today.len() as i64/>

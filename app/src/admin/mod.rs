@@ -3,4 +3,6 @@
 
 pub mod api;
 pub mod dashboard;
+pub mod nav;
+pub mod treatments;
 pub mod types;

@@ -2,8 +2,12 @@
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+use crate::backend::auth::principal::Principal;
+use crate::backend::state::app_state;
+use crate::error::AppError;
 
 /// One thing that happened. Identifiers only: never names, contact details or notes.
 #[derive(Debug, Clone)]
@@ -40,9 +44,18 @@ fn chain_hash(prev: &[u8], e: &Entry<'_>) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-/// Appends `entry`. Appends are serialised by a transaction-scoped advisory lock so the
-/// chain has exactly one "previous" row at every step.
+/// Appends `entry` on its own.
 pub async fn record(pool: &PgPool, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    append(&mut tx, entry).await?;
+    tx.commit().await
+}
+
+/// Appends `entry` inside the caller's transaction, so a change and its audit row are
+/// stored together or not at all. Appends are serialised by a transaction-scoped advisory
+/// lock so the chain has exactly one "previous" row at every step; keep the transaction
+/// short after calling this.
+pub async fn append(tx: &mut PgConnection, entry: Entry<'_>) -> Result<(), sqlx::Error> {
     // Postgres keeps microseconds; hash what will be stored.
     let entry = Entry {
         at: entry
@@ -51,7 +64,6 @@ pub async fn record(pool: &PgPool, entry: Entry<'_>) -> Result<(), sqlx::Error> 
             .unwrap_or(entry.at),
         ..entry
     };
-    let mut tx = pool.begin().await?;
     sqlx::query!("SELECT pg_advisory_xact_lock(hashtext('lumen.audit_log'))")
         .execute(&mut *tx)
         .await?;
@@ -76,7 +88,7 @@ pub async fn record(pool: &PgPool, entry: Entry<'_>) -> Result<(), sqlx::Error> 
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -120,16 +132,9 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
     })
 }
 
-/// Records what the signed-in (or signing-in) person did during the current request,
-/// with the request's id so the log line and the audit row can be matched.
-pub async fn record_for_request(
-    actor: Option<&crate::backend::auth::principal::Principal>,
-    action: &str,
-    subject_type: &str,
-    subject_id: Option<Uuid>,
-) -> Result<(), crate::error::AppError> {
-    let state = crate::backend::state::app_state()?;
-    let request_id = leptos::prelude::use_context::<http::request::Parts>()
+/// The current request's id, so a log line and an audit row can be matched.
+fn request_id() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| {
             parts
                 .headers
@@ -137,7 +142,18 @@ pub async fn record_for_request(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Records what the signed-in (or signing-in) person did during the current request.
+pub async fn record_for_request(
+    actor: Option<&Principal>,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<Uuid>,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let request_id = request_id();
     record(
         &state.pool,
         Entry {
@@ -145,6 +161,33 @@ pub async fn record_for_request(
             clinic_id: Some(state.clinic_id),
             actor_user_id: actor.map(|a| a.user_id),
             actor_role: actor.map(|a| a.role.as_str()).unwrap_or("anonymous"),
+            action,
+            subject_type,
+            subject_id,
+            request_id: &request_id,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Like `record_for_request`, inside the transaction that makes the change.
+pub async fn append_for_request(
+    tx: &mut PgConnection,
+    actor: &Principal,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<Uuid>,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let request_id = request_id();
+    append(
+        tx,
+        Entry {
+            at: state.clock.now(),
+            clinic_id: actor.clinic_id,
+            actor_user_id: Some(actor.user_id),
+            actor_role: actor.role.as_str(),
             action,
             subject_type,
             subject_id,

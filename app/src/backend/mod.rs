@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod auth;
+pub mod page_policy;
 pub mod state;
 pub mod store;

@@ -70,6 +70,55 @@ impl fmt::Display for Money {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidAmount {
+    #[error("Enter an amount, such as 85 or 85.50.")]
+    Empty,
+    #[error("Enter the amount as a number, such as 85 or 85.50.")]
+    NotANumber,
+    #[error("Use at most two digits after the decimal point.")]
+    TooPrecise,
+    #[error("That amount is larger than any price this clinic could charge.")]
+    TooLarge,
+}
+
+/// The largest amount a form may set: ten million in the major unit.
+const MAX_MINOR: i64 = 1_000_000_000;
+
+/// Reads an amount as staff type it (`85`, `85.5`, `£1,250.00`) into minor units (pence,
+/// cents). Currencies with two decimal places only, as `Display` assumes.
+pub fn parse_amount(text: &str) -> Result<i64, InvalidAmount> {
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches(['£', '€', '$'])
+        .chars()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
+    if cleaned.is_empty() {
+        return Err(InvalidAmount::Empty);
+    }
+    let (major, minor) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if major.is_empty() || !digits(major) || !digits(minor) {
+        return Err(InvalidAmount::NotANumber);
+    }
+    if minor.len() > 2 {
+        return Err(InvalidAmount::TooPrecise);
+    }
+    let major: i64 = major.parse().map_err(|_| InvalidAmount::TooLarge)?;
+    let minor: i64 = format!("{minor:0<2}").parse().unwrap_or(0);
+    major
+        .checked_mul(100)
+        .and_then(|m| m.checked_add(minor))
+        .filter(|total| *total <= MAX_MINOR)
+        .ok_or(InvalidAmount::TooLarge)
+}
+
+/// The amount as a form field shows it: `85.00`, no symbol, no grouping.
+pub fn format_amount(minor: i64) -> String {
+    format!("{}.{:02}", minor / 100, (minor % 100).abs())
+}
+
 fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -117,6 +166,36 @@ mod tests {
     fn currencies_without_a_symbol_use_their_code() {
         let chf = Money::new(12_050, Currency::parse("CHF").unwrap());
         assert_eq!(chf.to_string(), "CHF 120.50");
+    }
+
+    #[test]
+    fn amounts_are_read_as_staff_type_them() {
+        assert_eq!(parse_amount("85"), Ok(8_500));
+        assert_eq!(parse_amount(" 85.5 "), Ok(8_550));
+        assert_eq!(parse_amount("£1,250.05"), Ok(125_005));
+        assert_eq!(parse_amount("0"), Ok(0));
+    }
+
+    #[test]
+    fn amounts_that_cannot_be_prices_are_refused() {
+        assert_eq!(parse_amount(""), Err(InvalidAmount::Empty));
+        assert_eq!(parse_amount("-5"), Err(InvalidAmount::NotANumber));
+        assert_eq!(parse_amount("eighty"), Err(InvalidAmount::NotANumber));
+        assert_eq!(parse_amount(".5"), Err(InvalidAmount::NotANumber));
+        assert_eq!(parse_amount("1.2.3"), Err(InvalidAmount::NotANumber));
+        assert_eq!(parse_amount("85.505"), Err(InvalidAmount::TooPrecise));
+        assert_eq!(
+            parse_amount("99999999999999999999"),
+            Err(InvalidAmount::TooLarge)
+        );
+        assert_eq!(parse_amount("10000001"), Err(InvalidAmount::TooLarge));
+    }
+
+    #[test]
+    fn form_amounts_round_trip() {
+        for minor in [0, 5, 8_550, 125_005] {
+            assert_eq!(parse_amount(&format_amount(minor)), Ok(minor));
+        }
     }
 
     #[test]

@@ -5,8 +5,22 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
+/// Sets the response status for a page or a server function call. A plain HTML form
+/// post (no JavaScript) is left alone: Leptos answers it with a redirect back to the form,
+/// carrying the error, and another status would turn that redirect into a blank page.
 #[cfg(feature = "ssr")]
 pub fn set_http_status(status: u16) {
+    let form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if form_post {
+        return;
+    }
     if let (Some(response), Ok(status)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::StatusCode::from_u16(status),
@@ -17,6 +31,15 @@ pub fn set_http_status(status: u16) {
 
 #[cfg(not(feature = "ssr"))]
 pub fn set_http_status(_status: u16) {}
+
+/// A server function's result, with an error's status set on the response so a direct
+/// API call sees 404 or 422 rather than a generic failure.
+pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        set_http_status(error.status());
+    }
+    result
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -84,3 +84,66 @@ pub async fn call(app: &Router, endpoint: &str, form: &str) -> Reply {
     )
     .await
 }
+
+// Signing in as the demo clinic's people, and calling the app as them.
+
+pub const PASSWORD: &str = "juniper-demo-2026";
+pub const ADMIN: &str = "admin@juniper-clinic.example";
+pub const FRONT_DESK: &str = "frontdesk@juniper-clinic.example";
+pub const PATIENT: &str = "isla.morrison@example.com";
+
+/// Posts the sign-in form as a browser without JavaScript would.
+pub async fn sign_in_as(app: &Router, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::post("/api/sign_in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
+    send(app, request.body(Body::from(form)).unwrap()).await
+}
+
+/// The `name=value` part of the session cookie a response sets.
+pub fn session_cookie(reply: &Reply) -> String {
+    let set_cookie = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("__Host-lumen_session="))
+        .unwrap_or_else(|| {
+            panic!(
+                "no session cookie set; status {}: {}",
+                reply.status, reply.body
+            )
+        });
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+pub async fn signed_in(app: &Router, email: &str) -> String {
+    session_cookie(&sign_in_as(app, email, PASSWORD, None).await)
+}
+
+pub async fn get_as(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+pub async fn call_as(app: &Router, endpoint: &str, cookie: Option<&str>) -> Reply {
+    post_as(app, endpoint, cookie, "").await
+}
+
+/// Calls a server function with a form body, as the hydrated page does.
+pub async fn post_as(app: &Router, endpoint: &str, cookie: Option<&str>, form: &str) -> Reply {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::from(form.to_owned())).unwrap()).await
+}

@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod clinic;
 pub mod gallery;
 pub mod media;
+pub mod rate_limits;

@@ -1,0 +1,299 @@
+//! The staff screens for treatments: the list, and the editor for new and existing ones.
+
+use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
+use super::types::{Choice, TreatmentEditor, TreatmentRow};
+use crate::admin::nav::AdminNav;
+use crate::domain::duration::format_minutes;
+use crate::domain::form::{problem_for, FieldProblem};
+use crate::domain::treatment::TreatmentForm;
+use crate::error::AppError;
+use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY};
+use crate::ui::status::{AccessRefused, ErrorPage};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 aria-[invalid=true]:border-red-600";
+const LABEL: &str = "text-sm font-medium text-stone-800";
+
+/// Loads a staff screen's data and shows it, or the sign-in / refusal / error page.
+#[component]
+fn StaffScreen<T, F, V>(data: Resource<Result<T, AppError>>, here: String, view: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=Loading>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
+                {
+                    let view = view.clone();
+                    let here = here.clone();
+                    move || {
+                        let view = view.clone();
+                        let here = here.clone();
+                        Suspend::new(async move {
+                            Ok::<_, AppError>(match data.await {
+                                Err(error @ (AppError::SignInRequired | AppError::Forbidden)) => {
+                                    Either::Left(view! { <AccessRefused error next=here/> })
+                                }
+                                result => Either::Right(view! { <AdminNav/> {view(result?)} }),
+                            })
+                        })
+                    }
+                }
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn TreatmentListPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| fetch_treatment_list());
+    view! { <StaffScreen data here="/admin/treatments".to_owned() view=|rows| view! { <TreatmentList rows/> }/> }
+}
+
+#[component]
+fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
+    let saved = use_query_map().read_untracked().get("saved");
+    let saved_notice = saved.and_then(|id| {
+        rows.iter()
+            .find(|r| r.id.to_string() == id)
+            .map(|r| r.name.clone())
+    });
+    let count = rows.len();
+    view! {
+        <Title text="Treatments — Staff area"/>
+        <div class="mx-auto max-w-6xl px-4 py-10">
+            <div class="flex flex-wrap items-center justify-between gap-4">
+                <div>
+                    <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
+                    <h1 class="mt-1 font-display text-4xl text-stone-900">"Treatments"</h1>
+                    <p class="mt-2 text-stone-600">{format!("{count} treatments. Changes show on the public site at once.")}</p>
+                </div>
+                <a href="/admin/treatments/new" class=BUTTON_PRIMARY>"New treatment"</a>
+            </div>
+            {saved_notice.map(|name| view! {
+                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
+                    {format!("Saved “{name}”.")}
+                </p>
+            })}
+            <div class="mt-8 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
+                <table class="min-w-full divide-y divide-stone-200 text-sm">
+                    <thead class="bg-stone-50 text-left text-stone-600">
+                        <tr>
+                            <th scope="col" class="px-4 py-3 font-medium">"Treatment"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Category"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Duration"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Price"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Deposit"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Providers"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-stone-100">
+                        {rows.into_iter().map(|t| view! {
+                            <tr class=if t.active { "" } else { "text-stone-400" }>
+                                <td class="px-4 py-3">
+                                    <a href=format!("/admin/treatments/{}", t.id) class="font-medium text-brand-800 underline-offset-2 hover:underline">
+                                        {t.name}
+                                    </a>
+                                </td>
+                                <td class="px-4 py-3">{t.category}</td>
+                                <td class="px-4 py-3 tabular-nums">{format_minutes(t.duration_minutes)}</td>
+                                <td class="px-4 py-3 tabular-nums">{t.price.to_string()}</td>
+                                <td class="px-4 py-3 tabular-nums">{t.deposit.to_string()}</td>
+                                <td class="px-4 py-3 tabular-nums">{t.providers}</td>
+                                <td class="px-4 py-3">
+                                    {if !t.active { "Inactive" } else if t.featured { "Active, featured" } else { "Active" }}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn TreatmentEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        fetch_treatment_editor,
+    );
+    let here = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <StaffScreen data here=format!("/admin/treatments/{here}") view=|editor| view! { <TreatmentEditorForm editor/> }/>
+    }
+}
+
+/// One labelled field, with its error announced and tied to it for screen readers.
+#[component]
+fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    problems: Signal<Vec<FieldProblem>>,
+    children: Children,
+) -> impl IntoView {
+    let problem = move || problem_for(&problems.read(), name).map(str::to_owned);
+    view! {
+        <div>
+            <label for=name class=LABEL>{label}</label>
+            {hint.map(|hint| view! { <p id=format!("{name}-hint") class="text-sm text-stone-500">{hint}</p> })}
+            {children()}
+            <p id=format!("{name}-error") class="mt-1 text-sm font-medium text-red-700">{problem}</p>
+        </div>
+    }
+}
+
+#[component]
+fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
+    let action = ServerAction::<SaveTreatment>::new();
+    let problems = Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => error.field_problems().to_vec(),
+        _ => Vec::new(),
+    });
+    let summary = move || match action.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    let invalid =
+        move |name: &'static str| move || problem_for(&problems.read(), name).is_some().to_string();
+    let TreatmentEditor {
+        form,
+        categories,
+        providers,
+        currency,
+        public_slug,
+    } = editor;
+    let is_new = form.id.is_empty();
+    let title = if is_new {
+        "New treatment".to_owned()
+    } else {
+        format!("Edit {}", form.name)
+    };
+    let TreatmentForm {
+        id,
+        name,
+        slug,
+        category_id,
+        summary: short,
+        description,
+        duration_minutes,
+        price,
+        deposit,
+        buffer_before_minutes,
+        buffer_after_minutes,
+        in_person,
+        video,
+        featured,
+        active,
+        provider_ids,
+    } = form;
+    view! {
+        <Title text=format!("{title} — Staff area")/>
+        <div class="mx-auto max-w-3xl px-4 py-10">
+            <a href="/admin/treatments" class="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">"← All treatments"</a>
+            <h1 class="mt-3 font-display text-4xl text-stone-900">{title}</h1>
+            {public_slug.map(|slug| view! {
+                <p class="mt-2 text-stone-600">
+                    "Public page: "
+                    <a href=format!("/treatments/{slug}") class="text-brand-700 underline">{format!("/treatments/{slug}")}</a>
+                </p>
+            })}
+            <ActionForm action attr:class="mt-8 space-y-6" attr:novalidate="">
+                <input type="hidden" name="form[id]" value=id/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
+                <Field name="name" label="Name" problems>
+                    <input id="name" name="form[name]" value=name required maxlength="120" class=FIELD aria-invalid=invalid("name") aria-describedby="name-error"/>
+                </Field>
+                <Field name="slug" label="Web address" hint="The end of the public page's address, like lip-filler. Leave empty to make one from the name." problems>
+                    <input id="slug" name="form[slug]" value=slug class=FIELD aria-invalid=invalid("slug") aria-describedby="slug-hint slug-error"/>
+                </Field>
+                <Field name="category_id" label="Category" problems>
+                    <select id="category_id" name="form[category_id]" class=FIELD aria-invalid=invalid("category_id") aria-describedby="category_id-error">
+                        <option value="" selected=category_id.is_empty()>"Choose a category"</option>
+                        {categories.into_iter().map(|Choice { id, label }| {
+                            let selected = id == category_id;
+                            view! { <option value=id selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field name="summary" label="Short summary" hint="One or two sentences for the treatment list." problems>
+                    <textarea id="summary" name="form[summary]" rows="2" maxlength="300" class=FIELD aria-invalid=invalid("summary") aria-describedby="summary-hint summary-error">{short}</textarea>
+                </Field>
+                <Field name="description" label="Description" problems>
+                    <textarea id="description" name="form[description]" rows="6" class=FIELD aria-invalid=invalid("description") aria-describedby="description-error">{description}</textarea>
+                </Field>
+                <div class="grid gap-6 sm:grid-cols-3">
+                    <Field name="duration_minutes" label="Duration (minutes)" problems>
+                        <input id="duration_minutes" name="form[duration_minutes]" value=duration_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("duration_minutes") aria-describedby="duration_minutes-error"/>
+                    </Field>
+                    <Field name="price" label="Price" problems>
+                        <input id="price" name="form[price]" value=price inputmode="decimal" class=FIELD aria-invalid=invalid("price") aria-describedby="price-error"/>
+                    </Field>
+                    <Field name="deposit" label="Deposit" problems>
+                        <input id="deposit" name="form[deposit]" value=deposit inputmode="decimal" class=FIELD aria-invalid=invalid("deposit") aria-describedby="deposit-error"/>
+                    </Field>
+                </div>
+                <p class="-mt-3 text-sm text-stone-500">{format!("Amounts in {currency}.")}</p>
+                <div class="grid gap-6 sm:grid-cols-2">
+                    <Field name="buffer_before_minutes" label="Preparation before (minutes)" problems>
+                        <input id="buffer_before_minutes" name="form[buffer_before_minutes]" value=buffer_before_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("buffer_before_minutes") aria-describedby="buffer_before_minutes-error"/>
+                    </Field>
+                    <Field name="buffer_after_minutes" label="Clean-up after (minutes)" problems>
+                        <input id="buffer_after_minutes" name="form[buffer_after_minutes]" value=buffer_after_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("buffer_after_minutes") aria-describedby="buffer_after_minutes-error"/>
+                    </Field>
+                </div>
+                <fieldset class="space-y-2">
+                    <legend class=LABEL>"Offered"</legend>
+                    <Check name="in_person" label="In person at the clinic" checked=in_person/>
+                    <Check name="video" label="By video" checked=video/>
+                    <p id="in_person-error" class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), "in_person").map(str::to_owned)}</p>
+                </fieldset>
+                <fieldset class="space-y-2">
+                    <legend class=LABEL>"Who performs it"</legend>
+                    {providers.into_iter().map(|Choice { id, label }| {
+                        let checked = provider_ids.contains(&id);
+                        let input_id = format!("provider-{id}");
+                        let label_for = input_id.clone();
+                        view! {
+                            <label for=label_for class="flex items-center gap-3 text-stone-800">
+                                <input id=input_id type="checkbox" name="form[provider_ids][]" value=id checked=checked class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
+                                {label}
+                            </label>
+                        }
+                    }).collect_view()}
+                    <p class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), "provider_ids").map(str::to_owned)}</p>
+                </fieldset>
+                <fieldset class="space-y-2">
+                    <legend class=LABEL>"On the public site"</legend>
+                    <Check name="active" label="Active: shown and bookable" checked=active/>
+                    <Check name="featured" label="Featured on the home page" checked=featured/>
+                </fieldset>
+                <div class="flex flex-wrap gap-3 pt-2">
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>
+                        {if is_new { "Create treatment" } else { "Save changes" }}
+                    </button>
+                    <a href="/admin/treatments" class=BUTTON_SECONDARY>"Cancel"</a>
+                </div>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn Check(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
+    view! {
+        <label for=name class="flex items-center gap-3 text-stone-800">
+            <input id=name type="checkbox" name=format!("form[{name}]") checked=checked class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
+            {label}
+        </label>
+    }
+}

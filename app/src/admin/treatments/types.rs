@@ -1,0 +1,39 @@
+//! Treatment management data as it crosses to the browser.
+
+use crate::domain::money::Money;
+use crate::domain::treatment::TreatmentForm;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One line of the staff treatment list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub duration_minutes: u32,
+    pub price: Money,
+    pub deposit: Money,
+    pub active: bool,
+    pub featured: bool,
+    pub providers: i64,
+}
+
+/// Something to pick in a form: a category or a provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreatmentEditor {
+    pub form: TreatmentForm,
+    pub categories: Vec<Choice>,
+    pub providers: Vec<Choice>,
+    /// The clinic's currency code, shown beside the amounts.
+    pub currency: String,
+    /// Where the public can see it, when it is active.
+    pub public_slug: Option<String>,
+}

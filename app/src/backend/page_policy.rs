@@ -1,0 +1,55 @@
+//! The Content-Security-Policy of every rendered page. Scripts run only from this site or
+//! when they carry this response's nonce (the one Leptos puts on its hydration and data
+//! scripts), so markup injected into a page cannot run script.
+
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::*;
+
+/// The policy for a page whose inline scripts carry `nonce`. `live_reload_port` opens a
+/// websocket for `cargo leptos watch` in development.
+pub fn policy(nonce: &str, live_reload_port: Option<u32>) -> String {
+    let connect = match live_reload_port {
+        Some(port) => format!("'self' ws://localhost:{port} ws://127.0.0.1:{port}"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src {connect}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page's policy on the response being rendered.
+pub fn apply(options: &LeptosOptions) {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        tracing::error!("no nonce for this page; it is served without its script policy");
+        return;
+    };
+    let live_reload = (options.env == Env::DEV).then_some(options.reload_port);
+    match http::HeaderValue::from_str(&policy(&nonce, live_reload)) {
+        Ok(value) => response.insert_header(http::header::CONTENT_SECURITY_POLICY, value),
+        Err(error) => tracing::error!(%error, "page policy is not a valid header"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy;
+
+    #[test]
+    fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
+        let p = policy("abc123", None);
+        assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(!p.contains("unsafe-inline"));
+        assert!(p.contains("frame-ancestors 'none'"));
+        assert!(p.contains("connect-src 'self';"));
+    }
+
+    #[test]
+    fn development_may_open_the_live_reload_socket() {
+        assert!(policy("n", Some(3001)).contains("connect-src 'self' ws://localhost:3001"));
+    }
+}

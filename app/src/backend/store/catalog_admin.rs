@@ -1,0 +1,266 @@
+//! Treatments as staff manage them: every treatment (active or not), the editor's data,
+//! and saving a treatment with its providers and audit row in one transaction.
+
+use crate::admin::treatments::types::{Choice, TreatmentEditor, TreatmentRow};
+use crate::backend::audit;
+use crate::backend::auth::principal::Principal;
+use crate::domain::form::FieldProblem;
+use crate::domain::money::{Currency, Money};
+use crate::domain::slug::Slug;
+use crate::domain::treatment::{TreatmentDraft, TreatmentForm};
+use crate::error::AppError;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Every treatment of the clinic, inactive ones included, in the public site's order.
+#[tracing::instrument(skip(pool))]
+pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<TreatmentRow>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT t.id, t.slug, t.name, c.name AS category, t.duration_minutes, t.price_minor,
+                  t.deposit_minor, t.active, t.featured, cl.currency,
+                  (SELECT count(*) FROM provider_treatments pt WHERE pt.treatment_id = t.id) AS "providers!"
+           FROM treatments t
+           JOIN treatment_categories c ON c.id = t.category_id
+           JOIN clinics cl ON cl.id = t.clinic_id
+           WHERE t.clinic_id = $1
+           ORDER BY c.position, c.name, t.position, t.name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let currency = Currency::parse(&r.currency).map_err(|_| AppError::Unavailable)?;
+            Ok(TreatmentRow {
+                id: r.id,
+                slug: r.slug,
+                name: r.name,
+                category: r.category,
+                duration_minutes: r.duration_minutes as u32,
+                price: Money::new(r.price_minor, currency),
+                deposit: Money::new(r.deposit_minor, currency),
+                active: r.active,
+                featured: r.featured,
+                providers: r.providers,
+            })
+        })
+        .collect()
+}
+
+/// What the treatment editor needs: the form (blank for a new treatment) and the
+/// categories and providers to choose from. `None` when `id` is not this clinic's.
+#[tracing::instrument(skip(pool))]
+pub async fn editor(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Option<Uuid>,
+) -> Result<Option<TreatmentEditor>, AppError> {
+    let (form, public_slug) = match id {
+        None => (TreatmentForm::blank(), None),
+        Some(id) => match draft(pool, clinic_id, id).await? {
+            None => return Ok(None),
+            Some(draft) => (
+                TreatmentForm::from_draft(&draft),
+                draft.active.then(|| draft.slug.to_string()),
+            ),
+        },
+    };
+    let categories = sqlx::query_as!(
+        Choice,
+        r#"SELECT id::text AS "id!", name AS label FROM treatment_categories
+           WHERE clinic_id = $1 ORDER BY position, name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let providers = sqlx::query_as!(
+        Choice,
+        r#"SELECT id::text AS "id!",
+                  display_name || CASE WHEN active THEN '' ELSE ' (inactive)' END AS "label!"
+           FROM providers WHERE clinic_id = $1 ORDER BY NOT active, position, display_name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let currency = sqlx::query_scalar!("SELECT currency FROM clinics WHERE id = $1", clinic_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(Some(TreatmentEditor {
+        form,
+        categories,
+        providers,
+        currency,
+        public_slug,
+    }))
+}
+
+async fn draft(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<TreatmentDraft>, AppError> {
+    let Some(t) = sqlx::query!(
+        r#"SELECT id, name, slug, category_id, summary, description, duration_minutes,
+                  price_minor, deposit_minor, buffer_before_minutes, buffer_after_minutes,
+                  offers_in_person, offers_video, featured, active
+           FROM treatments WHERE clinic_id = $1 AND id = $2"#,
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let provider_ids = sqlx::query_scalar!(
+        "SELECT provider_id FROM provider_treatments WHERE clinic_id = $1 AND treatment_id = $2",
+        clinic_id,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    let slug = Slug::parse(&t.slug).map_err(|error| {
+        tracing::error!(%error, treatment_id = %id, "stored slug is invalid");
+        AppError::Unavailable
+    })?;
+    Ok(Some(TreatmentDraft {
+        id: Some(t.id),
+        name: t.name,
+        slug,
+        category_id: t.category_id,
+        summary: t.summary,
+        description: t.description,
+        duration_minutes: t.duration_minutes,
+        price_minor: t.price_minor,
+        deposit_minor: t.deposit_minor,
+        buffer_before_minutes: t.buffer_before_minutes,
+        buffer_after_minutes: t.buffer_after_minutes,
+        in_person: t.offers_in_person,
+        video: t.offers_video,
+        featured: t.featured,
+        active: t.active,
+        provider_ids,
+    }))
+}
+
+/// The schema's verdict on a save, said against the field the person can change.
+fn constraint_problem(error: &sqlx::Error) -> Option<FieldProblem> {
+    let constraint = error.as_database_error()?.constraint()?;
+    Some(match constraint {
+        "treatments_clinic_id_slug_key" => FieldProblem::new(
+            "slug",
+            "Another treatment already uses this web address. Choose a different one.",
+        ),
+        "treatments_clinic_id_category_id_fkey" => {
+            FieldProblem::new("category_id", "Choose one of the clinic's categories.")
+        }
+        "provider_treatments_clinic_id_provider_id_fkey" => FieldProblem::new(
+            "provider_ids",
+            "One of the chosen providers is not part of this clinic. Reload the page and choose again.",
+        ),
+        _ => return None,
+    })
+}
+
+fn mapped(error: sqlx::Error) -> AppError {
+    match constraint_problem(&error) {
+        Some(problem) => AppError::Rejected(vec![problem]),
+        None => error.into(),
+    }
+}
+
+/// Creates or updates a treatment, replaces who performs it and records the change in
+/// the audit log, all in one transaction. Returns the treatment's id.
+#[tracing::instrument(skip_all, fields(treatment_id = ?draft.id))]
+pub async fn save(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    draft: &TreatmentDraft,
+    actor: &Principal,
+) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await?;
+    let id = match draft.id {
+        Some(id) => sqlx::query_scalar!(
+            r#"UPDATE treatments SET name = $3, slug = $4, category_id = $5, summary = $6,
+                      description = $7, duration_minutes = $8, price_minor = $9,
+                      deposit_minor = $10, buffer_before_minutes = $11,
+                      buffer_after_minutes = $12, offers_in_person = $13, offers_video = $14,
+                      featured = $15, active = $16
+               WHERE clinic_id = $1 AND id = $2
+               RETURNING id"#,
+            clinic_id,
+            id,
+            draft.name,
+            draft.slug.as_str(),
+            draft.category_id,
+            draft.summary,
+            draft.description,
+            draft.duration_minutes,
+            draft.price_minor,
+            draft.deposit_minor,
+            draft.buffer_before_minutes,
+            draft.buffer_after_minutes,
+            draft.in_person,
+            draft.video,
+            draft.featured,
+            draft.active
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(mapped)?
+        .ok_or(AppError::NotFound)?,
+        None => sqlx::query_scalar!(
+            r#"INSERT INTO treatments (clinic_id, name, slug, category_id, summary, description,
+                      duration_minutes, price_minor, deposit_minor, buffer_before_minutes,
+                      buffer_after_minutes, offers_in_person, offers_video, featured, active,
+                      position)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                      (SELECT coalesce(max(position), 0) + 1 FROM treatments
+                       WHERE clinic_id = $1 AND category_id = $4))
+               RETURNING id"#,
+            clinic_id,
+            draft.name,
+            draft.slug.as_str(),
+            draft.category_id,
+            draft.summary,
+            draft.description,
+            draft.duration_minutes,
+            draft.price_minor,
+            draft.deposit_minor,
+            draft.buffer_before_minutes,
+            draft.buffer_after_minutes,
+            draft.in_person,
+            draft.video,
+            draft.featured,
+            draft.active
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(mapped)?,
+    };
+    sqlx::query!(
+        "DELETE FROM provider_treatments WHERE clinic_id = $1 AND treatment_id = $2",
+        clinic_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO provider_treatments (clinic_id, provider_id, treatment_id)
+         SELECT $1, provider_id, $3 FROM unnest($2::uuid[]) AS provider_id",
+        clinic_id,
+        &draft.provider_ids,
+        id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(mapped)?;
+    let action = if draft.id.is_some() {
+        "update"
+    } else {
+        "create"
+    };
+    audit::append_for_request(&mut tx, actor, action, "treatment", Some(id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}

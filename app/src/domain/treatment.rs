@@ -1,0 +1,384 @@
+//! A treatment as staff write it: the form's text, and the checked values the store saves.
+//! The browser checks the form with the same rules before sending it.
+
+use super::form::{checkbox, FieldProblem};
+use super::money::{format_amount, parse_amount};
+use super::slug::Slug;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The treatment form as typed: every field text, so a wrong entry comes back unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TreatmentForm {
+    /// Empty for a new treatment.
+    pub id: String,
+    pub name: String,
+    /// The address of its public page; empty means "make one from the name".
+    pub slug: String,
+    pub category_id: String,
+    pub summary: String,
+    pub description: String,
+    pub duration_minutes: String,
+    pub price: String,
+    pub deposit: String,
+    pub buffer_before_minutes: String,
+    pub buffer_after_minutes: String,
+    #[serde(deserialize_with = "checkbox")]
+    pub in_person: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub video: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub featured: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub active: bool,
+    pub provider_ids: Vec<String>,
+}
+
+/// A treatment that passed every rule; the database's checks agree with these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreatmentDraft {
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub slug: Slug,
+    pub category_id: Uuid,
+    pub summary: String,
+    pub description: String,
+    pub duration_minutes: i32,
+    pub price_minor: i64,
+    pub deposit_minor: i64,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub in_person: bool,
+    pub video: bool,
+    pub featured: bool,
+    pub active: bool,
+    pub provider_ids: Vec<Uuid>,
+}
+
+pub const NAME_MAX: usize = 120;
+pub const SUMMARY_MAX: usize = 300;
+pub const DESCRIPTION_MAX: usize = 5_000;
+
+impl TreatmentForm {
+    /// The form filled in from a saved treatment, for editing.
+    pub fn from_draft(draft: &TreatmentDraft) -> Self {
+        TreatmentForm {
+            id: draft.id.map(|id| id.to_string()).unwrap_or_default(),
+            name: draft.name.clone(),
+            slug: draft.slug.to_string(),
+            category_id: draft.category_id.to_string(),
+            summary: draft.summary.clone(),
+            description: draft.description.clone(),
+            duration_minutes: draft.duration_minutes.to_string(),
+            price: format_amount(draft.price_minor),
+            deposit: format_amount(draft.deposit_minor),
+            buffer_before_minutes: draft.buffer_before_minutes.to_string(),
+            buffer_after_minutes: draft.buffer_after_minutes.to_string(),
+            in_person: draft.in_person,
+            video: draft.video,
+            featured: draft.featured,
+            active: draft.active,
+            provider_ids: draft.provider_ids.iter().map(Uuid::to_string).collect(),
+        }
+    }
+
+    /// A blank form for a new treatment, with the defaults most treatments have.
+    pub fn blank() -> Self {
+        TreatmentForm {
+            duration_minutes: "30".to_owned(),
+            deposit: "0.00".to_owned(),
+            buffer_before_minutes: "0".to_owned(),
+            buffer_after_minutes: "0".to_owned(),
+            in_person: true,
+            active: true,
+            ..TreatmentForm::default()
+        }
+    }
+}
+
+fn text(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        problems.push(FieldProblem::new(field, format!("Enter the {label}.")));
+    } else if value.chars().count() > max {
+        problems.push(FieldProblem::new(
+            field,
+            format!("Keep the {label} to {max} characters or fewer."),
+        ));
+    }
+    value.to_owned()
+}
+
+fn minutes(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<i32>,
+    what: &str,
+) -> i32 {
+    match value.trim().parse::<i32>() {
+        Ok(m) if range.contains(&m) => m,
+        _ => {
+            problems.push(FieldProblem::new(
+                field,
+                format!(
+                    "Enter {what} in whole minutes, from {} to {}.",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            0
+        }
+    }
+}
+
+fn amount(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> i64 {
+    parse_amount(value).unwrap_or_else(|error| {
+        problems.push(FieldProblem::new(field, error));
+        0
+    })
+}
+
+impl TryFrom<&TreatmentForm> for TreatmentDraft {
+    /// Every problem at once, so the person can fix the whole form in one go.
+    type Error = Vec<FieldProblem>;
+
+    fn try_from(form: &TreatmentForm) -> Result<Self, Self::Error> {
+        let mut problems = Vec::new();
+        let id = match form.id.trim() {
+            "" => None,
+            raw => match Uuid::parse_str(raw) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    problems.push(FieldProblem::new(
+                        "id",
+                        "This form is out of date. Open the treatment again from the list.",
+                    ));
+                    None
+                }
+            },
+        };
+        let name = text(&mut problems, "name", &form.name, "name", NAME_MAX, true);
+        let slug_source = if form.slug.trim().is_empty() {
+            Slug::from_title(&name)
+        } else {
+            Slug::parse(form.slug.trim())
+        };
+        let slug = slug_source.map_err(|error| {
+            problems.push(FieldProblem::new("slug", format!("Web address: {error}.")))
+        });
+        let category_id = Uuid::parse_str(form.category_id.trim()).map_err(|_| {
+            problems.push(FieldProblem::new("category_id", "Choose a category."));
+        });
+        let summary = text(
+            &mut problems,
+            "summary",
+            &form.summary,
+            "short summary",
+            SUMMARY_MAX,
+            true,
+        );
+        let description = text(
+            &mut problems,
+            "description",
+            &form.description,
+            "description",
+            DESCRIPTION_MAX,
+            false,
+        );
+        let duration_minutes = minutes(
+            &mut problems,
+            "duration_minutes",
+            &form.duration_minutes,
+            5..=720,
+            "the duration",
+        );
+        let price_minor = amount(&mut problems, "price", &form.price);
+        let deposit_minor = amount(&mut problems, "deposit", &form.deposit);
+        if deposit_minor > price_minor && !problems.iter().any(|p| p.field == "price") {
+            problems.push(FieldProblem::new(
+                "deposit",
+                "The deposit can't be more than the price.",
+            ));
+        }
+        let buffer_before_minutes = minutes(
+            &mut problems,
+            "buffer_before_minutes",
+            &form.buffer_before_minutes,
+            0..=240,
+            "the preparation time",
+        );
+        let buffer_after_minutes = minutes(
+            &mut problems,
+            "buffer_after_minutes",
+            &form.buffer_after_minutes,
+            0..=240,
+            "the clean-up time",
+        );
+        if !form.in_person && !form.video {
+            problems.push(FieldProblem::new(
+                "in_person",
+                "Offer the treatment in person, by video, or both.",
+            ));
+        }
+        let mut provider_ids = Vec::new();
+        for raw in &form.provider_ids {
+            match Uuid::parse_str(raw.trim()) {
+                Ok(id) if !provider_ids.contains(&id) => provider_ids.push(id),
+                Ok(_) => {}
+                Err(_) => {
+                    problems.push(FieldProblem::new(
+                        "provider_ids",
+                        "One of the chosen providers is not known. Reload the page and choose again.",
+                    ));
+                    break;
+                }
+            }
+        }
+        match (slug, category_id) {
+            (Ok(slug), Ok(category_id)) if problems.is_empty() => Ok(TreatmentDraft {
+                id,
+                name,
+                slug,
+                category_id,
+                summary,
+                description,
+                duration_minutes,
+                price_minor,
+                deposit_minor,
+                buffer_before_minutes,
+                buffer_after_minutes,
+                in_person: form.in_person,
+                video: form.video,
+                featured: form.featured,
+                active: form.active,
+                provider_ids,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::problem_for;
+
+    const CATEGORY: &str = "6f1c1d7e-2b0a-4f43-9a52-0f4c2b1a9e10";
+    const PROVIDER: &str = "0b5d9c43-55e1-4d71-8a3e-5a4f7f0c2d11";
+
+    fn filled() -> TreatmentForm {
+        TreatmentForm {
+            name: "Lip & Cheek Filler".to_owned(),
+            category_id: CATEGORY.to_owned(),
+            summary: "Subtle volume.".to_owned(),
+            price: "£350".to_owned(),
+            deposit: "50".to_owned(),
+            provider_ids: vec![PROVIDER.to_owned(), PROVIDER.to_owned()],
+            ..TreatmentForm::blank()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_becomes_a_draft() {
+        let draft = TreatmentDraft::try_from(&filled()).unwrap();
+        assert_eq!(draft.slug.as_str(), "lip-cheek-filler");
+        assert_eq!(draft.price_minor, 35_000);
+        assert_eq!(draft.deposit_minor, 5_000);
+        assert_eq!(draft.duration_minutes, 30);
+        assert_eq!(draft.id, None);
+        assert_eq!(
+            draft.provider_ids.len(),
+            1,
+            "a provider ticked twice counts once"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_against_its_field() {
+        let form = TreatmentForm {
+            name: "  ".to_owned(),
+            slug: "Not A Slug".to_owned(),
+            category_id: String::new(),
+            summary: String::new(),
+            duration_minutes: "2".to_owned(),
+            price: "eighty".to_owned(),
+            buffer_after_minutes: "999".to_owned(),
+            in_person: false,
+            video: false,
+            ..filled()
+        };
+        let problems = TreatmentDraft::try_from(&form).unwrap_err();
+        for field in [
+            "name",
+            "slug",
+            "category_id",
+            "summary",
+            "duration_minutes",
+            "price",
+            "buffer_after_minutes",
+            "in_person",
+        ] {
+            assert!(
+                problem_for(&problems, field).is_some(),
+                "{field}: {problems:?}"
+            );
+        }
+        assert!(problem_for(&problems, "deposit").is_none());
+    }
+
+    #[test]
+    fn the_deposit_cannot_exceed_the_price() {
+        let form = TreatmentForm {
+            price: "40".to_owned(),
+            deposit: "50".to_owned(),
+            ..filled()
+        };
+        let problems = TreatmentDraft::try_from(&form).unwrap_err();
+        assert_eq!(
+            problem_for(&problems, "deposit"),
+            Some("The deposit can't be more than the price.")
+        );
+    }
+
+    #[test]
+    fn a_saved_treatment_fills_the_form_it_came_from() {
+        let mut draft = TreatmentDraft::try_from(&filled()).unwrap();
+        draft.id = Some(Uuid::nil());
+        let again = TreatmentDraft::try_from(&TreatmentForm::from_draft(&draft)).unwrap();
+        assert_eq!(again, draft);
+    }
+
+    #[test]
+    fn the_browsers_form_encoding_is_read_as_sent() {
+        // The same decoder settings as Leptos server functions use for form posts.
+        #[derive(Deserialize)]
+        struct Args {
+            form: TreatmentForm,
+        }
+        let body = format!(
+            "form[name]=Peel&form[video]=on&form[provider_ids][]={PROVIDER}&form[provider_ids][]={CATEGORY}"
+        );
+        let form = serde_qs::Config::new(5, false)
+            .deserialize_str::<Args>(&body)
+            .unwrap()
+            .form;
+        assert_eq!(form.name, "Peel");
+        assert!(form.video, "a ticked box");
+        assert!(!form.in_person && !form.active, "unticked boxes are absent");
+        assert_eq!(form.provider_ids, vec![PROVIDER, CATEGORY]);
+        assert_eq!(form.price, "", "absent text fields are empty");
+
+        let json = serde_json::to_string(&TreatmentForm::blank()).unwrap();
+        let back: TreatmentForm = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, TreatmentForm::blank(), "JSON carries plain booleans");
+    }
+}

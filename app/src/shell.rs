@@ -1,0 +1,28 @@
+//! The HTML document around the app, rendered on the server only: head, scripts, styles
+//! and the page's script policy.
+
+use crate::{backend, App};
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    backend::page_policy::apply(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#2f524d"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body class="bg-stone-50 text-stone-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}

@@ -1,0 +1,47 @@
+import { test, expect } from "@playwright/test";
+
+// Each browser project edits its own treatment: the projects share one server and database.
+const treatments: Record<string, { slug: string; name: string; price: string }> = {
+  chromium: { slug: "chemical-peel", name: "Chemical peel", price: "134.50" },
+  phone: { slug: "laser-hair-removal", name: "Laser hair removal, small area", price: "82" },
+};
+
+test("a clinic admin changes a price and the public page shows it at once", async ({ page }, testInfo) => {
+  const treatment = treatments[testInfo.project.name];
+  await page.goto("/sign-in?next=/admin/treatments");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await page.getByLabel("Email").fill("admin@juniper-clinic.example");
+  await page.getByLabel("Password").fill("juniper-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/treatments$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Treatments");
+
+  await page.getByRole("link", { name: treatment.name, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Edit ${treatment.name}`);
+  const price = page.getByLabel("Price", { exact: true });
+
+  // A slip first: the message appears beside the field and what was typed stays.
+  await price.fill("12O");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.locator("#price-error")).toContainText("as a number");
+  await expect(price).toHaveAttribute("aria-invalid", "true");
+  await expect(price).toHaveValue("12O");
+
+  await price.fill(treatment.price);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(/\/admin\/treatments\?saved=/);
+  await expect(page.getByText(`Saved “${treatment.name}”.`)).toBeVisible();
+
+  await page.goto(`/treatments/${treatment.slug}`);
+  await expect(page.getByRole("complementary")).toContainText(`£${treatment.price}`);
+});
+
+test("a receptionist cannot open the treatment editor", async ({ page }) => {
+  await page.goto("/sign-in?next=/admin/treatments");
+  await page.getByLabel("Email").fill("frontdesk@juniper-clinic.example");
+  await page.getByLabel("Password").fill("juniper-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/treatments$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("This area isn't open to your account");
+  await expect(page.getByRole("link", { name: "New treatment" })).toHaveCount(0);
+});
