@@ -57,6 +57,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view=account::registration::pages::RegisterPage ssr=SsrMode::Async/>
+                        <Route path=path!("/register/check-email") view=account::registration::pages::CheckEmailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/confirm-email") view=account::registration::pages::ConfirmEmailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/mailbox") view=admin::mailbox::MailboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>

@@ -28,6 +28,8 @@ pub struct Config {
     pub seed_demo: bool,
     pub log_format: LogFormat,
     pub max_connections: u32,
+    /// Where the public reaches the site, for links in emails; `None`: the listen address.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,6 +100,23 @@ impl Config {
             other => other,
         };
 
+        let public_url = match get("LUMEN_PUBLIC_URL") {
+            None => None,
+            Some(url)
+                if (url.starts_with("https://") || url.starts_with("http://"))
+                    && !url.contains(char::is_whitespace) =>
+            {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(ConfigError {
+                    variable: "LUMEN_PUBLIC_URL",
+                    value: url,
+                    problem: "must be the site's address, starting with https:// (or http:// for development)",
+                })
+            }
+        };
+
         Ok(Config {
             database,
             data_dir: get("LUMEN_DATA_DIR")
@@ -110,6 +129,7 @@ impl Config {
             seed_demo: flag(&get, "LUMEN_SEED_DEMO", true)?,
             log_format,
             max_connections,
+            public_url,
         })
     }
 }
@@ -215,6 +235,25 @@ mod tests {
                 .variable,
             "LUMEN_CLINIC"
         );
+    }
+
+    #[test]
+    fn the_public_address_is_a_web_address_without_a_trailing_slash() {
+        assert_eq!(config(&[]).unwrap().public_url, None);
+        assert_eq!(
+            config(&[("LUMEN_PUBLIC_URL", "https://clinic.example/")])
+                .unwrap()
+                .public_url
+                .as_deref(),
+            Some("https://clinic.example")
+        );
+        for bad in ["clinic.example", "ftp://clinic.example", "https://a b"] {
+            assert_eq!(
+                config(&[("LUMEN_PUBLIC_URL", bad)]).unwrap_err().variable,
+                "LUMEN_PUBLIC_URL",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

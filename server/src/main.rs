@@ -94,11 +94,16 @@ async fn serve_with(
         })?;
 
     let address = leptos_options.site_addr;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
     let state = AppState {
         leptos_options,
         pool: database.pool.clone(),
         clinic_id,
         clock: Clock::system(),
+        public_url,
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await

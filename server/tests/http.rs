@@ -233,6 +233,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         pool: dead,
         clinic_id: report.clinic_id,
         clock: Clock::system(),
+        public_url: common::PUBLIC_URL.to_owned(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

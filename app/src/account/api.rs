@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use crate::{
     backend::audit,
     backend::auth::{password, principal, session},
+    backend::throttle::{self, per_address},
     backend::{state::app_state, store},
     domain::access::{Action, Role},
-    domain::rate_limit::{Decision, Limit},
+    domain::rate_limit::Limit,
 };
 
 /// Guessing passwords for one account: five tries per quarter hour, then a pause.
@@ -44,27 +45,23 @@ pub async fn sign_in(
     let email = email.trim().to_lowercase();
     let now = state.clock.now();
     let account_bucket = format!("sign_in:account:{}:{}", state.clinic_id, sha256_hex(&email));
-    let mut buckets = vec![(account_bucket.clone(), PER_ACCOUNT)];
-    if let Some(address) = client_address() {
-        buckets.insert(0, (format!("sign_in:address:{address}"), PER_ADDRESS));
-    }
-    for (bucket, limit) in &buckets {
-        if let Decision::RetryAfter(wait) =
-            store::rate_limits::attempt(&state.pool, bucket, *limit, now).await?
-        {
-            let seconds = wait.num_seconds().max(1);
-            let error = AppError::TooManyAttempts((seconds + 59) / 60);
-            crate::ui::status::set_http_status(error.status());
-            expect_context::<leptos_axum::ResponseOptions>()
-                .insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
-            audit::record_for_request(None, "sign_in_throttled", "user", None).await?;
-            return Err(error);
-        }
+    let buckets: Vec<_> = per_address("sign_in", PER_ADDRESS)
+        .into_iter()
+        .chain([(account_bucket.clone(), PER_ACCOUNT)])
+        .collect();
+    if let Err(error) = throttle::attempt(&buckets).await {
+        audit::record_for_request(None, "sign_in_throttled", "user", None).await?;
+        return Err(error);
     }
     let account = store::accounts::find_for_sign_in(&state.pool, state.clinic_id, &email).await?;
-    let (user_id, role, hash) = match account {
-        Some(a) => (Some(a.user_id), Some(a.role), a.password_hash),
-        None => (None, None, None),
+    let (user_id, role, hash, confirmed) = match account {
+        Some(a) => (
+            Some(a.user_id),
+            Some(a.role),
+            a.password_hash,
+            a.email_confirmed,
+        ),
+        None => (None, None, None, false),
     };
     let matches = password::verify(password, hash).await;
     let (Some(user_id), Some(role), true) = (user_id, role, matches) else {
@@ -77,6 +74,22 @@ pub async fn sign_in(
         crate::ui::status::set_http_status(error.status());
         return Err(error);
     };
+    // Only the person who can read the password may learn the account is unconfirmed.
+    if !confirmed {
+        store::registration::resend_confirmation(
+            &state.pool,
+            state.clinic_id,
+            user_id,
+            &state.public_url,
+            now,
+        )
+        .await?;
+        let error = AppError::Invalid(format!(
+            "Please confirm your email address first: we've sent a new link to {email}. It works for 48 hours."
+        ));
+        crate::ui::status::set_http_status(error.status());
+        return Err(error);
+    }
     // A new session for every sign-in; any session the browser already had ends.
     if let Some(old) = principal::request_token() {
         session::end(&state.pool, &old).await?;
@@ -112,16 +125,6 @@ fn sha256_hex(text: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The address the request came from, as the TCP connection says. Behind a proxy this is
-/// the proxy; trusting a forwarded-for header needs configuration that does not exist yet.
-#[cfg(feature = "ssr")]
-fn client_address() -> Option<std::net::IpAddr> {
-    use_context::<http::request::Parts>()?
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip())
 }
 
 #[server(endpoint = "sign_out")]

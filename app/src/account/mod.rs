@@ -1,5 +1,6 @@
-//! Signing in and out, and a person's own account.
+//! Signing in and out, registering, and a person's own account.
 
 pub mod api;
 pub mod pages;
+pub mod registration;
 pub mod types;

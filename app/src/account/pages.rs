@@ -3,14 +3,12 @@
 use super::api::{fetch_my_account, SignIn, SignOut};
 use super::types::MyAccount;
 use crate::error::AppError;
-use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY};
+use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::status::{AccessRefused, ErrorPage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
-
-const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-4 py-3 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200";
 
 /// A plain form that posts to the server function, so it works before (and without)
 /// JavaScript; once hydrated, Leptos submits it in place.
@@ -44,6 +42,9 @@ pub fn SignInPage() -> impl IntoView {
                     "Sign in"
                 </button>
             </ActionForm>
+            <p class="mt-6 text-sm text-stone-600">
+                "New here? "<a href="/register" class="font-semibold text-brand-700 underline">"Create an account"</a>
+            </p>
         </section>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::api::fetch_dashboard;
 use super::types::DashboardData;
-use crate::admin::nav::AdminNav;
+use crate::admin::frame::AdminNav;
 use crate::error::AppError;
 use crate::ui::components::Loading;
 use crate::ui::status::{AccessRefused, ErrorPage};

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod dashboard;
-pub mod nav;
+pub mod frame;
+pub mod mailbox;
 pub mod treatments;
 pub mod types;

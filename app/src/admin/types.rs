@@ -20,3 +20,16 @@ pub struct DashboardData {
     pub patients: i64,
     pub active_treatments: i64,
 }
+
+/// A message in the clinic's outbox, as the staff mailbox shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: uuid::Uuid,
+    pub channel: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created: String,
+    pub sent: bool,
+}

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod page_policy;
 pub mod state;
 pub mod store;
+pub mod throttle;

@@ -43,6 +43,9 @@ pub struct AppState {
     /// The clinic whose public site this server shows.
     pub clinic_id: Uuid,
     pub clock: Clock,
+    /// Where the public reaches this site, without a trailing slash, for links in emails.
+    /// Configured, never taken from a request's Host header, which a sender controls.
+    pub public_url: String,
 }
 
 /// The one accessor server functions use to reach the state the server provided.

@@ -2,7 +2,33 @@
 
 use crate::catalog::types::TreatmentCard;
 use crate::domain::duration::format_minutes;
+use crate::domain::form::{problem_for, FieldProblem};
 use leptos::prelude::*;
+
+/// A text input or select; `aria-invalid` (set from the field's problem) turns it red.
+pub const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-4 py-3 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 aria-[invalid=true]:border-red-600";
+pub const LABEL: &str = "text-sm font-medium text-stone-800";
+
+/// One labelled form field with an optional hint and its problem, if any, beneath it. The
+/// input inside should point `aria-describedby` at `{name}-hint` and `{name}-error`.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<String>,
+    problems: Signal<Vec<FieldProblem>>,
+    children: Children,
+) -> impl IntoView {
+    let problem = move || problem_for(&problems.read(), name).map(str::to_owned);
+    view! {
+        <div>
+            <label for=name class=LABEL>{label}</label>
+            {hint.map(|hint| view! { <p id=format!("{name}-hint") class="text-sm text-stone-500">{hint}</p> })}
+            {children()}
+            <p id=format!("{name}-error") class="mt-1 text-sm font-medium text-red-700">{problem}</p>
+        </div>
+    }
+}
 
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
 /// For a dark background such as the booking band.

@@ -12,6 +12,8 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 pub const TODAY: &str = "2026-03-16";
+/// Where the tests' app says it is reached, in links it sends.
+pub const PUBLIC_URL: &str = "https://clinic.example";
 
 pub fn today() -> NaiveDate {
     TODAY.parse().unwrap()
@@ -41,6 +43,7 @@ pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
         pool: pool.clone(),
         clinic_id: report.clinic_id,
         clock,
+        public_url: PUBLIC_URL.to_owned(),
     })
 }
 

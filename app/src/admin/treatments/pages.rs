@@ -2,53 +2,14 @@
 
 use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
 use super::types::{Choice, TreatmentEditor, TreatmentRow};
-use crate::admin::nav::AdminNav;
+use crate::admin::frame::StaffScreen;
 use crate::domain::duration::format_minutes;
-use crate::domain::form::{problem_for, FieldProblem};
+use crate::domain::form::problem_for;
 use crate::domain::treatment::TreatmentForm;
-use crate::error::AppError;
-use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY};
-use crate::ui::status::{AccessRefused, ErrorPage};
-use leptos::either::Either;
+use crate::ui::components::{Field, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-3 py-2 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 aria-[invalid=true]:border-red-600";
-const LABEL: &str = "text-sm font-medium text-stone-800";
-
-/// Loads a staff screen's data and shows it, or the sign-in / refusal / error page.
-#[component]
-fn StaffScreen<T, F, V>(data: Resource<Result<T, AppError>>, here: String, view: F) -> impl IntoView
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=Loading>
-            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
-                {
-                    let view = view.clone();
-                    let here = here.clone();
-                    move || {
-                        let view = view.clone();
-                        let here = here.clone();
-                        Suspend::new(async move {
-                            Ok::<_, AppError>(match data.await {
-                                Err(error @ (AppError::SignInRequired | AppError::Forbidden)) => {
-                                    Either::Left(view! { <AccessRefused error next=here/> })
-                                }
-                                result => Either::Right(view! { <AdminNav/> {view(result?)} }),
-                            })
-                        })
-                    }
-                }
-            </ErrorBoundary>
-        </Suspense>
-    }
-}
 
 #[component]
 pub fn TreatmentListPage() -> impl IntoView {
@@ -132,26 +93,6 @@ pub fn TreatmentEditPage() -> impl IntoView {
     }
 }
 
-/// One labelled field, with its error announced and tied to it for screen readers.
-#[component]
-fn Field(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    problems: Signal<Vec<FieldProblem>>,
-    children: Children,
-) -> impl IntoView {
-    let problem = move || problem_for(&problems.read(), name).map(str::to_owned);
-    view! {
-        <div>
-            <label for=name class=LABEL>{label}</label>
-            {hint.map(|hint| view! { <p id=format!("{name}-hint") class="text-sm text-stone-500">{hint}</p> })}
-            {children()}
-            <p id=format!("{name}-error") class="mt-1 text-sm font-medium text-red-700">{problem}</p>
-        </div>
-    }
-}
-
 #[component]
 fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
     let action = ServerAction::<SaveTreatment>::new();
@@ -213,7 +154,7 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                 <Field name="name" label="Name" problems>
                     <input id="name" name="form[name]" value=name required maxlength="120" class=FIELD aria-invalid=invalid("name") aria-describedby="name-error"/>
                 </Field>
-                <Field name="slug" label="Web address" hint="The end of the public page's address, like lip-filler. Leave empty to make one from the name." problems>
+                <Field name="slug" label="Web address" hint={"The end of the public page's address, like lip-filler. Leave empty to make one from the name.".to_owned()} problems>
                     <input id="slug" name="form[slug]" value=slug class=FIELD aria-invalid=invalid("slug") aria-describedby="slug-hint slug-error"/>
                 </Field>
                 <Field name="category_id" label="Category" problems>
@@ -225,7 +166,7 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </Field>
-                <Field name="summary" label="Short summary" hint="One or two sentences for the treatment list." problems>
+                <Field name="summary" label="Short summary" hint={"One or two sentences for the treatment list.".to_owned()} problems>
                     <textarea id="summary" name="form[summary]" rows="2" maxlength="300" class=FIELD aria-invalid=invalid("summary") aria-describedby="summary-hint summary-error">{short}</textarea>
                 </Field>
                 <Field name="description" label="Description" problems>

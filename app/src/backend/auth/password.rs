@@ -52,3 +52,32 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     .await
     .unwrap_or(false)
 }
+
+/// True when `lowered` is one of the 10,000 most common passwords (of 8 or more
+/// characters) seen in breaches. The list ships with the server, never to the browser.
+pub fn is_common(lowered: &str) -> bool {
+    static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../../../data/common-passwords.txt")
+                .lines()
+                .filter(|line| !line.starts_with('#') && !line.is_empty())
+                .collect()
+        });
+    COMMON.contains(lowered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_common;
+
+    #[test]
+    fn the_breached_list_knows_the_usual_suspects_and_not_a_passphrase() {
+        for common in ["password", "12345678", "iloveyou", "qwertyuiop", "sunshine"] {
+            assert!(is_common(common), "{common}");
+        }
+        assert!(!is_common("copper kettle morning"));
+        assert!(!is_common(
+            "# the 10,000 most common passwords of 8 or more characters, most common first,"
+        ));
+    }
+}

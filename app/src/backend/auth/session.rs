@@ -22,18 +22,19 @@ pub fn idle_timeout(role: Role) -> Duration {
     }
 }
 
-/// A session token as the browser holds it: 256 random bits, hex-encoded.
+/// A secret as the browser holds it (a session cookie, or the token in an emailed link):
+/// 256 random bits, hex-encoded. Only its SHA-256 is stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
 impl Token {
-    fn generate() -> Token {
+    pub fn generate() -> Token {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).expect("the operating system provides randomness");
         Token(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
-    pub fn from_cookie(value: &str) -> Option<Token> {
+    pub fn parse(value: &str) -> Option<Token> {
         (value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
             .then(|| Token(value.to_owned()))
     }
@@ -42,7 +43,7 @@ impl Token {
         &self.0
     }
 
-    fn hash(&self) -> Vec<u8> {
+    pub fn hash(&self) -> Vec<u8> {
         Sha256::digest(self.0.as_bytes()).to_vec()
     }
 }
@@ -73,7 +74,7 @@ pub fn token_from_header(cookie_header: &str) -> Option<Token> {
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE_NAME)
-        .and_then(|(_, value)| Token::from_cookie(value))
+        .and_then(|(_, value)| Token::parse(value))
 }
 
 /// Starts a fresh session: every sign-in gets a new token, so a token planted before

@@ -11,6 +11,9 @@ pub struct SignInAccount {
     pub user_id: Uuid,
     pub role: Role,
     pub password_hash: Option<String>,
+    /// Patients confirm their email address before they can sign in; staff accounts are
+    /// confirmed by the invitation that created them.
+    pub email_confirmed: bool,
 }
 
 /// An active account of this clinic with this (lower-cased) email.
@@ -20,7 +23,9 @@ pub async fn find_for_sign_in(
     email: &str,
 ) -> Result<Option<SignInAccount>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT id, role::text AS "role!", password_hash FROM users
+        r#"SELECT id, role::text AS "role!", password_hash,
+                  email_verified_at IS NOT NULL AS "email_confirmed!"
+           FROM users
            WHERE clinic_id = $1 AND lower(email) = $2 AND active"#,
         clinic_id,
         email
@@ -32,6 +37,7 @@ pub async fn find_for_sign_in(
             user_id: r.id,
             role,
             password_hash: r.password_hash,
+            email_confirmed: r.email_confirmed || role != Role::Patient,
         })
     }))
 }

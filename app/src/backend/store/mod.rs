@@ -1,5 +1,6 @@
 //! The Postgres layer, one module per aggregate. Every query is scoped by `clinic_id`.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
@@ -7,4 +8,6 @@ pub mod catalog_admin;
 pub mod clinic;
 pub mod gallery;
 pub mod media;
+pub mod outbox;
 pub mod rate_limits;
+pub mod registration;

@@ -1,0 +1,74 @@
+//! Single-use, expiring tokens for emailed links. The link carries the token; the table
+//! holds its hash, so neither a leaked database nor a replayed link gets anyone in.
+
+use crate::backend::auth::session::Token;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "verify_email",
+        }
+    }
+
+    /// How long a link stays good.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            Purpose::VerifyEmail => Duration::hours(48),
+        }
+    }
+}
+
+/// Issues a token for `user_id`; the caller puts it in a message in the same transaction.
+pub async fn issue(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    user_id: Uuid,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Token, sqlx::Error> {
+    let token = Token::generate();
+    sqlx::query!(
+        "INSERT INTO account_tokens (token_hash, clinic_id, user_id, purpose, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        token.hash(),
+        clinic_id,
+        user_id,
+        purpose.as_str(),
+        now,
+        now + purpose.lifetime()
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(token)
+}
+
+/// Uses up the token if it is this clinic's, for `purpose`, unused and unexpired; returns
+/// whose it was. A second use finds nothing.
+pub async fn consume(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    token: &Token,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE account_tokens SET used_at = $4
+         WHERE token_hash = $1 AND clinic_id = $2 AND purpose = $3
+           AND used_at IS NULL AND expires_at > $4
+         RETURNING user_id",
+        token.hash(),
+        clinic_id,
+        purpose.as_str(),
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await
+}
