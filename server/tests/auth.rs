@@ -10,8 +10,8 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use common::{
-    call_as, get_as, send, session_cookie, sign_in_as, signed_in, Reply, ADMIN, FRONT_DESK,
-    PASSWORD, PATIENT,
+    call_as, complete_second_factor, get_as, send, session_cookie, sign_in_as, signed_in, Reply,
+    ADMIN, FRONT_DESK, PASSWORD, PATIENT,
 };
 use sqlx::PgPool;
 
@@ -24,7 +24,8 @@ async fn signing_in_sets_a_protected_cookie_and_goes_to_the_right_home(pool: PgP
     let app = common::app_with_clock(&pool, clock()).await;
     let reply = sign_in_as(&app, ADMIN, PASSWORD, None).await;
     assert!(reply.status.is_redirection(), "status {}", reply.status);
-    assert_eq!(reply.headers["location"], "/admin");
+    // Staff go on to their second factor, then home.
+    assert_eq!(reply.headers["location"], "/sign-in/verify?next=%2Fadmin");
     let set_cookie = reply.headers["set-cookie"].to_str().unwrap();
     for flag in [
         "__Host-lumen_session=",
@@ -142,8 +143,10 @@ async fn a_patient_sees_only_their_own_appointments(pool: PgPool) {
 async fn signing_in_again_replaces_the_old_session(pool: PgPool) {
     let app = common::app_with_clock(&pool, clock()).await;
     let first = signed_in(&app, ADMIN).await;
-    let second = session_cookie(&sign_in_as(&app, ADMIN, PASSWORD, Some(&first)).await);
+    let pending = session_cookie(&sign_in_as(&app, ADMIN, PASSWORD, Some(&first)).await);
+    let second = complete_second_factor(&app, &pending).await;
     assert_ne!(first, second);
+    assert_ne!(pending, second);
     assert_eq!(
         call_as(&app, "admin/dashboard", Some(&first)).await.status,
         StatusCode::UNAUTHORIZED
@@ -266,23 +269,41 @@ async fn passwords_are_stored_as_argon2id_with_the_asvs_parameters(pool: PgPool)
 #[sqlx::test(migrations = "../migrations")]
 async fn after_sign_in_only_our_own_pages_are_followed(pool: PgPool) {
     let app = common::app_with_clock(&pool, clock()).await;
-    let form = |next: &str| {
+    let form = |email: &str, next: &str| {
         Request::post("/api/sign_in")
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "text/html")
             .body(Body::from(format!(
-                "email=admin%40juniper-clinic.example&password={PASSWORD}&next={next}"
+                "email={}&password={PASSWORD}&next={next}",
+                email.replace('@', "%40")
             )))
             .unwrap()
     };
     assert_eq!(
-        send(&app, form("%2Faccount")).await.headers["location"],
-        "/account"
+        send(&app, form(PATIENT, "%2Ftreatments")).await.headers["location"],
+        "/treatments"
     );
     assert_eq!(
-        send(&app, form("%2F%2Fevil.example")).await.headers["location"],
-        "/admin"
+        send(&app, form(PATIENT, "%2F%2Fevil.example"))
+            .await
+            .headers["location"],
+        "/account"
     );
+    // Staff carry the page through their second step, where it is checked again.
+    let staff = send(&app, form(ADMIN, "%2F%2Fevil.example")).await;
+    assert_eq!(staff.headers["location"], "/sign-in/verify?next=%2Fadmin");
+    let pending = session_cookie(&staff);
+    let verified = common::post_as(
+        &app,
+        "second_factor/verify",
+        Some(&pending),
+        &format!(
+            "code={}&next=%2F%2Fevil.example",
+            common::recovery_codes()[0]
+        ),
+    )
+    .await;
+    assert_eq!(verified.headers["location"], "/admin");
 }
 
 #[sqlx::test(migrations = "../migrations")]

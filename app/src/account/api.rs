@@ -12,6 +12,7 @@ use crate::{
     backend::{state::app_state, store},
     domain::access::{Action, Role},
     domain::rate_limit::Limit,
+    domain::url::percent_encode,
 };
 
 /// Guessing passwords for one account: five tries per quarter hour, then a pause.
@@ -54,14 +55,15 @@ pub async fn sign_in(
         return Err(error);
     }
     let account = store::accounts::find_for_sign_in(&state.pool, state.clinic_id, &email).await?;
-    let (user_id, role, hash, confirmed) = match account {
+    let (user_id, role, hash, confirmed, totp_enabled) = match account {
         Some(a) => (
             Some(a.user_id),
             Some(a.role),
             a.password_hash,
             a.email_confirmed,
+            a.totp_enabled,
         ),
-        None => (None, None, None, false),
+        None => (None, None, None, false, false),
     };
     let matches = password::verify(password, hash).await;
     let (Some(user_id), Some(role), true) = (user_id, role, matches) else {
@@ -95,26 +97,36 @@ pub async fn sign_in(
         session::end(&state.pool, &old).await?;
     }
     store::rate_limits::clear(&state.pool, &account_bucket).await?;
-    let token = session::start(&state.pool, user_id, role, now).await?;
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&session::cookie(&token)).map_err(|_| AppError::Unavailable)?,
-    );
-    tracing::info!(%user_id, role = role.as_str(), "signed in");
+    let second_step = role.needs_second_factor();
+    let token = session::start(&state.pool, user_id, role, now, !second_step).await?;
+    principal::give_cookie(&token)?;
     let actor = principal::Principal {
         user_id,
         clinic_id: Some(state.clinic_id),
         role,
         display_name: String::new(),
+        email: email.clone(),
     };
-    audit::record_for_request(Some(&actor), "sign_in", "user", Some(user_id)).await?;
     let home = if role.is_staff() {
         "/admin"
     } else {
         "/account"
     };
-    leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| home.to_owned()));
+    let next = safe_next(next.as_deref()).unwrap_or_else(|| home.to_owned());
+    if second_step {
+        // The password was right; the session reaches nothing until the second factor.
+        audit::record_for_request(Some(&actor), "sign_in_password", "user", Some(user_id)).await?;
+        let page = if totp_enabled {
+            "/sign-in/verify"
+        } else {
+            "/sign-in/set-up"
+        };
+        leptos_axum::redirect(&format!("{page}?next={}", percent_encode(&next)));
+        return Ok(());
+    }
+    tracing::info!(%user_id, role = role.as_str(), "signed in");
+    audit::record_for_request(Some(&actor), "sign_in", "user", Some(user_id)).await?;
+    leptos_axum::redirect(&next);
     Ok(())
 }
 

@@ -3,4 +3,5 @@
 pub mod api;
 pub mod pages;
 pub mod registration;
+pub mod second_factor;
 pub mod types;

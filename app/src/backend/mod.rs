@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod page_policy;
+pub mod qr;
 pub mod state;
 pub mod store;
 pub mod throttle;

@@ -50,6 +50,11 @@ impl Role {
     pub fn is_staff(self) -> bool {
         matches!(self, Role::ClinicAdmin | Role::FrontDesk | Role::Provider)
     }
+
+    /// Roles that reach other people's records sign in with a second factor too.
+    pub fn needs_second_factor(self) -> bool {
+        self != Role::Patient
+    }
 }
 
 /// Something a person may ask to do. Grouped by area; each server function names one.

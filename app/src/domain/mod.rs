@@ -13,3 +13,4 @@ pub mod rate_limit;
 pub mod registration;
 pub mod slug;
 pub mod treatment;
+pub mod url;

@@ -450,6 +450,9 @@ pub const GALLERIES: [GallerySeed; 3] = [
 
 /// The password of every demo account, printed in the README. Demo data only.
 pub const DEMO_PASSWORD: &str = "juniper-demo-2026";
+/// The demo staff's authenticator key (base32), so the demo and the tests can make codes.
+/// Demo data only, like the password.
+pub const DEMO_TOTP_KEY: &str = "JUNIPERDEMOSTAFFSECRETKEY2345672";
 
 /// Staff accounts: (email, name, role).
 pub const STAFF: [(&str, &str, &str); 3] = [

@@ -4,6 +4,8 @@
 pub mod art;
 pub mod data;
 
+use app::backend::auth::totp::Secret;
+use app::backend::store::second_factor;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use data::{ConsentSeed, CATEGORIES, CLINIC, GALLERIES, LOCATIONS, PATIENTS, PROVIDERS};
@@ -265,18 +267,21 @@ async fn seed_accounts(
     let hash = app::backend::auth::password::hash(data::DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let totp_key = Secret::from_base32(data::DEMO_TOTP_KEY).expect("the demo key is base32");
     for (email, name, role) in data::STAFF {
-        sqlx::query!(
+        let user_id = sqlx::query_scalar!(
             r#"INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
-               VALUES ($1, ($2::text)::user_role, $3, $4, $5, now())"#,
+               VALUES ($1, ($2::text)::user_role, $3, $4, $5, now())
+               RETURNING id"#,
             clinic_id,
             role,
             email,
             name,
             hash
         )
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
+        second_factor::enable_known(tx, clinic_id, user_id, &totp_key, Utc::now()).await?;
     }
     sqlx::query!(
         r#"WITH account AS (

@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 #![allow(dead_code)]
 
+use app::backend::auth::totp::{self, Secret};
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -9,6 +10,7 @@ use chrono::NaiveDate;
 use leptos::prelude::LeptosOptions;
 use lumen::seed::{self, SeedReport};
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
 pub const TODAY: &str = "2026-03-16";
@@ -124,8 +126,38 @@ pub fn session_cookie(reply: &Reply) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
+/// A full session for `email`: the password, then for staff the second factor (with the
+/// next of the demo staff's recovery codes, each good once per person).
 pub async fn signed_in(app: &Router, email: &str) -> String {
-    session_cookie(&sign_in_as(app, email, PASSWORD, None).await)
+    let first = sign_in_as(app, email, PASSWORD, None).await;
+    let cookie = session_cookie(&first);
+    let location = first.headers["location"].to_str().unwrap();
+    if location.starts_with("/sign-in/verify") {
+        complete_second_factor(app, &cookie).await
+    } else {
+        cookie
+    }
+}
+
+/// The demo staff's recovery codes, in order.
+pub fn recovery_codes() -> Vec<String> {
+    let key = Secret::from_base32(lumen::seed::data::DEMO_TOTP_KEY).unwrap();
+    totp::recovery_codes(&key)
+}
+
+/// Gives the second factor for a session that has passed the password; returns the full
+/// session's cookie.
+pub async fn complete_second_factor(app: &Router, pending_cookie: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let code = &recovery_codes()[NEXT.fetch_add(1, Ordering::Relaxed) % totp::RECOVERY_CODES];
+    let reply = post_as(
+        app,
+        "second_factor/verify",
+        Some(pending_cookie),
+        &format!("code={code}"),
+    )
+    .await;
+    session_cookie(&reply)
 }
 
 pub async fn get_as(app: &Router, path: &str, cookie: Option<&str>) -> Reply {

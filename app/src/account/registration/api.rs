@@ -7,7 +7,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     backend::audit,
-    backend::auth::{password, principal::Principal, session},
+    backend::auth::{
+        password,
+        principal::{self, Principal},
+        session,
+    },
     backend::throttle::{self, per_address},
     backend::{state::app_state, store},
     domain::rate_limit::Limit,
@@ -66,17 +70,15 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
             .await?
             .ok_or_else(expired),
     )?;
-    let session = session::start(&state.pool, user_id, role, now).await?;
-    expect_context::<leptos_axum::ResponseOptions>().append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&session::cookie(&session))
-            .map_err(|_| AppError::Unavailable)?,
-    );
+    // Only patients register, and patients have no second factor to give.
+    let session = session::start(&state.pool, user_id, role, now, true).await?;
+    principal::give_cookie(&session)?;
     let me = Principal {
         user_id,
         clinic_id: Some(state.clinic_id),
         role,
         display_name: String::new(),
+        email: String::new(),
     };
     audit::record_for_request(Some(&me), "confirm_email", "user", Some(user_id)).await?;
     tracing::info!(%user_id, "email confirmed");

@@ -3,3 +3,4 @@
 pub mod password;
 pub mod principal;
 pub mod session;
+pub mod totp;

@@ -16,6 +16,7 @@ pub struct Principal {
     pub clinic_id: Option<Uuid>,
     pub role: Role,
     pub display_name: String,
+    pub email: String,
 }
 
 impl From<SessionUser> for Principal {
@@ -25,6 +26,7 @@ impl From<SessionUser> for Principal {
             clinic_id: user.clinic_id,
             role: user.role,
             display_name: user.display_name,
+            email: user.email,
         }
     }
 }
@@ -40,17 +42,40 @@ pub fn request_token() -> Option<session::Token> {
         .find_map(session::token_from_header)
 }
 
-/// The signed-in user of the current request, if any.
-pub async fn current() -> Result<Option<Principal>, AppError> {
+/// Hands `token` to the browser as its session cookie.
+pub fn give_cookie(token: &session::Token) -> Result<(), AppError> {
+    let value =
+        http::HeaderValue::from_str(&session::cookie(token)).map_err(|_| AppError::Unavailable)?;
+    expect_context::<leptos_axum::ResponseOptions>().append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
+/// The live session of the current request, if it belongs to this clinic's site.
+async fn session_user() -> Result<Option<SessionUser>, AppError> {
     let Some(token) = request_token() else {
         return Ok(None);
     };
     let state = app_state()?;
     let user = session::resume(&state.pool, &token, state.clock.now()).await?;
     // A session only counts on the clinic site it was started on.
-    Ok(user
-        .map(Principal::from)
-        .filter(|p| p.clinic_id == Some(state.clinic_id) || p.role == Role::PlatformOperator))
+    Ok(user.filter(|u| u.clinic_id == Some(state.clinic_id) || u.role == Role::PlatformOperator))
+}
+
+/// The signed-in user of the current request, if any. A session that still owes its
+/// second factor does not count: it reaches only the second-factor pages.
+pub async fn current() -> Result<Option<Principal>, AppError> {
+    Ok(session_user()
+        .await?
+        .filter(|u| u.second_factor || !u.role.needs_second_factor())
+        .map(Principal::from))
+}
+
+/// The user whose session has passed the password and still owes the second factor.
+pub async fn pending() -> Result<Option<Principal>, AppError> {
+    Ok(session_user()
+        .await?
+        .filter(|u| !u.second_factor && u.role.needs_second_factor())
+        .map(Principal::from))
 }
 
 /// The caller, if they are signed in and their role allows `action`; otherwise the error

@@ -77,26 +77,28 @@ pub fn token_from_header(cookie_header: &str) -> Option<Token> {
         .and_then(|(_, value)| Token::parse(value))
 }
 
-/// Starts a fresh session: every sign-in gets a new token, so a token planted before
-/// sign-in is worthless after it.
+/// Starts a fresh session: every sign-in (and the second factor) gets a new token, so a
+/// token planted before is worthless after. `second_factor`: whether it was given.
 pub async fn start(
     pool: &PgPool,
     user_id: Uuid,
     role: Role,
     now: DateTime<Utc>,
+    second_factor: bool,
 ) -> Result<Token, sqlx::Error> {
     let token = Token::generate();
     let idle =
         sqlx::postgres::types::PgInterval::try_from(idle_timeout(role).to_std().expect("positive"))
             .expect("the idle timeout fits an interval");
     sqlx::query!(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, idle_timeout, expires_at)
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, idle_timeout, expires_at, second_factor_at)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
         token.hash(),
         user_id,
         now,
         idle,
-        now + ABSOLUTE_LIFETIME
+        now + ABSOLUTE_LIFETIME,
+        second_factor.then_some(now)
     )
     .execute(pool)
     .await?;
@@ -109,6 +111,9 @@ pub struct SessionUser {
     pub clinic_id: Option<Uuid>,
     pub role: Role,
     pub display_name: String,
+    pub email: String,
+    /// Whether this session has been through the second factor.
+    pub second_factor: bool,
 }
 
 /// The signed-in user behind `token`, if the session is live; also records the activity
@@ -123,7 +128,8 @@ pub async fn resume(
            FROM users u
            WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active
              AND s.expires_at > $2 AND s.last_seen_at + s.idle_timeout > $2
-           RETURNING u.id, u.clinic_id, u.role::text AS "role!", u.display_name"#,
+           RETURNING u.id, u.clinic_id, u.role::text AS "role!", u.display_name, u.email,
+                     s.second_factor_at IS NOT NULL AS "second_factor!""#,
         token.hash(),
         now
     )
@@ -135,6 +141,8 @@ pub async fn resume(
             clinic_id: r.clinic_id,
             role,
             display_name: r.display_name,
+            email: r.email,
+            second_factor: r.second_factor,
         })),
         None => {
             end(pool, token).await?;

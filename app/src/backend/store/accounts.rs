@@ -14,6 +14,8 @@ pub struct SignInAccount {
     /// Patients confirm their email address before they can sign in; staff accounts are
     /// confirmed by the invitation that created them.
     pub email_confirmed: bool,
+    /// Whether the second factor is set up (staff), or still to be.
+    pub totp_enabled: bool,
 }
 
 /// An active account of this clinic with this (lower-cased) email.
@@ -24,7 +26,8 @@ pub async fn find_for_sign_in(
 ) -> Result<Option<SignInAccount>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT id, role::text AS "role!", password_hash,
-                  email_verified_at IS NOT NULL AS "email_confirmed!"
+                  email_verified_at IS NOT NULL AS "email_confirmed!",
+                  totp_enabled_at IS NOT NULL AS "totp_enabled!"
            FROM users
            WHERE clinic_id = $1 AND lower(email) = $2 AND active"#,
         clinic_id,
@@ -38,6 +41,7 @@ pub async fn find_for_sign_in(
             role,
             password_hash: r.password_hash,
             email_confirmed: r.email_confirmed || role != Role::Patient,
+            totp_enabled: r.totp_enabled,
         })
     }))
 }

@@ -11,3 +11,4 @@ pub mod media;
 pub mod outbox;
 pub mod rate_limits;
 pub mod registration;
+pub mod second_factor;
