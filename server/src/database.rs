@@ -7,12 +7,16 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 use std::str::FromStr;
 use std::time::Duration;
+use uuid::Uuid;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
 /// The database the server runs against, and the embedded cluster when it owns one.
 pub struct Database {
+    /// Connections as the database owner: for migrations, the seed and operator commands.
     pub pool: PgPool,
+    /// How to connect, for the pool that serves requests (`tenant_pool`).
+    pub options: PgConnectOptions,
     pub embedded: Option<EmbeddedPostgres>,
 }
 
@@ -49,15 +53,17 @@ impl Database {
                 (embedded.connect_options(DATABASE_NAME), Some(embedded))
             }
         };
-        let pool =
-            pool_options(config.max_connections)
-                .connect_with(options.log_slow_statements(
-                    tracing::log::LevelFilter::Warn,
-                    Duration::from_millis(500),
-                ))
-                .await
-                .map_err(DatabaseError::Connect)?;
-        Ok(Database { pool, embedded })
+        let options = options
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = pool_options(config.max_connections)
+            .connect_with(options.clone())
+            .await
+            .map_err(DatabaseError::Connect)?;
+        Ok(Database {
+            pool,
+            options,
+            embedded,
+        })
     }
 
     /// Closes the pool, then stops the embedded cluster if there is one.
@@ -85,6 +91,31 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+}
+
+/// The pool requests are served from: every connection acts as `lumen_app`, a role that
+/// cannot bypass row-level security, for `clinic_id` only. The server shows one clinic, so
+/// the setting is made once per connection rather than per transaction.
+pub async fn tenant_pool(
+    options: PgConnectOptions,
+    max_connections: u32,
+    clinic_id: Uuid,
+) -> Result<PgPool, sqlx::Error> {
+    pool_options(max_connections)
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                sqlx::query("SET ROLE lumen_app")
+                    .execute(&mut *connection)
+                    .await?;
+                sqlx::query("SELECT set_config('app.clinic_id', $1, false)")
+                    .bind(clinic_id.to_string())
+                    .execute(&mut *connection)
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), DatabaseError> {

@@ -98,9 +98,11 @@ async fn serve_with(
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
+    let pool =
+        database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
     let state = AppState {
         leptos_options,
-        pool: database.pool.clone(),
+        pool: pool.clone(),
         clinic_id,
         clock: Clock::system(),
         public_url,
@@ -119,6 +121,7 @@ async fn serve_with(
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("requests drained; shutting down");
+    pool.close().await;
     Ok(())
 }
 

@@ -38,11 +38,17 @@ pub async fn app(pool: &PgPool) -> Router {
     app_with_clock(pool, Clock::system()).await
 }
 
+/// The real router on the seeded demo clinic, with the server's own kind of pool: the
+/// app's role, under row-level security, for the demo clinic only.
 pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
     let report = seeded(pool).await;
+    let tenant =
+        lumen::database::tenant_pool((*pool.connect_options()).clone(), 5, report.clinic_id)
+            .await
+            .expect("the app's role connects");
     lumen::http::router(AppState {
         leptos_options: leptos_options(),
-        pool: pool.clone(),
+        pool: tenant,
         clinic_id: report.clinic_id,
         clock,
         public_url: PUBLIC_URL.to_owned(),
