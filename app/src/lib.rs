@@ -58,6 +58,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/verify") view=account::second_factor::pages::VerifySecondFactorPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/set-up") view=account::second_factor::pages::SetUpSecondFactorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view=account::password_reset::pages::ForgotPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password/sent") view=account::password_reset::pages::ResetLinkSentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=account::password_reset::pages::ResetPasswordPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/register") view=account::registration::pages::RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("/register/check-email") view=account::registration::pages::CheckEmailPage ssr=SsrMode::Async/>

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
-use common::{call_as, post_as, send, session_cookie, Reply, PATIENT, PUBLIC_URL};
+use common::{call_as, emails_to, post_as, send, session_cookie, Reply, PATIENT, PUBLIC_URL};
 use sqlx::PgPool;
 
 const NEW_EMAIL: &str = "maya.lindqvist@example.com";
@@ -46,29 +46,9 @@ async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
     .await
 }
 
-/// The emails the outbox holds for `to`, oldest first: (kind, body).
-async fn emails_to(pool: &PgPool, to: &str) -> Vec<(String, String)> {
-    sqlx::query_as(
-        "SELECT kind, body FROM outbox_messages WHERE recipient = $1 AND channel = 'email'
-         ORDER BY created_at, id",
-    )
-    .bind(to)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-}
-
 /// The token in the newest confirmation email to `to`.
 async fn confirmation_token(pool: &PgPool, to: &str) -> String {
-    let (_, body) = emails_to(pool, to)
-        .await
-        .into_iter()
-        .rev()
-        .find(|(kind, _)| kind == "verify_email")
-        .expect("a confirmation email");
-    let link = format!("{PUBLIC_URL}/confirm-email?token=");
-    let start = body.find(&link).expect("the link in the email") + link.len();
-    body[start..start + 64].to_owned()
+    common::token_in_email(pool, to, "verify_email", "/confirm-email?token=").await
 }
 
 fn error_of(reply: &Reply) -> AppError {

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod password_reset;
 pub mod registration;
 pub mod second_factor;
 pub mod types;

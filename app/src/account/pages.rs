@@ -17,6 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    let after_reset = query.read_untracked().get("reset").as_deref() == Some("done");
     let error = move || match action.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
@@ -26,6 +27,11 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16">
             <h1 class="font-display text-4xl text-stone-900">"Sign in"</h1>
+            {after_reset.then(|| view! {
+                <p role="status" class="mt-4 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
+                    "Your password has been changed, and every other session signed out. Sign in with your new password."
+                </p>
+            })}
             <p class="mt-3 text-stone-600">"For patients with an account and for clinic staff."</p>
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>
@@ -43,6 +49,9 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="mt-6 text-sm text-stone-600">
+                <a href="/forgot-password" class="font-semibold text-brand-700 underline">"Forgot your password?"</a>
+            </p>
+            <p class="mt-2 text-sm text-stone-600">
                 "New here? "<a href="/register" class="font-semibold text-brand-700 underline">"Create an account"</a>
             </p>
         </section>

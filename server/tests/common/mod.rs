@@ -96,6 +96,34 @@ pub async fn call(app: &Router, endpoint: &str, form: &str) -> Reply {
     .await
 }
 
+// Emails as the outbox holds them, read as a mail relay would.
+
+/// The emails the outbox holds for `to`, oldest first: (kind, body).
+pub async fn emails_to(pool: &PgPool, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT kind, body FROM outbox_messages WHERE recipient = $1 AND channel = 'email'
+         ORDER BY created_at, id",
+    )
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// The token in the link to `path` (such as `/confirm-email?token=`) in the newest email
+/// of `kind` to `to`.
+pub async fn token_in_email(pool: &PgPool, to: &str, kind: &str, path: &str) -> String {
+    let (_, body) = emails_to(pool, to)
+        .await
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == kind)
+        .unwrap_or_else(|| panic!("no {kind} email to {to}"));
+    let link = format!("{PUBLIC_URL}{path}");
+    let start = body.find(&link).expect("the link in the email") + link.len();
+    body[start..start + 64].to_owned()
+}
+
 // Signing in as the demo clinic's people, and calling the app as them.
 
 pub const PASSWORD: &str = "juniper-demo-2026";

@@ -9,12 +9,14 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     VerifyEmail,
+    ResetPassword,
 }
 
 impl Purpose {
     fn as_str(self) -> &'static str {
         match self {
             Purpose::VerifyEmail => "verify_email",
+            Purpose::ResetPassword => "reset_password",
         }
     }
 
@@ -22,6 +24,8 @@ impl Purpose {
     pub fn lifetime(self) -> Duration {
         match self {
             Purpose::VerifyEmail => Duration::hours(48),
+            // Short: a reset link in a forgotten inbox is a way into the account.
+            Purpose::ResetPassword => Duration::hours(1),
         }
     }
 }
@@ -48,6 +52,27 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     Ok(token)
+}
+
+/// The email address of the account a live token belongs to, without using it up.
+pub async fn owner_email(
+    pool: &sqlx::PgPool,
+    clinic_id: Uuid,
+    token: &Token,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT u.email FROM account_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.clinic_id = $2 AND t.purpose = $3
+           AND t.used_at IS NULL AND t.expires_at > $4 AND u.active",
+        token.hash(),
+        clinic_id,
+        purpose.as_str(),
+        now
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// Uses up the token if it is this clinic's, for `purpose`, unused and unexpired; returns

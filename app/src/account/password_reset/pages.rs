@@ -1,0 +1,97 @@
+//! Pages for a forgotten password: ask for a link, "check your email", and choose a new
+//! password from the link. Plain forms, so they work without JavaScript.
+
+use super::api::{ForgotPassword, ResetPassword};
+use crate::domain::form::problem_for;
+use crate::domain::password::MIN_CHARS;
+use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    let problems = Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => error.field_problems().to_vec(),
+        _ => Vec::new(),
+    });
+    let summary = move || match action.value().get() {
+        Some(Err(error)) if error.field_problems().is_empty() => Some(error.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Forgot your password?"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="mx-auto max-w-md px-4 py-16">
+            <h1 class="font-display text-4xl text-stone-900">"Forgot your password?"</h1>
+            <p class="mt-3 text-stone-600">"Enter your email address and we'll send you a link to choose a new one."</p>
+            <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
+                <Field name="email" label="Email" problems>
+                    <input id="email" name="email" type="email" autocomplete="email" required class=FIELD
+                        aria-invalid=move || problem_for(&problems.read(), "email").is_some().to_string()
+                        aria-describedby="email-error"/>
+                </Field>
+                <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
+                    "Send me a link"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetLinkSentPage() -> impl IntoView {
+    view! {
+        <Title text="Check your email"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="mx-auto max-w-md px-4 py-16" role="status">
+            <h1 class="font-display text-4xl text-stone-900">"Check your email"</h1>
+            <p class="mt-4 text-lg text-stone-600">
+                "If that address has an account with us, a link to choose a new password is on its way. It works once, for one hour."
+            </p>
+            <p class="mt-4 text-stone-600">"Nothing there after a few minutes? Check your spam folder, or call the clinic."</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let problems = Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => error.field_problems().to_vec(),
+        _ => Vec::new(),
+    });
+    let summary = move || match action.value().get() {
+        Some(Err(error)) if error.field_problems().is_empty() => Some(error.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Choose a new password"/>
+        <Meta name="robots" content="noindex"/>
+        <Meta name="referrer" content="no-referrer"/>
+        <section class="mx-auto max-w-md px-4 py-16">
+            <h1 class="font-display text-4xl text-stone-900">"Choose a new password"</h1>
+            <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
+                <input type="hidden" name="token" value=token/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
+                <Field name="password" label="New password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
+                    <input id="password" name="password" type="password" autocomplete="new-password" required class=FIELD
+                        aria-invalid=move || problem_for(&problems.read(), "password").is_some().to_string()
+                        aria-describedby="password-hint password-error"/>
+                </Field>
+                <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
+                    "Save my new password"
+                </button>
+            </ActionForm>
+            <p class="mt-6 text-sm text-stone-600">
+                <a href="/forgot-password" class="font-semibold text-brand-700 underline">"Ask for a new link"</a>
+            </p>
+        </section>
+    }
+}
