@@ -37,6 +37,9 @@ test("a patient registers, confirms their address, sees their account and cannot
   await expect(patient).toHaveURL(/\/account$/);
   await expect(patient.getByRole("heading", { name: "Hello, Maya Lindqvist" })).toBeVisible();
   await expect(patient.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expect(patient.getByRole("heading", { name: "Your details" })).toBeVisible();
+  await expect(patient.getByLabel("First name")).toHaveValue("Maya");
+  await expect(patient.getByRole("link", { name: "Download my data" })).toBeVisible();
 
   await patient.goto("/admin");
   await expect(patient.getByRole("heading", { level: 1 })).toHaveText("This area isn't open to your account");

@@ -174,6 +174,8 @@ pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
     audit::record_for_request(Some(&me), "read", "own_account", Some(me.user_id)).await?;
     let mut account = store::accounts::profile(&state.pool, state.clinic_id, me.user_id).await?;
     if me.role == Role::Patient {
+        account.profile =
+            store::own_account::profile(&state.pool, state.clinic_id, me.user_id).await?;
         account.upcoming = store::accounts::upcoming_appointments(
             &state.pool,
             state.clinic_id,

@@ -1,6 +1,7 @@
 //! The sign-in page and a person's own account page.
 
 use super::api::{fetch_my_account, SignIn, SignOut};
+use super::manage::pages::{DeleteAccountForm, DetailsForm, PasswordForm, YourData};
 use super::types::MyAccount;
 use crate::error::AppError;
 use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
@@ -90,6 +91,15 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn Account(account: MyAccount) -> impl IntoView {
     let has_upcoming = !account.upcoming.is_empty();
+    let is_patient = account.role == crate::domain::access::Role::Patient;
+    let profile = account.profile.clone();
+    let saved = match use_query_map().read_untracked().get("saved").as_deref() {
+        Some("details") => Some("Your details are saved."),
+        Some("password") => {
+            Some("Your password is changed, and you're signed out everywhere else.")
+        }
+        _ => None,
+    };
     view! {
         <Title text="Your account"/>
         <Meta name="robots" content="noindex"/>
@@ -117,6 +127,13 @@ fn Account(account: MyAccount) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </Show>
+            {saved.map(|message| view! {
+                <p role="status" class="mt-8 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">{message}</p>
+            })}
+            {profile.map(|profile| view! { <DetailsForm profile/> })}
+            <PasswordForm/>
+            <YourData/>
+            {is_patient.then(|| view! { <DeleteAccountForm/> })}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! Account data as it crosses to the browser.
 
 use crate::domain::access::Role;
+use crate::domain::profile::ProfileForm;
 use serde::{Deserialize, Serialize};
 
 /// Who is signed in, as the header needs it.
@@ -25,4 +26,40 @@ pub struct MyAccount {
     pub email: String,
     pub role: Role,
     pub upcoming: Vec<MyAppointment>,
+    /// A patient's own details, ready for the form; staff have none here.
+    pub profile: Option<ProfileForm>,
+}
+
+/// Everything the clinic holds about a person, as "download my data" hands it over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyData {
+    pub email: String,
+    pub name: String,
+    pub account_created: String,
+    pub patient_records: Vec<MyPatientRecord>,
+    pub appointments: Vec<MyAppointmentRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyPatientRecord {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub date_of_birth: Option<String>,
+    pub remind_by_email: bool,
+    pub remind_by_sms: bool,
+    pub remind_by_whatsapp: bool,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAppointmentRecord {
+    pub starts: String,
+    pub ends: String,
+    pub treatment: String,
+    pub provider: String,
+    pub location: String,
+    pub mode: String,
+    pub status: String,
 }

@@ -9,6 +9,7 @@ pub mod form;
 pub mod hours;
 pub mod money;
 pub mod password;
+pub mod profile;
 pub mod rate_limit;
 pub mod registration;
 pub mod slug;

@@ -60,6 +60,7 @@ pub async fn profile(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<My
         email: row.email,
         role: Role::parse(&row.role).ok_or(AppError::Unavailable)?,
         upcoming: Vec::new(),
+        profile: None,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod clinic;
 pub mod gallery;
 pub mod media;
 pub mod outbox;
+pub mod own_account;
 pub mod password_reset;
 pub mod rate_limits;
 pub mod registration;

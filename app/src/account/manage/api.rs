@@ -1,0 +1,120 @@
+//! Server functions of the account page. Each acts only on the signed-in person's rows.
+
+use crate::account::types::MyData;
+use crate::domain::profile::ProfileForm;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    backend::auth::{password, principal, session},
+    backend::throttle,
+    backend::{state::app_state, store},
+    domain::access::{Action, Role},
+    domain::form::FieldProblem,
+    domain::rate_limit::Limit,
+    ui::status::answer,
+};
+
+/// Guessing the current password through these forms is as slow as through sign-in.
+#[cfg(feature = "ssr")]
+const PER_ACCOUNT: Limit = Limit {
+    attempts: 5,
+    window: chrono::Duration::minutes(15),
+};
+
+/// Checks the current password: changing the password or deleting the account asks for it
+/// again, so an unattended signed-in browser is not enough.
+#[cfg(feature = "ssr")]
+async fn reauthenticate(me: &principal::Principal, current: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    throttle::attempt(&[(
+        format!("reauthenticate:account:{}", me.user_id),
+        PER_ACCOUNT,
+    )])
+    .await?;
+    let stored =
+        store::own_account::password_hash(&state.pool, state.clinic_id, me.user_id).await?;
+    if password::verify(current, stored).await {
+        Ok(())
+    } else {
+        answer(Err(AppError::Rejected(vec![FieldProblem::new(
+            "current_password",
+            "That isn't your current password.",
+        )])))
+    }
+}
+
+#[server(endpoint = "account/profile")]
+pub async fn update_profile(form: ProfileForm) -> Result<(), AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    if me.role != Role::Patient {
+        return answer(Err(AppError::Forbidden));
+    }
+    let profile = answer(form.parse().map_err(AppError::Rejected))?;
+    let state = app_state()?;
+    answer(store::own_account::update_profile(&state.pool, state.clinic_id, &me, &profile).await)?;
+    leptos_axum::redirect("/account?saved=details");
+    Ok(())
+}
+
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    reauthenticate(&me, current_password).await?;
+    answer(
+        crate::domain::password::check(&new_password, &me.email, password::is_common)
+            .map_err(|weak| AppError::Rejected(vec![FieldProblem::new("new_password", weak)])),
+    )?;
+    let hash = password::hash(new_password).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password failed");
+        AppError::Unavailable
+    })?;
+    let state = app_state()?;
+    let keep = principal::request_token()
+        .map(|t| t.hash())
+        .unwrap_or_default();
+    store::own_account::set_password(&state.pool, state.clinic_id, &me, &hash, &keep).await?;
+    leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}
+
+/// Everything held about the signed-in person, as a JSON file to download.
+#[server(endpoint = "account/my_data", input = GetUrl)]
+pub async fn export_my_data() -> Result<MyData, AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    let state = app_state()?;
+    crate::backend::audit::record_for_request(Some(&me), "export", "own_data", Some(me.user_id))
+        .await?;
+    let data = answer(store::own_account::export(&state.pool, state.clinic_id, me.user_id).await)?;
+    expect_context::<leptos_axum::ResponseOptions>().insert_header(
+        http::header::CONTENT_DISPOSITION,
+        http::HeaderValue::from_static("attachment; filename=\"my-data.json\""),
+    );
+    Ok(data)
+}
+
+/// Deletes a patient's account (after the password once more) and signs them out.
+#[server(endpoint = "account/delete")]
+pub async fn delete_account(current_password: String) -> Result<(), AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    if me.role != Role::Patient {
+        // Staff accounts belong to the clinic: an admin deactivates them.
+        return answer(Err(AppError::Forbidden));
+    }
+    reauthenticate(&me, current_password).await?;
+    let state = app_state()?;
+    store::own_account::erase(&state.pool, state.clinic_id, &me).await?;
+    tracing::info!(user_id = %me.user_id, "account deleted at the person's request");
+    expect_context::<leptos_axum::ResponseOptions>().append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&session::clearing_cookie())
+            .map_err(|_| AppError::Unavailable)?,
+    );
+    leptos_axum::redirect("/account-deleted");
+    Ok(())
+}

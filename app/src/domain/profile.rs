@@ -1,0 +1,141 @@
+//! A patient's own details as they edit them: names, phone and how to be reminded.
+
+use super::form::{checkbox, FieldProblem};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_email: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_sms: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_whatsapp: bool,
+}
+
+/// Details that passed every rule. The phone is kept as typed (trimmed), once it has the
+/// digits a phone number needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub remind_by_email: bool,
+    pub remind_by_sms: bool,
+    pub remind_by_whatsapp: bool,
+}
+
+const NAME_MAX: usize = 100;
+
+fn name(problems: &mut Vec<FieldProblem>, field: &str, value: &str, label: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        problems.push(FieldProblem::new(field, format!("Enter your {label}.")));
+    } else if value.chars().count() > NAME_MAX {
+        problems.push(FieldProblem::new(
+            field,
+            format!("Keep your {label} to {NAME_MAX} characters or fewer."),
+        ));
+    }
+    value.to_owned()
+}
+
+impl ProfileForm {
+    pub fn parse(&self) -> Result<Profile, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let first_name = name(&mut problems, "first_name", &self.first_name, "first name");
+        let last_name = name(&mut problems, "last_name", &self.last_name, "last name");
+        let phone = self.phone.trim().to_owned();
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        if !phone.is_empty() && (!allowed || !(7..=15).contains(&digits)) {
+            problems.push(FieldProblem::new(
+                "phone",
+                "Enter a phone number of 7 to 15 digits, like +44 131 496 0000.",
+            ));
+        }
+        if phone.is_empty() && (self.remind_by_sms || self.remind_by_whatsapp) {
+            problems.push(FieldProblem::new(
+                "phone",
+                "Add a phone number for reminders by text or WhatsApp.",
+            ));
+        }
+        if problems.is_empty() {
+            Ok(Profile {
+                first_name,
+                last_name,
+                phone,
+                remind_by_email: self.remind_by_email,
+                remind_by_sms: self.remind_by_sms,
+                remind_by_whatsapp: self.remind_by_whatsapp,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::problem_for;
+
+    fn form() -> ProfileForm {
+        ProfileForm {
+            first_name: " Isla ".to_owned(),
+            last_name: "Morrison".to_owned(),
+            phone: "+44 (0)131 496-0000".to_owned(),
+            remind_by_email: true,
+            remind_by_sms: true,
+            remind_by_whatsapp: false,
+        }
+    }
+
+    #[test]
+    fn good_details_are_kept_as_typed_but_trimmed() {
+        let profile = form().parse().unwrap();
+        assert_eq!(profile.first_name, "Isla");
+        assert_eq!(profile.phone, "+44 (0)131 496-0000");
+        assert!(profile.remind_by_sms);
+    }
+
+    #[test]
+    fn a_phone_needs_the_digits_of_one() {
+        for bad in ["12345", "call me", "+44 131 496 0000 0000 1"] {
+            let problems = ProfileForm {
+                phone: bad.to_owned(),
+                ..form()
+            }
+            .parse()
+            .unwrap_err();
+            assert!(problem_for(&problems, "phone").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts_need_a_phone_number_and_names_are_required() {
+        let problems = ProfileForm {
+            first_name: String::new(),
+            phone: String::new(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        assert!(problem_for(&problems, "first_name").is_some());
+        assert!(problem_for(&problems, "phone")
+            .unwrap()
+            .contains("text or WhatsApp"));
+        let email_only = ProfileForm {
+            phone: String::new(),
+            remind_by_sms: false,
+            ..form()
+        };
+        assert!(email_only.parse().is_ok());
+    }
+}
