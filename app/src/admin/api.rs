@@ -1,6 +1,7 @@
 //! Server functions of the staff area.
 
-use super::types::{DashboardData, MailboxMessage};
+use super::types::{AuditFilter, AuditPage, DashboardData, MailboxMessage};
+use crate::domain::clinic_settings::SettingsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -10,6 +11,7 @@ use crate::{
     backend::auth::principal::require,
     backend::{state::app_state, store},
     domain::access::Action,
+    ui::status::answer,
 };
 
 #[server(endpoint = "admin/dashboard")]
@@ -29,4 +31,32 @@ pub async fn fetch_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
     audit::record_for_request(Some(&me), "read", "mailbox", None).await?;
     let state = app_state()?;
     Ok(store::outbox::recent(&state.pool, state.clinic_id, 50).await?)
+}
+
+/// The clinic's audit log, newest first, a page at a time. Admins only; reading it is
+/// recorded too.
+#[server(endpoint = "admin/audit_log")]
+pub async fn fetch_audit_log(filter: AuditFilter) -> Result<AuditPage, AppError> {
+    let me = require(Action::ViewAuditLog).await?;
+    audit::record_for_request(Some(&me), "read", "audit_log", None).await?;
+    let state = app_state()?;
+    Ok(store::audit_log::page(&state.pool, state.clinic_id, filter, 50).await?)
+}
+
+#[server(endpoint = "admin/settings")]
+pub async fn fetch_settings() -> Result<SettingsForm, AppError> {
+    require(Action::ManageClinic).await?;
+    let state = app_state()?;
+    answer(store::clinic_settings::load(&state.pool, state.clinic_id).await)
+}
+
+/// Saves the clinic's settings; the public site shows them on its next page.
+#[server(endpoint = "admin/save_settings")]
+pub async fn save_settings(form: SettingsForm) -> Result<(), AppError> {
+    let me = require(Action::ManageClinic).await?;
+    let settings = answer(form.parse().map_err(AppError::Rejected))?;
+    let state = app_state()?;
+    answer(store::clinic_settings::save(&state.pool, state.clinic_id, &me, &settings).await)?;
+    leptos_axum::redirect("/admin/settings?saved=1");
+    Ok(())
 }

@@ -10,10 +10,12 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 3] = [
+const SCREENS: [(&str, &str); 5] = [
     ("/admin", "Today"),
     ("/admin/treatments", "Treatments"),
     ("/admin/mailbox", "Mailbox"),
+    ("/admin/audit", "Audit log"),
+    ("/admin/settings", "Settings"),
 ];
 
 #[component]

@@ -2,8 +2,10 @@
 //! the authorization check.
 
 pub mod api;
+pub mod audit_log;
 pub mod dashboard;
 pub mod frame;
 pub mod mailbox;
+pub mod settings;
 pub mod treatments;
 pub mod types;

@@ -33,3 +33,36 @@ pub struct MailboxMessage {
     pub created: String,
     pub sent: bool,
 }
+
+/// What the audit log screen is filtered by; empty strings match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    pub action: String,
+    pub subject_type: String,
+    /// The email of the person who acted.
+    pub actor: String,
+    /// Show entries older than this one (the next page).
+    pub before_seq: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    /// The person's name, or "Someone not signed in".
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    /// The kind of record and its id, such as `treatment 4f1c…`.
+    pub subject: String,
+    pub request_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub filter: AuditFilter,
+    pub entries: Vec<AuditEntry>,
+    /// Where the next, older page starts, when there is one.
+    pub older: Option<i64>,
+}

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod appointment;
+pub mod clinic_settings;
 pub mod consent;
 pub mod duration;
 pub mod email;

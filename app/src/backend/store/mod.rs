@@ -3,9 +3,11 @@
 pub mod account_tokens;
 pub mod accounts;
 pub mod admin;
+pub mod audit_log;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod clinic;
+pub mod clinic_settings;
 pub mod gallery;
 pub mod media;
 pub mod outbox;

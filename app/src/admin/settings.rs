@@ -1,0 +1,80 @@
+//! Clinic settings: name and contact (shown on every public page at once), time zone, and
+//! the cancellation policy.
+
+use super::api::{fetch_settings, SaveSettings};
+use super::frame::StaffScreen;
+use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
+use crate::domain::form::problem_for;
+use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| fetch_settings());
+    view! { <StaffScreen data here="/admin/settings".to_owned() view=|form| view! { <SettingsEditor form/> }/> }
+}
+
+#[component]
+fn SettingsEditor(form: SettingsForm) -> impl IntoView {
+    let action = ServerAction::<SaveSettings>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let problems = Signal::derive(move || {
+        error
+            .get()
+            .map(|e| e.field_problems().to_vec())
+            .unwrap_or_default()
+    });
+    let summary = move || error.get().map(|e| e.to_string());
+    let invalid = move |field: &'static str| {
+        move || problem_for(&problems.read(), field).is_some().to_string()
+    };
+    let saved = use_query_map().read_untracked().get("saved").is_some();
+    let SettingsForm {
+        name,
+        tagline,
+        email,
+        phone,
+        time_zone,
+        late_cancel_hours,
+        cancellation_policy,
+    } = form;
+    view! {
+        <Title text="Clinic settings — Staff area"/>
+        <div class="mx-auto max-w-3xl px-4 py-10">
+            <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
+            <h1 class="mt-1 font-display text-4xl text-stone-900">"Clinic settings"</h1>
+            {saved.then(|| view! {
+                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">"Settings saved. The public site shows them now."</p>
+            })}
+            <ActionForm action attr:class="mt-8 space-y-6" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
+                <Field name="name" label="Clinic name" problems>
+                    <input id="name" name="form[name]" value=name class=FIELD aria-invalid=invalid("name") aria-describedby="name-error"/>
+                </Field>
+                <Field name="tagline" label="Tagline" hint={"One line under the name on the home page.".to_owned()} problems>
+                    <input id="tagline" name="form[tagline]" value=tagline class=FIELD aria-invalid=invalid("tagline") aria-describedby="tagline-hint tagline-error"/>
+                </Field>
+                <div class="grid gap-6 sm:grid-cols-2">
+                    <Field name="email" label="Email for patients" problems>
+                        <input id="email" name="form[email]" type="email" value=email class=FIELD aria-invalid=invalid("email") aria-describedby="email-error"/>
+                    </Field>
+                    <Field name="phone" label="Phone for patients" problems>
+                        <input id="phone" name="form[phone]" type="tel" value=phone class=FIELD aria-invalid=invalid("phone") aria-describedby="phone-error"/>
+                    </Field>
+                </div>
+                <Field name="time_zone" label="Time zone" hint={"Every time on the site, in emails and calendars is shown in it, e.g. Europe/London.".to_owned()} problems>
+                    <input id="time_zone" name="form[time_zone]" value=time_zone class=FIELD aria-invalid=invalid("time_zone") aria-describedby="time_zone-hint time_zone-error"/>
+                </Field>
+                <Field name="late_cancel_hours" label="Late-cancellation window (hours)" hint={format!("Inside this many hours before an appointment, patients are asked to call instead of cancelling online. 0 to {LATE_CANCEL_MAX_HOURS}.")} problems>
+                    <input id="late_cancel_hours" name="form[late_cancel_hours]" value=late_cancel_hours inputmode="numeric" class=FIELD aria-invalid=invalid("late_cancel_hours") aria-describedby="late_cancel_hours-hint late_cancel_hours-error"/>
+                </Field>
+                <Field name="cancellation_policy" label="Cancellation policy" hint={"Shown to patients when they book and when they manage a booking.".to_owned()} problems>
+                    <textarea id="cancellation_policy" name="form[cancellation_policy]" rows="4" class=FIELD aria-invalid=invalid("cancellation_policy") aria-describedby="cancellation_policy-hint cancellation_policy-error">{cancellation_policy}</textarea>
+                </Field>
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Save settings"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,145 @@
+//! The clinic's own settings as an admin edits them: name, contact, time zone and the
+//! cancellation policy.
+
+use super::email::Email;
+use super::form::FieldProblem;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub name: String,
+    pub tagline: String,
+    pub email: String,
+    pub phone: String,
+    /// An IANA name such as `Europe/London`; the database knows which exist.
+    pub time_zone: String,
+    pub late_cancel_hours: String,
+    pub cancellation_policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub name: String,
+    pub tagline: String,
+    pub email: Email,
+    pub phone: String,
+    pub time_zone: String,
+    pub late_cancel_hours: i32,
+    pub cancellation_policy: String,
+}
+
+/// Two weeks: a longer window would stop patients cancelling almost anything.
+pub const LATE_CANCEL_MAX_HOURS: i32 = 336;
+
+impl SettingsForm {
+    pub fn parse(&self) -> Result<Settings, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 120 {
+            problems.push(FieldProblem::new(
+                "name",
+                "Enter the clinic's name, up to 120 characters.",
+            ));
+        }
+        let tagline = self.tagline.trim().to_owned();
+        if tagline.chars().count() > 200 {
+            problems.push(FieldProblem::new(
+                "tagline",
+                "Keep the tagline to 200 characters or fewer.",
+            ));
+        }
+        let email = Email::parse(&self.email)
+            .map_err(|error| problems.push(FieldProblem::new("email", error)));
+        let phone = self.phone.trim().to_owned();
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        if !(7..=15).contains(&digits)
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            problems.push(FieldProblem::new(
+                "phone",
+                "Enter the phone number patients should call, like +44 131 496 0000.",
+            ));
+        }
+        let time_zone = self.time_zone.trim().to_owned();
+        if time_zone.is_empty() || time_zone.contains(char::is_whitespace) {
+            problems.push(FieldProblem::new(
+                "time_zone",
+                "Enter a time zone such as Europe/London.",
+            ));
+        }
+        let late_cancel_hours = match self.late_cancel_hours.trim().parse::<i32>() {
+            Ok(h) if (0..=LATE_CANCEL_MAX_HOURS).contains(&h) => h,
+            _ => {
+                problems.push(FieldProblem::new(
+                    "late_cancel_hours",
+                    format!("Enter a whole number of hours from 0 to {LATE_CANCEL_MAX_HOURS}."),
+                ));
+                0
+            }
+        };
+        let cancellation_policy = self.cancellation_policy.trim().to_owned();
+        if cancellation_policy.chars().count() > 2_000 {
+            problems.push(FieldProblem::new(
+                "cancellation_policy",
+                "Keep the policy to 2,000 characters or fewer.",
+            ));
+        }
+        match email {
+            Ok(email) if problems.is_empty() => Ok(Settings {
+                name,
+                tagline,
+                email,
+                phone,
+                time_zone,
+                late_cancel_hours,
+                cancellation_policy,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::problem_for;
+
+    fn form() -> SettingsForm {
+        SettingsForm {
+            name: "Juniper Skin".to_owned(),
+            tagline: String::new(),
+            email: "hello@juniper.example".to_owned(),
+            phone: "+44 131 496 0000".to_owned(),
+            time_zone: "Europe/London".to_owned(),
+            late_cancel_hours: "24".to_owned(),
+            cancellation_policy: "Please give us a day's notice.".to_owned(),
+        }
+    }
+
+    #[test]
+    fn good_settings_pass() {
+        let settings = form().parse().unwrap();
+        assert_eq!(settings.late_cancel_hours, 24);
+        assert_eq!(settings.email.as_str(), "hello@juniper.example");
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let problems = SettingsForm {
+            name: " ".to_owned(),
+            email: "nope".to_owned(),
+            phone: "call us".to_owned(),
+            time_zone: String::new(),
+            late_cancel_hours: "400".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        for field in ["name", "email", "phone", "time_zone", "late_cancel_hours"] {
+            assert!(problem_for(&problems, field).is_some(), "{field}");
+        }
+    }
+}

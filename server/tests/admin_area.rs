@@ -1,0 +1,182 @@
+//! The staff area as a whole: who reaches which screen and server function, the clinic
+//! settings, and the audit log screen.
+
+mod common;
+
+use app::admin::types::AuditPage;
+use app::domain::form::problem_for;
+use app::error::AppError;
+use axum::http::StatusCode;
+use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
+use sqlx::PgPool;
+
+/// Every staff page, and whether front desk may open it.
+const PAGES: [(&str, bool); 6] = [
+    ("/admin", true),
+    ("/admin/treatments", false),
+    ("/admin/treatments/new", false),
+    ("/admin/mailbox", false),
+    ("/admin/audit", false),
+    ("/admin/settings", false),
+];
+
+/// Every staff server function with arguments of the right shape, and whether front desk
+/// may call it.
+const FUNCTIONS: [(&str, &str, bool); 8] = [
+    ("admin/dashboard", "", true),
+    ("admin/treatments", "", false),
+    ("admin/treatment_editor", "id=new", false),
+    ("admin/save_treatment", "form[name]=", false),
+    ("admin/mailbox", "", false),
+    ("admin/audit_log", "filter[action]=", false),
+    ("admin/settings", "", false),
+    ("admin/save_settings", "form[name]=", false),
+];
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let patient = signed_in(&app, PATIENT).await;
+    let front_desk = signed_in(&app, FRONT_DESK).await;
+    let admin = signed_in(&app, ADMIN).await;
+    for (path, front_desk_may) in PAGES {
+        for (who, cookie, allowed) in [
+            ("anonymous", None, None),
+            ("patient", Some(&patient), Some(false)),
+            ("front desk", Some(&front_desk), Some(front_desk_may)),
+            ("admin", Some(&admin), Some(true)),
+        ] {
+            let status = get_as(&app, path, cookie.map(String::as_str)).await.status;
+            let expected = match allowed {
+                None => StatusCode::UNAUTHORIZED,
+                Some(false) => StatusCode::FORBIDDEN,
+                Some(true) => StatusCode::OK,
+            };
+            assert_eq!(status, expected, "{who} opening {path}");
+        }
+    }
+    for (endpoint, args, front_desk_may) in FUNCTIONS {
+        for (who, cookie, allowed) in [
+            ("anonymous", None, None),
+            ("patient", Some(&patient), Some(false)),
+            ("front desk", Some(&front_desk), Some(front_desk_may)),
+            ("admin", Some(&admin), Some(true)),
+        ] {
+            let status = post_as(&app, endpoint, cookie.map(String::as_str), args)
+                .await
+                .status;
+            match allowed {
+                None => assert_eq!(status, StatusCode::UNAUTHORIZED, "{who} calling {endpoint}"),
+                Some(false) => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{who} calling {endpoint}")
+                }
+                // Allowed callers get past the check: an empty form may still be refused
+                // for what it lacks, never for who sent it.
+                Some(true) => assert!(
+                    ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status),
+                    "{who} calling {endpoint}: {status}"
+                ),
+            }
+        }
+    }
+}
+
+fn settings_form(name: &str, phone: &str, time_zone: &str) -> String {
+    format!(
+        "form[name]={}&form[tagline]=&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.",
+        name.replace(' ', "+"),
+        phone.replace('+', "%2B").replace(' ', "+"),
+        time_zone.replace('/', "%2F")
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_renames_the_clinic_and_every_public_page_says_so(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let saved = post_as(
+        &app,
+        "admin/save_settings",
+        Some(&admin),
+        &settings_form("Juniper Clinic Leith", "+44 131 496 0999", "Europe/London"),
+    )
+    .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let home = get(&app, "/").await;
+    assert!(home.body.contains("Juniper Clinic Leith"));
+    assert!(home.body.contains("+44 131 496 0999"));
+    let (hours, policy): (i32, String) =
+        sqlx::query_as("SELECT late_cancel_hours, cancellation_policy FROM clinics")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((hours, policy.as_str()), (48, "Call us."));
+
+    // A time zone the database does not know, and a blank name: refused, nothing stored.
+    let refused = post_as(
+        &app,
+        "admin/save_settings",
+        Some(&admin),
+        &settings_form("Other Name", "+44 131 496 0999", "Mars/Olympus_Mons"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    match serde_json::from_str::<AppError>(&refused.body).unwrap() {
+        AppError::Rejected(problems) => assert!(problem_for(&problems, "time_zone").is_some()),
+        other => panic!("{other:?}"),
+    }
+    let name: String = sqlx::query_scalar("SELECT name FROM clinics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Juniper Clinic Leith");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'update' AND subject_type = 'clinic_settings'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn admins_browse_the_audit_log_by_person_and_action(pool: PgPool) {
+    let app = common::app(&pool).await;
+    signed_in(&app, FRONT_DESK).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let page = |filter: &str| {
+        let app = app.clone();
+        let admin = admin.clone();
+        let filter = filter.to_owned();
+        async move {
+            let reply = post_as(&app, "admin/audit_log", Some(&admin), &filter).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str::<AuditPage>(&reply.body).unwrap()
+        }
+    };
+    let front_desk_sign_ins = page(&format!(
+        "filter[action]=sign_in&filter[actor]={}",
+        FRONT_DESK.replace('@', "%40")
+    ))
+    .await;
+    assert_eq!(front_desk_sign_ins.entries.len(), 1);
+    assert_eq!(front_desk_sign_ins.entries[0].role, "front_desk");
+    assert!(front_desk_sign_ins.older.is_none());
+
+    let everything = page("filter[action]=").await;
+    assert!(everything.entries.len() >= 4);
+    assert!(everything
+        .entries
+        .windows(2)
+        .all(|pair| pair[0].seq > pair[1].seq));
+    // Reading the log is in the log.
+    let reads = page("filter[action]=read&filter[subject_type]=audit_log").await;
+    assert_eq!(reads.entries.len(), 3);
+
+    let screen = get_as(&app, "/admin/audit?action=sign_in", Some(&admin)).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(
+        screen.body.contains("Ewan Baird"),
+        "the front desk's name is shown"
+    );
+}
