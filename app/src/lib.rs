@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/mailbox") view=admin::mailbox::MailboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=admin::audit_log::AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/settings") view=admin::settings::SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/staff") view=admin::staff::pages::StaffPage ssr=SsrMode::Async/>
+                        <Route path=path!("/accept-invite") view=account::invitation::pages::AcceptInvitePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>

@@ -11,7 +11,8 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 6] = [
+const PAGES: [(&str, bool); 7] = [
+    ("/admin/staff", false),
     ("/admin", true),
     ("/admin/treatments", false),
     ("/admin/treatments/new", false),
@@ -22,7 +23,14 @@ const PAGES: [(&str, bool); 6] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 8] = [
+const FUNCTIONS: [(&str, &str, bool); 11] = [
+    ("admin/staff", "", false),
+    ("admin/invite_staff", "form[name]=", false),
+    (
+        "admin/update_staff",
+        "user_id=00000000-0000-0000-0000-000000000000&role=provider&active=true",
+        false,
+    ),
     ("admin/dashboard", "", true),
     ("admin/treatments", "", false),
     ("admin/treatment_editor", "id=new", false),

@@ -18,7 +18,13 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let after_reset = query.read_untracked().get("reset").as_deref() == Some("done");
+    let notice = if query.read_untracked().get("reset").as_deref() == Some("done") {
+        Some("Your password has been changed, and every other session signed out. Sign in with your new password.")
+    } else if query.read_untracked().get("invited").as_deref() == Some("done") {
+        Some("Your password is saved. Sign in with it; next you'll set up your authenticator app.")
+    } else {
+        None
+    };
     let error = move || match action.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
@@ -28,10 +34,8 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16">
             <h1 class="font-display text-4xl text-stone-900">"Sign in"</h1>
-            {after_reset.then(|| view! {
-                <p role="status" class="mt-4 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
-                    "Your password has been changed, and every other session signed out. Sign in with your new password."
-                </p>
+            {notice.map(|notice| view! {
+                <p role="status" class="mt-4 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">{notice}</p>
             })}
             <p class="mt-3 text-stone-600">"For patients with an account and for clinic staff."</p>
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">

@@ -10,9 +10,10 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 5] = [
+const SCREENS: [(&str, &str); 6] = [
     ("/admin", "Today"),
     ("/admin/treatments", "Treatments"),
+    ("/admin/staff", "Staff"),
     ("/admin/mailbox", "Mailbox"),
     ("/admin/audit", "Audit log"),
     ("/admin/settings", "Settings"),

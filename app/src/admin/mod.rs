@@ -7,5 +7,6 @@ pub mod dashboard;
 pub mod frame;
 pub mod mailbox;
 pub mod settings;
+pub mod staff;
 pub mod treatments;
 pub mod types;

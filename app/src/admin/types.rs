@@ -66,3 +66,16 @@ pub struct AuditPage {
     /// Where the next, older page starts, when there is one.
     pub older: Option<i64>,
 }
+
+/// A staff account as the staff screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    /// Invited and not yet accepted: no password is set.
+    pub invited: bool,
+    pub second_factor: bool,
+}

@@ -14,5 +14,6 @@ pub mod profile;
 pub mod rate_limit;
 pub mod registration;
 pub mod slug;
+pub mod staff;
 pub mod treatment;
 pub mod url;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub enum Purpose {
     VerifyEmail,
     ResetPassword,
+    Invite,
 }
 
 impl Purpose {
@@ -17,6 +18,7 @@ impl Purpose {
         match self {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::Invite => "invite",
         }
     }
 
@@ -26,6 +28,7 @@ impl Purpose {
             Purpose::VerifyEmail => Duration::hours(48),
             // Short: a reset link in a forgotten inbox is a way into the account.
             Purpose::ResetPassword => Duration::hours(1),
+            Purpose::Invite => Duration::days(7),
         }
     }
 }

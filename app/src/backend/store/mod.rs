@@ -16,3 +16,4 @@ pub mod password_reset;
 pub mod rate_limits;
 pub mod registration;
 pub mod second_factor;
+pub mod staff;

@@ -1,0 +1,170 @@
+//! The clinic's staff accounts: the list, invitations (an account without a password and
+//! an emailed single-use link to set one), role changes and deactivation.
+
+use super::account_tokens::{self, Purpose};
+use super::outbox::{self, Email};
+use crate::admin::types::StaffMember;
+use crate::backend::audit;
+use crate::backend::auth::principal::Principal;
+use crate::backend::auth::session::Token;
+use crate::domain::access::Role;
+use crate::domain::form::FieldProblem;
+use crate::domain::staff::Invite;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<StaffMember>, AppError> {
+    Ok(sqlx::query_as!(
+        StaffMember,
+        r#"SELECT id, display_name AS name, email, role::text AS "role!", active,
+                  password_hash IS NULL AS "invited!", totp_enabled_at IS NOT NULL AS "second_factor!"
+           FROM users
+           WHERE clinic_id = $1 AND role IN ('clinic_admin', 'front_desk', 'provider')
+           ORDER BY NOT active, display_name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Creates the account and emails the invitation, in one transaction with the audit row.
+pub async fn invite(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    me: &Principal,
+    invite: &Invite,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await?;
+    let user_id = sqlx::query_scalar!(
+        "INSERT INTO users (clinic_id, role, email, display_name, created_at)
+         VALUES ($1, ($2::text)::user_role, $3, $4, $5)
+         ON CONFLICT DO NOTHING
+         RETURNING id",
+        clinic_id,
+        invite.role.as_str(),
+        invite.email.as_str(),
+        invite.name,
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::Rejected(vec![FieldProblem::new(
+            "email",
+            "Someone with this email address already has an account here.",
+        )])
+    })?;
+    let token = account_tokens::issue(&mut tx, clinic_id, user_id, Purpose::Invite, now).await?;
+    let clinic = sqlx::query_scalar!("SELECT name FROM clinics WHERE id = $1", clinic_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let body = format!(
+        "Hello {name},\n\n\
+         {inviter} has invited you to {clinic}'s staff area as {role}. Choose your password \
+         here:\n\n{public_url}/accept-invite?token={token}\n\n\
+         The link works once, for seven days. When you first sign in you will also set up an \
+         authenticator app on your phone.\n\n{clinic}",
+        name = invite.name,
+        inviter = me.display_name,
+        role = invite.role.label().to_lowercase(),
+        token = token.as_str()
+    );
+    outbox::enqueue_email(
+        &mut tx,
+        clinic_id,
+        Email {
+            kind: "staff_invite",
+            to: invite.email.as_str(),
+            subject: &format!("You're invited to {clinic}'s staff area"),
+            body: &body,
+        },
+        now,
+    )
+    .await?;
+    audit::append_for_request(&mut tx, me, "invite", "user", Some(user_id)).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// The email of the account a live invitation belongs to.
+pub async fn invitation_email(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    token: &Token,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    Ok(account_tokens::owner_email(pool, clinic_id, token, Purpose::Invite, now).await?)
+}
+
+/// Sets the invited person's password and uses up the invitation.
+pub async fn accept(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    token: &Token,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, AppError> {
+    let mut tx = pool.begin().await?;
+    let Some(user_id) =
+        account_tokens::consume(&mut tx, clinic_id, token, Purpose::Invite, now).await?
+    else {
+        return Ok(None);
+    };
+    sqlx::query!(
+        "UPDATE users SET password_hash = $3, email_verified_at = $4
+         WHERE id = $1 AND clinic_id = $2 AND active",
+        user_id,
+        clinic_id,
+        password_hash,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
+}
+
+/// Changes a member of staff's role and whether they may sign in; turning an account off
+/// ends its sessions at once. Admins cannot change their own account here, so a clinic is
+/// never left without one by accident.
+pub async fn update(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    me: &Principal,
+    user_id: Uuid,
+    role: Role,
+    active: bool,
+) -> Result<(), AppError> {
+    if user_id == me.user_id {
+        return Err(AppError::Invalid(
+            "You can't change your own role or turn off your own account. Ask another admin."
+                .to_owned(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE users SET role = ($3::text)::user_role, active = $4
+         WHERE clinic_id = $1 AND id = $2 AND role IN ('clinic_admin', 'front_desk', 'provider')",
+        clinic_id,
+        user_id,
+        role.as_str(),
+        active
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    if !active {
+        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append_for_request(&mut tx, me, "update", "staff_account", Some(user_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
