@@ -35,6 +35,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server this runs while the request is answered: arguments that could not
+        // be read are the caller's mistake (400), not a failure of ours.
+        if matches!(value, ServerFnErrorErr::Args(_)) {
+            crate::ui::status::set_http_status(400);
+        }
         AppError::Transport(value)
     }
 }
@@ -56,6 +61,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::TooManyAttempts(_) => 429,
+            AppError::Transport(ServerFnErrorErr::Args(_)) => 400,
             AppError::Unavailable | AppError::Transport(_) => 503,
         }
     }

@@ -188,3 +188,17 @@ async fn admins_browse_the_audit_log_by_person_and_action(pool: PgPool) {
         "the front desk's name is shown"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_call_with_arguments_that_cannot_be_read_is_the_callers_mistake(pool: PgPool) {
+    let app = common::app(&pool).await;
+    for endpoint in ["admin/treatment_editor", "admin/save_settings", "sign_in"] {
+        let reply = post_as(&app, endpoint, None, "").await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{endpoint}: {}",
+            reply.body
+        );
+    }
+}
