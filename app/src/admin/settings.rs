@@ -4,8 +4,7 @@
 use super::api::{fetch_settings, SaveSettings};
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
-use crate::domain::form::problem_for;
-use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,17 +18,10 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn SettingsEditor(form: SettingsForm) -> impl IntoView {
     let action = ServerAction::<SaveSettings>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = Signal::derive(move || {
-        error
-            .get()
-            .map(|e| e.field_problems().to_vec())
-            .unwrap_or_default()
-    });
-    let summary = move || error.get().map(|e| e.to_string());
-    let invalid = move |field: &'static str| {
-        move || problem_for(&problems.read(), field).is_some().to_string()
-    };
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     let saved = use_query_map().read_untracked().get("saved").is_some();
     let SettingsForm {
         name,

@@ -19,6 +19,54 @@ impl FieldProblem {
     }
 }
 
+/// A text field, trimmed; a problem for `field` when it is required and empty, or longer
+/// than `max` characters. `label` names it in the message with its article ("your first
+/// name", "the summary").
+pub fn text(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        problems.push(FieldProblem::new(field, format!("Enter {label}.")));
+    } else if value.chars().count() > max {
+        problems.push(FieldProblem::new(
+            field,
+            format!("Keep {label} to {max} characters or fewer."),
+        ));
+    }
+    value.to_owned()
+}
+
+/// The longest first or last name a form takes.
+pub const NAME_MAX: usize = 100;
+
+/// A person's first and last names (fields `first_name`, `last_name`), both required.
+pub fn person_name(problems: &mut Vec<FieldProblem>, first: &str, last: &str) -> (String, String) {
+    (
+        text(
+            problems,
+            "first_name",
+            first,
+            "your first name",
+            NAME_MAX,
+            true,
+        ),
+        text(
+            problems,
+            "last_name",
+            last,
+            "your last name",
+            NAME_MAX,
+            true,
+        ),
+    )
+}
+
 /// The message for `field` among `problems`, if there is one.
 pub fn problem_for<'a>(problems: &'a [FieldProblem], field: &str) -> Option<&'a str> {
     problems

@@ -1,6 +1,6 @@
 //! A patient's own details as they edit them: names, phone and how to be reminded.
 
-use super::form::{checkbox, FieldProblem};
+use super::form::{checkbox, person_name, FieldProblem};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,26 +29,10 @@ pub struct Profile {
     pub remind_by_whatsapp: bool,
 }
 
-const NAME_MAX: usize = 100;
-
-fn name(problems: &mut Vec<FieldProblem>, field: &str, value: &str, label: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        problems.push(FieldProblem::new(field, format!("Enter your {label}.")));
-    } else if value.chars().count() > NAME_MAX {
-        problems.push(FieldProblem::new(
-            field,
-            format!("Keep your {label} to {NAME_MAX} characters or fewer."),
-        ));
-    }
-    value.to_owned()
-}
-
 impl ProfileForm {
     pub fn parse(&self) -> Result<Profile, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let first_name = name(&mut problems, "first_name", &self.first_name, "first name");
-        let last_name = name(&mut problems, "last_name", &self.last_name, "last name");
+        let (first_name, last_name) = person_name(&mut problems, &self.first_name, &self.last_name);
         let phone = self.phone.trim().to_owned();
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         let allowed = phone

@@ -1,7 +1,7 @@
 //! A patient's registration form and the account it becomes once every rule holds.
 
 use super::email::Email;
-use super::form::FieldProblem;
+use super::form::{person_name, FieldProblem};
 use super::password;
 use serde::{Deserialize, Serialize};
 
@@ -23,21 +23,6 @@ pub struct Registration {
     pub password: String,
 }
 
-pub const NAME_MAX: usize = 100;
-
-fn name(problems: &mut Vec<FieldProblem>, field: &str, value: &str, label: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        problems.push(FieldProblem::new(field, format!("Enter your {label}.")));
-    } else if value.chars().count() > NAME_MAX {
-        problems.push(FieldProblem::new(
-            field,
-            format!("Keep your {label} to {NAME_MAX} characters or fewer."),
-        ));
-    }
-    value.to_owned()
-}
-
 impl RegistrationForm {
     /// Checks every field. `is_common` looks the password up in the breached-password
     /// list, which only the server carries; the browser passes `|_| false`.
@@ -46,8 +31,7 @@ impl RegistrationForm {
         is_common: impl Fn(&str) -> bool,
     ) -> Result<Registration, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let first_name = name(&mut problems, "first_name", &self.first_name, "first name");
-        let last_name = name(&mut problems, "last_name", &self.last_name, "last name");
+        let (first_name, last_name) = person_name(&mut problems, &self.first_name, &self.last_name);
         let email = Email::parse(&self.email)
             .map_err(|error| problems.push(FieldProblem::new("email", error)));
         let email_text = email.as_ref().map(Email::as_str).unwrap_or("");

@@ -1,7 +1,7 @@
 //! A treatment as staff write it: the form's text, and the checked values the store saves.
 //! The browser checks the form with the same rules before sending it.
 
-use super::form::{checkbox, FieldProblem};
+use super::form::{checkbox, text, FieldProblem};
 use super::money::{format_amount, parse_amount};
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
@@ -97,26 +97,6 @@ impl TreatmentForm {
     }
 }
 
-fn text(
-    problems: &mut Vec<FieldProblem>,
-    field: &str,
-    value: &str,
-    label: &str,
-    max: usize,
-    required: bool,
-) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        problems.push(FieldProblem::new(field, format!("Enter the {label}.")));
-    } else if value.chars().count() > max {
-        problems.push(FieldProblem::new(
-            field,
-            format!("Keep the {label} to {max} characters or fewer."),
-        ));
-    }
-    value.to_owned()
-}
-
 fn minutes(
     problems: &mut Vec<FieldProblem>,
     field: &str,
@@ -166,7 +146,14 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
                 }
             },
         };
-        let name = text(&mut problems, "name", &form.name, "name", NAME_MAX, true);
+        let name = text(
+            &mut problems,
+            "name",
+            &form.name,
+            "the name",
+            NAME_MAX,
+            true,
+        );
         let slug_source = if form.slug.trim().is_empty() {
             Slug::from_title(&name)
         } else {
@@ -182,7 +169,7 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
             &mut problems,
             "summary",
             &form.summary,
-            "short summary",
+            "the short summary",
             SUMMARY_MAX,
             true,
         );
@@ -190,7 +177,7 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
             &mut problems,
             "description",
             &form.description,
-            "description",
+            "the description",
             DESCRIPTION_MAX,
             false,
         );

@@ -3,7 +3,48 @@
 use crate::catalog::types::TreatmentCard;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::{problem_for, FieldProblem};
+use crate::error::AppError;
 use leptos::prelude::*;
+
+/// What a form shows once the server refused it: each field's problem beside the field
+/// (`problems`, `invalid`) and a message at the top (`summary`).
+#[derive(Clone, Copy)]
+pub struct Refusal {
+    error: Signal<Option<AppError>>,
+    pub problems: Signal<Vec<FieldProblem>>,
+}
+
+impl Refusal {
+    /// From the form action's latest result, such as `move || action.value().get()`.
+    pub fn new<T: 'static>(
+        latest: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+    ) -> Self {
+        let error = Signal::derive(move || latest().and_then(Result::err));
+        let problems = Signal::derive(move || {
+            error
+                .get()
+                .map(|e| e.field_problems().to_vec())
+                .unwrap_or_default()
+        });
+        Refusal { error, problems }
+    }
+
+    pub fn summary(self) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+        move || self.error.get().map(|e| e.to_string())
+    }
+
+    /// The `aria-invalid` value for `field`.
+    pub fn invalid(
+        self,
+        field: &'static str,
+    ) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || {
+            problem_for(&self.problems.read(), field)
+                .is_some()
+                .to_string()
+        }
+    }
+}
 
 /// A text input or select; `aria-invalid` (set from the field's problem) turns it red.
 pub const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-4 py-3 text-base text-stone-900 shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 aria-[invalid=true]:border-red-600";

@@ -8,7 +8,6 @@ use crate::{
     backend::audit,
     backend::auth::{password, session},
     backend::{state::app_state, store},
-    domain::form::FieldProblem,
     ui::status::answer,
 };
 
@@ -30,14 +29,7 @@ pub async fn accept_invite(token: String, password: String) -> Result<(), AppErr
             .await?
             .ok_or_else(expired),
     )?;
-    answer(
-        crate::domain::password::check(&password, &email, password::is_common)
-            .map_err(|weak| AppError::Rejected(vec![FieldProblem::new("password", weak)])),
-    )?;
-    let hash = password::hash(password).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password failed");
-        AppError::Unavailable
-    })?;
+    let hash = password::accept_new(password, &email, "password").await?;
     let user = answer(
         store::staff::accept(&state.pool, state.clinic_id, &token, &hash, now)
             .await?

@@ -1,9 +1,8 @@
 //! The page an invitation link opens.
 
 use super::api::AcceptInvite;
-use crate::domain::form::problem_for;
 use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -15,19 +14,10 @@ pub fn AcceptInvitePage() -> impl IntoView {
         .read_untracked()
         .get("token")
         .unwrap_or_default();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = Signal::derive(move || {
-        error
-            .get()
-            .map(|e| e.field_problems().to_vec())
-            .unwrap_or_default()
-    });
-    let summary = move || {
-        error
-            .get()
-            .filter(|e| e.field_problems().is_empty())
-            .map(|e| e.to_string())
-    };
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Join the staff area"/>
         <Meta name="robots" content="noindex"/>
@@ -40,7 +30,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="password" label="Password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
                     <input id="password" name="password" type="password" autocomplete="new-password" class=FIELD
-                        aria-invalid=move || problem_for(&problems.read(), "password").is_some().to_string()
+                        aria-invalid=invalid("password")
                         aria-describedby="password-hint password-error"/>
                 </Field>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>"Save password"</button>

@@ -66,14 +66,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let me = principal::require(Action::UseOwnAccount).await?;
     reauthenticate(&me, current_password).await?;
-    answer(
-        crate::domain::password::check(&new_password, &me.email, password::is_common)
-            .map_err(|weak| AppError::Rejected(vec![FieldProblem::new("new_password", weak)])),
-    )?;
-    let hash = password::hash(new_password).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password failed");
-        AppError::Unavailable
-    })?;
+    let hash = password::accept_new(new_password, &me.email, "new_password").await?;
     let state = app_state()?;
     let keep = principal::request_token()
         .map(|t| t.hash())

@@ -2,43 +2,21 @@
 //! account. Plain forms, so they work without JavaScript too.
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
-use crate::domain::form::{problem_for, FieldProblem};
 use crate::domain::password::MIN_CHARS;
 use crate::domain::profile::ProfileForm;
-use crate::error::AppError;
-use crate::ui::components::{Field, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 const SECTION: &str = "mt-12 rounded-2xl border border-stone-200 bg-white p-6";
 const H2: &str = "font-display text-2xl text-stone-900";
 
-fn problems_of(error: Signal<Option<AppError>>) -> Signal<Vec<FieldProblem>> {
-    Signal::derive(move || {
-        error
-            .get()
-            .map(|e| e.field_problems().to_vec())
-            .unwrap_or_default()
-    })
-}
-
-fn summary_of(error: Signal<Option<AppError>>) -> impl Fn() -> Option<String> + Send + Sync + Copy {
-    move || error.get().map(|e| e.to_string())
-}
-
-fn invalid(
-    problems: Signal<Vec<FieldProblem>>,
-    field: &'static str,
-) -> impl Fn() -> String + Send + Sync + 'static {
-    move || problem_for(&problems.read(), field).is_some().to_string()
-}
-
 #[component]
 pub fn DetailsForm(profile: ProfileForm) -> impl IntoView {
     let action = ServerAction::<UpdateProfile>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = problems_of(error);
-    let summary = summary_of(error);
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
     let ProfileForm {
         first_name,
         last_name,
@@ -62,14 +40,14 @@ pub fn DetailsForm(profile: ProfileForm) -> impl IntoView {
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <div class="grid gap-5 sm:grid-cols-2">
                     <Field name="first_name" label="First name" problems>
-                        <input id="first_name" name="form[first_name]" value=first_name autocomplete="given-name" class=FIELD aria-invalid=invalid(problems, "first_name") aria-describedby="first_name-error"/>
+                        <input id="first_name" name="form[first_name]" value=first_name autocomplete="given-name" class=FIELD aria-invalid=refusal.invalid("first_name") aria-describedby="first_name-error"/>
                     </Field>
                     <Field name="last_name" label="Last name" problems>
-                        <input id="last_name" name="form[last_name]" value=last_name autocomplete="family-name" class=FIELD aria-invalid=invalid(problems, "last_name") aria-describedby="last_name-error"/>
+                        <input id="last_name" name="form[last_name]" value=last_name autocomplete="family-name" class=FIELD aria-invalid=refusal.invalid("last_name") aria-describedby="last_name-error"/>
                     </Field>
                 </div>
                 <Field name="phone" label="Phone" hint={"For reminders by text or WhatsApp, and if we need to reach you.".to_owned()} problems>
-                    <input id="phone" name="form[phone]" value=phone type="tel" autocomplete="tel" class=FIELD aria-invalid=invalid(problems, "phone") aria-describedby="phone-hint phone-error"/>
+                    <input id="phone" name="form[phone]" value=phone type="tel" autocomplete="tel" class=FIELD aria-invalid=refusal.invalid("phone") aria-describedby="phone-hint phone-error"/>
                 </Field>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium text-stone-800">"Remind me of appointments by"</legend>
@@ -86,9 +64,9 @@ pub fn DetailsForm(profile: ProfileForm) -> impl IntoView {
 #[component]
 pub fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = problems_of(error);
-    let summary = summary_of(error);
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
     view! {
         <section class=SECTION aria-labelledby="password-heading">
             <h2 id="password-heading" class=H2>"Change your password"</h2>
@@ -96,10 +74,10 @@ pub fn PasswordForm() -> impl IntoView {
             <ActionForm action attr:class="mt-6 max-w-md space-y-5" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="current_password" label="Current password" problems>
-                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=invalid(problems, "current_password") aria-describedby="current_password-error"/>
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="current_password-error"/>
                 </Field>
                 <Field name="new_password" label="New password" hint={format!("At least {MIN_CHARS} characters.")} problems>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" class=FIELD aria-invalid=invalid(problems, "new_password") aria-describedby="new_password-hint new_password-error"/>
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" class=FIELD aria-invalid=refusal.invalid("new_password") aria-describedby="new_password-hint new_password-error"/>
                 </Field>
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Change password"</button>
             </ActionForm>
@@ -122,9 +100,9 @@ pub fn YourData() -> impl IntoView {
 #[component]
 pub fn DeleteAccountForm() -> impl IntoView {
     let action = ServerAction::<DeleteAccount>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = problems_of(error);
-    let summary = summary_of(error);
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
     view! {
         <section class=SECTION aria-labelledby="delete-heading">
             <h2 id="delete-heading" class=H2>"Delete your account"</h2>
@@ -134,7 +112,7 @@ pub fn DeleteAccountForm() -> impl IntoView {
             <ActionForm action attr:class="mt-6 max-w-md space-y-5" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="current_password" label="Your password, to confirm" problems>
-                    <input id="delete_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=invalid(problems, "current_password") aria-describedby="current_password-error"/>
+                    <input id="delete_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="current_password-error"/>
                 </Field>
                 <button type="submit" class="inline-flex items-center justify-center rounded-full bg-red-700 px-6 py-3 font-semibold text-white hover:bg-red-800" disabled=move || action.pending().get()>
                     "Delete my account"

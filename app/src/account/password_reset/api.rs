@@ -84,14 +84,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     .await?;
     let email = answer(owner.ok_or_else(link_expired))?;
     // Checked before the link is used up, so a refused password leaves it working.
-    answer(
-        crate::domain::password::check(&password, &email, password::is_common)
-            .map_err(|weak| AppError::Rejected(vec![FieldProblem::new("password", weak)])),
-    )?;
-    let hash = password::hash(password).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password failed");
-        AppError::Unavailable
-    })?;
+    let hash = password::accept_new(password, &email, "password").await?;
     let user = answer(
         store::password_reset::complete(&state.pool, state.clinic_id, &token, &hash, now)
             .await?

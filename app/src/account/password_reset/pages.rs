@@ -2,9 +2,8 @@
 //! password from the link. Plain forms, so they work without JavaScript.
 
 use super::api::{ForgotPassword, ResetPassword};
-use crate::domain::form::problem_for;
 use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -12,14 +11,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
-    let problems = Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => error.field_problems().to_vec(),
-        _ => Vec::new(),
-    });
-    let summary = move || match action.value().get() {
-        Some(Err(error)) if error.field_problems().is_empty() => Some(error.to_string()),
-        _ => None,
-    };
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Forgot your password?"/>
         <Meta name="robots" content="noindex"/>
@@ -30,7 +25,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="email" label="Email" problems>
                     <input id="email" name="email" type="email" autocomplete="email" required class=FIELD
-                        aria-invalid=move || problem_for(&problems.read(), "email").is_some().to_string()
+                        aria-invalid=invalid("email")
                         aria-describedby="email-error"/>
                 </Field>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
@@ -63,14 +58,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
         .read_untracked()
         .get("token")
         .unwrap_or_default();
-    let problems = Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => error.field_problems().to_vec(),
-        _ => Vec::new(),
-    });
-    let summary = move || match action.value().get() {
-        Some(Err(error)) if error.field_problems().is_empty() => Some(error.to_string()),
-        _ => None,
-    };
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Choose a new password"/>
         <Meta name="robots" content="noindex"/>
@@ -82,7 +73,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="password" label="New password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
                     <input id="password" name="password" type="password" autocomplete="new-password" required class=FIELD
-                        aria-invalid=move || problem_for(&problems.read(), "password").is_some().to_string()
+                        aria-invalid=invalid("password")
                         aria-describedby="password-hint password-error"/>
                 </Field>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>

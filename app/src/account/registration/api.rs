@@ -33,12 +33,7 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     let buckets: Vec<_> = per_address("register", PER_ADDRESS).into_iter().collect();
     throttle::attempt(&buckets).await?;
     let registration = answer(form.parse(password::is_common).map_err(AppError::Rejected))?;
-    let hash = password::hash(registration.password.clone())
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "hashing a new password failed");
-            AppError::Unavailable
-        })?;
+    let hash = password::hash_new(registration.password.clone()).await?;
     let user_id = store::registration::register(
         &state.pool,
         state.clinic_id,

@@ -2,9 +2,8 @@
 //! emailed link opens. All are plain forms, so they work before and without JavaScript.
 
 use super::api::{ConfirmEmail, Register};
-use crate::domain::form::problem_for;
 use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -12,16 +11,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    let problems = Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => error.field_problems().to_vec(),
-        _ => Vec::new(),
-    });
-    let summary = move || match action.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
-    let invalid =
-        move |name: &'static str| move || problem_for(&problems.read(), name).is_some().to_string();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Create an account"/>
         <Meta name="description" content="Create an account to see and manage your appointments."/>

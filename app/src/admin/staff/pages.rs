@@ -5,8 +5,7 @@ use super::api::{fetch_staff, InviteStaff, UpdateStaff};
 use crate::admin::frame::StaffScreen;
 use crate::admin::types::StaffMember;
 use crate::domain::access::Role;
-use crate::domain::form::problem_for;
-use crate::ui::components::{Field, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -102,17 +101,10 @@ fn StaffRow(member: StaffMember) -> impl IntoView {
 #[component]
 fn InviteForm() -> impl IntoView {
     let action = ServerAction::<InviteStaff>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let problems = Signal::derive(move || {
-        error
-            .get()
-            .map(|e| e.field_problems().to_vec())
-            .unwrap_or_default()
-    });
-    let summary = move || error.get().map(|e| e.to_string());
-    let invalid = move |field: &'static str| {
-        move || problem_for(&problems.read(), field).is_some().to_string()
-    };
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <section class="mt-12 rounded-2xl border border-stone-200 bg-white p-6" aria-labelledby="invite-heading">
             <h2 id="invite-heading" class="font-display text-2xl text-stone-900">"Invite a member of staff"</h2>

@@ -6,7 +6,7 @@ use crate::admin::frame::StaffScreen;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::problem_for;
 use crate::domain::treatment::TreatmentForm;
-use crate::ui::components::{Field, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL};
+use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -96,16 +96,10 @@ pub fn TreatmentEditPage() -> impl IntoView {
 #[component]
 fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
     let action = ServerAction::<SaveTreatment>::new();
-    let problems = Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => error.field_problems().to_vec(),
-        _ => Vec::new(),
-    });
-    let summary = move || match action.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
-    let invalid =
-        move |name: &'static str| move || problem_for(&problems.read(), name).is_some().to_string();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let summary = refusal.summary();
+    let invalid = move |field: &'static str| refusal.invalid(field);
     let TreatmentEditor {
         form,
         categories,

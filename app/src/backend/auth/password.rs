@@ -66,6 +66,30 @@ pub fn is_common(lowered: &str) -> bool {
     COMMON.contains(lowered)
 }
 
+/// A new password chosen by the person with `email`: checked against the rules and the
+/// breached list, then hashed. A weak one is refused against the form field `field`.
+pub async fn accept_new(
+    password: String,
+    email: &str,
+    field: &str,
+) -> Result<String, crate::error::AppError> {
+    use crate::error::AppError;
+    crate::ui::status::answer(
+        crate::domain::password::check(&password, email, is_common).map_err(|weak| {
+            AppError::Rejected(vec![crate::domain::form::FieldProblem::new(field, weak)])
+        }),
+    )?;
+    hash_new(password).await
+}
+
+/// Hashes a password that already passed the rules.
+pub async fn hash_new(password: String) -> Result<String, crate::error::AppError> {
+    hash(password).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password failed");
+        crate::error::AppError::Unavailable
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_common;
