@@ -7,7 +7,6 @@ use app::admin::treatments::api::SaveTreatment;
 use app::admin::treatments::types::TreatmentEditor;
 use app::domain::form::problem_for;
 use app::domain::treatment::TreatmentForm;
-use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
 use common::{call_as, get, get_as, post_as, signed_in, Reply, ADMIN, FRONT_DESK, PATIENT};
@@ -38,19 +37,6 @@ async fn editor(app: &Router, cookie: &str, id: &str) -> TreatmentEditor {
 async fn save(app: &Router, cookie: Option<&str>, form: TreatmentForm) -> Reply {
     let body = serde_qs::to_string(&SaveTreatment { form }).unwrap();
     post_as(app, "admin/save_treatment", cookie, &body).await
-}
-
-fn rejected(reply: &Reply) -> Vec<app::domain::form::FieldProblem> {
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        reply.body
-    );
-    match serde_json::from_str::<AppError>(&reply.body).unwrap() {
-        AppError::Rejected(problems) => problems,
-        other => panic!("expected field problems, got {other:?}"),
-    }
 }
 
 async fn stored_price(pool: &PgPool, id: Uuid) -> i64 {
@@ -112,7 +98,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_changed(pool: PgPool
         video: false,
         ..good.clone()
     };
-    let problems = rejected(&save(&app, Some(&admin), form).await);
+    let problems = common::field_problems(&save(&app, Some(&admin), form).await);
     for field in ["name", "price", "duration_minutes", "in_person"] {
         assert!(
             problem_for(&problems, field).is_some(),
@@ -127,7 +113,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_changed(pool: PgPool
         price: "999".to_owned(),
         ..good
     };
-    let problems = rejected(&save(&app, Some(&admin), taken).await);
+    let problems = common::field_problems(&save(&app, Some(&admin), taken).await);
     assert!(problem_for(&problems, "slug")
         .unwrap()
         .contains("already uses this web address"));
@@ -296,6 +282,6 @@ async fn another_clinics_treatment_cannot_be_reached_by_its_id(pool: PgPool) {
     form.id = own.to_string();
     form.slug = "hydrafacial".to_owned();
     form.category_id = category.to_string();
-    let problems = rejected(&save(&app, Some(&admin), form).await);
+    let problems = common::field_problems(&save(&app, Some(&admin), form).await);
     assert!(problem_for(&problems, "category_id").is_some());
 }

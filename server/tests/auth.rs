@@ -7,7 +7,6 @@ use app::backend::auth::password;
 use app::backend::state::Clock;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use common::{
     call_as, complete_second_factor, get_as, send, session_cookie, sign_in_as, signed_in, Reply,
@@ -347,26 +346,12 @@ async fn pages_cannot_be_framed_and_signed_in_pages_are_not_stored(pool: PgPool)
     assert_eq!(page.headers["cache-control"], "no-store");
 }
 
-/// Posts the sign-in form as the hydrated page does (a JSON client, not a plain form).
-async fn sign_in_by_api(app: &Router, email: &str, password: &str) -> Reply {
-    let form = format!("email={}&password={}", email.replace('@', "%40"), password);
-    send(
-        app,
-        Request::post("/api/sign_in")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(Body::from(form))
-            .unwrap(),
-    )
-    .await
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn guessing_one_accounts_password_is_slowed_down(pool: PgPool) {
     let clock = clock();
     let app = common::app_with_clock(&pool, clock.clone()).await;
     for _ in 0..5 {
-        let reply = sign_in_by_api(&app, ADMIN, "a-wrong-guess").await;
+        let reply = common::sign_in_by_api(&app, ADMIN, "a-wrong-guess").await;
         assert_eq!(
             reply.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -375,7 +360,7 @@ async fn guessing_one_accounts_password_is_slowed_down(pool: PgPool) {
         );
     }
     // The sixth try is refused even with the right password, and says when to come back.
-    let refused = sign_in_by_api(&app, ADMIN, PASSWORD).await;
+    let refused = common::sign_in_by_api(&app, ADMIN, PASSWORD).await;
     assert_eq!(
         refused.status,
         StatusCode::TOO_MANY_REQUESTS,

@@ -5,7 +5,6 @@ mod common;
 
 use app::account::types::{MyAccount, MyData};
 use app::domain::form::problem_for;
-use app::error::AppError;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -15,29 +14,6 @@ use common::{
 use sqlx::PgPool;
 
 const NEW_PASSWORD: &str = "lantern+orchard+violet";
-
-async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
-    post_as(
-        app,
-        "sign_in",
-        None,
-        &format!("email={}&password={password}", email.replace('@', "%40")),
-    )
-    .await
-}
-
-fn problems(reply: &Reply) -> Vec<app::domain::form::FieldProblem> {
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        reply.body
-    );
-    match serde_json::from_str::<AppError>(&reply.body).unwrap() {
-        AppError::Rejected(problems) => problems,
-        other => panic!("{other:?}"),
-    }
-}
 
 async fn my_data(app: &Router, cookie: Option<&str>) -> Reply {
     let mut request = Request::get("/api/account/my_data").header("accept", "application/json");
@@ -64,7 +40,7 @@ async fn a_patient_edits_their_details_and_no_one_elses(pool: PgPool) {
         "form[first_name]=&form[last_name]=Morrison&form[phone]=&form[remind_by_sms]=on",
     )
     .await;
-    let bad = problems(&bad);
+    let bad = common::field_problems(&bad);
     assert!(problem_for(&bad, "first_name").is_some());
     assert!(problem_for(&bad, "phone").is_some());
 
@@ -129,7 +105,7 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_elsewhere(poo
         &form("not-it", NEW_PASSWORD),
     )
     .await;
-    assert!(problem_for(&problems(&wrong), "current_password").is_some());
+    assert!(problem_for(&common::field_problems(&wrong), "current_password").is_some());
     let weak = post_as(
         &app,
         "account/password",
@@ -137,7 +113,7 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_elsewhere(poo
         &form(PASSWORD, "password1"),
     )
     .await;
-    assert!(problem_for(&problems(&weak), "new_password").is_some());
+    assert!(problem_for(&common::field_problems(&weak), "new_password").is_some());
 
     let changed = post_as(
         &app,
@@ -156,10 +132,10 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_elsewhere(poo
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        sign_in(&app, PATIENT, PASSWORD).await.status,
+        common::sign_in_by_api(&app, PATIENT, PASSWORD).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    session_cookie(&sign_in(&app, PATIENT, NEW_PASSWORD).await);
+    session_cookie(&common::sign_in_by_api(&app, PATIENT, NEW_PASSWORD).await);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -220,7 +196,7 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_clinics_records(poo
         .unwrap();
 
     let wrong = post_as(&app, "account/delete", Some(&me), "current_password=nope").await;
-    assert!(problem_for(&problems(&wrong), "current_password").is_some());
+    assert!(problem_for(&common::field_problems(&wrong), "current_password").is_some());
     assert_eq!(
         call_as(&app, "my_account", Some(&me)).await.status,
         StatusCode::OK,
@@ -245,7 +221,7 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_clinics_records(poo
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        sign_in(&app, PATIENT, PASSWORD).await.status,
+        common::sign_in_by_api(&app, PATIENT, PASSWORD).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 

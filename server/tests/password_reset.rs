@@ -4,7 +4,6 @@
 mod common;
 
 use app::backend::state::Clock;
-use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
@@ -39,16 +38,6 @@ async fn reset(app: &Router, token: &str, password: &str) -> Reply {
     .await
 }
 
-async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
-    post_as(
-        app,
-        "sign_in",
-        None,
-        &format!("email={}&password={password}", email.replace('@', "%40")),
-    )
-    .await
-}
-
 async fn reset_token(pool: &PgPool) -> String {
     token_in_email(pool, PATIENT, "reset_password", "/reset-password?token=").await
 }
@@ -65,11 +54,7 @@ async fn a_forgotten_password_is_replaced_from_the_emailed_link(pool: PgPool) {
 
     // A weak password is refused and the link keeps working.
     let weak = reset(&app, &token, "sunshine").await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    match serde_json::from_str::<AppError>(&weak.body).unwrap() {
-        AppError::Rejected(problems) => assert_eq!(problems[0].field, "password"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(common::field_problems(&weak)[0].field, "password");
 
     let done = reset(&app, &token, NEW_PASSWORD).await;
     assert!(done.status.is_success(), "{}", done.body);
@@ -82,11 +67,11 @@ async fn a_forgotten_password_is_replaced_from_the_emailed_link(pool: PgPool) {
         "sessions from before the reset end"
     );
     assert_eq!(
-        sign_in(&app, PATIENT, PASSWORD).await.status,
+        common::sign_in_by_api(&app, PATIENT, PASSWORD).await.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "the old password is gone"
     );
-    session_cookie(&sign_in(&app, PATIENT, NEW_PASSWORD).await);
+    session_cookie(&common::sign_in_by_api(&app, PATIENT, NEW_PASSWORD).await);
     assert_eq!(
         reset(&app, &token, "another+long+passphrase").await.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -115,11 +100,8 @@ async fn a_reset_link_lasts_an_hour(pool: PgPool) {
     clock.advance(Duration::minutes(61));
     let late = reset(&app, &token, NEW_PASSWORD).await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(serde_json::from_str::<AppError>(&late.body)
-        .unwrap()
-        .to_string()
-        .contains("expired"));
-    session_cookie(&sign_in(&app, PATIENT, PASSWORD).await);
+    assert!(common::app_error(&late).to_string().contains("expired"));
+    session_cookie(&common::sign_in_by_api(&app, PATIENT, PASSWORD).await);
 }
 
 #[sqlx::test(migrations = "../migrations")]

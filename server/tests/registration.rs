@@ -5,7 +5,6 @@ mod common;
 
 use app::backend::state::Clock;
 use app::domain::form::problem_for;
-use app::error::AppError;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -32,27 +31,9 @@ async fn register(app: &Router, email: &str, password: &str) -> Reply {
     post_as(app, "register", None, &form(email, password)).await
 }
 
-async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
-    post_as(
-        app,
-        "sign_in",
-        None,
-        &format!(
-            "email={}&password={}",
-            email.replace('@', "%40"),
-            password.replace(' ', "+")
-        ),
-    )
-    .await
-}
-
 /// The token in the newest confirmation email to `to`.
 async fn confirmation_token(pool: &PgPool, to: &str) -> String {
     common::token_in_email(pool, to, "verify_email", "/confirm-email?token=").await
-}
-
-fn error_of(reply: &Reply) -> AppError {
-    serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("not an error: {}", reply.body))
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -69,9 +50,11 @@ async fn a_patient_registers_confirms_their_address_and_is_signed_in(pool: PgPoo
     assert_eq!(reply.headers["location"], "/register/check-email");
 
     // Not before the address is confirmed; asking again sends a fresh link.
-    let early = sign_in(&app, NEW_EMAIL, NEW_PASSWORD).await;
+    let early = common::sign_in_by_api(&app, NEW_EMAIL, NEW_PASSWORD).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_of(&early).to_string().contains("confirm your email"));
+    assert!(common::app_error(&early)
+        .to_string()
+        .contains("confirm your email"));
     assert!(early.headers.get("set-cookie").is_none());
     assert_eq!(emails_to(&pool, NEW_EMAIL).await.len(), 2);
 
@@ -94,7 +77,7 @@ async fn a_patient_registers_confirms_their_address_and_is_signed_in(pool: PgPoo
     // The link works once; the password works from now on.
     let again = post_as(&app, "confirm_email", None, &format!("token={token}")).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let signed_in = sign_in(&app, NEW_EMAIL, NEW_PASSWORD).await;
+    let signed_in = common::sign_in_by_api(&app, NEW_EMAIL, NEW_PASSWORD).await;
     session_cookie(&signed_in);
 
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
@@ -128,7 +111,7 @@ async fn registering_an_address_that_has_an_account_reveals_nothing(pool: PgPool
     assert_eq!(emails[0].0, "already_registered");
     assert!(emails[0].1.contains(&format!("{PUBLIC_URL}/sign-in")));
     // The existing account's password is untouched.
-    session_cookie(&sign_in(&app, PATIENT, common::PASSWORD).await);
+    session_cookie(&common::sign_in_by_api(&app, PATIENT, common::PASSWORD).await);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -141,11 +124,7 @@ async fn weak_passwords_and_bad_addresses_are_refused_against_their_fields(pool:
         ("not-an-address", NEW_PASSWORD, "email"),
     ] {
         let reply = register(&app, email, password).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
-        let problems = match error_of(&reply) {
-            AppError::Rejected(problems) => problems,
-            other => panic!("{other:?}"),
-        };
+        let problems = common::field_problems(&reply);
         assert!(problem_for(&problems, field).is_some(), "{problems:?}");
     }
     let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE email = $1")
@@ -197,7 +176,7 @@ async fn a_confirmation_link_expires_after_two_days(pool: PgPool) {
     clock.advance(Duration::hours(49));
     let late = post_as(&app, "confirm_email", None, &format!("token={token}")).await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_of(&late).to_string().contains("expired"));
+    assert!(common::app_error(&late).to_string().contains("expired"));
     assert!(late.headers.get("set-cookie").is_none());
     let garbage = post_as(&app, "confirm_email", None, "token=not-a-token").await;
     assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);

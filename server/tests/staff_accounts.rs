@@ -5,7 +5,6 @@ mod common;
 
 use app::admin::types::StaffMember;
 use app::domain::form::problem_for;
-use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
 use common::{
@@ -32,13 +31,6 @@ async fn invite(app: &Router, cookie: &str, email: &str, role: &str) -> common::
 
 async fn staff(app: &Router, cookie: &str) -> Vec<StaffMember> {
     serde_json::from_str(&call_as(app, "admin/staff", Some(cookie)).await.body).unwrap()
-}
-
-fn field_problem(reply: &common::Reply, field: &str) -> bool {
-    match serde_json::from_str::<AppError>(&reply.body) {
-        Ok(AppError::Rejected(problems)) => problem_for(&problems, field).is_some(),
-        _ => false,
-    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -106,12 +98,12 @@ async fn only_admins_invite_and_never_to_an_address_in_use(pool: PgPool) {
     let admin = signed_in(&app, ADMIN).await;
     let taken = invite(&app, &admin, PATIENT, "front_desk").await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(field_problem(&taken, "email"));
+    assert!(problem_for(&common::field_problems(&taken), "email").is_some());
     // No patient or operator accounts can be made this way.
     let patient_role = invite(&app, &admin, NOOR, "patient").await;
-    assert!(field_problem(&patient_role, "role"));
+    assert!(problem_for(&common::field_problems(&patient_role), "role").is_some());
     let operator = invite(&app, &admin, NOOR, "platform_operator").await;
-    assert!(field_problem(&operator, "role"));
+    assert!(problem_for(&common::field_problems(&operator), "role").is_some());
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -149,12 +149,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(me) = &me {
         audit::record_for_request(Some(me), "sign_out", "user", Some(me.user_id)).await?;
     }
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&session::clearing_cookie())
-            .map_err(|_| AppError::Unavailable)?,
-    );
+    principal::clear_cookie()?;
     leptos_axum::redirect("/");
     Ok(())
 }

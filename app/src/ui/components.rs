@@ -3,6 +3,7 @@
 use crate::catalog::types::TreatmentCard;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::{problem_for, FieldProblem};
+use crate::domain::password::MIN_CHARS;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -87,6 +88,36 @@ pub fn Loading() -> impl IntoView {
             <div class="mt-3 h-4 w-2/3 animate-pulse rounded bg-stone-200"></div>
             <span class="sr-only">"Loading…"</span>
         </div>
+    }
+}
+
+/// The field for choosing a new password, with the rules as its hint. `field` is the
+/// server function's field name (as problems name it); `input_name` is the form's.
+#[component]
+pub fn NewPasswordField(
+    field: &'static str,
+    #[prop(optional)] input_name: Option<&'static str>,
+    label: &'static str,
+    refusal: Refusal,
+) -> impl IntoView {
+    view! {
+        <Field
+            name=field
+            label
+            hint=format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")
+            problems=refusal.problems
+        >
+            <input
+                id=field
+                name=input_name.unwrap_or(field)
+                type="password"
+                autocomplete="new-password"
+                required
+                class=FIELD
+                aria-invalid=refusal.invalid(field)
+                aria-describedby=format!("{field}-hint {field}-error")
+            />
+        </Field>
     }
 }
 

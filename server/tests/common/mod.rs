@@ -216,3 +216,37 @@ pub async fn post_as(app: &Router, endpoint: &str, cookie: Option<&str>, form: &
     }
     send(app, request.body(Body::from(form.to_owned())).unwrap()).await
 }
+
+/// Signs in as the hydrated page does (a JSON client); the second factor is not given.
+pub async fn sign_in_by_api(app: &Router, email: &str, password: &str) -> Reply {
+    post_as(
+        app,
+        "sign_in",
+        None,
+        &format!(
+            "email={}&password={}",
+            email.replace('@', "%40"),
+            password.replace(' ', "+")
+        ),
+    )
+    .await
+}
+
+/// The error a server function answered with.
+pub fn app_error(reply: &Reply) -> app::error::AppError {
+    serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("not an error: {}", reply.body))
+}
+
+/// The field problems of a refused form (which must be a 422 naming fields).
+pub fn field_problems(reply: &Reply) -> Vec<app::domain::form::FieldProblem> {
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    match app_error(reply) {
+        app::error::AppError::Rejected(problems) => problems,
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}

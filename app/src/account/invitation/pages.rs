@@ -1,8 +1,7 @@
 //! The page an invitation link opens.
 
 use super::api::AcceptInvite;
-use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{NewPasswordField, Refusal, BUTTON_PRIMARY};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -15,9 +14,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
         .get("token")
         .unwrap_or_default();
     let refusal = Refusal::new(move || action.value().get());
-    let problems = refusal.problems;
     let summary = refusal.summary();
-    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Join the staff area"/>
         <Meta name="robots" content="noindex"/>
@@ -28,11 +25,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="token" value=token/>
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
-                <Field name="password" label="Password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
-                    <input id="password" name="password" type="password" autocomplete="new-password" class=FIELD
-                        aria-invalid=invalid("password")
-                        aria-describedby="password-hint password-error"/>
-                </Field>
+                <NewPasswordField field="password" label="Password" refusal/>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>"Save password"</button>
             </ActionForm>
         </section>

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::GetUrl;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    backend::auth::{password, principal, session},
+    backend::auth::{password, principal},
     backend::throttle,
     backend::{state::app_state, store},
     domain::access::{Action, Role},
@@ -103,11 +103,7 @@ pub async fn delete_account(current_password: String) -> Result<(), AppError> {
     let state = app_state()?;
     store::own_account::erase(&state.pool, state.clinic_id, &me).await?;
     tracing::info!(user_id = %me.user_id, "account deleted at the person's request");
-    expect_context::<leptos_axum::ResponseOptions>().append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&session::clearing_cookie())
-            .map_err(|_| AppError::Unavailable)?,
-    );
+    principal::clear_cookie()?;
     leptos_axum::redirect("/account-deleted");
     Ok(())
 }

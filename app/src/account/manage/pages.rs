@@ -2,9 +2,10 @@
 //! account. Plain forms, so they work without JavaScript too.
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
-use crate::domain::password::MIN_CHARS;
 use crate::domain::profile::ProfileForm;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{
+    Field, NewPasswordField, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -76,9 +77,7 @@ pub fn PasswordForm() -> impl IntoView {
                 <Field name="current_password" label="Current password" problems>
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="current_password-error"/>
                 </Field>
-                <Field name="new_password" label="New password" hint={format!("At least {MIN_CHARS} characters.")} problems>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" class=FIELD aria-invalid=refusal.invalid("new_password") aria-describedby="new_password-hint new_password-error"/>
-                </Field>
+                <NewPasswordField field="new_password" label="New password" refusal/>
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Change password"</button>
             </ActionForm>
         </section>

@@ -2,8 +2,7 @@
 //! password from the link. Plain forms, so they work without JavaScript.
 
 use super::api::{ForgotPassword, ResetPassword};
-use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -59,9 +58,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         .get("token")
         .unwrap_or_default();
     let refusal = Refusal::new(move || action.value().get());
-    let problems = refusal.problems;
     let summary = refusal.summary();
-    let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <Title text="Choose a new password"/>
         <Meta name="robots" content="noindex"/>
@@ -71,11 +68,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="token" value=token/>
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
-                <Field name="password" label="New password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
-                    <input id="password" name="password" type="password" autocomplete="new-password" required class=FIELD
-                        aria-invalid=invalid("password")
-                        aria-describedby="password-hint password-error"/>
-                </Field>
+                <NewPasswordField field="password" label="New password" refusal/>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Save my new password"
                 </button>

@@ -2,8 +2,7 @@
 //! emailed link opens. All are plain forms, so they work before and without JavaScript.
 
 use super::api::{ConfirmEmail, Register};
-use crate::domain::password::MIN_CHARS;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -34,9 +33,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field name="email" label="Email" problems>
                     <input id="email" name="form[email]" type="email" autocomplete="email" required class=FIELD aria-invalid=invalid("email") aria-describedby="email-error"/>
                 </Field>
-                <Field name="password" label="Password" hint={format!("At least {MIN_CHARS} characters. A few unrelated words make a strong password you can remember.")} problems>
-                    <input id="password" name="form[password]" type="password" autocomplete="new-password" required class=FIELD aria-invalid=invalid("password") aria-describedby="password-hint password-error"/>
-                </Field>
+                <NewPasswordField field="password" input_name="form[password]" label="Password" refusal/>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Create account"
                 </button>

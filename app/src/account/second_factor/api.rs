@@ -64,8 +64,8 @@ pub async fn fetch_set_up() -> Result<SetUp, AppError> {
             "Your authenticator app is already set up. Sign in with a code from it.".to_owned(),
         )),
         store::second_factor::State::Pending(secret) => {
-            let clinic = store::clinic::info(&state.pool, state.clinic_id).await?;
-            let uri = totp::otpauth_uri(&secret, &clinic.name, &me.email);
+            let clinic = store::clinic::name(&state.pool, state.clinic_id).await?;
+            let uri = totp::otpauth_uri(&secret, &clinic, &me.email);
             Ok(SetUp {
                 secret: secret
                     .to_base32()

@@ -50,6 +50,14 @@ pub fn give_cookie(token: &session::Token) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Tells the browser to forget its session cookie.
+pub fn clear_cookie() -> Result<(), AppError> {
+    let value = http::HeaderValue::from_str(&session::clearing_cookie())
+        .map_err(|_| AppError::Unavailable)?;
+    expect_context::<leptos_axum::ResponseOptions>().append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
 /// The live session of the current request, if it belongs to this clinic's site.
 async fn session_user() -> Result<Option<SessionUser>, AppError> {
     let Some(token) = request_token() else {

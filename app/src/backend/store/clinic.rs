@@ -6,6 +6,16 @@ use crate::error::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// The clinic's name, as messages and authenticator apps show it.
+pub async fn name<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    clinic_id: Uuid,
+) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("SELECT name FROM clinics WHERE id = $1", clinic_id)
+        .fetch_one(db)
+        .await
+}
+
 #[tracing::instrument(skip_all, fields(%clinic_id))]
 pub async fn info(pool: &PgPool, clinic_id: Uuid) -> Result<ClinicInfo, AppError> {
     let clinic = sqlx::query!(

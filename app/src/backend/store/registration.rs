@@ -10,12 +10,6 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-async fn clinic_name(tx: &mut PgConnection, clinic_id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!("SELECT name FROM clinics WHERE id = $1", clinic_id)
-        .fetch_one(&mut *tx)
-        .await
-}
-
 async fn send_confirmation(
     tx: &mut PgConnection,
     clinic_id: Uuid,
@@ -25,7 +19,7 @@ async fn send_confirmation(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let clinic = clinic_name(tx, clinic_id).await?;
+    let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
     let token = account_tokens::issue(tx, clinic_id, user_id, Purpose::VerifyEmail, now).await?;
     let body = format!(
         "Hello {first_name},\n\n\
@@ -106,7 +100,7 @@ pub async fn register(
             .await?;
         }
         None => {
-            let clinic = clinic_name(&mut tx, clinic_id).await?;
+            let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
             let body = format!(
                 "Hello,\n\n\
                  Someone (we hope you) tried to create an account with {clinic} using this \

@@ -59,9 +59,7 @@ pub async fn invite(
         )])
     })?;
     let token = account_tokens::issue(&mut tx, clinic_id, user_id, Purpose::Invite, now).await?;
-    let clinic = sqlx::query_scalar!("SELECT name FROM clinics WHERE id = $1", clinic_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
     let body = format!(
         "Hello {name},\n\n\
          {inviter} has invited you to {clinic}'s staff area as {role}. Choose your password \
