@@ -1,7 +1,7 @@
 //! A person's own account: their details, password, a copy of their data, and deleting it;
 //! each reaching only their own rows.
 
-mod common;
+use crate::common;
 
 use app::account::types::{MyAccount, MyData};
 use app::domain::form::problem_for;

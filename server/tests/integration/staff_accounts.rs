@@ -1,7 +1,7 @@
 //! Staff accounts: an admin invites someone, they choose a password from the emailed link
 //! and sign in (setting up their authenticator first); roles change and accounts turn off.
 
-mod common;
+use crate::common;
 
 use app::admin::types::StaffMember;
 use app::domain::form::problem_for;

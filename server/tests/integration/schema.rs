@@ -1,6 +1,6 @@
 //! The invariants the schema itself guarantees, checked against a real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sqlx::postgres::types::PgRange;

@@ -1,7 +1,7 @@
 //! The staff area as a whole: who reaches which screen and server function, the clinic
 //! settings, and the audit log screen.
 
-mod common;
+use crate::common;
 
 use app::admin::types::AuditPage;
 use app::domain::form::problem_for;

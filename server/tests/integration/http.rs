@@ -1,7 +1,7 @@
 //! The server as a browser or a load balancer meets it: pages, server functions, media and
 //! health checks, through the real router on a seeded database.
 
-mod common;
+use crate::common;
 
 use app::backend::state::{AppState, Clock};
 use axum::http::StatusCode;

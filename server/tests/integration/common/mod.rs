@@ -1,5 +1,4 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
-#![allow(dead_code)]
 
 use app::backend::auth::totp::{self, Secret};
 use app::backend::state::{AppState, Clock};

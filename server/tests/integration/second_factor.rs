@@ -1,7 +1,7 @@
 //! Staff's second factor: codes from an authenticator app (RFC 6238) at a time the tests
 //! set, recovery codes, and setting the app up for the first time.
 
-mod common;
+use crate::common;
 
 use app::account::second_factor::types::SetUp;
 use app::backend::auth::{password, totp};

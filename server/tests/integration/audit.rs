@@ -1,7 +1,7 @@
 //! The audit log: written for sign-ins and reads of patient data, append-only, and
 //! tamper-evident.
 
-mod common;
+use crate::common;
 
 use app::backend::audit::{self, Verdict};
 use axum::body::Body;

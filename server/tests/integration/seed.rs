@@ -1,6 +1,6 @@
 //! The demo clinic that a fresh database receives on first start.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, NaiveTime, Timelike};
 use chrono_tz::Tz;

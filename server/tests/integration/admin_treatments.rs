@@ -1,7 +1,7 @@
 //! Staff managing treatments: the editor's server functions through the real router,
 //! checked against what the public site then shows.
 
-mod common;
+use crate::common;
 
 use app::admin::treatments::api::SaveTreatment;
 use app::admin::treatments::types::TreatmentEditor;

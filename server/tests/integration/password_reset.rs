@@ -1,7 +1,7 @@
 //! Resetting a forgotten password by an emailed link, read from the outbox as a mail relay
 //! would read it.
 
-mod common;
+use crate::common;
 
 use app::backend::state::Clock;
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! Signing in and out, sessions, and who may reach what: through the real router, with the
 //! demo clinic's accounts and a clock the tests move.
 
-mod common;
+use crate::common;
 
 use app::backend::auth::password;
 use app::backend::state::Clock;

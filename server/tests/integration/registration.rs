@@ -1,7 +1,7 @@
 //! Patients registering, confirming their address from the emailed link and signing in:
 //! through the real router, reading the emails from the outbox as a mail relay would.
 
-mod common;
+use crate::common;
 
 use app::backend::state::Clock;
 use app::domain::form::problem_for;

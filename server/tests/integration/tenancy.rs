@@ -1,7 +1,7 @@
 //! Row-level security, the second wall between clinics: the app's connections see and
 //! change only their own clinic's rows, whatever a query forgets to filter.
 
-mod common;
+use crate::common;
 
 use sqlx::{PgPool, Row};
 use uuid::Uuid;

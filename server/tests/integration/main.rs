@@ -1,0 +1,19 @@
+//! The integration tests: one binary, so a clean build links one large test executable
+//! rather than one per file (each carries the whole app).
+
+mod common;
+
+mod admin_area;
+mod admin_treatments;
+mod audit;
+mod auth;
+mod embedded_postgres;
+mod http;
+mod own_account;
+mod password_reset;
+mod registration;
+mod schema;
+mod second_factor;
+mod seed;
+mod staff_accounts;
+mod tenancy;
