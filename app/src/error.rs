@@ -53,6 +53,12 @@ impl AppError {
         }
     }
 
+    /// A record's id from an address or a form. One that is not an id names no record, so
+    /// it is "not found" rather than a form problem.
+    pub fn record_id(raw: &str) -> Result<uuid::Uuid, AppError> {
+        uuid::Uuid::parse_str(raw.trim()).map_err(|_| AppError::NotFound)
+    }
+
     /// The HTTP status that goes with the error, for pages and direct API calls alike.
     pub fn status(&self) -> u16 {
         match self {

@@ -74,6 +74,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/categories") view=admin::categories::pages::CategoryListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/categories/:id") view=admin::categories::pages::CategoryEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/providers") view=admin::providers::pages::ProviderListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/providers/:id") view=admin::providers::pages::ProviderEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/locations") view=admin::locations::pages::LocationListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/locations/:id") view=admin::locations::pages::LocationEditPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

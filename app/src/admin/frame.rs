@@ -10,9 +10,12 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 6] = [
+const SCREENS: [(&str, &str); 9] = [
     ("/admin", "Today"),
     ("/admin/treatments", "Treatments"),
+    ("/admin/categories", "Categories"),
+    ("/admin/providers", "Providers"),
+    ("/admin/locations", "Locations"),
     ("/admin/staff", "Staff"),
     ("/admin/mailbox", "Mailbox"),
     ("/admin/audit", "Audit log"),
@@ -85,4 +88,36 @@ where
             </ErrorBoundary>
         </Suspense>
     }
+}
+
+/// A screen's heading: the staff-area label, the title, a line on what the screen is for,
+/// and the screen's main buttons (its children) on the right.
+#[component]
+pub fn ScreenHeading(
+    title: &'static str,
+    #[prop(into)] lead: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="flex flex-wrap items-center justify-between gap-4">
+            <div>
+                <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
+                <h1 class="mt-1 font-display text-4xl text-stone-900">{title}</h1>
+                <p class="mt-2 text-stone-600">{lead}</p>
+            </div>
+            {children.map(|children| children())}
+        </div>
+    }
+}
+
+/// The line that confirms what was just saved, when there is one.
+#[component]
+pub fn SavedNotice(notice: Option<String>) -> impl IntoView {
+    notice.map(|notice| {
+        view! {
+            <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
+                {notice}
+            </p>
+        }
+    })
 }

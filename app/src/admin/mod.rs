@@ -3,9 +3,13 @@
 
 pub mod api;
 pub mod audit_log;
+pub mod categories;
 pub mod dashboard;
+pub mod fields;
 pub mod frame;
+pub mod locations;
 pub mod mailbox;
+pub mod providers;
 pub mod settings;
 pub mod staff;
 pub mod treatments;

@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Something to pick in a form: a category, a provider, a treatment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardAppointment {
     pub time: String,

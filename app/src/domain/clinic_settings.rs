@@ -2,7 +2,7 @@
 //! cancellation policy.
 
 use super::email::Email;
-use super::form::FieldProblem;
+use super::form::{phone, FieldProblem};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,18 +51,13 @@ impl SettingsForm {
         }
         let email = Email::parse(&self.email)
             .map_err(|error| problems.push(FieldProblem::new("email", error)));
-        let phone = self.phone.trim().to_owned();
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        if !(7..=15).contains(&digits)
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-        {
-            problems.push(FieldProblem::new(
-                "phone",
-                "Enter the phone number patients should call, like +44 131 496 0000.",
-            ));
-        }
+        let phone = phone(
+            &mut problems,
+            "phone",
+            &self.phone,
+            true,
+            "Enter the phone number patients should call, like +44 131 496 0000.",
+        );
         let time_zone = self.time_zone.trim().to_owned();
         if time_zone.is_empty() || time_zone.contains(char::is_whitespace) {
             problems.push(FieldProblem::new(

@@ -1,6 +1,8 @@
 //! What forms share: a problem tied to one field, and HTML checkboxes as booleans.
 
+use super::slug::Slug;
 use serde::{Deserialize, Deserializer, Serialize};
+use uuid::Uuid;
 
 /// A problem with one field of a form, worded so the person can fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,84 @@ pub fn text(
         ));
     }
     value.to_owned()
+}
+
+/// A phone number as people write it (digits, spaces, `+-().`), with 7 to 15 digits;
+/// `message` (which says what number is wanted) when it is not. Empty passes when the
+/// number is optional.
+pub fn phone(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    required: bool,
+    message: &str,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() && !required {
+        return String::new();
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if !(7..=15).contains(&digits) || !allowed {
+        problems.push(FieldProblem::new(field, message));
+    }
+    value.to_owned()
+}
+
+/// The id of the record a form edits: `None` (a new record) when empty. A problem on `id`
+/// when it is not an id, which only an old or altered form sends.
+pub fn record_id(problems: &mut Vec<FieldProblem>, raw: &str, reopen: &str) -> Option<Uuid> {
+    match raw.trim() {
+        "" => None,
+        raw => Uuid::parse_str(raw)
+            .map_err(|_| {
+                problems.push(FieldProblem::new(
+                    "id",
+                    format!("This form is out of date. {reopen}"),
+                ))
+            })
+            .ok(),
+    }
+}
+
+/// The web address of a public page: as typed, or made from `name` when left empty.
+pub fn slug(problems: &mut Vec<FieldProblem>, typed: &str, name: &str) -> Option<Slug> {
+    let typed = typed.trim();
+    let slug = if typed.is_empty() {
+        Slug::from_title(name)
+    } else {
+        Slug::parse(typed)
+    };
+    slug.map_err(|error| problems.push(FieldProblem::new("slug", format!("Web address: {error}."))))
+        .ok()
+}
+
+/// Ticked ids (each once), or a problem for `field` when one is not an id.
+pub fn ids(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    raws: &[String],
+    what: &str,
+) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for raw in raws {
+        match Uuid::parse_str(raw.trim()) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => {
+                problems.push(FieldProblem::new(
+                    field,
+                    format!(
+                        "One of the chosen {what} is not known. Reload the page and choose again."
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+    ids
 }
 
 /// The longest first or last name a form takes.

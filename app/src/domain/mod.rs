@@ -2,15 +2,18 @@
 
 pub mod access;
 pub mod appointment;
+pub mod category;
 pub mod clinic_settings;
 pub mod consent;
 pub mod duration;
 pub mod email;
 pub mod form;
 pub mod hours;
+pub mod location;
 pub mod money;
 pub mod password;
 pub mod profile;
+pub mod provider;
 pub mod rate_limit;
 pub mod registration;
 pub mod slug;

@@ -1,6 +1,6 @@
 //! A patient's own details as they edit them: names, phone and how to be reminded.
 
-use super::form::{checkbox, person_name, FieldProblem};
+use super::form::{checkbox, person_name, phone, FieldProblem};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,17 +33,13 @@ impl ProfileForm {
     pub fn parse(&self) -> Result<Profile, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let (first_name, last_name) = person_name(&mut problems, &self.first_name, &self.last_name);
-        let phone = self.phone.trim().to_owned();
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        if !phone.is_empty() && (!allowed || !(7..=15).contains(&digits)) {
-            problems.push(FieldProblem::new(
-                "phone",
-                "Enter a phone number of 7 to 15 digits, like +44 131 496 0000.",
-            ));
-        }
+        let phone = phone(
+            &mut problems,
+            "phone",
+            &self.phone,
+            false,
+            "Enter a phone number of 7 to 15 digits, like +44 131 496 0000.",
+        );
         if phone.is_empty() && (self.remind_by_sms || self.remind_by_whatsapp) {
             problems.push(FieldProblem::new(
                 "phone",

@@ -1,7 +1,7 @@
 //! A treatment as staff write it: the form's text, and the checked values the store saves.
 //! The browser checks the form with the same rules before sending it.
 
-use super::form::{checkbox, text, FieldProblem};
+use super::form::{checkbox, ids, record_id, slug, text, FieldProblem};
 use super::money::{format_amount, parse_amount};
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
@@ -133,19 +133,11 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
 
     fn try_from(form: &TreatmentForm) -> Result<Self, Self::Error> {
         let mut problems = Vec::new();
-        let id = match form.id.trim() {
-            "" => None,
-            raw => match Uuid::parse_str(raw) {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    problems.push(FieldProblem::new(
-                        "id",
-                        "This form is out of date. Open the treatment again from the list.",
-                    ));
-                    None
-                }
-            },
-        };
+        let id = record_id(
+            &mut problems,
+            &form.id,
+            "Open the treatment again from the list.",
+        );
         let name = text(
             &mut problems,
             "name",
@@ -154,14 +146,7 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
             NAME_MAX,
             true,
         );
-        let slug_source = if form.slug.trim().is_empty() {
-            Slug::from_title(&name)
-        } else {
-            Slug::parse(form.slug.trim())
-        };
-        let slug = slug_source.map_err(|error| {
-            problems.push(FieldProblem::new("slug", format!("Web address: {error}.")))
-        });
+        let slug = slug(&mut problems, &form.slug, &name);
         let category_id = Uuid::parse_str(form.category_id.trim()).map_err(|_| {
             problems.push(FieldProblem::new("category_id", "Choose a category."));
         });
@@ -216,22 +201,14 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
                 "Offer the treatment in person, by video, or both.",
             ));
         }
-        let mut provider_ids = Vec::new();
-        for raw in &form.provider_ids {
-            match Uuid::parse_str(raw.trim()) {
-                Ok(id) if !provider_ids.contains(&id) => provider_ids.push(id),
-                Ok(_) => {}
-                Err(_) => {
-                    problems.push(FieldProblem::new(
-                        "provider_ids",
-                        "One of the chosen providers is not known. Reload the page and choose again.",
-                    ));
-                    break;
-                }
-            }
-        }
+        let provider_ids = ids(
+            &mut problems,
+            "provider_ids",
+            &form.provider_ids,
+            "providers",
+        );
         match (slug, category_id) {
-            (Ok(slug), Ok(category_id)) if problems.is_empty() => Ok(TreatmentDraft {
+            (Some(slug), Ok(category_id)) if problems.is_empty() => Ok(TreatmentDraft {
                 id,
                 name,
                 slug,

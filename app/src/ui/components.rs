@@ -72,6 +72,22 @@ pub fn Field(
     }
 }
 
+/// One labelled checkbox; `name` is the form's name for it, `id` the element's.
+#[component]
+pub fn Checkbox(
+    id: &'static str,
+    #[prop(into)] name: String,
+    label: &'static str,
+    checked: bool,
+) -> impl IntoView {
+    view! {
+        <label for=id class="flex items-center gap-3 text-stone-800">
+            <input id=id type="checkbox" name=name checked=checked class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
+            {label}
+        </label>
+    }
+}
+
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
 /// For a dark background such as the booking band.
 pub const BUTTON_ON_DARK: &str = "inline-flex items-center justify-center rounded-full bg-white px-6 py-3 text-base font-semibold text-brand-800 shadow-sm transition hover:bg-brand-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";

@@ -1,12 +1,16 @@
 //! The staff screens for treatments: the list, and the editor for new and existing ones.
 
 use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
-use super::types::{Choice, TreatmentEditor, TreatmentRow};
+use super::types::{TreatmentEditor, TreatmentRow};
+use crate::admin::fields::Checklist;
 use crate::admin::frame::StaffScreen;
+use crate::admin::types::Choice;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::problem_for;
 use crate::domain::treatment::TreatmentForm;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL};
+use crate::ui::components::{
+    Checkbox, Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -188,29 +192,15 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                 </div>
                 <fieldset class="space-y-2">
                     <legend class=LABEL>"Offered"</legend>
-                    <Check name="in_person" label="In person at the clinic" checked=in_person/>
-                    <Check name="video" label="By video" checked=video/>
+                    <Checkbox id="in_person" name="form[in_person]" label="In person at the clinic" checked=in_person/>
+                    <Checkbox id="video" name="form[video]" label="By video" checked=video/>
                     <p id="in_person-error" class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), "in_person").map(str::to_owned)}</p>
                 </fieldset>
-                <fieldset class="space-y-2">
-                    <legend class=LABEL>"Who performs it"</legend>
-                    {providers.into_iter().map(|Choice { id, label }| {
-                        let checked = provider_ids.contains(&id);
-                        let input_id = format!("provider-{id}");
-                        let label_for = input_id.clone();
-                        view! {
-                            <label for=label_for class="flex items-center gap-3 text-stone-800">
-                                <input id=input_id type="checkbox" name="form[provider_ids][]" value=id checked=checked class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
-                                {label}
-                            </label>
-                        }
-                    }).collect_view()}
-                    <p class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), "provider_ids").map(str::to_owned)}</p>
-                </fieldset>
+                <Checklist legend="Who performs it" field="provider_ids" name="form[provider_ids]" choices=providers ticked=provider_ids problems/>
                 <fieldset class="space-y-2">
                     <legend class=LABEL>"On the public site"</legend>
-                    <Check name="active" label="Active: shown and bookable" checked=active/>
-                    <Check name="featured" label="Featured on the home page" checked=featured/>
+                    <Checkbox id="active" name="form[active]" label="Active: shown and bookable" checked=active/>
+                    <Checkbox id="featured" name="form[featured]" label="Featured on the home page" checked=featured/>
                 </fieldset>
                 <div class="flex flex-wrap gap-3 pt-2">
                     <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>
@@ -220,15 +210,5 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                 </div>
             </ActionForm>
         </div>
-    }
-}
-
-#[component]
-fn Check(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
-    view! {
-        <label for=name class="flex items-center gap-3 text-stone-800">
-            <input id=name type="checkbox" name=format!("form[{name}]") checked=checked class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
-            {label}
-        </label>
     }
 }

@@ -1,5 +1,6 @@
 //! Treatment management data as it crosses to the browser.
 
+use crate::admin::types::Choice;
 use crate::domain::money::Money;
 use crate::domain::treatment::TreatmentForm;
 use serde::{Deserialize, Serialize};
@@ -18,13 +19,6 @@ pub struct TreatmentRow {
     pub active: bool,
     pub featured: bool,
     pub providers: i64,
-}
-
-/// Something to pick in a form: a category or a provider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub id: String,
-    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,8 @@
 //! Treatments as staff manage them: every treatment (active or not), the editor's data,
 //! and saving a treatment with its providers and audit row in one transaction.
 
-use crate::admin::treatments::types::{Choice, TreatmentEditor, TreatmentRow};
+use crate::admin::treatments::types::{TreatmentEditor, TreatmentRow};
+use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::domain::form::FieldProblem;

@@ -5,8 +5,22 @@ use crate::backend::auth::principal::Principal;
 use crate::domain::clinic_settings::{Settings, SettingsForm};
 use crate::domain::form::FieldProblem;
 use crate::error::AppError;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+pub const UNKNOWN_TIME_ZONE: &str =
+    "That isn't a time zone we know. Use a name such as Europe/London or America/New_York.";
+
+/// Whether PostgreSQL knows the IANA zone `name`. The database carries the zone list that
+/// every page and email renders through, so it is the one to ask.
+pub async fn known_time_zone(conn: &mut PgConnection, name: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS "known!""#,
+        name
+    )
+    .fetch_one(conn)
+    .await?)
+}
 
 pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppError> {
     sqlx::query_as!(
@@ -28,17 +42,10 @@ pub async fn save(
     settings: &Settings,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    // The database carries the time zone list; every page and email renders through it.
-    let known = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS "known!""#,
-        settings.time_zone
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if !known {
+    if !known_time_zone(&mut tx, &settings.time_zone).await? {
         return Err(AppError::Rejected(vec![FieldProblem::new(
             "time_zone",
-            "That isn't a time zone we know. Use a name such as Europe/London or America/New_York.",
+            UNKNOWN_TIME_ZONE,
         )]));
     }
     sqlx::query!(

@@ -1,0 +1,121 @@
+//! Server functions for managing providers. Each starts with the authorization check.
+
+use super::types::{ProviderEditor, ProviderRow};
+use crate::domain::hours::WeekForm;
+use crate::domain::provider::{ProviderForm, TimeOffForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    backend::auth::principal::require,
+    backend::{state::app_state, store},
+    domain::access::Action,
+    ui::status::answer,
+};
+
+#[server(endpoint = "admin/providers")]
+pub async fn fetch_provider_list() -> Result<Vec<ProviderRow>, AppError> {
+    require(Action::ManageCatalogue).await?;
+    let state = app_state()?;
+    answer(store::providers::list(&state.pool, state.clinic_id).await)
+}
+
+/// The editor for provider `id`, or for a new provider when `id` is `new`.
+#[server(endpoint = "admin/provider_editor")]
+pub async fn fetch_provider_editor(id: String) -> Result<ProviderEditor, AppError> {
+    require(Action::ManageCatalogue).await?;
+    let state = app_state()?;
+    answer(
+        async {
+            let id = match id.as_str() {
+                "new" => None,
+                raw => Some(AppError::record_id(raw)?),
+            };
+            store::providers::editor(&state.pool, state.clinic_id, id, state.clock.now())
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// Saves the profile, then shows the provider's page (where a new one gets their hours).
+#[server(endpoint = "admin/save_provider")]
+pub async fn save_provider(form: ProviderForm) -> Result<(), AppError> {
+    let me = require(Action::ManageCatalogue).await?;
+    let draft = answer(form.parse().map_err(AppError::Rejected))?;
+    let state = app_state()?;
+    let id = answer(store::providers::save(&state.pool, state.clinic_id, &draft, &me).await)?;
+    tracing::info!(provider_id = %id, "provider saved");
+    leptos_axum::redirect(&format!("/admin/providers/{id}?saved=profile"));
+    Ok(())
+}
+
+/// Replaces the provider's week at one location.
+#[server(endpoint = "admin/save_provider_week")]
+pub async fn save_provider_week(
+    provider_id: String,
+    location_id: String,
+    week: WeekForm,
+) -> Result<(), AppError> {
+    let me = require(Action::ManageCatalogue).await?;
+    let state = app_state()?;
+    answer(
+        async {
+            let provider = AppError::record_id(&provider_id)?;
+            let location = AppError::record_id(&location_id)?;
+            let ranges = week.parse().map_err(AppError::Rejected)?;
+            store::providers::save_week(
+                &state.pool,
+                state.clinic_id,
+                provider,
+                location,
+                &ranges,
+                &me,
+            )
+            .await
+        }
+        .await,
+    )?;
+    leptos_axum::redirect(&format!("/admin/providers/{provider_id}?saved=hours"));
+    Ok(())
+}
+
+#[server(endpoint = "admin/add_time_off")]
+pub async fn add_time_off(provider_id: String, time_off: TimeOffForm) -> Result<(), AppError> {
+    let me = require(Action::ManageCatalogue).await?;
+    let state = app_state()?;
+    let clashes = answer(
+        async {
+            let provider = AppError::record_id(&provider_id)?;
+            let time_off = time_off.parse().map_err(AppError::Rejected)?;
+            store::providers::add_time_off(&state.pool, state.clinic_id, provider, &time_off, &me)
+                .await
+        }
+        .await,
+    )?;
+    leptos_axum::redirect(&format!(
+        "/admin/providers/{provider_id}?saved=time_off&clashes={clashes}"
+    ));
+    Ok(())
+}
+
+#[server(endpoint = "admin/remove_time_off")]
+pub async fn remove_time_off(provider_id: String, time_off_id: String) -> Result<(), AppError> {
+    let me = require(Action::ManageCatalogue).await?;
+    let state = app_state()?;
+    answer(
+        async {
+            let provider = AppError::record_id(&provider_id)?;
+            let time_off = AppError::record_id(&time_off_id)?;
+            store::providers::remove_time_off(&state.pool, state.clinic_id, provider, time_off, &me)
+                .await
+        }
+        .await,
+    )?;
+    leptos_axum::redirect(&format!(
+        "/admin/providers/{provider_id}?saved=time_off_removed"
+    ));
+    Ok(())
+}
