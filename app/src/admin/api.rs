@@ -52,7 +52,7 @@ pub async fn fetch_settings() -> Result<SettingsForm, AppError> {
 
 /// Saves the clinic's settings; the public site shows them on its next page.
 #[server(endpoint = "admin/save_settings")]
-pub async fn save_settings(form: SettingsForm) -> Result<(), AppError> {
+pub async fn save_settings(#[server(default)] form: SettingsForm) -> Result<(), AppError> {
     let me = require(Action::ManageClinic).await?;
     let settings = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;

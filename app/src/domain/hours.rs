@@ -234,7 +234,9 @@ mod tests {
         assert_eq!(summarise(&[]), vec![line("Mon–Sun", "Closed")]);
     }
 
-    fn times(ranges: &[((u32, u32), (u32, u32))]) -> Vec<(NaiveTime, NaiveTime)> {
+    type HourMinute = (u32, u32);
+
+    fn times(ranges: &[(HourMinute, HourMinute)]) -> Vec<(NaiveTime, NaiveTime)> {
         ranges
             .iter()
             .map(|&(a, b)| {

@@ -10,11 +10,17 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 7] = [
+const PAGES: [(&str, bool); 13] = [
     ("/admin/staff", false),
     ("/admin", true),
     ("/admin/treatments", false),
     ("/admin/treatments/new", false),
+    ("/admin/categories", false),
+    ("/admin/categories/new", false),
+    ("/admin/providers", false),
+    ("/admin/providers/new", false),
+    ("/admin/locations", false),
+    ("/admin/locations/new", false),
     ("/admin/mailbox", false),
     ("/admin/audit", false),
     ("/admin/settings", false),
@@ -22,7 +28,7 @@ const PAGES: [(&str, bool); 7] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 11] = [
+const FUNCTIONS: [(&str, &str, bool); 27] = [
     ("admin/staff", "", false),
     ("admin/invite_staff", "form[name]=", false),
     (
@@ -34,6 +40,38 @@ const FUNCTIONS: [(&str, &str, bool); 11] = [
     ("admin/treatments", "", false),
     ("admin/treatment_editor", "id=new", false),
     ("admin/save_treatment", "form[name]=", false),
+    ("admin/categories", "", false),
+    ("admin/category", "id=new", false),
+    ("admin/save_category", "form[name]=", false),
+    ("admin/move_category", "id=x&direction=up", false),
+    ("admin/remove_category", "id=x", false),
+    ("admin/providers", "", false),
+    ("admin/provider_editor", "id=new", false),
+    ("admin/save_provider", "form[display_name]=", false),
+    (
+        "admin/save_provider_week",
+        "provider_id=x&location_id=y",
+        false,
+    ),
+    (
+        "admin/add_time_off",
+        "provider_id=x&time_off[starts]=",
+        false,
+    ),
+    (
+        "admin/remove_time_off",
+        "provider_id=x&time_off_id=y",
+        false,
+    ),
+    ("admin/locations", "", false),
+    ("admin/location_editor", "id=new", false),
+    ("admin/save_location", "form[name]=", false),
+    (
+        "admin/save_opening_hours",
+        "location_id=x&week[monday]=",
+        false,
+    ),
+    ("admin/save_room", "location_id=x&room[name]=", false),
     ("admin/mailbox", "", false),
     ("admin/audit_log", "filter[action]=", false),
     ("admin/settings", "", false),
@@ -73,7 +111,12 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
                 .await
                 .status;
             match allowed {
-                None => assert_eq!(status, StatusCode::UNAUTHORIZED, "{who} calling {endpoint}"),
+                None => assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{who} calling {endpoint}: {}",
+                    post_as(&app, endpoint, None, args).await.body
+                ),
                 Some(false) => {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{who} calling {endpoint}")
                 }
@@ -187,7 +230,7 @@ async fn admins_browse_the_audit_log_by_person_and_action(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_call_with_arguments_that_cannot_be_read_is_the_callers_mistake(pool: PgPool) {
     let app = common::app(&pool).await;
-    for endpoint in ["admin/treatment_editor", "admin/save_settings", "sign_in"] {
+    for endpoint in ["admin/treatment_editor", "admin/update_staff", "sign_in"] {
         let reply = post_as(&app, endpoint, None, "").await;
         assert_eq!(
             reply.status,

@@ -7,6 +7,7 @@ mod admin_area;
 mod admin_treatments;
 mod audit;
 mod auth;
+mod catalogue_admin;
 mod embedded_postgres;
 mod http;
 mod own_account;

@@ -47,7 +47,7 @@ async fn reauthenticate(me: &principal::Principal, current: String) -> Result<()
 }
 
 #[server(endpoint = "account/profile")]
-pub async fn update_profile(form: ProfileForm) -> Result<(), AppError> {
+pub async fn update_profile(#[server(default)] form: ProfileForm) -> Result<(), AppError> {
     let me = principal::require(Action::UseOwnAccount).await?;
     if me.role != Role::Patient {
         return answer(Err(AppError::Forbidden));

@@ -28,7 +28,7 @@ const PER_ADDRESS: Limit = Limit {
 /// Registers a patient and sends the confirmation link. Whether or not the address already
 /// had an account, the answer is the same "check your email".
 #[server(endpoint = "register")]
-pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
+pub async fn register(#[server(default)] form: RegistrationForm) -> Result<(), AppError> {
     let state = app_state()?;
     let buckets: Vec<_> = per_address("register", PER_ADDRESS).into_iter().collect();
     throttle::attempt(&buckets).await?;

@@ -41,7 +41,7 @@ pub async fn fetch_category(id: String) -> Result<CategoryForm, AppError> {
 }
 
 #[server(endpoint = "admin/save_category")]
-pub async fn save_category(form: CategoryForm) -> Result<(), AppError> {
+pub async fn save_category(#[server(default)] form: CategoryForm) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let draft = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;

@@ -41,7 +41,7 @@ pub async fn fetch_location_editor(id: String) -> Result<LocationEditor, AppErro
 }
 
 #[server(endpoint = "admin/save_location")]
-pub async fn save_location(form: LocationForm) -> Result<(), AppError> {
+pub async fn save_location(#[server(default)] form: LocationForm) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let draft = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;
@@ -51,7 +51,10 @@ pub async fn save_location(form: LocationForm) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "admin/save_opening_hours")]
-pub async fn save_opening_hours(location_id: String, week: WeekForm) -> Result<(), AppError> {
+pub async fn save_opening_hours(
+    location_id: String,
+    #[server(default)] week: WeekForm,
+) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
     answer(
@@ -67,7 +70,10 @@ pub async fn save_opening_hours(location_id: String, week: WeekForm) -> Result<(
 }
 
 #[server(endpoint = "admin/save_room")]
-pub async fn save_room(location_id: String, room: RoomForm) -> Result<(), AppError> {
+pub async fn save_room(
+    location_id: String,
+    #[server(default)] room: RoomForm,
+) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
     answer(

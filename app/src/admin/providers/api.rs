@@ -42,7 +42,7 @@ pub async fn fetch_provider_editor(id: String) -> Result<ProviderEditor, AppErro
 
 /// Saves the profile, then shows the provider's page (where a new one gets their hours).
 #[server(endpoint = "admin/save_provider")]
-pub async fn save_provider(form: ProviderForm) -> Result<(), AppError> {
+pub async fn save_provider(#[server(default)] form: ProviderForm) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let draft = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;
@@ -57,7 +57,7 @@ pub async fn save_provider(form: ProviderForm) -> Result<(), AppError> {
 pub async fn save_provider_week(
     provider_id: String,
     location_id: String,
-    week: WeekForm,
+    #[server(default)] week: WeekForm,
 ) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
@@ -83,7 +83,10 @@ pub async fn save_provider_week(
 }
 
 #[server(endpoint = "admin/add_time_off")]
-pub async fn add_time_off(provider_id: String, time_off: TimeOffForm) -> Result<(), AppError> {
+pub async fn add_time_off(
+    provider_id: String,
+    #[server(default)] time_off: TimeOffForm,
+) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
     let clashes = answer(

@@ -23,7 +23,7 @@ pub async fn fetch_staff() -> Result<Vec<StaffMember>, AppError> {
 
 /// Creates the account and emails the invitation link.
 #[server(endpoint = "admin/invite_staff")]
-pub async fn invite_staff(form: InviteForm) -> Result<(), AppError> {
+pub async fn invite_staff(#[server(default)] form: InviteForm) -> Result<(), AppError> {
     let me = require(Action::ManageClinic).await?;
     let invite = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;

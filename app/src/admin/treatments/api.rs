@@ -42,7 +42,7 @@ pub async fn fetch_treatment_editor(id: String) -> Result<TreatmentEditor, AppEr
 
 /// Saves the treatment form, then returns to the list (which names what was saved).
 #[server(endpoint = "admin/save_treatment")]
-pub async fn save_treatment(form: TreatmentForm) -> Result<(), AppError> {
+pub async fn save_treatment(#[server(default)] form: TreatmentForm) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
     let id = answer(match TreatmentDraft::try_from(&form) {
