@@ -4,7 +4,7 @@ use super::api::{fetch_my_account, SignIn, SignOut};
 use super::manage::pages::{DeleteAccountForm, DetailsForm, PasswordForm, YourData};
 use super::types::MyAccount;
 use crate::error::AppError;
-use crate::ui::components::{Loading, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{Loading, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::status::{AccessRefused, ErrorPage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -34,9 +34,7 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16">
             <h1 class="font-display text-4xl text-stone-900">"Sign in"</h1>
-            {notice.map(|notice| view! {
-                <p role="status" class="mt-4 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">{notice}</p>
-            })}
+            <SavedNotice notice=notice.map(str::to_owned)/>
             <p class="mt-3 text-stone-600">"For patients with an account and for clinic staff."</p>
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>
@@ -131,9 +129,7 @@ fn Account(account: MyAccount) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </Show>
-            {saved.map(|message| view! {
-                <p role="status" class="mt-8 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">{message}</p>
-            })}
+            <SavedNotice notice=saved.map(str::to_owned)/>
             {profile.map(|profile| view! { <DetailsForm profile/> })}
             <PasswordForm/>
             <YourData/>

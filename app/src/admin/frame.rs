@@ -105,19 +105,7 @@ pub fn ScreenHeading(
                 <h1 class="mt-1 font-display text-4xl text-stone-900">{title}</h1>
                 <p class="mt-2 text-stone-600">{lead}</p>
             </div>
-            {children.map(|children| children())}
+            <div class="flex flex-wrap gap-3">{children.map(|children| children())}</div>
         </div>
     }
-}
-
-/// The line that confirms what was just saved, when there is one.
-#[component]
-pub fn SavedNotice(notice: Option<String>) -> impl IntoView {
-    notice.map(|notice| {
-        view! {
-            <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
-                {notice}
-            </p>
-        }
-    })
 }

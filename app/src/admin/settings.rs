@@ -4,7 +4,7 @@
 use super::api::{fetch_settings, SaveSettings};
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -37,9 +37,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         <div class="mx-auto max-w-3xl px-4 py-10">
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Clinic settings"</h1>
-            {saved.then(|| view! {
-                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">"Settings saved. The public site shows them now."</p>
-            })}
+            <SavedNotice notice=saved.then(|| "Settings saved. The public site shows them now.".to_owned())/>
             <ActionForm action attr:class="mt-8 space-y-6" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="name" label="Clinic name" problems>

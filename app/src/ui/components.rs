@@ -88,6 +88,18 @@ pub fn Checkbox(
     }
 }
 
+/// The line that confirms what just happened (saved, sent, signed out), when there is one.
+#[component]
+pub fn SavedNotice(#[prop(into)] notice: Option<String>) -> impl IntoView {
+    notice.map(|notice| {
+        view! {
+            <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
+                {notice}
+            </p>
+        }
+    })
+}
+
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";
 /// For a dark background such as the booking band.
 pub const BUTTON_ON_DARK: &str = "inline-flex items-center justify-center rounded-full bg-white px-6 py-3 text-base font-semibold text-brand-800 shadow-sm transition hover:bg-brand-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";

@@ -3,9 +3,9 @@
 
 use super::api::{fetch_category, fetch_category_list, MoveCategory, RemoveCategory, SaveCategory};
 use super::types::CategoryRow;
-use crate::admin::frame::{SavedNotice, ScreenHeading, StaffScreen};
+use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::category::CategoryForm;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -6,10 +6,12 @@ use super::api::{
 };
 use super::types::{LocationEditor, LocationRow};
 use crate::admin::fields::WeekFields;
-use crate::admin::frame::{SavedNotice, ScreenHeading, StaffScreen};
+use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::hours::WeekForm;
 use crate::domain::location::{LocationForm, RoomForm, RoomKind};
-use crate::ui::components::{Checkbox, Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{
+    Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

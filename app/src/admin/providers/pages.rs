@@ -7,10 +7,12 @@ use super::api::{
 };
 use super::types::{LocationWeek, ProviderEditor, ProviderRow, TimeOffRow};
 use crate::admin::fields::{Checklist, WeekFields};
-use crate::admin::frame::{SavedNotice, ScreenHeading, StaffScreen};
+use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::duration::format_minutes;
 use crate::domain::provider::ProviderForm;
-use crate::ui::components::{Checkbox, Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{
+    Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

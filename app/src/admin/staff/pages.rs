@@ -5,7 +5,7 @@ use super::api::{fetch_staff, InviteStaff, UpdateStaff};
 use crate::admin::frame::StaffScreen;
 use crate::admin::types::StaffMember;
 use crate::domain::access::Role;
-use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -32,9 +32,7 @@ fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
         <div class="mx-auto max-w-6xl px-4 py-10">
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Staff"</h1>
-            {saved.map(|message| view! {
-                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">{message}</p>
-            })}
+            <SavedNotice notice=saved.map(str::to_owned)/>
             <ul class="mt-8 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
                 {staff.into_iter().map(|member| view! { <StaffRow member/> }).collect_view()}
             </ul>

@@ -3,13 +3,13 @@
 use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
 use super::types::{TreatmentEditor, TreatmentRow};
 use crate::admin::fields::Checklist;
-use crate::admin::frame::StaffScreen;
+use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::admin::types::Choice;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::problem_for;
 use crate::domain::treatment::TreatmentForm;
 use crate::ui::components::{
-    Checkbox, Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
+    Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,19 +33,11 @@ fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
     view! {
         <Title text="Treatments — Staff area"/>
         <div class="mx-auto max-w-6xl px-4 py-10">
-            <div class="flex flex-wrap items-center justify-between gap-4">
-                <div>
-                    <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
-                    <h1 class="mt-1 font-display text-4xl text-stone-900">"Treatments"</h1>
-                    <p class="mt-2 text-stone-600">{format!("{count} treatments. Changes show on the public site at once.")}</p>
-                </div>
+            <ScreenHeading title="Treatments" lead=format!("{count} treatments. Changes show on the public site at once.")>
+                <a href="/admin/categories" class=BUTTON_SECONDARY>"Categories"</a>
                 <a href="/admin/treatments/new" class=BUTTON_PRIMARY>"New treatment"</a>
-            </div>
-            {saved_notice.map(|name| view! {
-                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
-                    {format!("Saved “{name}”.")}
-                </p>
-            })}
+            </ScreenHeading>
+            <SavedNotice notice=saved_notice.map(|name| format!("Saved “{name}”."))/>
             <div class="mt-8 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
                 <table class="min-w-full divide-y divide-stone-200 text-sm">
                     <thead class="bg-stone-50 text-left text-stone-600">

@@ -1,0 +1,42 @@
+import { test, expect } from "@playwright/test";
+import { DEMO_RECOVERY_CODES, signInAsStaff } from "./staff";
+
+// Each browser project edits its own provider: the projects share one server and database.
+const providers: Record<string, { name: string; treatment: string; title: string; code: string }> = {
+  chromium: { name: "Sofia Marques", treatment: "microneedling", title: "Lead aesthetic nurse", code: DEMO_RECOVERY_CODES[3] },
+  phone: { name: "Priya Nair", treatment: "ipl-photofacial", title: "Head of laser", code: DEMO_RECOVERY_CODES[4] },
+};
+
+test("an admin updates a provider's profile and hours, fixing a slip on the way", async ({ page }, testInfo) => {
+  const provider = providers[testInfo.project.name];
+  await page.goto("/sign-in?next=/admin/providers");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await signInAsStaff(page, "admin@juniper-clinic.example", provider.code);
+  await expect(page).toHaveURL(/\/admin\/providers$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Providers");
+
+  await page.getByRole("link", { name: provider.name, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(provider.name);
+  await page.getByLabel("Title", { exact: true }).fill(provider.title);
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page).toHaveURL(/\?saved=profile$/);
+  await expect(page.getByRole("status")).toContainText("Profile saved");
+
+  // A day written the way people say it is refused beside that day, and stays as typed.
+  const newTown = page.getByRole("form", { name: "At New Town" });
+  const monday = newTown.getByLabel("Monday");
+  await monday.fill("9 to 5");
+  await newTown.getByRole("button", { name: "Save hours at New Town" }).click();
+  await expect(newTown.getByText("Write “9 to 5” as a start and end time")).toBeVisible();
+  await expect(monday).toHaveAttribute("aria-invalid", "true");
+  await expect(monday).toHaveValue("9 to 5");
+
+  await monday.fill("10:00-16:00");
+  await newTown.getByRole("button", { name: "Save hours at New Town" }).click();
+  await expect(page).toHaveURL(/\?saved=hours$/);
+  await expect(page.getByRole("status")).toContainText("Working hours saved");
+  await expect(page.getByRole("form", { name: "At New Town" }).getByLabel("Monday")).toHaveValue("10:00–16:00");
+
+  await page.goto(`/treatments/${provider.treatment}`);
+  await expect(page.getByText(provider.title)).toBeVisible();
+});
