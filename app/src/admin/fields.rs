@@ -31,7 +31,11 @@ pub fn WeekFields(
                         <input
                             id=id
                             name=format!("week[{field}]")
-                            value=value
+                            value=value.clone()
+                            // The stored hours are written back tidied ("9-5" becomes
+                            // "09:00–17:00"); the property shows them even when the
+                            // browser keeps this input across a reload of the screen.
+                            prop:value=value
                             class=FIELD
                             aria-invalid=move || problem().is_some().to_string()
                             aria-describedby=described

@@ -67,7 +67,7 @@ where
 {
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                 {
                     let view = view.clone();
@@ -86,7 +86,7 @@ where
                     }
                 }
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -5,19 +5,22 @@ use super::api::{fetch_settings, SaveSettings};
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| fetch_settings());
+    let saves = Saves::count();
+    let data = Resource::new(move || saves.get(), |_| fetch_settings());
     view! { <StaffScreen data here="/admin/settings".to_owned() view=|form| view! { <SettingsEditor form/> }/> }
 }
 
 #[component]
 fn SettingsEditor(form: SettingsForm) -> impl IntoView {
     let action = ServerAction::<SaveSettings>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let summary = refusal.summary();

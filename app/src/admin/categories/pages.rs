@@ -6,13 +6,15 @@ use super::types::CategoryRow;
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::category::CategoryForm;
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CategoryListPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| fetch_category_list());
+    let saves = Saves::count();
+    let data = Resource::new(move || saves.get(), |_| fetch_category_list());
     view! { <StaffScreen data here="/admin/categories".to_owned() view=|rows| view! { <CategoryList rows/> }/> }
 }
 
@@ -28,7 +30,9 @@ fn CategoryList(rows: Vec<CategoryRow>) -> impl IntoView {
         _ => None,
     };
     let move_action = ServerAction::<MoveCategory>::new();
+    reload_after(move || matches!(move_action.value().get(), Some(Ok(_))));
     let remove_action = ServerAction::<RemoveCategory>::new();
+    reload_after(move || matches!(remove_action.value().get(), Some(Ok(_))));
     let move_refusal = Refusal::new(move || move_action.value().get());
     let remove_refusal = Refusal::new(move || remove_action.value().get());
     let remove_problem = move || {

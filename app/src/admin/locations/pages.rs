@@ -12,6 +12,7 @@ use crate::domain::location::{LocationForm, RoomForm, RoomKind};
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
 };
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -50,9 +51,10 @@ fn LocationList(rows: Vec<LocationRow>) -> impl IntoView {
 #[component]
 pub fn LocationEditPage() -> impl IntoView {
     let params = use_params_map();
+    let saves = Saves::count();
     let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        fetch_location_editor,
+        move || (params.read().get("id").unwrap_or_default(), saves.get()),
+        |(id, _)| fetch_location_editor(id),
     );
     let here = params.read_untracked().get("id").unwrap_or_default();
     view! {
@@ -105,6 +107,7 @@ fn LocationPage(editor: LocationEditor) -> impl IntoView {
 #[component]
 fn LocationDetails(form: LocationForm, clinic_time_zone: String) -> impl IntoView {
     let action = ServerAction::<SaveLocation>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
@@ -169,6 +172,7 @@ fn LocationDetails(form: LocationForm, clinic_time_zone: String) -> impl IntoVie
 #[component]
 fn OpeningHours(location_id: String, hours: WeekForm) -> impl IntoView {
     let action = ServerAction::<SaveOpeningHours>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     view! {
         <section aria-labelledby="hours-heading" class="mt-12">
@@ -201,6 +205,7 @@ fn Rooms(location_id: String, rooms: Vec<RoomForm>) -> impl IntoView {
 #[component]
 fn RoomRow(location_id: String, room: RoomForm) -> impl IntoView {
     let action = ServerAction::<SaveRoom>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let RoomForm {
         id,

@@ -13,6 +13,7 @@ use crate::domain::provider::ProviderForm;
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
 };
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -66,9 +67,10 @@ fn ProviderList(rows: Vec<ProviderRow>) -> impl IntoView {
 #[component]
 pub fn ProviderEditPage() -> impl IntoView {
     let params = use_params_map();
+    let saves = Saves::count();
     let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        fetch_provider_editor,
+        move || (params.read().get("id").unwrap_or_default(), saves.get()),
+        |(id, _)| fetch_provider_editor(id),
     );
     let here = params.read_untracked().get("id").unwrap_or_default();
     view! {
@@ -135,6 +137,7 @@ fn ProfileForm(
     upcoming_appointments: i64,
 ) -> impl IntoView {
     let action = ServerAction::<SaveProvider>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
@@ -187,6 +190,7 @@ fn ProfileForm(
 #[component]
 fn WeekForm(provider_id: String, week: LocationWeek) -> impl IntoView {
     let action = ServerAction::<SaveProviderWeek>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let LocationWeek {
         location_id,
@@ -217,7 +221,9 @@ fn TimeOffSection(
     time_zone: String,
 ) -> impl IntoView {
     let add = ServerAction::<AddTimeOff>::new();
+    reload_after(move || matches!(add.value().get(), Some(Ok(_))));
     let remove = ServerAction::<RemoveTimeOff>::new();
+    reload_after(move || matches!(remove.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || add.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);

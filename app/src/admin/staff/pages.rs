@@ -6,6 +6,7 @@ use crate::admin::frame::StaffScreen;
 use crate::admin::types::StaffMember;
 use crate::domain::access::Role;
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,7 +15,8 @@ const STAFF_ROLES: [Role; 3] = [Role::ClinicAdmin, Role::FrontDesk, Role::Provid
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| fetch_staff());
+    let saves = Saves::count();
+    let data = Resource::new(move || saves.get(), |_| fetch_staff());
     view! { <StaffScreen data here="/admin/staff".to_owned() view=|staff| view! { <Staff staff/> }/> }
 }
 
@@ -44,6 +46,7 @@ fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
 #[component]
 fn StaffRow(member: StaffMember) -> impl IntoView {
     let action = ServerAction::<UpdateStaff>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let error = move || {
         action
             .value()
@@ -99,6 +102,7 @@ fn StaffRow(member: StaffMember) -> impl IntoView {
 #[component]
 fn InviteForm() -> impl IntoView {
     let action = ServerAction::<InviteStaff>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let summary = refusal.summary();
