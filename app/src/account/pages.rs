@@ -1,7 +1,9 @@
 //! The sign-in page and a person's own account page.
 
 use super::api::{fetch_my_account, SignIn, SignOut};
-use super::manage::pages::{DeleteAccountForm, DetailsForm, PasswordForm, YourData};
+use super::manage::pages::{
+    AuthenticatorForm, DeleteAccountForm, DetailsForm, EmailForm, PasswordForm, YourData,
+};
 use super::types::MyAccount;
 use crate::error::AppError;
 use crate::ui::components::{Loading, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
@@ -20,6 +22,8 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let notice = if query.read_untracked().get("reset").as_deref() == Some("done") {
         Some("Your password has been changed, and every other session signed out. Sign in with your new password.")
+    } else if query.read_untracked().get("authenticator").as_deref() == Some("reset") {
+        Some("Your old authenticator no longer works. Sign in again to set up the new one.")
     } else if query.read_untracked().get("invited").as_deref() == Some("done") {
         Some("Your password is saved. Sign in with it; next you'll set up your authenticator app.")
     } else {
@@ -100,6 +104,12 @@ fn Account(account: MyAccount) -> impl IntoView {
         Some("password") => {
             Some("Your password is changed, and you're signed out everywhere else.")
         }
+        Some("email_sent") => Some(
+            "We've sent a link to the new address. Follow it within 24 hours to make the change.",
+        ),
+        Some("email_changed") => {
+            Some("Your email address is changed. Sign in with it from now on.")
+        }
         _ => None,
     };
     view! {
@@ -131,7 +141,9 @@ fn Account(account: MyAccount) -> impl IntoView {
             </Show>
             <SavedNotice notice=saved.map(str::to_owned)/>
             {profile.map(|profile| view! { <DetailsForm profile/> })}
+            <EmailForm email=account.email.clone()/>
             <PasswordForm/>
+            {(!is_patient).then(|| view! { <AuthenticatorForm/> })}
             <YourData/>
             {is_patient.then(|| view! { <DeleteAccountForm/> })}
         </section>

@@ -52,22 +52,26 @@ pub const FIELD: &str = "mt-1 block w-full rounded-xl border border-stone-300 bg
 pub const LABEL: &str = "text-sm font-medium text-stone-800";
 
 /// One labelled form field with an optional hint and its problem, if any, beneath it. The
-/// input inside should point `aria-describedby` at `{name}-hint` and `{name}-error`.
+/// input inside should have the id `id` (by default the field's `name`) and point
+/// `aria-describedby` at `{id}-hint` and `{id}-error`. Two forms on one page that share
+/// a field name give each its own `id`.
 #[component]
 pub fn Field(
     name: &'static str,
     label: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
     #[prop(optional)] hint: Option<String>,
     problems: Signal<Vec<FieldProblem>>,
     children: Children,
 ) -> impl IntoView {
+    let id = id.unwrap_or(name);
     let problem = move || problem_for(&problems.read(), name).map(str::to_owned);
     view! {
         <div>
-            <label for=name class=LABEL>{label}</label>
-            {hint.map(|hint| view! { <p id=format!("{name}-hint") class="text-sm text-stone-500">{hint}</p> })}
+            <label for=id class=LABEL>{label}</label>
+            {hint.map(|hint| view! { <p id=format!("{id}-hint") class="text-sm text-stone-500">{hint}</p> })}
             {children()}
-            <p id=format!("{name}-error") class="mt-1 text-sm font-medium text-red-700">{problem}</p>
+            <p id=format!("{id}-error") class="mt-1 text-sm font-medium text-red-700">{problem}</p>
         </div>
     }
 }

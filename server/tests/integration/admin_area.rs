@@ -28,7 +28,7 @@ const PAGES: [(&str, bool); 13] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 27] = [
+const FUNCTIONS: [(&str, &str, bool); 28] = [
     ("admin/staff", "", false),
     ("admin/invite_staff", "form[name]=", false),
     (
@@ -36,6 +36,7 @@ const FUNCTIONS: [(&str, &str, bool); 27] = [
         "user_id=00000000-0000-0000-0000-000000000000&role=provider&active=true",
         false,
     ),
+    ("admin/reset_staff_authenticator", "user_id=x", false),
     ("admin/dashboard", "", true),
     ("admin/treatments", "", false),
     ("admin/treatment_editor", "id=new", false),

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod account_security;
 mod admin_area;
 mod admin_treatments;
 mod audit;

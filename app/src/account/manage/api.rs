@@ -12,6 +12,7 @@ use crate::{
     backend::throttle,
     backend::{state::app_state, store},
     domain::access::{Action, Role},
+    domain::email::Email,
     domain::form::FieldProblem,
     domain::rate_limit::Limit,
     ui::status::answer,
@@ -73,6 +74,84 @@ pub async fn change_password(
         .unwrap_or_default();
     store::own_account::set_password(&state.pool, state.clinic_id, &me, &hash, &keep).await?;
     leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}
+
+/// Sends a confirmation link to the new address (after the password once more); the
+/// account moves there when the link is followed.
+#[server(endpoint = "account/email")]
+pub async fn change_email(current_password: String, new_email: String) -> Result<(), AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    let new_email = answer(
+        Email::parse(&new_email)
+            .map_err(|error| AppError::Rejected(vec![FieldProblem::new("new_email", error)])),
+    )?;
+    if new_email.as_str().eq_ignore_ascii_case(&me.email) {
+        return answer(Err(AppError::Rejected(vec![FieldProblem::new(
+            "new_email",
+            "That is already your email address.",
+        )])));
+    }
+    reauthenticate(&me, current_password).await?;
+    let state = app_state()?;
+    store::email_change::request(
+        &state.pool,
+        state.clinic_id,
+        me.user_id,
+        new_email.as_str(),
+        &state.public_url,
+        state.clock.now(),
+    )
+    .await?;
+    crate::backend::audit::record_for_request(
+        Some(&me),
+        "email_change_requested",
+        "user",
+        Some(me.user_id),
+    )
+    .await?;
+    leptos_axum::redirect("/account?saved=email_sent");
+    Ok(())
+}
+
+/// From the link sent to the new address: moves the account there.
+#[server(endpoint = "account/confirm_email_change")]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let expired = || {
+        AppError::Invalid(
+            "This link has expired or was already used. Ask for a new one from your account page."
+                .to_owned(),
+        )
+    };
+    let token =
+        answer(crate::backend::auth::session::Token::parse(token.trim()).ok_or_else(expired))?;
+    let changed = answer(
+        store::email_change::complete(&state.pool, state.clinic_id, &token, state.clock.now())
+            .await,
+    )?;
+    let Some(user_id) = changed else {
+        return answer(Err(expired()));
+    };
+    crate::backend::audit::record_for_request(None, "email_changed", "user", Some(user_id)).await?;
+    leptos_axum::redirect("/account?saved=email_changed");
+    Ok(())
+}
+
+/// Replaces a member of staff's authenticator: after the password once more, the old one
+/// and its recovery codes stop working and every session ends; signing in again sets up
+/// the new one.
+#[server(endpoint = "account/replace_authenticator")]
+pub async fn replace_authenticator(current_password: String) -> Result<(), AppError> {
+    let me = principal::require(Action::UseOwnAccount).await?;
+    if !me.role.needs_second_factor() {
+        return answer(Err(AppError::Forbidden));
+    }
+    reauthenticate(&me, current_password).await?;
+    let state = app_state()?;
+    store::own_account::reset_second_factor(&state.pool, state.clinic_id, &me).await?;
+    principal::clear_cookie()?;
+    leptos_axum::redirect("/sign-in?next=%2Fadmin&authenticator=reset");
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The account page's own sections: details, password, a copy of your data, deleting the
 //! account. Plain forms, so they work without JavaScript too.
 
-use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
+use super::api::{ChangeEmail, ChangePassword, DeleteAccount, ReplaceAuthenticator, UpdateProfile};
 use crate::domain::profile::ProfileForm;
 use crate::ui::components::{
     Field, NewPasswordField, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
@@ -85,6 +85,53 @@ pub fn PasswordForm() -> impl IntoView {
 }
 
 #[component]
+pub fn EmailForm(email: String) -> impl IntoView {
+    let action = ServerAction::<ChangeEmail>::new();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    view! {
+        <section class=SECTION aria-labelledby="email-heading">
+            <h2 id="email-heading" class=H2>"Change your email"</h2>
+            <p class="mt-2 text-stone-600">{format!("You sign in with {email}. We'll send a link to the new address; nothing changes until you follow it.")}</p>
+            <ActionForm action attr:class="mt-6 max-w-md space-y-5" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Field name="new_email" label="New email address" problems>
+                    <input id="new_email" name="new_email" type="email" autocomplete="email" class=FIELD aria-invalid=refusal.invalid("new_email") aria-describedby="new_email-error"/>
+                </Field>
+                <Field name="current_password" id="email_password" label="Your password, to confirm" problems>
+                    <input id="email_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="email_password-error"/>
+                </Field>
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Send the link"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Staff only: replacing the authenticator app (a new phone, or a lost one while still
+/// signed in somewhere).
+#[component]
+pub fn AuthenticatorForm() -> impl IntoView {
+    let action = ServerAction::<ReplaceAuthenticator>::new();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    view! {
+        <section class=SECTION aria-labelledby="authenticator-heading">
+            <h2 id="authenticator-heading" class=H2>"Replace your authenticator"</h2>
+            <p class="mt-2 text-stone-600">
+                "For a new phone. Your current app and recovery codes stop working and you're signed out everywhere; when you sign in again you scan a new code and get new recovery codes."
+            </p>
+            <ActionForm action attr:class="mt-6 max-w-md space-y-5" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Field name="current_password" id="authenticator_password" label="Your password, to confirm" problems>
+                    <input id="authenticator_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="authenticator_password-error"/>
+                </Field>
+                <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Replace authenticator"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
 pub fn YourData() -> impl IntoView {
     view! {
         <section class=SECTION aria-labelledby="data-heading">
@@ -110,8 +157,8 @@ pub fn DeleteAccountForm() -> impl IntoView {
             </p>
             <ActionForm action attr:class="mt-6 max-w-md space-y-5" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
-                <Field name="current_password" label="Your password, to confirm" problems>
-                    <input id="delete_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="current_password-error"/>
+                <Field name="current_password" id="delete_password" label="Your password, to confirm" problems>
+                    <input id="delete_password" name="current_password" type="password" autocomplete="current-password" class=FIELD aria-invalid=refusal.invalid("current_password") aria-describedby="delete_password-error"/>
                 </Field>
                 <button type="submit" class="inline-flex items-center justify-center rounded-full bg-red-700 px-6 py-3 font-semibold text-white hover:bg-red-800" disabled=move || action.pending().get()>
                     "Delete my account"
@@ -130,6 +177,37 @@ pub fn AccountDeletedPage() -> impl IntoView {
             <h1 class="font-display text-4xl text-stone-900">"Your account has been deleted"</h1>
             <p class="mt-4 text-lg text-stone-600">"You've been signed out. You're welcome to book with us again at any time."</p>
             <a href="/" class=format!("{BUTTON_PRIMARY} mt-8")>"Go to the home page"</a>
+        </section>
+    }
+}
+
+/// Opened from the link sent to the new address. Confirming takes a press of the button,
+/// so a mail scanner that follows links cannot use the link up.
+#[component]
+pub fn ConfirmEmailChangePage() -> impl IntoView {
+    let action = ServerAction::<super::api::ConfirmEmailChange>::new();
+    let token = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let error = move || match action.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Confirm your new email address"/>
+        <Meta name="robots" content="noindex"/>
+        <Meta name="referrer" content="no-referrer"/>
+        <section class="mx-auto max-w-md px-4 py-16">
+            <h1 class="font-display text-4xl text-stone-900">"Confirm your new email address"</h1>
+            <p class="mt-4 text-stone-600">"From now on you'll sign in with this address, and the clinic's messages will come here."</p>
+            <ActionForm action attr:class="mt-8 space-y-4">
+                <input type="hidden" name="token" value=token/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{error}</p>
+                <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
+                    "Use this address"
+                </button>
+            </ActionForm>
         </section>
     }
 }

@@ -55,3 +55,27 @@ pub async fn update_staff(user_id: String, role: String, active: bool) -> Result
     leptos_axum::redirect("/admin/staff?saved=updated");
     Ok(())
 }
+
+/// Resets another member of staff's authenticator, for when they have lost it and its
+/// recovery codes. Their next sign-in sets up a new one.
+#[server(endpoint = "admin/reset_staff_authenticator")]
+pub async fn reset_staff_authenticator(user_id: String) -> Result<(), AppError> {
+    let me = require(Action::ManageClinic).await?;
+    let state = app_state()?;
+    answer(
+        async {
+            let user_id = AppError::record_id(&user_id)?;
+            store::staff::reset_second_factor(
+                &state.pool,
+                state.clinic_id,
+                &me,
+                user_id,
+                state.clock.now(),
+            )
+            .await
+        }
+        .await,
+    )?;
+    leptos_axum::redirect("/admin/staff?saved=authenticator_reset");
+    Ok(())
+}

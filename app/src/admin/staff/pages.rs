@@ -1,7 +1,7 @@
 //! The staff screen: everyone with a staff account, their role and state, and the
 //! invitation form.
 
-use super::api::{fetch_staff, InviteStaff, UpdateStaff};
+use super::api::{fetch_staff, InviteStaff, ResetStaffAuthenticator, UpdateStaff};
 use crate::admin::frame::StaffScreen;
 use crate::admin::types::StaffMember;
 use crate::domain::access::Role;
@@ -27,6 +27,9 @@ fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
             Some("Invitation sent. It waits in the mailbox until a mail provider is set up.")
         }
         Some("updated") => Some("Saved."),
+        Some("authenticator_reset") => Some(
+            "Authenticator reset. They'll set up a new one when they next sign in; they've been emailed.",
+        ),
         _ => None,
     };
     view! {
@@ -47,10 +50,13 @@ fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
 fn StaffRow(member: StaffMember) -> impl IntoView {
     let action = ServerAction::<UpdateStaff>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let reset = ServerAction::<ResetStaffAuthenticator>::new();
+    reload_after(move || matches!(reset.value().get(), Some(Ok(_))));
     let error = move || {
         action
             .value()
             .get()
+            .or_else(|| reset.value().get())
             .and_then(Result::err)
             .map(|e| e.to_string())
     };
@@ -95,6 +101,12 @@ fn StaffRow(member: StaffMember) -> impl IntoView {
                     {if member.active { "Turn off account" } else { "Turn on account" }}
                 </button>
             </ActionForm>
+            {member.second_factor.then(|| view! {
+                <ActionForm action=reset>
+                    <input type="hidden" name="user_id" value=member.id.to_string()/>
+                    <button type="submit" class=BUTTON_SECONDARY>"Reset authenticator"</button>
+                </ActionForm>
+            })}
         </li>
     }
 }

@@ -11,6 +11,7 @@ pub enum Purpose {
     VerifyEmail,
     ResetPassword,
     Invite,
+    ChangeEmail,
 }
 
 impl Purpose {
@@ -19,6 +20,7 @@ impl Purpose {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
             Purpose::Invite => "invite",
+            Purpose::ChangeEmail => "change_email",
         }
     }
 
@@ -29,6 +31,7 @@ impl Purpose {
             // Short: a reset link in a forgotten inbox is a way into the account.
             Purpose::ResetPassword => Duration::hours(1),
             Purpose::Invite => Duration::days(7),
+            Purpose::ChangeEmail => Duration::hours(24),
         }
     }
 }
@@ -51,6 +54,33 @@ pub async fn issue(
         purpose.as_str(),
         now,
         now + purpose.lifetime()
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(token)
+}
+
+/// Issues a token that moves `user_id`'s sign-in to `new_email` when its link is followed.
+pub async fn issue_email_change(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    user_id: Uuid,
+    new_email: &str,
+    now: DateTime<Utc>,
+) -> Result<Token, sqlx::Error> {
+    let token = Token::generate();
+    let purpose = Purpose::ChangeEmail;
+    sqlx::query!(
+        "INSERT INTO account_tokens
+             (token_hash, clinic_id, user_id, purpose, created_at, expires_at, new_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        token.hash(),
+        clinic_id,
+        user_id,
+        purpose.as_str(),
+        now,
+        now + purpose.lifetime(),
+        new_email
     )
     .execute(&mut *tx)
     .await?;

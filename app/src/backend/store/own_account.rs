@@ -225,3 +225,19 @@ pub async fn erase(pool: &PgPool, clinic_id: Uuid, me: &Principal) -> Result<(),
     tx.commit().await?;
     Ok(())
 }
+
+/// Forgets the signed-in member of staff's authenticator (the password was asked first)
+/// and ends all their sessions, this one too: they sign in again and set up the new one.
+pub async fn reset_second_factor(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    me: &Principal,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    if !super::second_factor::reset(&mut tx, clinic_id, me.user_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    audit::append_for_request(&mut tx, me, "second_factor_reset", "user", Some(me.user_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -159,3 +159,35 @@ pub async fn check(
     .await?;
     Ok(used.rows_affected() == 1)
 }
+
+/// Forgets a member of staff's authenticator and recovery codes and ends their sessions:
+/// their next sign-in sets up a new authenticator, with new recovery codes. `false` when
+/// the clinic has no such staff account.
+pub async fn reset(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL
+         WHERE id = $1 AND clinic_id = $2 AND role <> 'patient'",
+        user_id,
+        clinic_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "DELETE FROM recovery_codes WHERE user_id = $1 AND clinic_id = $2",
+        user_id,
+        clinic_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
+}

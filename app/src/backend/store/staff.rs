@@ -166,3 +166,59 @@ pub async fn update(
     tx.commit().await?;
     Ok(())
 }
+
+/// Resets another member of staff's authenticator (a lost phone, no recovery codes left):
+/// their sessions end, and their next sign-in sets up a new one. They are told by email.
+pub async fn reset_second_factor(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    me: &Principal,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if user_id == me.user_id {
+        return Err(AppError::Invalid(
+            "To replace your own authenticator, use your account page.".to_owned(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    if !super::second_factor::reset(&mut tx, clinic_id, user_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let person = sqlx::query!(
+        "SELECT u.email, c.name AS clinic FROM users u JOIN clinics c ON c.id = u.clinic_id
+         WHERE u.id = $1",
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let body = format!(
+        "Hello,\n\n\
+         An administrator at {clinic} reset the authenticator you sign in with. The next \
+         time you sign in, you'll scan a new QR code and get new recovery codes; the old \
+         ones no longer work. If you didn't ask for this, tell the clinic.\n\n{clinic}",
+        clinic = person.clinic
+    );
+    outbox::enqueue_email(
+        &mut tx,
+        clinic_id,
+        Email {
+            kind: "second_factor_reset",
+            to: &person.email,
+            subject: &format!("Your sign-in authenticator for {} was reset", person.clinic),
+            body: &body,
+        },
+        now,
+    )
+    .await?;
+    audit::append_for_request(
+        &mut tx,
+        me,
+        "second_factor_reset",
+        "staff_account",
+        Some(user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
