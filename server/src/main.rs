@@ -5,7 +5,7 @@ use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
 use lumen::database::{self, Database, DATABASE_NAME};
 use lumen::postgres::EmbeddedPostgres;
-use lumen::{http, seed, telemetry};
+use lumen::{clinics, http, seed, telemetry};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -15,6 +15,8 @@ Commands:
   serve            Run the clinic web app (the default)
   reseed --yes     Delete everything in the database and load the demo clinic again
   audit-verify     Check that the audit log's hash chain is unbroken (exit status 1 if not)
+  create-clinic    Add a clinic and invite its first admin (platform operators; run it
+                   with no options to see them)
   postgres         Run only the built-in PostgreSQL and print its DATABASE_URL (for psql,
                    sqlx-cli and the test suite); stops on Ctrl-C or SIGTERM
   help             Show this message
@@ -50,6 +52,7 @@ async fn main() -> ExitCode {
         ),
         "postgres" => postgres_only(config).await,
         "audit-verify" => audit_verify(config).await,
+        "create-clinic" => create_clinic(config, &args[1..]).await,
         other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
     };
     match result {
@@ -155,6 +158,62 @@ async fn audit_verify(config: Config) -> Result<(), Failure> {
         )
         .into()),
     }
+}
+
+async fn create_clinic(config: Config, args: &[String]) -> Result<(), Failure> {
+    if args.is_empty() {
+        return Err(format!(
+            "create-clinic needs the clinic's details:\n\n{}",
+            clinics::USAGE
+        )
+        .into());
+    }
+    let clinic = clinics::form_from_args(args)?.parse().map_err(|problems| {
+        format!(
+            "the clinic was not created:\n{}",
+            clinics::explain(&problems)
+        )
+    })?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| {
+        format!(
+            "http://{}",
+            leptos_options()
+                .map(|o| o.site_addr.to_string())
+                .unwrap_or_default()
+        )
+    });
+    let database = Database::open(&config).await?;
+    let result = async {
+        database::migrate(&database.pool).await?;
+        let created = app::backend::store::clinics::create(
+            &database.pool,
+            &clinic,
+            &public_url,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|error| match error {
+            app::error::AppError::Rejected(problems) => {
+                format!(
+                    "the clinic was not created:\n{}",
+                    clinics::explain(&problems)
+                )
+            }
+            other => other.to_string(),
+        })?;
+        println!(
+            "Created {} ({}). Serve its site with LUMEN_CLINIC={}.\n\
+             Its first admin's invitation (also in the clinic's mailbox), good for seven days:\n{}",
+            clinic.name,
+            created.clinic_id,
+            clinic.slug.as_str(),
+            created.invitation
+        );
+        Ok::<_, Failure>(())
+    }
+    .await;
+    database.close().await;
+    result
 }
 
 async fn postgres_only(config: Config) -> Result<(), Failure> {

@@ -11,6 +11,7 @@ pub mod form;
 pub mod hours;
 pub mod location;
 pub mod money;
+pub mod new_clinic;
 pub mod password;
 pub mod profile;
 pub mod provider;

@@ -12,7 +12,9 @@ mod catalogue_admin;
 mod embedded_postgres;
 mod http;
 mod own_account;
+
 mod password_reset;
+mod platform;
 mod registration;
 mod schema;
 mod second_factor;

@@ -9,6 +9,7 @@ pub mod catalog_admin;
 pub mod categories;
 pub mod clinic;
 pub mod clinic_settings;
+pub mod clinics;
 pub mod email_change;
 pub mod gallery;
 pub mod locations;
