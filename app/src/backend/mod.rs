@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod integrations;
 pub mod page_policy;
 pub mod qr;
 pub mod state;

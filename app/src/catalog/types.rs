@@ -47,6 +47,8 @@ pub struct ProviderCard {
     pub name: String,
     pub title: String,
     pub bio: String,
+    /// The portrait's address, when the clinic has uploaded one.
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

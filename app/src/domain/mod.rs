@@ -20,4 +20,5 @@ pub mod registration;
 pub mod slug;
 pub mod staff;
 pub mod treatment;
+pub mod upload;
 pub mod url;

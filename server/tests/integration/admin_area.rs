@@ -28,7 +28,7 @@ const PAGES: [(&str, bool); 13] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 28] = [
+const FUNCTIONS: [(&str, &str, bool); 29] = [
     ("admin/staff", "", false),
     ("admin/invite_staff", "form[name]=", false),
     (
@@ -59,6 +59,7 @@ const FUNCTIONS: [(&str, &str, bool); 28] = [
         "provider_id=x&time_off[starts]=",
         false,
     ),
+    ("admin/remove_provider_photo", "provider_id=x", false),
     (
         "admin/remove_time_off",
         "provider_id=x&time_off_id=y",

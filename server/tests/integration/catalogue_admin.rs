@@ -5,9 +5,11 @@ use crate::common;
 
 use app::admin::locations::types::LocationEditor;
 use app::admin::providers::types::ProviderEditor;
+use app::backend::integrations::media::fixtures;
 use app::backend::state::Clock;
 use app::domain::form::problem_for;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{TimeZone, Utc};
 use common::{field_problems, get, post_as, signed_in, Reply, ADMIN};
@@ -704,4 +706,141 @@ async fn another_clinics_records_are_not_found_by_id(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(untouched, ("P".to_owned(), 0, 0));
+}
+
+// ---- provider photos ----
+
+/// The provider page's upload form as a browser sends it (`accept` is what the browser
+/// says it accepts: a page, or JSON from a script).
+async fn upload_photo_accepting(
+    app: &Router,
+    accept: &str,
+    cookie: Option<&str>,
+    provider: Uuid,
+    file: &[u8],
+) -> Reply {
+    const BOUNDARY: &str = "lumen-test-boundary";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"provider_id\"\r\n\r\n{provider}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"portrait.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let mut request = Request::post("/api/admin/provider_photo")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header("accept", accept);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    common::send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+async fn upload_photo(app: &Router, cookie: Option<&str>, provider: Uuid, file: &[u8]) -> Reply {
+    upload_photo_accepting(app, "text/html", cookie, provider, file).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_providers_photo_is_stored_without_its_metadata_and_shown_publicly(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let hannah = id_of(&pool, "providers", "hannah-price").await;
+    let photo = fixtures::with_exif(&fixtures::jpeg(1200, 900));
+
+    let reply = upload_photo(&app, Some(&admin), hannah, &photo).await;
+    assert_eq!(
+        reply.headers["location"],
+        format!("/admin/providers/{hannah}?saved=photo").as_str(),
+        "{}",
+        reply.body
+    );
+    assert!(audited(&pool, "update", "provider_photo", hannah).await);
+    let page = get(&app, "/treatments/hydrafacial").await.body;
+    let start = page
+        .find("/media/")
+        .expect("the portrait on the treatment page");
+    let url = &page[start..start + page[start..].find('"').unwrap()];
+    let served = get(&app, url).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers["content-type"], "image/jpeg");
+    let bytes = served.bytes;
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF was served");
+    let image = image_size(&bytes);
+    assert_eq!(image, (480, 480));
+
+    // Once she is turned off, neither the page nor the file shows her.
+    sqlx::query("UPDATE providers SET active = false WHERE id = $1")
+        .bind(hannah)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(get(&app, url).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Width and height from a baseline JPEG's frame header.
+fn image_size(jpeg: &[u8]) -> (u16, u16) {
+    let at = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame");
+    let height = u16::from_be_bytes([jpeg[at + 5], jpeg[at + 6]]);
+    let width = u16::from_be_bytes([jpeg[at + 7], jpeg[at + 8]]);
+    (width, height)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let front_desk = signed_in(&app, common::FRONT_DESK).await;
+    let hannah = id_of(&pool, "providers", "hannah-price").await;
+    let assets = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM media_assets")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = assets().await;
+    for (file, code) in [
+        (
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            "not-a-photo",
+        ),
+        (fixtures::png_claiming(100_000, 100_000), "too-many-pixels"),
+        (fixtures::jpeg(300, 300)[..400].to_vec(), "unreadable"),
+    ] {
+        let reply = upload_photo(&app, Some(&admin), hannah, &file).await;
+        assert_eq!(
+            reply.headers["location"],
+            format!("/admin/providers/{hannah}?photo_problem={code}").as_str()
+        );
+    }
+    let page = common::get_as(
+        &app,
+        &format!("/admin/providers/{hannah}?photo_problem=not-a-photo"),
+        Some(&admin),
+    )
+    .await;
+    assert!(
+        page.body.contains("isn&#x27;t a JPEG, PNG or WebP photo")
+            || page.body.contains("isn't a JPEG, PNG or WebP photo")
+    );
+
+    let json = "application/json";
+    let refused = upload_photo_accepting(
+        &app,
+        json,
+        Some(&front_desk),
+        hannah,
+        &fixtures::jpeg(64, 64),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let anonymous = upload_photo_accepting(&app, json, None, hannah, &fixtures::jpeg(64, 64)).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(assets().await, before, "nothing stored");
 }

@@ -2,14 +2,15 @@
 //! profile, weekly hours at each location and time off, each saved on its own.
 
 use super::api::{
-    fetch_provider_editor, fetch_provider_list, AddTimeOff, RemoveTimeOff, SaveProvider,
-    SaveProviderWeek,
+    fetch_provider_editor, fetch_provider_list, AddTimeOff, RemoveProviderPhoto, RemoveTimeOff,
+    SaveProvider, SaveProviderWeek,
 };
 use super::types::{LocationWeek, ProviderEditor, ProviderRow, TimeOffRow};
 use crate::admin::fields::{Checklist, WeekFields};
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::duration::format_minutes;
 use crate::domain::provider::ProviderForm;
+use crate::domain::upload::UploadProblem;
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
 };
@@ -83,6 +84,8 @@ fn saved_notice() -> Option<String> {
     let query = use_query_map().read_untracked();
     Some(match query.get("saved")?.as_str() {
         "profile" => "Profile saved. The public site shows it now.".to_owned(),
+        "photo" => "Photo saved. Treatment pages show it now.".to_owned(),
+        "photo_removed" => "Photo removed.".to_owned(),
         "hours" => "Working hours saved. Booking uses them at once.".to_owned(),
         "time_off_removed" => "Time off removed.".to_owned(),
         "time_off" => match query.get("clashes").and_then(|n| n.parse::<u32>().ok()) {
@@ -103,6 +106,7 @@ fn ProviderPage(editor: ProviderEditor) -> impl IntoView {
         time_off,
         upcoming_appointments,
         time_zone,
+        photo,
     } = editor;
     let provider_id = form.id.clone();
     let is_new = provider_id.is_empty();
@@ -119,6 +123,7 @@ fn ProviderPage(editor: ProviderEditor) -> impl IntoView {
             <SavedNotice notice=saved_notice()/>
             <ProfileForm form treatments upcoming_appointments/>
             {(!is_new).then(|| view! {
+                <PhotoSection provider_id=provider_id.clone() photo/>
                 <section aria-labelledby="hours-heading" class="mt-12">
                     <h2 id="hours-heading" class="font-display text-2xl text-stone-900">"Working hours"</h2>
                     <p class="mt-1 text-stone-600">{format!("Their usual week at each location, in the clinic's time ({time_zone}).")}</p>
@@ -184,6 +189,47 @@ fn ProfileForm(
                 <a href="/admin/providers" class=BUTTON_SECONDARY>"Cancel"</a>
             </div>
         </ActionForm>
+    }
+}
+
+#[component]
+fn PhotoSection(provider_id: String, photo: Option<String>) -> impl IntoView {
+    let remove = ServerAction::<RemoveProviderPhoto>::new();
+    reload_after(move || matches!(remove.value().get(), Some(Ok(_))));
+    let problem = use_query_map()
+        .read_untracked()
+        .get("photo_problem")
+        .and_then(|code| UploadProblem::from_code(&code))
+        .map(|problem| problem.to_string());
+    let invalid = problem.is_some().to_string();
+    let has_photo = photo.is_some();
+    let remove_id = provider_id.clone();
+    view! {
+        <section aria-labelledby="photo-heading" class="mt-12">
+            <h2 id="photo-heading" class="font-display text-2xl text-stone-900">"Photo"</h2>
+            <p id="photo-hint" class="mt-1 text-stone-600">
+                "Shown beside their name on treatment pages. A JPEG, PNG or WebP photo up to 15 MB: we crop it to a square and drop the camera's hidden details, such as where it was taken."
+            </p>
+            <div class="mt-4 flex flex-wrap items-start gap-6">
+                {photo.map(|src| view! {
+                    <img src=src alt="Current photo" width="96" height="96" class="h-24 w-24 rounded-full object-cover"/>
+                })}
+                // A plain form: files travel as multipart, with or without JavaScript.
+                <form method="post" action="/api/admin/provider_photo" enctype="multipart/form-data" class="space-y-3">
+                    <input type="hidden" name="provider_id" value=provider_id/>
+                    <label for="photo" class="text-sm font-medium text-stone-800">"Choose a photo"</label>
+                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required aria-invalid=invalid aria-describedby="photo-hint photo-error" class="block text-sm"/>
+                    <p id="photo-error" role="alert" class="text-sm font-medium text-red-700">{problem}</p>
+                    <button type="submit" class=BUTTON_SECONDARY>"Upload photo"</button>
+                </form>
+                {has_photo.then(|| view! {
+                    <ActionForm action=remove>
+                        <input type="hidden" name="provider_id" value=remove_id/>
+                        <button type="submit" class="rounded-full border border-red-300 px-4 py-2 text-sm text-red-800">"Remove photo"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </section>
     }
 }
 

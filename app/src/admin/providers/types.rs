@@ -29,6 +29,8 @@ pub struct ProviderEditor {
     pub upcoming_appointments: i64,
     /// The clinic's zone, in which hours and time off are entered.
     pub time_zone: String,
+    /// Where the current portrait is served, if there is one.
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@ use crate::catalog::types::{Category, ProviderCard, TreatmentCard, TreatmentDeta
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
 use crate::error::AppError;
+use crate::gallery::types::media_url;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -122,18 +123,31 @@ pub async fn treatment(
         return Ok(None);
     };
 
-    let providers = sqlx::query_as!(
-        ProviderCard,
-        r#"SELECT p.slug, p.display_name AS name, p.title, p.bio
+    let providers = sqlx::query!(
+        r#"SELECT p.slug, p.display_name AS name, p.title, p.bio,
+                  m.content_hash AS "photo_hash?", m.content_type AS "photo_type?"
            FROM provider_treatments pt
            JOIN providers p ON p.id = pt.provider_id AND p.active
+           LEFT JOIN media_assets m ON m.id = p.photo_asset_id
            WHERE pt.clinic_id = $1 AND pt.treatment_id = $2
            ORDER BY p.position, p.display_name"#,
         clinic_id,
         t.id
     )
     .fetch_all(pool)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|p| ProviderCard {
+        photo: p
+            .photo_hash
+            .zip(p.photo_type)
+            .map(|(hash, kind)| media_url(&hash, &kind)),
+        slug: p.slug,
+        name: p.name,
+        title: p.title,
+        bio: p.bio,
+    })
+    .collect();
 
     let cases = super::gallery::public_cases_for_treatment(pool, clinic_id, t.id, 4).await?;
     let currency = currency(&t.currency)?;

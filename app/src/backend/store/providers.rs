@@ -5,11 +5,13 @@ use crate::admin::providers::types::{LocationWeek, ProviderEditor, ProviderRow, 
 use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
+use crate::backend::integrations::media::Prepared;
 use crate::domain::form::FieldProblem;
 use crate::domain::hours::{OpeningRange, WeekForm, WEEK_DAYS};
 use crate::domain::provider::{ProviderDraft, ProviderForm, TimeOff};
 use crate::domain::slug::Slug;
 use crate::error::AppError;
+use crate::gallery::types::media_url;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -69,6 +71,7 @@ pub async fn editor(
             time_off: Vec::new(),
             upcoming_appointments: 0,
             time_zone,
+            photo: None,
         }));
     };
     let locations = sqlx::query!(
@@ -130,6 +133,16 @@ pub async fn editor(
     )
     .fetch_one(pool)
     .await?;
+    let photo = sqlx::query!(
+        "SELECT m.content_hash, m.content_type FROM providers p
+         JOIN media_assets m ON m.id = p.photo_asset_id
+         WHERE p.clinic_id = $1 AND p.id = $2",
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|m| media_url(&m.content_hash, &m.content_type));
     Ok(Some(ProviderEditor {
         form,
         treatments,
@@ -137,6 +150,7 @@ pub async fn editor(
         time_off,
         upcoming_appointments,
         time_zone,
+        photo,
     }))
 }
 
@@ -418,6 +432,85 @@ pub async fn remove_time_off(
         return Err(AppError::NotFound);
     }
     audit::append_for_request(&mut tx, actor, "delete", "time_off", Some(time_off_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives the provider a new portrait (already checked and re-encoded). The same picture
+/// uploaded twice is stored once.
+#[tracing::instrument(skip(pool, photo, actor), fields(bytes = photo.data.len()))]
+pub async fn set_photo(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    provider_id: Uuid,
+    photo: &Prepared,
+    actor: &Principal,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let asset_id = sqlx::query_scalar!(
+        r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (content_hash) DO UPDATE SET content_hash = EXCLUDED.content_hash
+           RETURNING id"#,
+        clinic_id,
+        photo.content_hash,
+        photo.content_type,
+        photo.width as i32,
+        photo.height as i32,
+        photo.data.len() as i32,
+        photo.data
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let updated = sqlx::query!(
+        "UPDATE providers SET photo_asset_id = $3 WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        provider_id,
+        asset_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        "update",
+        "provider_photo",
+        Some(provider_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip(pool, actor))]
+pub async fn remove_photo(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    provider_id: Uuid,
+    actor: &Principal,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE providers SET photo_asset_id = NULL WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        provider_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        "delete",
+        "provider_photo",
+        Some(provider_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -99,7 +99,15 @@ fn Treatment(clinic: ClinicInfo, treatment: TreatmentDetail) -> impl IntoView {
                         view! {
                             <li class="rounded-2xl border border-stone-200 bg-white p-6">
                                 <div class="flex items-center gap-4">
-                                    <span aria-hidden="true" class="flex h-12 w-12 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-800">{initials}</span>
+                                    {match provider.photo {
+                                        // The name sits beside it, so the picture needs no words of its own.
+                                        Some(src) => view! {
+                                            <img src=src alt="" width="64" height="64" loading="lazy" decoding="async" class="h-16 w-16 rounded-full object-cover"/>
+                                        }.into_any(),
+                                        None => view! {
+                                            <span aria-hidden="true" class="flex h-16 w-16 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-800">{initials}</span>
+                                        }.into_any(),
+                                    }}
                                     <div>
                                         <p class="font-display text-lg text-stone-900">{provider.name}</p>
                                         <p class="text-sm text-stone-500">{provider.title}</p>

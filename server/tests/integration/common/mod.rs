@@ -57,7 +57,9 @@ pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
 pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
+    /// The body as text (invalid UTF-8 replaced), and as sent.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
@@ -75,6 +77,7 @@ pub async fn send(app: &Router, request: Request<Body>) -> Reply {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

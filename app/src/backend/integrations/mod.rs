@@ -1,0 +1,3 @@
+//! One module per outside concern, each behind a small interface with a built-in default.
+
+pub mod media;
