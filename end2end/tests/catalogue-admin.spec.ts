@@ -37,6 +37,32 @@ test("an admin updates a provider's profile and hours, fixing a slip on the way"
   await expect(page.getByRole("status")).toContainText("Working hours saved");
   await expect(page.getByRole("form", { name: "At New Town" }).getByLabel("Monday")).toHaveValue("10:00–16:00");
 
+  // A portrait: drawn here, uploaded through the plain file form, shown on the public page.
+  const portrait = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 800;
+    canvas.height = 600;
+    const g = canvas.getContext("2d")!;
+    g.fillStyle = "#c8d8cf";
+    g.fillRect(0, 0, 800, 600);
+    g.fillStyle = "#2f4f4f";
+    g.beginPath();
+    g.arc(400, 260, 150, 0, Math.PI * 2);
+    g.fill();
+    return canvas.toDataURL("image/jpeg", 0.9).split(",")[1];
+  });
+  await page.getByLabel("Choose a photo").setInputFiles({
+    name: "portrait.jpg",
+    mimeType: "image/jpeg",
+    buffer: Buffer.from(portrait, "base64"),
+  });
+  await page.getByRole("button", { name: "Upload photo" }).click();
+  await expect(page).toHaveURL(/\?saved=photo$/);
+  await expect(page.getByRole("status")).toContainText("Photo saved");
+  await expect(page.getByRole("img", { name: "Current photo" })).toBeVisible();
+
   await page.goto(`/treatments/${provider.treatment}`);
   await expect(page.getByText(provider.title)).toBeVisible();
+  const card = page.getByRole("listitem").filter({ hasText: provider.name });
+  await expect(card.locator('img[src^="/media/"]')).toHaveJSProperty("naturalWidth", 480);
 });
