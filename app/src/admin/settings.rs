@@ -32,6 +32,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         email,
         phone,
         time_zone,
+        currency,
         late_cancel_hours,
         cancellation_policy,
     } = form;
@@ -59,6 +60,9 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                 </div>
                 <Field name="time_zone" label="Time zone" hint={"Every time on the site, in emails and calendars is shown in it, e.g. Europe/London.".to_owned()} problems>
                     <input id="time_zone" name="form[time_zone]" value=time_zone class=FIELD aria-invalid=invalid("time_zone") aria-describedby="time_zone-hint time_zone-error"/>
+                </Field>
+                <Field name="currency" label="Currency" hint={"The three-letter code prices are shown in, such as GBP or EUR. Changing it converts no prices: check them after.".to_owned()} problems>
+                    <input id="currency" name="form[currency]" value=currency maxlength="3" autocapitalize="characters" class=FIELD aria-invalid=invalid("currency") aria-describedby="currency-hint currency-error"/>
                 </Field>
                 <Field name="late_cancel_hours" label="Late-cancellation window (hours)" hint={format!("Inside this many hours before an appointment, patients are asked to call instead of cancelling online. 0 to {LATE_CANCEL_MAX_HOURS}.")} problems>
                     <input id="late_cancel_hours" name="form[late_cancel_hours]" value=late_cancel_hours inputmode="numeric" class=FIELD aria-invalid=invalid("late_cancel_hours") aria-describedby="late_cancel_hours-hint late_cancel_hours-error"/>

@@ -1,8 +1,9 @@
-//! The clinic's own settings as an admin edits them: name, contact, time zone and the
-//! cancellation policy.
+//! The clinic's own settings as an admin edits them: name, contact, time zone, currency
+//! and the cancellation policy.
 
 use super::email::Email;
-use super::form::{phone, FieldProblem};
+use super::form::{currency, phone, time_zone, FieldProblem};
+use super::money::Currency;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +15,8 @@ pub struct SettingsForm {
     pub phone: String,
     /// An IANA name such as `Europe/London`; the database knows which exist.
     pub time_zone: String,
+    /// The code prices are shown in; changing it converts nothing.
+    pub currency: String,
     pub late_cancel_hours: String,
     pub cancellation_policy: String,
 }
@@ -25,6 +28,7 @@ pub struct Settings {
     pub email: Email,
     pub phone: String,
     pub time_zone: String,
+    pub currency: Currency,
     pub late_cancel_hours: i32,
     pub cancellation_policy: String,
 }
@@ -58,13 +62,8 @@ impl SettingsForm {
             true,
             "Enter the phone number patients should call, like +44 131 496 0000.",
         );
-        let time_zone = self.time_zone.trim().to_owned();
-        if time_zone.is_empty() || time_zone.contains(char::is_whitespace) {
-            problems.push(FieldProblem::new(
-                "time_zone",
-                "Enter a time zone such as Europe/London.",
-            ));
-        }
+        let time_zone = time_zone(&mut problems, "time_zone", &self.time_zone);
+        let currency = currency(&mut problems, "currency", &self.currency);
         let late_cancel_hours = match self.late_cancel_hours.trim().parse::<i32>() {
             Ok(h) if (0..=LATE_CANCEL_MAX_HOURS).contains(&h) => h,
             _ => {
@@ -82,13 +81,14 @@ impl SettingsForm {
                 "Keep the policy to 2,000 characters or fewer.",
             ));
         }
-        match email {
-            Ok(email) if problems.is_empty() => Ok(Settings {
+        match (email, currency) {
+            (Ok(email), Some(currency)) if problems.is_empty() => Ok(Settings {
                 name,
                 tagline,
                 email,
                 phone,
                 time_zone,
+                currency,
                 late_cancel_hours,
                 cancellation_policy,
             }),
@@ -109,6 +109,7 @@ mod tests {
             email: "hello@juniper.example".to_owned(),
             phone: "+44 131 496 0000".to_owned(),
             time_zone: "Europe/London".to_owned(),
+            currency: "GBP".to_owned(),
             late_cancel_hours: "24".to_owned(),
             cancellation_policy: "Please give us a day's notice.".to_owned(),
         }
@@ -128,12 +129,20 @@ mod tests {
             email: "nope".to_owned(),
             phone: "call us".to_owned(),
             time_zone: String::new(),
+            currency: "pounds".to_owned(),
             late_cancel_hours: "400".to_owned(),
             ..form()
         }
         .parse()
         .unwrap_err();
-        for field in ["name", "email", "phone", "time_zone", "late_cancel_hours"] {
+        for field in [
+            "name",
+            "email",
+            "phone",
+            "time_zone",
+            "currency",
+            "late_cancel_hours",
+        ] {
             assert!(problem_for(&problems, field).is_some(), "{field}");
         }
     }

@@ -1,5 +1,6 @@
 //! What forms share: a problem tied to one field, and HTML checkboxes as booleans.
 
+use super::money::Currency;
 use super::slug::Slug;
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
@@ -120,6 +121,31 @@ pub fn ids(
         }
     }
     ids
+}
+
+/// An IANA time zone name such as `Europe/London`, as far as its shape goes; the database,
+/// which renders every time through it, says whether it exists.
+pub fn time_zone(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.contains(char::is_whitespace) {
+        problems.push(FieldProblem::new(
+            field,
+            "Enter a time zone such as Europe/London.",
+        ));
+    }
+    value.to_owned()
+}
+
+/// A currency's three-letter code in capitals, such as GBP.
+pub fn currency(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> Option<Currency> {
+    Currency::parse(value.trim())
+        .map_err(|_| {
+            problems.push(FieldProblem::new(
+                field,
+                "Enter the currency's three-letter code in capitals, such as GBP or EUR.",
+            ))
+        })
+        .ok()
 }
 
 /// The longest first or last name a form takes.

@@ -2,7 +2,7 @@
 //! who will run it (invited as its first clinic admin).
 
 use super::email::Email;
-use super::form::{phone, text, FieldProblem};
+use super::form::{currency, phone, text, time_zone, FieldProblem};
 use super::money::Currency;
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
@@ -40,19 +40,8 @@ impl NewClinicForm {
         let name = text(p, "name", &self.name, "the clinic's name", 120, true);
         let slug = Slug::parse(self.slug.trim())
             .map_err(|error| p.push(FieldProblem::new("slug", format!("Short name: {error}."))));
-        let time_zone = self.time_zone.trim().to_owned();
-        if time_zone.is_empty() || time_zone.contains(char::is_whitespace) {
-            p.push(FieldProblem::new(
-                "time_zone",
-                "Enter a time zone such as Europe/London.",
-            ));
-        }
-        let currency = Currency::parse(self.currency.trim()).map_err(|_| {
-            p.push(FieldProblem::new(
-                "currency",
-                "Enter the currency's three-letter code in capitals, such as GBP or EUR.",
-            ))
-        });
+        let time_zone = time_zone(p, "time_zone", &self.time_zone);
+        let currency = currency(p, "currency", &self.currency);
         let email =
             Email::parse(&self.email).map_err(|error| p.push(FieldProblem::new("email", error)));
         let phone = phone(
@@ -73,7 +62,7 @@ impl NewClinicForm {
         let admin_email = Email::parse(&self.admin_email)
             .map_err(|error| p.push(FieldProblem::new("admin_email", error)));
         match (slug, currency, email, admin_email) {
-            (Ok(slug), Ok(currency), Ok(email), Ok(admin_email)) if problems.is_empty() => {
+            (Ok(slug), Some(currency), Ok(email), Ok(admin_email)) if problems.is_empty() => {
                 Ok(NewClinic {
                     name,
                     slug,

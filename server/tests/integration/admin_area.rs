@@ -135,7 +135,7 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
 
 fn settings_form(name: &str, phone: &str, time_zone: &str) -> String {
     format!(
-        "form[name]={}&form[tagline]=&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.",
+        "form[name]={}&form[tagline]=&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[currency]=EUR&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.",
         name.replace(' ', "+"),
         phone.replace('+', "%2B").replace(' ', "+"),
         time_zone.replace('/', "%2F")
@@ -157,6 +157,12 @@ async fn an_admin_renames_the_clinic_and_every_public_page_says_so(pool: PgPool)
     let home = get(&app, "/").await;
     assert!(home.body.contains("Juniper Clinic Leith"));
     assert!(home.body.contains("+44 131 496 0999"));
+    let treatment = get(&app, "/treatments/hydrafacial").await;
+    assert!(
+        treatment.body.contains("€165"),
+        "prices in the new currency"
+    );
+    assert!(!treatment.body.contains("£165"));
     let (hours, policy): (i32, String) =
         sqlx::query_as("SELECT late_cancel_hours, cancellation_policy FROM clinics")
             .fetch_one(&pool)

@@ -25,7 +25,7 @@ pub async fn known_time_zone(conn: &mut PgConnection, name: &str) -> Result<bool
 pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppError> {
     sqlx::query_as!(
         SettingsForm,
-        r#"SELECT name, tagline, email, phone, time_zone,
+        r#"SELECT name, tagline, email, phone, time_zone, currency,
                   late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy
            FROM clinics WHERE id = $1"#,
         clinic_id
@@ -50,7 +50,7 @@ pub async fn save(
     }
     sqlx::query!(
         "UPDATE clinics SET name = $2, tagline = $3, email = $4, phone = $5, time_zone = $6,
-                late_cancel_hours = $7, cancellation_policy = $8
+                late_cancel_hours = $7, cancellation_policy = $8, currency = $9
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -59,7 +59,8 @@ pub async fn save(
         settings.phone,
         settings.time_zone,
         settings.late_cancel_hours,
-        settings.cancellation_policy
+        settings.cancellation_policy,
+        settings.currency.code()
     )
     .execute(&mut *tx)
     .await?;
