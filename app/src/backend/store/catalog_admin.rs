@@ -1,11 +1,11 @@
 //! Treatments as staff manage them: every treatment (active or not), the editor's data,
 //! and saving a treatment with its providers and audit row in one transaction.
 
+use super::{refused_by, ConstraintRule};
 use crate::admin::treatments::types::{TreatmentEditor, TreatmentRow};
 use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::domain::form::FieldProblem;
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
 use crate::domain::treatment::{TreatmentDraft, TreatmentForm};
@@ -144,30 +144,26 @@ async fn draft(
     }))
 }
 
-/// The schema's verdict on a save, said against the field the person can change.
-fn constraint_problem(error: &sqlx::Error) -> Option<FieldProblem> {
-    let constraint = error.as_database_error()?.constraint()?;
-    Some(match constraint {
-        "treatments_clinic_id_slug_key" => FieldProblem::new(
-            "slug",
-            "Another treatment already uses this web address. Choose a different one.",
-        ),
-        "treatments_clinic_id_category_id_fkey" => {
-            FieldProblem::new("category_id", "Choose one of the clinic's categories.")
-        }
-        "provider_treatments_clinic_id_provider_id_fkey" => FieldProblem::new(
-            "provider_ids",
-            "One of the chosen providers is not part of this clinic. Reload the page and choose again.",
-        ),
-        _ => return None,
-    })
-}
+const RULES: &[ConstraintRule] = &[
+    (
+        "treatments_clinic_id_slug_key",
+        "slug",
+        "Another treatment already uses this web address. Choose a different one.",
+    ),
+    (
+        "treatments_clinic_id_category_id_fkey",
+        "category_id",
+        "Choose one of the clinic's categories.",
+    ),
+    (
+        "provider_treatments_clinic_id_provider_id_fkey",
+        "provider_ids",
+        "One of the chosen providers is not part of this clinic. Reload the page and choose again.",
+    ),
+];
 
 fn mapped(error: sqlx::Error) -> AppError {
-    match constraint_problem(&error) {
-        Some(problem) => AppError::Rejected(vec![problem]),
-        None => error.into(),
-    }
+    refused_by(error, RULES)
 }
 
 /// Creates or updates a treatment, replaces who performs it and records the change in

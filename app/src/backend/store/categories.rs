@@ -1,6 +1,7 @@
 //! Treatment categories as staff manage them: listing, editing, moving and removing, each
 //! change in one transaction with its audit row.
 
+use super::{refused_by, ConstraintRule};
 use crate::admin::categories::types::CategoryRow;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
@@ -56,20 +57,14 @@ pub async fn load(
     }))
 }
 
+const RULES: &[ConstraintRule] = &[(
+    "treatment_categories_clinic_id_slug_key",
+    "slug",
+    "Another category already uses this web address. Choose a different one.",
+)];
+
 fn mapped(error: sqlx::Error) -> AppError {
-    let constraint = error
-        .as_database_error()
-        .and_then(|e| e.constraint())
-        .map(str::to_owned);
-    match constraint.as_deref() {
-        Some("treatment_categories_clinic_id_slug_key") => {
-            AppError::Rejected(vec![FieldProblem::new(
-                "slug",
-                "Another category already uses this web address. Choose a different one.",
-            )])
-        }
-        _ => error.into(),
-    }
+    refused_by(error, RULES)
 }
 
 /// Creates (at the end of the list) or updates a category. Returns its id.

@@ -1,6 +1,7 @@
 //! Locations as staff manage them: address and contact, opening hours, and rooms and
 //! devices. Every change is one transaction with its audit row.
 
+use super::{refused_by, ConstraintRule};
 use crate::admin::locations::types::{LocationEditor, LocationRow};
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
@@ -107,23 +108,21 @@ pub async fn editor(
     }))
 }
 
+const RULES: &[ConstraintRule] = &[
+    (
+        "locations_clinic_id_slug_key",
+        "slug",
+        "Another location already uses this web address. Choose a different one.",
+    ),
+    (
+        "rooms_location_id_name_key",
+        "name",
+        "This location already has a room or device with that name.",
+    ),
+];
+
 fn mapped(error: sqlx::Error) -> AppError {
-    let constraint = error
-        .as_database_error()
-        .and_then(|e| e.constraint())
-        .map(str::to_owned);
-    let problem = match constraint.as_deref() {
-        Some("locations_clinic_id_slug_key") => FieldProblem::new(
-            "slug",
-            "Another location already uses this web address. Choose a different one.",
-        ),
-        Some("rooms_location_id_name_key") => FieldProblem::new(
-            "name",
-            "This location already has a room or device with that name.",
-        ),
-        _ => return error.into(),
-    };
-    AppError::Rejected(vec![problem])
+    refused_by(error, RULES)
 }
 
 /// Creates or updates a location. Returns its id.

@@ -1,6 +1,7 @@
 //! Providers as staff manage them: profile and treatments, weekly hours per location and
 //! time off. Every change is one transaction with its audit row.
 
+use super::{refused_by, ConstraintRule};
 use crate::admin::providers::types::{LocationWeek, ProviderEditor, ProviderRow, TimeOffRow};
 use crate::admin::types::Choice;
 use crate::backend::audit;
@@ -192,24 +193,21 @@ async fn draft(
     }))
 }
 
+const RULES: &[ConstraintRule] = &[
+    (
+        "providers_clinic_id_slug_key",
+        "slug",
+        "Another provider already uses this web address. Choose a different one.",
+    ),
+    (
+        "provider_treatments_clinic_id_treatment_id_fkey",
+        "treatment_ids",
+        "One of the chosen treatments is not part of this clinic. Reload the page and choose again.",
+    ),
+];
+
 fn mapped(error: sqlx::Error) -> AppError {
-    let constraint = error
-        .as_database_error()
-        .and_then(|e| e.constraint())
-        .map(str::to_owned);
-    match constraint.as_deref() {
-        Some("providers_clinic_id_slug_key") => AppError::Rejected(vec![FieldProblem::new(
-            "slug",
-            "Another provider already uses this web address. Choose a different one.",
-        )]),
-        Some("provider_treatments_clinic_id_treatment_id_fkey") => {
-            AppError::Rejected(vec![FieldProblem::new(
-                "treatment_ids",
-                "One of the chosen treatments is not part of this clinic. Reload the page and choose again.",
-            )])
-        }
-        _ => error.into(),
-    }
+    refused_by(error, RULES)
 }
 
 /// Creates or updates a provider's profile and replaces the treatments they perform.
