@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod appointment;
+pub mod availability;
 pub mod category;
 pub mod clinic_settings;
 pub mod consent;
