@@ -59,6 +59,15 @@ impl AppError {
         uuid::Uuid::parse_str(raw.trim()).map_err(|_| AppError::NotFound)
     }
 
+    /// The id in an editor's address: `None` for `/new` (a record not yet made), otherwise
+    /// as [`AppError::record_id`].
+    pub fn record_id_or_new(raw: &str) -> Result<Option<uuid::Uuid>, AppError> {
+        match raw.trim() {
+            "" | "new" => Ok(None),
+            raw => AppError::record_id(raw).map(Some),
+        }
+    }
+
     /// The HTTP status that goes with the error, for pages and direct API calls alike.
     pub fn status(&self) -> u16 {
         match self {

@@ -1,6 +1,7 @@
 //! Signing in and out, registering, and a person's own account.
 
 pub mod api;
+pub mod emailed_link;
 pub mod invitation;
 pub mod manage;
 pub mod pages;

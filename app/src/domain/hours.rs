@@ -63,16 +63,7 @@ impl WeekForm {
 
     /// The form filled in from stored ranges.
     pub fn from_ranges(ranges: &[OpeningRange]) -> Self {
-        let day = |weekday: u8| {
-            let mut today: Vec<&OpeningRange> =
-                ranges.iter().filter(|r| r.weekday == weekday).collect();
-            today.sort_by_key(|r| r.opens);
-            today
-                .iter()
-                .map(|r| format!("{}–{}", r.opens.format("%H:%M"), r.closes.format("%H:%M")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let day = |weekday: u8| day_text(ranges, weekday);
         WeekForm {
             monday: day(1),
             tuesday: day(2),
@@ -149,22 +140,23 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(hours.parse().ok()?, minutes.parse().ok()?, 0)
 }
 
+/// One day's ranges in order, as `09:00–13:00, 14:00–18:00`; empty when there are none.
+fn day_text(ranges: &[OpeningRange], weekday: u8) -> String {
+    let mut today: Vec<&OpeningRange> = ranges.iter().filter(|r| r.weekday == weekday).collect();
+    today.sort_by_key(|r| r.opens);
+    today
+        .iter()
+        .map(|r| format!("{}–{}", r.opens.format("%H:%M"), r.closes.format("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Groups consecutive days with identical hours; days without a range are "Closed".
 pub fn summarise(ranges: &[OpeningRange]) -> Vec<HoursLine> {
     let per_day: Vec<String> = (1..=7u8)
-        .map(|day| {
-            let mut today: Vec<&OpeningRange> =
-                ranges.iter().filter(|r| r.weekday == day).collect();
-            today.sort_by_key(|r| r.opens);
-            if today.is_empty() {
-                "Closed".to_owned()
-            } else {
-                today
-                    .iter()
-                    .map(|r| format!("{}–{}", r.opens.format("%H:%M"), r.closes.format("%H:%M")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+        .map(|day| match day_text(ranges, day) {
+            text if text.is_empty() => "Closed".to_owned(),
+            text => text,
         })
         .collect();
 

@@ -229,14 +229,20 @@ async fn no_session_outlives_twelve_hours_however_busy(pool: PgPool) {
 async fn disabling_a_user_ends_their_sessions(pool: PgPool) {
     let app = common::app_with_clock(&pool, clock()).await;
     let staff = signed_in(&app, FRONT_DESK).await;
+    let admin = signed_in(&app, ADMIN).await;
     let user_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(FRONT_DESK)
         .fetch_one(&pool)
         .await
         .unwrap();
-    app::backend::auth::session::disable_user(&pool, user_id)
-        .await
-        .unwrap();
+    let turned_off = common::post_as(
+        &app,
+        "admin/update_staff",
+        Some(&admin),
+        &format!("user_id={user_id}&role=front_desk&active=false"),
+    )
+    .await;
+    assert!(turned_off.status.is_success(), "{}", turned_off.body);
     assert_eq!(
         call_as(&app, "my_account", Some(&staff)).await.status,
         StatusCode::UNAUTHORIZED

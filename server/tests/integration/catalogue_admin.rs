@@ -825,10 +825,10 @@ async fn a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(pool: PgPoo
         Some(&admin),
     )
     .await;
-    assert!(
-        page.body.contains("isn&#x27;t a JPEG, PNG or WebP photo")
-            || page.body.contains("isn't a JPEG, PNG or WebP photo")
-    );
+    // The refusal's own words (the page's hint also names the formats).
+    assert!(page
+        .body
+        .contains("or WebP photo. Choose a photo saved in one of those formats."));
 
     let json = "application/json";
     let refused = upload_photo_accepting(

@@ -1,7 +1,11 @@
 //! The account page's own sections: details, password, a copy of your data, deleting the
 //! account. Plain forms, so they work without JavaScript too.
 
-use super::api::{ChangeEmail, ChangePassword, DeleteAccount, ReplaceAuthenticator, UpdateProfile};
+use super::api::{
+    ChangeEmail, ChangePassword, ConfirmEmailChange, DeleteAccount, ReplaceAuthenticator,
+    UpdateProfile,
+};
+use crate::account::emailed_link::{link_token, EmailedLinkPage};
 use crate::domain::profile::ProfileForm;
 use crate::ui::components::{
     Field, NewPasswordField, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
@@ -181,33 +185,20 @@ pub fn AccountDeletedPage() -> impl IntoView {
     }
 }
 
-/// Opened from the link sent to the new address. Confirming takes a press of the button,
-/// so a mail scanner that follows links cannot use the link up.
+/// Opened from the link sent to the new address.
 #[component]
 pub fn ConfirmEmailChangePage() -> impl IntoView {
-    let action = ServerAction::<super::api::ConfirmEmailChange>::new();
-    let token = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default();
-    let error = move || match action.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
+    let action = ServerAction::<ConfirmEmailChange>::new();
+    let refusal = Refusal::new(move || action.value().get());
     view! {
-        <Title text="Confirm your new email address"/>
-        <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
-        <section class="mx-auto max-w-md px-4 py-16">
-            <h1 class="font-display text-4xl text-stone-900">"Confirm your new email address"</h1>
-            <p class="mt-4 text-stone-600">"From now on you'll sign in with this address, and the clinic's messages will come here."</p>
+        <EmailedLinkPage title="Confirm your new email address" lead="From now on you'll sign in with this address, and the clinic's messages will come here.">
             <ActionForm action attr:class="mt-8 space-y-4">
-                <input type="hidden" name="token" value=token/>
-                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{error}</p>
+                <input type="hidden" name="token" value=link_token()/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Use this address"
                 </button>
             </ActionForm>
-        </section>
+        </EmailedLinkPage>
     }
 }

@@ -2,10 +2,10 @@
 //! password from the link. Plain forms, so they work without JavaScript.
 
 use super::api::{ForgotPassword, ResetPassword};
+use crate::account::emailed_link::{link_token, EmailedLinkPage};
 use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -53,20 +53,12 @@ pub fn ResetLinkSentPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
-    let token = use_query_map()
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default();
     let refusal = Refusal::new(move || action.value().get());
     let summary = refusal.summary();
     view! {
-        <Title text="Choose a new password"/>
-        <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
-        <section class="mx-auto max-w-md px-4 py-16">
-            <h1 class="font-display text-4xl text-stone-900">"Choose a new password"</h1>
+        <EmailedLinkPage title="Choose a new password">
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
-                <input type="hidden" name="token" value=token/>
+                <input type="hidden" name="token" value=link_token()/>
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <NewPasswordField field="password" label="New password" refusal/>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
@@ -76,6 +68,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p class="mt-6 text-sm text-stone-600">
                 <a href="/forgot-password" class="font-semibold text-brand-700 underline">"Ask for a new link"</a>
             </p>
-        </section>
+        </EmailedLinkPage>
     }
 }

@@ -2,10 +2,10 @@
 //! emailed link opens. All are plain forms, so they work before and without JavaScript.
 
 use super::api::{ConfirmEmail, Register};
+use crate::account::emailed_link::{link_token, EmailedLinkPage};
 use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -62,33 +62,20 @@ pub fn CheckEmailPage() -> impl IntoView {
     }
 }
 
-/// Opened from the emailed link. Confirming takes a press of the button, so a mail
-/// scanner that follows links cannot use the link up on the person's behalf.
+/// Opened from the emailed link.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
-    let token = use_query_map()
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default();
-    let error = move || match action.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
+    let refusal = Refusal::new(move || action.value().get());
     view! {
-        <Title text="Confirm your email address"/>
-        <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
-        <section class="mx-auto max-w-md px-4 py-16">
-            <h1 class="font-display text-4xl text-stone-900">"Confirm your email address"</h1>
-            <p class="mt-4 text-stone-600">"One last step: confirm the address, and you're signed in."</p>
+        <EmailedLinkPage title="Confirm your email address" lead="One last step: confirm the address, and you're signed in.">
             <ActionForm action attr:class="mt-8 space-y-4">
-                <input type="hidden" name="token" value=token/>
-                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{error}</p>
+                <input type="hidden" name="token" value=link_token()/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Confirm my email address"
                 </button>
             </ActionForm>
-        </section>
+        </EmailedLinkPage>
     }
 }

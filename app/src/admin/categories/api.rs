@@ -25,12 +25,11 @@ pub async fn fetch_category_list() -> Result<Vec<CategoryRow>, AppError> {
 pub async fn fetch_category(id: String) -> Result<CategoryForm, AppError> {
     require(Action::ManageCatalogue).await?;
     let state = app_state()?;
-    if id == "new" {
-        return Ok(CategoryForm::default());
-    }
     answer(
         async {
-            let id = AppError::record_id(&id)?;
+            let Some(id) = AppError::record_id_or_new(&id)? else {
+                return Ok(CategoryForm::default());
+            };
             let draft = store::categories::load(&state.pool, state.clinic_id, id).await?;
             draft
                 .map(|draft| CategoryForm::from_draft(&draft))

@@ -28,10 +28,7 @@ pub async fn fetch_location_editor(id: String) -> Result<LocationEditor, AppErro
     let state = app_state()?;
     answer(
         async {
-            let id = match id.as_str() {
-                "new" => None,
-                raw => Some(AppError::record_id(raw)?),
-            };
+            let id = AppError::record_id_or_new(&id)?;
             store::locations::editor(&state.pool, state.clinic_id, id)
                 .await?
                 .ok_or(AppError::NotFound)

@@ -29,10 +29,7 @@ pub async fn fetch_provider_editor(id: String) -> Result<ProviderEditor, AppErro
     let state = app_state()?;
     answer(
         async {
-            let id = match id.as_str() {
-                "new" => None,
-                raw => Some(AppError::record_id(raw)?),
-            };
+            let id = AppError::record_id_or_new(&id)?;
             store::providers::editor(&state.pool, state.clinic_id, id, state.clock.now())
                 .await?
                 .ok_or(AppError::NotFound)

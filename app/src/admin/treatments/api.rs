@@ -28,10 +28,7 @@ pub async fn fetch_treatment_editor(id: String) -> Result<TreatmentEditor, AppEr
     let state = app_state()?;
     answer(
         async {
-            let id = match id.as_str() {
-                "" | "new" => None,
-                raw => Some(uuid::Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?),
-            };
+            let id = AppError::record_id_or_new(&id)?;
             store::catalog_admin::editor(&state.pool, state.clinic_id, id)
                 .await?
                 .ok_or(AppError::NotFound)

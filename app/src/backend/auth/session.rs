@@ -158,16 +158,13 @@ pub async fn end(pool: &PgPool, token: &Token) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Disabling an account ends every session it has, at once.
-pub async fn disable_user(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!("UPDATE users SET active = false WHERE id = $1", user_id)
-        .execute(&mut *tx)
-        .await?;
+/// Ends every session of `user_id`, in the caller's transaction: whoever was signed in as
+/// them is signed out on their next request.
+pub async fn end_all(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
-    tx.commit().await
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::domain::money::{Currency, Money};
-use crate::domain::slug::Slug;
 use crate::domain::treatment::{TreatmentDraft, TreatmentForm};
 use crate::error::AppError;
 use sqlx::PgPool;
@@ -120,10 +119,7 @@ async fn draft(
     )
     .fetch_all(pool)
     .await?;
-    let slug = Slug::parse(&t.slug).map_err(|error| {
-        tracing::error!(%error, treatment_id = %id, "stored slug is invalid");
-        AppError::Unavailable
-    })?;
+    let slug = super::stored_slug(&t.slug, "treatment", id)?;
     Ok(Some(TreatmentDraft {
         id: Some(t.id),
         name: t.name,
@@ -252,12 +248,14 @@ pub async fn save(
     .execute(&mut *tx)
     .await
     .map_err(mapped)?;
-    let action = if draft.id.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    audit::append_for_request(&mut tx, actor, action, "treatment", Some(id)).await?;
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        super::save_action(draft.id),
+        "treatment",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

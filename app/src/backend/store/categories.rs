@@ -7,7 +7,6 @@ use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::domain::category::CategoryDraft;
 use crate::domain::form::FieldProblem;
-use crate::domain::slug::Slug;
 use crate::error::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -45,10 +44,7 @@ pub async fn load(
     else {
         return Ok(None);
     };
-    let slug = Slug::parse(&row.slug).map_err(|error| {
-        tracing::error!(%error, category_id = %id, "stored slug is invalid");
-        AppError::Unavailable
-    })?;
+    let slug = super::stored_slug(&row.slug, "category", id)?;
     Ok(Some(CategoryDraft {
         id: Some(row.id),
         name: row.name,
@@ -105,12 +101,14 @@ pub async fn save(
         .await
         .map_err(mapped)?,
     };
-    let action = if draft.id.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    audit::append_for_request(&mut tx, actor, action, "treatment_category", Some(id)).await?;
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        super::save_action(draft.id),
+        "treatment_category",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

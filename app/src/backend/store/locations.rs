@@ -9,7 +9,6 @@ use crate::backend::store::clinic_settings::{known_time_zone, UNKNOWN_TIME_ZONE}
 use crate::domain::form::FieldProblem;
 use crate::domain::hours::{OpeningRange, WeekForm};
 use crate::domain::location::{LocationDraft, LocationForm, RoomDraft, RoomForm};
-use crate::domain::slug::Slug;
 use crate::error::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -60,10 +59,7 @@ pub async fn editor(
     else {
         return Ok(None);
     };
-    let slug = Slug::parse(&l.slug).map_err(|error| {
-        tracing::error!(%error, location_id = %id, "stored slug is invalid");
-        AppError::Unavailable
-    })?;
+    let slug = super::stored_slug(&l.slug, "location", id)?;
     let form = LocationForm::from_draft(&LocationDraft {
         id: Some(l.id),
         name: l.name,
@@ -187,12 +183,14 @@ pub async fn save(
         .await
         .map_err(mapped)?,
     };
-    let action = if draft.id.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    audit::append_for_request(&mut tx, actor, action, "location", Some(id)).await?;
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        super::save_action(draft.id),
+        "location",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -283,12 +281,14 @@ pub async fn save_room(
         .map_err(mapped)?,
     }
     .ok_or(AppError::NotFound)?;
-    let action = if draft.id.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    audit::append_for_request(&mut tx, actor, action, "room", Some(id)).await?;
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        super::save_action(draft.id),
+        "room",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -26,6 +26,28 @@ pub mod staff;
 use crate::domain::form::FieldProblem;
 use crate::error::AppError;
 
+/// A stored web address read back. The schema checks the same shape, so a bad one means
+/// the data was changed behind the app's back: logged, and the person told to try later.
+pub fn stored_slug(
+    raw: &str,
+    what: &str,
+    id: uuid::Uuid,
+) -> Result<crate::domain::slug::Slug, AppError> {
+    crate::domain::slug::Slug::parse(raw).map_err(|error| {
+        tracing::error!(%error, record = what, %id, "stored slug is invalid");
+        AppError::Unavailable
+    })
+}
+
+/// The audit log's word for saving a record that did or did not exist yet.
+pub fn save_action(existing: Option<uuid::Uuid>) -> &'static str {
+    if existing.is_some() {
+        "update"
+    } else {
+        "create"
+    }
+}
+
 /// A constraint the schema enforces, and what to tell the person about the field they can
 /// change when a save breaks it: (constraint name, field, message).
 pub type ConstraintRule = (&'static str, &'static str, &'static str);

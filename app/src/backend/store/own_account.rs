@@ -212,9 +212,7 @@ pub async fn erase(pool: &PgPool, clinic_id: Uuid, me: &Principal) -> Result<(),
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", me.user_id)
-        .execute(&mut *tx)
-        .await?;
+    crate::backend::auth::session::end_all(&mut tx, me.user_id).await?;
     sqlx::query!("DELETE FROM account_tokens WHERE user_id = $1", me.user_id)
         .execute(&mut *tx)
         .await?;

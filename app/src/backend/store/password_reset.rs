@@ -3,7 +3,7 @@
 
 use super::account_tokens::{self, Purpose};
 use super::outbox::{self, Email};
-use crate::backend::auth::session::Token;
+use crate::backend::auth::session::{self, Token};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -84,9 +84,7 @@ pub async fn complete(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-        .execute(&mut *tx)
-        .await?;
+    session::end_all(&mut tx, user_id).await?;
     // Any other reset link sent earlier is void now.
     sqlx::query!(
         "UPDATE account_tokens SET used_at = $2

@@ -10,7 +10,6 @@ use crate::backend::integrations::media::Prepared;
 use crate::domain::form::FieldProblem;
 use crate::domain::hours::{OpeningRange, WeekForm, WEEK_DAYS};
 use crate::domain::provider::{ProviderDraft, ProviderForm, TimeOff};
-use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::gallery::types::media_url;
 use chrono::{DateTime, Utc};
@@ -178,10 +177,7 @@ async fn draft(
     )
     .fetch_all(pool)
     .await?;
-    let slug = Slug::parse(&p.slug).map_err(|error| {
-        tracing::error!(%error, provider_id = %id, "stored slug is invalid");
-        AppError::Unavailable
-    })?;
+    let slug = super::stored_slug(&p.slug, "provider", id)?;
     Ok(Some(ProviderDraft {
         id: Some(p.id),
         display_name: p.display_name,
@@ -268,12 +264,14 @@ pub async fn save(
     .execute(&mut *tx)
     .await
     .map_err(mapped)?;
-    let action = if draft.id.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    audit::append_for_request(&mut tx, actor, action, "provider", Some(id)).await?;
+    audit::append_for_request(
+        &mut tx,
+        actor,
+        super::save_action(draft.id),
+        "provider",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

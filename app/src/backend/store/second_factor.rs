@@ -186,8 +186,6 @@ pub async fn reset(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-        .execute(&mut *tx)
-        .await?;
+    crate::backend::auth::session::end_all(tx, user_id).await?;
     Ok(true)
 }

@@ -6,7 +6,7 @@ use super::outbox::{self, Email};
 use crate::admin::types::StaffMember;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::backend::auth::session::Token;
+use crate::backend::auth::session::{self, Token};
 use crate::domain::access::Role;
 use crate::domain::form::FieldProblem;
 use crate::domain::staff::Invite;
@@ -158,9 +158,7 @@ pub async fn update(
         return Err(AppError::NotFound);
     }
     if !active {
-        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-            .execute(&mut *tx)
-            .await?;
+        session::end_all(&mut tx, user_id).await?;
     }
     audit::append_for_request(&mut tx, me, "update", "staff_account", Some(user_id)).await?;
     tx.commit().await?;
