@@ -23,6 +23,10 @@ pub enum AppError {
     /// A form with problems in named fields; each message says how to fix its field.
     #[error("Some details need another look: see the messages beside the fields.")]
     Rejected(Vec<FieldProblem>),
+    /// Someone else took the time first (or it is no longer free); the nearest free times
+    /// come with it so the patient can choose again at once.
+    #[error("Sorry, that time was just taken. Please choose another time.")]
+    Taken(Vec<crate::booking::types::SlotChoice>),
     /// The database or another part we depend on did not answer. Details are logged on the
     /// server with the request id; the person only learns that trying again may help.
     #[error("Something went wrong on our side. Please try again in a minute.")]
@@ -76,6 +80,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::TooManyAttempts(_) => 429,
+            AppError::Taken(_) => 409,
             AppError::Transport(ServerFnErrorErr::Args(_)) => 400,
             AppError::Unavailable | AppError::Transport(_) => 503,
         }

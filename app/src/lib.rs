@@ -55,6 +55,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/treatments") view=TreatmentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/treatments/:slug") view=TreatmentPage ssr=SsrMode::Async/>
                         <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
+                        <Route path=path!("/book/details") view=booking::pages::DetailsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/book/review") view=booking::pages::ReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/booking/:token") view=booking::manage::ManageBookingPage ssr=SsrMode::Async/>
+                        <Route path=path!("/booking/:token/reschedule") view=booking::manage::RescheduleBookingPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/verify") view=account::second_factor::pages::VerifySecondFactorPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/set-up") view=account::second_factor::pages::SetUpSecondFactorPage ssr=SsrMode::Async/>

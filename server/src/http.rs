@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/media/{file}", get(media))
+        .route("/booking/{token}/calendar.ics", get(booking_calendar))
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(
@@ -125,6 +126,26 @@ async fn not_found(State(state): State<AppState>, request: Request<Body>) -> Res
         move || shell(options.clone()),
     );
     handler(request).await.into_response()
+}
+
+/// A booking as a calendar file; its link's secret is the only key, as for its page.
+async fn booking_calendar(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match app::booking::api::server::calendar_file(state, &token).await {
+        Ok(ics) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"appointment.ics\""),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(error) => (
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::NOT_FOUND),
+            error.to_string(),
+        )
+            .into_response(),
+    }
 }
 
 async fn healthz() -> &'static str {

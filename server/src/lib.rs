@@ -9,3 +9,4 @@ pub mod postgres;
 pub mod protect;
 pub mod seed;
 pub mod telemetry;
+pub mod workers;

@@ -103,6 +103,7 @@ async fn serve_with(
         .unwrap_or_else(|| format!("http://{address}"));
     let pool =
         database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
+    let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -124,6 +125,7 @@ async fn serve_with(
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("requests drained; shutting down");
+    hold_sweeper.abort();
     pool.close().await;
     Ok(())
 }

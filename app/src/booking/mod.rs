@@ -1,85 +1,11 @@
-//! Booking. Until online booking arrives, this page helps a patient choose and book with
-//! the front desk, with every way to reach them in one place.
+//! Online booking: choose a treatment, provider, day and time, give details, review and
+//! confirm; then view, move or cancel from the link on the confirmation page.
 
-use crate::catalog::api::fetch_treatment_categories;
-use crate::domain::duration::format_minutes;
-use crate::error::AppError;
-use crate::ui::components::Loading;
-use crate::ui::layout::{tel_href, use_clinic};
-use crate::ui::status::ErrorPage;
-use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
+pub mod api;
+pub mod choose;
+pub mod manage;
+pub mod pages;
+pub mod picker;
+pub mod types;
 
-#[component]
-pub fn BookPage() -> impl IntoView {
-    let clinic = use_clinic();
-    let categories = Resource::new(|| (), |_| fetch_treatment_categories());
-    let query = use_query_map();
-    view! {
-        <Suspense fallback=Loading>
-            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
-                {move || Suspend::new(async move {
-                    let clinic = clinic.await?;
-                    let categories = categories.await?;
-                    let chosen_slug = query.read().get("treatment");
-                    let chosen = categories
-                        .iter()
-                        .flat_map(|c| c.treatments.iter())
-                        .find(|t| Some(&t.slug) == chosen_slug.as_ref())
-                        .cloned();
-                    let email_href = format!("mailto:{}", clinic.email);
-                    Ok::<_, AppError>(view! {
-                        <Title text=format!("Book an appointment — {}", clinic.name)/>
-                        <Meta name="description" content=format!("Book a consultation or treatment at {}.", clinic.name)/>
-                        <div class="mx-auto max-w-4xl px-4 pt-12">
-                            <h1 class="font-display text-4xl text-stone-900 sm:text-5xl">"Book an appointment"</h1>
-                            {chosen.map(|t| view! {
-                                <p class="mt-6 rounded-2xl border border-brand-200 bg-brand-50 p-4 text-brand-900">
-                                    "You're booking "<strong>{t.name}</strong>{format!(" ({}, {})", format_minutes(t.duration_minutes), t.price)}"."
-                                </p>
-                            })}
-                            <p class="mt-6 text-lg text-stone-700">
-                                "Our front desk books every appointment personally and will find a time that suits you. Call the clinic you'd like to visit, or email us with the treatment and a few times that work for you."
-                            </p>
-                            <ul class="mt-8 grid gap-4 sm:grid-cols-2">
-                                {clinic.locations.into_iter().map(|location| {
-                                    let href = tel_href(&location.phone);
-                                    view! {
-                                        <li class="rounded-2xl border border-stone-200 bg-white p-6">
-                                            <p class="font-display text-xl text-stone-900">{location.name}</p>
-                                            <p class="mt-1 text-sm text-stone-600">{location.address_lines.join(", ")}</p>
-                                            <a href=href class="mt-4 inline-block rounded-full bg-brand-700 px-5 py-2 font-semibold text-white hover:bg-brand-800">
-                                                {format!("Call {}", location.phone)}
-                                            </a>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                            <p class="mt-6 text-stone-700">
-                                "Prefer to write? "
-                                <a href=email_href class="font-semibold text-brand-700 underline">{clinic.email}</a>
-                            </p>
-                            <h2 class="mt-14 font-display text-3xl text-stone-900">"Choose a treatment"</h2>
-                            {categories.into_iter().map(|category| view! {
-                                <section class="mt-8">
-                                    <h3 class="text-sm font-semibold uppercase tracking-wider text-stone-500">{category.name}</h3>
-                                    <ul class="mt-3 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
-                                        {category.treatments.into_iter().map(|t| view! {
-                                            <li>
-                                                <a href=format!("/treatments/{}", t.slug) class="flex items-center justify-between gap-4 px-5 py-4 hover:bg-stone-50">
-                                                    <span class="font-medium text-stone-900">{t.name}</span>
-                                                    <span class="text-sm text-stone-600">{format!("{} · {}", format_minutes(t.duration_minutes), t.price)}</span>
-                                                </a>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            }).collect_view()}
-                        </div>
-                    })
-                })}
-            </ErrorBoundary>
-        </Suspense>
-    }
-}
+pub use choose::BookPage;

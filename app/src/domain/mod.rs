@@ -3,6 +3,7 @@
 pub mod access;
 pub mod appointment;
 pub mod availability;
+pub mod booking;
 pub mod category;
 pub mod clinic_settings;
 pub mod consent;
@@ -10,6 +11,7 @@ pub mod duration;
 pub mod email;
 pub mod form;
 pub mod hours;
+pub mod ics;
 pub mod location;
 pub mod money;
 pub mod new_clinic;

@@ -1,3 +1,4 @@
 //! One module per outside concern, each behind a small interface with a built-in default.
 
+pub mod booking;
 pub mod media;

@@ -4,6 +4,7 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod admin;
 pub mod audit_log;
+pub mod booking;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod categories;

@@ -1,0 +1,399 @@
+//! The booking boundary: everything the pages ask of a calendar (free times, holding a
+//! time, confirming, moving, cancelling) goes through [`BookingSystem`]. Lumen's own
+//! engine and Postgres calendar is the built-in one; an external practice system can take
+//! its place without the pages changing.
+
+use crate::backend::auth::session::Token;
+use crate::backend::store::booking::{
+    self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, Treatment,
+};
+use crate::domain::availability::{
+    any_provider, free_slots, ProviderDiary, RoomDiary, Slot, SlotQuery, Span, WeeklyHours,
+};
+use crate::domain::booking::Details;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sqlx::PgPool;
+use std::future::Future;
+use uuid::Uuid;
+
+/// A free time, where it is and in which time zone it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundSlot {
+    pub slot: Slot,
+    pub location_id: Uuid,
+    pub time_zone: Tz,
+}
+
+/// The question for free times: a treatment, one provider or any, local days.
+pub struct Search<'a> {
+    pub treatment: &'a Treatment,
+    /// `None`: any provider who performs the treatment, in the clinic's order.
+    pub provider: Option<Uuid>,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub limit: Option<usize>,
+    /// A booking being moved does not stand in its own way.
+    pub ignoring: Option<Uuid>,
+}
+
+pub trait BookingSystem {
+    fn free_times(
+        &self,
+        search: &Search<'_>,
+    ) -> impl Future<Output = Result<Vec<FoundSlot>, Refusal>> + Send;
+
+    /// Holds the time starting at `start` for the link `link`; `Taken` when it is not free.
+    fn hold(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        link: &Token,
+    ) -> impl Future<Output = Result<DateTime<Utc>, Refusal>> + Send;
+
+    /// Books the held time for the patient; the booking's own link replaces the hold's.
+    #[allow(clippy::too_many_arguments)]
+    fn confirm(
+        &self,
+        hold: &Token,
+        details: &Details,
+        booker: Booker,
+        manage: &Token,
+        notice: Notice<'_>,
+    ) -> impl Future<Output = Result<Uuid, Refusal>> + Send;
+
+    fn reschedule(
+        &self,
+        appointment: Uuid,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        by: &Changer,
+        notice: Option<(&str, Notice<'_>)>,
+    ) -> impl Future<Output = Result<(), Refusal>> + Send;
+
+    fn cancel(
+        &self,
+        appointment: Uuid,
+        by: &Changer,
+        notice: Option<(&str, Notice<'_>)>,
+    ) -> impl Future<Output = Result<(), Refusal>> + Send;
+}
+
+/// Lumen's own calendar, kept in Postgres.
+pub struct LumenCalendar<'a> {
+    pub pool: &'a PgPool,
+    pub clinic_id: Uuid,
+    pub now: DateTime<Utc>,
+    pub rules: &'a Rules,
+}
+
+impl LumenCalendar<'_> {
+    /// Free times around `start` on the same days, for checking a wanted time and for
+    /// offering alternatives.
+    async fn around(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        days: i64,
+        ignoring: Option<Uuid>,
+    ) -> Result<Vec<FoundSlot>, Refusal> {
+        let day = start.date_naive();
+        self.free_times(&Search {
+            treatment,
+            provider,
+            first_day: day - Duration::days(days),
+            last_day: day + Duration::days(days),
+            limit: None,
+            ignoring,
+        })
+        .await
+    }
+
+    /// Where a wanted start can go: every provider free then, in the clinic's order.
+    async fn placements(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        ignoring: Option<Uuid>,
+    ) -> Result<Vec<Placement>, Refusal> {
+        let mut found: Vec<FoundSlot> = self
+            .around(treatment, provider, start, 1, ignoring)
+            .await?
+            .into_iter()
+            .filter(|f| f.slot.start == start)
+            .collect();
+        if provider.is_none() {
+            // `free_times` keeps one provider per start for "any"; ask each in turn.
+            found.clear();
+            for (candidate, _) in &treatment.providers {
+                found.extend(
+                    self.around(treatment, Some(*candidate), start, 1, ignoring)
+                        .await?
+                        .into_iter()
+                        .filter(|f| f.slot.start == start),
+                );
+            }
+        }
+        Ok(found
+            .into_iter()
+            .map(|f| Placement {
+                treatment_id: treatment.id,
+                provider_id: f.slot.provider,
+                location_id: f.location_id,
+                room_id: f.slot.room,
+                start: f.slot.start,
+                end: f.slot.end,
+            })
+            .collect())
+    }
+}
+
+impl BookingSystem for LumenCalendar<'_> {
+    async fn free_times(&self, search: &Search<'_>) -> Result<Vec<FoundSlot>, Refusal> {
+        let providers: Vec<Uuid> = match search.provider {
+            Some(one) => vec![one],
+            None => search.treatment.providers.iter().map(|(id, _)| *id).collect(),
+        };
+        if providers.is_empty() || search.first_day > search.last_day {
+            return Ok(Vec::new());
+        }
+        let between = (
+            search.first_day.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::days(1),
+            search.last_day.and_time(chrono::NaiveTime::MIN).and_utc() + Duration::days(2),
+        );
+        let diaries = store::diaries(
+            self.pool,
+            self.clinic_id,
+            search.treatment.id,
+            &providers,
+            between,
+            self.now,
+            search.ignoring,
+        )
+        .await?;
+        Ok(engine(search, self.rules, &providers, &diaries, self.now))
+    }
+
+    async fn hold(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        link: &Token,
+    ) -> Result<DateTime<Utc>, Refusal> {
+        let expires_at = self.now + Duration::minutes(i64::from(self.rules.hold_minutes));
+        let mut placements = self
+            .placements(treatment, provider, start, None)
+            .await?
+            .into_iter();
+        let Some(first) = placements.next() else {
+            return Err(Refusal::Taken);
+        };
+        let mut outcome = store::hold(
+            self.pool,
+            self.clinic_id,
+            &first,
+            &link.hash(),
+            expires_at,
+            self.now,
+        )
+        .await;
+        // "Any available": when one provider's time went in the meantime, try the next.
+        for next in placements {
+            if !matches!(outcome, Err(Refusal::Taken)) {
+                break;
+            }
+            outcome = store::hold(
+                self.pool,
+                self.clinic_id,
+                &next,
+                &link.hash(),
+                expires_at,
+                self.now,
+            )
+            .await;
+        }
+        outcome.map(|_| expires_at)
+    }
+
+    async fn confirm(
+        &self,
+        hold: &Token,
+        details: &Details,
+        booker: Booker,
+        manage: &Token,
+        notice: Notice<'_>,
+    ) -> Result<Uuid, Refusal> {
+        store::confirm(
+            self.pool,
+            self.clinic_id,
+            &hold.hash(),
+            details,
+            booker,
+            &manage.hash(),
+            notice,
+            self.now,
+        )
+        .await
+    }
+
+    async fn reschedule(
+        &self,
+        appointment: Uuid,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        by: &Changer,
+        notice: Option<(&str, Notice<'_>)>,
+    ) -> Result<(), Refusal> {
+        let placements = self
+            .placements(treatment, provider, start, Some(appointment))
+            .await?;
+        let Some(placement) = placements.first() else {
+            return Err(Refusal::Taken);
+        };
+        store::reschedule(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            placement,
+            by,
+            notice,
+            self.now,
+        )
+        .await
+    }
+
+    async fn cancel(
+        &self,
+        appointment: Uuid,
+        by: &Changer,
+        notice: Option<(&str, Notice<'_>)>,
+    ) -> Result<(), Refusal> {
+        store::cancel(self.pool, self.clinic_id, appointment, by, notice, self.now).await
+    }
+}
+
+/// The nearest free times to a wanted start (for "that time was just taken").
+pub async fn alternatives(
+    calendar: &LumenCalendar<'_>,
+    treatment: &Treatment,
+    provider: Option<Uuid>,
+    wanted: DateTime<Utc>,
+    ignoring: Option<Uuid>,
+) -> Result<Vec<FoundSlot>, Refusal> {
+    let mut found = calendar
+        .around(treatment, provider, wanted, 3, ignoring)
+        .await?;
+    found.retain(|f| f.slot.start != wanted);
+    found.sort_by_key(|f| ((f.slot.start - wanted).num_seconds().abs(), f.slot.start));
+    found.truncate(3);
+    found.sort_by_key(|f| f.slot.start);
+    Ok(found)
+}
+
+/// Runs the engine once per location (each has its own zone and rooms) and merges.
+fn engine(
+    search: &Search<'_>,
+    rules: &Rules,
+    providers: &[Uuid],
+    diaries: &Diaries,
+    now: DateTime<Utc>,
+) -> Vec<FoundSlot> {
+    let treatment = search.treatment;
+    let busy_of = |provider: Uuid| -> Vec<Span> {
+        diaries
+            .busy
+            .iter()
+            .filter(|b| b.provider_id == Some(provider))
+            .map(|b| Span::new(b.starts, b.ends))
+            .collect()
+    };
+    let mut found: Vec<(usize, FoundSlot)> = Vec::new();
+    for (location_id, zone_name) in &diaries.locations {
+        let Ok(time_zone) = zone_name.parse::<Tz>() else {
+            tracing::error!(%location_id, "location has an unknown time zone; no times offered");
+            continue;
+        };
+        let rooms = diaries.rooms.as_ref().map(|rooms| {
+            rooms
+                .iter()
+                .filter(|(_, at)| at == location_id)
+                .map(|(room, _)| RoomDiary {
+                    room: *room,
+                    busy: diaries
+                        .busy
+                        .iter()
+                        .filter(|b| b.room_id == Some(*room))
+                        .map(|b| Span::new(b.starts, b.ends))
+                        .collect(),
+                })
+                .collect()
+        });
+        let query = SlotQuery {
+            time_zone,
+            first_day: search.first_day,
+            last_day: search.last_day,
+            now,
+            min_notice: Duration::minutes(i64::from(rules.min_notice_minutes)),
+            horizon: Duration::days(i64::from(rules.horizon_days)),
+            duration: Duration::minutes(i64::from(treatment.duration_minutes)),
+            buffer_before: Duration::minutes(i64::from(treatment.buffer_before_minutes)),
+            buffer_after: Duration::minutes(i64::from(treatment.buffer_after_minutes)),
+            granularity: Duration::minutes(i64::from(rules.slot_minutes)),
+            rooms,
+            limit: None,
+        };
+        let diaries_here: Vec<ProviderDiary> = providers
+            .iter()
+            .map(|&provider| ProviderDiary {
+                provider,
+                weekly: diaries
+                    .weeks
+                    .iter()
+                    .filter(|w| w.provider_id == provider && w.location_id == *location_id)
+                    .map(|w| WeeklyHours {
+                        weekday: w.weekday as u8,
+                        starts: w.starts,
+                        ends: w.ends,
+                    })
+                    .collect(),
+                extra: Vec::new(),
+                busy: busy_of(provider),
+            })
+            .filter(|d| !d.weekly.is_empty())
+            .collect();
+        let slots = if search.provider.is_none() {
+            any_provider(&query, &diaries_here)
+        } else {
+            free_slots(&query, &diaries_here)
+        };
+        found.extend(slots.into_iter().map(|slot| {
+            let order = providers
+                .iter()
+                .position(|p| *p == slot.provider)
+                .unwrap_or(usize::MAX);
+            (
+                order,
+                FoundSlot {
+                    slot,
+                    location_id: *location_id,
+                    time_zone,
+                },
+            )
+        }));
+    }
+    found.sort_by_key(|(order, f)| (f.slot.start, *order));
+    if search.provider.is_none() {
+        found.dedup_by_key(|(_, f)| f.slot.start);
+    }
+    let mut found: Vec<FoundSlot> = found.into_iter().map(|(_, f)| f).collect();
+    if let Some(limit) = search.limit {
+        found.truncate(limit);
+    }
+    found
+}

@@ -1,0 +1,762 @@
+//! Appointments as Lumen's own calendar keeps them: what the availability engine needs to
+//! read, holds, confirmation, moves and cancellations. The exclusion constraints on
+//! `appointments` have the last word on overlaps; a broken one comes back as
+//! [`Refusal::Taken`].
+
+use crate::backend::store::outbox;
+use crate::domain::booking::{Details, DetailsForm, Mode};
+use chrono::{DateTime, NaiveTime, Utc};
+use sqlx::postgres::types::PgRange;
+use sqlx::{PgConnection, PgPool};
+use std::ops::Bound;
+use uuid::Uuid;
+
+/// Why the calendar refused a change.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Someone else holds or has booked an overlapping time (the constraint said so).
+    Taken,
+    /// No such hold or booking, or not one this link may change.
+    NotFound,
+    /// The booking is no longer in a state that allows this (already cancelled, past).
+    Closed,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(error: sqlx::Error) -> Self {
+        let overlap = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "23P01");
+        if overlap {
+            Refusal::Taken
+        } else {
+            Refusal::Database(error)
+        }
+    }
+}
+
+/// The clinic's booking rules and how patients reach it.
+pub struct Rules {
+    pub clinic_name: String,
+    pub phone: String,
+    pub currency: String,
+    pub time_zone: String,
+    pub hold_minutes: i32,
+    pub slot_minutes: i32,
+    pub min_notice_minutes: i32,
+    pub horizon_days: i32,
+    pub late_cancel_hours: i32,
+}
+
+pub async fn rules(pool: &PgPool, clinic_id: Uuid) -> Result<Rules, sqlx::Error> {
+    sqlx::query_as!(
+        Rules,
+        "SELECT name AS clinic_name, phone, currency, time_zone, hold_minutes, slot_minutes,
+                min_notice_minutes, horizon_days, late_cancel_hours
+         FROM clinics WHERE id = $1",
+        clinic_id
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// A treatment patients can book, with the providers who perform it and have hours at an
+/// open location, in the clinic's order.
+pub struct Treatment {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub duration_minutes: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub price_minor: i64,
+    pub offers_in_person: bool,
+    pub offers_video: bool,
+    pub late_cancel_hours: Option<i32>,
+    pub providers: Vec<(Uuid, String)>,
+}
+
+pub async fn treatment(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    slug: &str,
+) -> Result<Option<Treatment>, sqlx::Error> {
+    let Some(row) = sqlx::query!(
+        "SELECT id, slug, name, duration_minutes, buffer_before_minutes, buffer_after_minutes,
+                price_minor, offers_in_person, offers_video, late_cancel_hours
+         FROM treatments WHERE clinic_id = $1 AND slug = $2 AND active",
+        clinic_id,
+        slug
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let providers = sqlx::query!(
+        "SELECT p.id, p.display_name FROM providers p
+         JOIN provider_treatments pt ON pt.provider_id = p.id AND pt.treatment_id = $2
+         WHERE p.clinic_id = $1 AND p.active
+           AND EXISTS (SELECT 1 FROM provider_schedules s JOIN locations l ON l.id = s.location_id
+                       WHERE s.provider_id = p.id AND l.active)
+         ORDER BY p.position, p.display_name",
+        clinic_id,
+        row.id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|p| (p.id, p.display_name))
+    .collect();
+    Ok(Some(Treatment {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        duration_minutes: row.duration_minutes,
+        buffer_before_minutes: row.buffer_before_minutes,
+        buffer_after_minutes: row.buffer_after_minutes,
+        price_minor: row.price_minor,
+        offers_in_person: row.offers_in_person,
+        offers_video: row.offers_video,
+        late_cancel_hours: row.late_cancel_hours,
+        providers,
+    }))
+}
+
+/// One range of a provider's week at a location.
+pub struct WeekRange {
+    pub provider_id: Uuid,
+    pub location_id: Uuid,
+    pub weekday: i16,
+    pub starts: NaiveTime,
+    pub ends: NaiveTime,
+}
+
+/// A stretch when a provider (or room) cannot take anything new.
+pub struct BusyRow {
+    pub provider_id: Option<Uuid>,
+    pub room_id: Option<Uuid>,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+}
+
+/// Everything the engine needs about `providers` for `treatment_id` between two instants.
+pub struct Diaries {
+    /// Open locations where these providers work, with their time zones.
+    pub locations: Vec<(Uuid, String)>,
+    pub weeks: Vec<WeekRange>,
+    pub busy: Vec<BusyRow>,
+    /// The rooms or devices the treatment can use, by location; `None` when it needs none.
+    pub rooms: Option<Vec<(Uuid, Uuid)>>,
+}
+
+pub async fn diaries(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    treatment_id: Uuid,
+    providers: &[Uuid],
+    between: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    ignoring: Option<Uuid>,
+) -> Result<Diaries, sqlx::Error> {
+    let locations = sqlx::query!(
+        r#"SELECT DISTINCT l.id, coalesce(l.time_zone, c.time_zone) AS "time_zone!"
+           FROM provider_schedules s
+           JOIN locations l ON l.id = s.location_id
+           JOIN clinics c ON c.id = l.clinic_id
+           WHERE s.clinic_id = $1 AND s.provider_id = ANY($2) AND l.active"#,
+        clinic_id,
+        providers
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|l| (l.id, l.time_zone))
+    .collect();
+    let weeks = sqlx::query_as!(
+        WeekRange,
+        "SELECT provider_id, location_id, weekday, starts, ends FROM provider_schedules
+         WHERE clinic_id = $1 AND provider_id = ANY($2)",
+        clinic_id,
+        providers
+    )
+    .fetch_all(pool)
+    .await?;
+    let treatment_rooms: Vec<(Uuid, Uuid)> = sqlx::query!(
+        "SELECT r.id, r.location_id FROM treatment_rooms tr JOIN rooms r ON r.id = tr.room_id
+         WHERE tr.clinic_id = $1 AND tr.treatment_id = $2 AND r.active",
+        clinic_id,
+        treatment_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.location_id))
+    .collect();
+    let needs_room = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM treatment_rooms WHERE treatment_id = $1) AS "needs!""#,
+        treatment_id
+    )
+    .fetch_one(pool)
+    .await?;
+    let room_ids: Vec<Uuid> = treatment_rooms.iter().map(|(room, _)| *room).collect();
+    let window = PgRange {
+        start: Bound::Included(between.0),
+        end: Bound::Excluded(between.1),
+    };
+    // Existing appointments and live holds, widened by their own treatments' buffers. An
+    // expired hold no longer counts, even before the worker releases it.
+    let mut busy = sqlx::query_as!(
+        BusyRow,
+        r#"SELECT a.provider_id AS "provider_id?", a.room_id,
+                  lower(a.period) - make_interval(mins => t.buffer_before_minutes) AS "starts!",
+                  upper(a.period) + make_interval(mins => t.buffer_after_minutes) AS "ends!"
+           FROM appointments a JOIN treatments t ON t.id = a.treatment_id
+           WHERE a.clinic_id = $1 AND a.status <> 'cancelled'
+             AND NOT (a.status = 'held' AND a.hold_expires_at <= $5)
+             AND a.period && $4
+             AND (a.provider_id = ANY($2) OR a.room_id = ANY($3))
+             AND a.id IS DISTINCT FROM $6"#,
+        clinic_id,
+        providers,
+        &room_ids,
+        window.clone(),
+        now,
+        ignoring
+    )
+    .fetch_all(pool)
+    .await?;
+    busy.extend(
+        sqlx::query_as!(
+            BusyRow,
+            r#"SELECT provider_id AS "provider_id?", NULL::uuid AS room_id,
+                      lower(period) AS "starts!", upper(period) AS "ends!"
+               FROM time_off
+               WHERE clinic_id = $1 AND provider_id = ANY($2) AND period && $3"#,
+            clinic_id,
+            providers,
+            window
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    Ok(Diaries {
+        locations,
+        weeks,
+        busy,
+        rooms: needs_room.then_some(treatment_rooms),
+    })
+}
+
+/// Where and when a hold or a move asks to be.
+pub struct Placement {
+    pub treatment_id: Uuid,
+    pub provider_id: Uuid,
+    pub location_id: Uuid,
+    pub room_id: Option<Uuid>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Placement {
+    fn period(&self) -> PgRange<DateTime<Utc>> {
+        PgRange {
+            start: Bound::Included(self.start),
+            end: Bound::Excluded(self.end),
+        }
+    }
+}
+
+/// Releases expired holds that stand in the way of `placement`, so a hold nobody
+/// confirmed never blocks the time even before the worker has run.
+async fn release_expired_in_the_way(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    placement: &Placement,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
+                status_changed_at = $5
+         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $5 AND period && $4
+           AND (provider_id = $2 OR room_id = $3)",
+        clinic_id,
+        placement.provider_id,
+        placement.room_id,
+        placement.period(),
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Holds `placement` until `expires_at` for the link whose hash is `token_hash`. When that
+/// link already holds a time (the patient went back and chose another), the same hold
+/// moves, keeping what they typed.
+pub async fn hold(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    placement: &Placement,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, Refusal> {
+    let mut tx = pool.begin().await?;
+    release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
+    let moved = sqlx::query_scalar!(
+        "UPDATE appointments
+         SET treatment_id = $3, provider_id = $4, location_id = $5, room_id = $6, period = $7,
+             status = 'held', hold_expires_at = $8, status_changed_at = $9
+         WHERE clinic_id = $1 AND access_token_hash = $2 AND patient_id IS NULL
+         RETURNING id",
+        clinic_id,
+        token_hash,
+        placement.treatment_id,
+        placement.provider_id,
+        placement.location_id,
+        placement.room_id,
+        placement.period(),
+        expires_at,
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = match moved {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar!(
+                "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id,
+                                           room_id, status, period, hold_expires_at,
+                                           access_token_hash, created_at, status_changed_at)
+                 VALUES ($1, $2, $3, $4, $5, 'held', $6, $7, $8, $9, $9)
+                 RETURNING id",
+                clinic_id,
+                placement.location_id,
+                placement.provider_id,
+                placement.treatment_id,
+                placement.room_id,
+                placement.period(),
+                expires_at,
+                token_hash,
+                now
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A booking as its link shows it: a hold still being filled in, or a made booking.
+pub struct Booking {
+    pub id: Uuid,
+    pub treatment_id: Uuid,
+    pub treatment_slug: String,
+    pub treatment_name: String,
+    pub price_minor: i64,
+    pub offers_in_person: bool,
+    pub offers_video: bool,
+    pub late_cancel_hours: i32,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    pub location_name: String,
+    pub location_address: String,
+    pub location_phone: String,
+    pub time_zone: String,
+    pub status: String,
+    pub mode: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    /// What the patient typed, while it is a hold.
+    pub draft: Option<String>,
+    pub patient_id: Option<Uuid>,
+    pub patient_email: Option<String>,
+}
+
+/// The hold (`holds` true) or made booking (`false`) the link with `token_hash` names.
+pub async fn by_link(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    token_hash: &[u8],
+    holds: bool,
+) -> Result<Option<Booking>, sqlx::Error> {
+    sqlx::query_as!(
+        Booking,
+        r#"SELECT a.id, a.treatment_id, t.slug AS treatment_slug, t.name AS treatment_name,
+                  t.price_minor, t.offers_in_person, t.offers_video,
+                  coalesce(t.late_cancel_hours, c.late_cancel_hours) AS "late_cancel_hours!",
+                  a.provider_id, p.display_name AS provider_name, l.name AS location_name,
+                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "location_address!",
+                  l.phone AS location_phone,
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  a.status::text AS "status!", a.mode::text AS "mode!",
+                  lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  a.hold_expires_at, a.draft::text AS draft, a.patient_id,
+                  pa.email AS "patient_email?"
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           LEFT JOIN patients pa ON pa.id = a.patient_id
+           WHERE a.clinic_id = $1 AND a.access_token_hash = $2
+             AND (a.patient_id IS NULL) = $3"#,
+        clinic_id,
+        token_hash,
+        holds
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Keeps what the patient typed with their hold, checked or not, so a refused form or a
+/// lost race never loses it.
+pub async fn save_draft(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    token_hash: &[u8],
+    draft: &DetailsForm,
+) -> Result<bool, sqlx::Error> {
+    let json = serde_json::to_string(draft).unwrap_or_default();
+    let saved = sqlx::query!(
+        "UPDATE appointments SET draft = $3::text::jsonb
+         WHERE clinic_id = $1 AND access_token_hash = $2 AND patient_id IS NULL",
+        clinic_id,
+        token_hash,
+        json
+    )
+    .execute(pool)
+    .await?;
+    Ok(saved.rows_affected() == 1)
+}
+
+/// Who is making the booking: a signed-in patient's account, or a guest.
+pub enum Booker {
+    Account(Uuid),
+    Guest,
+}
+
+/// A confirmation email, worded by the caller (it knows the clinic's time zone and links).
+pub struct Notice<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Turns the hold into a confirmed booking for the patient the details name, with a new
+/// link (`manage_hash`) so the hold's address stops working. A hold that expired and was
+/// released is booked all the same if nobody took the time meanwhile.
+pub async fn confirm(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    hold_hash: &[u8],
+    details: &Details,
+    booker: Booker,
+    manage_hash: &[u8],
+    notice: Notice<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, Refusal> {
+    let mut tx = pool.begin().await?;
+    let Some(id) = sqlx::query_scalar!(
+        "SELECT id FROM appointments
+         WHERE clinic_id = $1 AND access_token_hash = $2 AND patient_id IS NULL FOR UPDATE",
+        clinic_id,
+        hold_hash
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Err(Refusal::NotFound);
+    };
+    let (patient_id, user_id) = match booker {
+        Booker::Account(user_id) => (
+            sqlx::query_scalar!(
+                "SELECT id FROM patients WHERE clinic_id = $1 AND user_id = $2",
+                clinic_id,
+                user_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Refusal::NotFound)?,
+            Some(user_id),
+        ),
+        Booker::Guest => (guest_patient(&mut tx, clinic_id, details, now).await?, None),
+    };
+    sqlx::query!(
+        "UPDATE appointments
+         SET patient_id = $2, status = 'confirmed', hold_expires_at = NULL,
+             mode = ($3::text)::appointment_mode, notes = $4, access_token_hash = $5,
+             draft = NULL, booked_at = $6, status_changed_at = $6, status_changed_by = $7
+         WHERE id = $1",
+        id,
+        patient_id,
+        details.mode.as_str(),
+        details.notes,
+        manage_hash,
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let via = if user_id.is_some() {
+        "patient"
+    } else {
+        "manage_link"
+    };
+    record_change(&mut tx, id, "booked", user_id, via, now).await?;
+    outbox::enqueue_email(
+        &mut tx,
+        clinic_id,
+        outbox::Email {
+            kind: "booking_confirmed",
+            to: details.email.as_str(),
+            subject: notice.subject,
+            body: notice.body,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The clinic's record for a guest: the one that already has their email address (its
+/// name is left as the clinic knows it), or a new one.
+async fn guest_patient(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    details: &Details,
+    now: DateTime<Utc>,
+) -> Result<Uuid, sqlx::Error> {
+    let known = sqlx::query_scalar!(
+        "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2)
+         ORDER BY created_at LIMIT 1",
+        clinic_id,
+        details.email.as_str()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = known {
+        sqlx::query!(
+            "UPDATE patients SET phone = $2 WHERE id = $1 AND phone = ''",
+            id,
+            details.phone
+        )
+        .execute(&mut *tx)
+        .await?;
+        return Ok(id);
+    }
+    sqlx::query_scalar!(
+        "INSERT INTO patients (clinic_id, first_name, last_name, email, phone, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        clinic_id,
+        details.first_name,
+        details.last_name,
+        details.email.as_str(),
+        details.phone,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await
+}
+
+async fn record_change(
+    tx: &mut PgConnection,
+    appointment_id: Uuid,
+    change: &str,
+    by: Option<Uuid>,
+    via: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO appointment_changes (clinic_id, appointment_id, change, status, period,
+                                          changed_at, changed_by, via)
+         SELECT clinic_id, id, $2, status, period, $3, $4, $5 FROM appointments WHERE id = $1",
+        appointment_id,
+        change,
+        now,
+        by,
+        via
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Who changes a booking, for its history.
+pub struct Changer {
+    pub user_id: Option<Uuid>,
+    /// `staff`, `patient` or `manage_link`.
+    pub via: &'static str,
+}
+
+/// Moves a booking to `placement`; the constraints refuse a time someone else has.
+pub async fn reschedule(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    placement: &Placement,
+    by: &Changer,
+    notice: Option<(&str, Notice<'_>)>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let mut tx = pool.begin().await?;
+    release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
+    let moved = sqlx::query!(
+        "UPDATE appointments
+         SET provider_id = $3, location_id = $4, room_id = $5, period = $6
+         WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
+        clinic_id,
+        appointment_id,
+        placement.provider_id,
+        placement.location_id,
+        placement.room_id,
+        placement.period()
+    )
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Err(Refusal::Closed);
+    }
+    record_change(&mut tx, appointment_id, "moved", by.user_id, by.via, now).await?;
+    if let Some((to, notice)) = notice {
+        email(&mut tx, clinic_id, "booking_moved", to, notice, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels a booking that is still to come; its time is free at once.
+pub async fn cancel(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    by: &Changer,
+    notice: Option<(&str, Notice<'_>)>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let mut tx = pool.begin().await?;
+    let cancelled = sqlx::query!(
+        "UPDATE appointments
+         SET status = 'cancelled', status_changed_at = $3, status_changed_by = $4
+         WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
+        clinic_id,
+        appointment_id,
+        now,
+        by.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if cancelled.rows_affected() != 1 {
+        return Err(Refusal::Closed);
+    }
+    record_change(&mut tx, appointment_id, "cancelled", by.user_id, by.via, now).await?;
+    if let Some((to, notice)) = notice {
+        email(&mut tx, clinic_id, "booking_cancelled", to, notice, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn email(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    kind: &str,
+    to: &str,
+    notice: Notice<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    outbox::enqueue_email(
+        tx,
+        clinic_id,
+        outbox::Email {
+            kind,
+            to,
+            subject: notice.subject,
+            body: notice.body,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Releases every hold of this clinic that has expired; returns how many. Run by the
+/// server's worker; bookings never wait for it.
+pub async fn release_expired_holds(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
+                status_changed_at = $2
+         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2",
+        clinic_id,
+        now
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+/// A patient's own appointments, soonest first, for their account page.
+pub struct OwnAppointment {
+    pub treatment_name: String,
+    pub provider_name: String,
+    pub location_name: String,
+    pub time_zone: String,
+    pub status: String,
+    pub starts: DateTime<Utc>,
+}
+
+pub async fn for_account(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<OwnAppointment>, sqlx::Error> {
+    sqlx::query_as!(
+        OwnAppointment,
+        r#"SELECT t.name AS treatment_name, p.display_name AS provider_name,
+                  l.name AS location_name, coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  a.status::text AS "status!", lower(a.period) AS "starts!"
+           FROM appointments a
+           JOIN patients pa ON pa.id = a.patient_id
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND pa.user_id = $2
+           ORDER BY lower(a.period)"#,
+        clinic_id,
+        user_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// What the mode of a stored booking means, for pages.
+pub fn stored_mode(raw: &str) -> Mode {
+    Mode::parse(raw).unwrap_or(Mode::InPerson)
+}
+
+/// A signed-in patient's name, email and phone, to fill the booking form in for them.
+pub async fn account_details(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT first_name, last_name, email, phone FROM patients
+         WHERE clinic_id = $1 AND user_id = $2",
+        clinic_id,
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|p| (p.first_name, p.last_name, p.email, p.phone)))
+}

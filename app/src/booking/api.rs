@@ -1,0 +1,690 @@
+//! Server functions of the booking flow. Anyone may book; a hold or booking is reached only
+//! through the secret in its link, so patient A's link never shows patient B's booking.
+
+use super::types::{HeldBooking, ManagedBooking, Picker};
+use crate::domain::booking::DetailsForm;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::types::{DayCell, ProviderChoice, SlotChoice},
+    crate::backend::auth::principal,
+    crate::backend::auth::session::Token,
+    crate::backend::integrations::booking::{
+        alternatives, BookingSystem, FoundSlot, LumenCalendar, Search,
+    },
+    crate::backend::state::{app_state, AppState},
+    crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
+    crate::domain::access::Role,
+    crate::domain::booking::{may_change_online, DayPart, Offers},
+    crate::domain::duration::format_minutes,
+    crate::domain::money::{Currency, Money},
+    crate::ui::status::answer,
+    chrono::{DateTime, Datelike, Duration, NaiveDate, Utc},
+    chrono_tz::Tz,
+    uuid::Uuid,
+};
+
+/// The picker for a treatment (`treatment`, its slug) or for moving the booking whose
+/// link is `booking`. `provider` is an id or empty for any; `day` and `from` are dates.
+#[server(endpoint = "booking/picker")]
+pub async fn fetch_picker(
+    #[server(default)] treatment: String,
+    #[server(default)] provider: String,
+    #[server(default)] day: String,
+    #[server(default)] from: String,
+    #[server(default)] booking: String,
+) -> Result<Picker, AppError> {
+    answer(server::picker(&treatment, &provider, &day, &from, &booking).await)
+}
+
+/// Holds the chosen time and opens the details step. `hold` is the link of a hold the
+/// patient already has (they went back to choose another time): it moves.
+#[server(endpoint = "booking/hold")]
+pub async fn hold_slot(
+    #[server(default)] treatment: String,
+    #[server(default)] provider: String,
+    #[server(default)] start: String,
+    #[server(default)] hold: String,
+) -> Result<(), AppError> {
+    let link = answer(server::hold(&treatment, &provider, &start, &hold).await)?;
+    leptos_axum::redirect(&format!("/book/details?hold={}", link.as_str()));
+    Ok(())
+}
+
+#[server(endpoint = "booking/held")]
+pub async fn fetch_held(hold: String) -> Result<HeldBooking, AppError> {
+    answer(server::held(&hold).await)
+}
+
+/// Keeps what was typed (even when a field needs another look), then opens the review.
+#[server(endpoint = "booking/details")]
+pub async fn save_details(
+    hold: String,
+    #[server(default)] details: DetailsForm,
+) -> Result<(), AppError> {
+    answer(server::save_details(&hold, &details).await)?;
+    leptos_axum::redirect(&format!("/book/review?hold={}", hold.trim()));
+    Ok(())
+}
+
+#[server(endpoint = "booking/confirm")]
+pub async fn confirm_booking(hold: String) -> Result<(), AppError> {
+    let manage = answer(server::confirm(&hold).await)?;
+    leptos_axum::redirect(&format!("/booking/{}?done=booked", manage.as_str()));
+    Ok(())
+}
+
+#[server(endpoint = "booking/managed")]
+pub async fn fetch_managed(token: String) -> Result<ManagedBooking, AppError> {
+    answer(server::managed(&token).await)
+}
+
+#[server(endpoint = "booking/cancel")]
+pub async fn cancel_booking(token: String) -> Result<(), AppError> {
+    answer(server::cancel(&token).await)?;
+    leptos_axum::redirect(&format!("/booking/{}?done=cancelled", token.trim()));
+    Ok(())
+}
+
+#[server(endpoint = "booking/reschedule")]
+pub async fn reschedule_booking(
+    token: String,
+    #[server(default)] provider: String,
+    #[server(default)] start: String,
+) -> Result<(), AppError> {
+    answer(server::reschedule(&token, &provider, &start).await)?;
+    leptos_axum::redirect(&format!("/booking/{}?done=moved", token.trim()));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use super::*;
+
+    /// How many weeks the day picker shows at once.
+    const WEEKS: i64 = 5;
+
+    impl From<Refusal> for AppError {
+        fn from(refusal: Refusal) -> Self {
+            match refusal {
+                Refusal::Taken => AppError::Taken(Vec::new()),
+                Refusal::NotFound => AppError::NotFound,
+                Refusal::Closed => AppError::Invalid(
+                    "This booking can no longer be changed online. Please call the clinic."
+                        .to_owned(),
+                ),
+                Refusal::Database(error) => error.into(),
+            }
+        }
+    }
+
+    struct Context {
+        state: AppState,
+        rules: Rules,
+        now: DateTime<Utc>,
+        currency: Currency,
+        zone: Tz,
+    }
+
+    impl Context {
+        async fn load() -> Result<Context, AppError> {
+            Context::of(app_state()?).await
+        }
+
+        async fn of(state: AppState) -> Result<Context, AppError> {
+            let rules = store::rules(&state.pool, state.clinic_id).await?;
+            let currency = Currency::parse(&rules.currency).map_err(|_| AppError::Unavailable)?;
+            let zone = zone(&rules.time_zone)?;
+            Ok(Context {
+                now: state.clock.now(),
+                state,
+                rules,
+                currency,
+                zone,
+            })
+        }
+
+        fn calendar(&self) -> LumenCalendar<'_> {
+            LumenCalendar {
+                pool: &self.state.pool,
+                clinic_id: self.state.clinic_id,
+                now: self.now,
+                rules: &self.rules,
+            }
+        }
+
+        async fn treatment(&self, slug: &str) -> Result<store::Treatment, AppError> {
+            store::treatment(&self.state.pool, self.state.clinic_id, slug.trim())
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+
+        fn today(&self) -> NaiveDate {
+            self.now.with_timezone(&self.zone).date_naive()
+        }
+
+        fn link(&self, token: &Token) -> String {
+            format!("{}/booking/{}", self.state.public_url, token.as_str())
+        }
+    }
+
+    fn zone(name: &str) -> Result<Tz, AppError> {
+        name.parse().map_err(|_| {
+            tracing::error!(zone = name, "stored time zone is unknown");
+            AppError::Unavailable
+        })
+    }
+
+    /// `""`/`any` for any provider, otherwise one of the treatment's providers.
+    fn chosen_provider(
+        treatment: &store::Treatment,
+        raw: &str,
+    ) -> Result<Option<Uuid>, AppError> {
+        match raw.trim() {
+            "" | "any" => Ok(None),
+            raw => {
+                let id = AppError::record_id(raw)?;
+                treatment
+                    .providers
+                    .iter()
+                    .any(|(p, _)| *p == id)
+                    .then_some(Some(id))
+                    .ok_or(AppError::NotFound)
+            }
+        }
+    }
+
+    fn provider_name(treatment: &store::Treatment, id: Uuid) -> String {
+        treatment
+            .providers
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    }
+
+    fn choice(treatment: &store::Treatment, found: &FoundSlot) -> SlotChoice {
+        let local = found.slot.start.with_timezone(&found.time_zone);
+        SlotChoice {
+            start: found.slot.start.to_rfc3339(),
+            provider_id: found.slot.provider.to_string(),
+            time: local.format("%H:%M").to_string(),
+            label: format!(
+                "{} with {}",
+                local.format("%a %-d %b, %H:%M"),
+                provider_name(treatment, found.slot.provider)
+            ),
+            part: DayPart::of(local.time()),
+        }
+    }
+
+    /// A booking's time, as the patient reads it everywhere.
+    pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+        let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        format!(
+            "{}, {}–{} ({})",
+            start.format("%A %-d %B %Y"),
+            start.format("%H:%M"),
+            end.format("%H:%M"),
+            zone.name()
+        )
+    }
+
+    fn start_time(raw: &str) -> Result<DateTime<Utc>, AppError> {
+        DateTime::parse_from_rfc3339(raw.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| AppError::Invalid("Choose one of the times shown.".to_owned()))
+    }
+
+    fn token(raw: &str) -> Result<Token, AppError> {
+        Token::parse(raw.trim()).ok_or(AppError::NotFound)
+    }
+
+    pub async fn picker(
+        treatment: &str,
+        provider: &str,
+        day: &str,
+        from: &str,
+        booking: &str,
+    ) -> Result<Picker, AppError> {
+        let cx = Context::load().await?;
+        let (treatment, ignoring) = if booking.trim().is_empty() {
+            (cx.treatment(treatment).await?, None)
+        } else {
+            let made = made_booking(&cx, booking).await?;
+            if !may_change(&cx, &made) {
+                return Err(AppError::Invalid(
+                    "This booking can no longer be moved online. Please call the clinic."
+                        .to_owned(),
+                ));
+            }
+            (cx.treatment(&made.treatment_slug).await?, Some(made.id))
+        };
+        let provider = chosen_provider(&treatment, provider)?;
+        let today = cx.today();
+        let last_bookable = (cx.now + Duration::days(i64::from(cx.rules.horizon_days)))
+            .with_timezone(&cx.zone)
+            .date_naive();
+        let this_monday = today - Duration::days(today.weekday().num_days_from_monday().into());
+        let asked: Option<NaiveDate> = from.trim().parse().ok();
+        let window_start = asked
+            .map(|d| d - Duration::days(d.weekday().num_days_from_monday().into()))
+            .filter(|d| *d >= this_monday && *d <= last_bookable)
+            .unwrap_or(this_monday);
+        let window_end = window_start + Duration::days(WEEKS * 7 - 1);
+        let found = cx
+            .calendar()
+            .free_times(&Search {
+                treatment: &treatment,
+                provider,
+                first_day: window_start.max(today),
+                last_day: window_end.min(last_bookable),
+                limit: None,
+                ignoring,
+            })
+            .await?;
+        let local_day = |f: &FoundSlot| f.slot.start.with_timezone(&f.time_zone).date_naive();
+        let days = (0..WEEKS * 7)
+            .map(|offset| {
+                let date = window_start + Duration::days(offset);
+                DayCell {
+                    date: date.to_string(),
+                    weekday: date.format("%a").to_string(),
+                    day_of_month: date.day(),
+                    month: date.format("%b").to_string(),
+                    free: found.iter().any(|f| local_day(f) == date),
+                }
+            })
+            .collect();
+        let chosen_day = day
+            .trim()
+            .parse::<NaiveDate>()
+            .ok()
+            .filter(|d| *d >= window_start && *d <= window_end)
+            .or_else(|| found.first().map(local_day));
+        let slots = chosen_day
+            .map(|d| {
+                found
+                    .iter()
+                    .filter(|f| local_day(f) == d)
+                    .map(|f| choice(&treatment, f))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Picker {
+            treatment_slug: treatment.slug.clone(),
+            treatment_name: treatment.name.clone(),
+            treatment_facts: format!(
+                "{} · {}",
+                format_minutes(treatment.duration_minutes.max(0) as u32),
+                Money::new(treatment.price_minor, cx.currency)
+            ),
+            providers: treatment
+                .providers
+                .iter()
+                .map(|(id, name)| ProviderChoice {
+                    id: id.to_string(),
+                    name: name.clone(),
+                })
+                .collect(),
+            provider: provider.map(|p| p.to_string()).unwrap_or_default(),
+            days,
+            earlier: (window_start > this_monday)
+                .then(|| (window_start - Duration::days(WEEKS * 7)).to_string()),
+            later: (window_end < last_bookable)
+                .then(|| (window_end + Duration::days(1)).to_string()),
+            day: chosen_day.map(|d| d.to_string()),
+            day_label: chosen_day
+                .map(|d| d.format("%A %-d %B").to_string())
+                .unwrap_or_default(),
+            slots,
+            time_zone: cx.zone.name().to_owned(),
+        })
+    }
+
+    /// "Just taken": the refusal with the nearest free times.
+    async fn taken(
+        cx: &Context,
+        treatment: &store::Treatment,
+        wanted: DateTime<Utc>,
+        ignoring: Option<Uuid>,
+    ) -> AppError {
+        match alternatives(&cx.calendar(), treatment, None, wanted, ignoring).await {
+            Ok(found) => {
+                AppError::Taken(found.iter().map(|f| choice(treatment, f)).collect())
+            }
+            Err(refusal) => refusal.into(),
+        }
+    }
+
+    pub async fn hold(
+        treatment: &str,
+        provider: &str,
+        start: &str,
+        hold: &str,
+    ) -> Result<Token, AppError> {
+        let cx = Context::load().await?;
+        let treatment = cx.treatment(treatment).await?;
+        let provider = chosen_provider(&treatment, provider)?;
+        let start = start_time(start)?;
+        let link = Token::parse(hold.trim()).unwrap_or_else(Token::generate);
+        match cx.calendar().hold(&treatment, provider, start, &link).await {
+            Ok(_) => Ok(link),
+            Err(Refusal::Taken) => Err(taken(&cx, &treatment, start, None).await),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    async fn held_row(cx: &Context, hold: &str) -> Result<store::Booking, AppError> {
+        store::by_link(&cx.state.pool, cx.state.clinic_id, &token(hold)?.hash(), true)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    fn offers(booking: &store::Booking) -> Offers {
+        Offers {
+            in_person: booking.offers_in_person,
+            video: booking.offers_video,
+        }
+    }
+
+    fn draft(booking: &store::Booking) -> Option<DetailsForm> {
+        booking
+            .draft
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+    }
+
+    pub async fn held(hold: &str) -> Result<HeldBooking, AppError> {
+        let cx = Context::load().await?;
+        let row = held_row(&cx, hold).await?;
+        let zone = zone(&row.time_zone)?;
+        let details = match draft(&row) {
+            Some(typed) => typed,
+            None => signed_in_details(&cx).await?.unwrap_or_default(),
+        };
+        let expires = row.hold_expires_at;
+        Ok(HeldBooking {
+            treatment_slug: row.treatment_slug.clone(),
+            treatment_name: row.treatment_name.clone(),
+            provider_id: row.provider_id.to_string(),
+            provider_name: row.provider_name.clone(),
+            location: format!("{}, {}", row.location_name, row.location_address),
+            when: when(row.starts, row.ends, zone),
+            price: Money::new(row.price_minor, cx.currency).to_string(),
+            held_until: expires
+                .map(|t| t.with_timezone(&zone).format("%H:%M").to_string())
+                .unwrap_or_default(),
+            expired: expires.is_none_or(|t| t <= cx.now),
+            offers: offers(&row),
+            details_complete: details.parse(offers(&row)).is_ok(),
+            details,
+        })
+    }
+
+    /// A signed-in patient's details, to fill the form in for them.
+    async fn signed_in_details(cx: &Context) -> Result<Option<DetailsForm>, AppError> {
+        let Some(me) = principal::current().await? else {
+            return Ok(None);
+        };
+        if me.role != Role::Patient {
+            return Ok(None);
+        }
+        Ok(
+            store::account_details(&cx.state.pool, cx.state.clinic_id, me.user_id)
+                .await?
+                .map(|(first_name, last_name, email, phone)| DetailsForm {
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    ..DetailsForm::default()
+                }),
+        )
+    }
+
+    pub async fn save_details(hold: &str, details: &DetailsForm) -> Result<(), AppError> {
+        let cx = Context::load().await?;
+        let row = held_row(&cx, hold).await?;
+        store::save_draft(&cx.state.pool, cx.state.clinic_id, &token(hold)?.hash(), details)
+            .await?;
+        details.parse(offers(&row)).map_err(AppError::Rejected)?;
+        Ok(())
+    }
+
+    pub async fn confirm(hold: &str) -> Result<Token, AppError> {
+        let cx = Context::load().await?;
+        let link = token(hold)?;
+        let row = held_row(&cx, hold).await?;
+        let details = draft(&row)
+            .unwrap_or_default()
+            .parse(offers(&row))
+            .map_err(AppError::Rejected)?;
+        let booker = match principal::current().await? {
+            Some(me) if me.role == Role::Patient => Booker::Account(me.user_id),
+            _ => Booker::Guest,
+        };
+        let manage = Token::generate();
+        let zone = zone(&row.time_zone)?;
+        let subject = format!("Your booking at {} is confirmed", cx.rules.clinic_name);
+        let body = format!(
+            "Hello {},\n\nYou're booked for {} with {} on {}.\n\nWhere: {}, {}\n\n\
+             To see, move or cancel your booking, or add it to your calendar, open:\n{}\n\n\
+             Keep this link private: it opens your booking without signing in. \
+             To change your booking less than {} hours before it, please call {}.\n\n{}",
+            details.first_name,
+            row.treatment_name,
+            row.provider_name,
+            when(row.starts, row.ends, zone),
+            row.location_name,
+            row.location_address,
+            cx.link(&manage),
+            row.late_cancel_hours,
+            row.location_phone,
+            cx.rules.clinic_name
+        );
+        let outcome = cx
+            .calendar()
+            .confirm(
+                &link,
+                &details,
+                booker,
+                &manage,
+                Notice {
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(manage),
+            Err(Refusal::Taken) => {
+                let treatment = cx.treatment(&row.treatment_slug).await?;
+                Err(taken(&cx, &treatment, row.starts, Some(row.id)).await)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    async fn made_booking(cx: &Context, token_text: &str) -> Result<store::Booking, AppError> {
+        store::by_link(
+            &cx.state.pool,
+            cx.state.clinic_id,
+            &token(token_text)?.hash(),
+            false,
+        )
+        .await?
+        .ok_or(AppError::NotFound)
+    }
+
+    fn is_open(booking: &store::Booking) -> bool {
+        matches!(booking.status.as_str(), "confirmed" | "pending_payment")
+    }
+
+    fn may_change(cx: &Context, booking: &store::Booking) -> bool {
+        is_open(booking) && may_change_online(booking.starts, cx.now, booking.late_cancel_hours)
+    }
+
+    pub async fn managed(token_text: &str) -> Result<ManagedBooking, AppError> {
+        let cx = Context::load().await?;
+        let row = made_booking(&cx, token_text).await?;
+        let zone = zone(&row.time_zone)?;
+        let may = may_change(&cx, &row);
+        let call_instead = (is_open(&row) && !may).then(|| {
+            format!(
+                "Your appointment is less than {} hours away, so it can't be changed online. Please call the clinic on {}.",
+                row.late_cancel_hours, row.location_phone
+            )
+        });
+        Ok(ManagedBooking {
+            treatment_slug: row.treatment_slug.clone(),
+            treatment_name: row.treatment_name.clone(),
+            provider_name: row.provider_name.clone(),
+            location: row.location_name.clone(),
+            address: row.location_address.clone(),
+            when: when(row.starts, row.ends, zone),
+            mode: store::stored_mode(&row.mode),
+            status: status_words(&row.status).to_owned(),
+            cancelled: row.status == "cancelled",
+            may_change: may,
+            call_instead,
+            late_cancel_hours: row.late_cancel_hours,
+            clinic_phone: row.location_phone.clone(),
+        })
+    }
+
+    pub fn status_words(status: &str) -> &'static str {
+        match status {
+            "held" => "Held",
+            "pending_payment" => "Awaiting deposit",
+            "confirmed" => "Confirmed",
+            "completed" => "Completed",
+            "no_show" => "Missed",
+            "cancelled" => "Cancelled",
+            _ => "Unknown",
+        }
+    }
+
+    fn refuse_change(row: &store::Booking) -> AppError {
+        if row.status == "cancelled" {
+            AppError::Invalid("This booking has already been cancelled.".to_owned())
+        } else {
+            AppError::Invalid(format!(
+                "This booking can no longer be changed online. Please call the clinic on {}.",
+                row.location_phone
+            ))
+        }
+    }
+
+    pub async fn cancel(token_text: &str) -> Result<(), AppError> {
+        let cx = Context::load().await?;
+        let row = made_booking(&cx, token_text).await?;
+        if !may_change(&cx, &row) {
+            return Err(refuse_change(&row));
+        }
+        let zone = zone(&row.time_zone)?;
+        let subject = format!("Your booking at {} is cancelled", cx.rules.clinic_name);
+        let body = format!(
+            "Your {} with {} on {} is cancelled. The time is free for others now.\n\n\
+             To book again, visit {}/book?treatment={}\n\n{}",
+            row.treatment_name,
+            row.provider_name,
+            when(row.starts, row.ends, zone),
+            cx.state.public_url,
+            row.treatment_slug,
+            cx.rules.clinic_name
+        );
+        let to = row.patient_email.clone().unwrap_or_default();
+        cx.calendar()
+            .cancel(
+                row.id,
+                &Changer {
+                    user_id: None,
+                    via: "manage_link",
+                },
+                Some((
+                    &to,
+                    Notice {
+                        subject: &subject,
+                        body: &body,
+                    },
+                )),
+            )
+            .await
+            .map_err(|refusal| match refusal {
+                Refusal::Closed => refuse_change(&row),
+                other => other.into(),
+            })
+    }
+
+    pub async fn reschedule(token_text: &str, provider: &str, start: &str) -> Result<(), AppError> {
+        let cx = Context::load().await?;
+        let row = made_booking(&cx, token_text).await?;
+        if !may_change(&cx, &row) {
+            return Err(refuse_change(&row));
+        }
+        let treatment = cx.treatment(&row.treatment_slug).await?;
+        let provider = chosen_provider(&treatment, provider)?;
+        let start = start_time(start)?;
+        let zone = zone(&row.time_zone)?;
+        let end = start + (row.ends - row.starts);
+        let subject = format!("Your booking at {} has moved", cx.rules.clinic_name);
+        let body = format!(
+            "Your {} is now on {} (it was {}).\n\nSee or change it: {}/booking/{}\n\n{}",
+            row.treatment_name,
+            when(start, end, zone),
+            when(row.starts, row.ends, zone),
+            cx.state.public_url,
+            token_text.trim(),
+            cx.rules.clinic_name
+        );
+        let to = row.patient_email.clone().unwrap_or_default();
+        let outcome = cx
+            .calendar()
+            .reschedule(
+                row.id,
+                &treatment,
+                provider,
+                start,
+                &Changer {
+                    user_id: None,
+                    via: "manage_link",
+                },
+                Some((
+                    &to,
+                    Notice {
+                        subject: &subject,
+                        body: &body,
+                    },
+                )),
+            )
+            .await;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(Refusal::Taken) => Err(taken(&cx, &treatment, start, Some(row.id)).await),
+            Err(Refusal::Closed) => Err(refuse_change(&row)),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The booking as an iCalendar file, for the link on its page.
+    pub async fn calendar_file(state: AppState, token_text: &str) -> Result<String, AppError> {
+        let cx = Context::of(state).await?;
+        let row = made_booking(&cx, token_text).await?;
+        Ok(crate::domain::ics::event(&crate::domain::ics::Event {
+            uid: &format!("{}@lumen", row.id),
+            start: row.starts,
+            end: row.ends,
+            stamp: cx.now,
+            summary: &format!("{} with {}", row.treatment_name, row.provider_name),
+            location: &format!("{}, {}", row.location_name, row.location_address),
+            description: &format!(
+                "{} at {}. To change it, call {}.",
+                row.treatment_name, cx.rules.clinic_name, row.location_phone
+            ),
+            cancelled: row.status == "cancelled",
+        }))
+    }
+}
