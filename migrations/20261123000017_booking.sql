@@ -36,6 +36,12 @@ ALTER TABLE appointments
     ADD COLUMN arrived_at timestamptz,
     ADD COLUMN booked_at timestamptz;
 
+-- A hold that expired unconfirmed is released as a cancelled row with no patient, keeping
+-- what was typed for a day in case its patient comes back (then it is deleted).
+ALTER TABLE appointments DROP CONSTRAINT appointments_check,
+    ADD CONSTRAINT appointments_patient_check
+        CHECK (status IN ('held', 'cancelled') OR patient_id IS NOT NULL);
+
 -- Holds that expire are released by a worker; until it runs, bookings skip them by time.
 CREATE INDEX appointments_expired_holds ON appointments (hold_expires_at) WHERE status = 'held';
 

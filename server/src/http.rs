@@ -134,7 +134,10 @@ async fn booking_calendar(State(state): State<AppState>, Path(token): Path<Strin
         Ok(ics) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"appointment.ics\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"appointment.ics\"",
+                ),
                 (header::CACHE_CONTROL, "private, no-store"),
             ],
             ics,

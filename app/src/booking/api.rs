@@ -178,10 +178,7 @@ pub mod server {
     }
 
     /// `""`/`any` for any provider, otherwise one of the treatment's providers.
-    fn chosen_provider(
-        treatment: &store::Treatment,
-        raw: &str,
-    ) -> Result<Option<Uuid>, AppError> {
+    fn chosen_provider(treatment: &store::Treatment, raw: &str) -> Result<Option<Uuid>, AppError> {
         match raw.trim() {
             "" | "any" => Ok(None),
             raw => {
@@ -352,9 +349,7 @@ pub mod server {
         ignoring: Option<Uuid>,
     ) -> AppError {
         match alternatives(&cx.calendar(), treatment, None, wanted, ignoring).await {
-            Ok(found) => {
-                AppError::Taken(found.iter().map(|f| choice(treatment, f)).collect())
-            }
+            Ok(found) => AppError::Taken(found.iter().map(|f| choice(treatment, f)).collect()),
             Err(refusal) => refusal.into(),
         }
     }
@@ -378,9 +373,14 @@ pub mod server {
     }
 
     async fn held_row(cx: &Context, hold: &str) -> Result<store::Booking, AppError> {
-        store::by_link(&cx.state.pool, cx.state.clinic_id, &token(hold)?.hash(), true)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::by_link(
+            &cx.state.pool,
+            cx.state.clinic_id,
+            &token(hold)?.hash(),
+            true,
+        )
+        .await?
+        .ok_or(AppError::NotFound)
     }
 
     fn offers(booking: &store::Booking) -> Offers {
@@ -448,8 +448,13 @@ pub mod server {
     pub async fn save_details(hold: &str, details: &DetailsForm) -> Result<(), AppError> {
         let cx = Context::load().await?;
         let row = held_row(&cx, hold).await?;
-        store::save_draft(&cx.state.pool, cx.state.clinic_id, &token(hold)?.hash(), details)
-            .await?;
+        store::save_draft(
+            &cx.state.pool,
+            cx.state.clinic_id,
+            &token(hold)?.hash(),
+            details,
+        )
+        .await?;
         details.parse(offers(&row)).map_err(AppError::Rejected)?;
         Ok(())
     }

@@ -31,9 +31,17 @@ fn PickTime() -> impl IntoView {
         move || {
             let q = query.read();
             let get = |name: &str| q.get(name).unwrap_or_default();
-            (get("treatment"), get("provider"), get("day"), get("from"), get("hold"))
+            (
+                get("treatment"),
+                get("provider"),
+                get("day"),
+                get("from"),
+                get("hold"),
+            )
         },
-        |(treatment, provider, day, from, _)| fetch_picker(treatment, provider, day, from, String::new()),
+        |(treatment, provider, day, from, _)| {
+            fetch_picker(treatment, provider, day, from, String::new())
+        },
     );
     view! {
         <Suspense fallback=Loading>

@@ -7,7 +7,9 @@ use super::picker::{Purpose, TakenNotice};
 use super::types::HeldBooking;
 use crate::domain::booking::Mode;
 use crate::error::AppError;
-use crate::ui::components::{Field, Loading, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL};
+use crate::ui::components::{
+    Field, Loading, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
+};
 use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -40,7 +42,8 @@ fn WithHold(step: fn(HeldBooking, String) -> AnyView) -> impl IntoView {
 fn Summary(held: HeldBooking, hold: String) -> impl IntoView {
     let again = format!("/book?treatment={}&hold={hold}", held.treatment_slug);
     let kept = if held.expired {
-        "We couldn't keep this time any longer, but you can still book it if nobody else has.".to_owned()
+        "We couldn't keep this time any longer, but you can still book it if nobody else has."
+            .to_owned()
     } else {
         format!("We're keeping this time for you until {}.", held.held_until)
     };

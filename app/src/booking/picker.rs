@@ -58,7 +58,12 @@ pub fn PickerView(picker: Picker, purpose: Purpose) -> impl IntoView {
 
     let provider_links = {
         let mut links = vec![("".to_owned(), "Any available".to_owned())];
-        links.extend(picker.providers.iter().map(|p| (p.id.clone(), p.name.clone())));
+        links.extend(
+            picker
+                .providers
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone())),
+        );
         links
             .into_iter()
             .map(|(id, name)| {

@@ -51,7 +51,11 @@ fn fold(line: &str) -> String {
 }
 
 pub fn event(e: &Event<'_>) -> String {
-    let status = if e.cancelled { "CANCELLED" } else { "CONFIRMED" };
+    let status = if e.cancelled {
+        "CANCELLED"
+    } else {
+        "CONFIRMED"
+    };
     [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -116,6 +120,8 @@ mod tests {
         for line in ics.split("\r\n") {
             assert!(line.len() <= 75, "{line}");
         }
-        assert!(ics.replace("\r\n ", "").contains(&format!("SUMMARY:{}", "é".repeat(60))));
+        assert!(ics
+            .replace("\r\n ", "")
+            .contains(&format!("SUMMARY:{}", "é".repeat(60))));
     }
 }

@@ -8,6 +8,7 @@ mod admin_area;
 mod admin_treatments;
 mod audit;
 mod auth;
+mod booking;
 mod catalogue_admin;
 mod embedded_postgres;
 mod http;

@@ -156,7 +156,12 @@ impl BookingSystem for LumenCalendar<'_> {
     async fn free_times(&self, search: &Search<'_>) -> Result<Vec<FoundSlot>, Refusal> {
         let providers: Vec<Uuid> = match search.provider {
             Some(one) => vec![one],
-            None => search.treatment.providers.iter().map(|(id, _)| *id).collect(),
+            None => search
+                .treatment
+                .providers
+                .iter()
+                .map(|(id, _)| *id)
+                .collect(),
         };
         if providers.is_empty() || search.first_day > search.last_day {
             return Ok(Vec::new());

@@ -654,7 +654,15 @@ pub async fn cancel(
     if cancelled.rows_affected() != 1 {
         return Err(Refusal::Closed);
     }
-    record_change(&mut tx, appointment_id, "cancelled", by.user_id, by.via, now).await?;
+    record_change(
+        &mut tx,
+        appointment_id,
+        "cancelled",
+        by.user_id,
+        by.via,
+        now,
+    )
+    .await?;
     if let Some((to, notice)) = notice {
         email(&mut tx, clinic_id, "booking_cancelled", to, notice, now).await?;
     }
@@ -685,14 +693,15 @@ async fn email(
     Ok(())
 }
 
-/// Releases every hold of this clinic that has expired; returns how many. Run by the
+/// Releases every hold of this clinic that has expired, and deletes released holds (and
+/// what their patients typed) a day on; returns how many holds were released. Run by the
 /// server's worker; bookings never wait for it.
 pub async fn release_expired_holds(
     pool: &PgPool,
     clinic_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!(
+    let released = sqlx::query!(
         "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
                 status_changed_at = $2
          WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2",
@@ -701,7 +710,17 @@ pub async fn release_expired_holds(
     )
     .execute(pool)
     .await?
-    .rows_affected())
+    .rows_affected();
+    sqlx::query!(
+        "DELETE FROM appointments
+         WHERE clinic_id = $1 AND status = 'cancelled' AND patient_id IS NULL
+           AND status_changed_at <= $2::timestamptz - interval '1 day'",
+        clinic_id,
+        now
+    )
+    .execute(pool)
+    .await?;
+    Ok(released)
 }
 
 /// A patient's own appointments, soonest first, for their account page.

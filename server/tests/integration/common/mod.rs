@@ -252,3 +252,11 @@ pub fn field_problems(reply: &Reply) -> Vec<app::domain::form::FieldProblem> {
         other => panic!("expected field problems, got {other:?}"),
     }
 }
+
+/// The demo clinic's id (after `app` or `seeded`).
+pub async fn seeded_clinic_id(pool: &PgPool) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM clinics WHERE slug = 'juniper'")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
