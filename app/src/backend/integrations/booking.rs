@@ -53,7 +53,6 @@ pub trait BookingSystem {
     ) -> impl Future<Output = Result<DateTime<Utc>, Refusal>> + Send;
 
     /// Books the held time for the patient; the booking's own link replaces the hold's.
-    #[allow(clippy::too_many_arguments)]
     fn confirm(
         &self,
         hold: &Token,
@@ -236,11 +235,13 @@ impl BookingSystem for LumenCalendar<'_> {
         store::confirm(
             self.pool,
             self.clinic_id,
-            &hold.hash(),
-            details,
-            booker,
-            &manage.hash(),
-            notice,
+            store::Confirmation {
+                hold_hash: &hold.hash(),
+                details,
+                booker,
+                manage_hash: &manage.hash(),
+                notice,
+            },
             self.now,
         )
         .await

@@ -450,16 +450,28 @@ pub struct Notice<'a> {
 /// Turns the hold into a confirmed booking for the patient the details name, with a new
 /// link (`manage_hash`) so the hold's address stops working. A hold that expired and was
 /// released is booked all the same if nobody took the time meanwhile.
+/// What confirming a hold needs: the hold's link, the patient, and the new link.
+pub struct Confirmation<'a> {
+    pub hold_hash: &'a [u8],
+    pub details: &'a Details,
+    pub booker: Booker,
+    pub manage_hash: &'a [u8],
+    pub notice: Notice<'a>,
+}
+
 pub async fn confirm(
     pool: &PgPool,
     clinic_id: Uuid,
-    hold_hash: &[u8],
-    details: &Details,
-    booker: Booker,
-    manage_hash: &[u8],
-    notice: Notice<'_>,
+    confirmation: Confirmation<'_>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, Refusal> {
+    let Confirmation {
+        hold_hash,
+        details,
+        booker,
+        manage_hash,
+        notice,
+    } = confirmation;
     let mut tx = pool.begin().await?;
     let Some(id) = sqlx::query_scalar!(
         "SELECT id FROM appointments
