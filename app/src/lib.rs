@@ -1,4 +1,7 @@
 //! Lumen's web app: compiled natively with `ssr` for the server and to WASM with `hydrate`.
+// Leptos views are nested types; the booking pages' views are deep enough that the
+// release WASM build needs more than the default 128 levels to lay them out.
+#![recursion_limit = "256"]
 
 pub mod account;
 pub mod admin;

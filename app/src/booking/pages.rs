@@ -77,7 +77,7 @@ fn DetailsStep(held: HeldBooking, hold: String) -> impl IntoView {
         <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
             <p class="text-sm font-semibold text-brand-700">"Step 2 of 3"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Your details"</h1>
-            <div class="mt-6"><Summary held=held.clone() hold=hold.clone()/></div>
+            <div class="mt-6">{view! { <Summary held=held.clone() hold=hold.clone()/> }.into_any()}</div>
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="hold" value=hold/>
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
@@ -147,8 +147,8 @@ fn ReviewStep(held: HeldBooking, hold: String) -> impl IntoView {
         <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
             <p class="text-sm font-semibold text-brand-700">"Step 3 of 3"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Review and confirm"</h1>
-            <div class="mt-6"><Summary held=held.clone() hold=hold.clone()/></div>
-            <section class="mt-6 rounded-2xl border border-stone-200 bg-white p-5" aria-label="Your details">
+            <div class="mt-6">{view! { <Summary held=held.clone() hold=hold.clone()/> }.into_any()}</div>
+            {view! { <section class="mt-6 rounded-2xl border border-stone-200 bg-white p-5" aria-label="Your details">
                 <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
                     <dt class="text-stone-500">"Name"</dt><dd>{format!("{} {}", d.first_name, d.last_name)}</dd>
                     <dt class="text-stone-500">"Email"</dt><dd>{d.email.clone()}</dd>
@@ -157,7 +157,7 @@ fn ReviewStep(held: HeldBooking, hold: String) -> impl IntoView {
                     {(!d.notes.is_empty()).then(|| view! { <dt class="text-stone-500">"Notes"</dt><dd>{d.notes.clone()}</dd> })}
                 </dl>
                 <a href=details_href.clone() class="mt-3 inline-block font-semibold text-brand-700 underline">"Change details"</a>
-            </section>
+            </section> }.into_any()}
             <div role="alert" aria-live="assertive">
                 {move || refused().map(|error| view! {
                     <TakenNotice error purpose=purpose.clone() treatment=treatment.clone() hold_action move_action/>

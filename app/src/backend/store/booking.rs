@@ -735,41 +735,6 @@ pub async fn release_expired_holds(
     Ok(released)
 }
 
-/// A patient's own appointments, soonest first, for their account page.
-pub struct OwnAppointment {
-    pub treatment_name: String,
-    pub provider_name: String,
-    pub location_name: String,
-    pub time_zone: String,
-    pub status: String,
-    pub starts: DateTime<Utc>,
-}
-
-pub async fn for_account(
-    pool: &PgPool,
-    clinic_id: Uuid,
-    user_id: Uuid,
-) -> Result<Vec<OwnAppointment>, sqlx::Error> {
-    sqlx::query_as!(
-        OwnAppointment,
-        r#"SELECT t.name AS treatment_name, p.display_name AS provider_name,
-                  l.name AS location_name, coalesce(l.time_zone, c.time_zone) AS "time_zone!",
-                  a.status::text AS "status!", lower(a.period) AS "starts!"
-           FROM appointments a
-           JOIN patients pa ON pa.id = a.patient_id
-           JOIN treatments t ON t.id = a.treatment_id
-           JOIN providers p ON p.id = a.provider_id
-           JOIN locations l ON l.id = a.location_id
-           JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.clinic_id = $1 AND pa.user_id = $2
-           ORDER BY lower(a.period)"#,
-        clinic_id,
-        user_id
-    )
-    .fetch_all(pool)
-    .await
-}
-
 /// What the mode of a stored booking means, for pages.
 pub fn stored_mode(raw: &str) -> Mode {
     Mode::parse(raw).unwrap_or(Mode::InPerson)
