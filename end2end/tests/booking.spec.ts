@@ -61,6 +61,8 @@ test.describe("without JavaScript", () => {
     await page.goto("/book");
     await page.getByRole("link", { name: /HydraFacial/ }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Book HydraFacial");
+    // Weeks ahead, so the booking is outside the late-cancel window and can be cancelled.
+    await page.getByRole("link", { name: "Later dates →" }).click();
     await chooseFirstTime(page);
     await expect(page).toHaveURL(/\/book\/details\?hold=/);
     await giveDetails(page, "e2e.no-js@example.com");
