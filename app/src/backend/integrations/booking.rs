@@ -119,23 +119,23 @@ impl LumenCalendar<'_> {
         start: DateTime<Utc>,
         ignoring: Option<Uuid>,
     ) -> Result<Vec<Placement>, Refusal> {
-        let mut found: Vec<FoundSlot> = self
-            .around(treatment, provider, start, 1, ignoring)
-            .await?
-            .into_iter()
-            .filter(|f| f.slot.start == start)
-            .collect();
-        if provider.is_none() {
-            // `free_times` keeps one provider per start for "any"; ask each in turn.
-            found.clear();
-            for (candidate, _) in &treatment.providers {
-                found.extend(
-                    self.around(treatment, Some(*candidate), start, 1, ignoring)
-                        .await?
-                        .into_iter()
-                        .filter(|f| f.slot.start == start),
-                );
-            }
+        // For "any", `free_times` keeps one provider per start; ask each in turn instead.
+        let candidates: Vec<Option<Uuid>> = match provider {
+            Some(one) => vec![Some(one)],
+            None => treatment
+                .providers
+                .iter()
+                .map(|(id, _)| Some(*id))
+                .collect(),
+        };
+        let mut found = Vec::new();
+        for candidate in candidates {
+            found.extend(
+                self.around(treatment, candidate, start, 1, ignoring)
+                    .await?
+                    .into_iter()
+                    .filter(|f| f.slot.start == start),
+            );
         }
         Ok(found
             .into_iter()

@@ -520,15 +520,12 @@ pub async fn confirm(
         "manage_link"
     };
     record_change(&mut tx, id, "booked", user_id, via, now).await?;
-    outbox::enqueue_email(
+    email(
         &mut tx,
         clinic_id,
-        outbox::Email {
-            kind: "booking_confirmed",
-            to: details.email.as_str(),
-            subject: notice.subject,
-            body: notice.body,
-        },
+        "booking_confirmed",
+        details.email.as_str(),
+        notice,
         now,
     )
     .await?;
