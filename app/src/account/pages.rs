@@ -12,6 +12,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 /// A plain form that posts to the server function, so it works before (and without)
 /// JavaScript; once hydrated, Leptos submits it in place.
@@ -20,14 +21,17 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let notice = if query.read_untracked().get("reset").as_deref() == Some("done") {
-        Some("Your password has been changed, and every other session signed out. Sign in with your new password.")
-    } else if query.read_untracked().get("authenticator").as_deref() == Some("reset") {
-        Some("Your old authenticator no longer works. Sign in again to set up the new one.")
-    } else if query.read_untracked().get("invited").as_deref() == Some("done") {
-        Some("Your password is saved. Sign in with it; next you'll set up your authenticator app.")
-    } else {
-        None
+    let notice = |query: &ParamsMap| {
+        let words = if query.get("reset").as_deref() == Some("done") {
+            "Your password has been changed, and every other session signed out. Sign in with your new password."
+        } else if query.get("authenticator").as_deref() == Some("reset") {
+            "Your old authenticator no longer works. Sign in again to set up the new one."
+        } else if query.get("invited").as_deref() == Some("done") {
+            "Your password is saved. Sign in with it; next you'll set up your authenticator app."
+        } else {
+            return None;
+        };
+        Some(words.to_owned())
     };
     let error = move || match action.value().get() {
         Some(Err(error)) => Some(error.to_string()),
@@ -38,7 +42,7 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16">
             <h1 class="font-display text-4xl text-stone-900">"Sign in"</h1>
-            <SavedNotice notice=notice.map(str::to_owned)/>
+            <SavedNotice say=notice/>
             <p class="mt-3 text-stone-600">"For patients with an account and for clinic staff."</p>
             <ActionForm action attr:class="mt-8 space-y-5" attr:novalidate="">
                 <input type="hidden" name="next" value=next/>
@@ -99,18 +103,15 @@ fn Account(account: MyAccount) -> impl IntoView {
     let has_upcoming = !account.upcoming.is_empty();
     let is_patient = account.role == crate::domain::access::Role::Patient;
     let profile = account.profile.clone();
-    let saved = match use_query_map().read_untracked().get("saved").as_deref() {
-        Some("details") => Some("Your details are saved."),
-        Some("password") => {
-            Some("Your password is changed, and you're signed out everywhere else.")
-        }
-        Some("email_sent") => Some(
-            "We've sent a link to the new address. Follow it within 24 hours to make the change.",
-        ),
-        Some("email_changed") => {
-            Some("Your email address is changed. Sign in with it from now on.")
-        }
-        _ => None,
+    let saved = |query: &ParamsMap| {
+        let words = match query.get("saved")?.as_str() {
+            "details" => "Your details are saved.",
+            "password" => "Your password is changed, and you're signed out everywhere else.",
+            "email_sent" => "We've sent a link to the new address. Follow it within 24 hours to make the change.",
+            "email_changed" => "Your email address is changed. Sign in with it from now on.",
+            _ => return None,
+        };
+        Some(words.to_owned())
     };
     view! {
         <Title text="Your account"/>
@@ -139,7 +140,7 @@ fn Account(account: MyAccount) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </Show>
-            <SavedNotice notice=saved.map(str::to_owned)/>
+            <SavedNotice say=saved/>
             {profile.map(|profile| view! { <DetailsForm profile/> })}
             <EmailForm email=account.email.clone()/>
             <PasswordForm/>

@@ -8,7 +8,6 @@ use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -25,7 +24,6 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
     let problems = refusal.problems;
     let summary = refusal.summary();
     let invalid = move |field: &'static str| refusal.invalid(field);
-    let saved = use_query_map().read_untracked().get("saved").is_some();
     let SettingsForm {
         name,
         tagline,
@@ -41,7 +39,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         <div class="mx-auto max-w-3xl px-4 py-10">
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Clinic settings"</h1>
-            <SavedNotice notice=saved.then(|| "Settings saved. The public site shows them now.".to_owned())/>
+            <SavedNotice say=|query| query.get("saved").map(|_| "Settings saved. The public site shows them now.".to_owned())/>
             <ActionForm action attr:class="mt-8 space-y-6" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
                 <Field name="name" label="Clinic name" problems>

@@ -11,14 +11,16 @@ use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
 
-fn done_notice(done: &str) -> Option<&'static str> {
-    match done {
-        "booked" => Some("You're booked. We've emailed you a confirmation with this page's link: keep it to move or cancel your booking."),
-        "moved" => Some("Your booking has moved to the new time. We've emailed you the details."),
-        "cancelled" => Some("Your booking is cancelled. We've emailed you to confirm."),
-        _ => None,
-    }
+fn done_notice(query: &ParamsMap) -> Option<String> {
+    let words = match query.get("done")?.as_str() {
+        "booked" => "You're booked. We've emailed you a confirmation with this page's link: keep it to move or cancel your booking.",
+        "moved" => "Your booking has moved to the new time. We've emailed you the details.",
+        "cancelled" => "Your booking is cancelled. We've emailed you to confirm.",
+        _ => return None,
+    };
+    Some(words.to_owned())
 }
 
 #[component]
@@ -41,8 +43,7 @@ pub fn ManageBookingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let booking = data.await?;
                     let token = params.read_untracked().get("token").unwrap_or_default();
-                    let notice = done_notice(&query.read_untracked().get("done").unwrap_or_default());
-                    Ok::<_, AppError>(view! { <Booking booking token notice/> })
+                    Ok::<_, AppError>(view! { <Booking booking token/> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -50,11 +51,7 @@ pub fn ManageBookingPage() -> impl IntoView {
 }
 
 #[component]
-fn Booking(
-    booking: super::types::ManagedBooking,
-    token: String,
-    notice: Option<&'static str>,
-) -> impl IntoView {
+fn Booking(booking: super::types::ManagedBooking, token: String) -> impl IntoView {
     let cancel = ServerAction::<CancelBooking>::new();
     let refusal = Refusal::new(move || cancel.value().get());
     let calendar_href = format!("/booking/{token}/calendar.ics");
@@ -64,7 +61,7 @@ fn Booking(
         <Title text=format!("Your booking: {}", booking.treatment_name)/>
         <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
             <h1 class="font-display text-4xl text-stone-900">"Your booking"</h1>
-            <SavedNotice notice=notice.map(str::to_owned)/>
+            <SavedNotice say=done_notice/>
             <section class="mt-6 rounded-2xl border border-stone-200 bg-white p-5">
                 <p class="text-sm font-semibold uppercase tracking-wider" class:text-red-700=booking.cancelled class:text-emerald-700=!booking.cancelled>
                     {booking.status.clone()}

@@ -92,16 +92,24 @@ pub fn Checkbox(
     }
 }
 
-/// The line that confirms what just happened (saved, sent, signed out), when there is one.
+/// The line that confirms what just happened (saved, sent, signed out), in the words `say`
+/// gives for the address's query (`?saved=…`), when there is one. It follows the address
+/// rather than reading it once: with JavaScript the save's redirect can land after the
+/// screen has already re-rendered with its reloaded data.
 #[component]
-pub fn SavedNotice(#[prop(into)] notice: Option<String>) -> impl IntoView {
-    notice.map(|notice| {
-        view! {
-            <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
-                {notice}
-            </p>
-        }
-    })
+pub fn SavedNotice(
+    say: impl Fn(&leptos_router::params::ParamsMap) -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query.with(&say).map(|notice| {
+            view! {
+                <p role="status" class="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-emerald-900">
+                    {notice}
+                </p>
+            }
+        })
+    }
 }
 
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-full bg-brand-700 px-6 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-brand-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700";

@@ -9,7 +9,8 @@ use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn CategoryListPage() -> impl IntoView {
@@ -20,12 +21,15 @@ pub fn CategoryListPage() -> impl IntoView {
 
 #[component]
 fn CategoryList(rows: Vec<CategoryRow>) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let notice = match (query.get("saved"), query.get("removed")) {
-        (Some(id), _) => rows
+    let names: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect();
+    let notice = move |query: &ParamsMap| match (query.get("saved"), query.get("removed")) {
+        (Some(id), _) => names
             .iter()
-            .find(|r| r.id.to_string() == id)
-            .map(|r| format!("Saved “{}”.", r.name)),
+            .find(|(row_id, _)| *row_id == id)
+            .map(|(_, name)| format!("Saved “{name}”.")),
         (None, Some(_)) => Some("Category removed.".to_owned()),
         _ => None,
     };
@@ -50,7 +54,7 @@ fn CategoryList(rows: Vec<CategoryRow>) -> impl IntoView {
             <ScreenHeading title="Categories" lead="Treatments are grouped under these on the public site, in this order.">
                 <a href="/admin/categories/new" class=BUTTON_PRIMARY>"New category"</a>
             </ScreenHeading>
-            <SavedNotice notice/>
+            <SavedNotice say=notice/>
             <p role="alert" aria-live="assertive" class="mt-4 text-sm font-semibold text-red-700">
                 {move || remove_problem().or_else(move_refusal.summary())}
             </p>

@@ -15,7 +15,8 @@ use crate::ui::components::{
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn LocationListPage() -> impl IntoView {
@@ -77,24 +78,21 @@ fn LocationPage(editor: LocationEditor) -> impl IntoView {
     } else {
         form.name.clone()
     };
-    let notice = use_query_map()
-        .read_untracked()
-        .get("saved")
-        .and_then(|saved| {
-            Some(match saved.as_str() {
-                "location" => "Location saved. The public site shows it now.",
-                "hours" => "Opening hours saved.",
-                "room" => "Rooms and devices saved.",
-                _ => return None,
-            })
-        })
-        .map(str::to_owned);
+    let notice = |query: &ParamsMap| {
+        let words = match query.get("saved")?.as_str() {
+            "location" => "Location saved. The public site shows it now.",
+            "hours" => "Opening hours saved.",
+            "room" => "Rooms and devices saved.",
+            _ => return None,
+        };
+        Some(words.to_owned())
+    };
     view! {
         <Title text=format!("{title} — Staff area")/>
         <div class="mx-auto max-w-3xl px-4 py-10">
             <a href="/admin/locations" class="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">"← All locations"</a>
             <h1 class="mt-3 font-display text-4xl text-stone-900">{title}</h1>
-            <SavedNotice notice/>
+            <SavedNotice say=notice/>
             <LocationDetails form clinic_time_zone/>
             {(!is_new).then(|| view! {
                 <OpeningHours location_id=location_id.clone() hours/>

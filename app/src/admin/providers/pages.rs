@@ -18,6 +18,7 @@ use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn ProviderListPage() -> impl IntoView {
@@ -80,8 +81,7 @@ pub fn ProviderEditPage() -> impl IntoView {
 }
 
 /// What the page says after a save, from the address the save redirected to.
-fn saved_notice() -> Option<String> {
-    let query = use_query_map().read_untracked();
+fn saved_notice(query: &ParamsMap) -> Option<String> {
     Some(match query.get("saved")?.as_str() {
         "profile" => "Profile saved. The public site shows it now.".to_owned(),
         "photo" => "Photo saved. Treatment pages show it now.".to_owned(),
@@ -120,7 +120,7 @@ fn ProviderPage(editor: ProviderEditor) -> impl IntoView {
         <div class="mx-auto max-w-3xl px-4 py-10">
             <a href="/admin/providers" class="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">"← All providers"</a>
             <h1 class="mt-3 font-display text-4xl text-stone-900">{title}</h1>
-            <SavedNotice notice=saved_notice()/>
+            <SavedNotice say=saved_notice/>
             <ProfileForm form treatments upcoming_appointments/>
             {(!is_new).then(|| view! {
                 <PhotoSection provider_id=provider_id.clone() photo/>

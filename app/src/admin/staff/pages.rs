@@ -9,7 +9,7 @@ use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 const STAFF_ROLES: [Role; 3] = [Role::ClinicAdmin, Role::FrontDesk, Role::Provider];
 
@@ -22,22 +22,21 @@ pub fn StaffPage() -> impl IntoView {
 
 #[component]
 fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
-    let saved = match use_query_map().read_untracked().get("saved").as_deref() {
-        Some("invited") => {
-            Some("Invitation sent. It waits in the mailbox until a mail provider is set up.")
-        }
-        Some("updated") => Some("Saved."),
-        Some("authenticator_reset") => Some(
-            "Authenticator reset. They'll set up a new one when they next sign in; they've been emailed.",
-        ),
-        _ => None,
+    let saved = |query: &ParamsMap| {
+        let words = match query.get("saved")?.as_str() {
+            "invited" => "Invitation sent. It waits in the mailbox until a mail provider is set up.",
+            "updated" => "Saved.",
+            "authenticator_reset" => "Authenticator reset. They'll set up a new one when they next sign in; they've been emailed.",
+            _ => return None,
+        };
+        Some(words.to_owned())
     };
     view! {
         <Title text="Staff — Staff area"/>
         <div class="mx-auto max-w-6xl px-4 py-10">
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">"Staff"</h1>
-            <SavedNotice notice=saved.map(str::to_owned)/>
+            <SavedNotice say=saved/>
             <ul class="mt-8 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
                 {staff.into_iter().map(|member| view! { <StaffRow member/> }).collect_view()}
             </ul>

@@ -13,7 +13,8 @@ use crate::ui::components::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn TreatmentListPage() -> impl IntoView {
@@ -23,12 +24,15 @@ pub fn TreatmentListPage() -> impl IntoView {
 
 #[component]
 fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
-    let saved = use_query_map().read_untracked().get("saved");
-    let saved_notice = saved.and_then(|id| {
-        rows.iter()
-            .find(|r| r.id.to_string() == id)
-            .map(|r| r.name.clone())
-    });
+    let names: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect();
+    let saved_notice = move |query: &ParamsMap| {
+        let id = query.get("saved")?;
+        let (_, name) = names.iter().find(|(row_id, _)| *row_id == id)?;
+        Some(format!("Saved “{name}”."))
+    };
     let count = rows.len();
     view! {
         <Title text="Treatments — Staff area"/>
@@ -37,7 +41,7 @@ fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
                 <a href="/admin/categories" class=BUTTON_SECONDARY>"Categories"</a>
                 <a href="/admin/treatments/new" class=BUTTON_PRIMARY>"New treatment"</a>
             </ScreenHeading>
-            <SavedNotice notice=saved_notice.map(|name| format!("Saved “{name}”."))/>
+            <SavedNotice say=saved_notice/>
             <div class="mt-8 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
                 <table class="min-w-full divide-y divide-stone-200 text-sm">
                     <thead class="bg-stone-50 text-left text-stone-600">
