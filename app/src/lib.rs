@@ -80,6 +80,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/staff") view=admin::staff::pages::StaffPage ssr=SsrMode::Async/>
                         <Route path=path!("/accept-invite") view=account::invitation::pages::AcceptInvitePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/calendar") view=admin::calendar::pages::CalendarPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/calendar/new") view=admin::calendar::pages::NewAppointmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/appointments/:id") view=admin::calendar::pages::AppointmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/patients") view=admin::patients::pages::PatientListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/patients/:id") view=admin::patients::pages::PatientPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/categories") view=admin::categories::pages::CategoryListPage ssr=SsrMode::Async/>

@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 9] = [
+const SCREENS: [(&str, &str); 11] = [
     ("/admin", "Today"),
+    ("/admin/calendar", "Calendar"),
+    ("/admin/patients", "Patients"),
     ("/admin/treatments", "Treatments"),
     ("/admin/categories", "Categories"),
     ("/admin/providers", "Providers"),

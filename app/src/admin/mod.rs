@@ -3,12 +3,14 @@
 
 pub mod api;
 pub mod audit_log;
+pub mod calendar;
 pub mod categories;
 pub mod dashboard;
 pub mod fields;
 pub mod frame;
 pub mod locations;
 pub mod mailbox;
+pub mod patients;
 pub mod providers;
 pub mod settings;
 pub mod staff;

@@ -12,11 +12,12 @@ use {
     crate::backend::auth::principal,
     crate::backend::auth::session::Token,
     crate::backend::integrations::booking::{
-        alternatives, BookingSystem, FoundSlot, LumenCalendar, Search,
+        alternatives, BookingSystem, FoundSlot, LumenCalendar, Search, Wanted,
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
     crate::domain::access::Role,
+    crate::domain::appointment::AppointmentStatus,
     crate::domain::booking::{may_change_online, DayPart, Offers},
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
@@ -116,6 +117,7 @@ pub mod server {
                         .to_owned(),
                 ),
                 Refusal::Database(error) => error.into(),
+                Refusal::Failed(error) => error,
             }
         }
     }
@@ -561,15 +563,7 @@ pub mod server {
     }
 
     pub fn status_words(status: &str) -> &'static str {
-        match status {
-            "held" => "Held",
-            "pending_payment" => "Awaiting deposit",
-            "confirmed" => "Confirmed",
-            "completed" => "Completed",
-            "no_show" => "Missed",
-            "cancelled" => "Cancelled",
-            _ => "Unknown",
-        }
+        AppointmentStatus::parse(status).map_or("Unknown", AppointmentStatus::label)
     }
 
     fn refuse_change(row: &store::Booking) -> AppError {
@@ -605,10 +599,7 @@ pub mod server {
         cx.calendar()
             .cancel(
                 row.id,
-                &Changer {
-                    user_id: None,
-                    via: "manage_link",
-                },
+                &Changer::ManageLink,
                 Some((
                     &to,
                     Notice {
@@ -650,13 +641,14 @@ pub mod server {
             .calendar()
             .reschedule(
                 row.id,
-                &treatment,
-                provider,
-                start,
-                &Changer {
-                    user_id: None,
-                    via: "manage_link",
+                &Wanted {
+                    treatment: &treatment,
+                    provider,
+                    location: None,
+                    start,
+                    double_book: false,
                 },
+                &Changer::ManageLink,
                 Some((
                     &to,
                     Notice {

@@ -64,8 +64,10 @@ pub enum Action {
     UseOwnAccount,
     /// The staff area's pages and today's numbers.
     ViewAdmin,
-    /// Patients' records within the clinic.
+    /// Patients' records within the clinic, and notes on them.
     ViewPatients,
+    /// Booking, moving, cancelling appointments for patients and recording how they went.
+    ManageAppointments,
     /// Treatments, categories, providers, schedules and rooms.
     ManageCatalogue,
     /// Staff accounts, roles and clinic settings.
@@ -77,10 +79,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::UseOwnAccount,
         Action::ViewAdmin,
         Action::ViewPatients,
+        Action::ManageAppointments,
         Action::ManageCatalogue,
         Action::ManageClinic,
         Action::ViewAuditLog,
@@ -95,8 +98,10 @@ pub fn allows(role: Role, action: Action) -> bool {
     match role {
         PlatformOperator => matches!(action, ManagePlatform | UseOwnAccount),
         ClinicAdmin => !matches!(action, ManagePlatform),
-        FrontDesk => matches!(action, UseOwnAccount | ViewAdmin | ViewPatients),
-        Provider => matches!(action, UseOwnAccount | ViewAdmin | ViewPatients),
+        FrontDesk | Provider => matches!(
+            action,
+            UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments
+        ),
         Patient => matches!(action, UseOwnAccount),
     }
 }
@@ -127,6 +132,8 @@ mod tests {
             assert!(!allows(Role::FrontDesk, action), "{action:?}");
         }
         assert!(allows(Role::FrontDesk, Action::ViewPatients));
+        assert!(allows(Role::FrontDesk, Action::ManageAppointments));
+        assert!(allows(Role::Provider, Action::ManageAppointments));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The appointment lifecycle: held → pending payment → confirmed → completed / no-show,
 //! with cancellation possible until the appointment has happened.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,11 +55,125 @@ impl AppointmentStatus {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
+
+    /// How patients and staff read the status.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Held => "Held",
+            Self::PendingPayment => "Awaiting deposit",
+            Self::Confirmed => "Confirmed",
+            Self::Completed => "Completed",
+            Self::NoShow => "Missed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// What staff record about how an appointment went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Arrived,
+    Completed,
+    NoShow,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 3] = [Self::Arrived, Self::Completed, Self::NoShow];
+
+    /// The name of the change in the appointment's history (and in forms).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Arrived => "arrived",
+            Self::Completed => "completed",
+            Self::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == raw)
+    }
+
+    /// Whether it may be recorded now, or why not. Only a confirmed appointment has an
+    /// outcome to record. Arrival and completion may come before the booked time (patients
+    /// arrive early, treatments start early); a no-show is only known once the time began.
+    pub fn check(
+        self,
+        status: AppointmentStatus,
+        arrived: bool,
+        starts: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), &'static str> {
+        if status != AppointmentStatus::Confirmed {
+            return Err("Only a confirmed appointment can be marked; this one is not.");
+        }
+        match self {
+            Self::Arrived if arrived => Err("The patient is already marked as arrived."),
+            Self::NoShow if arrived => Err("The patient arrived, so this cannot be a no-show."),
+            Self::NoShow if now < starts => {
+                Err("A no-show can only be recorded once the appointment's time has begun.")
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::AppointmentStatus::{self, *};
+    use super::Outcome;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn outcomes_need_a_confirmed_appointment() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 17, 9, 0, 0).unwrap();
+        for status in [Held, PendingPayment, Completed, NoShow, Cancelled] {
+            for outcome in Outcome::ALL {
+                assert!(
+                    outcome.check(status, false, at, at).is_err(),
+                    "{status:?} {outcome:?}"
+                );
+            }
+        }
+        for outcome in Outcome::ALL {
+            assert_eq!(
+                outcome.check(Confirmed, false, at, at),
+                Ok(()),
+                "{outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_no_show_is_known_only_once_the_time_began_and_not_after_arrival() {
+        let starts = Utc.with_ymd_and_hms(2026, 3, 17, 9, 0, 0).unwrap();
+        let before = starts - chrono::Duration::minutes(1);
+        assert!(Outcome::NoShow
+            .check(Confirmed, false, starts, before)
+            .is_err());
+        assert!(Outcome::NoShow
+            .check(Confirmed, true, starts, starts)
+            .is_err());
+        // Arriving and finishing early are real; arriving twice is a slip.
+        assert_eq!(
+            Outcome::Arrived.check(Confirmed, false, starts, before),
+            Ok(())
+        );
+        assert_eq!(
+            Outcome::Completed.check(Confirmed, true, starts, before),
+            Ok(())
+        );
+        assert!(Outcome::Arrived
+            .check(Confirmed, true, starts, starts)
+            .is_err());
+    }
+
+    #[test]
+    fn outcome_names_round_trip_with_the_history_table() {
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(Outcome::parse("cancelled"), None);
+    }
 
     #[test]
     fn only_cancelled_appointments_free_the_time() {

@@ -61,6 +61,18 @@ pub struct Details {
     pub mode: Mode,
 }
 
+impl Details {
+    /// The patient these details describe, for the clinic's records.
+    pub fn as_new_patient(&self) -> crate::domain::calendar::PatientChoice {
+        crate::domain::calendar::PatientChoice::New {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+        }
+    }
+}
+
 /// Which ways of meeting a treatment offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offers {

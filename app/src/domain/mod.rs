@@ -4,6 +4,7 @@ pub mod access;
 pub mod appointment;
 pub mod availability;
 pub mod booking;
+pub mod calendar;
 pub mod category;
 pub mod clinic_settings;
 pub mod consent;

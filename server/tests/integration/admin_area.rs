@@ -10,9 +10,12 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 13] = [
+const PAGES: [(&str, bool); 16] = [
     ("/admin/staff", false),
     ("/admin", true),
+    ("/admin/calendar", true),
+    ("/admin/calendar/new", true),
+    ("/admin/patients", true),
     ("/admin/treatments", false),
     ("/admin/treatments/new", false),
     ("/admin/categories", false),
@@ -28,8 +31,18 @@ const PAGES: [(&str, bool); 13] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 29] = [
+const FUNCTIONS: [(&str, &str, bool); 39] = [
     ("admin/staff", "", false),
+    ("admin/calendar", "", true),
+    ("admin/appointment", "id=x", true),
+    ("admin/new_appointment", "", true),
+    ("admin/create_appointment", "form[patient]=", true),
+    ("admin/move_appointment", "id=x", true),
+    ("admin/cancel_appointment", "id=x", true),
+    ("admin/record_outcome", "id=x&outcome=arrived", true),
+    ("admin/patients", "", true),
+    ("admin/patient", "id=x", true),
+    ("admin/add_patient_note", "patient_id=x", true),
     ("admin/invite_staff", "form[name]=", false),
     (
         "admin/update_staff",

@@ -355,6 +355,7 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
         room_id: None,
         start,
         end: start + Duration::minutes(minutes),
+        double_booked: false,
     };
     let now = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
     let expires = now + Duration::minutes(10);

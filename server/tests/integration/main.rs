@@ -9,6 +9,7 @@ mod admin_treatments;
 mod audit;
 mod auth;
 mod booking;
+mod calendar;
 mod catalogue_admin;
 mod embedded_postgres;
 mod http;

@@ -3,14 +3,18 @@
 //! engine and Postgres calendar is the built-in one; an external practice system can take
 //! its place without the pages changing.
 
+use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::Token;
 use crate::backend::store::booking::{
-    self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, Treatment,
+    self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, StaffBooking,
+    Treatment,
 };
+use crate::domain::appointment::Outcome;
 use crate::domain::availability::{
     any_provider, free_slots, ProviderDiary, RoomDiary, Slot, SlotQuery, Span, WeeklyHours,
 };
-use crate::domain::booking::Details;
+use crate::domain::booking::{Details, Mode};
+use crate::domain::calendar::PatientChoice;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::PgPool;
@@ -35,6 +39,27 @@ pub struct Search<'a> {
     pub limit: Option<usize>,
     /// A booking being moved does not stand in its own way.
     pub ignoring: Option<Uuid>,
+}
+
+/// Where and when a booking should go: one provider or any, one location or any.
+pub struct Wanted<'a> {
+    pub treatment: &'a Treatment,
+    pub provider: Option<Uuid>,
+    pub location: Option<Uuid>,
+    pub start: DateTime<Utc>,
+    /// Staff only, where the clinic allows it: book even over another appointment or
+    /// outside the provider's hours. Needs a provider and a location.
+    pub double_book: bool,
+}
+
+/// Who a staff booking is for and how they hear of it.
+pub struct ForPatient<'a> {
+    pub patient: &'a PatientChoice,
+    pub mode: Mode,
+    pub notes: &'a str,
+    pub manage: &'a Token,
+    pub staff: &'a Principal,
+    pub notice: Option<(&'a str, Notice<'a>)>,
 }
 
 pub trait BookingSystem {
@@ -62,21 +87,34 @@ pub trait BookingSystem {
         notice: Notice<'_>,
     ) -> impl Future<Output = Result<Uuid, Refusal>> + Send;
 
+    /// Staff book a patient straight in, without a hold.
+    fn book_for_patient(
+        &self,
+        wanted: &Wanted<'_>,
+        patient: ForPatient<'_>,
+    ) -> impl Future<Output = Result<Uuid, Refusal>> + Send;
+
     fn reschedule(
         &self,
         appointment: Uuid,
-        treatment: &Treatment,
-        provider: Option<Uuid>,
-        start: DateTime<Utc>,
-        by: &Changer,
+        wanted: &Wanted<'_>,
+        by: &Changer<'_>,
         notice: Option<(&str, Notice<'_>)>,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
 
     fn cancel(
         &self,
         appointment: Uuid,
-        by: &Changer,
+        by: &Changer<'_>,
         notice: Option<(&str, Notice<'_>)>,
+    ) -> impl Future<Output = Result<(), Refusal>> + Send;
+
+    /// Staff record how an appointment went (arrived, completed, no-show).
+    fn record_outcome(
+        &self,
+        appointment: Uuid,
+        outcome: Outcome,
+        staff: &Principal,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
 }
 
@@ -111,14 +149,34 @@ impl LumenCalendar<'_> {
         .await
     }
 
-    /// Where a wanted start can go: every provider free then, in the clinic's order.
+    /// Where a wanted start can go: every provider free then, in the clinic's order. A
+    /// double booking goes exactly where it was asked, with no room.
     async fn placements(
         &self,
-        treatment: &Treatment,
-        provider: Option<Uuid>,
-        start: DateTime<Utc>,
+        wanted: &Wanted<'_>,
         ignoring: Option<Uuid>,
     ) -> Result<Vec<Placement>, Refusal> {
+        let Wanted {
+            treatment,
+            provider,
+            location,
+            start,
+            double_book,
+        } = *wanted;
+        if double_book {
+            let (Some(provider_id), Some(location_id)) = (provider, location) else {
+                return Err(Refusal::NotFound);
+            };
+            return Ok(vec![Placement {
+                treatment_id: treatment.id,
+                provider_id,
+                location_id,
+                room_id: None,
+                start,
+                end: start + Duration::minutes(i64::from(treatment.duration_minutes)),
+                double_booked: true,
+            }]);
+        }
         // For "any", `free_times` keeps one provider per start; ask each in turn instead.
         let candidates: Vec<Option<Uuid>> = match provider {
             Some(one) => vec![Some(one)],
@@ -134,7 +192,8 @@ impl LumenCalendar<'_> {
                 self.around(treatment, candidate, start, 1, ignoring)
                     .await?
                     .into_iter()
-                    .filter(|f| f.slot.start == start),
+                    .filter(|f| f.slot.start == start)
+                    .filter(|f| location.is_none_or(|l| l == f.location_id)),
             );
         }
         Ok(found
@@ -146,6 +205,7 @@ impl LumenCalendar<'_> {
                 room_id: f.slot.room,
                 start: f.slot.start,
                 end: f.slot.end,
+                double_booked: false,
             })
             .collect())
     }
@@ -190,10 +250,14 @@ impl BookingSystem for LumenCalendar<'_> {
         link: &Token,
     ) -> Result<DateTime<Utc>, Refusal> {
         let expires_at = self.now + Duration::minutes(i64::from(self.rules.hold_minutes));
-        let mut placements = self
-            .placements(treatment, provider, start, None)
-            .await?
-            .into_iter();
+        let wanted = Wanted {
+            treatment,
+            provider,
+            location: None,
+            start,
+            double_book: false,
+        };
+        let mut placements = self.placements(&wanted, None).await?.into_iter();
         let Some(first) = placements.next() else {
             return Err(Refusal::Taken);
         };
@@ -247,18 +311,40 @@ impl BookingSystem for LumenCalendar<'_> {
         .await
     }
 
+    async fn book_for_patient(
+        &self,
+        wanted: &Wanted<'_>,
+        patient: ForPatient<'_>,
+    ) -> Result<Uuid, Refusal> {
+        let placements = self.placements(wanted, None).await?;
+        let Some(placement) = placements.first() else {
+            return Err(Refusal::Taken);
+        };
+        store::book_for_patient(
+            self.pool,
+            self.clinic_id,
+            StaffBooking {
+                placement,
+                patient: patient.patient,
+                mode: patient.mode,
+                notes: patient.notes,
+                manage_hash: &patient.manage.hash(),
+                staff: patient.staff,
+                notice: patient.notice,
+            },
+            self.now,
+        )
+        .await
+    }
+
     async fn reschedule(
         &self,
         appointment: Uuid,
-        treatment: &Treatment,
-        provider: Option<Uuid>,
-        start: DateTime<Utc>,
-        by: &Changer,
+        wanted: &Wanted<'_>,
+        by: &Changer<'_>,
         notice: Option<(&str, Notice<'_>)>,
     ) -> Result<(), Refusal> {
-        let placements = self
-            .placements(treatment, provider, start, Some(appointment))
-            .await?;
+        let placements = self.placements(wanted, Some(appointment)).await?;
         let Some(placement) = placements.first() else {
             return Err(Refusal::Taken);
         };
@@ -277,10 +363,27 @@ impl BookingSystem for LumenCalendar<'_> {
     async fn cancel(
         &self,
         appointment: Uuid,
-        by: &Changer,
+        by: &Changer<'_>,
         notice: Option<(&str, Notice<'_>)>,
     ) -> Result<(), Refusal> {
         store::cancel(self.pool, self.clinic_id, appointment, by, notice, self.now).await
+    }
+
+    async fn record_outcome(
+        &self,
+        appointment: Uuid,
+        outcome: Outcome,
+        staff: &Principal,
+    ) -> Result<(), Refusal> {
+        store::record_outcome(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            outcome,
+            staff,
+            self.now,
+        )
+        .await
     }
 }
 

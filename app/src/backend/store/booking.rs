@@ -3,8 +3,13 @@
 //! `appointments` have the last word on overlaps; a broken one comes back as
 //! [`Refusal::Taken`].
 
+use crate::backend::audit;
+use crate::backend::auth::principal::Principal;
 use crate::backend::store::outbox;
+use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
+use crate::domain::calendar::PatientChoice;
+use crate::error::AppError;
 use chrono::{DateTime, NaiveTime, Utc};
 use sqlx::postgres::types::PgRange;
 use sqlx::{PgConnection, PgPool};
@@ -21,6 +26,8 @@ pub enum Refusal {
     /// The booking is no longer in a state that allows this (already cancelled, past).
     Closed,
     Database(sqlx::Error),
+    /// Recording the change failed (its audit row): nothing was changed.
+    Failed(AppError),
 }
 
 impl From<sqlx::Error> for Refusal {
@@ -258,6 +265,9 @@ pub struct Placement {
     pub room_id: Option<Uuid>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// Booked over another appointment on purpose (staff, where the clinic allows it):
+    /// the no-overlap constraints leave it out.
+    pub double_booked: bool,
 }
 
 impl Placement {
@@ -496,7 +506,10 @@ pub async fn confirm(
             .ok_or(Refusal::NotFound)?,
             Some(user_id),
         ),
-        Booker::Guest => (guest_patient(&mut tx, clinic_id, details, now).await?, None),
+        Booker::Guest => (
+            find_or_add_patient(&mut tx, clinic_id, &details.as_new_patient(), now).await?,
+            None,
+        ),
     };
     sqlx::query!(
         "UPDATE appointments
@@ -533,19 +546,29 @@ pub async fn confirm(
     Ok(id)
 }
 
-/// The clinic's record for a guest: the one that already has their email address (its
-/// name is left as the clinic knows it), or a new one.
-async fn guest_patient(
+/// The clinic's record for someone booking without an account (or booked by staff as a
+/// new patient): the one that already has their email address (its name is left as the
+/// clinic knows it), or a new one.
+async fn find_or_add_patient(
     tx: &mut PgConnection,
     clinic_id: Uuid,
-    details: &Details,
+    patient: &PatientChoice,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
+    let (first_name, last_name, email, phone) = match patient {
+        PatientChoice::Existing(id) => return Ok(*id),
+        PatientChoice::New {
+            first_name,
+            last_name,
+            email,
+            phone,
+        } => (first_name, last_name, email.as_str(), phone),
+    };
     let known = sqlx::query_scalar!(
         "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2)
          ORDER BY created_at LIMIT 1",
         clinic_id,
-        details.email.as_str()
+        email
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -553,7 +576,7 @@ async fn guest_patient(
         sqlx::query!(
             "UPDATE patients SET phone = $2 WHERE id = $1 AND phone = ''",
             id,
-            details.phone
+            phone
         )
         .execute(&mut *tx)
         .await?;
@@ -563,10 +586,10 @@ async fn guest_patient(
         "INSERT INTO patients (clinic_id, first_name, last_name, email, phone, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         clinic_id,
-        details.first_name,
-        details.last_name,
-        details.email.as_str(),
-        details.phone,
+        first_name,
+        last_name,
+        email,
+        phone,
         now
     )
     .fetch_one(&mut *tx)
@@ -597,10 +620,50 @@ async fn record_change(
 }
 
 /// Who changes a booking, for its history.
-pub struct Changer {
-    pub user_id: Option<Uuid>,
-    /// `staff`, `patient` or `manage_link`.
-    pub via: &'static str,
+pub enum Changer<'a> {
+    /// Whoever holds the link from the confirmation.
+    ManageLink,
+    /// A member of staff; the change is in the audit log too, in the same transaction.
+    Staff(&'a Principal),
+}
+
+impl Changer<'_> {
+    fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Changer::ManageLink => None,
+            Changer::Staff(staff) => Some(staff.user_id),
+        }
+    }
+}
+
+/// Records `change` in the appointment's history, and for staff in the audit log.
+async fn changed(
+    tx: &mut PgConnection,
+    appointment_id: Uuid,
+    change: &str,
+    by: &Changer<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    match by {
+        Changer::ManageLink => {
+            record_change(tx, appointment_id, change, None, "manage_link", now).await?;
+        }
+        Changer::Staff(staff) => {
+            record_change(
+                tx,
+                appointment_id,
+                change,
+                Some(staff.user_id),
+                "staff",
+                now,
+            )
+            .await?;
+            audit::append_for_request(tx, staff, change, "appointment", Some(appointment_id))
+                .await
+                .map_err(Refusal::Failed)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves a booking to `placement`; the constraints refuse a time someone else has.
@@ -609,7 +672,7 @@ pub async fn reschedule(
     clinic_id: Uuid,
     appointment_id: Uuid,
     placement: &Placement,
-    by: &Changer,
+    by: &Changer<'_>,
     notice: Option<(&str, Notice<'_>)>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
@@ -617,21 +680,22 @@ pub async fn reschedule(
     release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
     let moved = sqlx::query!(
         "UPDATE appointments
-         SET provider_id = $3, location_id = $4, room_id = $5, period = $6
+         SET provider_id = $3, location_id = $4, room_id = $5, period = $6, double_booked = $7
          WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
         clinic_id,
         appointment_id,
         placement.provider_id,
         placement.location_id,
         placement.room_id,
-        placement.period()
+        placement.period(),
+        placement.double_booked
     )
     .execute(&mut *tx)
     .await?;
     if moved.rows_affected() != 1 {
         return Err(Refusal::Closed);
     }
-    record_change(&mut tx, appointment_id, "moved", by.user_id, by.via, now).await?;
+    changed(&mut tx, appointment_id, "moved", by, now).await?;
     if let Some((to, notice)) = notice {
         email(&mut tx, clinic_id, "booking_moved", to, notice, now).await?;
     }
@@ -644,7 +708,7 @@ pub async fn cancel(
     pool: &PgPool,
     clinic_id: Uuid,
     appointment_id: Uuid,
-    by: &Changer,
+    by: &Changer<'_>,
     notice: Option<(&str, Notice<'_>)>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
@@ -656,22 +720,14 @@ pub async fn cancel(
         clinic_id,
         appointment_id,
         now,
-        by.user_id
+        by.user_id()
     )
     .execute(&mut *tx)
     .await?;
     if cancelled.rows_affected() != 1 {
         return Err(Refusal::Closed);
     }
-    record_change(
-        &mut tx,
-        appointment_id,
-        "cancelled",
-        by.user_id,
-        by.via,
-        now,
-    )
-    .await?;
+    changed(&mut tx, appointment_id, "cancelled", by, now).await?;
     if let Some((to, notice)) = notice {
         email(&mut tx, clinic_id, "booking_cancelled", to, notice, now).await?;
     }
@@ -699,6 +755,125 @@ async fn email(
         now,
     )
     .await?;
+    Ok(())
+}
+
+/// A booking staff make for a patient of the clinic.
+pub struct StaffBooking<'a> {
+    pub placement: &'a Placement,
+    pub patient: &'a PatientChoice,
+    pub mode: Mode,
+    pub notes: &'a str,
+    /// The link the patient's confirmation carries, to move or cancel it themselves.
+    pub manage_hash: &'a [u8],
+    pub staff: &'a Principal,
+    /// The patient's address and the confirmation to send there.
+    pub notice: Option<(&'a str, Notice<'a>)>,
+}
+
+pub async fn book_for_patient(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    booking: StaffBooking<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, Refusal> {
+    let StaffBooking {
+        placement,
+        patient,
+        mode,
+        notes,
+        manage_hash,
+        staff,
+        notice,
+    } = booking;
+    let mut tx = pool.begin().await?;
+    release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
+    let patient_id = find_or_add_patient(&mut tx, clinic_id, patient, now).await?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, room_id,
+                                   patient_id, status, mode, period, notes, access_token_hash,
+                                   double_booked, booked_at, created_at, status_changed_at,
+                                   status_changed_by)
+         SELECT $1, $2, $3, $4, $5, p.id, 'confirmed', ($7::text)::appointment_mode, $8, $9,
+                $10, $11, $12, $12, $12, $13
+         FROM patients p WHERE p.clinic_id = $1 AND p.id = $6
+         RETURNING id",
+        clinic_id,
+        placement.location_id,
+        placement.provider_id,
+        placement.treatment_id,
+        placement.room_id,
+        patient_id,
+        mode.as_str(),
+        placement.period(),
+        notes,
+        manage_hash,
+        placement.double_booked,
+        now,
+        staff.user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Refusal::NotFound)?;
+    changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
+    if let Some((to, notice)) = notice {
+        email(&mut tx, clinic_id, "booking_confirmed", to, notice, now).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records how a confirmed appointment went. The caller has checked the outcome fits
+/// (`Outcome::check`); the `WHERE` keeps a racing second change from landing twice.
+pub async fn record_outcome(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    outcome: Outcome,
+    staff: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let mut tx = pool.begin().await?;
+    let updated = match outcome {
+        Outcome::Arrived => {
+            sqlx::query!(
+                "UPDATE appointments SET arrived_at = $3
+             WHERE clinic_id = $1 AND id = $2 AND status = 'confirmed' AND arrived_at IS NULL",
+                clinic_id,
+                appointment_id,
+                now
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+        Outcome::Completed | Outcome::NoShow => {
+            sqlx::query!(
+                "UPDATE appointments
+             SET status = ($3::text)::appointment_status, status_changed_at = $4,
+                 status_changed_by = $5
+             WHERE clinic_id = $1 AND id = $2 AND status = 'confirmed'",
+                clinic_id,
+                appointment_id,
+                outcome.as_str(),
+                now,
+                staff.user_id
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+    };
+    if updated.rows_affected() != 1 {
+        return Err(Refusal::Closed);
+    }
+    changed(
+        &mut tx,
+        appointment_id,
+        outcome.as_str(),
+        &Changer::Staff(staff),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

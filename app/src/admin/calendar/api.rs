@@ -1,0 +1,757 @@
+//! Server functions for the staff calendar. Reading it is reading patient data (names on
+//! the blocks), so each read needs `ViewPatients` and is audited; changes need
+//! `ManageAppointments` and go through the booking boundary, which audits them in their
+//! own transaction.
+
+use super::types::{AppointmentDetail, CalendarData, NewAppointment};
+use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::types::{CalendarBlock, CalendarColumn, Choice, HistoryLine, TreatmentChoice},
+    crate::backend::audit,
+    crate::backend::auth::principal::{require, Principal},
+    crate::backend::auth::session::Token,
+    crate::backend::integrations::booking::{
+        alternatives, BookingSystem, ForPatient, LumenCalendar, Wanted,
+    },
+    crate::backend::state::{app_state, AppState},
+    crate::backend::store::booking::{self as booking_store, Changer, Notice, Refusal, Rules},
+    crate::backend::store::calendar as store,
+    crate::domain::access::Action,
+    crate::domain::appointment::{AppointmentStatus, Outcome},
+    crate::domain::calendar::{axis, lanes, PatientChoice, Span},
+    crate::domain::form::FieldProblem,
+    crate::ui::status::answer,
+    chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
+    chrono_tz::Tz,
+    uuid::Uuid,
+};
+
+/// The calendar for `day` (a date; today when empty), a `day` or `week` `span`, `by`
+/// provider or room; the week view shows the provider or room `chosen` (the first when
+/// empty).
+#[server(endpoint = "admin/calendar")]
+pub async fn fetch_calendar(
+    #[server(default)] day: String,
+    #[server(default)] span: String,
+    #[server(default)] by: String,
+    #[server(default)] chosen: String,
+) -> Result<CalendarData, AppError> {
+    let me = require(Action::ViewPatients).await?;
+    audit::record_for_request(Some(&me), "read", "calendar", None).await?;
+    answer(server::calendar(&day, &span, &by, &chosen).await)
+}
+
+#[server(endpoint = "admin/appointment")]
+pub async fn fetch_appointment(id: String) -> Result<AppointmentDetail, AppError> {
+    let me = require(Action::ViewPatients).await?;
+    let id = answer(AppError::record_id(&id))?;
+    audit::record_for_request(Some(&me), "read", "appointment", Some(id)).await?;
+    answer(server::appointment(id).await)
+}
+
+/// The new-appointment screen, prefilled from the address: a chosen `patient`, a patient
+/// `search`, and the day, time and provider clicked on the calendar.
+#[server(endpoint = "admin/new_appointment")]
+pub async fn fetch_new_appointment(
+    #[server(default)] patient: String,
+    #[server(default)] search: String,
+    #[server(default)] day: String,
+    #[server(default)] time: String,
+    #[server(default)] provider: String,
+) -> Result<NewAppointment, AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    audit::record_for_request(Some(&me), "read", "patient_search", None).await?;
+    answer(server::new_appointment(&patient, &search, &day, &time, &provider).await)
+}
+
+#[server(endpoint = "admin/create_appointment")]
+pub async fn create_appointment(#[server(default)] form: AppointmentForm) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let id = answer(server::create(&me, &form).await)?;
+    tracing::info!(appointment_id = %id, "appointment booked by staff");
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=booked"));
+    Ok(())
+}
+
+#[server(endpoint = "admin/move_appointment")]
+pub async fn move_appointment(
+    id: String,
+    #[server(default)] form: MoveForm,
+) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let id = answer(AppError::record_id(&id))?;
+    answer(server::move_to(&me, id, &form).await)?;
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=moved"));
+    Ok(())
+}
+
+#[server(endpoint = "admin/cancel_appointment")]
+pub async fn cancel_appointment(
+    id: String,
+    #[server(default)] form: CancelForm,
+) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let id = answer(AppError::record_id(&id))?;
+    answer(server::cancel(&me, id, form.tell_patient).await)?;
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=cancelled"));
+    Ok(())
+}
+
+/// Records `outcome` (`arrived`, `completed`, `no_show`).
+#[server(endpoint = "admin/record_outcome")]
+pub async fn record_outcome(id: String, outcome: String) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let id = answer(AppError::record_id(&id))?;
+    let outcome = answer(
+        crate::domain::appointment::Outcome::parse(outcome.trim())
+            .ok_or_else(|| AppError::Invalid("Choose what happened.".to_owned())),
+    )?;
+    answer(server::record(&me, id, outcome).await)?;
+    leptos_axum::redirect(&format!(
+        "/admin/appointments/{id}?saved={}",
+        outcome.as_str()
+    ));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+
+    /// What every calendar request needs: the clinic, its zone and its rules as they apply
+    /// to staff (no minimum notice, a year ahead: staff book walk-ins and follow-ups).
+    struct Desk {
+        state: AppState,
+        zone: Tz,
+        rules: Rules,
+        allow_double_booking: bool,
+        now: DateTime<Utc>,
+    }
+
+    impl Desk {
+        async fn load() -> Result<Self, AppError> {
+            let state = app_state()?;
+            let setup = store::setup(&state.pool, state.clinic_id).await?;
+            let mut rules = booking_store::rules(&state.pool, state.clinic_id).await?;
+            rules.min_notice_minutes = 0;
+            rules.horizon_days = 366;
+            let zone = setup.time_zone.parse::<Tz>().map_err(|_| {
+                tracing::error!("clinic has an unknown time zone");
+                AppError::Unavailable
+            })?;
+            let now = state.clock.now();
+            Ok(Desk {
+                state,
+                zone,
+                rules,
+                allow_double_booking: setup.allow_double_booking,
+                now,
+            })
+        }
+
+        fn calendar(&self) -> LumenCalendar<'_> {
+            LumenCalendar {
+                pool: &self.state.pool,
+                clinic_id: self.state.clinic_id,
+                now: self.now,
+                rules: &self.rules,
+            }
+        }
+
+        fn today(&self) -> NaiveDate {
+            self.now.with_timezone(&self.zone).date_naive()
+        }
+
+        fn midnight(&self, day: NaiveDate) -> DateTime<Utc> {
+            self.zone
+                .from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .earliest()
+                .map_or_else(
+                    || day.and_time(NaiveTime::MIN).and_utc(),
+                    |t| t.with_timezone(&Utc),
+                )
+        }
+
+        fn minute_of_day(&self, at: DateTime<Utc>, day: NaiveDate) -> u32 {
+            let minutes = (at - self.midnight(day)).num_minutes().clamp(0, 24 * 60);
+            u32::try_from(minutes).unwrap_or(0)
+        }
+
+        /// "Tue 17 Mar 10:15" in the clinic's time.
+        fn short(&self, at: DateTime<Utc>) -> String {
+            at.with_timezone(&self.zone)
+                .format("%a %-d %b %H:%M")
+                .to_string()
+        }
+
+        /// "Tuesday 17 March 2026, 10:15–11:00" in the clinic's time.
+        fn long(&self, starts: DateTime<Utc>, ends: DateTime<Utc>) -> String {
+            let (starts, ends) = (
+                starts.with_timezone(&self.zone),
+                ends.with_timezone(&self.zone),
+            );
+            format!(
+                "{}, {}–{}",
+                starts.format("%A %-d %B %Y"),
+                starts.format("%H:%M"),
+                ends.format("%H:%M")
+            )
+        }
+    }
+
+    fn choices(rows: Vec<(Uuid, String)>) -> Vec<Choice> {
+        rows.into_iter()
+            .map(|(id, name)| Choice {
+                id: id.to_string(),
+                name,
+            })
+            .collect()
+    }
+
+    pub async fn calendar(
+        day: &str,
+        span: &str,
+        by: &str,
+        chosen: &str,
+    ) -> Result<CalendarData, AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let span = Span::parse(span);
+        let by_room = by == "room";
+        let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").unwrap_or(desk.today());
+        let days = span.days(day);
+        let (first, last) = (days[0], days[days.len() - 1]);
+        let entries = store::entries(
+            pool,
+            clinic,
+            (
+                desk.midnight(first),
+                desk.midnight(last + Duration::days(1)),
+            ),
+            desk.now,
+        )
+        .await?;
+        let options = if by_room {
+            store::rooms(pool, clinic).await?
+        } else {
+            store::providers(pool, clinic).await?
+        };
+        let chosen_id = Uuid::parse_str(chosen.trim())
+            .ok()
+            .filter(|id| options.iter().any(|(o, _)| o == id))
+            .or_else(|| options.first().map(|(id, _)| *id));
+        let key_of = |e: &store::Entry| {
+            if by_room {
+                e.room_id
+            } else {
+                Some(e.provider_id)
+            }
+        };
+        // Day: a column per provider (or room). Week: a column per day for the chosen one.
+        let columns: Vec<(String, NaiveDate, Option<Uuid>)> = match span {
+            Span::Day => options
+                .iter()
+                .map(|(id, name)| (name.clone(), day, Some(*id)))
+                .collect(),
+            Span::Week => days
+                .iter()
+                .map(|d| (d.format("%a %-d %b").to_string(), *d, chosen_id))
+                .collect(),
+        };
+        let in_column = |e: &store::Entry, column_day: NaiveDate, key: Option<Uuid>| {
+            key.is_some()
+                && key_of(e) == key
+                && e.starts < desk.midnight(column_day + Duration::days(1))
+                && e.ends > desk.midnight(column_day)
+        };
+        let minutes: Vec<(u32, u32)> = columns
+            .iter()
+            .flat_map(|(_, d, key)| {
+                entries
+                    .iter()
+                    .filter(|e| in_column(e, *d, *key))
+                    .map(|e| {
+                        (
+                            desk.minute_of_day(e.starts, *d),
+                            desk.minute_of_day(e.ends, *d),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let (axis_start, axis_end) = axis(&minutes);
+        let columns = columns
+            .into_iter()
+            .map(|(heading, column_day, key)| {
+                let here: Vec<&store::Entry> = entries
+                    .iter()
+                    .filter(|e| in_column(e, column_day, key))
+                    .collect();
+                let spans: Vec<(u32, u32)> = here
+                    .iter()
+                    .map(|e| {
+                        (
+                            desk.minute_of_day(e.starts, column_day),
+                            desk.minute_of_day(e.ends, column_day),
+                        )
+                    })
+                    .collect();
+                let blocks = here
+                    .iter()
+                    .zip(spans.iter().zip(lanes(&spans)))
+                    .map(|(e, (&(start, end), lane))| {
+                        let status = AppointmentStatus::parse(&e.status);
+                        let local = |t: DateTime<Utc>| t.with_timezone(&desk.zone).format("%H:%M");
+                        CalendarBlock {
+                            id: e.id.to_string(),
+                            top: start.saturating_sub(axis_start),
+                            height: end.saturating_sub(start).max(10),
+                            lane: lane.lane,
+                            lanes: lane.lanes,
+                            time: format!("{}–{}", local(e.starts), local(e.ends)),
+                            patient: e
+                                .patient
+                                .clone()
+                                .unwrap_or_else(|| "Being booked online".to_owned()),
+                            treatment: e.treatment.clone(),
+                            aside: if by_room {
+                                e.provider.clone()
+                            } else {
+                                e.room.clone().unwrap_or_default()
+                            },
+                            status: e.status.clone(),
+                            status_label: status.map_or("", AppointmentStatus::label).to_owned(),
+                            arrived: e.arrived,
+                            double_booked: e.double_booked,
+                        }
+                    })
+                    .collect();
+                CalendarColumn { heading, blocks }
+            })
+            .collect();
+        let link = |to: NaiveDate| {
+            let mut href = format!(
+                "/admin/calendar?day={to}&span={}&by={}",
+                span.as_str(),
+                if by_room { "room" } else { "provider" }
+            );
+            if let (Span::Week, Some(id)) = (span, chosen_id) {
+                href.push_str(&format!("&chosen={id}"));
+            }
+            href
+        };
+        let title = match span {
+            Span::Day => day.format("%A %-d %B %Y").to_string(),
+            Span::Week => format!("{} – {}", first.format("%-d %B"), last.format("%-d %B %Y")),
+        };
+        Ok(CalendarData {
+            title,
+            time_zone: desk.zone.name().to_owned(),
+            span: span.as_str().to_owned(),
+            by: if by_room { "room" } else { "provider" }.to_owned(),
+            day: day.to_string(),
+            previous: link(span.step(day, false)),
+            next: link(span.step(day, true)),
+            today: link(desk.today()),
+            axis_start,
+            axis_end,
+            columns,
+            choices: choices(options),
+            chosen: chosen_id.map(|id| id.to_string()).unwrap_or_default(),
+        })
+    }
+
+    fn change_words(change: &str) -> &'static str {
+        match change {
+            "booked" => "Booked",
+            "moved" => "Moved",
+            "cancelled" => "Cancelled",
+            "arrived" => "Arrived",
+            "completed" => "Completed",
+            "no_show" => "Did not come",
+            _ => "Changed",
+        }
+    }
+
+    fn via_words(via: &str) -> &'static str {
+        match via {
+            "patient" => "the patient, signed in",
+            "manage_link" => "the patient, from their link",
+            "system" => "Lumen",
+            _ => "staff",
+        }
+    }
+
+    pub async fn appointment(id: Uuid) -> Result<AppointmentDetail, AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let row = store::appointment(pool, clinic, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let history = store::history(pool, clinic, id).await?;
+        let status = AppointmentStatus::parse(&row.status).unwrap_or(AppointmentStatus::Cancelled);
+        let outcomes = Outcome::ALL
+            .into_iter()
+            .filter(|o| {
+                o.check(status, row.arrived_at.is_some(), row.starts, desk.now)
+                    .is_ok()
+            })
+            .map(|o| o.as_str().to_owned())
+            .collect();
+        let local = row.starts.with_timezone(&desk.zone);
+        Ok(AppointmentDetail {
+            id: row.id.to_string(),
+            patient_id: row.patient_id.map(|p| p.to_string()).unwrap_or_default(),
+            patient_name: row
+                .patient_name
+                .unwrap_or_else(|| "Being booked online".to_owned()),
+            patient_email: row.patient_email.unwrap_or_default(),
+            patient_phone: row.patient_phone.unwrap_or_default(),
+            treatment: row.treatment,
+            provider_id: row.provider_id.to_string(),
+            provider: row.provider,
+            location: row.location,
+            room: row.room.unwrap_or_default(),
+            when: desk.long(row.starts, row.ends),
+            date: local.format("%Y-%m-%d").to_string(),
+            time: local.format("%H:%M").to_string(),
+            mode: booking_store::stored_mode(&row.mode).label().to_owned(),
+            status: row.status.clone(),
+            status_label: status.label().to_owned(),
+            arrived_at: row
+                .arrived_at
+                .map(|at| at.with_timezone(&desk.zone).format("%H:%M").to_string()),
+            double_booked: row.double_booked,
+            notes: row.notes,
+            outcomes,
+            can_change: matches!(
+                status,
+                AppointmentStatus::Confirmed | AppointmentStatus::PendingPayment
+            ),
+            allow_double_booking: desk.allow_double_booking,
+            providers: choices(store::providers(pool, clinic).await?),
+            history: history
+                .into_iter()
+                .map(|c| HistoryLine {
+                    at: desk.short(c.changed_at),
+                    what: change_words(&c.change).to_owned(),
+                    by: c.by.unwrap_or_else(|| via_words(&c.via).to_owned()),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn new_appointment(
+        patient: &str,
+        search: &str,
+        day: &str,
+        time: &str,
+        provider: &str,
+    ) -> Result<NewAppointment, AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let chosen = match Uuid::parse_str(patient.trim()) {
+            Ok(id) => crate::backend::store::patients::patient(pool, clinic, id).await?,
+            Err(_) => None,
+        };
+        let found = if search.trim().is_empty() {
+            Vec::new()
+        } else {
+            crate::backend::store::patients::search(pool, clinic, search, 20, desk.now)
+                .await?
+                .into_iter()
+                .map(|p| Choice {
+                    id: p.id.to_string(),
+                    name: format!("{} {} · {}", p.first_name, p.last_name, p.email),
+                })
+                .collect()
+        };
+        let providers = choices(store::providers(pool, clinic).await?);
+        let locations = choices(store::locations(pool, clinic).await?);
+        let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").unwrap_or(desk.today());
+        Ok(NewAppointment {
+            form: AppointmentForm {
+                patient: chosen
+                    .as_ref()
+                    .map(|p| p.id.to_string())
+                    .unwrap_or_default(),
+                provider: providers
+                    .iter()
+                    .find(|p| p.id == provider.trim())
+                    .map(|p| p.id.clone())
+                    .unwrap_or_default(),
+                location: locations.first().map(|l| l.id.clone()).unwrap_or_default(),
+                date: day.to_string(),
+                time: time.trim().to_owned(),
+                mode: "in_person".to_owned(),
+                ..AppointmentForm::default()
+            },
+            patient_name: chosen.map(|p| format!("{} {} · {}", p.first_name, p.last_name, p.email)),
+            search: search.trim().to_owned(),
+            found,
+            treatments: store::treatments(pool, clinic)
+                .await?
+                .into_iter()
+                .map(|(slug, name, minutes)| TreatmentChoice {
+                    slug,
+                    name,
+                    minutes,
+                })
+                .collect(),
+            providers,
+            locations,
+            allow_double_booking: desk.allow_double_booking,
+            time_zone: desk.zone.name().to_owned(),
+        })
+    }
+
+    /// "That time is not free" beside the time field, with the nearest free times.
+    async fn not_free(
+        desk: &Desk,
+        treatment: &booking_store::Treatment,
+        provider: Uuid,
+        wanted: DateTime<Utc>,
+        ignoring: Option<Uuid>,
+    ) -> AppError {
+        let nearby = match alternatives(
+            &desk.calendar(),
+            treatment,
+            Some(provider),
+            wanted,
+            ignoring,
+        )
+        .await
+        {
+            Ok(found) => found,
+            Err(refusal) => return refusal.into(),
+        };
+        let mut message = format!(
+            "{} is not free for this treatment with them (booked, outside their hours, or the room is taken).",
+            desk.short(wanted)
+        );
+        if nearby.is_empty() {
+            message.push_str(" There is no free time near it.");
+        } else {
+            let times: Vec<String> = nearby.iter().map(|f| desk.short(f.slot.start)).collect();
+            message.push_str(&format!(" Free nearby: {}.", times.join(", ")));
+        }
+        if desk.allow_double_booking {
+            message.push_str(" To book over it on purpose, tick “Double-book”.");
+        }
+        AppError::Rejected(vec![FieldProblem::new("time", message)])
+    }
+
+    fn double_booking_allowed(desk: &Desk, asked: bool) -> Result<(), AppError> {
+        if asked && !desk.allow_double_booking {
+            return Err(AppError::Invalid(
+                "This clinic does not allow double-booking. An admin can turn it on in the settings."
+                    .to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn confirmation(
+        desk: &Desk,
+        treatment: &str,
+        starts: DateTime<Utc>,
+        ends: DateTime<Utc>,
+        link: Option<&Token>,
+    ) -> (String, String) {
+        let subject = format!("Your {treatment} at {}", desk.rules.clinic_name);
+        let change = match link {
+            Some(link) => format!(
+                "See, move or cancel it: {}/booking/{}",
+                desk.state.public_url,
+                link.as_str()
+            ),
+            None => format!("To change it, call {}.", desk.rules.phone),
+        };
+        let body = format!(
+            "Your {treatment} is booked for {} ({}).\n\n{change}\n\n{}",
+            desk.long(starts, ends),
+            desk.zone.name(),
+            desk.rules.clinic_name
+        );
+        (subject, body)
+    }
+
+    pub async fn create(me: &Principal, form: &AppointmentForm) -> Result<Uuid, AppError> {
+        let desk = Desk::load().await?;
+        let request = form.parse(desk.zone).map_err(AppError::Rejected)?;
+        double_booking_allowed(&desk, request.double_book)?;
+        let treatment =
+            booking_store::treatment(&desk.state.pool, desk.state.clinic_id, &request.treatment)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Rejected(vec![FieldProblem::new("treatment", "Choose a treatment.")])
+                })?;
+        let to = match &request.patient {
+            PatientChoice::New { email, .. } => email.as_str().to_owned(),
+            PatientChoice::Existing(id) => {
+                crate::backend::store::patients::patient(
+                    &desk.state.pool,
+                    desk.state.clinic_id,
+                    *id,
+                )
+                .await?
+                .ok_or_else(|| {
+                    AppError::Invalid("That patient is no longer on file; search again.".to_owned())
+                })?
+                .email
+            }
+        };
+        let link = Token::generate();
+        let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
+        let (subject, body) =
+            confirmation(&desk, &treatment.name, request.start, ends, Some(&link));
+        let wanted = Wanted {
+            treatment: &treatment,
+            provider: Some(request.provider),
+            location: Some(request.location),
+            start: request.start,
+            double_book: request.double_book,
+        };
+        let booked = desk
+            .calendar()
+            .book_for_patient(
+                &wanted,
+                ForPatient {
+                    patient: &request.patient,
+                    mode: request.mode,
+                    notes: &request.notes,
+                    manage: &link,
+                    staff: me,
+                    notice: Some((
+                        &to,
+                        Notice {
+                            subject: &subject,
+                            body: &body,
+                        },
+                    )),
+                },
+            )
+            .await;
+        match booked {
+            Ok(id) => Ok(id),
+            Err(Refusal::Taken) => {
+                Err(not_free(&desk, &treatment, request.provider, request.start, None).await)
+            }
+            Err(Refusal::NotFound) => Err(AppError::Invalid(
+                "That patient is no longer on file; search again.".to_owned(),
+            )),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    pub async fn move_to(me: &Principal, id: Uuid, form: &MoveForm) -> Result<(), AppError> {
+        let desk = Desk::load().await?;
+        let request = form.parse(desk.zone).map_err(AppError::Rejected)?;
+        double_booking_allowed(&desk, request.double_book)?;
+        let row = store::appointment(&desk.state.pool, desk.state.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let treatment = booking_store::treatment(&desk.state.pool, desk.state.clinic_id, &row.treatment_slug)
+            .await?
+            .ok_or_else(|| AppError::Invalid("This treatment is no longer offered, so the appointment cannot move; cancel and book another.".to_owned()))?;
+        let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
+        let (subject, body) = confirmation(&desk, &treatment.name, request.start, ends, None);
+        let subject = format!("Moved: {subject}");
+        let to = row.patient_email.clone().unwrap_or_default();
+        let wanted = Wanted {
+            treatment: &treatment,
+            provider: Some(request.provider),
+            location: Some(row.location_id),
+            start: request.start,
+            double_book: request.double_book,
+        };
+        let notice = (!to.is_empty()).then(|| {
+            (
+                to.as_str(),
+                Notice {
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+        });
+        match desk
+            .calendar()
+            .reschedule(id, &wanted, &Changer::Staff(me), notice)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refusal::Taken) => {
+                Err(not_free(&desk, &treatment, request.provider, request.start, Some(id)).await)
+            }
+            Err(Refusal::Closed) => Err(AppError::Invalid(
+                "Only a confirmed appointment can be moved; this one is not.".to_owned(),
+            )),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    pub async fn cancel(me: &Principal, id: Uuid, tell_patient: bool) -> Result<(), AppError> {
+        let desk = Desk::load().await?;
+        let row = store::appointment(&desk.state.pool, desk.state.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let subject = format!(
+            "Cancelled: your {} at {}",
+            row.treatment, desk.rules.clinic_name
+        );
+        let body = format!(
+            "Your {} on {} ({}) is cancelled. To book again, call {} or book online.\n\n{}",
+            row.treatment,
+            desk.long(row.starts, row.ends),
+            desk.zone.name(),
+            desk.rules.phone,
+            desk.rules.clinic_name
+        );
+        let to = row.patient_email.clone().unwrap_or_default();
+        let notice = (tell_patient && !to.is_empty()).then(|| {
+            (
+                to.as_str(),
+                Notice {
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+        });
+        match desk
+            .calendar()
+            .cancel(id, &Changer::Staff(me), notice)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refusal::Closed) => Err(AppError::Invalid(
+                "Only a confirmed appointment can be cancelled; this one is not.".to_owned(),
+            )),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    pub async fn record(me: &Principal, id: Uuid, outcome: Outcome) -> Result<(), AppError> {
+        let desk = Desk::load().await?;
+        let row = store::appointment(&desk.state.pool, desk.state.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let status = AppointmentStatus::parse(&row.status).unwrap_or(AppointmentStatus::Cancelled);
+        outcome
+            .check(status, row.arrived_at.is_some(), row.starts, desk.now)
+            .map_err(|why| AppError::Invalid(why.to_owned()))?;
+        match desk.calendar().record_outcome(id, outcome, me).await {
+            Ok(()) => Ok(()),
+            Err(Refusal::Closed) => Err(AppError::Invalid(
+                "Someone changed this appointment a moment ago; see its status now.".to_owned(),
+            )),
+            Err(other) => Err(other.into()),
+        }
+    }
+}

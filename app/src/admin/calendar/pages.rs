@@ -1,0 +1,612 @@
+//! The calendar screens. Everything is a link or a form, so they work before hydration and
+//! without JavaScript; with it, forms save in place and the screen reloads its data.
+
+use super::api::{
+    fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, CreateAppointment,
+    MoveAppointment, RecordOutcome,
+};
+use super::types::{
+    AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
+};
+use crate::admin::frame::StaffScreen;
+use crate::domain::url::percent_encode;
+use crate::ui::components::{
+    Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
+};
+use crate::ui::saves::{reload_after, Saves};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+
+/// How tall a minute is on the calendar, in pixels: an hour is 72px, a 15-minute
+/// appointment still has room for its time and patient.
+const MINUTE_PX: f32 = 1.2;
+
+#[component]
+pub fn CalendarPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("day").unwrap_or_default(),
+                q.get("span").unwrap_or_default(),
+                q.get("by").unwrap_or_default(),
+                q.get("chosen").unwrap_or_default(),
+            )
+        },
+        |(day, span, by, chosen)| fetch_calendar(day, span, by, chosen),
+    );
+    view! {
+        <StaffScreen data here="/admin/calendar".to_owned() view=|data| view! { <Calendar data/> }/>
+    }
+}
+
+fn block_colours(status: &str) -> &'static str {
+    match status {
+        "held" => "border-dashed border-stone-400 bg-stone-50 text-stone-700",
+        "pending_payment" => "border-amber-500 bg-amber-50 text-amber-950",
+        "completed" => "border-emerald-600 bg-emerald-50 text-emerald-950",
+        "no_show" => "border-red-600 bg-red-50 text-red-950",
+        _ => "border-brand-600 bg-brand-50 text-brand-950",
+    }
+}
+
+#[component]
+fn Calendar(data: CalendarData) -> impl IntoView {
+    let CalendarData {
+        title,
+        time_zone,
+        span,
+        by,
+        day,
+        previous,
+        next,
+        today,
+        axis_start,
+        axis_end,
+        columns,
+        choices,
+        chosen,
+    } = data;
+    let height = (axis_end - axis_start) as f32 * MINUTE_PX;
+    let hours: Vec<u32> = (axis_start / 60..axis_end / 60).collect();
+    let week = span == "week";
+    let by_room = by == "room";
+    let empty = columns.is_empty();
+    let template = format!(
+        "grid-template-columns: 3.5rem repeat({}, minmax(9rem, 1fr))",
+        columns.len().max(1)
+    );
+    let new_href = format!("/admin/calendar/new?day={day}");
+    view! {
+        <Title text=format!("Calendar: {title} — Staff area")/>
+        <div class="mx-auto max-w-7xl px-4 py-10">
+            <div class="flex flex-wrap items-end justify-between gap-4">
+                <div>
+                    <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
+                    <h1 class="mt-1 font-display text-4xl text-stone-900">{title.clone()}</h1>
+                    <p class="mt-2 text-stone-600">{format!("Times in the clinic's time zone ({time_zone}).")}</p>
+                </div>
+                <a href=new_href class=BUTTON_PRIMARY>"New appointment"</a>
+            </div>
+            <nav aria-label="Dates" class="mt-6 flex flex-wrap items-center gap-2">
+                <a href=previous class=BUTTON_SECONDARY>{if week { "← Previous week" } else { "← Previous day" }}</a>
+                <a href=today class=BUTTON_SECONDARY>"Today"</a>
+                <a href=next class=BUTTON_SECONDARY>{if week { "Next week →" } else { "Next day →" }}</a>
+            </nav>
+            // A GET form: the view lives in the address, so it can be shared and reloaded.
+            <form method="get" action="/admin/calendar" class="mt-4 flex flex-wrap items-end gap-4 rounded-2xl border border-stone-200 bg-white p-4">
+                <div>
+                    <label for="day" class=LABEL>"Day"</label>
+                    <input id="day" name="day" type="date" value=day.clone() class=FIELD/>
+                </div>
+                <div>
+                    <label for="span" class=LABEL>"Show"</label>
+                    <select id="span" name="span" class=FIELD>
+                        <option value="day" selected=!week>"One day"</option>
+                        <option value="week" selected=week>"A week"</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="by" class=LABEL>"By"</label>
+                    <select id="by" name="by" class=FIELD>
+                        <option value="provider" selected=!by_room>"Provider"</option>
+                        <option value="room" selected=by_room>"Room or device"</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="chosen" class=LABEL>{if by_room { "Week of room" } else { "Week of provider" }}</label>
+                    <select id="chosen" name="chosen" class=FIELD>
+                        {choices.into_iter().map(|c| {
+                            let selected = c.id == chosen;
+                            view! { <option value=c.id selected=selected>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class=BUTTON_SECONDARY>"Show"</button>
+            </form>
+            <Legend/>
+            {if empty {
+                view! {
+                    <p class="mt-8 text-stone-600">
+                        {if by_room { "No rooms or devices yet: add them to a location." } else { "No active providers yet." }}
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="mt-6 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
+                        <div class="grid min-w-max" style=template>
+                            <div aria-hidden="true"></div>
+                            {columns.iter().map(|c| view! {
+                                <h2 class="border-b border-l border-stone-200 px-3 py-2 text-sm font-semibold text-stone-800">{c.heading.clone()}</h2>
+                            }).collect_view()}
+                            <div class="relative" style=format!("height: {height}px") aria-hidden="true">
+                                {hours.iter().map(|h| view! {
+                                    <span class="absolute right-2 text-xs tabular-nums text-stone-500" style=format!("top: {}px", ((h * 60 - axis_start) as f32) * MINUTE_PX)>
+                                        {format!("{h:02}:00")}
+                                    </span>
+                                }).collect_view()}
+                            </div>
+                            {columns.into_iter().map(|c| view! {
+                                <section aria-label=c.heading.clone() class="relative border-l border-stone-200" style=format!("height: {height}px")>
+                                    {hours.iter().map(|h| view! {
+                                        <div class="absolute inset-x-0 border-t border-stone-100" style=format!("top: {}px", ((h * 60 - axis_start) as f32) * MINUTE_PX)></div>
+                                    }).collect_view()}
+                                    {c.blocks.into_iter().map(|block| view! { <Block block/> }).collect_view()}
+                                </section>
+                            }).collect_view()}
+                        </div>
+                    </div>
+                }.into_any()
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Block(block: CalendarBlock) -> impl IntoView {
+    let style = format!(
+        "top: {}px; height: {}px; left: calc({} * 100% / {}); width: calc(100% / {} - 4px)",
+        block.top as f32 * MINUTE_PX,
+        block.height as f32 * MINUTE_PX,
+        block.lane,
+        block.lanes,
+        block.lanes
+    );
+    let mut flags = Vec::new();
+    if block.arrived {
+        flags.push("arrived");
+    }
+    if block.double_booked {
+        flags.push("double-booked");
+    }
+    let label = format!(
+        "{}, {}: {}, {}{}{}",
+        block.time,
+        block.patient,
+        block.treatment,
+        block.status_label,
+        if flags.is_empty() { "" } else { ", " },
+        flags.join(", ")
+    );
+    view! {
+        <a
+            href=format!("/admin/appointments/{}", block.id)
+            aria-label=label
+            data-status=block.status.clone()
+            class=format!("absolute overflow-hidden rounded-md border-l-4 px-2 py-1 text-xs leading-tight shadow-sm hover:z-10 hover:shadow-md focus-visible:z-10 {}", block_colours(&block.status))
+            style=style
+        >
+            <span class="block font-semibold tabular-nums">{block.time}</span>
+            <span class="block font-medium">{block.patient}</span>
+            <span class="block">{block.treatment}</span>
+            {(!block.aside.is_empty()).then(|| view! { <span class="block opacity-80">{block.aside}</span> })}
+            <span class="block font-semibold">
+                {block.status_label}
+                {block.arrived.then_some(" · Arrived")}
+                {block.double_booked.then_some(" · Double-booked")}
+            </span>
+        </a>
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let items = [
+        ("confirmed", "Confirmed"),
+        ("pending_payment", "Awaiting deposit"),
+        ("held", "Being booked online"),
+        ("completed", "Completed"),
+        ("no_show", "Missed"),
+    ];
+    view! {
+        <ul class="mt-4 flex flex-wrap gap-3 text-xs" aria-label="Colours">
+            {items.map(|(status, label)| view! {
+                <li class=format!("rounded border-l-4 px-2 py-1 {}", block_colours(status))>{label}</li>
+            })}
+        </ul>
+    }
+}
+
+#[component]
+pub fn AppointmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let saves = Saves::count();
+    let data = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), saves.get()),
+        |(id, _)| fetch_appointment(id),
+    );
+    let here = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <StaffScreen data here=format!("/admin/appointments/{here}") view=|detail| view! { <Appointment detail/> }/>
+    }
+}
+
+fn saved_notice(query: &ParamsMap) -> Option<String> {
+    let words = match query.get("saved")?.as_str() {
+        "booked" => "Booked. The patient has been emailed a confirmation with their link.",
+        "moved" => "Moved. The patient has been emailed the new time.",
+        "cancelled" => "Cancelled. The time is free again.",
+        "arrived" => "Marked as arrived.",
+        "completed" => "Marked as completed.",
+        "no_show" => "Marked as a no-show.",
+        _ => return None,
+    };
+    Some(words.to_owned())
+}
+
+#[component]
+fn Appointment(detail: AppointmentDetail) -> impl IntoView {
+    let AppointmentDetail {
+        id,
+        patient_id,
+        patient_name,
+        patient_email,
+        patient_phone,
+        treatment,
+        provider_id,
+        provider,
+        location,
+        room,
+        when,
+        date,
+        time,
+        mode,
+        status,
+        status_label,
+        arrived_at,
+        double_booked,
+        notes,
+        outcomes,
+        can_change,
+        allow_double_booking,
+        providers,
+        history,
+    } = detail;
+    let outcome = ServerAction::<RecordOutcome>::new();
+    reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
+    let outcome_refusal = Refusal::new(move || outcome.value().get());
+    let patient_href = (!patient_id.is_empty()).then(|| format!("/admin/patients/{patient_id}"));
+    let where_ = if room.is_empty() {
+        location
+    } else {
+        format!("{location}, {room}")
+    };
+    let calendar_href = format!("/admin/calendar?day={date}");
+    view! {
+        <Title text=format!("{patient_name}, {when} — Staff area")/>
+        <div class="mx-auto max-w-3xl px-4 py-10">
+            <a href=calendar_href class="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">"← Calendar"</a>
+            <h1 class="mt-3 font-display text-4xl text-stone-900">{patient_name.clone()}</h1>
+            <p class="mt-2 text-lg text-stone-700">{when}</p>
+            <p class=format!("mt-3 inline-block rounded border-l-4 px-3 py-1 text-sm font-semibold {}", block_colours(&status)) data-testid="status">
+                {status_label}
+                {arrived_at.map(|at| format!(" · Arrived {at}"))}
+                {double_booked.then_some(" · Double-booked")}
+            </p>
+            <SavedNotice say=saved_notice/>
+            <dl class="mt-6 grid gap-x-6 gap-y-3 rounded-2xl border border-stone-200 bg-white p-5 sm:grid-cols-[10rem_1fr]">
+                <dt class="font-medium text-stone-600">"Patient"</dt>
+                <dd>
+                    {match patient_href {
+                        Some(href) => view! { <a href=href class="font-medium text-brand-700 underline">{patient_name}</a> }.into_any(),
+                        None => view! { <span>{patient_name}</span> }.into_any(),
+                    }}
+                    {(!patient_email.is_empty()).then(|| view! { <span class="block text-sm text-stone-600">{patient_email}</span> })}
+                    {(!patient_phone.is_empty()).then(|| view! { <span class="block text-sm text-stone-600">{patient_phone}</span> })}
+                </dd>
+                <dt class="font-medium text-stone-600">"Treatment"</dt>
+                <dd>{treatment}</dd>
+                <dt class="font-medium text-stone-600">"With"</dt>
+                <dd>{provider}</dd>
+                <dt class="font-medium text-stone-600">"Where"</dt>
+                <dd>{where_}</dd>
+                <dt class="font-medium text-stone-600">"How"</dt>
+                <dd>{mode}</dd>
+                <dt class="font-medium text-stone-600">"Patient's notes"</dt>
+                <dd class="whitespace-pre-line">{if notes.is_empty() { "None".to_owned() } else { notes }}</dd>
+            </dl>
+            {(!outcomes.is_empty()).then(|| view! {
+                <section aria-labelledby="outcome-heading" class="mt-8">
+                    <h2 id="outcome-heading" class="font-display text-2xl text-stone-900">"How it went"</h2>
+                    <p role="alert" aria-live="assertive" class="mt-2 text-sm font-semibold text-red-700">{outcome_refusal.summary()}</p>
+                    <div class="mt-3 flex flex-wrap gap-3">
+                        {outcomes.into_iter().map(|o| {
+                            let label = match o.as_str() {
+                                "arrived" => "Mark arrived",
+                                "completed" => "Mark completed",
+                                _ => "Mark no-show",
+                            };
+                            let id = id.clone();
+                            view! {
+                                <ActionForm action=outcome>
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="outcome" value=o/>
+                                    <button type="submit" class=BUTTON_SECONDARY disabled=move || outcome.pending().get()>{label}</button>
+                                </ActionForm>
+                            }
+                        }).collect_view()}
+                    </div>
+                </section>
+            })}
+            {can_change.then(|| view! {
+                <MoveSection id=id.clone() provider_id providers date time allow_double_booking/>
+                <CancelSection id=id.clone()/>
+            })}
+            <History history/>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn MoveSection(
+    id: String,
+    provider_id: String,
+    providers: Vec<Choice>,
+    date: String,
+    time: String,
+    allow_double_booking: bool,
+) -> impl IntoView {
+    let action = ServerAction::<MoveAppointment>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    view! {
+        <section aria-labelledby="move-heading" class="mt-10">
+            <h2 id="move-heading" class="font-display text-2xl text-stone-900">"Move"</h2>
+            <p class="mt-1 text-stone-600">"The same checks as online booking apply: their hours, other bookings, the room."</p>
+            <ActionForm action attr:class="mt-4 space-y-4" attr:novalidate="">
+                <input type="hidden" name="id" value=id/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Field name="provider" label="With" id="move-provider" problems>
+                    <select id="move-provider" name="form[provider]" class=FIELD aria-invalid=invalid("provider") aria-describedby="move-provider-error">
+                        {providers.into_iter().map(|p| {
+                            let selected = p.id == provider_id;
+                            view! { <option value=p.id selected=selected>{p.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <div class="grid gap-4 sm:grid-cols-2">
+                    <Field name="date" label="Day" id="move-date" problems>
+                        <input id="move-date" name="form[date]" type="date" value=date class=FIELD aria-invalid=invalid("date") aria-describedby="move-date-error"/>
+                    </Field>
+                    <Field name="time" label="Time" id="move-time" problems>
+                        <input id="move-time" name="form[time]" type="time" step="300" value=time class=FIELD aria-invalid=invalid("time") aria-describedby="move-time-error"/>
+                    </Field>
+                </div>
+                {allow_double_booking.then(|| view! {
+                    <Checkbox id="move-double-book" name="form[double_book]" label="Double-book: keep it there even if the time is taken (recorded in the audit log)" checked=false/>
+                })}
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Move appointment"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CancelSection(id: String) -> impl IntoView {
+    let action = ServerAction::<CancelAppointment>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    view! {
+        <section aria-labelledby="cancel-heading" class="mt-10">
+            <h2 id="cancel-heading" class="font-display text-2xl text-stone-900">"Cancel"</h2>
+            <ActionForm action attr:class="mt-4 space-y-4">
+                <input type="hidden" name="id" value=id/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Checkbox id="tell-patient" name="form[tell_patient]" label="Email the patient that it is cancelled" checked=true/>
+                <button type="submit" class="inline-flex items-center justify-center rounded-full border border-red-700 px-6 py-3 text-base font-semibold text-red-800 hover:bg-red-50" disabled=move || action.pending().get()>
+                    "Cancel appointment"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn History(history: Vec<HistoryLine>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="history-heading" class="mt-10">
+            <h2 id="history-heading" class="font-display text-2xl text-stone-900">"History"</h2>
+            <ol class="mt-3 divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white">
+                {history.into_iter().map(|line| view! {
+                    <li class="flex flex-wrap justify-between gap-2 px-4 py-3 text-sm">
+                        <span class="font-medium text-stone-900">{line.what}</span>
+                        <span class="text-stone-600">{format!("{} · {}", line.at, line.by)}</span>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewAppointmentPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("patient").unwrap_or_default(),
+                q.get("search").unwrap_or_default(),
+                q.get("day").unwrap_or_default(),
+                q.get("time").unwrap_or_default(),
+                q.get("provider").unwrap_or_default(),
+            )
+        },
+        |(patient, search, day, time, provider)| {
+            fetch_new_appointment(patient, search, day, time, provider)
+        },
+    );
+    view! {
+        <StaffScreen data here="/admin/calendar/new".to_owned() view=|screen| view! { <NewAppointmentScreen screen/> }/>
+    }
+}
+
+#[component]
+fn NewAppointmentScreen(screen: NewAppointment) -> impl IntoView {
+    let NewAppointment {
+        form,
+        patient_name,
+        search,
+        found,
+        treatments,
+        providers,
+        locations,
+        allow_double_booking,
+        time_zone,
+    } = screen;
+    let action = ServerAction::<CreateAppointment>::new();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    let keep = format!(
+        "day={}&time={}&provider={}",
+        percent_encode(&form.date),
+        percent_encode(&form.time),
+        percent_encode(&form.provider)
+    );
+    let choose_again = format!("/admin/calendar/new?{keep}");
+    let searched = !search.is_empty();
+    let chosen = !form.patient.is_empty();
+    view! {
+        <Title text="New appointment — Staff area"/>
+        <div class="mx-auto max-w-3xl px-4 py-10">
+            <a href=format!("/admin/calendar?day={}", form.date) class="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">"← Calendar"</a>
+            <h1 class="mt-3 font-display text-4xl text-stone-900">"New appointment"</h1>
+            <section aria-labelledby="patient-heading" class="mt-8">
+                <h2 id="patient-heading" class="font-display text-2xl text-stone-900">"Patient"</h2>
+                {match patient_name {
+                    Some(name) => view! {
+                        <p class="mt-2 text-stone-800">
+                            <span class="font-semibold">{name}</span>" · "
+                            <a href=choose_again class="text-brand-700 underline">"Choose someone else"</a>
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <form method="get" action="/admin/calendar/new" class="mt-3 flex flex-wrap items-end gap-3" role="search">
+                            <input type="hidden" name="day" value=form.date.clone()/>
+                            <input type="hidden" name="time" value=form.time.clone()/>
+                            <input type="hidden" name="provider" value=form.provider.clone()/>
+                            <div class="grow">
+                                <label for="search" class=LABEL>"Find a patient by name, email or phone"</label>
+                                <input id="search" name="search" type="search" value=search.clone() class=FIELD/>
+                            </div>
+                            <button type="submit" class=BUTTON_SECONDARY>"Find"</button>
+                        </form>
+                        {searched.then(|| if found.is_empty() {
+                            view! { <p class="mt-3 text-stone-600">"Nobody on file matches. Add them as a new patient below."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="mt-3 divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white" aria-label="Patients found">
+                                    {found.into_iter().map(|p| view! {
+                                        <li>
+                                            <a href=format!("/admin/calendar/new?patient={}&{keep}", p.id) class="block px-4 py-3 text-brand-800 hover:bg-brand-50">
+                                                {format!("Book for {}", p.name)}
+                                            </a>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        })}
+                    }.into_any(),
+                }}
+            </section>
+            <ActionForm action attr:class="mt-8 space-y-6" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <input type="hidden" name="form[patient]" value=form.patient.clone()/>
+                {(!chosen).then(|| view! {
+                    <fieldset class="space-y-4 rounded-2xl border border-stone-200 bg-white p-5">
+                        <legend class="px-1 font-semibold text-stone-900">"Or a new patient"</legend>
+                        <div class="grid gap-4 sm:grid-cols-2">
+                            <Field name="first_name" label="First name" problems>
+                                <input id="first_name" name="form[first_name]" value=form.first_name.clone() autocomplete="off" class=FIELD aria-invalid=invalid("first_name") aria-describedby="first_name-error"/>
+                            </Field>
+                            <Field name="last_name" label="Last name" problems>
+                                <input id="last_name" name="form[last_name]" value=form.last_name.clone() autocomplete="off" class=FIELD aria-invalid=invalid("last_name") aria-describedby="last_name-error"/>
+                            </Field>
+                            <Field name="email" label="Email" problems>
+                                <input id="email" name="form[email]" type="email" value=form.email.clone() autocomplete="off" class=FIELD aria-invalid=invalid("email") aria-describedby="email-error"/>
+                            </Field>
+                            <Field name="phone" label="Phone (optional)" problems>
+                                <input id="phone" name="form[phone]" type="tel" value=form.phone.clone() autocomplete="off" class=FIELD aria-invalid=invalid("phone") aria-describedby="phone-error"/>
+                            </Field>
+                        </div>
+                    </fieldset>
+                })}
+                <Field name="treatment" label="Treatment" problems>
+                    <select id="treatment" name="form[treatment]" class=FIELD aria-invalid=invalid("treatment") aria-describedby="treatment-error">
+                        <option value="">"Choose…"</option>
+                        {treatments.into_iter().map(|t| view! {
+                            <option value=t.slug>{format!("{} ({} min)", t.name, t.minutes)}</option>
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <div class="grid gap-4 sm:grid-cols-2">
+                    <Field name="provider" label="With" problems>
+                        <select id="provider" name="form[provider]" class=FIELD aria-invalid=invalid("provider") aria-describedby="provider-error">
+                            <option value="">"Choose…"</option>
+                            {providers.into_iter().map(|p| {
+                                let selected = p.id == form.provider;
+                                view! { <option value=p.id selected=selected>{p.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field name="location" label="Where" problems>
+                        <select id="location" name="form[location]" class=FIELD aria-invalid=invalid("location") aria-describedby="location-error">
+                            {locations.into_iter().map(|l| {
+                                let selected = l.id == form.location;
+                                view! { <option value=l.id selected=selected>{l.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field name="date" label="Day" problems>
+                        <input id="date" name="form[date]" type="date" value=form.date.clone() class=FIELD aria-invalid=invalid("date") aria-describedby="date-error"/>
+                    </Field>
+                    <Field name="time" label="Time" hint=format!("In the clinic's time ({time_zone}).") problems>
+                        <input id="time" name="form[time]" type="time" step="300" value=form.time.clone() class=FIELD aria-invalid=invalid("time") aria-describedby="time-hint time-error"/>
+                    </Field>
+                    <Field name="mode" label="How" problems>
+                        <select id="mode" name="form[mode]" class=FIELD aria-invalid=invalid("mode") aria-describedby="mode-error">
+                            <option value="in_person" selected=true>"At the clinic"</option>
+                            <option value="video">"Video visit"</option>
+                        </select>
+                    </Field>
+                </div>
+                <Field name="notes" label="Notes for the appointment (optional)" problems>
+                    <textarea id="notes" name="form[notes]" rows="3" class=FIELD aria-invalid=invalid("notes") aria-describedby="notes-error">{form.notes.clone()}</textarea>
+                </Field>
+                {allow_double_booking.then(|| view! {
+                    <Checkbox id="double_book" name="form[double_book]" label="Double-book: book it even if the time is taken (recorded in the audit log)" checked=false/>
+                })}
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Book appointment"</button>
+            </ActionForm>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,115 @@
+use crate::domain::calendar::AppointmentForm;
+use serde::{Deserialize, Serialize};
+
+/// One appointment on the calendar, placed on its column's time axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarBlock {
+    pub id: String,
+    /// Minutes from the top of the axis, and how long it lasts.
+    pub top: u32,
+    pub height: u32,
+    pub lane: usize,
+    pub lanes: usize,
+    pub time: String,
+    pub patient: String,
+    pub treatment: String,
+    /// The provider (room view) or the room (provider view), when there is one.
+    pub aside: String,
+    pub status: String,
+    pub status_label: String,
+    pub arrived: bool,
+    pub double_booked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarColumn {
+    pub heading: String,
+    pub blocks: Vec<CalendarBlock>,
+}
+
+/// A provider or room the calendar can be shown by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarData {
+    pub title: String,
+    pub time_zone: String,
+    /// `day` or `week`, and `provider` or `room`.
+    pub span: String,
+    pub by: String,
+    pub day: String,
+    pub previous: String,
+    pub next: String,
+    pub today: String,
+    /// The axis, in minutes from local midnight.
+    pub axis_start: u32,
+    pub axis_end: u32,
+    pub columns: Vec<CalendarColumn>,
+    /// For the week view: whose week (one provider or room), and who else can be chosen.
+    pub choices: Vec<Choice>,
+    pub chosen: String,
+}
+
+/// A line in an appointment's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at: String,
+    pub what: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppointmentDetail {
+    pub id: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub patient_email: String,
+    pub patient_phone: String,
+    pub treatment: String,
+    pub provider_id: String,
+    pub provider: String,
+    pub location: String,
+    pub room: String,
+    pub when: String,
+    pub date: String,
+    pub time: String,
+    pub mode: String,
+    pub status: String,
+    pub status_label: String,
+    pub arrived_at: Option<String>,
+    pub double_booked: bool,
+    pub notes: String,
+    /// `arrived`, `completed`, `no_show`: what may be recorded now.
+    pub outcomes: Vec<String>,
+    pub can_change: bool,
+    pub allow_double_booking: bool,
+    pub providers: Vec<Choice>,
+    pub history: Vec<HistoryLine>,
+}
+
+/// A treatment staff can book, with what it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreatmentChoice {
+    pub slug: String,
+    pub name: String,
+    pub minutes: i32,
+}
+
+/// The new-appointment screen: the form (prefilled from the address), the patient chosen
+/// or found, and the choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAppointment {
+    pub form: AppointmentForm,
+    pub patient_name: Option<String>,
+    pub search: String,
+    pub found: Vec<Choice>,
+    pub treatments: Vec<TreatmentChoice>,
+    pub providers: Vec<Choice>,
+    pub locations: Vec<Choice>,
+    pub allow_double_booking: bool,
+    pub time_zone: String,
+}

@@ -1,0 +1,159 @@
+//! Server functions for the patient list and a patient's page. Each read is audited:
+//! staff reading patient records is what a clinic must be able to account for.
+
+use super::types::{PatientDetail, PatientRow};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::types::{PatientNote, PatientVisit},
+    crate::backend::audit,
+    crate::backend::auth::principal::require,
+    crate::backend::state::app_state,
+    crate::backend::store::patients as store,
+    crate::domain::access::Action,
+    crate::domain::appointment::AppointmentStatus,
+    crate::domain::form::text,
+    crate::ui::status::answer,
+    chrono::{DateTime, Utc},
+    chrono_tz::Tz,
+};
+
+/// The longest note staff can add (the database allows this much).
+pub const NOTE_MAX: usize = 5000;
+
+#[cfg(feature = "ssr")]
+async fn clinic_zone(state: &crate::backend::state::AppState) -> Result<Tz, AppError> {
+    let setup = crate::backend::store::calendar::setup(&state.pool, state.clinic_id).await?;
+    setup
+        .time_zone
+        .parse::<Tz>()
+        .map_err(|_| AppError::Unavailable)
+}
+
+#[cfg(feature = "ssr")]
+fn local(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%a %-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// Patients whose name, email or phone contains `search`; the first 100 when it is empty.
+#[server(endpoint = "admin/patients")]
+pub async fn fetch_patients(
+    #[server(default)] search: String,
+) -> Result<Vec<PatientRow>, AppError> {
+    let me = require(Action::ViewPatients).await?;
+    audit::record_for_request(Some(&me), "read", "patient_list", None).await?;
+    let state = app_state()?;
+    let zone = answer(clinic_zone(&state).await)?;
+    let found = answer(
+        store::search(
+            &state.pool,
+            state.clinic_id,
+            &search,
+            100,
+            state.clock.now(),
+        )
+        .await
+        .map_err(AppError::from),
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|p| PatientRow {
+            id: p.id.to_string(),
+            name: format!("{} {}", p.first_name, p.last_name),
+            email: p.email,
+            phone: p.phone,
+            next_visit: p.next_visit.map(|at| local(at, zone)),
+            visits: p.visits,
+        })
+        .collect())
+}
+
+#[server(endpoint = "admin/patient")]
+pub async fn fetch_patient(id: String) -> Result<PatientDetail, AppError> {
+    let me = require(Action::ViewPatients).await?;
+    let id = answer(AppError::record_id(&id))?;
+    audit::record_for_request(Some(&me), "read", "patient", Some(id)).await?;
+    let state = app_state()?;
+    answer(
+        async {
+            let zone = clinic_zone(&state).await?;
+            let now = state.clock.now();
+            let patient = store::patient(&state.pool, state.clinic_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let visits = store::visits(&state.pool, state.clinic_id, id).await?;
+            let notes = store::notes(&state.pool, state.clinic_id, id).await?;
+            Ok(PatientDetail {
+                id: patient.id.to_string(),
+                name: format!("{} {}", patient.first_name, patient.last_name),
+                email: patient.email,
+                phone: patient.phone,
+                has_account: patient.has_account,
+                since: patient
+                    .created_at
+                    .with_timezone(&zone)
+                    .format("%-d %B %Y")
+                    .to_string(),
+                visits: visits
+                    .into_iter()
+                    .map(|v| PatientVisit {
+                        id: v.id.to_string(),
+                        when: local(v.starts, zone),
+                        treatment: v.treatment,
+                        provider: v.provider,
+                        status_label: AppointmentStatus::parse(&v.status)
+                            .map_or("", AppointmentStatus::label)
+                            .to_owned(),
+                        upcoming: v.starts > now,
+                    })
+                    .collect(),
+                notes: notes
+                    .into_iter()
+                    .map(|n| PatientNote {
+                        at: local(n.created_at, zone),
+                        author: n
+                            .author
+                            .unwrap_or_else(|| "A former member of staff".to_owned()),
+                        body: n.body,
+                    })
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/add_patient_note")]
+pub async fn add_patient_note(
+    patient_id: String,
+    #[server(default)] body: String,
+) -> Result<(), AppError> {
+    let me = require(Action::ViewPatients).await?;
+    let id = answer(AppError::record_id(&patient_id))?;
+    let mut problems = Vec::new();
+    let body = text(&mut problems, "body", &body, "the note", NOTE_MAX, true);
+    if !problems.is_empty() {
+        return answer(Err(AppError::Rejected(problems)));
+    }
+    let state = app_state()?;
+    let added = answer(
+        store::add_note(
+            &state.pool,
+            state.clinic_id,
+            id,
+            &body,
+            &me,
+            state.clock.now(),
+        )
+        .await,
+    )?;
+    if !added {
+        return answer(Err(AppError::NotFound));
+    }
+    leptos_axum::redirect(&format!("/admin/patients/{id}?saved=note"));
+    Ok(())
+}

@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub next_visit: Option<String>,
+    pub visits: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientVisit {
+    pub id: String,
+    pub when: String,
+    pub treatment: String,
+    pub provider: String,
+    pub status_label: String,
+    pub upcoming: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientNote {
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDetail {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub has_account: bool,
+    pub since: String,
+    pub visits: Vec<PatientVisit>,
+    pub notes: Vec<PatientNote>,
+}
