@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { DEMO_RECOVERY_CODES, signInAsStaff } from "./staff";
 
 /** Chooses the first time offered on the picker's day; returns its accessible name. */
 async function chooseFirstTime(page: Page): Promise<string> {
@@ -19,7 +20,9 @@ async function giveDetails(page: Page, email: string) {
   await page.getByRole("button", { name: "Continue to review" }).click();
 }
 
-test("a patient books from a treatment page, and the time is gone for the next patient", async ({ page, browser }) => {
+test("a patient books from a treatment page, the time is gone for the next patient, and staff mark it completed", async ({ page, browser }, testInfo) => {
+  // Each browser project books as its own patient: the projects share one server.
+  const email = `e2e.with-js.${testInfo.project.name}@example.com`;
   await page.goto("/treatments/mole-check");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
   await page.getByRole("complementary").getByRole("link", { name: /Book Mole/ }).click();
@@ -36,9 +39,9 @@ test("a patient books from a treatment page, and the time is gone for the next p
   await expect(page.getByRole("alert").first()).toContainText("need another look");
   await expect(page.getByLabel("First name")).toHaveValue("Ana");
 
-  await giveDetails(page, "e2e.with-js@example.com");
+  await giveDetails(page, email);
   await expect(page).toHaveURL(/\/book\/review\?hold=/);
-  await expect(page.getByLabel("Your details")).toContainText("e2e.with-js@example.com");
+  await expect(page.getByLabel("Your details")).toContainText(email);
   await page.getByRole("button", { name: "Confirm booking" }).click();
 
   await expect(page).toHaveURL(/\/booking\/[0-9a-f]{64}\?done=booked$/);
@@ -52,6 +55,42 @@ test("a patient books from a treatment page, and the time is gone for the next p
   await expect(next.locator('form[action="/api/booking/hold"] button[type=submit]').first()).toBeVisible();
   await expect(next.getByRole("button", { name: chosen, exact: true })).toHaveCount(0);
   await next.close();
+
+  // A provider finds the patient, sees the booking on the calendar, and records the visit.
+  const staff = await browser.newPage();
+  await staff.goto("/sign-in?next=/admin/patients");
+  await expect(staff.locator("[data-hydrated=true]")).toBeAttached();
+  await signInAsStaff(staff, "amara@juniper-clinic.example", DEMO_RECOVERY_CODES[testInfo.project.name === "phone" ? 1 : 0]);
+  await expect(staff).toHaveURL(/\/admin\/patients$/);
+  await staff.getByLabel("Name, email or phone").fill(email);
+  await staff.getByRole("button", { name: "Search" }).click();
+  await staff.getByRole("link", { name: "Ana Ruiz" }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toHaveText("Ana Ruiz");
+  await staff.getByRole("link", { name: /Mole and skin check/ }).click();
+  await expect(staff).toHaveURL(/\/admin\/appointments\/[0-9a-f-]{36}$/);
+  const appointment = new URL(staff.url()).pathname;
+
+  await staff.getByRole("link", { name: "← Calendar" }).click();
+  await expect(staff).toHaveURL(/\/admin\/calendar\?day=\d{4}-\d{2}-\d{2}$/);
+  const block = staff.getByRole("region", { name: "Dr Lewis Grant" }).locator(`a[href="${appointment}"]`);
+  await expect(block).toHaveAttribute("aria-label", /Ana Ruiz: Mole and skin check, Confirmed/);
+  await expect(block).toHaveAttribute("data-status", "confirmed");
+  await block.click();
+
+  await staff.getByRole("button", { name: "Mark arrived" }).click();
+  await expect(staff.getByRole("status")).toContainText("Marked as arrived");
+  await expect(staff.getByTestId("status")).toContainText("Arrived");
+  await staff.getByRole("button", { name: "Mark completed" }).click();
+  await expect(staff.getByRole("status")).toContainText("Marked as completed");
+  await expect(staff.getByTestId("status")).toContainText("Completed");
+  await expect(staff.getByRole("button", { name: "Mark completed" })).toHaveCount(0);
+  await expect(staff.getByRole("heading", { name: "History" })).toBeVisible();
+  await expect(staff.getByRole("listitem").filter({ hasText: "Completed" })).toHaveCount(1);
+
+  // Back on the calendar the block now reads as completed.
+  await staff.getByRole("link", { name: "← Calendar" }).click();
+  await expect(block).toHaveAttribute("data-status", "completed");
+  await staff.close();
 });
 
 test.describe("without JavaScript", () => {
