@@ -1,9 +1,13 @@
 import { test, expect, Page } from "@playwright/test";
 import { DEMO_RECOVERY_CODES, signInAsStaff } from "./staff";
 
-/** Chooses the first time offered on the picker's day; returns its accessible name. */
-async function chooseFirstTime(page: Page): Promise<string> {
-  const time = page.locator('form[action="/api/booking/hold"] button[type=submit]').first();
+/**
+ * Chooses a time offered on the picker's day (the first, or the `nth`); returns its
+ * accessible name. Browser projects run side by side against one server, so each takes
+ * its own time: two choosing the same one at once would race for it.
+ */
+async function chooseTime(page: Page, nth = 0): Promise<string> {
+  const time = page.locator('form[action="/api/booking/hold"] button[type=submit]').nth(nth);
   await expect(time).toBeVisible();
   const name = await time.getAttribute("aria-label");
   expect(name).toBeTruthy();
@@ -29,7 +33,7 @@ test("a patient books from a treatment page, the time is gone for the next patie
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Book Mole and skin check");
   await expect(page.locator("[data-free=false]").first()).toBeAttached();
 
-  const chosen = await chooseFirstTime(page);
+  const chosen = await chooseTime(page, testInfo.project.name === "phone" ? 1 : 0);
   await expect(page).toHaveURL(/\/book\/details\?hold=[0-9a-f]{64}$/);
 
   // A refused field is announced and what was typed stays.
@@ -75,6 +79,11 @@ test("a patient books from a treatment page, the time is gone for the next patie
   const block = staff.getByRole("region", { name: "Dr Lewis Grant" }).locator(`a[href="${appointment}"]`);
   await expect(block).toHaveAttribute("aria-label", /Ana Ruiz: Mole and skin check, Confirmed/);
   await expect(block).toHaveAttribute("data-status", "confirmed");
+  // 45 minutes at 6px per five: as tall as it is long (the page's policy allows no inline
+  // styles, so this checks the grid classes made it into the stylesheet).
+  const box = await block.boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(50);
+  expect(box!.height).toBeLessThanOrEqual(56);
   await block.click();
 
   await staff.getByRole("button", { name: "Mark arrived" }).click();
@@ -96,15 +105,15 @@ test("a patient books from a treatment page, the time is gone for the next patie
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the same booking works with plain forms and full pages, and can be cancelled", async ({ page }) => {
+  test("the same booking works with plain forms and full pages, and can be cancelled", async ({ page }, testInfo) => {
     await page.goto("/book");
     await page.getByRole("link", { name: /HydraFacial/ }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Book HydraFacial");
     // Weeks ahead, so the booking is outside the late-cancel window and can be cancelled.
     await page.getByRole("link", { name: "Later dates →" }).click();
-    await chooseFirstTime(page);
+    await chooseTime(page, testInfo.project.name === "phone" ? 1 : 0);
     await expect(page).toHaveURL(/\/book\/details\?hold=/);
-    await giveDetails(page, "e2e.no-js@example.com");
+    await giveDetails(page, `e2e.no-js.${testInfo.project.name}@example.com`);
     await expect(page).toHaveURL(/\/book\/review\?hold=/);
     await page.getByRole("button", { name: "Confirm booking" }).click();
     await expect(page).toHaveURL(/\/booking\/[0-9a-f]{64}\?done=booked$/);

@@ -117,6 +117,26 @@ pub fn lanes(entries: &[(u32, u32)]) -> Vec<Lane> {
     placed
 }
 
+/// Minutes per row of the calendar's grid: 12 rows to the hour.
+pub const ROW_MINUTES: u32 = 5;
+/// Lane columns across a calendar column: 12 divides evenly into 1, 2, 3, 4 or 6 lanes.
+pub const LANE_COLUMNS: usize = 12;
+
+/// The grid rows (first row, how many) of an appointment `top` minutes below the top of
+/// the axis lasting `minutes`: whole 5-minute rows, at least one. The page's policy allows
+/// no inline styles, so placement is by grid classes, not pixel offsets.
+pub fn rows(top: u32, minutes: u32) -> (u32, u32) {
+    (top / ROW_MINUTES + 1, minutes.div_ceil(ROW_MINUTES).max(1))
+}
+
+/// The lane columns (first column, how many) of lane `lane` of `lanes`. Beyond 12
+/// overlapping appointments the extra ones share the last column.
+pub fn lane_columns(lane: Lane) -> (usize, usize) {
+    let lanes = lane.lanes.clamp(1, LANE_COLUMNS);
+    let span = LANE_COLUMNS / lanes;
+    ((lane.lane.min(lanes - 1)) * span + 1, span)
+}
+
 /// A local date and time in `zone` as an instant. A time the clocks skip (spring forward)
 /// is refused; one they pass twice (fall back) is the first.
 pub fn local_instant(date: &str, time: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
@@ -349,6 +369,24 @@ mod tests {
         // 10:00 starts as the first ends: it takes the first lane again.
         assert_eq!(placed[2], Lane { lane: 0, lanes: 2 });
         assert_eq!(placed[3], Lane { lane: 0, lanes: 1 });
+    }
+
+    #[test]
+    fn blocks_take_whole_rows_and_share_the_width_evenly() {
+        // 09:30 on an axis from 08:00, 45 minutes: row 19, nine rows.
+        assert_eq!(rows(90, 45), (19, 9));
+        assert_eq!(rows(0, 1), (1, 1));
+        assert_eq!(rows(0, 0), (1, 1));
+        assert_eq!(lane_columns(Lane { lane: 0, lanes: 1 }), (1, 12));
+        assert_eq!(lane_columns(Lane { lane: 1, lanes: 2 }), (7, 6));
+        assert_eq!(lane_columns(Lane { lane: 2, lanes: 3 }), (9, 4));
+        assert_eq!(
+            lane_columns(Lane {
+                lane: 20,
+                lanes: 30
+            }),
+            (12, 1)
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::types::{
     AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
 };
 use crate::admin::frame::StaffScreen;
+use crate::domain::calendar::{lane_columns, rows, Lane};
 use crate::domain::url::percent_encode;
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
@@ -18,10 +19,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
-
-/// How tall a minute is on the calendar, in pixels: an hour is 72px, a 15-minute
-/// appointment still has room for its time and patient.
-const MINUTE_PX: f32 = 1.2;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
@@ -70,15 +67,10 @@ fn Calendar(data: CalendarData) -> impl IntoView {
         choices,
         chosen,
     } = data;
-    let height = (axis_end - axis_start) as f32 * MINUTE_PX;
     let hours: Vec<u32> = (axis_start / 60..axis_end / 60).collect();
     let week = span == "week";
     let by_room = by == "room";
     let empty = columns.is_empty();
-    let template = format!(
-        "grid-template-columns: 3.5rem repeat({}, minmax(9rem, 1fr))",
-        columns.len().max(1)
-    );
     let new_href = format!("/admin/calendar/new?day={day}");
     view! {
         <Title text=format!("Calendar: {title} — Staff area")/>
@@ -137,24 +129,26 @@ fn Calendar(data: CalendarData) -> impl IntoView {
             } else {
                 view! {
                     <div class="mt-6 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
-                        <div class="grid min-w-max" style=template>
-                            <div aria-hidden="true"></div>
-                            {columns.iter().map(|c| view! {
-                                <h2 class="border-b border-l border-stone-200 px-3 py-2 text-sm font-semibold text-stone-800">{c.heading.clone()}</h2>
-                            }).collect_view()}
-                            <div class="relative" style=format!("height: {height}px") aria-hidden="true">
-                                {hours.iter().map(|h| view! {
-                                    <span class="absolute right-2 text-xs tabular-nums text-stone-500" style=format!("top: {}px", ((h * 60 - axis_start) as f32) * MINUTE_PX)>
-                                        {format!("{h:02}:00")}
-                                    </span>
-                                }).collect_view()}
+                        <div class="flex min-w-max">
+                            <div class="w-14 flex-none" aria-hidden="true">
+                                <div class="h-10 border-b border-stone-200"></div>
+                                <div class="grid auto-rows-[6px]">
+                                    {hours.iter().enumerate().map(|(i, h)| view! {
+                                        <span class=format!("{} row-span-12 pr-2 text-right text-xs tabular-nums text-stone-500", row_start(i))>
+                                            {format!("{h:02}:00")}
+                                        </span>
+                                    }).collect_view()}
+                                </div>
                             </div>
                             {columns.into_iter().map(|c| view! {
-                                <section aria-label=c.heading.clone() class="relative border-l border-stone-200" style=format!("height: {height}px")>
-                                    {hours.iter().map(|h| view! {
-                                        <div class="absolute inset-x-0 border-t border-stone-100" style=format!("top: {}px", ((h * 60 - axis_start) as f32) * MINUTE_PX)></div>
-                                    }).collect_view()}
-                                    {c.blocks.into_iter().map(|block| view! { <Block block/> }).collect_view()}
+                                <section aria-label=c.heading.clone() class="min-w-36 flex-1 border-l border-stone-200">
+                                    <h2 class="h-10 truncate border-b border-stone-200 px-3 py-2 text-sm font-semibold text-stone-800">{c.heading.clone()}</h2>
+                                    <div class="grid auto-rows-[6px] grid-cols-12">
+                                        {hours.iter().enumerate().map(|(i, _)| view! {
+                                            <div class=format!("{} col-span-12 col-start-1 row-span-12 border-t border-stone-100", row_start(i)) aria-hidden="true"></div>
+                                        }).collect_view()}
+                                        {c.blocks.into_iter().map(|block| view! { <Block block/> }).collect_view()}
+                                    </div>
                                 </section>
                             }).collect_view()}
                         </div>
@@ -166,16 +160,18 @@ fn Calendar(data: CalendarData) -> impl IntoView {
     .into_any()
 }
 
+/// The grid row where hour `i` of the axis begins (12 five-minute rows to the hour).
+fn row_start(i: usize) -> String {
+    format!("row-start-{}", i * 12 + 1)
+}
+
 #[component]
 fn Block(block: CalendarBlock) -> impl IntoView {
-    let style = format!(
-        "top: {}px; height: {}px; left: calc({} * 100% / {}); width: calc(100% / {} - 4px)",
-        block.top as f32 * MINUTE_PX,
-        block.height as f32 * MINUTE_PX,
-        block.lane,
-        block.lanes,
-        block.lanes
-    );
+    let (row, row_span) = rows(block.top, block.height);
+    let (column, column_span) = lane_columns(Lane {
+        lane: block.lane,
+        lanes: block.lanes,
+    });
     let mut flags = Vec::new();
     if block.arrived {
         flags.push("arrived");
@@ -197,8 +193,10 @@ fn Block(block: CalendarBlock) -> impl IntoView {
             href=format!("/admin/appointments/{}", block.id)
             aria-label=label
             data-status=block.status.clone()
-            class=format!("absolute overflow-hidden rounded-md border-l-4 px-2 py-1 text-xs leading-tight shadow-sm hover:z-10 hover:shadow-md focus-visible:z-10 {}", block_colours(&block.status))
-            style=style
+            class=format!(
+                "row-start-{row} row-span-{row_span} col-start-{column} col-span-{column_span} z-10 m-px overflow-hidden rounded-md border-l-4 px-2 py-1 text-xs leading-tight shadow-sm hover:z-20 hover:shadow-md focus-visible:z-20 {}",
+                block_colours(&block.status)
+            )
         >
             <span class="block font-semibold tabular-nums">{block.time}</span>
             <span class="block font-medium">{block.patient}</span>
