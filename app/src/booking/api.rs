@@ -1,14 +1,14 @@
 //! Server functions of the booking flow. Anyone may book; a hold or booking is reached only
 //! through the secret in its link, so patient A's link never shows patient B's booking.
 
-use super::types::{HeldBooking, ManagedBooking, Picker};
+use super::types::{HeldBooking, ManagedBooking, Picker, SeatScreen};
 use crate::domain::booking::DetailsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::types::{DayCell, ProviderChoice, SlotChoice},
+    super::types::{DayCell, ProviderChoice, SessionChoice, SlotChoice},
     crate::backend::auth::principal,
     crate::backend::auth::session::Token,
     crate::backend::integrations::booking::{
@@ -16,9 +16,11 @@ use {
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
+    crate::backend::store::sessions::{SeatNotice, SeatRefusal, Session},
     crate::domain::access::Role,
     crate::domain::appointment::AppointmentStatus,
     crate::domain::booking::{may_change_online, DayPart, Offers},
+    crate::domain::calendar::PatientChoice,
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
     crate::ui::status::answer,
@@ -97,6 +99,27 @@ pub async fn reschedule_booking(
 ) -> Result<(), AppError> {
     answer(server::reschedule(&token, &provider, &start).await)?;
     leptos_axum::redirect(&format!("/booking/{}?done=moved", token.trim()));
+    Ok(())
+}
+
+/// The page for taking a seat at group session `session`.
+#[server(endpoint = "booking/seat")]
+pub async fn fetch_seat(session: String) -> Result<SeatScreen, AppError> {
+    answer(server::seat(&session).await)
+}
+
+/// Books a seat at `session` for the patient the details name, then shows the session
+/// again with the confirmation.
+#[server(endpoint = "booking/book_seat")]
+pub async fn book_seat(
+    session: String,
+    #[server(default)] details: DetailsForm,
+) -> Result<(), AppError> {
+    answer(server::book_seat(&session, &details).await)?;
+    leptos_axum::redirect(&format!(
+        "/book/seat?session={}&done=booked",
+        session.trim()
+    ));
     Ok(())
 }
 
@@ -261,6 +284,9 @@ pub mod server {
             }
             (cx.treatment(&made.treatment_slug).await?, Some(made.id))
         };
+        if treatment.capacity.is_some() {
+            return group_picker(&cx, &treatment).await;
+        }
         let provider = chosen_provider(&treatment, provider)?;
         let today = cx.today();
         let last_bookable = (cx.now + Duration::days(i64::from(cx.rules.horizon_days)))
@@ -340,7 +366,124 @@ pub mod server {
                 .unwrap_or_default(),
             slots,
             time_zone: cx.zone.name().to_owned(),
+            sessions: None,
         })
+    }
+
+    fn facts(cx: &Context, treatment: &store::Treatment) -> String {
+        format!(
+            "{} · {}",
+            format_minutes(treatment.duration_minutes.max(0) as u32),
+            Money::new(treatment.price_minor, cx.currency)
+        )
+    }
+
+    fn session_choice(session: &Session) -> SessionChoice {
+        let zone = session.time_zone.parse::<Tz>().unwrap_or(chrono_tz::UTC);
+        SessionChoice {
+            id: session.id.to_string(),
+            when: when(session.starts, session.ends, zone),
+            with: format!("{} at {}", session.provider, session.location),
+            seats_left: (i64::from(session.capacity) - session.seats_taken).max(0),
+            capacity: session.capacity,
+        }
+    }
+
+    /// A group treatment's picker: its sessions instead of days and times.
+    async fn group_picker(cx: &Context, treatment: &store::Treatment) -> Result<Picker, AppError> {
+        let sessions = cx.calendar().sessions(treatment).await?;
+        Ok(Picker {
+            treatment_slug: treatment.slug.clone(),
+            treatment_name: treatment.name.clone(),
+            treatment_facts: facts(cx, treatment),
+            providers: Vec::new(),
+            provider: String::new(),
+            days: Vec::new(),
+            earlier: None,
+            later: None,
+            day: None,
+            day_label: String::new(),
+            slots: Vec::new(),
+            time_zone: cx.zone.name().to_owned(),
+            sessions: Some(sessions.iter().map(session_choice).collect()),
+        })
+    }
+
+    async fn open_session(cx: &Context, raw: &str) -> Result<Session, AppError> {
+        let id = AppError::record_id(raw)?;
+        crate::backend::store::sessions::session(&cx.state.pool, cx.state.clinic_id, id)
+            .await?
+            .filter(|s| s.starts > cx.now)
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn seat(session: &str) -> Result<SeatScreen, AppError> {
+        let cx = Context::load().await?;
+        let session = open_session(&cx, session).await?;
+        let treatment = cx.treatment(&session.treatment_slug).await?;
+        Ok(SeatScreen {
+            treatment_slug: treatment.slug.clone(),
+            treatment_name: treatment.name.clone(),
+            treatment_facts: facts(&cx, &treatment),
+            session: session_choice(&session),
+            details: signed_in_details(&cx).await?.unwrap_or_default(),
+        })
+    }
+
+    pub async fn book_seat(session: &str, details: &DetailsForm) -> Result<(), AppError> {
+        let cx = Context::load().await?;
+        let session = open_session(&cx, session).await?;
+        let details = details
+            .parse(Offers {
+                in_person: true,
+                video: false,
+            })
+            .map_err(AppError::Rejected)?;
+        let patient = match principal::current().await? {
+            Some(me) if me.role == Role::Patient => {
+                match store::patient_of_account(&cx.state.pool, cx.state.clinic_id, me.user_id)
+                    .await?
+                {
+                    Some(id) => PatientChoice::Existing(id),
+                    None => details.as_new_patient(),
+                }
+            }
+            _ => details.as_new_patient(),
+        };
+        let zone = session.time_zone.parse::<Tz>().unwrap_or(cx.zone);
+        let subject = format!("Your place at {}", session.treatment_name);
+        let body = format!(
+            "You have a place at {} on {}, with {} at {}.\n\nIf you can no longer come, please call {} so someone else can have your seat.\n\n{}",
+            session.treatment_name,
+            when(session.starts, session.ends, zone),
+            session.provider,
+            session.location,
+            cx.rules.phone,
+            cx.rules.clinic_name
+        );
+        let booked = cx
+            .calendar()
+            .book_seat(
+                session.id,
+                &patient,
+                SeatNotice {
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await;
+        match booked {
+            Ok(_) => Ok(()),
+            Err(SeatRefusal::Full) => Err(AppError::Invalid(
+                "Sorry, that session has just filled up. Please choose another session.".to_owned(),
+            )),
+            Err(SeatRefusal::AlreadyBooked) => Err(AppError::Invalid(
+                "You already have a place at this session: we've emailed you the details."
+                    .to_owned(),
+            )),
+            Err(SeatRefusal::Closed) => Err(AppError::NotFound),
+            Err(SeatRefusal::Other(refusal)) => Err(refusal.into()),
+        }
     }
 
     /// "Just taken": the refusal with the nearest free times.
@@ -595,18 +738,14 @@ pub mod server {
             row.treatment_slug,
             cx.rules.clinic_name
         );
-        let to = row.patient_email.clone().unwrap_or_default();
         cx.calendar()
             .cancel(
                 row.id,
                 &Changer::ManageLink,
-                Some((
-                    &to,
-                    Notice {
-                        subject: &subject,
-                        body: &body,
-                    },
-                )),
+                Some(Notice {
+                    subject: &subject,
+                    body: &body,
+                }),
             )
             .await
             .map_err(|refusal| match refusal {
@@ -636,7 +775,6 @@ pub mod server {
             token_text.trim(),
             cx.rules.clinic_name
         );
-        let to = row.patient_email.clone().unwrap_or_default();
         let outcome = cx
             .calendar()
             .reschedule(
@@ -649,13 +787,10 @@ pub mod server {
                     double_book: false,
                 },
                 &Changer::ManageLink,
-                Some((
-                    &to,
-                    Notice {
-                        subject: &subject,
-                        body: &body,
-                    },
-                )),
+                Some(Notice {
+                    subject: &subject,
+                    body: &body,
+                }),
             )
             .await;
         match outcome {

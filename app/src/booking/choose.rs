@@ -2,6 +2,7 @@
 
 use super::api::fetch_picker;
 use super::picker::{PickerView, Purpose};
+use super::seats::SessionList;
 use crate::catalog::api::fetch_treatment_categories;
 use crate::domain::duration::format_minutes;
 use crate::error::AppError;
@@ -55,7 +56,13 @@ fn PickTime() -> impl IntoView {
                         <div class="mx-auto max-w-3xl px-4 pb-16 pt-10">
                             <p class="text-sm text-stone-500"><a href="/book" class="underline">"All treatments"</a></p>
                             <h1 class="mt-2 font-display text-4xl text-stone-900">{format!("Book {}", picker.treatment_name)}</h1>
-                            <PickerView picker purpose=Purpose::Book { hold }/>
+                            {match picker.sessions.clone() {
+                                Some(sessions) => view! {
+                                    <p class="mt-2 text-stone-600">{picker.treatment_facts.clone()}</p>
+                                    <SessionList sessions/>
+                                }.into_any(),
+                                None => view! { <PickerView picker purpose=Purpose::Book { hold }/> }.into_any(),
+                            }}
                         </div>
                     })
                 })}

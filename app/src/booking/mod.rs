@@ -1,11 +1,13 @@
 //! Online booking: choose a treatment, provider, day and time, give details, review and
-//! confirm; then view, move or cancel from the link on the confirmation page.
+//! confirm; then view, move or cancel from the link on the confirmation page. Group
+//! sessions are booked by the seat instead.
 
 pub mod api;
 pub mod choose;
 pub mod manage;
 pub mod pages;
 pub mod picker;
+pub mod seats;
 pub mod types;
 
 pub use choose::BookPage;

@@ -56,6 +56,31 @@ pub struct Picker {
     pub day_label: String,
     pub slots: Vec<SlotChoice>,
     pub time_zone: String,
+    /// For a group treatment: its sessions, booked by the seat, instead of days and times.
+    pub sessions: Option<Vec<SessionChoice>>,
+}
+
+/// A group session a patient can take a seat at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionChoice {
+    pub id: String,
+    /// `Tuesday 24 March 2026, 17:30–19:00 (Europe/London)`.
+    pub when: String,
+    /// `Hannah Price at New Town`.
+    pub with: String,
+    pub seats_left: i64,
+    pub capacity: i32,
+}
+
+/// The page for taking a seat at a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatScreen {
+    pub treatment_slug: String,
+    pub treatment_name: String,
+    pub treatment_facts: String,
+    pub session: SessionChoice,
+    /// Filled in for a signed-in patient.
+    pub details: DetailsForm,
 }
 
 /// A booking on its way: the held time and what the patient has typed so far.

@@ -295,6 +295,67 @@ pub struct MoveForm {
     pub double_book: bool,
 }
 
+/// The staff form that puts a group session in the calendar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionForm {
+    /// The group treatment's slug.
+    pub treatment: String,
+    pub provider: String,
+    pub location: String,
+    pub date: String,
+    pub time: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRequest {
+    pub treatment: String,
+    pub provider: Uuid,
+    pub location: Uuid,
+    pub start: DateTime<Utc>,
+}
+
+impl SessionForm {
+    /// Problems are named with a `session_` prefix: the form shares its page with the
+    /// appointment form, whose fields have the plain names.
+    pub fn parse(&self, zone: Tz) -> Result<SessionRequest, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let treatment = self.treatment.trim().to_owned();
+        if treatment.is_empty() {
+            problems.push(FieldProblem::new(
+                "session_treatment",
+                "Choose the session's treatment.",
+            ));
+        }
+        let provider = chosen_id(
+            &mut problems,
+            "session_provider",
+            &self.provider,
+            "who leads it",
+        );
+        let location = chosen_id(
+            &mut problems,
+            "session_location",
+            &self.location,
+            "a location",
+        );
+        let start = local_instant(&self.date, &self.time, zone)
+            .map_err(|error| problems.push(FieldProblem::new("session_time", error)))
+            .ok();
+        match (provider, location, start) {
+            (Some(provider), Some(location), Some(start)) if problems.is_empty() => {
+                Ok(SessionRequest {
+                    treatment,
+                    provider,
+                    location,
+                    start,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
 /// Cancelling from the staff side: whether to email the patient (ticked by default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -477,6 +538,35 @@ mod tests {
         assert_eq!(
             fields,
             vec!["treatment", "provider", "location", "time", "mode"]
+        );
+    }
+
+    #[test]
+    fn a_session_form_names_its_own_fields() {
+        let zone: Tz = "Europe/London".parse().unwrap();
+        let problems = SessionForm::default().parse(zone).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "session_treatment",
+                "session_provider",
+                "session_location",
+                "session_time"
+            ]
+        );
+        let request = SessionForm {
+            treatment: "skin-workshop".into(),
+            provider: Uuid::nil().to_string(),
+            location: Uuid::nil().to_string(),
+            date: "2026-03-17".into(),
+            time: "18:00".into(),
+        }
+        .parse(zone)
+        .unwrap();
+        assert_eq!(
+            request.start,
+            Utc.with_ymd_and_hms(2026, 3, 17, 18, 0, 0).unwrap()
         );
     }
 

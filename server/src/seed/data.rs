@@ -96,6 +96,8 @@ pub struct TreatmentSeed {
     pub in_person: bool,
     pub video: bool,
     pub featured: bool,
+    /// A group treatment's places per session; `None` for one patient at a time.
+    pub capacity: Option<i32>,
 }
 
 pub struct CategorySeed {
@@ -126,6 +128,7 @@ const fn treatment(
         in_person: true,
         video: false,
         featured: false,
+        capacity: None,
     }
 }
 
@@ -150,6 +153,7 @@ pub const CATEGORIES: [CategorySeed; 4] = [
             TreatmentSeed { featured: true, ..treatment("hydrafacial", "HydraFacial", "Cleanses, exfoliates and hydrates in one relaxing session.", "A medical-grade facial that cleanses, gently exfoliates, extracts congestion and infuses serums suited to your skin. There is no downtime: you can go straight back to your day.", 60, 165, 30) },
             treatment("chemical-peel", "Chemical peel", "Evens tone and refines texture with a peel chosen for your skin.", "From gentle lactic peels to deeper combination peels, we choose the strength after assessing your skin. Expect light flaking for a few days with stronger peels.\n\nA course of three to six peels gives the best results.", 45, 120, 25),
             TreatmentSeed { featured: true, ..treatment("microneedling", "Microneedling", "Stimulates collagen to improve scarring, pores and fine lines.", "Fine needles create controlled micro-channels that prompt the skin to renew itself. Your skin will be pink for a day or two.\n\nMost people benefit from a course of three sessions, four to six weeks apart.", 60, 250, 40) },
+            TreatmentSeed { capacity: Some(8), buffer_after: 15, ..treatment("skin-health-workshop", "Skin health workshop", "A small-group evening on building a routine that suits your skin.", "Our skin therapist explains what each step of a routine does, which ingredients are worth paying for and how to protect your skin from the sun, then answers your questions. Up to eight people; samples to take home.", 90, 35, 0) },
         ],
     },
     CategorySeed {
@@ -184,6 +188,11 @@ pub struct ProviderSeed {
     /// (ISO weekday, location index, starts, ends)
     pub schedule: &'static [(i16, usize, &'static str, &'static str)],
 }
+
+/// Group sessions on the calendar: (treatment, provider, location index, ISO weekday,
+/// start), every week for the next three weeks. The provider leads that treatment.
+pub const GROUP_SESSIONS: [(&str, &str, usize, i16, &str); 1] =
+    [("skin-health-workshop", "hannah-price", 0, 2, "17:30")];
 
 pub const PROVIDERS: [ProviderSeed; 6] = [
     ProviderSeed {

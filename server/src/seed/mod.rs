@@ -8,7 +8,9 @@ use app::backend::auth::totp::Secret;
 use app::backend::store::second_factor;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use data::{ConsentSeed, CATEGORIES, CLINIC, GALLERIES, LOCATIONS, PATIENTS, PROVIDERS};
+use data::{
+    ConsentSeed, CATEGORIES, CLINIC, GALLERIES, GROUP_SESSIONS, LOCATIONS, PATIENTS, PROVIDERS,
+};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::types::PgRange;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -23,6 +25,7 @@ pub struct SeedReport {
     pub providers: usize,
     pub treatments: usize,
     pub appointments: usize,
+    pub sessions: usize,
     pub cases: usize,
     pub images: usize,
 }
@@ -140,8 +143,8 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
             let id = sqlx::query_scalar!(
                 r#"INSERT INTO treatments (clinic_id, category_id, slug, name, summary, description,
                        duration_minutes, price_minor, deposit_minor, buffer_after_minutes,
-                       offers_in_person, offers_video, featured, position)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"#,
+                       offers_in_person, offers_video, featured, position, capacity)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"#,
                 clinic_id,
                 category_id,
                 t.slug,
@@ -155,7 +158,8 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
                 t.in_person,
                 t.video,
                 t.featured,
-                position as i16
+                position as i16,
+                t.capacity
             )
             .fetch_one(&mut *tx)
             .await?;
@@ -237,6 +241,15 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
         &location_ids,
         &provider_ids,
         &patient_ids,
+        &treatments,
+        today,
+    )
+    .await?;
+    report.sessions = seed_sessions(
+        &mut tx,
+        clinic_id,
+        &location_ids,
+        &provider_ids,
         &treatments,
         today,
     )
@@ -365,6 +378,75 @@ async fn seed_appointments(
         }
     }
     Ok(booked)
+}
+
+/// Puts the group sessions in the calendar for the next three weeks, and lets their
+/// providers lead them.
+async fn seed_sessions(
+    tx: &mut Transaction<'_, Postgres>,
+    clinic_id: Uuid,
+    location_ids: &[Uuid],
+    provider_ids: &[Uuid],
+    treatments: &HashMap<&str, (Uuid, i32, i32)>,
+    today: NaiveDate,
+) -> Result<usize, sqlx::Error> {
+    let zone: Tz = CLINIC
+        .time_zone
+        .parse()
+        .expect("the seed time zone is valid");
+    let mut scheduled = 0;
+    for &(treatment_slug, provider_slug, location, weekday, starts) in &GROUP_SESSIONS {
+        let (treatment_id, minutes, _) = treatments[treatment_slug];
+        let capacity = CATEGORIES
+            .iter()
+            .flat_map(|c| c.treatments.iter())
+            .find(|t| t.slug == treatment_slug)
+            .and_then(|t| t.capacity)
+            .expect("a group session's treatment has a capacity");
+        let provider_id = provider_ids[PROVIDERS
+            .iter()
+            .position(|p| p.slug == provider_slug)
+            .expect("a group session's provider is seeded")];
+        sqlx::query!(
+            "INSERT INTO provider_treatments (clinic_id, provider_id, treatment_id) VALUES ($1, $2, $3)",
+            clinic_id,
+            provider_id,
+            treatment_id
+        )
+        .execute(&mut **tx)
+        .await?;
+        for offset in 1..=21i64 {
+            let day = today + Duration::days(offset);
+            if day.weekday().number_from_monday() as i16 != weekday {
+                continue;
+            }
+            let Some(start) = zone
+                .from_local_datetime(&day.and_time(time(starts)))
+                .single()
+            else {
+                continue;
+            };
+            let start = start.with_timezone(&Utc);
+            let period = PgRange {
+                start: Bound::Included(start),
+                end: Bound::Excluded(start + Duration::minutes(minutes as i64)),
+            };
+            sqlx::query!(
+                r#"INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, status, period, capacity)
+                   VALUES ($1, $2, $3, $4, 'confirmed', $5, $6)"#,
+                clinic_id,
+                location_ids[location],
+                provider_id,
+                treatment_id,
+                period,
+                capacity
+            )
+            .execute(&mut **tx)
+            .await?;
+            scheduled += 1;
+        }
+    }
+    Ok(scheduled)
 }
 
 async fn seed_gallery(

@@ -31,12 +31,13 @@ const PAGES: [(&str, bool); 16] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 39] = [
+const FUNCTIONS: [(&str, &str, bool); 40] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
     ("admin/new_appointment", "", true),
     ("admin/create_appointment", "form[patient]=", true),
+    ("admin/schedule_session", "form[treatment]=", true),
     ("admin/move_appointment", "id=x", true),
     ("admin/cancel_appointment", "id=x", true),
     ("admin/record_outcome", "id=x&outcome=arrived", true),

@@ -60,7 +60,7 @@ async fn the_treatments_page_lists_every_treatment_by_category(pool: PgPool) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(names.len(), 15);
+    assert_eq!(names.len(), 16);
     for name in names {
         let escaped = name.replace('&', "&amp;").replace('\'', "&#x27;");
         assert!(
@@ -140,7 +140,7 @@ async fn server_functions_answer_with_json(pool: PgPool) {
     assert_eq!(categories.len(), 4);
     assert_eq!(
         categories.iter().map(|c| c.treatments.len()).sum::<usize>(),
-        15
+        16
     );
 
     let reply = call(&app, "clinic", "").await;

@@ -21,5 +21,6 @@ mod registration;
 mod schema;
 mod second_factor;
 mod seed;
+mod sessions;
 mod staff_accounts;
 mod tenancy;

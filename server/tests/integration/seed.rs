@@ -19,7 +19,8 @@ async fn an_empty_database_receives_a_credible_clinic(pool: PgPool) {
 
     assert_eq!(report.locations, 2);
     assert_eq!(report.providers, 6);
-    assert_eq!(report.treatments, 15);
+    assert_eq!(report.treatments, 16);
+    assert_eq!(report.sessions, 3);
     assert_eq!(report.cases, 20);
     assert_eq!(report.images, 40);
     assert!(

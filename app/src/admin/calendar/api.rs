@@ -4,7 +4,7 @@
 //! own transaction.
 
 use super::types::{AppointmentDetail, CalendarData, NewAppointment};
-use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm};
+use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm, SessionForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -22,7 +22,7 @@ use {
     crate::backend::store::calendar as store,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
-    crate::domain::calendar::{axis, lanes, PatientChoice, Span},
+    crate::domain::calendar::{axis, lanes, Span},
     crate::domain::form::FieldProblem,
     crate::ui::status::answer,
     chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
@@ -74,6 +74,16 @@ pub async fn create_appointment(#[server(default)] form: AppointmentForm) -> Res
     let id = answer(server::create(&me, &form).await)?;
     tracing::info!(appointment_id = %id, "appointment booked by staff");
     leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=booked"));
+    Ok(())
+}
+
+/// Puts a group session in the calendar; patients then book its places online.
+#[server(endpoint = "admin/schedule_session")]
+pub async fn schedule_session(#[server(default)] form: SessionForm) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let id = answer(server::schedule(&me, &form).await)?;
+    tracing::info!(appointment_id = %id, "group session scheduled");
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=scheduled"));
     Ok(())
 }
 
@@ -314,10 +324,13 @@ mod server {
                             lane: lane.lane,
                             lanes: lane.lanes,
                             time: format!("{}–{}", local(e.starts), local(e.ends)),
-                            patient: e
-                                .patient
-                                .clone()
-                                .unwrap_or_else(|| "Being booked online".to_owned()),
+                            patient: match (e.capacity, &e.patient) {
+                                (Some(capacity), _) => {
+                                    format!("Group: {} of {capacity} places", e.seats)
+                                }
+                                (None, Some(name)) => name.clone(),
+                                (None, None) => "Being booked online".to_owned(),
+                            },
                             treatment: e.treatment.clone(),
                             aside: if by_room {
                                 e.provider.clone()
@@ -396,8 +409,16 @@ mod server {
             .ok_or(AppError::NotFound)?;
         let history = store::history(pool, clinic, id).await?;
         let status = AppointmentStatus::parse(&row.status).unwrap_or(AppointmentStatus::Cancelled);
+        let seat_holders = match row.capacity {
+            Some(_) => {
+                choices(crate::backend::store::sessions::seat_holders(pool, clinic, id).await?)
+            }
+            None => Vec::new(),
+        };
         let outcomes = Outcome::ALL
             .into_iter()
+            // A group session as a whole is only ever completed; arrivals are per patient.
+            .filter(|o| row.capacity.is_none() || *o == Outcome::Completed)
             .filter(|o| {
                 o.check(status, row.arrived_at.is_some(), row.starts, desk.now)
                     .is_ok()
@@ -408,9 +429,11 @@ mod server {
         Ok(AppointmentDetail {
             id: row.id.to_string(),
             patient_id: row.patient_id.map(|p| p.to_string()).unwrap_or_default(),
-            patient_name: row
-                .patient_name
-                .unwrap_or_else(|| "Being booked online".to_owned()),
+            patient_name: match (row.capacity, row.patient_name) {
+                (Some(_), _) => format!("Group session: {}", row.treatment),
+                (None, Some(name)) => name,
+                (None, None) => "Being booked online".to_owned(),
+            },
             patient_email: row.patient_email.unwrap_or_default(),
             patient_phone: row.patient_phone.unwrap_or_default(),
             treatment: row.treatment,
@@ -444,6 +467,10 @@ mod server {
                     by: c.by.unwrap_or_else(|| via_words(&c.via).to_owned()),
                 })
                 .collect(),
+            seats: row
+                .capacity
+                .map(|capacity| format!("{} of {capacity} places booked", seat_holders.len())),
+            seat_holders,
         })
     }
 
@@ -476,18 +503,27 @@ mod server {
         let providers = choices(store::providers(pool, clinic).await?);
         let locations = choices(store::locations(pool, clinic).await?);
         let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").unwrap_or(desk.today());
+        let chosen_provider = providers
+            .iter()
+            .find(|p| p.id == provider.trim())
+            .map(|p| p.id.clone())
+            .unwrap_or_default();
+        let first_location = locations.first().map(|l| l.id.clone()).unwrap_or_default();
         Ok(NewAppointment {
+            session: SessionForm {
+                treatment: String::new(),
+                provider: chosen_provider.clone(),
+                location: first_location.clone(),
+                date: day.to_string(),
+                time: time.trim().to_owned(),
+            },
             form: AppointmentForm {
                 patient: chosen
                     .as_ref()
                     .map(|p| p.id.to_string())
                     .unwrap_or_default(),
-                provider: providers
-                    .iter()
-                    .find(|p| p.id == provider.trim())
-                    .map(|p| p.id.clone())
-                    .unwrap_or_default(),
-                location: locations.first().map(|l| l.id.clone()).unwrap_or_default(),
+                provider: chosen_provider,
+                location: first_location,
                 date: day.to_string(),
                 time: time.trim().to_owned(),
                 mode: "in_person".to_owned(),
@@ -499,10 +535,11 @@ mod server {
             treatments: store::treatments(pool, clinic)
                 .await?
                 .into_iter()
-                .map(|(slug, name, minutes)| TreatmentChoice {
-                    slug,
-                    name,
-                    minutes,
+                .map(|t| TreatmentChoice {
+                    slug: t.slug,
+                    name: t.name,
+                    minutes: t.duration_minutes,
+                    capacity: t.capacity,
                 })
                 .collect(),
             providers,
@@ -593,21 +630,12 @@ mod server {
                 .ok_or_else(|| {
                     AppError::Rejected(vec![FieldProblem::new("treatment", "Choose a treatment.")])
                 })?;
-        let to = match &request.patient {
-            PatientChoice::New { email, .. } => email.as_str().to_owned(),
-            PatientChoice::Existing(id) => {
-                crate::backend::store::patients::patient(
-                    &desk.state.pool,
-                    desk.state.clinic_id,
-                    *id,
-                )
-                .await?
-                .ok_or_else(|| {
-                    AppError::Invalid("That patient is no longer on file; search again.".to_owned())
-                })?
-                .email
-            }
-        };
+        if treatment.capacity.is_some() {
+            return Err(AppError::Rejected(vec![FieldProblem::new(
+                "treatment",
+                "This is a group treatment: schedule a session below, and patients book its places.",
+            )]));
+        }
         let link = Token::generate();
         let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
         let (subject, body) =
@@ -629,13 +657,10 @@ mod server {
                     notes: &request.notes,
                     manage: &link,
                     staff: me,
-                    notice: Some((
-                        &to,
-                        Notice {
-                            subject: &subject,
-                            body: &body,
-                        },
-                    )),
+                    notice: Some(Notice {
+                        subject: &subject,
+                        body: &body,
+                    }),
                 },
             )
             .await;
@@ -664,7 +689,6 @@ mod server {
         let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
         let (subject, body) = confirmation(&desk, &treatment.name, request.start, ends, None);
         let subject = format!("Moved: {subject}");
-        let to = row.patient_email.clone().unwrap_or_default();
         let wanted = Wanted {
             treatment: &treatment,
             provider: Some(request.provider),
@@ -672,14 +696,9 @@ mod server {
             start: request.start,
             double_book: request.double_book,
         };
-        let notice = (!to.is_empty()).then(|| {
-            (
-                to.as_str(),
-                Notice {
-                    subject: &subject,
-                    body: &body,
-                },
-            )
+        let notice = Some(Notice {
+            subject: &subject,
+            body: &body,
         });
         match desk
             .calendar()
@@ -714,15 +733,9 @@ mod server {
             desk.rules.phone,
             desk.rules.clinic_name
         );
-        let to = row.patient_email.clone().unwrap_or_default();
-        let notice = (tell_patient && !to.is_empty()).then(|| {
-            (
-                to.as_str(),
-                Notice {
-                    subject: &subject,
-                    body: &body,
-                },
-            )
+        let notice = tell_patient.then_some(Notice {
+            subject: &subject,
+            body: &body,
         });
         match desk
             .calendar()
@@ -733,6 +746,45 @@ mod server {
             Err(Refusal::Closed) => Err(AppError::Invalid(
                 "Only a confirmed appointment can be cancelled; this one is not.".to_owned(),
             )),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    pub async fn schedule(me: &Principal, form: &SessionForm) -> Result<Uuid, AppError> {
+        let desk = Desk::load().await?;
+        let request = form.parse(desk.zone).map_err(AppError::Rejected)?;
+        let treatment =
+            booking_store::treatment(&desk.state.pool, desk.state.clinic_id, &request.treatment)
+                .await?
+                .filter(|t| t.capacity.is_some())
+                .ok_or_else(|| {
+                    AppError::Rejected(vec![FieldProblem::new(
+                        "session_treatment",
+                        "Choose a group treatment (one with places for several patients).",
+                    )])
+                })?;
+        let wanted = Wanted {
+            treatment: &treatment,
+            provider: Some(request.provider),
+            location: Some(request.location),
+            start: request.start,
+            double_book: false,
+        };
+        match desk.calendar().schedule_session(&wanted, me).await {
+            Ok(id) => Ok(id),
+            Err(Refusal::Taken) => {
+                let AppError::Rejected(problems) =
+                    not_free(&desk, &treatment, request.provider, request.start, None).await
+                else {
+                    return Err(AppError::Unavailable);
+                };
+                Err(AppError::Rejected(
+                    problems
+                        .into_iter()
+                        .map(|p| FieldProblem::new("session_time", p.message))
+                        .collect(),
+                ))
+            }
             Err(other) => Err(other.into()),
         }
     }

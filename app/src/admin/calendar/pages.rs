@@ -3,12 +3,14 @@
 
 use super::api::{
     fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, CreateAppointment,
-    MoveAppointment, RecordOutcome,
+    MoveAppointment, RecordOutcome, ScheduleSession,
 };
 use super::types::{
     AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
+    TreatmentChoice,
 };
 use crate::admin::frame::StaffScreen;
+use crate::domain::calendar::SessionForm;
 use crate::domain::calendar::{lane_columns, rows, Lane};
 use crate::domain::url::percent_encode;
 use crate::ui::components::{
@@ -246,6 +248,7 @@ pub fn AppointmentPage() -> impl IntoView {
 fn saved_notice(query: &ParamsMap) -> Option<String> {
     let words = match query.get("saved")?.as_str() {
         "booked" => "Booked. The patient has been emailed a confirmation with their link.",
+        "scheduled" => "Session scheduled. Patients can book places online now.",
         "moved" => "Moved. The patient has been emailed the new time.",
         "cancelled" => "Cancelled. The time is free again.",
         "arrived" => "Marked as arrived.",
@@ -283,6 +286,8 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         allow_double_booking,
         providers,
         history,
+        seats,
+        seat_holders,
     } = detail;
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
@@ -327,6 +332,17 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                 <dt class="font-medium text-stone-600">"Patient's notes"</dt>
                 <dd class="whitespace-pre-line">{if notes.is_empty() { "None".to_owned() } else { notes }}</dd>
             </dl>
+            {seats.map(|seats| view! {
+                <section aria-labelledby="seats-heading" class="mt-8">
+                    <h2 id="seats-heading" class="font-display text-2xl text-stone-900">"Places"</h2>
+                    <p class="mt-1 text-stone-700">{seats}</p>
+                    <ul class="mt-3 divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white">
+                        {seat_holders.into_iter().map(|p| view! {
+                            <li class="px-4 py-3"><a href=format!("/admin/patients/{}", p.id) class="text-brand-700 underline">{p.name}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {(!outcomes.is_empty()).then(|| view! {
                 <section aria-labelledby="outcome-heading" class="mt-8">
                     <h2 id="outcome-heading" class="font-display text-2xl text-stone-900">"How it went"</h2>
@@ -478,11 +494,16 @@ fn NewAppointmentScreen(screen: NewAppointment) -> impl IntoView {
         locations,
         allow_double_booking,
         time_zone,
+        session,
     } = screen;
+    let (groups, treatments): (Vec<_>, Vec<_>) =
+        treatments.into_iter().partition(|t| t.capacity.is_some());
     let action = ServerAction::<CreateAppointment>::new();
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
+    let (session_providers, session_locations, session_zone) =
+        (providers.clone(), locations.clone(), time_zone.clone());
     let keep = format!(
         "day={}&time={}&provider={}",
         percent_encode(&form.date),
@@ -604,7 +625,68 @@ fn NewAppointmentScreen(screen: NewAppointment) -> impl IntoView {
                 })}
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Book appointment"</button>
             </ActionForm>
+            {(!groups.is_empty()).then(|| view! {
+                <SessionScheduler form=session groups providers=session_providers locations=session_locations time_zone=session_zone/>
+            })}
         </div>
     }
     .into_any()
+}
+
+/// Puts a group session in the calendar: patients then book its places online.
+#[component]
+fn SessionScheduler(
+    form: SessionForm,
+    groups: Vec<TreatmentChoice>,
+    providers: Vec<Choice>,
+    locations: Vec<Choice>,
+    time_zone: String,
+) -> impl IntoView {
+    let action = ServerAction::<ScheduleSession>::new();
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    view! {
+        <section aria-labelledby="session-heading" class="mt-14">
+            <h2 id="session-heading" class="font-display text-2xl text-stone-900">"Or schedule a group session"</h2>
+            <p class="mt-1 text-stone-600">"A workshop or class: patients book its places online until it is full."</p>
+            <ActionForm action attr:class="mt-4 space-y-6" attr:novalidate="">
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Field name="session_treatment" label="Session" problems>
+                    <select id="session_treatment" name="form[treatment]" class=FIELD aria-invalid=invalid("session_treatment") aria-describedby="session_treatment-error">
+                        {groups.into_iter().map(|t| {
+                            let label = format!("{} ({} min, {} places)", t.name, t.minutes, t.capacity.unwrap_or_default());
+                            view! { <option value=t.slug>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <div class="grid gap-4 sm:grid-cols-2">
+                    <Field name="session_provider" label="Led by" problems>
+                        <select id="session_provider" name="form[provider]" class=FIELD aria-invalid=invalid("session_provider") aria-describedby="session_provider-error">
+                            <option value="">"Choose…"</option>
+                            {providers.into_iter().map(|p| {
+                                let selected = p.id == form.provider;
+                                view! { <option value=p.id selected=selected>{p.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field name="session_location" label="Where" problems>
+                        <select id="session_location" name="form[location]" class=FIELD aria-invalid=invalid("session_location") aria-describedby="session_location-error">
+                            {locations.into_iter().map(|l| {
+                                let selected = l.id == form.location;
+                                view! { <option value=l.id selected=selected>{l.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field name="session_date" label="Day" problems>
+                        <input id="session_date" name="form[date]" type="date" value=form.date.clone() class=FIELD aria-invalid=invalid("session_date") aria-describedby="session_date-error"/>
+                    </Field>
+                    <Field name="session_time" label="Time" hint=format!("In the clinic's time ({time_zone}).") problems>
+                        <input id="session_time" name="form[time]" type="time" step="300" value=form.time.clone() class=FIELD aria-invalid=invalid("session_time") aria-describedby="session_time-hint session_time-error"/>
+                    </Field>
+                </div>
+                <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Schedule session"</button>
+            </ActionForm>
+        </section>
+    }
 }

@@ -1,4 +1,4 @@
-use crate::domain::calendar::AppointmentForm;
+use crate::domain::calendar::{AppointmentForm, SessionForm};
 use serde::{Deserialize, Serialize};
 
 /// One appointment on the calendar, placed on its column's time axis.
@@ -89,6 +89,9 @@ pub struct AppointmentDetail {
     pub allow_double_booking: bool,
     pub providers: Vec<Choice>,
     pub history: Vec<HistoryLine>,
+    /// For a group session: `3 of 12 places booked`, and who holds them.
+    pub seats: Option<String>,
+    pub seat_holders: Vec<Choice>,
 }
 
 /// A treatment staff can book, with what it offers.
@@ -97,6 +100,7 @@ pub struct TreatmentChoice {
     pub slug: String,
     pub name: String,
     pub minutes: i32,
+    pub capacity: Option<i32>,
 }
 
 /// The new-appointment screen: the form (prefilled from the address), the patient chosen
@@ -112,4 +116,6 @@ pub struct NewAppointment {
     pub locations: Vec<Choice>,
     pub allow_double_booking: bool,
     pub time_zone: String,
+    /// The form that schedules a group session, prefilled like the appointment form.
+    pub session: SessionForm,
 }

@@ -9,6 +9,7 @@ use crate::backend::store::booking::{
     self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, StaffBooking,
     Treatment,
 };
+use crate::backend::store::sessions::{self, SeatNotice, SeatRefusal, Session};
 use crate::domain::appointment::Outcome;
 use crate::domain::availability::{
     any_provider, free_slots, ProviderDiary, RoomDiary, Slot, SlotQuery, Span, WeeklyHours,
@@ -59,7 +60,7 @@ pub struct ForPatient<'a> {
     pub notes: &'a str,
     pub manage: &'a Token,
     pub staff: &'a Principal,
-    pub notice: Option<(&'a str, Notice<'a>)>,
+    pub notice: Option<Notice<'a>>,
 }
 
 pub trait BookingSystem {
@@ -99,15 +100,36 @@ pub trait BookingSystem {
         appointment: Uuid,
         wanted: &Wanted<'_>,
         by: &Changer<'_>,
-        notice: Option<(&str, Notice<'_>)>,
+        notice: Option<Notice<'_>>,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
 
     fn cancel(
         &self,
         appointment: Uuid,
         by: &Changer<'_>,
-        notice: Option<(&str, Notice<'_>)>,
+        notice: Option<Notice<'_>>,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
+
+    /// Staff put a group session (the treatment's capacity) in the calendar.
+    fn schedule_session(
+        &self,
+        wanted: &Wanted<'_>,
+        staff: &Principal,
+    ) -> impl Future<Output = Result<Uuid, Refusal>> + Send;
+
+    /// A group treatment's sessions patients can still book (within notice and horizon).
+    fn sessions(
+        &self,
+        treatment: &Treatment,
+    ) -> impl Future<Output = Result<Vec<Session>, Refusal>> + Send;
+
+    /// A seat at a session for the patient; refused when full, already theirs, or closed.
+    fn book_seat(
+        &self,
+        session: Uuid,
+        patient: &PatientChoice,
+        notice: SeatNotice<'_>,
+    ) -> impl Future<Output = Result<Uuid, SeatRefusal>> + Send;
 
     /// Staff record how an appointment went (arrived, completed, no-show).
     fn record_outcome(
@@ -250,6 +272,10 @@ impl BookingSystem for LumenCalendar<'_> {
         link: &Token,
     ) -> Result<DateTime<Utc>, Refusal> {
         let expires_at = self.now + Duration::minutes(i64::from(self.rules.hold_minutes));
+        if treatment.capacity.is_some() {
+            // A group treatment is booked by the seat, never held a time at a time.
+            return Err(Refusal::Closed);
+        }
         let wanted = Wanted {
             treatment,
             provider,
@@ -316,6 +342,9 @@ impl BookingSystem for LumenCalendar<'_> {
         wanted: &Wanted<'_>,
         patient: ForPatient<'_>,
     ) -> Result<Uuid, Refusal> {
+        if wanted.treatment.capacity.is_some() {
+            return Err(Refusal::Closed);
+        }
         let placements = self.placements(wanted, None).await?;
         let Some(placement) = placements.first() else {
             return Err(Refusal::Taken);
@@ -342,7 +371,7 @@ impl BookingSystem for LumenCalendar<'_> {
         appointment: Uuid,
         wanted: &Wanted<'_>,
         by: &Changer<'_>,
-        notice: Option<(&str, Notice<'_>)>,
+        notice: Option<Notice<'_>>,
     ) -> Result<(), Refusal> {
         let placements = self.placements(wanted, Some(appointment)).await?;
         let Some(placement) = placements.first() else {
@@ -364,9 +393,55 @@ impl BookingSystem for LumenCalendar<'_> {
         &self,
         appointment: Uuid,
         by: &Changer<'_>,
-        notice: Option<(&str, Notice<'_>)>,
+        notice: Option<Notice<'_>>,
     ) -> Result<(), Refusal> {
         store::cancel(self.pool, self.clinic_id, appointment, by, notice, self.now).await
+    }
+
+    async fn schedule_session(
+        &self,
+        wanted: &Wanted<'_>,
+        staff: &Principal,
+    ) -> Result<Uuid, Refusal> {
+        let Some(capacity) = wanted.treatment.capacity else {
+            return Err(Refusal::Closed);
+        };
+        let placements = self.placements(wanted, None).await?;
+        let Some(placement) = placements.first() else {
+            return Err(Refusal::Taken);
+        };
+        store::schedule_session(
+            self.pool,
+            self.clinic_id,
+            placement,
+            capacity,
+            staff,
+            self.now,
+        )
+        .await
+    }
+
+    async fn sessions(&self, treatment: &Treatment) -> Result<Vec<Session>, Refusal> {
+        let from = self.now + Duration::minutes(i64::from(self.rules.min_notice_minutes));
+        let until = self.now + Duration::days(i64::from(self.rules.horizon_days));
+        Ok(sessions::upcoming(self.pool, self.clinic_id, treatment.id, (from, until)).await?)
+    }
+
+    async fn book_seat(
+        &self,
+        session: Uuid,
+        patient: &PatientChoice,
+        notice: SeatNotice<'_>,
+    ) -> Result<Uuid, SeatRefusal> {
+        sessions::book_seat(
+            self.pool,
+            self.clinic_id,
+            session,
+            patient,
+            notice,
+            self.now,
+        )
+        .await
     }
 
     async fn record_outcome(

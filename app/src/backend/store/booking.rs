@@ -82,6 +82,8 @@ pub struct Treatment {
     pub offers_in_person: bool,
     pub offers_video: bool,
     pub late_cancel_hours: Option<i32>,
+    /// For a group session, how many patients it takes; `None`: one patient at a time.
+    pub capacity: Option<i32>,
     pub providers: Vec<(Uuid, String)>,
 }
 
@@ -92,7 +94,7 @@ pub async fn treatment(
 ) -> Result<Option<Treatment>, sqlx::Error> {
     let Some(row) = sqlx::query!(
         "SELECT id, slug, name, duration_minutes, buffer_before_minutes, buffer_after_minutes,
-                price_minor, offers_in_person, offers_video, late_cancel_hours
+                price_minor, offers_in_person, offers_video, late_cancel_hours, capacity
          FROM treatments WHERE clinic_id = $1 AND slug = $2 AND active",
         clinic_id,
         slug
@@ -128,6 +130,7 @@ pub async fn treatment(
         offers_in_person: row.offers_in_person,
         offers_video: row.offers_video,
         late_cancel_hours: row.late_cancel_hours,
+        capacity: row.capacity,
         providers,
     }))
 }
@@ -538,7 +541,7 @@ pub async fn confirm(
         clinic_id,
         "booking_confirmed",
         details.email.as_str(),
-        notice,
+        &notice,
         now,
     )
     .await?;
@@ -549,7 +552,7 @@ pub async fn confirm(
 /// The clinic's record for someone booking without an account (or booked by staff as a
 /// new patient): the one that already has their email address (its name is left as the
 /// clinic knows it), or a new one.
-async fn find_or_add_patient(
+pub(crate) async fn find_or_add_patient(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     patient: &PatientChoice,
@@ -673,7 +676,7 @@ pub async fn reschedule(
     appointment_id: Uuid,
     placement: &Placement,
     by: &Changer<'_>,
-    notice: Option<(&str, Notice<'_>)>,
+    notice: Option<Notice<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
     let mut tx = pool.begin().await?;
@@ -696,8 +699,10 @@ pub async fn reschedule(
         return Err(Refusal::Closed);
     }
     changed(&mut tx, appointment_id, "moved", by, now).await?;
-    if let Some((to, notice)) = notice {
-        email(&mut tx, clinic_id, "booking_moved", to, notice, now).await?;
+    if let Some(notice) = notice {
+        for to in concerned(&mut tx, appointment_id).await? {
+            email(&mut tx, clinic_id, "booking_moved", &to, &notice, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(())
@@ -709,10 +714,12 @@ pub async fn cancel(
     clinic_id: Uuid,
     appointment_id: Uuid,
     by: &Changer<'_>,
-    notice: Option<(&str, Notice<'_>)>,
+    notice: Option<Notice<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
     let mut tx = pool.begin().await?;
+    // Read before the seats go: a cancelled group session tells everyone who had one.
+    let to = concerned(&mut tx, appointment_id).await?;
     let cancelled = sqlx::query!(
         "UPDATE appointments
          SET status = 'cancelled', status_changed_at = $3, status_changed_by = $4
@@ -727,12 +734,39 @@ pub async fn cancel(
     if cancelled.rows_affected() != 1 {
         return Err(Refusal::Closed);
     }
+    sqlx::query!(
+        "UPDATE session_seats SET status = 'cancelled', cancelled_at = $2
+         WHERE appointment_id = $1 AND status = 'booked'",
+        appointment_id,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
     changed(&mut tx, appointment_id, "cancelled", by, now).await?;
-    if let Some((to, notice)) = notice {
-        email(&mut tx, clinic_id, "booking_cancelled", to, notice, now).await?;
+    if let Some(notice) = notice {
+        for to in &to {
+            email(&mut tx, clinic_id, "booking_cancelled", to, &notice, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Who hears of a change to an appointment: its patient, or a group session's seat holders.
+async fn concerned(
+    tx: &mut PgConnection,
+    appointment_id: Uuid,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT p.email AS "email!" FROM appointments a JOIN patients p ON p.id = a.patient_id
+           WHERE a.id = $1
+           UNION ALL
+           SELECT p.email FROM session_seats s JOIN patients p ON p.id = s.patient_id
+           WHERE s.appointment_id = $1 AND s.status = 'booked'"#,
+        appointment_id
+    )
+    .fetch_all(&mut *tx)
+    .await
 }
 
 async fn email(
@@ -740,7 +774,7 @@ async fn email(
     clinic_id: Uuid,
     kind: &str,
     to: &str,
-    notice: Notice<'_>,
+    notice: &Notice<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     outbox::enqueue_email(
@@ -767,8 +801,8 @@ pub struct StaffBooking<'a> {
     /// The link the patient's confirmation carries, to move or cancel it themselves.
     pub manage_hash: &'a [u8],
     pub staff: &'a Principal,
-    /// The patient's address and the confirmation to send there.
-    pub notice: Option<(&'a str, Notice<'a>)>,
+    /// The confirmation to send the patient.
+    pub notice: Option<Notice<'a>>,
 }
 
 pub async fn book_for_patient(
@@ -816,9 +850,47 @@ pub async fn book_for_patient(
     .await?
     .ok_or(Refusal::NotFound)?;
     changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
-    if let Some((to, notice)) = notice {
-        email(&mut tx, clinic_id, "booking_confirmed", to, notice, now).await?;
+    if let Some(notice) = notice {
+        for to in concerned(&mut tx, id).await? {
+            email(&mut tx, clinic_id, "booking_confirmed", &to, &notice, now).await?;
+        }
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Puts a group session of `capacity` seats in the calendar at `placement`; patients then
+/// book its seats. The no-overlap constraints keep the provider (and room) for it.
+pub async fn schedule_session(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    placement: &Placement,
+    capacity: i32,
+    staff: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Uuid, Refusal> {
+    let mut tx = pool.begin().await?;
+    release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, room_id,
+                                   status, period, capacity, double_booked, booked_at,
+                                   created_at, status_changed_at, status_changed_by)
+         VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, $8, $9, $9, $9, $10)
+         RETURNING id",
+        clinic_id,
+        placement.location_id,
+        placement.provider_id,
+        placement.treatment_id,
+        placement.room_id,
+        placement.period(),
+        capacity,
+        placement.double_booked,
+        now,
+        staff.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -905,6 +977,21 @@ pub async fn release_expired_holds(
     .execute(pool)
     .await?;
     Ok(released)
+}
+
+/// The clinic's record of the patient whose account is `user_id`.
+pub async fn patient_of_account(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM patients WHERE clinic_id = $1 AND user_id = $2",
+        clinic_id,
+        user_id
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// What the mode of a stored booking means, for pages.

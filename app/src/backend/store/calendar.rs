@@ -20,6 +20,9 @@ pub struct Entry {
     pub treatment: String,
     pub arrived: bool,
     pub double_booked: bool,
+    /// For a group session: its places, and how many are booked.
+    pub capacity: Option<i32>,
+    pub seats: i64,
 }
 
 pub async fn entries(
@@ -34,7 +37,10 @@ pub async fn entries(
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   a.status::text AS "status!",
                   pa.first_name || ' ' || pa.last_name AS patient,
-                  t.name AS treatment, a.arrived_at IS NOT NULL AS "arrived!", a.double_booked
+                  t.name AS treatment, a.arrived_at IS NOT NULL AS "arrived!", a.double_booked,
+                  a.capacity,
+                  (SELECT count(*) FROM session_seats s
+                   WHERE s.appointment_id = a.id AND s.status = 'booked') AS "seats!"
            FROM appointments a
            JOIN providers p ON p.id = a.provider_id
            JOIN treatments t ON t.id = a.treatment_id
@@ -112,21 +118,27 @@ pub async fn locations(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<(Uuid, Stri
     .collect())
 }
 
-/// Active treatments as the booking form lists them: slug, name, minutes.
+/// An active treatment as the booking forms list it.
+pub struct TreatmentOption {
+    pub slug: String,
+    pub name: String,
+    pub duration_minutes: i32,
+    /// Set for a group treatment (booked by the seat at sessions).
+    pub capacity: Option<i32>,
+}
+
 pub async fn treatments(
     pool: &PgPool,
     clinic_id: Uuid,
-) -> Result<Vec<(String, String, i32)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT slug, name, duration_minutes FROM treatments WHERE clinic_id = $1 AND active
-         ORDER BY name",
+) -> Result<Vec<TreatmentOption>, sqlx::Error> {
+    sqlx::query_as!(
+        TreatmentOption,
+        "SELECT slug, name, duration_minutes, capacity FROM treatments
+         WHERE clinic_id = $1 AND active ORDER BY name",
         clinic_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|t| (t.slug, t.name, t.duration_minutes))
-    .collect())
+    .await
 }
 
 /// One appointment as its staff page shows it.
@@ -150,6 +162,7 @@ pub struct Appointment {
     pub arrived_at: Option<DateTime<Utc>>,
     pub double_booked: bool,
     pub notes: String,
+    pub capacity: Option<i32>,
 }
 
 pub async fn appointment(
@@ -167,7 +180,7 @@ pub async fn appointment(
                   a.location_id, l.name AS location, r.name AS "room?",
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   a.mode::text AS "mode!", a.status::text AS "status!",
-                  a.arrived_at, a.double_booked, a.notes
+                  a.arrived_at, a.double_booked, a.notes, a.capacity
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id

@@ -1,0 +1,207 @@
+//! Group sessions (workshops, classes): an appointment row with a capacity and no patient
+//! of its own, so the no-overlap constraints keep its provider (and room) for it, and the
+//! seats its patients hold. Booking a seat locks the session's row first, so however many
+//! people press "book" at once, seats never outnumber the capacity.
+
+use crate::backend::store::booking::{find_or_add_patient, Refusal};
+use crate::backend::store::outbox;
+use crate::domain::calendar::PatientChoice;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// A session as patients choose it.
+pub struct Session {
+    pub id: Uuid,
+    pub treatment_slug: String,
+    pub treatment_name: String,
+    pub provider: String,
+    pub location: String,
+    pub time_zone: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub capacity: i32,
+    pub seats_taken: i64,
+}
+
+/// The treatment's sessions that start between two instants and still take bookings
+/// (confirmed, not cancelled), earliest first; full ones included, so patients see them.
+pub async fn upcoming(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    treatment_id: Uuid,
+    between: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Session>, sqlx::Error> {
+    sqlx::query_as!(
+        Session,
+        r#"SELECT a.id, t.slug AS treatment_slug, t.name AS treatment_name,
+                  p.display_name AS provider, l.name AS location,
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  a.capacity AS "capacity!",
+                  (SELECT count(*) FROM session_seats s
+                   WHERE s.appointment_id = a.id AND s.status = 'booked') AS "seats_taken!"
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND a.treatment_id = $2 AND a.capacity IS NOT NULL
+             AND a.status = 'confirmed' AND lower(a.period) >= $3 AND lower(a.period) < $4
+           ORDER BY lower(a.period)"#,
+        clinic_id,
+        treatment_id,
+        between.0,
+        between.1
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// One session, whatever its state.
+pub async fn session(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Session>, sqlx::Error> {
+    sqlx::query_as!(
+        Session,
+        r#"SELECT a.id, t.slug AS treatment_slug, t.name AS treatment_name,
+                  p.display_name AS provider, l.name AS location,
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  a.capacity AS "capacity!",
+                  (SELECT count(*) FROM session_seats s
+                   WHERE s.appointment_id = a.id AND s.status = 'booked') AS "seats_taken!"
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND a.id = $2 AND a.capacity IS NOT NULL
+             AND a.status = 'confirmed'"#,
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Why a seat was not booked.
+#[derive(Debug)]
+pub enum SeatRefusal {
+    /// Every seat is taken.
+    Full,
+    /// This patient already holds a seat at the session.
+    AlreadyBooked,
+    /// No such session, or it no longer takes bookings (cancelled, begun).
+    Closed,
+    Other(Refusal),
+}
+
+impl From<sqlx::Error> for SeatRefusal {
+    fn from(error: sqlx::Error) -> Self {
+        let twice = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "23505");
+        if twice {
+            SeatRefusal::AlreadyBooked
+        } else {
+            SeatRefusal::Other(Refusal::Database(error))
+        }
+    }
+}
+
+/// A confirmation to send the patient once the seat is theirs.
+pub struct SeatNotice<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Books a seat at `session_id` for `patient`, and queues `notice` to them, in one
+/// transaction. The session's row is locked first: concurrent bookings of one session
+/// queue behind each other, and each counts the seats the ones before it took.
+pub async fn book_seat(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    session_id: Uuid,
+    patient: &PatientChoice,
+    notice: SeatNotice<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, SeatRefusal> {
+    let mut tx = pool.begin().await?;
+    let Some(capacity) = sqlx::query_scalar!(
+        r#"SELECT capacity AS "capacity!" FROM appointments
+           WHERE clinic_id = $1 AND id = $2 AND capacity IS NOT NULL AND status = 'confirmed'
+             AND lower(period) > $3
+           FOR UPDATE"#,
+        clinic_id,
+        session_id,
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Err(SeatRefusal::Closed);
+    };
+    let taken = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "taken!" FROM session_seats
+           WHERE appointment_id = $1 AND status = 'booked'"#,
+        session_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken >= i64::from(capacity) {
+        return Err(SeatRefusal::Full);
+    }
+    let patient_id = find_or_add_patient(&mut tx, clinic_id, patient, now).await?;
+    let seat = sqlx::query_scalar!(
+        "INSERT INTO session_seats (clinic_id, appointment_id, patient_id, booked_at)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+        clinic_id,
+        session_id,
+        patient_id,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let to = sqlx::query_scalar!("SELECT email FROM patients WHERE id = $1", patient_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    outbox::enqueue_email(
+        &mut tx,
+        clinic_id,
+        outbox::Email {
+            kind: "seat_booked",
+            to: &to,
+            subject: notice.subject,
+            body: notice.body,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(seat)
+}
+
+/// Who holds seats at a session, for its staff page: (patient id, name), by name.
+pub async fn seat_holders(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    session_id: Uuid,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT p.id, p.first_name || ' ' || p.last_name AS "name!"
+           FROM session_seats s JOIN patients p ON p.id = s.patient_id
+           WHERE s.clinic_id = $1 AND s.appointment_id = $2 AND s.status = 'booked'
+           ORDER BY lower(p.last_name), lower(p.first_name), s.id"#,
+        clinic_id,
+        session_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.name))
+    .collect())
+}
