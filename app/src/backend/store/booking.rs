@@ -970,6 +970,7 @@ pub async fn release_expired_holds(
     sqlx::query!(
         "DELETE FROM appointments
          WHERE clinic_id = $1 AND status = 'cancelled' AND patient_id IS NULL
+           AND capacity IS NULL
            AND status_changed_at <= $2::timestamptz - interval '1 day'",
         clinic_id,
         now
