@@ -171,7 +171,7 @@ pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
     if me.role == Role::Patient {
         account.profile =
             store::own_account::profile(&state.pool, state.clinic_id, me.user_id).await?;
-        account.upcoming = store::accounts::upcoming_appointments(
+        (account.upcoming, account.past) = store::accounts::my_appointments(
             &state.pool,
             state.clinic_id,
             me.user_id,

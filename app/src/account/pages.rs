@@ -135,11 +135,22 @@ fn Account(account: MyAccount) -> impl IntoView {
                     {account.upcoming.clone().into_iter().map(|a| view! {
                         <li class="px-5 py-4">
                             <p class="font-medium text-stone-900">{a.treatment}" with "{a.provider}</p>
-                            <p class="text-sm text-stone-600">{format!("{} · {} · {}", a.starts, a.location, a.status.replace('_', " "))}</p>
+                            <p class="text-sm text-stone-600">{format!("{} · {} · {}", a.starts, a.location, a.status)}</p>
                         </li>
                     }).collect_view()}
                 </ul>
             </Show>
+            {(!account.past.is_empty()).then(|| view! {
+                <h2 class="mt-12 font-display text-2xl text-stone-900">"Your past appointments"</h2>
+                <ul class="mt-4 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
+                    {account.past.clone().into_iter().map(|a| view! {
+                        <li class="px-5 py-4">
+                            <p class="font-medium text-stone-900">{a.treatment}" with "{a.provider}</p>
+                            <p class="text-sm text-stone-600">{format!("{} · {} · {}", a.starts, a.location, a.status)}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <SavedNotice say=saved/>
             {profile.map(|profile| view! { <DetailsForm profile/> })}
             <EmailForm email=account.email.clone()/>

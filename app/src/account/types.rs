@@ -26,6 +26,8 @@ pub struct MyAccount {
     pub email: String,
     pub role: Role,
     pub upcoming: Vec<MyAppointment>,
+    /// The latest past ones, newest first (cancelled and missed ones too).
+    pub past: Vec<MyAppointment>,
     /// A patient's own details, ready for the form; staff have none here.
     pub profile: Option<ProfileForm>,
 }

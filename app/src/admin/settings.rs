@@ -4,7 +4,7 @@
 use super::api::{fetch_settings, SaveSettings};
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
-use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
+use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,6 +33,11 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         currency,
         late_cancel_hours,
         cancellation_policy,
+        hold_minutes,
+        slot_minutes,
+        min_notice_hours,
+        horizon_days,
+        allow_double_booking,
     } = form;
     view! {
         <Title text="Clinic settings — Staff area"/>
@@ -68,6 +73,24 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                 <Field name="cancellation_policy" label="Cancellation policy" hint={"Shown to patients when they book and when they manage a booking.".to_owned()} problems>
                     <textarea id="cancellation_policy" name="form[cancellation_policy]" rows="4" class=FIELD aria-invalid=invalid("cancellation_policy") aria-describedby="cancellation_policy-hint cancellation_policy-error">{cancellation_policy}</textarea>
                 </Field>
+                <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
+                    <legend class="px-1 font-semibold text-stone-900">"Online booking"</legend>
+                    <div class="grid gap-6 sm:grid-cols-2">
+                        <Field name="min_notice_hours" label="Minimum notice (hours)" hint={"How soon patients may book online. 0 to 336.".to_owned()} problems>
+                            <input id="min_notice_hours" name="form[min_notice_hours]" value=min_notice_hours inputmode="numeric" class=FIELD aria-invalid=invalid("min_notice_hours") aria-describedby="min_notice_hours-hint min_notice_hours-error"/>
+                        </Field>
+                        <Field name="horizon_days" label="Booking ahead (days)" hint={"How far ahead patients may book online. 1 to 365.".to_owned()} problems>
+                            <input id="horizon_days" name="form[horizon_days]" value=horizon_days inputmode="numeric" class=FIELD aria-invalid=invalid("horizon_days") aria-describedby="horizon_days-hint horizon_days-error"/>
+                        </Field>
+                        <Field name="slot_minutes" label="Start times every (minutes)" hint={"The step between the times offered. 5 to 120.".to_owned()} problems>
+                            <input id="slot_minutes" name="form[slot_minutes]" value=slot_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("slot_minutes") aria-describedby="slot_minutes-hint slot_minutes-error"/>
+                        </Field>
+                        <Field name="hold_minutes" label="Keep a chosen time for (minutes)" hint={"While the patient gives their details. 1 to 60.".to_owned()} problems>
+                            <input id="hold_minutes" name="form[hold_minutes]" value=hold_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("hold_minutes") aria-describedby="hold_minutes-hint hold_minutes-error"/>
+                        </Field>
+                    </div>
+                    <Checkbox id="allow_double_booking" name="form[allow_double_booking]" label="Let staff double-book on purpose (each one is recorded in the audit log)" checked=allow_double_booking/>
+                </fieldset>
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Save settings"</button>
             </ActionForm>
         </div>

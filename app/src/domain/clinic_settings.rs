@@ -1,8 +1,8 @@
-//! The clinic's own settings as an admin edits them: name, contact, time zone, currency
-//! and the cancellation policy.
+//! The clinic's own settings as an admin edits them: name, contact, time zone, currency,
+//! the cancellation policy and the rules online booking follows.
 
 use super::email::Email;
-use super::form::{currency, phone, time_zone, FieldProblem};
+use super::form::{checkbox, currency, phone, time_zone, FieldProblem};
 use super::money::Currency;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,27 @@ pub struct SettingsForm {
     pub currency: String,
     pub late_cancel_hours: String,
     pub cancellation_policy: String,
+    /// How long a chosen time is kept while the patient types, in minutes.
+    pub hold_minutes: String,
+    /// The step between the start times offered, in minutes.
+    pub slot_minutes: String,
+    /// How soon a patient may book online, in hours from now.
+    pub min_notice_hours: String,
+    /// How far ahead a patient may book online, in days.
+    pub horizon_days: String,
+    /// Whether staff may book over another appointment on purpose.
+    #[serde(deserialize_with = "checkbox")]
+    pub allow_double_booking: bool,
+}
+
+/// The rules online booking follows, as stored (minutes and days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingRules {
+    pub hold_minutes: i32,
+    pub slot_minutes: i32,
+    pub min_notice_minutes: i32,
+    pub horizon_days: i32,
+    pub allow_double_booking: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +52,25 @@ pub struct Settings {
     pub currency: Currency,
     pub late_cancel_hours: i32,
     pub cancellation_policy: String,
+    pub booking: BookingRules,
+}
+
+/// A whole number within `range`, or `message` against `field`. Ranges match the
+/// database's checks.
+fn whole(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    raw: &str,
+    range: std::ops::RangeInclusive<i32>,
+    message: &str,
+) -> i32 {
+    match raw.trim().parse::<i32>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            problems.push(FieldProblem::new(field, message));
+            *range.start()
+        }
+    }
 }
 
 /// Two weeks: a longer window would stop patients cancelling almost anything.
@@ -81,6 +121,37 @@ impl SettingsForm {
                 "Keep the policy to 2,000 characters or fewer.",
             ));
         }
+        let booking = BookingRules {
+            hold_minutes: whole(
+                &mut problems,
+                "hold_minutes",
+                &self.hold_minutes,
+                1..=60,
+                "Enter how many minutes to keep a chosen time, from 1 to 60.",
+            ),
+            slot_minutes: whole(
+                &mut problems,
+                "slot_minutes",
+                &self.slot_minutes,
+                5..=120,
+                "Enter the minutes between start times, from 5 to 120.",
+            ),
+            min_notice_minutes: whole(
+                &mut problems,
+                "min_notice_hours",
+                &self.min_notice_hours,
+                0..=336,
+                "Enter a whole number of hours from 0 to 336 (two weeks).",
+            ) * 60,
+            horizon_days: whole(
+                &mut problems,
+                "horizon_days",
+                &self.horizon_days,
+                1..=365,
+                "Enter a whole number of days from 1 to 365.",
+            ),
+            allow_double_booking: self.allow_double_booking,
+        };
         match (email, currency) {
             (Ok(email), Some(currency)) if problems.is_empty() => Ok(Settings {
                 name,
@@ -91,6 +162,7 @@ impl SettingsForm {
                 currency,
                 late_cancel_hours,
                 cancellation_policy,
+                booking,
             }),
             _ => Err(problems),
         }
@@ -112,6 +184,34 @@ mod tests {
             currency: "GBP".to_owned(),
             late_cancel_hours: "24".to_owned(),
             cancellation_policy: "Please give us a day's notice.".to_owned(),
+            hold_minutes: "10".to_owned(),
+            slot_minutes: "15".to_owned(),
+            min_notice_hours: "2".to_owned(),
+            horizon_days: "60".to_owned(),
+            allow_double_booking: false,
+        }
+    }
+
+    #[test]
+    fn booking_rules_are_whole_numbers_within_what_the_database_allows() {
+        let settings = form().parse().unwrap();
+        assert_eq!(settings.booking.min_notice_minutes, 120);
+        let problems = SettingsForm {
+            hold_minutes: "0".to_owned(),
+            slot_minutes: "two".to_owned(),
+            min_notice_hours: "337".to_owned(),
+            horizon_days: "366".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        for field in [
+            "hold_minutes",
+            "slot_minutes",
+            "min_notice_hours",
+            "horizon_days",
+        ] {
+            assert!(problem_for(&problems, field).is_some(), "{field}");
         }
     }
 

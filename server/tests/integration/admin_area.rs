@@ -149,7 +149,7 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
 
 fn settings_form(name: &str, phone: &str, time_zone: &str) -> String {
     format!(
-        "form[name]={}&form[tagline]=&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[currency]=EUR&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.",
+        "form[name]={}&form[tagline]=&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[currency]=EUR&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.&form[hold_minutes]=15&form[slot_minutes]=10&form[min_notice_hours]=4&form[horizon_days]=90&form[allow_double_booking]=on",
         name.replace(' ', "+"),
         phone.replace('+', "%2B").replace(' ', "+"),
         time_zone.replace('/', "%2F")
@@ -183,6 +183,18 @@ async fn an_admin_renames_the_clinic_and_every_public_page_says_so(pool: PgPool)
             .await
             .unwrap();
     assert_eq!((hours, policy.as_str()), (48, "Call us."));
+    let rules: (i32, i32, i32, i32, bool) = sqlx::query_as(
+        "SELECT hold_minutes, slot_minutes, min_notice_minutes, horizon_days, allow_double_booking
+         FROM clinics",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rules,
+        (15, 10, 240, 90, true),
+        "the booking rules, notice in minutes"
+    );
 
     // A time zone the database does not know, and a blank name: refused, nothing stored.
     let refused = post_as(

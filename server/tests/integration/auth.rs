@@ -131,6 +131,49 @@ async fn a_patient_sees_only_their_own_appointments(pool: PgPool) {
     .unwrap();
     assert!(own > 0, "the demo patient has upcoming appointments");
     assert_eq!(account.upcoming.len() as i64, own.min(20));
+    let past: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM appointments a JOIN patients p ON p.id = a.patient_id
+         WHERE p.email = $1 AND upper(a.period) <= $2 AND a.status <> 'held'",
+    )
+    .bind(PATIENT)
+    .bind(Utc.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(past > 0, "the demo patient has past appointments");
+    assert_eq!(account.past.len() as i64, past.min(20));
+    assert!(
+        account.past.iter().all(|a| a.status == "Completed"),
+        "{:?}",
+        account.past
+    );
+
+    // A place at a group session is theirs too, among the upcoming ones.
+    let session: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM appointments WHERE capacity IS NOT NULL ORDER BY lower(period) LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO session_seats (clinic_id, appointment_id, patient_id, booked_at)
+         SELECT p.clinic_id, $1, p.id, now() FROM patients p WHERE p.email = $2",
+    )
+    .bind(session)
+    .bind(PATIENT)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let reply = call_as(&app, "my_account", Some(&patient)).await;
+    let account: app::account::types::MyAccount = serde_json::from_str(&reply.body).unwrap();
+    assert!(
+        account
+            .upcoming
+            .iter()
+            .any(|a| a.treatment == "Skin health workshop"),
+        "{:?}",
+        account.upcoming
+    );
     let page = get_as(&app, "/account", Some(&patient)).await;
     assert!(
         !page.body.contains("Callum Reid"),

@@ -2,6 +2,7 @@
 
 use crate::account::types::{MyAccount, MyAppointment};
 use crate::domain::access::Role;
+use crate::domain::appointment::AppointmentStatus;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -60,22 +61,28 @@ pub async fn profile(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<My
         email: row.email,
         role: Role::parse(&row.role).ok_or(AppError::Unavailable)?,
         upcoming: Vec::new(),
+        past: Vec::new(),
         profile: None,
     })
 }
 
-/// The signed-in patient's own upcoming appointments, in the clinic's time zone. The
-/// `user_id` join is the object-level check: no other patient's rows can match.
-pub async fn upcoming_appointments(
+/// How many appointments each list on the account page shows.
+const LISTED: usize = 20;
+
+/// The signed-in patient's own appointments and places at group sessions, in the clinic's
+/// time zone: those to come (soonest first, cancelled ones left out) and those past
+/// (latest first). The `user_id` join is the object-level check: no other patient's rows
+/// can match.
+pub async fn my_appointments(
     pool: &PgPool,
     clinic_id: Uuid,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Vec<MyAppointment>, AppError> {
-    let rows = sqlx::query_as!(
-        MyAppointment,
-        r#"SELECT to_char(lower(a.period) AT TIME ZONE c.time_zone, 'Dy DD Mon YYYY, HH24:MI') AS "starts!",
-                  t.name AS treatment, p.display_name AS provider, l.name AS location,
+) -> Result<(Vec<MyAppointment>, Vec<MyAppointment>), AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT upper(a.period) AS "ends!",
+                  to_char(lower(a.period) AT TIME ZONE c.time_zone, 'Dy DD Mon YYYY, HH24:MI') AS "starts!",
+                  t.name AS "treatment!", p.display_name AS "provider!", l.name AS "location!",
                   a.status::text AS "status!"
            FROM appointments a
            JOIN patients pa ON pa.id = a.patient_id
@@ -83,14 +90,44 @@ pub async fn upcoming_appointments(
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id
            JOIN locations l ON l.id = a.location_id
-           WHERE a.clinic_id = $1 AND pa.user_id = $2 AND upper(a.period) > $3 AND a.status <> 'cancelled'
-           ORDER BY lower(a.period)
-           LIMIT 20"#,
+           WHERE a.clinic_id = $1 AND pa.user_id = $2 AND a.status <> 'held'
+           UNION ALL
+           SELECT upper(a.period),
+                  to_char(lower(a.period) AT TIME ZONE c.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
+                  t.name, p.display_name, l.name,
+                  CASE WHEN s.status = 'cancelled' THEN 'cancelled' ELSE a.status::text END
+           FROM session_seats s
+           JOIN appointments a ON a.id = s.appointment_id
+           JOIN patients pa ON pa.id = s.patient_id
+           JOIN clinics c ON c.id = a.clinic_id
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           WHERE s.clinic_id = $1 AND pa.user_id = $2
+           ORDER BY 1"#,
         clinic_id,
-        user_id,
-        now
+        user_id
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows)
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for row in rows {
+        let status = AppointmentStatus::parse(&row.status);
+        let appointment = MyAppointment {
+            starts: row.starts,
+            treatment: row.treatment,
+            provider: row.provider,
+            location: row.location,
+            status: status.map_or("", AppointmentStatus::label).to_owned(),
+        };
+        if row.ends <= now {
+            past.push(appointment);
+        } else if status != Some(AppointmentStatus::Cancelled) {
+            upcoming.push(appointment);
+        }
+    }
+    upcoming.truncate(LISTED);
+    past.reverse();
+    past.truncate(LISTED);
+    Ok((upcoming, past))
 }

@@ -26,7 +26,10 @@ pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppErr
     sqlx::query_as!(
         SettingsForm,
         r#"SELECT name, tagline, email, phone, time_zone, currency,
-                  late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy
+                  late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy,
+                  hold_minutes::text AS "hold_minutes!", slot_minutes::text AS "slot_minutes!",
+                  (min_notice_minutes / 60)::text AS "min_notice_hours!",
+                  horizon_days::text AS "horizon_days!", allow_double_booking
            FROM clinics WHERE id = $1"#,
         clinic_id
     )
@@ -50,7 +53,9 @@ pub async fn save(
     }
     sqlx::query!(
         "UPDATE clinics SET name = $2, tagline = $3, email = $4, phone = $5, time_zone = $6,
-                late_cancel_hours = $7, cancellation_policy = $8, currency = $9
+                late_cancel_hours = $7, cancellation_policy = $8, currency = $9,
+                hold_minutes = $10, slot_minutes = $11, min_notice_minutes = $12,
+                horizon_days = $13, allow_double_booking = $14
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -60,7 +65,12 @@ pub async fn save(
         settings.time_zone,
         settings.late_cancel_hours,
         settings.cancellation_policy,
-        settings.currency.code()
+        settings.currency.code(),
+        settings.booking.hold_minutes,
+        settings.booking.slot_minutes,
+        settings.booking.min_notice_minutes,
+        settings.booking.horizon_days,
+        settings.booking.allow_double_booking
     )
     .execute(&mut *tx)
     .await?;
