@@ -33,6 +33,13 @@ pub struct TreatmentForm {
     #[serde(deserialize_with = "checkbox")]
     pub active: bool,
     pub provider_ids: Vec<String>,
+    /// The rooms or devices it can take place in (any one of them); none: it needs none.
+    pub room_ids: Vec<String>,
+    /// Hours before the start inside which patients must call to cancel; empty: the
+    /// clinic's window.
+    pub late_cancel_hours: String,
+    /// Places at each session for a group treatment; empty: one patient at a time.
+    pub capacity: String,
 }
 
 /// A treatment that passed every rule; the database's checks agree with these.
@@ -54,6 +61,9 @@ pub struct TreatmentDraft {
     pub featured: bool,
     pub active: bool,
     pub provider_ids: Vec<Uuid>,
+    pub room_ids: Vec<Uuid>,
+    pub late_cancel_hours: Option<i32>,
+    pub capacity: Option<i32>,
 }
 
 pub const NAME_MAX: usize = 120;
@@ -80,6 +90,12 @@ impl TreatmentForm {
             featured: draft.featured,
             active: draft.active,
             provider_ids: draft.provider_ids.iter().map(Uuid::to_string).collect(),
+            room_ids: draft.room_ids.iter().map(Uuid::to_string).collect(),
+            late_cancel_hours: draft
+                .late_cancel_hours
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+            capacity: draft.capacity.map(|c| c.to_string()).unwrap_or_default(),
         }
     }
 
@@ -116,6 +132,27 @@ fn minutes(
                 ),
             ));
             0
+        }
+    }
+}
+
+/// A whole number within `range`, `None` when left empty, or `message` against `field`.
+fn optional_whole(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<i32>,
+    message: &str,
+) -> Option<i32> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse::<i32>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            problems.push(FieldProblem::new(field, message));
+            None
         }
     }
 }
@@ -207,6 +244,26 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
             &form.provider_ids,
             "providers",
         );
+        let room_ids = ids(
+            &mut problems,
+            "room_ids",
+            &form.room_ids,
+            "rooms or devices",
+        );
+        let late_cancel_hours = optional_whole(
+            &mut problems,
+            "late_cancel_hours",
+            &form.late_cancel_hours,
+            0..=336,
+            "Enter a whole number of hours from 0 to 336, or leave it empty for the clinic's window.",
+        );
+        let capacity = optional_whole(
+            &mut problems,
+            "capacity",
+            &form.capacity,
+            2..=200,
+            "Enter how many patients a session takes, from 2 to 200, or leave it empty for one at a time.",
+        );
         match (slug, category_id) {
             (Some(slug), Ok(category_id)) if problems.is_empty() => Ok(TreatmentDraft {
                 id,
@@ -225,6 +282,9 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
                 featured: form.featured,
                 active: form.active,
                 provider_ids,
+                room_ids,
+                late_cancel_hours,
+                capacity,
             }),
             _ => Err(problems),
         }
@@ -248,6 +308,31 @@ mod tests {
             deposit: "50".to_owned(),
             provider_ids: vec![PROVIDER.to_owned(), PROVIDER.to_owned()],
             ..TreatmentForm::blank()
+        }
+    }
+
+    #[test]
+    fn booking_settings_are_optional_but_must_make_sense() {
+        let draft = TreatmentDraft::try_from(&filled()).unwrap();
+        assert_eq!((draft.late_cancel_hours, draft.capacity), (None, None));
+        let set = TreatmentDraft::try_from(&TreatmentForm {
+            late_cancel_hours: " 48 ".to_owned(),
+            capacity: "12".to_owned(),
+            room_ids: vec![PROVIDER.to_owned()],
+            ..filled()
+        })
+        .unwrap();
+        assert_eq!((set.late_cancel_hours, set.capacity), (Some(48), Some(12)));
+        assert_eq!(set.room_ids.len(), 1);
+        let problems = TreatmentDraft::try_from(&TreatmentForm {
+            late_cancel_hours: "a day".to_owned(),
+            capacity: "1".to_owned(),
+            room_ids: vec!["nope".to_owned()],
+            ..filled()
+        })
+        .unwrap_err();
+        for field in ["late_cancel_hours", "capacity", "room_ids"] {
+            assert!(problem_for(&problems, field).is_some(), "{field}");
         }
     }
 

@@ -285,3 +285,85 @@ async fn another_clinics_treatment_cannot_be_reached_by_its_id(pool: PgPool) {
     let problems = common::field_problems(&save(&app, Some(&admin), form).await);
     assert!(problem_for(&problems, "category_id").is_some());
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_sets_a_treatments_rooms_cancel_window_and_places(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let id = treatment_id(&pool, "hydrafacial").await;
+    let current = editor(&app, &admin, &id.to_string()).await;
+    let room = current.rooms.first().expect("the demo has rooms").clone();
+
+    // A slip first: refused beside the fields, and nothing stored.
+    let refused = save(
+        &app,
+        Some(&admin),
+        TreatmentForm {
+            capacity: "1".to_owned(),
+            late_cancel_hours: "a day".to_owned(),
+            room_ids: vec![room.id.clone()],
+            ..current.form.clone()
+        },
+    )
+    .await;
+    let problems = common::field_problems(&refused);
+    assert!(problem_for(&problems, "capacity").is_some());
+    assert!(problem_for(&problems, "late_cancel_hours").is_some());
+    let rooms: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM treatment_rooms WHERE treatment_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rooms, 0);
+
+    let saved = save(
+        &app,
+        Some(&admin),
+        TreatmentForm {
+            capacity: "6".to_owned(),
+            late_cancel_hours: "48".to_owned(),
+            room_ids: vec![room.id.clone()],
+            ..current.form.clone()
+        },
+    )
+    .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let (hours, capacity): (Option<i32>, Option<i32>) =
+        sqlx::query_as("SELECT late_cancel_hours, capacity FROM treatments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((hours, capacity), (Some(48), Some(6)));
+    let again = editor(&app, &admin, &id.to_string()).await;
+    assert_eq!(again.form.room_ids, vec![room.id.clone()]);
+    assert_eq!(
+        (
+            again.form.late_cancel_hours.as_str(),
+            again.form.capacity.as_str()
+        ),
+        ("48", "6")
+    );
+
+    // Emptied again: the clinic's window, one patient at a time, no room needed.
+    let cleared = save(
+        &app,
+        Some(&admin),
+        TreatmentForm {
+            capacity: String::new(),
+            late_cancel_hours: String::new(),
+            room_ids: Vec::new(),
+            ..again.form
+        },
+    )
+    .await;
+    assert!(cleared.status.is_success(), "{}", cleared.body);
+    let (hours, capacity): (Option<i32>, Option<i32>) =
+        sqlx::query_as("SELECT late_cancel_hours, capacity FROM treatments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((hours, capacity), (None, None));
+}

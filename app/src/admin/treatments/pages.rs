@@ -104,6 +104,7 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
         form,
         categories,
         providers,
+        rooms,
         currency,
         public_slug,
     } = editor;
@@ -130,6 +131,9 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
         featured,
         active,
         provider_ids,
+        room_ids,
+        late_cancel_hours,
+        capacity,
     } = form;
     view! {
         <Title text=format!("{title} — Staff area")/>
@@ -193,6 +197,17 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                     <p id="in_person-error" class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), "in_person").map(str::to_owned)}</p>
                 </fieldset>
                 <Checklist legend="Who performs it" field="provider_ids" name="form[provider_ids]" choices=providers ticked=provider_ids problems/>
+                {(!rooms.is_empty()).then(|| view! {
+                    <Checklist legend="Needs one of these rooms or devices (none ticked: it needs none)" field="room_ids" name="form[room_ids]" choices=rooms ticked=room_ids problems/>
+                })}
+                <div class="grid gap-6 sm:grid-cols-2">
+                    <Field name="late_cancel_hours" label="Late-cancellation window (hours)" hint={"Empty: the clinic's window from the settings.".to_owned()} problems>
+                        <input id="late_cancel_hours" name="form[late_cancel_hours]" value=late_cancel_hours inputmode="numeric" class=FIELD aria-invalid=invalid("late_cancel_hours") aria-describedby="late_cancel_hours-hint late_cancel_hours-error"/>
+                    </Field>
+                    <Field name="capacity" label="Places per session" hint={"For a workshop or class booked by the place. Empty: one patient at a time.".to_owned()} problems>
+                        <input id="capacity" name="form[capacity]" value=capacity inputmode="numeric" class=FIELD aria-invalid=invalid("capacity") aria-describedby="capacity-hint capacity-error"/>
+                    </Field>
+                </div>
                 <fieldset class="space-y-2">
                     <legend class=LABEL>"On the public site"</legend>
                     <Checkbox id="active" name="form[active]" label="Active: shown and bookable" checked=active/>

@@ -26,6 +26,8 @@ pub struct TreatmentEditor {
     pub form: TreatmentForm,
     pub categories: Vec<Choice>,
     pub providers: Vec<Choice>,
+    /// Active rooms and devices, named with their location.
+    pub rooms: Vec<Choice>,
     /// The clinic's currency code, shown beside the amounts.
     pub currency: String,
     /// Where the public can see it, when it is active.

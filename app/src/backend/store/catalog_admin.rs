@@ -82,6 +82,15 @@ pub async fn editor(
     )
     .fetch_all(pool)
     .await?;
+    let rooms = sqlx::query_as!(
+        Choice,
+        r#"SELECT r.id::text AS "id!", r.name || ' (' || l.name || ')' AS "label!"
+           FROM rooms r JOIN locations l ON l.id = r.location_id
+           WHERE r.clinic_id = $1 AND r.active ORDER BY l.name, r.name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
     let currency = sqlx::query_scalar!("SELECT currency FROM clinics WHERE id = $1", clinic_id)
         .fetch_one(pool)
         .await?;
@@ -89,6 +98,7 @@ pub async fn editor(
         form,
         categories,
         providers,
+        rooms,
         currency,
         public_slug,
     }))
@@ -102,7 +112,7 @@ async fn draft(
     let Some(t) = sqlx::query!(
         r#"SELECT id, name, slug, category_id, summary, description, duration_minutes,
                   price_minor, deposit_minor, buffer_before_minutes, buffer_after_minutes,
-                  offers_in_person, offers_video, featured, active
+                  offers_in_person, offers_video, featured, active, late_cancel_hours, capacity
            FROM treatments WHERE clinic_id = $1 AND id = $2"#,
         clinic_id,
         id
@@ -114,6 +124,13 @@ async fn draft(
     };
     let provider_ids = sqlx::query_scalar!(
         "SELECT provider_id FROM provider_treatments WHERE clinic_id = $1 AND treatment_id = $2",
+        clinic_id,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    let room_ids = sqlx::query_scalar!(
+        "SELECT room_id FROM treatment_rooms WHERE clinic_id = $1 AND treatment_id = $2",
         clinic_id,
         id
     )
@@ -137,6 +154,9 @@ async fn draft(
         featured: t.featured,
         active: t.active,
         provider_ids,
+        room_ids,
+        late_cancel_hours: t.late_cancel_hours,
+        capacity: t.capacity,
     }))
 }
 
@@ -155,6 +175,11 @@ const RULES: &[ConstraintRule] = &[
         "provider_treatments_clinic_id_provider_id_fkey",
         "provider_ids",
         "One of the chosen providers is not part of this clinic. Reload the page and choose again.",
+    ),
+    (
+        "treatment_rooms_clinic_id_room_id_fkey",
+        "room_ids",
+        "One of the chosen rooms is not part of this clinic. Reload the page and choose again.",
     ),
 ];
 
@@ -178,7 +203,7 @@ pub async fn save(
                       description = $7, duration_minutes = $8, price_minor = $9,
                       deposit_minor = $10, buffer_before_minutes = $11,
                       buffer_after_minutes = $12, offers_in_person = $13, offers_video = $14,
-                      featured = $15, active = $16
+                      featured = $15, active = $16, late_cancel_hours = $17, capacity = $18
                WHERE clinic_id = $1 AND id = $2
                RETURNING id"#,
             clinic_id,
@@ -196,7 +221,9 @@ pub async fn save(
             draft.in_person,
             draft.video,
             draft.featured,
-            draft.active
+            draft.active,
+            draft.late_cancel_hours,
+            draft.capacity
         )
         .fetch_optional(&mut *tx)
         .await
@@ -206,8 +233,9 @@ pub async fn save(
             r#"INSERT INTO treatments (clinic_id, name, slug, category_id, summary, description,
                       duration_minutes, price_minor, deposit_minor, buffer_before_minutes,
                       buffer_after_minutes, offers_in_person, offers_video, featured, active,
-                      position)
+                      late_cancel_hours, capacity, position)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                      $16, $17,
                       (SELECT coalesce(max(position), 0) + 1 FROM treatments
                        WHERE clinic_id = $1 AND category_id = $4))
                RETURNING id"#,
@@ -225,7 +253,9 @@ pub async fn save(
             draft.in_person,
             draft.video,
             draft.featured,
-            draft.active
+            draft.active,
+            draft.late_cancel_hours,
+            draft.capacity
         )
         .fetch_one(&mut *tx)
         .await
@@ -243,6 +273,23 @@ pub async fn save(
          SELECT $1, provider_id, $3 FROM unnest($2::uuid[]) AS provider_id",
         clinic_id,
         &draft.provider_ids,
+        id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(mapped)?;
+    sqlx::query!(
+        "DELETE FROM treatment_rooms WHERE clinic_id = $1 AND treatment_id = $2",
+        clinic_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO treatment_rooms (clinic_id, room_id, treatment_id)
+         SELECT $1, room_id, $3 FROM unnest($2::uuid[]) AS room_id",
+        clinic_id,
+        &draft.room_ids,
         id
     )
     .execute(&mut *tx)
