@@ -14,11 +14,17 @@ pub fn CaseGrid(cases: Vec<CaseCard>) -> impl IntoView {
 
 #[component]
 pub fn CaseTile(case: CaseCard) -> impl IntoView {
+    // The case's treatment, and booking it straight from the result a patient just saw.
     let treatment_link = case.treatment_slug.clone().zip(case.treatment_name.clone()).map(|(slug, name)| {
         view! {
-            <a href=format!("/treatments/{slug}") class="text-sm font-medium text-brand-700 underline-offset-4 hover:underline">
-                {name}
-            </a>
+            <p class="flex flex-wrap gap-x-4 gap-y-1">
+                <a href=format!("/treatments/{slug}") class="text-sm font-medium text-brand-700 underline-offset-4 hover:underline">
+                    {name.clone()}
+                </a>
+                <a href=format!("/book?treatment={slug}") aria-label=format!("Book this treatment: {name}") class="text-sm font-semibold text-brand-800 underline underline-offset-4">
+                    "Book this treatment"
+                </a>
+            </p>
         }
     });
     view! {

@@ -32,6 +32,11 @@ async fn the_home_page_is_rendered_on_the_server(pool: PgPool) {
     assert!(page.body.contains("Real results"));
     assert!(page.body.contains("/media/"), "gallery images missing");
     assert!(
+        page.body.contains("Book this treatment")
+            && page.body.contains(r#"href="/book?treatment="#),
+        "a case leads into booking its treatment"
+    );
+    assert!(
         page.body.contains("14 Hanover Lane"),
         "footer address missing"
     );
