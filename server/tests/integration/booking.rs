@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{app_error, emails_to, get, post_as, Reply};
+use common::{app_error, emails_to, form, get, post_as, Reply};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -35,18 +35,6 @@ async fn lewis(pool: &PgPool) -> Uuid {
         .fetch_one(pool)
         .await
         .unwrap()
-}
-
-fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 async fn hold(
@@ -671,11 +659,8 @@ async fn without_javascript_the_same_booking_works_with_form_posts_and_pages(poo
 
     let mut fields = vec![("hold", link.clone())];
     fields.extend(details(GUEST).into_iter());
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let body = form(&fields);
     let saved = post("booking/details", body).await;
     assert_eq!(saved.status, StatusCode::FOUND);
     let review = get(&app, &format!("/book/review?hold={link}")).await;

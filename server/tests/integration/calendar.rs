@@ -13,7 +13,7 @@ use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
-use common::{app_error, emails_to, field_problems, post_as, signed_in, FRONT_DESK};
+use common::{app_error, emails_to, field_problems, form, post_as, signed_in, FRONT_DESK};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -40,18 +40,6 @@ async fn lewis_and_location(pool: &PgPool) -> (Uuid, Uuid) {
     .fetch_one(pool)
     .await
     .unwrap()
-}
-
-fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// Books `NEW_PATIENT` (new to the clinic) with Lewis on Tuesday at `time`.

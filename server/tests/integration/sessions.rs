@@ -14,7 +14,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
-use common::{app_error, emails_to, field_problems, get, post_as, signed_in, FRONT_DESK};
+use common::{
+    app_error, emails_to, encode, field_problems, form, get, post_as, signed_in, FRONT_DESK,
+};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -42,22 +44,14 @@ async fn first_session(pool: &PgPool) -> Uuid {
     .unwrap()
 }
 
-fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 fn seat_form(session: Uuid, first: &str, email: &str) -> String {
-    [
-        ("session", session.to_string()),
-        ("details[first_name]", first.to_owned()),
-        ("details[last_name]", "Lindqvist".to_owned()),
-        ("details[email]", email.to_owned()),
-        ("details[phone]", "07700 900555".to_owned()),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-    .collect::<Vec<_>>()
-    .join("&")
+    form(&[
+        ("session", &session.to_string()),
+        ("details[first_name]", first),
+        ("details[last_name]", "Lindqvist"),
+        ("details[email]", email),
+        ("details[phone]", "07700 900555"),
+    ])
 }
 
 async fn places_taken(pool: &PgPool, session: Uuid) -> i64 {
@@ -349,7 +343,7 @@ async fn staff_schedule_sessions_see_who_is_coming_and_cancelling_tells_everyone
         &app,
         "admin/create_appointment",
         Some(&cookie),
-        &[
+        &form(&[
             ("form[first_name]", "Ada"),
             ("form[last_name]", "Byron"),
             ("form[email]", "ada@example.com"),
@@ -359,11 +353,7 @@ async fn staff_schedule_sessions_see_who_is_coming_and_cancelling_tells_everyone
             ("form[date]", "2026-03-17"),
             ("form[time]", "12:00"),
             ("form[mode]", "in_person"),
-        ]
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&"),
+        ]),
     )
     .await;
     assert_eq!(field_problems(&single)[0].field, "treatment");

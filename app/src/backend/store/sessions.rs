@@ -32,38 +32,26 @@ pub async fn upcoming(
     treatment_id: Uuid,
     between: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<Session>, sqlx::Error> {
-    sqlx::query_as!(
-        Session,
-        r#"SELECT a.id, t.slug AS treatment_slug, t.name AS treatment_name,
-                  p.display_name AS provider, l.name AS location,
-                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
-                  lower(a.period) AS "starts!", upper(a.period) AS "ends!",
-                  a.capacity AS "capacity!",
-                  (SELECT count(*) FROM session_seats s
-                   WHERE s.appointment_id = a.id AND s.status = 'booked') AS "seats_taken!"
-           FROM appointments a
-           JOIN treatments t ON t.id = a.treatment_id
-           JOIN providers p ON p.id = a.provider_id
-           JOIN locations l ON l.id = a.location_id
-           JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.clinic_id = $1 AND a.treatment_id = $2 AND a.capacity IS NOT NULL
-             AND a.status = 'confirmed' AND lower(a.period) >= $3 AND lower(a.period) < $4
-           ORDER BY lower(a.period)"#,
-        clinic_id,
-        treatment_id,
-        between.0,
-        between.1
-    )
-    .fetch_all(pool)
-    .await
+    find(pool, clinic_id, None, Some(treatment_id), Some(between)).await
 }
 
-/// One session, whatever its state.
+/// One session that still takes bookings.
 pub async fn session(
     pool: &PgPool,
     clinic_id: Uuid,
     id: Uuid,
 ) -> Result<Option<Session>, sqlx::Error> {
+    Ok(find(pool, clinic_id, Some(id), None, None).await?.pop())
+}
+
+/// Confirmed sessions, narrowed by id, treatment and start when those are given.
+async fn find(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Option<Uuid>,
+    treatment_id: Option<Uuid>,
+    between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<Vec<Session>, sqlx::Error> {
     sqlx::query_as!(
         Session,
         r#"SELECT a.id, t.slug AS treatment_slug, t.name AS treatment_name,
@@ -78,12 +66,19 @@ pub async fn session(
            JOIN providers p ON p.id = a.provider_id
            JOIN locations l ON l.id = a.location_id
            JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.clinic_id = $1 AND a.id = $2 AND a.capacity IS NOT NULL
-             AND a.status = 'confirmed'"#,
+           WHERE a.clinic_id = $1 AND a.capacity IS NOT NULL AND a.status = 'confirmed'
+             AND ($2::uuid IS NULL OR a.id = $2)
+             AND ($3::uuid IS NULL OR a.treatment_id = $3)
+             AND ($4::timestamptz IS NULL OR lower(a.period) >= $4)
+             AND ($5::timestamptz IS NULL OR lower(a.period) < $5)
+           ORDER BY lower(a.period)"#,
         clinic_id,
-        id
+        id,
+        treatment_id,
+        between.map(|b| b.0),
+        between.map(|b| b.1)
     )
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await
 }
 

@@ -260,3 +260,17 @@ pub async fn seeded_clinic_id(pool: &PgPool) -> uuid::Uuid {
         .await
         .unwrap()
 }
+
+/// A value as a form posts it.
+pub fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Fields as a browser encodes a form (`application/x-www-form-urlencoded`).
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
