@@ -513,6 +513,10 @@ pub mod server {
         match cx.calendar().hold(&treatment, provider, start, &link).await {
             Ok(_) => Ok(link),
             Err(Refusal::Taken) => Err(taken(&cx, &treatment, start, None).await),
+            // The only hold the calendar closes: a group treatment, booked by the place.
+            Err(Refusal::Closed) => Err(AppError::Invalid(
+                "This is a group session: choose a session and book a place at it.".to_owned(),
+            )),
             Err(other) => Err(other.into()),
         }
     }

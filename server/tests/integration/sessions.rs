@@ -218,6 +218,7 @@ async fn a_patient_takes_a_place_with_plain_forms_and_cannot_take_two(pool: PgPo
         "{}",
         hold.body
     );
+    assert!(matches!(app_error(&hold), AppError::Invalid(m) if m.contains("choose a session")));
     let unknown = post_as(
         &app,
         "booking/seat",

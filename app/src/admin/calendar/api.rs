@@ -138,18 +138,16 @@ mod server {
         state: AppState,
         zone: Tz,
         rules: Rules,
-        allow_double_booking: bool,
         now: DateTime<Utc>,
     }
 
     impl Desk {
         async fn load() -> Result<Self, AppError> {
             let state = app_state()?;
-            let setup = store::setup(&state.pool, state.clinic_id).await?;
             let mut rules = booking_store::rules(&state.pool, state.clinic_id).await?;
             rules.min_notice_minutes = 0;
             rules.horizon_days = 366;
-            let zone = setup.time_zone.parse::<Tz>().map_err(|_| {
+            let zone = rules.time_zone.parse::<Tz>().map_err(|_| {
                 tracing::error!("clinic has an unknown time zone");
                 AppError::Unavailable
             })?;
@@ -158,7 +156,6 @@ mod server {
                 state,
                 zone,
                 rules,
-                allow_double_booking: setup.allow_double_booking,
                 now,
             })
         }
@@ -279,30 +276,20 @@ mod server {
                 && e.starts < desk.midnight(column_day + Duration::days(1))
                 && e.ends > desk.midnight(column_day)
         };
-        let minutes: Vec<(u32, u32)> = columns
-            .iter()
-            .flat_map(|(_, d, key)| {
-                entries
-                    .iter()
-                    .filter(|e| in_column(e, *d, *key))
-                    .map(|e| {
-                        (
-                            desk.minute_of_day(e.starts, *d),
-                            desk.minute_of_day(e.ends, *d),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let (axis_start, axis_end) = axis(&minutes);
-        let columns = columns
+        /// A column's appointments and their minutes on its day, found once.
+        struct Filled<'a> {
+            heading: String,
+            here: Vec<&'a store::Entry>,
+            spans: Vec<(u32, u32)>,
+        }
+        let columns: Vec<Filled> = columns
             .into_iter()
             .map(|(heading, column_day, key)| {
                 let here: Vec<&store::Entry> = entries
                     .iter()
                     .filter(|e| in_column(e, column_day, key))
                     .collect();
-                let spans: Vec<(u32, u32)> = here
+                let spans = here
                     .iter()
                     .map(|e| {
                         (
@@ -311,41 +298,65 @@ mod server {
                         )
                     })
                     .collect();
-                let blocks = here
-                    .iter()
-                    .zip(spans.iter().zip(lanes(&spans)))
-                    .map(|(e, (&(start, end), lane))| {
-                        let status = AppointmentStatus::parse(&e.status);
-                        let local = |t: DateTime<Utc>| t.with_timezone(&desk.zone).format("%H:%M");
-                        CalendarBlock {
-                            id: e.id.to_string(),
-                            top: start.saturating_sub(axis_start),
-                            height: end.saturating_sub(start).max(10),
-                            lane: lane.lane,
-                            lanes: lane.lanes,
-                            time: format!("{}–{}", local(e.starts), local(e.ends)),
-                            patient: match (e.capacity, &e.patient) {
-                                (Some(capacity), _) => {
-                                    format!("Group: {} of {capacity} places", e.seats)
-                                }
-                                (None, Some(name)) => name.clone(),
-                                (None, None) => "Being booked online".to_owned(),
-                            },
-                            treatment: e.treatment.clone(),
-                            aside: if by_room {
-                                e.provider.clone()
-                            } else {
-                                e.room.clone().unwrap_or_default()
-                            },
-                            status: e.status.clone(),
-                            status_label: status.map_or("", AppointmentStatus::label).to_owned(),
-                            arrived: e.arrived,
-                            double_booked: e.double_booked,
-                        }
-                    })
-                    .collect();
-                CalendarColumn { heading, blocks }
+                Filled {
+                    heading,
+                    here,
+                    spans,
+                }
             })
+            .collect();
+        let all: Vec<(u32, u32)> = columns
+            .iter()
+            .flat_map(|c| c.spans.iter().copied())
+            .collect();
+        let (axis_start, axis_end) = axis(&all);
+        let columns = columns
+            .into_iter()
+            .map(
+                |Filled {
+                     heading,
+                     here,
+                     spans,
+                 }| {
+                    let blocks = here
+                        .iter()
+                        .zip(spans.iter().zip(lanes(&spans)))
+                        .map(|(e, (&(start, end), lane))| {
+                            let status = AppointmentStatus::parse(&e.status);
+                            let local =
+                                |t: DateTime<Utc>| t.with_timezone(&desk.zone).format("%H:%M");
+                            CalendarBlock {
+                                id: e.id.to_string(),
+                                top: start.saturating_sub(axis_start),
+                                height: end.saturating_sub(start).max(10),
+                                lane: lane.lane,
+                                lanes: lane.lanes,
+                                time: format!("{}–{}", local(e.starts), local(e.ends)),
+                                patient: match (e.capacity, &e.patient) {
+                                    (Some(capacity), _) => {
+                                        format!("Group: {} of {capacity} places", e.seats)
+                                    }
+                                    (None, Some(name)) => name.clone(),
+                                    (None, None) => "Being booked online".to_owned(),
+                                },
+                                treatment: e.treatment.clone(),
+                                aside: if by_room {
+                                    e.provider.clone()
+                                } else {
+                                    e.room.clone().unwrap_or_default()
+                                },
+                                status: e.status.clone(),
+                                status_label: status
+                                    .map_or("", AppointmentStatus::label)
+                                    .to_owned(),
+                                arrived: e.arrived,
+                                double_booked: e.double_booked,
+                            }
+                        })
+                        .collect();
+                    CalendarColumn { heading, blocks }
+                },
+            )
             .collect();
         let link = |to: NaiveDate| {
             let mut href = format!(
@@ -457,7 +468,7 @@ mod server {
                 status,
                 AppointmentStatus::Confirmed | AppointmentStatus::PendingPayment
             ),
-            allow_double_booking: desk.allow_double_booking,
+            allow_double_booking: desk.rules.allow_double_booking,
             providers: choices(store::providers(pool, clinic).await?),
             history: history
                 .into_iter()
@@ -544,7 +555,7 @@ mod server {
                 .collect(),
             providers,
             locations,
-            allow_double_booking: desk.allow_double_booking,
+            allow_double_booking: desk.rules.allow_double_booking,
             time_zone: desk.zone.name().to_owned(),
         })
     }
@@ -579,14 +590,14 @@ mod server {
             let times: Vec<String> = nearby.iter().map(|f| desk.short(f.slot.start)).collect();
             message.push_str(&format!(" Free nearby: {}.", times.join(", ")));
         }
-        if desk.allow_double_booking {
+        if desk.rules.allow_double_booking {
             message.push_str(" To book over it on purpose, tick “Double-book”.");
         }
         AppError::Rejected(vec![FieldProblem::new("time", message)])
     }
 
     fn double_booking_allowed(desk: &Desk, asked: bool) -> Result<(), AppError> {
-        if asked && !desk.allow_double_booking {
+        if asked && !desk.rules.allow_double_booking {
             return Err(AppError::Invalid(
                 "This clinic does not allow double-booking. An admin can turn it on in the settings."
                     .to_owned(),

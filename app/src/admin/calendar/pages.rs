@@ -113,10 +113,7 @@ fn Calendar(data: CalendarData) -> impl IntoView {
                 <div>
                     <label for="chosen" class=LABEL>{if by_room { "Week of room" } else { "Week of provider" }}</label>
                     <select id="chosen" name="chosen" class=FIELD>
-                        {choices.into_iter().map(|c| {
-                            let selected = c.id == chosen;
-                            view! { <option value=c.id selected=selected>{c.name}</option> }
-                        }).collect_view()}
+                        {options(choices, &chosen)}
                     </select>
                 </div>
                 <button type="submit" class=BUTTON_SECONDARY>"Show"</button>
@@ -160,6 +157,17 @@ fn Calendar(data: CalendarData) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A select's options, with `selected` (an id) chosen.
+fn options(choices: Vec<Choice>, selected: &str) -> impl IntoView {
+    choices
+        .into_iter()
+        .map(|c| {
+            let chosen = c.id == selected;
+            view! { <option value=c.id selected=chosen>{c.name}</option> }
+        })
+        .collect_view()
 }
 
 /// The grid row where hour `i` of the axis begins (12 five-minute rows to the hour).
@@ -399,10 +407,7 @@ fn MoveSection(
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
                 <Field name="provider" label="With" id="move-provider" problems>
                     <select id="move-provider" name="form[provider]" class=FIELD aria-invalid=invalid("provider") aria-describedby="move-provider-error">
-                        {providers.into_iter().map(|p| {
-                            let selected = p.id == provider_id;
-                            view! { <option value=p.id selected=selected>{p.name}</option> }
-                        }).collect_view()}
+                        {options(providers, &provider_id)}
                     </select>
                 </Field>
                 <div class="grid gap-4 sm:grid-cols-2">
@@ -590,18 +595,12 @@ fn NewAppointmentScreen(screen: NewAppointment) -> impl IntoView {
                     <Field name="provider" label="With" problems>
                         <select id="provider" name="form[provider]" class=FIELD aria-invalid=invalid("provider") aria-describedby="provider-error">
                             <option value="">"Choose…"</option>
-                            {providers.into_iter().map(|p| {
-                                let selected = p.id == form.provider;
-                                view! { <option value=p.id selected=selected>{p.name}</option> }
-                            }).collect_view()}
+                            {options(providers, &form.provider)}
                         </select>
                     </Field>
                     <Field name="location" label="Where" problems>
                         <select id="location" name="form[location]" class=FIELD aria-invalid=invalid("location") aria-describedby="location-error">
-                            {locations.into_iter().map(|l| {
-                                let selected = l.id == form.location;
-                                view! { <option value=l.id selected=selected>{l.name}</option> }
-                            }).collect_view()}
+                            {options(locations, &form.location)}
                         </select>
                     </Field>
                     <Field name="date" label="Day" problems>
@@ -664,18 +663,12 @@ fn SessionScheduler(
                     <Field name="session_provider" label="Led by" problems>
                         <select id="session_provider" name="form[provider]" class=FIELD aria-invalid=invalid("session_provider") aria-describedby="session_provider-error">
                             <option value="">"Choose…"</option>
-                            {providers.into_iter().map(|p| {
-                                let selected = p.id == form.provider;
-                                view! { <option value=p.id selected=selected>{p.name}</option> }
-                            }).collect_view()}
+                            {options(providers, &form.provider)}
                         </select>
                     </Field>
                     <Field name="session_location" label="Where" problems>
                         <select id="session_location" name="form[location]" class=FIELD aria-invalid=invalid("session_location") aria-describedby="session_location-error">
-                            {locations.into_iter().map(|l| {
-                                let selected = l.id == form.location;
-                                view! { <option value=l.id selected=selected>{l.name}</option> }
-                            }).collect_view()}
+                            {options(locations, &form.location)}
                         </select>
                     </Field>
                     <Field name="session_date" label="Day" problems>

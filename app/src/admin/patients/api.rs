@@ -25,8 +25,8 @@ pub const NOTE_MAX: usize = 5000;
 
 #[cfg(feature = "ssr")]
 async fn clinic_zone(state: &crate::backend::state::AppState) -> Result<Tz, AppError> {
-    let setup = crate::backend::store::calendar::setup(&state.pool, state.clinic_id).await?;
-    setup
+    let rules = crate::backend::store::booking::rules(&state.pool, state.clinic_id).await?;
+    rules
         .time_zone
         .parse::<Tz>()
         .map_err(|_| AppError::Unavailable)

@@ -171,6 +171,19 @@ impl LumenCalendar<'_> {
         .await
     }
 
+    /// The first place a wanted start can go, or `Taken` when there is none.
+    async fn placement(
+        &self,
+        wanted: &Wanted<'_>,
+        ignoring: Option<Uuid>,
+    ) -> Result<Placement, Refusal> {
+        self.placements(wanted, ignoring)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Refusal::Taken)
+    }
+
     /// Where a wanted start can go: every provider free then, in the clinic's order. A
     /// double booking goes exactly where it was asked, with no room.
     async fn placements(
@@ -345,15 +358,12 @@ impl BookingSystem for LumenCalendar<'_> {
         if wanted.treatment.capacity.is_some() {
             return Err(Refusal::Closed);
         }
-        let placements = self.placements(wanted, None).await?;
-        let Some(placement) = placements.first() else {
-            return Err(Refusal::Taken);
-        };
+        let placement = self.placement(wanted, None).await?;
         store::book_for_patient(
             self.pool,
             self.clinic_id,
             StaffBooking {
-                placement,
+                placement: &placement,
                 patient: patient.patient,
                 mode: patient.mode,
                 notes: patient.notes,
@@ -373,15 +383,12 @@ impl BookingSystem for LumenCalendar<'_> {
         by: &Changer<'_>,
         notice: Option<Notice<'_>>,
     ) -> Result<(), Refusal> {
-        let placements = self.placements(wanted, Some(appointment)).await?;
-        let Some(placement) = placements.first() else {
-            return Err(Refusal::Taken);
-        };
+        let placement = self.placement(wanted, Some(appointment)).await?;
         store::reschedule(
             self.pool,
             self.clinic_id,
             appointment,
-            placement,
+            &placement,
             by,
             notice,
             self.now,
@@ -406,14 +413,11 @@ impl BookingSystem for LumenCalendar<'_> {
         let Some(capacity) = wanted.treatment.capacity else {
             return Err(Refusal::Closed);
         };
-        let placements = self.placements(wanted, None).await?;
-        let Some(placement) = placements.first() else {
-            return Err(Refusal::Taken);
-        };
+        let placement = self.placement(wanted, None).await?;
         store::schedule_session(
             self.pool,
             self.clinic_id,
-            placement,
+            &placement,
             capacity,
             staff,
             self.now,

@@ -55,13 +55,15 @@ pub struct Rules {
     pub min_notice_minutes: i32,
     pub horizon_days: i32,
     pub late_cancel_hours: i32,
+    /// Whether staff may book over another appointment on purpose.
+    pub allow_double_booking: bool,
 }
 
 pub async fn rules(pool: &PgPool, clinic_id: Uuid) -> Result<Rules, sqlx::Error> {
     sqlx::query_as!(
         Rules,
         "SELECT name AS clinic_name, phone, currency, time_zone, hold_minutes, slot_minutes,
-                min_notice_minutes, horizon_days, late_cancel_hours
+                min_notice_minutes, horizon_days, late_cancel_hours, allow_double_booking
          FROM clinics WHERE id = $1",
         clinic_id
     )
@@ -499,14 +501,9 @@ pub async fn confirm(
     };
     let (patient_id, user_id) = match booker {
         Booker::Account(user_id) => (
-            sqlx::query_scalar!(
-                "SELECT id FROM patients WHERE clinic_id = $1 AND user_id = $2",
-                clinic_id,
-                user_id
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Refusal::NotFound)?,
+            patient_of_account(&mut *tx, clinic_id, user_id)
+                .await?
+                .ok_or(Refusal::NotFound)?,
             Some(user_id),
         ),
         Booker::Guest => (
@@ -981,8 +978,8 @@ pub async fn release_expired_holds(
 }
 
 /// The clinic's record of the patient whose account is `user_id`.
-pub async fn patient_of_account(
-    pool: &PgPool,
+pub async fn patient_of_account<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     clinic_id: Uuid,
     user_id: Uuid,
 ) -> Result<Option<Uuid>, sqlx::Error> {
@@ -991,7 +988,7 @@ pub async fn patient_of_account(
         clinic_id,
         user_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 

@@ -59,22 +59,6 @@ pub async fn entries(
     .await
 }
 
-/// The clinic's zone and whether it lets staff double-book.
-pub struct Setup {
-    pub time_zone: String,
-    pub allow_double_booking: bool,
-}
-
-pub async fn setup(pool: &PgPool, clinic_id: Uuid) -> Result<Setup, sqlx::Error> {
-    sqlx::query_as!(
-        Setup,
-        "SELECT time_zone, allow_double_booking FROM clinics WHERE id = $1",
-        clinic_id
-    )
-    .fetch_one(pool)
-    .await
-}
-
 /// Active providers, in the clinic's order.
 pub async fn providers(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     Ok(sqlx::query!(
