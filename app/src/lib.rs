@@ -57,6 +57,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/treatments") view=TreatmentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/treatments/:slug") view=TreatmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery/:gallery") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery/:gallery/:album") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/cases/:slug") view=gallery::pages::CasePage ssr=SsrMode::Async/>
                         <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
                         <Route path=path!("/book/details") view=booking::pages::DetailsPage ssr=SsrMode::Async/>
                         <Route path=path!("/book/review") view=booking::pages::ReviewPage ssr=SsrMode::Async/>

@@ -30,6 +30,18 @@ pub struct Config {
     pub max_connections: u32,
     /// Where the public reaches the site, for links in emails; `None`: the listen address.
     pub public_url: Option<String>,
+    /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
+    pub cloudinary_url: Option<SecretText>,
+}
+
+/// A value that must never reach a log: its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"***\"")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,6 +129,20 @@ impl Config {
             }
         };
 
+        let cloudinary_url = match get("CLOUDINARY_URL") {
+            None => None,
+            Some(url) if app::backend::integrations::media::Cloudinary::from_url(&url).is_ok() => {
+                Some(SecretText(url))
+            }
+            Some(_) => {
+                return Err(ConfigError {
+                    variable: "CLOUDINARY_URL",
+                    value: "***".to_owned(),
+                    problem: "must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME (from the Cloudinary console); leave it unset to keep pictures in the data directory",
+                })
+            }
+        };
+
         Ok(Config {
             database,
             data_dir: get("LUMEN_DATA_DIR")
@@ -130,6 +156,7 @@ impl Config {
             log_format,
             max_connections,
             public_url,
+            cloudinary_url,
         })
     }
 }
@@ -192,6 +219,17 @@ mod tests {
         assert!(c.seed_demo && c.pg_fsync);
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.max_connections, 10);
+    }
+
+    #[test]
+    fn a_cloudinary_url_is_checked_and_never_shown() {
+        assert_eq!(config(&[]).unwrap().cloudinary_url, None);
+        let c = config(&[("CLOUDINARY_URL", "cloudinary://key:s3cret@clinic")]).unwrap();
+        assert!(c.cloudinary_url.is_some());
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let error = config(&[("CLOUDINARY_URL", "https://key:s3cret@clinic")]).unwrap_err();
+        assert_eq!(error.variable, "CLOUDINARY_URL");
+        assert!(!error.to_string().contains("s3cret"));
     }
 
     #[test]

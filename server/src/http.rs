@@ -1,7 +1,9 @@
 //! The HTTP surface: Leptos pages and server functions, static files, media, health checks,
 //! and the middleware every request passes through (request id, tracing, compression).
 
+use app::backend::auth::session;
 use app::backend::state::AppState;
+use app::domain::access::{allows, Action};
 use app::backend::store;
 use app::{shell, App};
 use axum::body::Body;
@@ -57,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/media/{file}", get(media))
+        .route("/admin/media/{file}", get(staff_media))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
         .route("/booking/{token}/calendar.ics", get(booking_calendar))
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
@@ -172,31 +177,105 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The hash of a stored file's name, if it is one.
+fn file_hash(file: &str) -> Option<&str> {
+    let (hash, _extension) = file.split_once('.')?;
+    (!hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
+}
+
+/// A public file, while something the public may see still shows it; otherwise 404, even
+/// for someone who kept the address.
 async fn media(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some((hash, _extension)) = file.split_once('.') else {
+    let Some(hash) = file_hash(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+    match store::media::public_file(&state.pool, hash).await {
+        Ok(Some(content_type)) => serve_file(&state, &file, content_type, A_YEAR).await,
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "looking up an image failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Any of the clinic's files, for staff who manage the gallery: the preview of a case
+/// before it is published. Never cached.
+async fn staff_media(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(hash) = file_hash(&file) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::token_from_header);
+    let user = match token {
+        Some(token) => session::resume(&state.pool, &token, state.clock.now()).await,
+        None => Ok(None),
+    };
+    let allowed = matches!(&user, Ok(Some(u)) if u.clinic_id == Some(state.clinic_id)
+        && (u.second_factor || !u.role.needs_second_factor())
+        && allows(u.role, Action::ManageGallery));
+    if !allowed {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match store::media::public_image(&state.pool, hash).await {
-        Ok(Some(image)) => (
+    match store::media::clinic_file(&state.pool, state.clinic_id, hash).await {
+        Ok(Some(content_type)) => serve_file(&state, &file, content_type, "private, no-store").await,
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "looking up an image failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn serve_file(state: &AppState, file: &str, content_type: String, cache: &str) -> Response {
+    let name = app::gallery::types::file_name(file_hash(file).unwrap_or_default(), &content_type);
+    match state.media.files().read_public(&name).await {
+        Ok(Some(data)) => (
             [
-                (header::CONTENT_TYPE, image.content_type),
-                (header::CACHE_CONTROL, A_YEAR.to_owned()),
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, cache.to_owned()),
                 // An SVG opened on its own must not run anything.
                 (
                     header::CONTENT_SECURITY_POLICY,
                     "default-src 'none'; style-src 'unsafe-inline'".to_owned(),
                 ),
             ],
-            image.data,
+            data,
         )
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
-            tracing::error!(%error, "loading an image failed");
+            tracing::error!(%error, "reading an image failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
+}
+
+async fn sitemap(State(state): State<AppState>) -> Response {
+    match app::backend::sitemap::sitemap_xml(&state).await {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+async fn robots(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        app::backend::sitemap::robots_txt(&state.public_url),
+    )
+        .into_response()
 }

@@ -1,5 +1,6 @@
 //! `lumen`: runs the clinic web app, or one of its maintenance commands.
 
+use app::backend::integrations::media::{Cloudinary, Media};
 use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
@@ -81,9 +82,11 @@ async fn serve_with(
     leptos_options: LeptosOptions,
 ) -> Result<(), Failure> {
     database::migrate(&database.pool).await?;
+    let media = media_store(config)?;
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
         let report =
-            seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+            seed::seed_demo_clinic(&database.pool, &media, chrono::Utc::now().date_naive())
+                .await?;
         tracing::info!(?report, "seeded the demo clinic into the empty database");
     }
     let clinic_id = app::backend::store::clinic::resolve(&database.pool, config.clinic.as_deref())
@@ -103,6 +106,10 @@ async fn serve_with(
         .unwrap_or_else(|| format!("http://{address}"));
     let pool =
         database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
+    let moved = lumen::workers::move_stored_bytes_to_files(&database.pool, &media).await?;
+    if moved > 0 {
+        tracing::info!(moved, "moved pictures from the database into the media directory");
+    }
     let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
     let state = AppState {
         leptos_options,
@@ -110,7 +117,13 @@ async fn serve_with(
         clinic_id,
         clock: Clock::system(),
         public_url,
+        media,
     };
+    let resumed = state.jobs().resume_unfinished().await?;
+    if resumed > 0 {
+        tracing::info!(resumed, "making the sizes of pictures left unfinished");
+    }
+    let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| {
@@ -126,16 +139,31 @@ async fn serve_with(
     .await?;
     tracing::info!("requests drained; shutting down");
     hold_sweeper.abort();
+    consent_sweeper.abort();
     pool.close().await;
     Ok(())
+}
+
+/// The media store: the data directory, with Cloudinary for public pictures when
+/// `CLOUDINARY_URL` is set.
+fn media_store(config: &Config) -> Result<Media, Failure> {
+    let media = Media::local(config.data_dir.join("media"));
+    Ok(match &config.cloudinary_url {
+        Some(url) => media.with_cloudinary(Cloudinary::from_url(&url.0)?),
+        None => media,
+    })
 }
 
 async fn reseed(config: Config) -> Result<(), Failure> {
     let database = Database::open(&config).await?;
     let result = async {
         seed::reset_schema(&database.pool).await?;
-        let report =
-            seed::seed_demo_clinic(&database.pool, chrono::Utc::now().date_naive()).await?;
+        let report = seed::seed_demo_clinic(
+            &database.pool,
+            &media_store(&config)?,
+            chrono::Utc::now().date_naive(),
+        )
+        .await?;
         println!("The database now holds only the demo clinic: {report:?}");
         Ok::<_, Failure>(())
     }

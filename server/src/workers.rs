@@ -29,3 +29,44 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
         }
     })
 }
+
+/// How often pictures whose consent has run out are looked for.
+const CONSENT_SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Withdraws the public files of pictures whose consent has expired, hourly (and once at
+/// start). The pages stop showing such a case the moment its consent runs out; this
+/// removes the files themselves, from Cloudinary's CDN too.
+pub fn withdraw_expired_pictures(jobs: app::backend::media_jobs::Jobs) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CONSENT_SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            match jobs.withdraw_expired(chrono::Utc::now().date_naive()).await {
+                Ok(0) => {}
+                Ok(withdrawn) => tracing::info!(withdrawn, "withdrew pictures whose consent expired"),
+                Err(error) => tracing::warn!(%error, "could not withdraw pictures whose consent expired"),
+            }
+        }
+    })
+}
+
+/// Earlier versions kept public files in the database; they belong in the media store.
+/// Each file is written before its bytes are cleared, so a crash part way loses nothing.
+pub async fn move_stored_bytes_to_files(
+    owner: &PgPool,
+    media: &app::backend::integrations::media::Media,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let stored = sqlx::query!(
+        r#"SELECT id, content_hash, content_type, data AS "data!" FROM media_assets WHERE data IS NOT NULL"#
+    )
+    .fetch_all(owner)
+    .await?;
+    for file in &stored {
+        let name = app::gallery::types::file_name(&file.content_hash, &file.content_type);
+        media.files().write_public(&name, &file.data).await?;
+        sqlx::query!("UPDATE media_assets SET data = NULL WHERE id = $1", file.id)
+            .execute(owner)
+            .await?;
+    }
+    Ok(stored.len())
+}

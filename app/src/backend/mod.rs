@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod auth;
 pub mod integrations;
+pub mod media_jobs;
 pub mod page_policy;
 pub mod qr;
+pub mod sitemap;
 pub mod state;
 pub mod store;
 pub mod throttle;

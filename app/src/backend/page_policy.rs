@@ -7,14 +7,18 @@ use leptos::prelude::*;
 
 /// The policy for a page whose inline scripts carry `nonce`. `live_reload_port` opens a
 /// websocket for `cargo leptos watch` in development.
-pub fn policy(nonce: &str, live_reload_port: Option<u32>) -> String {
+pub fn policy(nonce: &str, live_reload_port: Option<u32>, image_origin: Option<&str>) -> String {
     let connect = match live_reload_port {
         Some(port) => format!("'self' ws://localhost:{port} ws://127.0.0.1:{port}"),
         None => "'self'".to_owned(),
     };
+    let images = match image_origin {
+        Some(origin) => format!("'self' data: {origin}"),
+        None => "'self' data:".to_owned(),
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src {connect}; \
+         style-src 'self'; img-src {images}; font-src 'self'; connect-src {connect}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -29,7 +33,10 @@ pub fn apply(options: &LeptosOptions) {
         return;
     };
     let live_reload = (options.env == Env::DEV).then_some(options.reload_port);
-    match http::HeaderValue::from_str(&policy(&nonce, live_reload)) {
+    // Pictures kept in Cloudinary are fetched from its CDN.
+    let state = use_context::<crate::backend::state::AppState>();
+    let image_origin = state.as_ref().and_then(|s| s.media.image_origin());
+    match http::HeaderValue::from_str(&policy(&nonce, live_reload, image_origin)) {
         Ok(value) => response.insert_header(http::header::CONTENT_SECURITY_POLICY, value),
         Err(error) => tracing::error!(%error, "page policy is not a valid header"),
     }
@@ -41,7 +48,7 @@ mod tests {
 
     #[test]
     fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
-        let p = policy("abc123", None);
+        let p = policy("abc123", None, None);
         assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-ancestors 'none'"));
@@ -50,6 +57,13 @@ mod tests {
 
     #[test]
     fn development_may_open_the_live_reload_socket() {
-        assert!(policy("n", Some(3001)).contains("connect-src 'self' ws://localhost:3001"));
+        assert!(policy("n", Some(3001), None).contains("connect-src 'self' ws://localhost:3001"));
+    }
+
+    #[test]
+    fn pictures_may_come_from_the_configured_cdn_only() {
+        assert!(policy("n", None, None).contains("img-src 'self' data:;"));
+        assert!(policy("n", None, Some("https://res.cloudinary.com"))
+            .contains("img-src 'self' data: https://res.cloudinary.com;"));
     }
 }

@@ -1,5 +1,7 @@
 //! What every request can reach: the pool, the Leptos options, which clinic this site is.
 
+use crate::backend::integrations::media::Media;
+use crate::backend::media_jobs::Jobs;
 use crate::error::AppError;
 use axum::extract::FromRef;
 use chrono::{DateTime, Duration, Utc};
@@ -46,6 +48,19 @@ pub struct AppState {
     /// Where the public reaches this site, without a trailing slash, for links in emails.
     /// Configured, never taken from a request's Host header, which a sender controls.
     pub public_url: String,
+    /// Uploaded originals and public files.
+    pub media: Media,
+}
+
+impl AppState {
+    /// The background work on pictures, for this clinic.
+    pub fn jobs(&self) -> Jobs {
+        Jobs {
+            pool: self.pool.clone(),
+            media: self.media.clone(),
+            clinic_id: self.clinic_id,
+        }
+    }
 }
 
 /// The one accessor server functions use to reach the state the server provided.

@@ -11,12 +11,16 @@ use crate::backend::{state::app_state, store};
 
 /// How many featured treatments and gallery cases the home page shows.
 pub const HOME_FEATURED: i64 = 6;
-pub const HOME_CASES: i64 = 4;
+pub const HOME_CASES: usize = 4;
 
 #[server(endpoint = "clinic")]
 pub async fn fetch_clinic_info() -> Result<ClinicInfo, AppError> {
     let state = app_state()?;
-    store::clinic::info(&state.pool, state.clinic_id).await
+    let info = store::clinic::info(&state.pool, state.clinic_id).await?;
+    Ok(ClinicInfo {
+        site_url: state.public_url.clone(),
+        ..info
+    })
 }
 
 #[server(endpoint = "home")]
@@ -24,7 +28,8 @@ pub async fn fetch_home_data() -> Result<HomeData, AppError> {
     let state = app_state()?;
     let featured = store::catalog::featured(&state.pool, state.clinic_id, HOME_FEATURED).await?;
     let cases =
-        store::gallery::recent_public_cases(&state.pool, state.clinic_id, HOME_CASES).await?;
+        store::gallery::recent_public_cases(&state.pool, &state.media, state.clinic_id, HOME_CASES)
+            .await?;
     Ok(HomeData { featured, cases })
 }
 
@@ -39,7 +44,7 @@ pub async fn fetch_treatment_detail(slug: String) -> Result<TreatmentDetail, App
     // An address that cannot be a slug cannot name a treatment: no need to ask the database.
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
     let state = app_state()?;
-    store::catalog::treatment(&state.pool, state.clinic_id, &slug)
+    store::catalog::treatment(&state.pool, &state.media, state.clinic_id, &slug)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -12,6 +12,10 @@ pub struct ClinicInfo {
     pub phone: String,
     pub email: String,
     pub locations: Vec<LocationInfo>,
+    /// Where the public reaches the site, without a trailing slash: for canonical
+    /// addresses and structured data.
+    #[serde(default)]
+    pub site_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

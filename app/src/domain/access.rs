@@ -72,6 +72,8 @@ pub enum Action {
     ManageCatalogue,
     /// Staff accounts, roles and clinic settings.
     ManageClinic,
+    /// The before/after gallery: cases, pictures, patients' consent, publishing.
+    ManageGallery,
     /// Reading the audit log.
     ViewAuditLog,
     /// Creating clinics on the platform.
@@ -79,13 +81,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::UseOwnAccount,
         Action::ViewAdmin,
         Action::ViewPatients,
         Action::ManageAppointments,
         Action::ManageCatalogue,
         Action::ManageClinic,
+        Action::ManageGallery,
         Action::ViewAuditLog,
         Action::ManagePlatform,
     ];
@@ -98,9 +101,14 @@ pub fn allows(role: Role, action: Action) -> bool {
     match role {
         PlatformOperator => matches!(action, ManagePlatform | UseOwnAccount),
         ClinicAdmin => !matches!(action, ManagePlatform),
-        FrontDesk | Provider => matches!(
+        FrontDesk => matches!(
             action,
             UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments
+        ),
+        // Clinicians take the pictures and ask for consent.
+        Provider => matches!(
+            action,
+            UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments | ManageGallery
         ),
         Patient => matches!(action, UseOwnAccount),
     }
@@ -126,6 +134,7 @@ mod tests {
         for action in [
             Action::ManageCatalogue,
             Action::ManageClinic,
+            Action::ManageGallery,
             Action::ViewAuditLog,
             Action::ManagePlatform,
         ] {
@@ -134,6 +143,8 @@ mod tests {
         assert!(allows(Role::FrontDesk, Action::ViewPatients));
         assert!(allows(Role::FrontDesk, Action::ManageAppointments));
         assert!(allows(Role::Provider, Action::ManageAppointments));
+        assert!(allows(Role::Provider, Action::ManageGallery));
+        assert!(!allows(Role::Provider, Action::ManageCatalogue));
     }
 
     #[test]

@@ -19,14 +19,19 @@ pub enum UploadProblem {
     TooManyPixels,
     #[error("That photo couldn't be read; it may be damaged or incomplete. Try saving it again.")]
     Unreadable,
+    #[error(
+        "That is an iPhone HEIC photo, which can't be used yet. Export it as JPEG (in Photos: Share, then Options, then Most Compatible) and upload that."
+    )]
+    Heic,
 }
 
-const ALL: [UploadProblem; 5] = [
+const ALL: [UploadProblem; 6] = [
     UploadProblem::Empty,
     UploadProblem::TooLarge,
     UploadProblem::NotAPhoto,
     UploadProblem::TooManyPixels,
     UploadProblem::Unreadable,
+    UploadProblem::Heic,
 ];
 
 impl UploadProblem {
@@ -37,6 +42,7 @@ impl UploadProblem {
             UploadProblem::NotAPhoto => "not-a-photo",
             UploadProblem::TooManyPixels => "too-many-pixels",
             UploadProblem::Unreadable => "unreadable",
+            UploadProblem::Heic => "heic",
         }
     }
 

@@ -2,9 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A picture as the page shows it: every size the browser may choose from, and its
+/// proportions, so the page keeps its place for it before it arrives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImageRef {
-    pub url: String,
+pub struct Picture {
+    /// For browsers that read neither list.
+    pub src: String,
+    /// "url 320w, url 640w, …" in the fallback format (or Cloudinary's chosen one).
+    pub srcset: String,
+    /// The same sizes as WebP; empty when the store chooses formats itself.
+    pub webp_srcset: String,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -18,12 +25,80 @@ pub struct CaseCard {
     pub summary: String,
     pub treatment_name: Option<String>,
     pub treatment_slug: Option<String>,
-    pub before: ImageRef,
-    pub after: ImageRef,
+    /// "3 months after", when the clinic recorded it.
+    pub time_after: Option<String>,
+    pub before: Picture,
+    pub after: Picture,
 }
 
-/// The public address of a stored image. The content hash makes it safe to cache forever.
-pub fn media_url(content_hash: &str, content_type: &str) -> String {
+/// One before/after pair of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PicturePair {
+    pub before: Picture,
+    pub after: Picture,
+}
+
+/// A case's own page. Never carries who the patient is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub notes: String,
+    pub treatment_name: Option<String>,
+    pub treatment_slug: Option<String>,
+    pub treatment_summary: Option<String>,
+    pub provider_name: Option<String>,
+    pub provider_title: Option<String>,
+    pub gallery_title: String,
+    pub gallery_slug: String,
+    pub album_title: String,
+    pub album_slug: String,
+    pub age_range: Option<String>,
+    pub sessions: Option<i16>,
+    pub time_after: Option<String>,
+    pub pairs: Vec<PicturePair>,
+}
+
+/// A gallery and its albums, as the gallery pages list them (only those with cases the
+/// public may see).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GalleryNav {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub albums: Vec<AlbumNav>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlbumNav {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub cases: i64,
+}
+
+/// What a gallery page's filters offer: only values some public case has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    /// (slug, name)
+    pub treatments: Vec<(String, String)>,
+    pub age_ranges: Vec<String>,
+    pub sessions: Vec<i16>,
+}
+
+/// A page of case cards under some filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub cases: Vec<CaseCard>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// The name a public file is stored and served under: its content hash, which makes its
+/// address safe to cache forever, and the extension of its type.
+pub fn file_name(content_hash: &str, content_type: &str) -> String {
     let extension = match content_type {
         "image/svg+xml" => "svg",
         "image/jpeg" => "jpg",
@@ -32,7 +107,12 @@ pub fn media_url(content_hash: &str, content_type: &str) -> String {
         "image/avif" => "avif",
         _ => "bin",
     };
-    format!("/media/{content_hash}.{extension}")
+    format!("{content_hash}.{extension}")
+}
+
+/// The address of a public file kept in the data directory.
+pub fn media_url(content_hash: &str, content_type: &str) -> String {
+    format!("/media/{}", file_name(content_hash, content_type))
 }
 
 #[cfg(test)]
@@ -43,5 +123,6 @@ mod tests {
     fn media_urls_carry_hash_and_extension() {
         assert_eq!(media_url("ab12", "image/svg+xml"), "/media/ab12.svg");
         assert_eq!(media_url("ab12", "image/jpeg"), "/media/ab12.jpg");
+        assert_eq!(media_url("ab12", "image/webp"), "/media/ab12.webp");
     }
 }

@@ -3,4 +3,5 @@
 pub mod components;
 pub mod layout;
 pub mod saves;
+pub mod seo;
 pub mod status;

@@ -284,6 +284,9 @@ pub struct AlbumSeed {
     pub treatment: &'static str,
     pub concern: Concern,
     pub after_label: &'static str,
+    /// When the after pictures were taken, and in how many sessions (the gallery filters).
+    pub days_after: i32,
+    pub sessions: i16,
     pub cases: &'static [CaseSeed],
 }
 
@@ -314,6 +317,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "anti-wrinkle-three-areas",
                 concern: Concern::Lines,
                 after_label: "Two weeks after",
+                days_after: 14,
+                sessions: 1,
                 cases: &[
                     case(
                         "Softer frown lines",
@@ -342,6 +347,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "lip-enhancement",
                 concern: Concern::Volume,
                 after_label: "Four weeks after",
+                days_after: 28,
+                sessions: 1,
                 cases: &[
                     case(
                         "Balanced upper lip",
@@ -363,6 +370,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "cheek-filler",
                 concern: Concern::Volume,
                 after_label: "Immediately after",
+                days_after: 0,
+                sessions: 1,
                 cases: &[
                     case(
                         "Mid-face lift",
@@ -390,6 +399,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "microneedling",
                 concern: Concern::Texture,
                 after_label: "After three sessions",
+                days_after: 120,
+                sessions: 3,
                 cases: &[
                     case(
                         "Acne scarring",
@@ -408,6 +419,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "chemical-peel",
                 concern: Concern::Spots,
                 after_label: "After four peels",
+                days_after: 150,
+                sessions: 4,
                 cases: &[
                     case(
                         "Post-acne marks",
@@ -433,6 +446,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "ipl-photofacial",
                 concern: Concern::Redness,
                 after_label: "After two sessions",
+                days_after: 75,
+                sessions: 2,
                 cases: &[
                     case("Rosacea redness", "Background redness calmed with IPL."),
                     case("Broken veins", "Thread veins around the nose cleared."),
@@ -445,6 +460,8 @@ pub const GALLERIES: [GallerySeed; 3] = [
                 treatment: "ipl-photofacial",
                 concern: Concern::Spots,
                 after_label: "Six weeks after",
+                days_after: 42,
+                sessions: 2,
                 cases: &[
                     case("Sun spots on the cheeks", "Pigment lifted in two sessions."),
                     case(

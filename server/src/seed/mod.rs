@@ -5,6 +5,8 @@ pub mod art;
 pub mod data;
 
 use app::backend::auth::totp::Secret;
+use app::backend::integrations::media::{Media, Prepared};
+use app::domain::gallery::{time_after_label, AGE_RANGES};
 use app::backend::store::second_factor;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -63,7 +65,11 @@ fn time(hhmm: &str) -> NaiveTime {
 }
 
 /// Seeds the demo clinic. `today` anchors the appointments (some past, most upcoming).
-pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, sqlx::Error> {
+pub async fn seed_demo_clinic(
+    pool: &PgPool,
+    media: &Media,
+    today: NaiveDate,
+) -> Result<SeedReport, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut report = SeedReport::default();
 
@@ -256,6 +262,7 @@ pub async fn seed_demo_clinic(pool: &PgPool, today: NaiveDate) -> Result<SeedRep
     .await?;
     let (cases, images) = seed_gallery(
         &mut tx,
+        media,
         clinic_id,
         &provider_ids,
         &patient_ids,
@@ -451,6 +458,7 @@ async fn seed_sessions(
 
 async fn seed_gallery(
     tx: &mut Transaction<'_, Postgres>,
+    media: &Media,
     clinic_id: Uuid,
     provider_ids: &[Uuid],
     patient_ids: &[Uuid],
@@ -519,11 +527,18 @@ async fn seed_gallery(
                     ),
                 };
                 let slug = format!("{}-{}", album.slug, c + 1);
+                let age_range = AGE_RANGES[cases % AGE_RANGES.len()];
+                let notes = format!(
+                    "{} The photographs were taken under the same light and from the same angle, {}.",
+                    case.summary,
+                    time_after_label(album.days_after).to_lowercase()
+                );
                 let case_id = sqlx::query_scalar!(
                     r#"INSERT INTO cases (clinic_id, album_id, slug, title, summary, treatment_id, provider_id, patient_id,
                            position, published, consent_website, consent_social, consent_consultation,
-                           consent_given_on, consent_expires_on, consent_document_ref)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id"#,
+                           consent_given_on, consent_expires_on, consent_document_ref,
+                           notes, age_range, sessions, days_after)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id"#,
                     clinic_id,
                     album_id,
                     slug,
@@ -539,7 +554,11 @@ async fn seed_gallery(
                     consultation,
                     given,
                     expires,
-                    format!("CONSENT-{:04}", 1000 + cases)
+                    format!("CONSENT-{:04}", 1000 + cases),
+                    notes,
+                    age_range,
+                    album.sessions,
+                    album.days_after
                 )
                 .fetch_one(&mut **tx)
                 .await?;
@@ -553,13 +572,13 @@ async fn seed_gallery(
                         case.title,
                         label.to_lowercase()
                     );
-                    let asset_id = insert_svg(tx, clinic_id, &svg).await?;
+                    let image_id = insert_svg(tx, media, clinic_id, &svg).await?;
                     sqlx::query!(
-                        r#"INSERT INTO case_images (clinic_id, case_id, media_asset_id, kind, label, alt_text, position)
+                        r#"INSERT INTO case_images (clinic_id, case_id, image_id, kind, label, alt_text, position)
                            VALUES ($1, $2, $3, ($4::text)::case_image_kind, $5, $6, $7)"#,
                         clinic_id,
                         case_id,
-                        asset_id,
+                        image_id,
                         kind,
                         label,
                         alt,
@@ -576,23 +595,44 @@ async fn seed_gallery(
     Ok((cases, images))
 }
 
+/// A drawing as a picture with one public file (an SVG scales to every size itself).
 async fn insert_svg(
     tx: &mut Transaction<'_, Postgres>,
+    media: &Media,
     clinic_id: Uuid,
     svg: &str,
 ) -> Result<Uuid, sqlx::Error> {
     let digest = Sha256::digest(svg.as_bytes());
-    let hash: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    sqlx::query_scalar!(
-        r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, data)
-           VALUES ($1, $2, 'image/svg+xml', $3, $4, $5, $6) RETURNING id"#,
+    let file = Prepared {
+        content_type: "image/svg+xml",
+        width: art::WIDTH,
+        height: art::HEIGHT,
+        content_hash: digest.iter().take(16).map(|b| format!("{b:02x}")).collect(),
+        data: svg.as_bytes().to_vec(),
+    };
+    // Written before the rows: a file without a row is never served, a row without its
+    // file would be a broken picture.
+    media.publish_local(&file).await.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+    let image_id = sqlx::query_scalar!(
+        r#"INSERT INTO images (clinic_id, width, height, status, variants_total, variants_done)
+           VALUES ($1, $2, $3, 'ready', 1, 1) RETURNING id"#,
         clinic_id,
-        hash,
-        art::WIDTH as i32,
-        art::HEIGHT as i32,
-        svg.len() as i32,
-        svg.as_bytes()
+        file.width as i32,
+        file.height as i32
     )
     .fetch_one(&mut **tx)
-    .await
+    .await?;
+    sqlx::query!(
+        r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, image_id)
+           VALUES ($1, $2, 'image/svg+xml', $3, $4, $5, $6)"#,
+        clinic_id,
+        file.content_hash,
+        file.width as i32,
+        file.height as i32,
+        file.data.len() as i32,
+        image_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(image_id)
 }

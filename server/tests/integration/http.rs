@@ -239,6 +239,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         clinic_id: report.clinic_id,
         clock: Clock::system(),
         public_url: common::PUBLIC_URL.to_owned(),
+        media: common::media(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

@@ -38,6 +38,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         clinic_id,
         clock: Clock::system(),
         public_url: PUBLIC_URL.to_owned(),
+        media: common::media(),
     })
 }
 

@@ -164,7 +164,14 @@ pub async fn upload_provider_photo(data: MultipartData) -> Result<(), AppError> 
     match prepared {
         Ok(portrait) => {
             answer(
-                store::providers::set_photo(&state.pool, state.clinic_id, provider, &portrait, &me)
+                store::providers::set_photo(
+                    &state.pool,
+                    &state.media,
+                    state.clinic_id,
+                    provider,
+                    &portrait,
+                    &me,
+                )
                     .await,
             )?;
             leptos_axum::redirect(&format!("{page}?saved=photo"));

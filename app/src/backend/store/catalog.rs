@@ -1,5 +1,6 @@
 //! Treatments and their categories, as the public site lists them.
 
+use crate::backend::integrations::media::Media;
 use crate::catalog::types::{Category, ProviderCard, TreatmentCard, TreatmentDetail};
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
@@ -100,9 +101,10 @@ pub async fn categories(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<Category>,
 }
 
 /// A treatment page's content, or `None` when the clinic has no active treatment by that slug.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(pool, media))]
 pub async fn treatment(
     pool: &PgPool,
+    media: &Media,
     clinic_id: Uuid,
     slug: &Slug,
 ) -> Result<Option<TreatmentDetail>, AppError> {
@@ -149,7 +151,8 @@ pub async fn treatment(
     })
     .collect();
 
-    let cases = super::gallery::public_cases_for_treatment(pool, clinic_id, t.id, 4).await?;
+    let cases =
+        super::gallery::public_cases_for_treatment(pool, media, clinic_id, &t.slug, 4).await?;
     let currency = currency(&t.currency)?;
     Ok(Some(TreatmentDetail {
         slug: t.slug,

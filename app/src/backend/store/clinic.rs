@@ -77,6 +77,7 @@ pub async fn info(pool: &PgPool, clinic_id: Uuid) -> Result<ClinicInfo, AppError
         phone: clinic.phone,
         email: clinic.email,
         locations,
+        site_url: String::new(),
     })
 }
 

@@ -1,115 +1,415 @@
-//! Gallery cases the public may see. Every query reads from the `public_cases` view, which
-//! holds the consent and publishing rules; none of them selects who the patient is.
+//! Gallery cases the public may see. Every query starts from the `public_cases` view,
+//! which holds the consent and publishing rules, and shows only pictures whose public
+//! sizes are ready; none of them selects who the patient is.
 
+use crate::backend::integrations::media::{Media, StoredIn};
+use crate::domain::gallery::{age_range_label, page_count, time_after_label, CaseFilter, CASES_PER_PAGE};
 use crate::error::AppError;
-use crate::gallery::types::{media_url, CaseCard, ImageRef};
+use crate::gallery::types::{
+    AlbumNav, CaseCard, CaseDetail, CasePage, FilterOptions, GalleryNav, Picture, PicturePair,
+};
 use sqlx::PgPool;
+use std::collections::HashMap;
 use uuid::Uuid;
 
-struct CaseRow {
-    slug: String,
-    title: String,
-    summary: String,
-    treatment_slug: Option<String>,
-    treatment_name: Option<String>,
-    before_hash: String,
-    before_type: String,
-    before_width: i32,
-    before_height: i32,
-    before_alt: String,
-    before_label: String,
-    after_hash: String,
-    after_type: String,
-    after_width: i32,
-    after_height: i32,
-    after_alt: String,
-    after_label: String,
+/// The width a browser that reads no `srcset` is given.
+const FALLBACK_WIDTH: u32 = 640;
+
+/// One stored public file of a picture.
+pub struct VariantRow {
+    pub image_id: Uuid,
+    pub content_hash: String,
+    pub content_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub stored_in: String,
 }
 
-impl From<CaseRow> for CaseCard {
-    fn from(r: CaseRow) -> Self {
-        CaseCard {
-            slug: r.slug,
-            title: r.title,
-            summary: r.summary,
-            treatment_name: r.treatment_name,
-            treatment_slug: r.treatment_slug,
-            before: ImageRef {
-                url: media_url(&r.before_hash, &r.before_type),
-                width: r.before_width as u32,
-                height: r.before_height as u32,
-                alt: r.before_alt,
-                label: r.before_label,
-            },
-            after: ImageRef {
-                url: media_url(&r.after_hash, &r.after_type),
-                width: r.after_width as u32,
-                height: r.after_height as u32,
-                alt: r.after_alt,
-                label: r.after_label,
-            },
-        }
-    }
-}
-
-/// The newest public cases that have both a before and an after image.
-#[tracing::instrument(skip(pool))]
-pub async fn recent_public_cases(
+/// The public files of `images`, by image.
+pub async fn variants(
     pool: &PgPool,
-    clinic_id: Uuid,
-    limit: i64,
-) -> Result<Vec<CaseCard>, AppError> {
-    cases(pool, clinic_id, None, limit).await
-}
-
-#[tracing::instrument(skip(pool))]
-pub async fn public_cases_for_treatment(
-    pool: &PgPool,
-    clinic_id: Uuid,
-    treatment_id: Uuid,
-    limit: i64,
-) -> Result<Vec<CaseCard>, AppError> {
-    cases(pool, clinic_id, Some(treatment_id), limit).await
-}
-
-async fn cases(
-    pool: &PgPool,
-    clinic_id: Uuid,
-    treatment_id: Option<Uuid>,
-    limit: i64,
-) -> Result<Vec<CaseCard>, AppError> {
+    images: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<VariantRow>>, sqlx::Error> {
     let rows = sqlx::query_as!(
-        CaseRow,
-        r#"SELECT pc.slug AS "slug!", pc.title AS "title!", pc.summary AS "summary!",
-                  t.slug AS "treatment_slug?", t.name AS "treatment_name?",
-                  b.content_hash AS before_hash, b.content_type AS before_type,
-                  b.width AS before_width, b.height AS before_height,
-                  b.alt_text AS before_alt, b.label AS before_label,
-                  a.content_hash AS after_hash, a.content_type AS after_type,
-                  a.width AS after_width, a.height AS after_height,
-                  a.alt_text AS after_alt, a.label AS after_label
-           FROM public_cases pc
-           LEFT JOIN treatments t ON t.id = pc.treatment_id
-           JOIN LATERAL (
-               SELECT m.content_hash, m.content_type, m.width, m.height, ci.alt_text, ci.label
-               FROM case_images ci JOIN media_assets m ON m.id = ci.media_asset_id
-               WHERE ci.case_id = pc.id AND ci.kind = 'before'
-               ORDER BY ci.position LIMIT 1
-           ) b ON true
-           JOIN LATERAL (
-               SELECT m.content_hash, m.content_type, m.width, m.height, ci.alt_text, ci.label
-               FROM case_images ci JOIN media_assets m ON m.id = ci.media_asset_id
-               WHERE ci.case_id = pc.id AND ci.kind = 'after'
-               ORDER BY ci.position LIMIT 1
-           ) a ON true
-           WHERE pc.clinic_id = $1 AND ($2::uuid IS NULL OR pc.treatment_id = $2)
-           ORDER BY pc.consent_given_on DESC, pc.slug
-           LIMIT $3"#,
-        clinic_id,
-        treatment_id,
-        limit
+        VariantRow,
+        r#"SELECT image_id AS "image_id!", content_hash, content_type, width, height, stored_in
+           FROM media_assets WHERE image_id = ANY($1) ORDER BY width, content_type"#,
+        images
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(CaseCard::from).collect())
+    let mut by_image: HashMap<Uuid, Vec<VariantRow>> = HashMap::new();
+    for row in rows {
+        by_image.entry(row.image_id).or_default().push(row);
+    }
+    Ok(by_image)
+}
+
+/// A picture from its stored files: every size in each format, the largest's proportions.
+pub fn picture(media: &Media, files: &[VariantRow], alt: String, label: String) -> Option<Picture> {
+    let largest = files.iter().max_by_key(|f| f.width)?;
+    let (width, height) = (largest.width as u32, largest.height as u32);
+    let url = |f: &VariantRow, w: u32| {
+        media.url(&f.content_hash, &f.content_type, StoredIn::parse(&f.stored_in), w)
+    };
+    let set = |files: Vec<&VariantRow>| {
+        files
+            .iter()
+            .map(|f| format!("{} {}w", url(f, f.width as u32), f.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if StoredIn::parse(&largest.stored_in) == StoredIn::Cloudinary {
+        // One master; Cloudinary makes each width (and chooses the format) on request.
+        let widths = crate::backend::integrations::media::variants::plan(width);
+        let mut widths: Vec<u32> = widths.iter().map(|v| v.width).collect();
+        widths.dedup();
+        let srcset = widths
+            .iter()
+            .map(|w| format!("{} {w}w", url(largest, *w)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Some(Picture {
+            src: url(largest, FALLBACK_WIDTH.min(width)),
+            srcset,
+            webp_srcset: String::new(),
+            width,
+            height,
+            alt,
+            label,
+        });
+    }
+    let of_type = |kind: &str| files.iter().filter(|f| f.content_type == kind).collect::<Vec<_>>();
+    let jpegs = of_type("image/jpeg");
+    let src = jpegs
+        .iter()
+        .find(|f| f.width as u32 >= FALLBACK_WIDTH)
+        .or(jpegs.last())
+        .map(|f| url(f, f.width as u32))
+        .unwrap_or_else(|| url(largest, width));
+    Some(Picture {
+        src,
+        srcset: set(jpegs),
+        webp_srcset: set(of_type("image/webp")),
+        width,
+        height,
+        alt,
+        label,
+    })
+}
+
+struct SideRow {
+    case_id: Uuid,
+    pair: i16,
+    kind: String,
+    label: String,
+    alt_text: String,
+    image_id: Uuid,
+}
+
+/// The complete before/after pairs of `cases`, in order, with pictures that are ready.
+pub async fn pairs(
+    pool: &PgPool,
+    media: &Media,
+    cases: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<PicturePair>>, sqlx::Error> {
+    let sides = sqlx::query_as!(
+        SideRow,
+        r#"SELECT ci.case_id, ci.pair, ci.kind::text AS "kind!", ci.label, ci.alt_text, ci.image_id
+           FROM case_images ci JOIN images i ON i.id = ci.image_id AND i.status = 'ready'
+           WHERE ci.case_id = ANY($1)
+           ORDER BY ci.case_id, ci.pair, ci.kind"#,
+        cases
+    )
+    .fetch_all(pool)
+    .await?;
+    let image_ids: Vec<Uuid> = sides.iter().map(|s| s.image_id).collect();
+    let files = variants(pool, &image_ids).await?;
+    let mut by_case: HashMap<Uuid, Vec<PicturePair>> = HashMap::new();
+    let mut waiting: Option<(Uuid, i16, Picture)> = None;
+    for side in sides {
+        let Some(picture) = files
+            .get(&side.image_id)
+            .and_then(|f| picture(media, f, side.alt_text, side.label))
+        else {
+            continue;
+        };
+        match (side.kind.as_str(), waiting.take()) {
+            ("before", _) => waiting = Some((side.case_id, side.pair, picture)),
+            ("after", Some((case_id, pair, before))) if case_id == side.case_id && pair == side.pair => {
+                by_case.entry(case_id).or_default().push(PicturePair { before, after: picture });
+            }
+            _ => {}
+        }
+    }
+    Ok(by_case)
+}
+
+/// Cases chosen by `filter`, within a gallery when `gallery` is given; only cases with at
+/// least one complete pair, each shown by its first.
+#[tracing::instrument(skip(pool, media))]
+pub async fn case_page(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    gallery: Option<&str>,
+    filter: &CaseFilter,
+) -> Result<CasePage, AppError> {
+    let (after_from, after_until) = filter.time_since.map(|t| t.days()).unzip();
+    let rows = sqlx::query!(
+        r#"SELECT pc.id AS "id!", pc.slug AS "slug!", pc.title AS "title!", pc.summary AS "summary!",
+                  pc.days_after, t.slug AS "treatment_slug?", t.name AS "treatment_name?",
+                  count(*) OVER () AS "total!"
+           FROM public_cases pc
+           JOIN albums a ON a.id = pc.album_id
+           JOIN galleries g ON g.id = a.gallery_id
+           LEFT JOIN treatments t ON t.id = pc.treatment_id
+           WHERE pc.clinic_id = $1
+             AND ($2::text IS NULL OR g.slug = $2)
+             AND ($3::text IS NULL OR a.slug = $3)
+             AND ($4::text IS NULL OR t.slug = $4)
+             AND ($5::text IS NULL OR pc.age_range = $5)
+             AND ($6::int2 IS NULL OR pc.sessions = $6)
+             AND ($7::int4 IS NULL OR pc.days_after >= $7)
+             AND ($8::int4 IS NULL OR pc.days_after < $8)
+             AND EXISTS (SELECT 1 FROM case_images b JOIN images bi ON bi.id = b.image_id AND bi.status = 'ready'
+                         JOIN case_images af ON af.case_id = b.case_id AND af.pair = b.pair AND af.kind = 'after'
+                         JOIN images ai ON ai.id = af.image_id AND ai.status = 'ready'
+                         WHERE b.case_id = pc.id AND b.kind = 'before')
+           ORDER BY g.position, a.position, pc.position, pc.slug
+           LIMIT $9 OFFSET $10"#,
+        clinic_id,
+        gallery,
+        filter.album,
+        filter.treatment,
+        filter.age_range,
+        filter.sessions,
+        after_from,
+        after_until,
+        i64::from(CASES_PER_PAGE),
+        filter.offset()
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut pairs = pairs(pool, media, &ids).await?;
+    let cases = rows
+        .into_iter()
+        .filter_map(|r| {
+            let first = pairs.get_mut(&r.id).filter(|p| !p.is_empty())?.remove(0);
+            Some(CaseCard {
+                slug: r.slug,
+                title: r.title,
+                summary: r.summary,
+                treatment_name: r.treatment_name,
+                treatment_slug: r.treatment_slug,
+                time_after: r.days_after.map(time_after_label),
+                before: first.before,
+                after: first.after,
+            })
+        })
+        .collect();
+    Ok(CasePage {
+        cases,
+        total,
+        page: filter.page,
+        pages: page_count(total),
+    })
+}
+
+/// The newest public cases, for the home page.
+pub async fn recent_public_cases(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    limit: usize,
+) -> Result<Vec<CaseCard>, AppError> {
+    let mut page = case_page(pool, media, clinic_id, None, &CaseFilter { page: 1, ..CaseFilter::default() }).await?;
+    page.cases.truncate(limit);
+    Ok(page.cases)
+}
+
+/// A few public cases of one treatment, for its page.
+pub async fn public_cases_for_treatment(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    treatment_slug: &str,
+    limit: usize,
+) -> Result<Vec<CaseCard>, AppError> {
+    let filter = CaseFilter {
+        treatment: Some(treatment_slug.to_owned()),
+        page: 1,
+        ..CaseFilter::default()
+    };
+    let mut page = case_page(pool, media, clinic_id, None, &filter).await?;
+    page.cases.truncate(limit);
+    Ok(page.cases)
+}
+
+/// One public case's page, by its address.
+#[tracing::instrument(skip(pool, media))]
+pub async fn public_case(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    slug: &str,
+) -> Result<Option<CaseDetail>, AppError> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT pc.id AS "id!", pc.slug AS "slug!", pc.title AS "title!", pc.summary AS "summary!",
+                  pc.notes AS "notes!", pc.age_range, pc.sessions, pc.days_after,
+                  t.slug AS "treatment_slug?", t.name AS "treatment_name?", t.summary AS "treatment_summary?",
+                  p.display_name AS "provider_name?", p.title AS "provider_title?",
+                  a.slug AS album_slug, a.title AS album_title, g.slug AS gallery_slug, g.title AS gallery_title
+           FROM public_cases pc
+           JOIN albums a ON a.id = pc.album_id
+           JOIN galleries g ON g.id = a.gallery_id
+           LEFT JOIN treatments t ON t.id = pc.treatment_id
+           LEFT JOIN providers p ON p.id = pc.provider_id AND p.active
+           WHERE pc.clinic_id = $1 AND pc.slug = $2"#,
+        clinic_id,
+        slug
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let pairs = pairs(pool, media, &[r.id]).await?.remove(&r.id).unwrap_or_default();
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(CaseDetail {
+        slug: r.slug,
+        title: r.title,
+        summary: r.summary,
+        notes: r.notes,
+        treatment_name: r.treatment_name,
+        treatment_slug: r.treatment_slug,
+        treatment_summary: r.treatment_summary,
+        provider_name: r.provider_name,
+        provider_title: r.provider_title,
+        gallery_title: r.gallery_title,
+        gallery_slug: r.gallery_slug,
+        album_title: r.album_title,
+        album_slug: r.album_slug,
+        age_range: r.age_range.as_deref().map(age_range_label),
+        sessions: r.sessions,
+        time_after: r.days_after.map(time_after_label),
+        pairs,
+    }))
+}
+
+/// Galleries and albums that hold at least one public case.
+#[tracing::instrument(skip(pool))]
+pub async fn galleries(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<GalleryNav>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT g.slug AS gallery_slug, g.title AS gallery_title, g.description AS gallery_description,
+                  a.slug, a.title, a.description, count(pc.id) AS "cases!"
+           FROM galleries g
+           JOIN albums a ON a.gallery_id = g.id
+           JOIN public_cases pc ON pc.album_id = a.id
+           WHERE g.clinic_id = $1
+           GROUP BY g.id, a.id
+           ORDER BY g.position, g.title, a.position, a.title"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out: Vec<GalleryNav> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|g| g.slug != r.gallery_slug) {
+            out.push(GalleryNav {
+                slug: r.gallery_slug,
+                title: r.gallery_title,
+                description: r.gallery_description,
+                albums: Vec::new(),
+            });
+        }
+        if let Some(gallery) = out.last_mut() {
+            gallery.albums.push(AlbumNav {
+                slug: r.slug,
+                title: r.title,
+                description: r.description,
+                cases: r.cases,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The values the filters offer within a gallery (or all of them).
+#[tracing::instrument(skip(pool))]
+pub async fn filter_options(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    gallery: Option<&str>,
+) -> Result<FilterOptions, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT t.slug AS "treatment_slug?", t.name AS "treatment_name?", pc.age_range, pc.sessions
+           FROM public_cases pc
+           JOIN albums a ON a.id = pc.album_id
+           JOIN galleries g ON g.id = a.gallery_id
+           LEFT JOIN treatments t ON t.id = pc.treatment_id
+           WHERE pc.clinic_id = $1 AND ($2::text IS NULL OR g.slug = $2)"#,
+        clinic_id,
+        gallery
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut options = FilterOptions::default();
+    for r in rows {
+        if let Some(pair) = r.treatment_slug.zip(r.treatment_name) {
+            if !options.treatments.contains(&pair) {
+                options.treatments.push(pair);
+            }
+        }
+        if let Some(age) = r.age_range.filter(|a| !options.age_ranges.contains(a)) {
+            options.age_ranges.push(age);
+        }
+        if let Some(n) = r.sessions.filter(|n| !options.sessions.contains(n)) {
+            options.sessions.push(n);
+        }
+    }
+    options.treatments.sort_by(|a, b| a.1.cmp(&b.1));
+    options.age_ranges.sort();
+    options.sessions.sort();
+    Ok(options)
+}
+
+/// Addresses for `sitemap.xml`: bookable treatments and public cases, with when each
+/// last changed where that is known.
+pub struct SitemapEntries {
+    pub treatments: Vec<String>,
+    pub cases: Vec<(String, chrono::DateTime<chrono::Utc>)>,
+    pub galleries: Vec<(String, Vec<String>)>,
+}
+
+#[tracing::instrument(skip(pool))]
+pub async fn sitemap(pool: &PgPool, clinic_id: Uuid) -> Result<SitemapEntries, AppError> {
+    let treatments = sqlx::query_scalar!(
+        "SELECT slug FROM treatments WHERE clinic_id = $1 AND active ORDER BY position, name",
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let cases = sqlx::query!(
+        r#"SELECT pc.slug AS "slug!", pc.updated_at AS "updated_at!" FROM public_cases pc
+           WHERE pc.clinic_id = $1 AND EXISTS (SELECT 1 FROM case_images ci JOIN images i ON i.id = ci.image_id
+                                                 WHERE ci.case_id = pc.id AND i.status = 'ready')
+           ORDER BY pc.slug"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.slug, r.updated_at))
+    .collect();
+    let galleries = galleries(pool, clinic_id)
+        .await?
+        .into_iter()
+        .map(|g| (g.slug, g.albums.into_iter().map(|a| a.slug).collect()))
+        .collect();
+    Ok(SitemapEntries { treatments, cases, galleries })
 }

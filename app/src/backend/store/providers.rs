@@ -6,7 +6,7 @@ use crate::admin::providers::types::{LocationWeek, ProviderEditor, ProviderRow, 
 use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::backend::integrations::media::Prepared;
+use crate::backend::integrations::media::{Media, Prepared};
 use crate::domain::form::FieldProblem;
 use crate::domain::hours::{OpeningRange, WeekForm, WEEK_DAYS};
 use crate::domain::provider::{ProviderDraft, ProviderForm, TimeOff};
@@ -434,18 +434,25 @@ pub async fn remove_time_off(
 
 /// Gives the provider a new portrait (already checked and re-encoded). The same picture
 /// uploaded twice is stored once.
-#[tracing::instrument(skip(pool, photo, actor), fields(bytes = photo.data.len()))]
+#[tracing::instrument(skip(pool, media, photo, actor), fields(bytes = photo.data.len()))]
 pub async fn set_photo(
     pool: &PgPool,
+    media: &Media,
     clinic_id: Uuid,
     provider_id: Uuid,
     photo: &Prepared,
     actor: &Principal,
 ) -> Result<(), AppError> {
+    // The file first: a file no row names is never served; a row without its file would
+    // be a broken picture.
+    media.publish_local(photo).await.map_err(|error| {
+        tracing::error!(%error, "storing a portrait failed");
+        AppError::Unavailable
+    })?;
     let mut tx = pool.begin().await?;
     let asset_id = sqlx::query_scalar!(
-        r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, data)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+        r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (content_hash) DO UPDATE SET content_hash = EXCLUDED.content_hash
            RETURNING id"#,
         clinic_id,
@@ -453,8 +460,7 @@ pub async fn set_photo(
         photo.content_type,
         photo.width as i32,
         photo.height as i32,
-        photo.data.len() as i32,
-        photo.data
+        photo.data.len() as i32
     )
     .fetch_one(&mut *tx)
     .await?;

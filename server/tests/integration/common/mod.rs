@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
 use app::backend::auth::totp::{self, Secret};
+use app::backend::integrations::media::Media;
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -21,9 +22,15 @@ pub fn today() -> NaiveDate {
 }
 
 pub async fn seeded(pool: &PgPool) -> SeedReport {
-    seed::seed_demo_clinic(pool, today())
+    seed::seed_demo_clinic(pool, &media(), today())
         .await
         .expect("the demo seed loads")
+}
+
+/// The tests' media store: one directory for the test run. Files are named by their
+/// owner (each test's clinic is new) and content, so tests never see each other's.
+pub fn media() -> Media {
+    Media::local(std::env::temp_dir().join(format!("lumen-test-media-{}", std::process::id())))
 }
 
 pub fn leptos_options() -> LeptosOptions {
@@ -51,6 +58,7 @@ pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
         clinic_id: report.clinic_id,
         clock,
         public_url: PUBLIC_URL.to_owned(),
+        media: media(),
     })
 }
 
