@@ -90,6 +90,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/appointments/:id") view=admin::calendar::pages::AppointmentPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients") view=admin::patients::pages::PatientListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients/:id") view=admin::patients::pages::PatientPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery") view=admin::gallery::pages::GalleryAdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery/cases/:id") view=admin::gallery::pages::CaseEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery/cases/:id/preview") view=admin::gallery::pages::CasePreviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/categories") view=admin::categories::pages::CategoryListPage ssr=SsrMode::Async/>

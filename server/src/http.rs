@@ -3,8 +3,8 @@
 
 use app::backend::auth::session;
 use app::backend::state::AppState;
-use app::domain::access::{allows, Action};
 use app::backend::store;
+use app::domain::access::{allows, Action};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -225,7 +225,9 @@ async fn staff_media(
         return StatusCode::NOT_FOUND.into_response();
     }
     match store::media::clinic_file(&state.pool, state.clinic_id, hash).await {
-        Ok(Some(content_type)) => serve_file(&state, &file, content_type, "private, no-store").await,
+        Ok(Some(content_type)) => {
+            serve_file(&state, &file, content_type, "private, no-store").await
+        }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             tracing::error!(%error, "looking up an image failed");

@@ -85,8 +85,7 @@ async fn serve_with(
     let media = media_store(config)?;
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
         let report =
-            seed::seed_demo_clinic(&database.pool, &media, chrono::Utc::now().date_naive())
-                .await?;
+            seed::seed_demo_clinic(&database.pool, &media, chrono::Utc::now().date_naive()).await?;
         tracing::info!(?report, "seeded the demo clinic into the empty database");
     }
     let clinic_id = app::backend::store::clinic::resolve(&database.pool, config.clinic.as_deref())
@@ -108,7 +107,10 @@ async fn serve_with(
         database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
     let moved = lumen::workers::move_stored_bytes_to_files(&database.pool, &media).await?;
     if moved > 0 {
-        tracing::info!(moved, "moved pictures from the database into the media directory");
+        tracing::info!(
+            moved,
+            "moved pictures from the database into the media directory"
+        );
     }
     let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
     let state = AppState {

@@ -43,8 +43,12 @@ pub fn withdraw_expired_pictures(jobs: app::backend::media_jobs::Jobs) -> JoinHa
             every.tick().await;
             match jobs.withdraw_expired(chrono::Utc::now().date_naive()).await {
                 Ok(0) => {}
-                Ok(withdrawn) => tracing::info!(withdrawn, "withdrew pictures whose consent expired"),
-                Err(error) => tracing::warn!(%error, "could not withdraw pictures whose consent expired"),
+                Ok(withdrawn) => {
+                    tracing::info!(withdrawn, "withdrew pictures whose consent expired")
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not withdraw pictures whose consent expired")
+                }
             }
         }
     })

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 11] = [
+const SCREENS: [(&str, &str); 12] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
+    ("/admin/gallery", "Gallery"),
     ("/admin/treatments", "Treatments"),
     ("/admin/categories", "Categories"),
     ("/admin/providers", "Providers"),

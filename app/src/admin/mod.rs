@@ -8,6 +8,7 @@ pub mod categories;
 pub mod dashboard;
 pub mod fields;
 pub mod frame;
+pub mod gallery;
 pub mod locations;
 pub mod mailbox;
 pub mod patients;

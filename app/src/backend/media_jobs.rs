@@ -41,7 +41,11 @@ pub enum JobError {
 impl Jobs {
     /// Starts making `image_id`'s public sizes in the background. `decoded` saves reading
     /// the original again when the upload has just been decoded.
-    pub fn make_sizes(&self, image_id: Uuid, decoded: Option<DynamicImage>) -> tokio::task::JoinHandle<()> {
+    pub fn make_sizes(
+        &self,
+        image_id: Uuid,
+        decoded: Option<DynamicImage>,
+    ) -> tokio::task::JoinHandle<()> {
         let jobs = self.clone();
         tokio::spawn(async move {
             let _permit = one_at_a_time().acquire().await;
@@ -72,7 +76,12 @@ impl Jobs {
         let decoded = match (decoded, row.original_key) {
             (Some(image), _) => image,
             (None, Some(key)) => {
-                let bytes = self.media.files().read_original(&key).await.map_err(MediaError::from)?;
+                let bytes = self
+                    .media
+                    .files()
+                    .read_original(&key)
+                    .await
+                    .map_err(MediaError::from)?;
                 blocking(move || media::decode(&bytes))
                     .await?
                     .map_err(|problem| JobError::Original(problem.to_string()))?
@@ -84,7 +93,10 @@ impl Jobs {
         // Cloudinary makes every size from one master; here each size is a file of its own.
         let plan: Vec<Option<variants::Variant>> = match self.media.public_store() {
             StoredIn::Cloudinary => vec![None],
-            StoredIn::Local => variants::plan(master.width()).into_iter().map(Some).collect(),
+            StoredIn::Local => variants::plan(master.width())
+                .into_iter()
+                .map(Some)
+                .collect(),
         };
         sqlx::query!(
             "UPDATE images SET variants_total = $2, variants_done = 0, problem = NULL WHERE id = $1",
@@ -103,14 +115,22 @@ impl Jobs {
             let stored_in = self.media.publish(&file).await?;
             self.record(image_id, &file, stored_in).await?;
         }
-        sqlx::query!("UPDATE images SET status = 'ready' WHERE id = $1 AND status = 'processing'", image_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE images SET status = 'ready' WHERE id = $1 AND status = 'processing'",
+            image_id
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// Records one public file and the progress it makes, together.
-    async fn record(&self, image_id: Uuid, file: &Prepared, stored_in: StoredIn) -> Result<(), sqlx::Error> {
+    async fn record(
+        &self,
+        image_id: Uuid,
+        file: &Prepared,
+        stored_in: StoredIn,
+    ) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         sqlx::query!(
             r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, image_id, stored_in)
@@ -148,12 +168,15 @@ impl Jobs {
         .await?;
         for file in files {
             self.media
-                .withdraw(&file.content_hash, &file.content_type, StoredIn::parse(&file.stored_in))
+                .withdraw(
+                    &file.content_hash,
+                    &file.content_type,
+                    StoredIn::parse(&file.stored_in),
+                )
                 .await?;
             sqlx::query!("DELETE FROM media_assets WHERE id = $1", file.id)
                 .execute(&self.pool)
-                .await
-?;
+                .await?;
         }
         sqlx::query!(
             "UPDATE images SET status = $2::text::image_status, variants_done = 0, variants_total = 0
@@ -200,6 +223,17 @@ impl Jobs {
     }
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, JobError> {
-    tokio::task::spawn_blocking(work).await.map_err(|_| JobError::Worker)
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, JobError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| JobError::Worker)
+}
+
+impl From<JobError> for crate::error::AppError {
+    fn from(error: JobError) -> Self {
+        tracing::error!(%error, "a picture's files could not be changed");
+        crate::error::AppError::Unavailable
+    }
 }

@@ -7,7 +7,9 @@ use crate::backend::store;
 use crate::error::AppError;
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub async fn sitemap_xml(state: &AppState) -> Result<String, AppError> {
@@ -18,13 +20,25 @@ pub async fn sitemap_xml(state: &AppState) -> Result<String, AppError> {
         (format!("{site}/treatments"), None),
         (format!("{site}/gallery"), None),
     ];
-    urls.extend(entries.treatments.iter().map(|slug| (format!("{site}/treatments/{slug}"), None)));
+    urls.extend(
+        entries
+            .treatments
+            .iter()
+            .map(|slug| (format!("{site}/treatments/{slug}"), None)),
+    );
     for (gallery, albums) in &entries.galleries {
         urls.push((format!("{site}/gallery/{gallery}"), None));
-        urls.extend(albums.iter().map(|album| (format!("{site}/gallery/{gallery}/{album}"), None)));
+        urls.extend(
+            albums
+                .iter()
+                .map(|album| (format!("{site}/gallery/{gallery}/{album}"), None)),
+        );
     }
     urls.extend(entries.cases.iter().map(|(slug, changed)| {
-        (format!("{site}/cases/{slug}"), Some(changed.format("%Y-%m-%d").to_string()))
+        (
+            format!("{site}/cases/{slug}"),
+            Some(changed.format("%Y-%m-%d").to_string()),
+        )
     }));
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -171,7 +171,9 @@ impl CaseFilter {
 /// How many pages `total` cases fill (at least one, so "page 1 of 1" reads right).
 pub fn page_count(total: i64) -> u32 {
     let per = i64::from(CASES_PER_PAGE);
-    u32::try_from((total + per - 1) / per).unwrap_or(u32::MAX).max(1)
+    u32::try_from((total + per - 1) / per)
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 #[cfg(test)]
@@ -215,7 +217,13 @@ mod tests {
             ("after", "forever"),
             ("page", "-3"),
         ]);
-        assert_eq!(f, CaseFilter { page: 1, ..CaseFilter::default() });
+        assert_eq!(
+            f,
+            CaseFilter {
+                page: 1,
+                ..CaseFilter::default()
+            }
+        );
         assert!(!f.is_filtered());
     }
 
@@ -230,15 +238,27 @@ mod tests {
         ]);
         assert_eq!(f.offset(), 12);
         let query = f.query_for_page(3);
-        assert_eq!(query, "?treatment=lip-filler&age=30-39&sessions=3&after=1-3m&page=3");
+        assert_eq!(
+            query,
+            "?treatment=lip-filler&age=30-39&sessions=3&after=1-3m&page=3"
+        );
         let again: HashMap<String, String> = query[1..]
             .split('&')
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let parsed = CaseFilter::from_query(|name| again.get(name).cloned());
-        assert_eq!(parsed, CaseFilter { page: 3, ..f.clone() });
-        assert_eq!(f.query_for_page(1), "?treatment=lip-filler&age=30-39&sessions=3&after=1-3m");
+        assert_eq!(
+            parsed,
+            CaseFilter {
+                page: 3,
+                ..f.clone()
+            }
+        );
+        assert_eq!(
+            f.query_for_page(1),
+            "?treatment=lip-filler&age=30-39&sessions=3&after=1-3m"
+        );
     }
 
     #[test]

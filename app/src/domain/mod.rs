@@ -12,6 +12,7 @@ pub mod duration;
 pub mod email;
 pub mod form;
 pub mod gallery;
+pub mod gallery_forms;
 pub mod hours;
 pub mod ics;
 pub mod location;

@@ -67,7 +67,67 @@ impl Region {
     }
 }
 
+/// "left, top, width, height" in percent, as staff type a region.
+fn region_from_text(line: &str) -> Option<Region> {
+    let numbers: Vec<f32> = line
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .map(|part| part.trim_end_matches('%').parse().ok())
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [x, y, width, height] => Region::from_percent(x, y, width, height),
+        _ => None,
+    }
+}
+
+fn region_to_text(region: &Region) -> String {
+    let [x, y, w, h] = region.percentages();
+    format!("{x}, {y}, {w}, {h}")
+}
+
 impl Privacy {
+    /// From the picture form: the crop as one region, blurred regions one per line. The
+    /// message says which line is wrong.
+    pub fn from_text(crop: &str, blur: &str) -> Result<Privacy, String> {
+        let crop = match crop.trim() {
+            "" => None,
+            text => Some(region_from_text(text).ok_or_else(|| {
+                "Give the crop as left, top, width, height in percent of the picture, like 10, 0, 80, 100.".to_owned()
+            })?),
+        };
+        let mut regions = Vec::new();
+        for (n, line) in blur
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            regions.push(region_from_text(line).ok_or_else(|| {
+                format!("Blurred region {} isn't inside the picture: give left, top, width, height in percent, like 30, 20, 40, 12.", n + 1)
+            })?);
+        }
+        let privacy = Privacy {
+            crop,
+            blur: regions,
+        };
+        if privacy.blur.len() > MAX_BLURS {
+            return Err(format!("Blur at most {MAX_BLURS} regions of one picture."));
+        }
+        Ok(privacy)
+    }
+
+    /// The crop and the blurred regions as the form shows them.
+    pub fn to_text(&self) -> (String, String) {
+        (
+            self.crop.as_ref().map(region_to_text).unwrap_or_default(),
+            self.blur
+                .iter()
+                .map(region_to_text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
     pub fn is_empty(&self) -> bool {
         self.crop.is_none() && self.blur.is_empty()
     }
@@ -87,19 +147,47 @@ mod tests {
     #[test]
     fn regions_typed_as_percentages_must_lie_inside_the_picture() {
         assert!(Region::from_percent(10.0, 20.0, 30.0, 15.0).is_some());
-        assert!(Region::from_percent(80.0, 0.0, 30.0, 10.0).is_none(), "past the right edge");
+        assert!(
+            Region::from_percent(80.0, 0.0, 30.0, 10.0).is_none(),
+            "past the right edge"
+        );
         assert!(Region::from_percent(-1.0, 0.0, 30.0, 10.0).is_none());
-        assert!(Region::from_percent(0.0, 0.0, 0.5, 10.0).is_none(), "too thin to hide anything");
+        assert!(
+            Region::from_percent(0.0, 0.0, 0.5, 10.0).is_none(),
+            "too thin to hide anything"
+        );
         assert!(Region::from_percent(f32::NAN, 0.0, 10.0, 10.0).is_none());
     }
 
     #[test]
     fn pixels_never_leave_the_picture() {
-        let whole = Region { x: 0.0, y: 0.0, width: 1.0, height: 1.0 };
+        let whole = Region {
+            x: 0.0,
+            y: 0.0,
+            width: 1.0,
+            height: 1.0,
+        };
         assert_eq!(whole.in_pixels(640, 480), (0, 0, 640, 480));
-        let corner = Region { x: 0.99, y: 0.99, width: 0.02, height: 0.02 };
+        let corner = Region {
+            x: 0.99,
+            y: 0.99,
+            width: 0.02,
+            height: 0.02,
+        };
         let (x, y, w, h) = corner.in_pixels(100, 100);
         assert!(x + w <= 100 && y + h <= 100 && w >= 1 && h >= 1);
+    }
+
+    #[test]
+    fn regions_typed_in_the_form_round_trip() {
+        let privacy = Privacy::from_text("10, 0, 80, 100", "30, 20, 40, 12\n\n5 5 10 10").unwrap();
+        assert_eq!(privacy.blur.len(), 2);
+        let (crop, blur) = privacy.to_text();
+        assert_eq!(Privacy::from_text(&crop, &blur).unwrap(), privacy);
+        assert!(Privacy::from_text("", "").unwrap().is_empty());
+        let wrong = Privacy::from_text("", "30, 20, 40, 12\n90, 90, 20, 20").unwrap_err();
+        assert!(wrong.contains("region 2"), "{wrong}");
+        assert!(Privacy::from_text("half", "").is_err());
     }
 
     #[test]
@@ -108,7 +196,15 @@ mod tests {
         assert!(empty.is_empty() && empty.is_valid());
         let too_many = Privacy {
             crop: None,
-            blur: vec![Region { x: 0.0, y: 0.0, width: 0.1, height: 0.1 }; MAX_BLURS + 1],
+            blur: vec![
+                Region {
+                    x: 0.0,
+                    y: 0.0,
+                    width: 0.1,
+                    height: 0.1
+                };
+                MAX_BLURS + 1
+            ],
         };
         assert!(!too_many.is_valid());
     }

@@ -21,18 +21,40 @@ pub struct GalleryView {
 /// `gallery` and the filter's album come from the address; an unknown gallery or album is
 /// "not found" rather than an empty page, so search engines drop dead links.
 #[server(endpoint = "gallery")]
-pub async fn fetch_gallery(gallery: Option<String>, filter: CaseFilter) -> Result<GalleryView, AppError> {
+pub async fn fetch_gallery(
+    gallery: Option<String>,
+    filter: CaseFilter,
+) -> Result<GalleryView, AppError> {
     let state = app_state()?;
     let galleries = store::gallery::galleries(&state.pool, state.clinic_id).await?;
     if let Some(slug) = &gallery {
-        let found = galleries.iter().find(|g| &g.slug == slug).ok_or(AppError::NotFound)?;
+        let found = galleries
+            .iter()
+            .find(|g| &g.slug == slug)
+            .ok_or(AppError::NotFound)?;
         if let Some(album) = &filter.album {
-            found.albums.iter().find(|a| &a.slug == album).ok_or(AppError::NotFound)?;
+            found
+                .albums
+                .iter()
+                .find(|a| &a.slug == album)
+                .ok_or(AppError::NotFound)?;
         }
     }
-    let options = store::gallery::filter_options(&state.pool, state.clinic_id, gallery.as_deref()).await?;
-    let cases = store::gallery::case_page(&state.pool, &state.media, state.clinic_id, gallery.as_deref(), &filter).await?;
-    Ok(GalleryView { galleries, options, cases })
+    let options =
+        store::gallery::filter_options(&state.pool, state.clinic_id, gallery.as_deref()).await?;
+    let cases = store::gallery::case_page(
+        &state.pool,
+        &state.media,
+        state.clinic_id,
+        gallery.as_deref(),
+        &filter,
+    )
+    .await?;
+    Ok(GalleryView {
+        galleries,
+        options,
+        cases,
+    })
 }
 
 #[server(endpoint = "case")]

@@ -59,8 +59,13 @@ fn Gallery(
     filter: CaseFilter,
     album_page: bool,
 ) -> impl IntoView {
-    let current: Option<GalleryNav> = gallery.as_ref().and_then(|slug| view.galleries.iter().find(|g| &g.slug == slug).cloned());
-    let album = current.as_ref().zip(filter.album.as_ref()).and_then(|(g, a)| g.albums.iter().find(|x| &x.slug == a).cloned());
+    let current: Option<GalleryNav> = gallery
+        .as_ref()
+        .and_then(|slug| view.galleries.iter().find(|g| &g.slug == slug).cloned());
+    let album = current
+        .as_ref()
+        .zip(filter.album.as_ref())
+        .and_then(|(g, a)| g.albums.iter().find(|x| &x.slug == a).cloned());
     let path = match (&current, &album, album_page) {
         (Some(g), Some(a), true) => format!("/gallery/{}/{}", g.slug, a.slug),
         (Some(g), _, _) => format!("/gallery/{}", g.slug),
@@ -74,7 +79,10 @@ fn Gallery(
     let intro = match (&current, &album, album_page) {
         (_, Some(a), true) if !a.description.is_empty() => a.description.clone(),
         (Some(g), _, _) if !g.description.is_empty() => g.description.clone(),
-        _ => format!("Real results from {}'s patients, shown with their written consent.", clinic.name),
+        _ => format!(
+            "Real results from {}'s patients, shown with their written consent.",
+            clinic.name
+        ),
     };
     let page = view.cases.page;
     let title = if page > 1 {
@@ -85,7 +93,14 @@ fn Gallery(
     // Filtered views are the same page's content narrowed: their canonical address is the
     // unfiltered one, so search engines index each page once.
     let canonical = if filter.is_filtered() || page > 1 {
-        format!("{path}{}", CaseFilter { page, ..CaseFilter::default() }.query_for_page(page))
+        format!(
+            "{path}{}",
+            CaseFilter {
+                page,
+                ..CaseFilter::default()
+            }
+            .query_for_page(page)
+        )
     } else {
         path.clone()
     };
@@ -186,10 +201,24 @@ fn FilterForm(
 ) -> impl IntoView {
     let select = "mt-1 block w-full rounded-xl border border-stone-300 bg-white px-3 py-2 text-sm";
     let treatments = view.options.treatments.clone();
-    let ages = view.options.age_ranges.iter().map(|a| (a.clone(), age_range_label(a))).collect();
-    let sessions = view.options.sessions.iter().map(|n| (n.to_string(), sessions_label(*n))).collect();
-    let since = TimeSince::ALL.iter().map(|t| (t.code().to_owned(), t.label().to_owned())).collect();
-    let album_choices: Vec<(String, String)> = albums.into_iter().map(|a| (a.slug, a.title)).collect();
+    let ages = view
+        .options
+        .age_ranges
+        .iter()
+        .map(|a| (a.clone(), age_range_label(a)))
+        .collect();
+    let sessions = view
+        .options
+        .sessions
+        .iter()
+        .map(|n| (n.to_string(), sessions_label(*n)))
+        .collect();
+    let since = TimeSince::ALL
+        .iter()
+        .map(|t| (t.code().to_owned(), t.label().to_owned()))
+        .collect();
+    let album_choices: Vec<(String, String)> =
+        albums.into_iter().map(|a| (a.slug, a.title)).collect();
     let clear = path.clone();
     view! {
         <form method="get" action=path class="mt-6 grid gap-4 rounded-2xl border border-stone-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter cases">
@@ -222,7 +251,10 @@ fn FilterForm(
 pub fn CasePage() -> impl IntoView {
     let clinic = use_clinic();
     let params = use_params_map();
-    let case = Resource::new(move || params.read().get("slug").unwrap_or_default(), fetch_case);
+    let case = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        fetch_case,
+    );
     view! {
         <Suspense fallback=Loading>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
@@ -242,9 +274,19 @@ pub fn CasePage() -> impl IntoView {
 pub fn Case(clinic: ClinicInfo, case: CaseDetail) -> impl IntoView {
     let path = format!("/cases/{}", case.slug);
     let description = if case.summary.is_empty() {
-        format!("{} — before and after photos at {}.", case.title, clinic.name)
+        format!(
+            "{} — before and after photos at {}.",
+            case.title, clinic.name
+        )
     } else {
-        format!("{} {}", case.summary, case.treatment_name.as_deref().map(|t| format!("{t} at {}.", clinic.name)).unwrap_or_default())
+        format!(
+            "{} {}",
+            case.summary,
+            case.treatment_name
+                .as_deref()
+                .map(|t| format!("{t} at {}.", clinic.name))
+                .unwrap_or_default()
+        )
     };
     let image = case.pairs.first().map(|p| p.after.src.clone());
     let facts: Vec<(&'static str, String)> = [
@@ -252,7 +294,15 @@ pub fn Case(clinic: ClinicInfo, case: CaseDetail) -> impl IntoView {
         ("Photos taken", case.time_after.clone()),
         ("Sessions", case.sessions.map(sessions_label)),
         ("Age", case.age_range.clone()),
-        ("By", case.provider_name.clone().map(|n| match &case.provider_title { Some(t) if !t.is_empty() => format!("{n}, {t}"), _ => n })),
+        (
+            "By",
+            case.provider_name
+                .clone()
+                .map(|n| match &case.provider_title {
+                    Some(t) if !t.is_empty() => format!("{n}, {t}"),
+                    _ => n,
+                }),
+        ),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -283,7 +333,13 @@ pub fn Case(clinic: ClinicInfo, case: CaseDetail) -> impl IntoView {
         ]
     });
     let book = case.treatment_slug.clone().zip(case.treatment_name.clone());
-    let notes: Vec<String> = case.notes.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    let notes: Vec<String> = case
+        .notes
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
     view! {
         <PageMeta title=format!("{} — before and after — {}", case.title, clinic.name) description site_url=clinic.site_url.clone() path=path image/>
         <JsonLd data=procedure_ld/>

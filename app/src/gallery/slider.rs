@@ -30,10 +30,20 @@ pub fn BeforeAfter(pair: PicturePair, eager: bool) -> impl IntoView {
     };
     let slider = move || {
         let (before_label, after_label) = (pair.before.label.clone(), pair.after.label.clone());
-        let name = format!("Compare {} and {}", before_label.to_lowercase(), after_label.to_lowercase());
+        let name = format!(
+            "Compare {} and {}",
+            before_label.to_lowercase(),
+            after_label.to_lowercase()
+        );
         let value_text = {
             let (before, after) = (before_label.to_lowercase(), after_label.to_lowercase());
-            move || format!("{}% {before}, {}% {after}", divider.get(), 100 - divider.get())
+            move || {
+                format!(
+                    "{}% {before}, {}% {after}",
+                    divider.get(),
+                    100 - divider.get()
+                )
+            }
         };
         view! {
             <div class="relative overflow-hidden rounded-2xl bg-stone-100 has-[:focus-visible]:ring-4 has-[:focus-visible]:ring-brand-600" data-slider="">

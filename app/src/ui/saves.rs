@@ -20,6 +20,11 @@ impl Saves {
     pub fn get(self) -> u32 {
         self.0.get()
     }
+
+    /// Loads the screen's data again (for work that finishes in the background).
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
 }
 
 /// Counts a save each time `succeeded` becomes true; a form passes

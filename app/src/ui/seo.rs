@@ -53,7 +53,13 @@ mod tests {
 
     #[test]
     fn paths_become_addresses_on_this_site() {
-        assert_eq!(absolute("https://clinic.example/", "/cases/a"), "https://clinic.example/cases/a");
-        assert_eq!(absolute("https://clinic.example", "https://cdn.example/x.jpg"), "https://cdn.example/x.jpg");
+        assert_eq!(
+            absolute("https://clinic.example/", "/cases/a"),
+            "https://clinic.example/cases/a"
+        );
+        assert_eq!(
+            absolute("https://clinic.example", "https://cdn.example/x.jpg"),
+            "https://cdn.example/x.jpg"
+        );
     }
 }

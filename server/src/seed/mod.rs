@@ -6,8 +6,8 @@ pub mod data;
 
 use app::backend::auth::totp::Secret;
 use app::backend::integrations::media::{Media, Prepared};
-use app::domain::gallery::{time_after_label, AGE_RANGES};
 use app::backend::store::second_factor;
+use app::domain::gallery::{time_after_label, AGE_RANGES};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use data::{
@@ -612,7 +612,10 @@ async fn insert_svg(
     };
     // Written before the rows: a file without a row is never served, a row without its
     // file would be a broken picture.
-    media.publish_local(&file).await.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+    media
+        .publish_local(&file)
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
     let image_id = sqlx::query_scalar!(
         r#"INSERT INTO images (clinic_id, width, height, status, variants_total, variants_done)
            VALUES ($1, $2, $3, 'ready', 1, 1) RETURNING id"#,

@@ -171,7 +171,7 @@ async fn a_server_function_asked_for_a_missing_treatment_says_not_found(pool: Pg
 async fn public_images_are_served_for_a_year_and_private_ones_not_at_all(pool: PgPool) {
     let app = common::app(&pool).await;
     let public_hash: String = sqlx::query_scalar(
-        "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.media_asset_id = m.id
+        "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.image_id = m.image_id
          JOIN public_cases pc ON pc.id = ci.case_id LIMIT 1",
     )
     .fetch_one(&pool)
@@ -194,7 +194,7 @@ async fn public_images_are_served_for_a_year_and_private_ones_not_at_all(pool: P
     .await
     .unwrap();
     let private: Vec<String> = sqlx::query_scalar(
-        "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.media_asset_id = m.id
+        "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.image_id = m.image_id
          JOIN cases c ON c.id = ci.case_id WHERE c.slug IN ('anti-wrinkle-4', 'lips-1')",
     )
     .fetch_all(&pool)

@@ -172,7 +172,7 @@ pub async fn upload_provider_photo(data: MultipartData) -> Result<(), AppError> 
                     &portrait,
                     &me,
                 )
-                    .await,
+                .await,
             )?;
             leptos_axum::redirect(&format!("{page}?saved=photo"));
         }

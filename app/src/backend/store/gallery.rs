@@ -3,7 +3,9 @@
 //! sizes are ready; none of them selects who the patient is.
 
 use crate::backend::integrations::media::{Media, StoredIn};
-use crate::domain::gallery::{age_range_label, page_count, time_after_label, CaseFilter, CASES_PER_PAGE};
+use crate::domain::gallery::{
+    age_range_label, page_count, time_after_label, CaseFilter, CASES_PER_PAGE,
+};
 use crate::error::AppError;
 use crate::gallery::types::{
     AlbumNav, CaseCard, CaseDetail, CasePage, FilterOptions, GalleryNav, Picture, PicturePair,
@@ -45,12 +47,32 @@ pub async fn variants(
     Ok(by_image)
 }
 
+/// Who is looking: the public, or staff previewing a case before it is published (whose
+/// files are served only to them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Public,
+    Staff,
+}
+
 /// A picture from its stored files: every size in each format, the largest's proportions.
-pub fn picture(media: &Media, files: &[VariantRow], alt: String, label: String) -> Option<Picture> {
+pub fn picture(
+    media: &Media,
+    viewer: Viewer,
+    files: &[VariantRow],
+    alt: String,
+    label: String,
+) -> Option<Picture> {
     let largest = files.iter().max_by_key(|f| f.width)?;
     let (width, height) = (largest.width as u32, largest.height as u32);
     let url = |f: &VariantRow, w: u32| {
-        media.url(&f.content_hash, &f.content_type, StoredIn::parse(&f.stored_in), w)
+        let stored_in = StoredIn::parse(&f.stored_in);
+        match viewer {
+            Viewer::Public => media.url(&f.content_hash, &f.content_type, stored_in, w),
+            Viewer::Staff => {
+                super::gallery_admin::staff_url(media, &f.content_hash, &f.content_type, stored_in)
+            }
+        }
     };
     let set = |files: Vec<&VariantRow>| {
         files
@@ -79,7 +101,12 @@ pub fn picture(media: &Media, files: &[VariantRow], alt: String, label: String) 
             label,
         });
     }
-    let of_type = |kind: &str| files.iter().filter(|f| f.content_type == kind).collect::<Vec<_>>();
+    let of_type = |kind: &str| {
+        files
+            .iter()
+            .filter(|f| f.content_type == kind)
+            .collect::<Vec<_>>()
+    };
     let jpegs = of_type("image/jpeg");
     let src = jpegs
         .iter()
@@ -111,6 +138,7 @@ struct SideRow {
 pub async fn pairs(
     pool: &PgPool,
     media: &Media,
+    viewer: Viewer,
     cases: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<PicturePair>>, sqlx::Error> {
     let sides = sqlx::query_as!(
@@ -130,14 +158,19 @@ pub async fn pairs(
     for side in sides {
         let Some(picture) = files
             .get(&side.image_id)
-            .and_then(|f| picture(media, f, side.alt_text, side.label))
+            .and_then(|f| picture(media, viewer, f, side.alt_text, side.label))
         else {
             continue;
         };
         match (side.kind.as_str(), waiting.take()) {
             ("before", _) => waiting = Some((side.case_id, side.pair, picture)),
-            ("after", Some((case_id, pair, before))) if case_id == side.case_id && pair == side.pair => {
-                by_case.entry(case_id).or_default().push(PicturePair { before, after: picture });
+            ("after", Some((case_id, pair, before)))
+                if case_id == side.case_id && pair == side.pair =>
+            {
+                by_case.entry(case_id).or_default().push(PicturePair {
+                    before,
+                    after: picture,
+                });
             }
             _ => {}
         }
@@ -193,7 +226,7 @@ pub async fn case_page(
     .await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut pairs = pairs(pool, media, &ids).await?;
+    let mut pairs = pairs(pool, media, Viewer::Public, &ids).await?;
     let cases = rows
         .into_iter()
         .filter_map(|r| {
@@ -225,7 +258,17 @@ pub async fn recent_public_cases(
     clinic_id: Uuid,
     limit: usize,
 ) -> Result<Vec<CaseCard>, AppError> {
-    let mut page = case_page(pool, media, clinic_id, None, &CaseFilter { page: 1, ..CaseFilter::default() }).await?;
+    let mut page = case_page(
+        pool,
+        media,
+        clinic_id,
+        None,
+        &CaseFilter {
+            page: 1,
+            ..CaseFilter::default()
+        },
+    )
+    .await?;
     page.cases.truncate(limit);
     Ok(page.cases)
 }
@@ -249,12 +292,35 @@ pub async fn public_cases_for_treatment(
 }
 
 /// One public case's page, by its address.
-#[tracing::instrument(skip(pool, media))]
 pub async fn public_case(
     pool: &PgPool,
     media: &Media,
     clinic_id: Uuid,
     slug: &str,
+) -> Result<Option<CaseDetail>, AppError> {
+    case_detail(pool, media, clinic_id, Viewer::Public, Some(slug), None).await
+}
+
+/// Any case of the clinic as its page would show it: what staff preview.
+pub async fn case_preview(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<CaseDetail>, AppError> {
+    case_detail(pool, media, clinic_id, Viewer::Staff, None, Some(id)).await
+}
+
+/// The public see a case by its address only while `public_cases` holds it; staff see any
+/// of their clinic's by its id.
+#[tracing::instrument(skip(pool, media))]
+async fn case_detail(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    viewer: Viewer,
+    slug: Option<&str>,
+    id: Option<Uuid>,
 ) -> Result<Option<CaseDetail>, AppError> {
     let Some(r) = sqlx::query!(
         r#"SELECT pc.id AS "id!", pc.slug AS "slug!", pc.title AS "title!", pc.summary AS "summary!",
@@ -262,22 +328,28 @@ pub async fn public_case(
                   t.slug AS "treatment_slug?", t.name AS "treatment_name?", t.summary AS "treatment_summary?",
                   p.display_name AS "provider_name?", p.title AS "provider_title?",
                   a.slug AS album_slug, a.title AS album_title, g.slug AS gallery_slug, g.title AS gallery_title
-           FROM public_cases pc
+           FROM cases pc
            JOIN albums a ON a.id = pc.album_id
            JOIN galleries g ON g.id = a.gallery_id
            LEFT JOIN treatments t ON t.id = pc.treatment_id
            LEFT JOIN providers p ON p.id = pc.provider_id AND p.active
-           WHERE pc.clinic_id = $1 AND pc.slug = $2"#,
+           WHERE pc.clinic_id = $1
+             AND (($2::text IS NOT NULL AND pc.slug = $2 AND pc.id IN (SELECT id FROM public_cases))
+                  OR pc.id = $3)"#,
         clinic_id,
-        slug
+        slug,
+        id
     )
     .fetch_optional(pool)
     .await?
     else {
         return Ok(None);
     };
-    let pairs = pairs(pool, media, &[r.id]).await?.remove(&r.id).unwrap_or_default();
-    if pairs.is_empty() {
+    let pairs = pairs(pool, media, viewer, &[r.id])
+        .await?
+        .remove(&r.id)
+        .unwrap_or_default();
+    if pairs.is_empty() && viewer == Viewer::Public {
         return Ok(None);
     }
     Ok(Some(CaseDetail {
@@ -411,5 +483,9 @@ pub async fn sitemap(pool: &PgPool, clinic_id: Uuid) -> Result<SitemapEntries, A
         .into_iter()
         .map(|g| (g.slug, g.albums.into_iter().map(|a| a.slug).collect()))
         .collect();
-    Ok(SitemapEntries { treatments, cases, galleries })
+    Ok(SitemapEntries {
+        treatments,
+        cases,
+        galleries,
+    })
 }

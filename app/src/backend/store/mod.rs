@@ -14,6 +14,7 @@ pub mod clinic_settings;
 pub mod clinics;
 pub mod email_change;
 pub mod gallery;
+pub mod gallery_admin;
 pub mod locations;
 pub mod media;
 pub mod outbox;

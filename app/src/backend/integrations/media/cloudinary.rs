@@ -20,7 +20,9 @@ pub struct Cloudinary {
 impl std::fmt::Debug for Cloudinary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The secret stays out of logs.
-        f.debug_struct("Cloudinary").field("cloud_name", &self.cloud_name).finish_non_exhaustive()
+        f.debug_struct("Cloudinary")
+            .field("cloud_name", &self.cloud_name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -44,7 +46,11 @@ const ATTEMPTS: u32 = 3;
 pub fn signature(params: &[(&str, String)], api_secret: &str) -> String {
     let mut sorted: Vec<&(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
-    let joined = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let joined = sorted
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
     Sha1::digest(format!("{joined}{api_secret}").as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -53,11 +59,16 @@ pub fn signature(params: &[(&str, String)], api_secret: &str) -> String {
 
 impl Cloudinary {
     pub fn from_url(url: &str) -> Result<Self, CloudinaryError> {
-        let rest = url.strip_prefix("cloudinary://").ok_or(CloudinaryError::BadUrl)?;
+        let rest = url
+            .strip_prefix("cloudinary://")
+            .ok_or(CloudinaryError::BadUrl)?;
         let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (credentials, cloud_name) = rest.rsplit_once('@').ok_or(CloudinaryError::BadUrl)?;
         let (api_key, api_secret) = credentials.split_once(':').ok_or(CloudinaryError::BadUrl)?;
-        if [cloud_name, api_key, api_secret].iter().any(|part| part.is_empty()) {
+        if [cloud_name, api_key, api_secret]
+            .iter()
+            .any(|part| part.is_empty())
+        {
             return Err(CloudinaryError::BadUrl);
         }
         let upload_prefix = query
@@ -93,10 +104,17 @@ impl Cloudinary {
     }
 
     fn endpoint(&self, action: &str) -> String {
-        format!("{}/v1_1/{}/image/{action}", self.upload_prefix, self.cloud_name)
+        format!(
+            "{}/v1_1/{}/image/{action}",
+            self.upload_prefix, self.cloud_name
+        )
     }
 
-    fn signed(&self, mut params: Vec<(&'static str, String)>, timestamp: i64) -> Vec<(&'static str, String)> {
+    fn signed(
+        &self,
+        mut params: Vec<(&'static str, String)>,
+        timestamp: i64,
+    ) -> Vec<(&'static str, String)> {
         params.push(("timestamp", timestamp.to_string()));
         let signature = signature(&params, &self.api_secret);
         params.push(("api_key", self.api_key.clone()));
@@ -105,7 +123,12 @@ impl Cloudinary {
     }
 
     /// Uploads `data` as `public_id` (replacing nothing: the id is the content's hash).
-    pub async fn upload(&self, public_id: &str, data: &[u8], timestamp: i64) -> Result<(), CloudinaryError> {
+    pub async fn upload(
+        &self,
+        public_id: &str,
+        data: &[u8],
+        timestamp: i64,
+    ) -> Result<(), CloudinaryError> {
         let params = self.signed(vec![("public_id", public_id.to_owned())], timestamp);
         self.send("upload", || {
             let mut form = reqwest::multipart::Form::new();
@@ -125,35 +148,58 @@ impl Cloudinary {
     /// stops being served everywhere. Deleting what is already gone is not an error.
     pub async fn destroy(&self, public_id: &str, timestamp: i64) -> Result<(), CloudinaryError> {
         let params = self.signed(
-            vec![("public_id", public_id.to_owned()), ("invalidate", "true".to_owned())],
+            vec![
+                ("public_id", public_id.to_owned()),
+                ("invalidate", "true".to_owned()),
+            ],
             timestamp,
         );
         self.send("destroy", || {
-            params.iter().fold(reqwest::multipart::Form::new(), |form, (name, value)| {
-                form.text(*name, value.clone())
-            })
+            params
+                .iter()
+                .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
+                    form.text(*name, value.clone())
+                })
         })
         .await
     }
 
     /// Sends the form `make` builds, again after a pause when Cloudinary fails on its
     /// side or cannot be reached; a refusal (4xx) is final.
-    async fn send(&self, action: &str, make: impl Fn() -> reqwest::multipart::Form) -> Result<(), CloudinaryError> {
+    async fn send(
+        &self,
+        action: &str,
+        make: impl Fn() -> reqwest::multipart::Form,
+    ) -> Result<(), CloudinaryError> {
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
             }
-            match self.http.post(self.endpoint(action)).multipart(make()).send().await {
+            match self
+                .http
+                .post(self.endpoint(action))
+                .multipart(make())
+                .send()
+                .await
+            {
                 Ok(response) if response.status().is_success() => return Ok(()),
                 Ok(response) if response.status().is_server_error() => {
                     last = format!("{} from {action}", response.status());
-                    tracing::warn!(action, status = response.status().as_u16(), attempt, "Cloudinary failed; trying again");
+                    tracing::warn!(
+                        action,
+                        status = response.status().as_u16(),
+                        attempt,
+                        "Cloudinary failed; trying again"
+                    );
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let body: serde_json::Value = response.json().await.unwrap_or_default();
-                    let message = body["error"]["message"].as_str().unwrap_or("no reason given").to_owned();
+                    let message = body["error"]["message"]
+                        .as_str()
+                        .unwrap_or("no reason given")
+                        .to_owned();
                     return Err(CloudinaryError::Refused { status, message });
                 }
                 Err(error) => {
@@ -178,22 +224,44 @@ mod tests {
             ("public_id", "sample_image".to_owned()),
             ("timestamp", "1315060510".to_owned()),
         ];
-        assert_eq!(signature(&params, "abcd"), "bfd09f95f331f558cbd1320e67aa8d488770583e");
+        assert_eq!(
+            signature(&params, "abcd"),
+            "bfd09f95f331f558cbd1320e67aa8d488770583e"
+        );
     }
 
     #[test]
     fn the_url_gives_key_secret_cloud_and_optionally_where_the_api_is() {
         let c = Cloudinary::from_url("cloudinary://123:s3cr3t@demo-clinic").unwrap();
-        assert_eq!(c.endpoint("upload"), "https://api.cloudinary.com/v1_1/demo-clinic/image/upload");
+        assert_eq!(
+            c.endpoint("upload"),
+            "https://api.cloudinary.com/v1_1/demo-clinic/image/upload"
+        );
         assert_eq!(
             c.delivery_url("lumen/ab12", 640),
             "https://res.cloudinary.com/demo-clinic/image/upload/f_auto,q_auto,w_640/lumen/ab12"
         );
-        let local = Cloudinary::from_url("cloudinary://1:2@c?upload_prefix=http://127.0.0.1:9/").unwrap();
-        assert_eq!(local.endpoint("destroy"), "http://127.0.0.1:9/v1_1/c/image/destroy");
-        assert!(!format!("{local:?}").contains('2'), "the secret reached a log");
-        for bad in ["https://x", "cloudinary://key@cloud", "cloudinary://:s@c", "cloudinary://k:s@"] {
-            assert_eq!(Cloudinary::from_url(bad).err(), Some(CloudinaryError::BadUrl), "{bad}");
+        let local =
+            Cloudinary::from_url("cloudinary://1:2@c?upload_prefix=http://127.0.0.1:9/").unwrap();
+        assert_eq!(
+            local.endpoint("destroy"),
+            "http://127.0.0.1:9/v1_1/c/image/destroy"
+        );
+        assert!(
+            !format!("{local:?}").contains('2'),
+            "the secret reached a log"
+        );
+        for bad in [
+            "https://x",
+            "cloudinary://key@cloud",
+            "cloudinary://:s@c",
+            "cloudinary://k:s@",
+        ] {
+            assert_eq!(
+                Cloudinary::from_url(bad).err(),
+                Some(CloudinaryError::BadUrl),
+                "{bad}"
+            );
         }
     }
 }

@@ -22,9 +22,11 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, UploadProblem> {
         [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Ok(ImageFormat::WebP),
         // An ISO media file whose brand says HEIF: what iPhones save by default.
         [_, _, _, _, b'f', b't', b'y', b'p', brand @ ..]
-            if [b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"]
-                .iter()
-                .any(|b| brand.starts_with(*b)) =>
+            if [
+                b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1",
+            ]
+            .iter()
+            .any(|b| brand.starts_with(*b)) =>
         {
             Err(UploadProblem::Heic)
         }
@@ -55,7 +57,8 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, UploadProblem> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(refused)?;
     let (width, height) = decoder.dimensions();
-    if width > MAX_SIDE || height > MAX_SIDE {
+    // Checked here, from the header alone, so a bomb is refused before any allocation.
+    if width > MAX_SIDE || height > MAX_SIDE || decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(UploadProblem::TooManyPixels);
     }
     // Phones store the picture sideways and say so in EXIF; apply it before it is dropped.
@@ -110,7 +113,10 @@ mod tests {
 
     #[test]
     fn files_that_are_not_photos_are_refused_by_their_content() {
-        assert_eq!(problem(b"<!doctype html><script>alert(1)</script>"), Some(UploadProblem::NotAPhoto));
+        assert_eq!(
+            problem(b"<!doctype html><script>alert(1)</script>"),
+            Some(UploadProblem::NotAPhoto)
+        );
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
         assert_eq!(problem(svg), Some(UploadProblem::NotAPhoto));
         assert_eq!(problem(b""), Some(UploadProblem::Empty));
@@ -122,7 +128,10 @@ mod tests {
     fn a_truncated_photo_is_unreadable() {
         let whole = jpeg(400, 300);
         assert!(decode(&whole).is_ok());
-        assert_eq!(problem(&whole[..whole.len() / 3]), Some(UploadProblem::Unreadable));
+        assert_eq!(
+            problem(&whole[..whole.len() / 3]),
+            Some(UploadProblem::Unreadable)
+        );
         // A cut-off photo whose EXIF thumbnail is whole is still cut off.
         let cut_with_exif = with_exif(&whole[..whole.len() / 3]);
         assert_eq!(problem(&cut_with_exif), Some(UploadProblem::Unreadable));
@@ -134,7 +143,10 @@ mod tests {
         assert!(bomb.len() < 100, "a tiny file");
         assert_eq!(problem(&bomb), Some(UploadProblem::TooManyPixels));
         // Within the side limit but past the memory limit: still refused, not allocated.
-        assert_eq!(problem(&png_claiming(11_999, 11_999)), Some(UploadProblem::TooManyPixels));
+        assert_eq!(
+            problem(&png_claiming(11_999, 11_999)),
+            Some(UploadProblem::TooManyPixels)
+        );
     }
 
     #[test]

@@ -16,11 +16,16 @@ fn safe_name(name: &str) -> io::Result<&str> {
     let ok = !name.is_empty()
         && name.len() <= 80
         && !name.starts_with('.')
-        && name.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b.is_ascii_lowercase());
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b.is_ascii_lowercase());
     if ok {
         Ok(name)
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, "not a stored file's name"))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a stored file's name",
+        ))
     }
 }
 
@@ -126,7 +131,10 @@ mod tests {
     async fn public_files_round_trip_and_removing_twice_is_fine() {
         let files = scratch();
         files.write_public("ab12.jpg", b"pixels").await.unwrap();
-        assert_eq!(files.read_public("ab12.jpg").await.unwrap().as_deref(), Some(&b"pixels"[..]));
+        assert_eq!(
+            files.read_public("ab12.jpg").await.unwrap().as_deref(),
+            Some(&b"pixels"[..])
+        );
         files.remove_public("ab12.jpg").await.unwrap();
         files.remove_public("ab12.jpg").await.unwrap();
         assert_eq!(files.read_public("ab12.jpg").await.unwrap(), None);

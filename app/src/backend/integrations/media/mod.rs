@@ -62,11 +62,17 @@ pub struct Media {
 
 impl Media {
     pub fn local(root: impl Into<std::path::PathBuf>) -> Self {
-        Media { files: LocalFiles::new(root), cloudinary: None }
+        Media {
+            files: LocalFiles::new(root),
+            cloudinary: None,
+        }
     }
 
     pub fn with_cloudinary(self, cloudinary: Cloudinary) -> Self {
-        Media { cloudinary: Some(cloudinary), ..self }
+        Media {
+            cloudinary: Some(cloudinary),
+            ..self
+        }
     }
 
     pub fn files(&self) -> &LocalFiles {
@@ -84,20 +90,30 @@ impl Media {
 
     /// Another site pages must allow images from (the pages' policy), if any.
     pub fn image_origin(&self) -> Option<&'static str> {
-        self.cloudinary.as_ref().map(|_| "https://res.cloudinary.com")
+        self.cloudinary
+            .as_ref()
+            .map(|_| "https://res.cloudinary.com")
     }
 
     fn cloudinary(&self) -> Result<&Cloudinary, MediaError> {
-        self.cloudinary.as_ref().ok_or(MediaError::CloudinaryNotConfigured)
+        self.cloudinary
+            .as_ref()
+            .ok_or(MediaError::CloudinaryNotConfigured)
     }
 
     /// Puts a public file where browsers will fetch it.
     pub async fn publish(&self, file: &Prepared) -> Result<StoredIn, MediaError> {
         match self.public_store() {
-            StoredIn::Local => self.files.write_public(&file.file_name(), &file.data).await?,
+            StoredIn::Local => {
+                self.files
+                    .write_public(&file.file_name(), &file.data)
+                    .await?
+            }
             StoredIn::Cloudinary => {
                 let id = Cloudinary::public_id(&file.content_hash);
-                self.cloudinary()?.upload(&id, &file.data, chrono::Utc::now().timestamp()).await?
+                self.cloudinary()?
+                    .upload(&id, &file.data, unix_time())
+                    .await?
             }
         }
         Ok(self.public_store())
@@ -106,12 +122,19 @@ impl Media {
     /// Puts a public file in the data directory whatever the configuration: for small
     /// pictures the site itself shows (providers' portraits).
     pub async fn publish_local(&self, file: &Prepared) -> Result<StoredIn, MediaError> {
-        self.files.write_public(&file.file_name(), &file.data).await?;
+        self.files
+            .write_public(&file.file_name(), &file.data)
+            .await?;
         Ok(StoredIn::Local)
     }
 
     /// Removes a public file from wherever it is served, caches included.
-    pub async fn withdraw(&self, content_hash: &str, content_type: &str, stored_in: StoredIn) -> Result<(), MediaError> {
+    pub async fn withdraw(
+        &self,
+        content_hash: &str,
+        content_type: &str,
+        stored_in: StoredIn,
+    ) -> Result<(), MediaError> {
         match stored_in {
             StoredIn::Local => {
                 let name = crate::gallery::types::file_name(content_hash, content_type);
@@ -119,7 +142,7 @@ impl Media {
             }
             StoredIn::Cloudinary => {
                 let id = Cloudinary::public_id(content_hash);
-                self.cloudinary()?.destroy(&id, chrono::Utc::now().timestamp()).await?
+                self.cloudinary()?.destroy(&id, unix_time()).await?
             }
         }
         Ok(())
@@ -127,7 +150,13 @@ impl Media {
 
     /// Where browsers fetch a public file; `width` asks Cloudinary for that size (a local
     /// file already is one size).
-    pub fn url(&self, content_hash: &str, content_type: &str, stored_in: StoredIn, width: u32) -> String {
+    pub fn url(
+        &self,
+        content_hash: &str,
+        content_type: &str,
+        stored_in: StoredIn,
+        width: u32,
+    ) -> String {
         match (stored_in, &self.cloudinary) {
             (StoredIn::Cloudinary, Some(cloudinary)) => {
                 cloudinary.delivery_url(&Cloudinary::public_id(content_hash), width)
@@ -135,6 +164,14 @@ impl Media {
             _ => crate::gallery::types::media_url(content_hash, content_type),
         }
     }
+}
+
+/// Seconds since 1970: Cloudinary refuses requests signed more than an hour ago.
+fn unix_time() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
 }
 
 /// A square portrait from an uploaded photo. CPU-heavy: run it on a blocking thread.
