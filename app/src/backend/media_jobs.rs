@@ -89,7 +89,13 @@ impl Jobs {
             (None, None) => return Err(JobError::Original("it has no original".to_owned())),
         };
         let master = Arc::new(blocking(move || variants::public_master(&decoded, &privacy)).await?);
-        let owner = self.clinic_id.as_bytes().to_vec();
+        // The clinic and the picture name its files: the same photo uploaded twice gets
+        // files of its own, so withdrawing one never removes the other's.
+        let owner = [
+            self.clinic_id.as_bytes().as_slice(),
+            image_id.as_bytes().as_slice(),
+        ]
+        .concat();
         // Cloudinary makes every size from one master; here each size is a file of its own.
         let plan: Vec<Option<variants::Variant>> = match self.media.public_store() {
             StoredIn::Cloudinary => vec![None],

@@ -11,7 +11,9 @@ mod auth;
 mod booking;
 mod calendar;
 mod catalogue_admin;
+mod cloudinary;
 mod embedded_postgres;
+mod gallery;
 mod http;
 mod own_account;
 

@@ -27,10 +27,12 @@ pub async fn seeded(pool: &PgPool) -> SeedReport {
         .expect("the demo seed loads")
 }
 
-/// The tests' media store: one directory for the test run. Files are named by their
-/// owner (each test's clinic is new) and content, so tests never see each other's.
+/// A media store of its own, in a new directory: a test sees exactly the files its
+/// app wrote.
 pub fn media() -> Media {
-    Media::local(std::env::temp_dir().join(format!("lumen-test-media-{}", std::process::id())))
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    Media::local(std::env::temp_dir().join(format!("lumen-test-media-{}-{n}", std::process::id())))
 }
 
 pub fn leptos_options() -> LeptosOptions {
@@ -47,7 +49,14 @@ pub async fn app(pool: &PgPool) -> Router {
 /// The real router on the seeded demo clinic, with the server's own kind of pool: the
 /// app's role, under row-level security, for the demo clinic only.
 pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
-    let report = seeded(pool).await;
+    app_with_media(pool, clock, media()).await
+}
+
+/// The same, with the media store given (to read its files back, or to use Cloudinary).
+pub async fn app_with_media(pool: &PgPool, clock: Clock, media: Media) -> Router {
+    let report = seed::seed_demo_clinic(pool, &media, today())
+        .await
+        .expect("the demo seed loads");
     let tenant =
         lumen::database::tenant_pool((*pool.connect_options()).clone(), 5, report.clinic_id)
             .await
@@ -58,7 +67,7 @@ pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
         clinic_id: report.clinic_id,
         clock,
         public_url: PUBLIC_URL.to_owned(),
-        media: media(),
+        media,
     })
 }
 
