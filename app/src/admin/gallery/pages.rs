@@ -212,6 +212,7 @@ fn CollectionEditor(
 #[component]
 pub fn CaseEditPage() -> impl IntoView {
     let saves = Saves::count();
+    super::upload::UploadLog::provide();
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(

@@ -9,8 +9,19 @@ use crate::ui::saves::Saves;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{self, JsCast};
 
+/// The files sent from this screen, kept above the screen's data so the list survives
+/// the reload each finished upload causes.
+#[derive(Clone, Copy)]
+pub struct UploadLog(RwSignal<Vec<Sending>>);
+
+impl UploadLog {
+    pub fn provide() {
+        provide_context(UploadLog(RwSignal::new(Vec::new())));
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
-struct Sending {
+pub struct Sending {
     name: String,
     percent: u8,
     /// Done, and what became of it: `None` while sending.
@@ -19,7 +30,7 @@ struct Sending {
 
 #[component]
 pub fn PictureUpload(case_id: String) -> impl IntoView {
-    let sending = RwSignal::new(Vec::<Sending>::new());
+    let sending = use_context::<UploadLog>().map(|log| log.0).unwrap_or_else(|| RwSignal::new(Vec::new()));
     let file_input = NodeRef::<leptos::html::Input>::new();
     let kind_select = NodeRef::<leptos::html::Select>::new();
     let case = case_id.clone();
