@@ -10,12 +10,14 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 16] = [
+const PAGES: [(&str, bool); 18] = [
     ("/admin/staff", false),
     ("/admin", true),
     ("/admin/calendar", true),
     ("/admin/calendar/new", true),
     ("/admin/patients", true),
+    ("/admin/gallery", false),
+    ("/admin/gallery/cases/new", false),
     ("/admin/treatments", false),
     ("/admin/treatments/new", false),
     ("/admin/categories", false),
@@ -31,7 +33,7 @@ const PAGES: [(&str, bool); 16] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 40] = [
+const FUNCTIONS: [(&str, &str, bool); 50] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
@@ -42,6 +44,16 @@ const FUNCTIONS: [(&str, &str, bool); 40] = [
     ("admin/cancel_appointment", "id=x", true),
     ("admin/record_outcome", "id=x&outcome=arrived", true),
     ("admin/patients", "", true),
+    ("admin/gallery", "", false),
+    ("admin/save_collection", "form[title]=", false),
+    ("admin/move_gallery_item", "level=case&id=x&direction=up", false),
+    ("admin/case", "id=new", false),
+    ("admin/save_case", "form[title]=", false),
+    ("admin/record_consent", "form[case_id]=", false),
+    ("admin/revoke_consent", "case_id=x", false),
+    ("admin/publish_case", "case_id=x&publish=true", false),
+    ("admin/save_case_picture", "id=x&kind=before&pair=1&label=a&alt=b&crop=&blur=", false),
+    ("admin/remove_case_picture", "id=x", false),
     ("admin/patient", "id=x", true),
     ("admin/add_patient_note", "patient_id=x", true),
     ("admin/invite_staff", "form[name]=", false),
