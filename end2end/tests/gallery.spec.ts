@@ -6,7 +6,7 @@ test("a patient filters the gallery, compares a case with the keyboard and books
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Before and after gallery");
   const filters = page.getByRole("form", { name: "Filter cases" });
-  await filters.getByLabel("Treatment").selectOption({ label: "Lip enhancement" });
+  await filters.getByRole("combobox", { name: "Treatment", exact: true }).selectOption({ label: "Lip enhancement" });
   await filters.getByRole("button", { name: "Show cases" }).click();
   await expect(page).toHaveURL(/treatment=lip-enhancement/);
   await expect(page.getByText("Softer frown lines")).toHaveCount(0);
@@ -82,8 +82,8 @@ test("staff upload a pair, record consent and publish; revoking consent takes th
   // The album's own list item (the gallery's, around it, holds every album's link).
   await page.locator("li", { has: page.getByRole("heading", { name: /^Lips/ }) }).last().getByRole("link", { name: "New case" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("New case");
-  await page.getByLabel("Title").fill(title);
-  await page.getByLabel("Treatment").selectOption({ label: "Lip enhancement" });
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Treatment", { exact: true }).selectOption({ label: "Lip enhancement" });
   await page.getByRole("button", { name: "Create case" }).click();
   await expect(page).toHaveURL(/\/admin\/gallery\/cases\/[0-9a-f-]{36}\?saved=details$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
@@ -119,6 +119,6 @@ test("staff upload a pair, record consent and publish; revoking consent takes th
   await expect(page.getByRole("status")).toContainText("Consent revoked");
   await expect(page.locator("[data-case-state]")).toHaveText("A draft: not on the public site.");
   await visitor.goto(`/cases/${slug}`);
-  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("We couldn't find that page");
   await visitor.close();
 });
