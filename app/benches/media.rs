@@ -19,12 +19,15 @@ fn camera_photo() -> Vec<u8> {
         seed ^= seed >> 17;
         seed ^= seed << 5;
         let grain = (seed % 24) as i32 - 12;
-        let shade = |base: u32, spread: u32| (base + (x * spread / 4000) + (y * spread / 6000)) as i32;
+        let shade =
+            |base: u32, spread: u32| (base + (x * spread / 4000) + (y * spread / 6000)) as i32;
         let c = |v: i32| (v + grain).clamp(0, 255) as u8;
         Rgb([c(shade(150, 80)), c(shade(110, 60)), c(shade(90, 50))])
     });
     let mut data = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 92).encode_image(&image).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 92)
+        .encode_image(&image)
+        .unwrap();
     data
 }
 

@@ -15,6 +15,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#2f524d"/>
+                // Marks the page as having scripts before anything is drawn, so parts that
+                // need them (the before/after slider) are laid out from the first paint
+                // rather than swapped in at hydration, which would move the page.
+                <script nonce=leptos::nonce::use_nonce()>"document.documentElement.classList.add('js')"</script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options=options.clone()/>
                 <HashedStylesheet options id="leptos"/>

@@ -20,11 +20,13 @@ test("a patient filters the gallery, compares a case with the keyboard and books
   const slider = page.getByRole("slider", { name: /^Compare before and / });
   await expect(slider).toBeVisible();
   await expect(slider).toHaveValue("50");
+  await expect(page.locator(".no-js-only picture").first()).toBeHidden();
   await slider.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
   await expect(slider).toHaveValue("45");
   await expect(slider).toHaveAttribute("aria-valuetext", /^45% before, 55% /);
   const layer = page.locator("[data-after-layer]").first();
+  await expect(layer).toHaveCSS("clip-path", "inset(0px 0px 0px 50%)");
   await expect(layer).toHaveCSS("clip-path", "inset(0px 0px 0px 45%)");
   await page.keyboard.press("End");
   await expect(slider).toHaveValue("100");
@@ -45,7 +47,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByText(/page 2 of 2/)).toBeVisible();
     await page.goto("/cases/lips-2");
     await expect(page.getByRole("slider")).toHaveCount(0);
-    await expect(page.locator("figure picture")).toHaveCount(2);
+    await expect(page.locator("figure picture:visible")).toHaveCount(2);
     await expect(page.getByRole("img", { name: /before/i }).first()).toBeVisible();
   });
 });

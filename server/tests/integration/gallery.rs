@@ -197,8 +197,10 @@ async fn the_gallery_filters_pages_and_gives_each_case_its_own_page(pool: PgPool
         "Book this treatment"
     );
     assert!(body.contains("Case notes") && body.contains("4 weeks after"));
-    // Without JavaScript the pair stands side by side: both pictures are in the page.
-    assert_eq!(body.matches("<picture>").count(), 2);
+    // Both layouts of the pair are in the page (the stylesheet shows one): the slider,
+    // and the pair side by side for browsers without scripts.
+    assert_eq!(body.matches("<picture>").count(), 4);
+    assert!(body.contains("class=\"js-only ") && body.contains("class=\"no-js-only "));
     // Nothing names the patient.
     let names: Vec<String> = sqlx::query_scalar("SELECT last_name FROM patients")
         .fetch_all(&pool)

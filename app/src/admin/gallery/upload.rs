@@ -30,7 +30,9 @@ pub struct Sending {
 
 #[component]
 pub fn PictureUpload(case_id: String) -> impl IntoView {
-    let sending = use_context::<UploadLog>().map(|log| log.0).unwrap_or_else(|| RwSignal::new(Vec::new()));
+    let sending = use_context::<UploadLog>()
+        .map(|log| log.0)
+        .unwrap_or_else(|| RwSignal::new(Vec::new()));
     let file_input = NodeRef::<leptos::html::Input>::new();
     let kind_select = NodeRef::<leptos::html::Select>::new();
     let case = case_id.clone();

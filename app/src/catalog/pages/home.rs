@@ -8,9 +8,9 @@ use crate::ui::components::{
     Loading, SectionHeading, TreatmentTile, BUTTON_PRIMARY, BUTTON_SECONDARY,
 };
 use crate::ui::layout::{use_clinic, BookBand};
+use crate::ui::seo::{JsonLd, PageMeta};
 use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -39,8 +39,21 @@ fn Home(clinic: ClinicInfo, data: HomeData) -> impl IntoView {
     );
     let has_cases = !data.cases.is_empty();
     view! {
-        <Title text=format!("{} — {}", clinic.name, clinic.tagline)/>
-        <Meta name="description" content=description/>
+        <PageMeta title=format!("{} — {}", clinic.name, clinic.tagline) description site_url=clinic.site_url.clone() path="/".to_owned() image=data.cases.first().map(|c| c.after.src.clone())/>
+        <JsonLd data=serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "MedicalClinic",
+            "name": clinic.name,
+            "description": clinic.tagline,
+            "url": clinic.site_url,
+            "telephone": clinic.phone,
+            "email": clinic.email,
+            "address": clinic.locations.iter().map(|l| serde_json::json!({
+                "@type": "PostalAddress",
+                "name": l.name,
+                "streetAddress": l.address_lines.join(", "),
+            })).collect::<Vec<_>>(),
+        })/>
         <section class="bg-gradient-to-b from-brand-50 to-stone-50">
             <div class="mx-auto grid max-w-6xl items-center gap-10 px-4 py-16 sm:py-24 lg:grid-cols-2">
                 <div>

@@ -7,10 +7,10 @@ use crate::error::AppError;
 use crate::gallery::components::CaseGrid;
 use crate::ui::components::{Loading, BUTTON_PRIMARY};
 use crate::ui::layout::use_clinic;
+use crate::ui::seo::{JsonLd, PageMeta};
 use crate::ui::status::{ErrorPage, NotFound};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -63,8 +63,20 @@ fn Treatment(clinic: ClinicInfo, treatment: TreatmentDetail) -> impl IntoView {
         .collect();
     let has_cases = !treatment.cases.is_empty();
     view! {
-        <Title text=format!("{} — {}", treatment.name, clinic.name)/>
-        <Meta name="description" content=format!("{} {} from {}, {}.", treatment.name, treatment.summary, price, format_minutes(treatment.duration_minutes))/>
+        <PageMeta
+            title=format!("{} — {}", treatment.name, clinic.name)
+            description=format!("{} {} from {}, {}.", treatment.name, treatment.summary, price, format_minutes(treatment.duration_minutes))
+            site_url=clinic.site_url.clone()
+            path=format!("/treatments/{}", treatment.slug)
+            image=treatment.cases.first().map(|c| c.after.src.clone())
+        />
+        <JsonLd data=serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "MedicalProcedure",
+            "name": treatment.name,
+            "description": treatment.summary,
+            "url": crate::ui::seo::absolute(&clinic.site_url, &format!("/treatments/{}", treatment.slug)),
+        })/>
         <article class="mx-auto max-w-6xl px-4 pt-10">
             <nav aria-label="Breadcrumb" class="text-sm text-stone-500">
                 <a href="/treatments" class="hover:underline">"Treatments"</a>

@@ -4,9 +4,9 @@ use crate::catalog::api::fetch_treatment_categories;
 use crate::error::AppError;
 use crate::ui::components::{Loading, TreatmentTile};
 use crate::ui::layout::{use_clinic, BookBand};
+use crate::ui::seo::PageMeta;
 use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn TreatmentsPage() -> impl IntoView {
@@ -25,8 +25,7 @@ pub fn TreatmentsPage() -> impl IntoView {
                         names.join(", ")
                     );
                     Ok::<_, AppError>(view! {
-                        <Title text=format!("Treatments and prices — {}", clinic.name)/>
-                        <Meta name="description" content=description/>
+                        <PageMeta title=format!("Treatments and prices — {}", clinic.name) description site_url=clinic.site_url.clone() path="/treatments".to_owned() image=None/>
                         <div class="mx-auto max-w-6xl px-4 pt-12">
                             <h1 class="font-display text-4xl text-stone-900 sm:text-5xl">"Treatments and prices"</h1>
                             <p class="mt-4 max-w-2xl text-lg text-stone-600">
