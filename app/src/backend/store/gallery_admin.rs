@@ -307,9 +307,15 @@ pub async fn move_one(
     Ok(())
 }
 
-fn choices(rows: Vec<(Uuid, String)>) -> Vec<(String, String)> {
+/// One choice of a select: a record's id and its name.
+struct Choice {
+    id: Uuid,
+    name: String,
+}
+
+fn choices(rows: Vec<Choice>) -> Vec<(String, String)> {
     rows.into_iter()
-        .map(|(id, name)| (id.to_string(), name))
+        .map(|c| (c.id.to_string(), c.name))
         .collect()
 }
 
@@ -323,34 +329,28 @@ pub async fn case_editor(
     album: Option<Uuid>,
     today: NaiveDate,
 ) -> Result<CaseEditor, AppError> {
-    let albums = sqlx::query!(
+    let albums = sqlx::query_as!(
+        Choice,
         r#"SELECT a.id, g.title || ' › ' || a.title AS "name!" FROM albums a JOIN galleries g ON g.id = a.gallery_id
            WHERE a.clinic_id = $1 ORDER BY g.position, g.title, a.position, a.title"#,
         clinic_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.name))
-    .collect();
-    let treatments = sqlx::query!(
+    .await?;
+    let treatments = sqlx::query_as!(
+        Choice,
         "SELECT id, name FROM treatments WHERE clinic_id = $1 ORDER BY name",
         clinic_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.name))
-    .collect();
-    let providers = sqlx::query!(
-        "SELECT id, display_name FROM providers WHERE clinic_id = $1 ORDER BY display_name",
+    .await?;
+    let providers = sqlx::query_as!(
+        Choice,
+        "SELECT id, display_name AS name FROM providers WHERE clinic_id = $1 ORDER BY display_name",
         clinic_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.display_name))
-    .collect();
+    .await?;
     let mut editor = CaseEditor {
         form: CaseForm {
             album_id: album.map(|a| a.to_string()).unwrap_or_default(),
