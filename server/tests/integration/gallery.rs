@@ -700,3 +700,43 @@ async fn blurring_a_region_remakes_the_public_sizes_and_keeps_the_original(pool:
         "the original changed"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_sweep_withdraws_the_files_of_consent_that_has_expired(pool: PgPool) {
+    let media = common::media();
+    let report = lumen::seed::seed_demo_clinic(&pool, &media, common::today())
+        .await
+        .unwrap();
+    let expired = case_id(&pool, "cheeks-and-under-eyes-2").await;
+    let files: Vec<String> = sqlx::query_scalar(
+        "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.image_id = m.image_id WHERE ci.case_id = $1",
+    )
+    .bind(expired)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let public = media.files().root().join("public");
+    assert_eq!(files.len(), 2);
+    assert!(files
+        .iter()
+        .all(|h| public.join(format!("{h}.svg")).exists()));
+    let jobs = app::backend::media_jobs::Jobs {
+        pool: pool.clone(),
+        media: media.clone(),
+        clinic_id: report.clinic_id,
+    };
+    assert_eq!(jobs.withdraw_expired(common::today()).await.unwrap(), 2);
+    assert!(
+        files
+            .iter()
+            .all(|h| !public.join(format!("{h}.svg")).exists()),
+        "an expired case's file survived"
+    );
+    // Current consent is left alone, and a second sweep finds nothing more to do.
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM images WHERE status = 'ready'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(live, 38);
+    assert_eq!(jobs.withdraw_expired(common::today()).await.unwrap(), 0);
+}
