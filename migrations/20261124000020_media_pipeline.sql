@@ -77,6 +77,18 @@ WHERE c.published
   AND c.consent_revoked_at IS NULL
   AND (c.consent_expires_on IS NULL OR c.consent_expires_on >= current_date);
 
+-- The one definition of "has something to show": a before and an after picture of the
+-- same pair whose public sizes are ready. Listing and publishing both ask it.
+CREATE FUNCTION case_has_ready_pair(case_id uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM case_images b
+        JOIN images bi ON bi.id = b.image_id AND bi.status = 'ready'
+        JOIN case_images a ON a.case_id = b.case_id AND a.pair = b.pair AND a.kind = 'after'
+        JOIN images ai ON ai.id = a.image_id AND ai.status = 'ready'
+        WHERE b.case_id = case_has_ready_pair.case_id AND b.kind = 'before')
+$$;
+GRANT EXECUTE ON FUNCTION case_has_ready_pair(uuid) TO lumen_app;
+
 ALTER TABLE images ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON images USING (clinic_id = current_clinic_id())
     WITH CHECK (clinic_id = current_clinic_id());

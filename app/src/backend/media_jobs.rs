@@ -5,7 +5,6 @@
 
 use crate::backend::integrations::media::{self, variants, Media, MediaError, Prepared, StoredIn};
 use crate::domain::privacy::Privacy;
-use image::DynamicImage;
 use sqlx::PgPool;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
@@ -39,17 +38,13 @@ pub enum JobError {
 }
 
 impl Jobs {
-    /// Starts making `image_id`'s public sizes in the background. `decoded` saves reading
-    /// the original again when the upload has just been decoded.
-    pub fn make_sizes(
-        &self,
-        image_id: Uuid,
-        decoded: Option<DynamicImage>,
-    ) -> tokio::task::JoinHandle<()> {
+    /// Starts making `image_id`'s public sizes in the background. The job reads the kept
+    /// original only once its turn comes, so pictures waiting their turn hold no memory.
+    pub fn make_sizes(&self, image_id: Uuid) -> tokio::task::JoinHandle<()> {
         let jobs = self.clone();
         tokio::spawn(async move {
             let _permit = one_at_a_time().acquire().await;
-            if let Err(error) = jobs.run(image_id, decoded).await {
+            if let Err(error) = jobs.run(image_id).await {
                 tracing::error!(%image_id, %error, "making a picture's sizes failed");
                 let _ = sqlx::query!(
                     "UPDATE images SET status = 'failed', problem = $2 WHERE id = $1",
@@ -62,7 +57,7 @@ impl Jobs {
         })
     }
 
-    async fn run(&self, image_id: Uuid, decoded: Option<DynamicImage>) -> Result<(), JobError> {
+    async fn run(&self, image_id: Uuid) -> Result<(), JobError> {
         let Some(row) = sqlx::query!(
             r#"SELECT original_key, privacy::text AS "privacy!" FROM images WHERE id = $1 AND status = 'processing'"#,
             image_id
@@ -73,21 +68,18 @@ impl Jobs {
             return Ok(()); // removed, or already done
         };
         let privacy: Privacy = serde_json::from_str(&row.privacy).unwrap_or_default();
-        let decoded = match (decoded, row.original_key) {
-            (Some(image), _) => image,
-            (None, Some(key)) => {
-                let bytes = self
-                    .media
-                    .files()
-                    .read_original(&key)
-                    .await
-                    .map_err(MediaError::from)?;
-                blocking(move || media::decode(&bytes))
-                    .await?
-                    .map_err(|problem| JobError::Original(problem.to_string()))?
-            }
-            (None, None) => return Err(JobError::Original("it has no original".to_owned())),
-        };
+        let key = row
+            .original_key
+            .ok_or_else(|| JobError::Original("it has no original".to_owned()))?;
+        let bytes = self
+            .media
+            .files()
+            .read_original(&key)
+            .await
+            .map_err(MediaError::from)?;
+        let decoded = blocking(move || media::decode(&bytes))
+            .await?
+            .map_err(|problem| JobError::Original(problem.to_string()))?;
         let master = Arc::new(blocking(move || variants::public_master(&decoded, &privacy)).await?);
         // The clinic and the picture name its files: the same photo uploaded twice gets
         // files of its own, so withdrawing one never removes the other's.
@@ -119,7 +111,17 @@ impl Jobs {
             })
             .await?;
             let stored_in = self.media.publish(&file).await?;
-            self.record(image_id, &file, stored_in).await?;
+            if !self
+                .record(image_id, &row.privacy, &file, stored_in)
+                .await?
+            {
+                // Withdrawn (or its privacy changed) while this job ran: what it just
+                // published must not stay behind.
+                self.media
+                    .withdraw(&file.content_hash, file.content_type, stored_in)
+                    .await?;
+                return Ok(());
+            }
         }
         sqlx::query!(
             "UPDATE images SET status = 'ready' WHERE id = $1 AND status = 'processing'",
@@ -130,14 +132,28 @@ impl Jobs {
         Ok(())
     }
 
-    /// Records one public file and the progress it makes, together.
+    /// Records one public file and the progress it makes, together, if the picture is
+    /// still waiting for the sizes this job makes (still processing, with the privacy
+    /// choices the job started from). The row lock orders this against [`Self::withdraw`].
     async fn record(
         &self,
         image_id: Uuid,
+        privacy: &str,
         file: &Prepared,
         stored_in: StoredIn,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        let current = sqlx::query_scalar!(
+            r#"SELECT status = 'processing' AND privacy::text = $2 AS "current!"
+               FROM images WHERE id = $1 FOR UPDATE"#,
+            image_id,
+            privacy
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current != Some(true) {
+            return Ok(false);
+        }
         sqlx::query!(
             r#"INSERT INTO media_assets (clinic_id, content_hash, content_type, width, height, byte_size, image_id, stored_in)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -159,19 +175,33 @@ impl Jobs {
         )
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Removes every public file of `images` from wherever it is served (Cloudinary's CDN
     /// included) and forgets them; the originals stay. Each picture is then marked
     /// `status` ("withdrawn", or "processing" to be made again).
+    ///
+    /// The rows go first, in one transaction that also marks the pictures (so a running
+    /// job sees the change and records nothing more), then the files.
     pub async fn withdraw(&self, images: &[Uuid], status: &str) -> Result<(), JobError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "UPDATE images SET status = $2::text::image_status, variants_done = 0, variants_total = 0
+             WHERE id = ANY($1)",
+            images,
+            status
+        )
+        .execute(&mut *tx)
+        .await?;
         let files = sqlx::query!(
-            "SELECT id, content_hash, content_type, stored_in FROM media_assets WHERE image_id = ANY($1)",
+            "DELETE FROM media_assets WHERE image_id = ANY($1) RETURNING content_hash, content_type, stored_in",
             images
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         for file in files {
             self.media
                 .withdraw(
@@ -180,18 +210,7 @@ impl Jobs {
                     StoredIn::parse(&file.stored_in),
                 )
                 .await?;
-            sqlx::query!("DELETE FROM media_assets WHERE id = $1", file.id)
-                .execute(&self.pool)
-                .await?;
         }
-        sqlx::query!(
-            "UPDATE images SET status = $2::text::image_status, variants_done = 0, variants_total = 0
-             WHERE id = ANY($1)",
-            images,
-            status
-        )
-        .execute(&self.pool)
-        .await?;
         Ok(())
     }
 
@@ -204,7 +223,7 @@ impl Jobs {
         .fetch_all(&self.pool)
         .await?;
         for id in &unfinished {
-            self.make_sizes(*id, None);
+            self.make_sizes(*id);
         }
         Ok(unfinished.len())
     }

@@ -740,3 +740,79 @@ async fn the_sweep_withdraws_the_files_of_consent_that_has_expired(pool: PgPool)
     assert_eq!(live, 38);
     assert_eq!(jobs.withdraw_expired(common::today()).await.unwrap(), 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn revoking_consent_while_sizes_are_being_made_leaves_no_file_behind(pool: PgPool) {
+    let media = common::media();
+    let app = common::app_with_media(&pool, Clock::system(), media.clone()).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let case = new_case(&app, &pool, &admin, "Revoked mid-way").await;
+    // Large enough that making its eight sizes takes a while.
+    upload(
+        &app,
+        &admin,
+        case,
+        "before",
+        &[("big.jpg", &fixtures::jpeg(4000, 3000))],
+    )
+    .await;
+    let mut started = false;
+    for _ in 0..600 {
+        let (done, total): (i16, i16) = sqlx::query_as(
+            "SELECT i.variants_done, i.variants_total FROM images i JOIN case_images ci ON ci.image_id = i.id WHERE ci.case_id = $1",
+        )
+        .bind(case)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if done >= 1 {
+            assert!(
+                done < total,
+                "the job finished before consent could be revoked mid-way"
+            );
+            started = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(started, "the job never began");
+    post_as(
+        &app,
+        "admin/revoke_consent",
+        Some(&admin),
+        &format!("case_id={case}"),
+    )
+    .await;
+    // Jobs run one at a time: once a later picture is ready, the first job has ended.
+    let other = case_id(&pool, "lips-2").await;
+    upload(
+        &app,
+        &admin,
+        other,
+        "after",
+        &[("small.jpg", &fixtures::jpeg(300, 200))],
+    )
+    .await;
+    sizes_made(&pool, other).await;
+
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM media_assets m JOIN case_images ci ON ci.image_id = m.image_id WHERE ci.case_id = $1",
+    )
+    .bind(case)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, 0, "sizes recorded after the withdrawal");
+    let known: Vec<String> = sqlx::query_scalar("SELECT content_hash FROM media_assets")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for file in files_in(&media.files().root().join("public")) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let hash = name.split('.').next().unwrap();
+        assert!(
+            known.iter().any(|k| k == hash),
+            "{name} stayed behind with no record"
+        );
+    }
+}

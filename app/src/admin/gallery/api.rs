@@ -113,7 +113,7 @@ pub async fn record_consent(#[server(default)] form: ConsentForm) -> Result<(), 
         answer(gallery_admin::record_consent(&state.pool, state.clinic_id, &record, &me).await)?;
     let jobs = state.jobs();
     for image in remake {
-        jobs.make_sizes(image, None);
+        jobs.make_sizes(image);
     }
     leptos_axum::redirect(&format!(
         "/admin/gallery/cases/{}?saved=consent",
@@ -213,22 +213,25 @@ pub async fn upload_case_pictures(data: MultipartData) -> Result<UploadOutcome, 
                 } else if bytes.is_empty() && field.file_name().is_none_or(str::is_empty) {
                     continue; // the form's file box left empty
                 } else {
-                    let (decoded, back) =
-                        tokio::task::spawn_blocking(move || (media::decode(&bytes), bytes))
-                            .await
-                            .map_err(|_| AppError::Unavailable)?;
+                    // Decoded whole to prove it is a readable photo; only its size is kept
+                    // (the job decodes the original again when its turn comes).
+                    let (decoded, back) = tokio::task::spawn_blocking(move || {
+                        let size = media::decode(&bytes).map(|i| (i.width(), i.height()));
+                        (size, bytes)
+                    })
+                    .await
+                    .map_err(|_| AppError::Unavailable)?;
                     bytes = back;
                     decoded
                 };
                 match decoded {
-                    Ok(image) => {
+                    Ok(size) => {
                         let key = answer(state.media.files().keep_original(&bytes).await.map_err(
                             |error| {
                                 tracing::error!(%error, "keeping an original failed");
                                 AppError::Unavailable
                             },
                         ))?;
-                        let size = (image.width(), image.height());
                         let added = gallery_admin::add_picture(
                             &state.pool,
                             state.clinic_id,
@@ -246,7 +249,7 @@ pub async fn upload_case_pictures(data: MultipartData) -> Result<UploadOutcome, 
                                 return answer(Err(error));
                             }
                         };
-                        state.jobs().make_sizes(image_id, Some(image));
+                        state.jobs().make_sizes(image_id);
                         outcome.added += 1;
                     }
                     Err(problem) => {
@@ -347,7 +350,7 @@ pub async fn save_case_picture(
                 .await
                 .map_err(AppError::from),
         )?;
-        jobs.make_sizes(image, None);
+        jobs.make_sizes(image);
     }
     leptos_axum::redirect(&format!("/admin/gallery/cases/{case_id}?saved=picture"));
     Ok(())
@@ -388,15 +391,9 @@ pub async fn fetch_case_preview(id: String) -> Result<(ClinicInfo, CaseDetail, b
             let case = store::gallery::case_preview(&state.pool, &state.media, state.clinic_id, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let public =
-                store::gallery::public_case(&state.pool, &state.media, state.clinic_id, &case.slug)
-                    .await?
-                    .is_some();
-            let clinic = store::clinic::info(&state.pool, state.clinic_id).await?;
-            let clinic = ClinicInfo {
-                site_url: state.public_url.clone(),
-                ..clinic
-            };
+            let public = store::gallery::is_public(&state.pool, id).await?;
+            // The same clinic details the public page is given.
+            let clinic = crate::catalog::api::fetch_clinic_info().await?;
             Ok((clinic, case, public))
         }
         .await,

@@ -83,10 +83,7 @@ pub fn picture(
     };
     if StoredIn::parse(&largest.stored_in) == StoredIn::Cloudinary {
         // One master; Cloudinary makes each width (and chooses the format) on request.
-        let widths = crate::backend::integrations::media::variants::plan(width);
-        let mut widths: Vec<u32> = widths.iter().map(|v| v.width).collect();
-        widths.dedup();
-        let srcset = widths
+        let srcset = crate::backend::integrations::media::variants::widths(width)
             .iter()
             .map(|w| format!("{} {w}w", url(largest, *w)))
             .collect::<Vec<_>>()
@@ -178,15 +175,35 @@ pub async fn pairs(
     Ok(by_case)
 }
 
-/// Cases chosen by `filter`, within a gallery when `gallery` is given; only cases with at
-/// least one complete pair, each shown by its first.
-#[tracing::instrument(skip(pool, media))]
+/// A page of cases chosen by `filter`, within a gallery when `gallery` is given; only
+/// cases with at least one complete pair, each shown by its first.
 pub async fn case_page(
     pool: &PgPool,
     media: &Media,
     clinic_id: Uuid,
     gallery: Option<&str>,
     filter: &CaseFilter,
+) -> Result<CasePage, AppError> {
+    cases(
+        pool,
+        media,
+        clinic_id,
+        gallery,
+        filter,
+        i64::from(CASES_PER_PAGE),
+    )
+    .await
+}
+
+/// At most `limit` cases from `filter`'s page, in the gallery's order.
+#[tracing::instrument(skip(pool, media))]
+async fn cases(
+    pool: &PgPool,
+    media: &Media,
+    clinic_id: Uuid,
+    gallery: Option<&str>,
+    filter: &CaseFilter,
+    limit: i64,
 ) -> Result<CasePage, AppError> {
     let (after_from, after_until) = filter.time_since.map(|t| t.days()).unzip();
     let rows = sqlx::query!(
@@ -205,10 +222,7 @@ pub async fn case_page(
              AND ($6::int2 IS NULL OR pc.sessions = $6)
              AND ($7::int4 IS NULL OR pc.days_after >= $7)
              AND ($8::int4 IS NULL OR pc.days_after < $8)
-             AND EXISTS (SELECT 1 FROM case_images b JOIN images bi ON bi.id = b.image_id AND bi.status = 'ready'
-                         JOIN case_images af ON af.case_id = b.case_id AND af.pair = b.pair AND af.kind = 'after'
-                         JOIN images ai ON ai.id = af.image_id AND ai.status = 'ready'
-                         WHERE b.case_id = pc.id AND b.kind = 'before')
+             AND case_has_ready_pair(pc.id)
            ORDER BY g.position, a.position, pc.position, pc.slug
            LIMIT $9 OFFSET $10"#,
         clinic_id,
@@ -219,7 +233,7 @@ pub async fn case_page(
         filter.sessions,
         after_from,
         after_until,
-        i64::from(CASES_PER_PAGE),
+        limit,
         filter.offset()
     )
     .fetch_all(pool)
@@ -251,26 +265,20 @@ pub async fn case_page(
     })
 }
 
-/// The newest public cases, for the home page.
+/// The gallery's first public cases, for the home page.
 pub async fn recent_public_cases(
     pool: &PgPool,
     media: &Media,
     clinic_id: Uuid,
     limit: usize,
 ) -> Result<Vec<CaseCard>, AppError> {
-    let mut page = case_page(
-        pool,
-        media,
-        clinic_id,
-        None,
-        &CaseFilter {
-            page: 1,
-            ..CaseFilter::default()
-        },
-    )
-    .await?;
-    page.cases.truncate(limit);
-    Ok(page.cases)
+    let filter = CaseFilter {
+        page: 1,
+        ..CaseFilter::default()
+    };
+    Ok(cases(pool, media, clinic_id, None, &filter, limit as i64)
+        .await?
+        .cases)
 }
 
 /// A few public cases of one treatment, for its page.
@@ -286,9 +294,19 @@ pub async fn public_cases_for_treatment(
         page: 1,
         ..CaseFilter::default()
     };
-    let mut page = case_page(pool, media, clinic_id, None, &filter).await?;
-    page.cases.truncate(limit);
-    Ok(page.cases)
+    Ok(cases(pool, media, clinic_id, None, &filter, limit as i64)
+        .await?
+        .cases)
+}
+
+/// Whether the public sees case `id` now: in `public_cases`, with a pair to show.
+pub async fn is_public(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM public_cases WHERE id = $1) AND case_has_ready_pair($1) AS "public!""#,
+        id
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// One public case's page, by its address.

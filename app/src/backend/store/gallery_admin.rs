@@ -9,6 +9,7 @@ use crate::admin::gallery::types::{
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::backend::integrations::media::{Media, StoredIn};
+use crate::domain::consent::Consent;
 use crate::domain::form::FieldProblem;
 use crate::domain::gallery_forms::{
     CaseDraft, CaseForm, CollectionDraft, ConsentForm, ConsentRecord,
@@ -110,7 +111,7 @@ pub async fn tree(
         r#"SELECT c.id, c.album_id, c.title, c.slug, c.published, c.consent_website, c.consent_social,
                   c.consent_consultation, c.consent_given_on, c.consent_expires_on,
                   c.consent_revoked_at IS NOT NULL AS "revoked!",
-                  EXISTS (SELECT 1 FROM public_cases pc WHERE pc.id = c.id) AS "public!",
+                  EXISTS (SELECT 1 FROM public_cases pc WHERE pc.id = c.id) AND case_has_ready_pair(c.id) AS "public!",
                   (SELECT count(*) FROM case_images ci WHERE ci.case_id = c.id) AS "pictures!"
            FROM cases c WHERE c.clinic_id = $1 ORDER BY c.position, c.title"#,
         clinic_id
@@ -374,7 +375,7 @@ pub async fn case_editor(
                   c.age_range, c.sessions, c.days_after, c.published, c.consent_website, c.consent_social,
                   c.consent_consultation, c.consent_given_on, c.consent_expires_on, c.consent_document_ref,
                   c.consent_revoked_at IS NOT NULL AS "revoked!",
-                  EXISTS (SELECT 1 FROM public_cases pc WHERE pc.id = c.id) AS "public!"
+                  EXISTS (SELECT 1 FROM public_cases pc WHERE pc.id = c.id) AND case_has_ready_pair(c.id) AS "public!"
            FROM cases c WHERE c.clinic_id = $1 AND c.id = $2"#,
         clinic_id,
         id
@@ -618,11 +619,8 @@ pub async fn set_published(
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let c = sqlx::query!(
-        r#"SELECT consent_website, consent_given_on, consent_expires_on, consent_revoked_at IS NOT NULL AS "revoked!",
-                  EXISTS (SELECT 1 FROM case_images b JOIN images bi ON bi.id = b.image_id AND bi.status = 'ready'
-                          JOIN case_images a ON a.case_id = b.case_id AND a.pair = b.pair AND a.kind = 'after'
-                          JOIN images ai ON ai.id = a.image_id AND ai.status = 'ready'
-                          WHERE b.case_id = cases.id AND b.kind = 'before') AS "has_pair!"
+        r#"SELECT consent_website, consent_social, consent_consultation, consent_given_on,
+                  consent_expires_on, consent_revoked_at, case_has_ready_pair(id) AS "has_pair!"
            FROM cases WHERE clinic_id = $1 AND id = $2 FOR UPDATE"#,
         clinic_id,
         case_id
@@ -631,11 +629,15 @@ pub async fn set_published(
     .await?
     .ok_or(AppError::NotFound)?;
     if published {
-        let consent_ok = c.consent_website
-            && c.consent_given_on.is_some()
-            && !c.revoked
-            && c.consent_expires_on.is_none_or(|e| e >= today);
-        if !consent_ok {
+        let consent = Consent {
+            website: c.consent_website,
+            social_media: c.consent_social,
+            consultation_only: c.consent_consultation && !c.consent_website,
+            given_on: c.consent_given_on,
+            expires_on: c.consent_expires_on,
+            revoked_at: c.consent_revoked_at,
+        };
+        if !consent.allows_website(today) {
             return Err(AppError::Invalid("Record the patient's consent to show this case on the website before publishing it.".to_owned()));
         }
         if !c.has_pair {

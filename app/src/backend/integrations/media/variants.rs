@@ -62,16 +62,21 @@ pub struct Variant {
     pub format: Format,
 }
 
+/// The widths a picture `width` pixels wide is offered in, smallest first: the standard
+/// ones below its own width, and its own width when it is no wider than the largest.
+pub fn widths(width: u32) -> Vec<u32> {
+    let largest = WIDTHS[WIDTHS.len() - 1];
+    let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|w| *w < width).collect();
+    if width <= largest {
+        widths.push(width);
+    }
+    widths
+}
+
 /// The sizes to make of a picture `width` pixels wide, each as WebP and as JPEG (for the
 /// browsers that lack WebP), smallest first.
 pub fn plan(width: u32) -> Vec<Variant> {
-    let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|w| *w < width).collect();
-    if width <= WIDTHS[WIDTHS.len() - 1] {
-        widths.push(width);
-    } else if !widths.contains(&WIDTHS[WIDTHS.len() - 1]) {
-        widths.push(WIDTHS[WIDTHS.len() - 1]);
-    }
-    widths
+    widths(width)
         .into_iter()
         .flat_map(|width| [Format::WebP, Format::Jpeg].map(|format| Variant { width, format }))
         .collect()
