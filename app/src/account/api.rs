@@ -133,10 +133,7 @@ pub async fn sign_in(
 #[cfg(feature = "ssr")]
 fn sha256_hex(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::backend::hex::hex(&Sha256::digest(text.as_bytes()))
 }
 
 #[server(endpoint = "sign_out")]

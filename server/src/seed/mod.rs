@@ -607,7 +607,7 @@ async fn insert_svg(
         content_type: "image/svg+xml",
         width: art::WIDTH,
         height: art::HEIGHT,
-        content_hash: digest.iter().take(16).map(|b| format!("{b:02x}")).collect(),
+        content_hash: app::backend::hex::hex(&digest[..16]),
         data: svg.as_bytes().to_vec(),
     };
     // Written before the rows: a file without a row is never served, a row without its

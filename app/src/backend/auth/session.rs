@@ -31,7 +31,7 @@ impl Token {
     pub fn generate() -> Token {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-        Token(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        Token(crate::backend::hex::hex(&bytes))
     }
 
     pub fn parse(value: &str) -> Option<Token> {

@@ -51,10 +51,7 @@ pub fn signature(params: &[(&str, String)], api_secret: &str) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&");
-    Sha1::digest(format!("{joined}{api_secret}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::backend::hex::hex(&Sha1::digest(format!("{joined}{api_secret}").as_bytes()))
 }
 
 impl Cloudinary {

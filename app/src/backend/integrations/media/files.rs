@@ -79,7 +79,7 @@ impl LocalFiles {
 fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::backend::hex::hex(&bytes)
 }
 
 async fn write_whole(path: &Path, data: &[u8]) -> io::Result<()> {

@@ -2,6 +2,7 @@
 //! picture's public sizes with the staff's privacy choices applied. Only pixels cross over
 //! from the upload, so no EXIF, GPS or other camera metadata survives.
 
+use crate::backend::hex::hex;
 use crate::domain::privacy::Privacy;
 use image::imageops::FilterType;
 use image::{DynamicImage, RgbImage};
@@ -165,10 +166,6 @@ pub fn portrait(image: &DynamicImage, owner: &[u8]) -> Prepared {
         .resize_exact(PORTRAIT_SIDE, PORTRAIT_SIDE, FilterType::CatmullRom)
         .into_rgb8();
     Prepared::new("image/jpeg", &scaled, jpeg(&scaled), owner)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
