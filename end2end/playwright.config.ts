@@ -2,10 +2,10 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { mailDir, port, smtpPort } from "./mail-dir";
 
 // The browser tests run against the release build with its own built-in PostgreSQL in a
 // fresh data directory, on a port of their own so a running demo is left alone.
-const port = Number(process.env.LUMEN_E2E_PORT ?? 3300);
 const dataDir = process.env.LUMEN_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lumen-e2e-"));
 const root = resolve(__dirname, "..");
 try {
@@ -56,7 +56,17 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
+  // Email leaves for a real SMTP server (scripts/test-smtp-server) started beside the app.
+  webServer: [
+  {
+    command: `${root}/scripts/test-smtp-server ${mailDir} --fresh --port ${smtpPort}`,
+    port: smtpPort,
+    timeout: 20_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+  {
     command: `${root}/target/release/lumen serve`,
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
@@ -75,6 +85,9 @@ export default defineConfig({
       LUMEN_DATA_DIR: dataDir,
       LUMEN_PG_FSYNC: "false",
       RUST_LOG: "warn",
+      LUMEN_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      LUMEN_EMAIL_FROM: "bookings@juniper-clinic.example",
     },
   },
+  ],
 });

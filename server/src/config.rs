@@ -32,6 +32,16 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
     pub cloudinary_url: Option<SecretText>,
+    /// An SMTP server: email really leaves. `None`: the development mailbox.
+    pub email: Option<EmailConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailConfig {
+    /// `smtp://` or `smtps://`, with credentials; never shown.
+    pub smtp_url: SecretText,
+    /// The address messages are sent from (the clinic's name is shown beside it).
+    pub from: String,
 }
 
 /// A value that must never reach a log: its `Debug` hides it.
@@ -143,6 +153,35 @@ impl Config {
             }
         };
 
+        let email = match get("LUMEN_SMTP_URL") {
+            None => None,
+            Some(url) => {
+                let usable = ["smtp://", "smtps://"]
+                    .iter()
+                    .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme))
+                    && !url.contains(char::is_whitespace);
+                if !usable {
+                    return Err(ConfigError {
+                        variable: "LUMEN_SMTP_URL",
+                        value: "***".to_owned(),
+                        problem: "must look like smtps://USER:PASSWORD@HOST (implicit TLS), smtp://USER:PASSWORD@HOST:587?tls=required (STARTTLS) or smtp://HOST:PORT (a local relay); leave it unset to keep messages in the development mailbox",
+                    });
+                }
+                let from = get("LUMEN_EMAIL_FROM").unwrap_or_default();
+                if app::domain::email::Email::parse(&from).is_err() {
+                    return Err(ConfigError {
+                        variable: "LUMEN_EMAIL_FROM",
+                        value: from,
+                        problem: "must be the address emails are sent from (one your SMTP provider lets you send as), such as bookings@your-clinic.example",
+                    });
+                }
+                Some(EmailConfig {
+                    smtp_url: SecretText(url),
+                    from,
+                })
+            }
+        };
+
         Ok(Config {
             database,
             data_dir: get("LUMEN_DATA_DIR")
@@ -157,6 +196,7 @@ impl Config {
             max_connections,
             public_url,
             cloudinary_url,
+            email,
         })
     }
 }
@@ -230,6 +270,27 @@ mod tests {
         let error = config(&[("CLOUDINARY_URL", "https://key:s3cret@clinic")]).unwrap_err();
         assert_eq!(error.variable, "CLOUDINARY_URL");
         assert!(!error.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn an_smtp_server_needs_a_sending_address_and_is_never_shown() {
+        assert_eq!(config(&[]).unwrap().email, None);
+        let c = config(&[
+            ("LUMEN_SMTP_URL", "smtps://user:s3cret@smtp.example"),
+            ("LUMEN_EMAIL_FROM", "bookings@clinic.example"),
+        ])
+        .unwrap();
+        assert_eq!(c.email.as_ref().unwrap().from, "bookings@clinic.example");
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let e = config(&[("LUMEN_SMTP_URL", "smtps://user:s3cret@smtp.example")]).unwrap_err();
+        assert_eq!(e.variable, "LUMEN_EMAIL_FROM");
+        let e = config(&[
+            ("LUMEN_SMTP_URL", "https://user:s3cret@smtp.example"),
+            ("LUMEN_EMAIL_FROM", "bookings@clinic.example"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "LUMEN_SMTP_URL");
+        assert!(!e.to_string().contains("s3cret"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `lumen`: runs the clinic web app, or one of its maintenance commands.
 
 use app::backend::integrations::media::{Cloudinary, Media};
+use app::backend::integrations::messaging::{Messaging, Smtp};
 use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
@@ -120,12 +121,14 @@ async fn serve_with(
         clock: Clock::system(),
         public_url,
         media,
+        messaging: messaging(config)?,
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
         tracing::info!(resumed, "making the sizes of pictures left unfinished");
     }
     let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
+    let delivery = lumen::workers::deliver_messages(state.deliverer());
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| {
@@ -142,6 +145,7 @@ async fn serve_with(
     tracing::info!("requests drained; shutting down");
     hold_sweeper.abort();
     consent_sweeper.abort();
+    delivery.abort();
     pool.close().await;
     Ok(())
 }
@@ -153,6 +157,25 @@ fn media_store(config: &Config) -> Result<Media, Failure> {
     Ok(match &config.cloudinary_url {
         Some(url) => media.with_cloudinary(Cloudinary::from_url(&url.0)?),
         None => media,
+    })
+}
+
+/// The message providers: SMTP when `LUMEN_SMTP_URL` is set, else the development mailbox.
+fn messaging(config: &Config) -> Result<Messaging, Failure> {
+    let messaging = Messaging::development();
+    Ok(match &config.email {
+        Some(email) => {
+            let smtp = Smtp::from_url(&email.smtp_url.0, &email.from)
+                .map_err(|error| format!("LUMEN_SMTP_URL / LUMEN_EMAIL_FROM: {error}"))?;
+            tracing::info!("email leaves through the configured SMTP server");
+            messaging.with_email(smtp)
+        }
+        None => {
+            tracing::info!(
+                "no email provider configured: messages wait in the development mailbox"
+            );
+            messaging
+        }
     })
 }
 

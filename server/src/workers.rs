@@ -30,6 +30,29 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
     })
 }
 
+/// How often the outbox is looked at when the last look found nothing to send.
+const DELIVERY_IDLE: Duration = Duration::from_secs(1);
+/// Messages one round takes.
+const DELIVERY_BATCH: i64 = 100;
+
+/// Delivers due messages until the task is aborted: at once while there is work, then
+/// every second. With no provider configured it never claims anything.
+pub fn deliver_messages(deliverer: app::backend::delivery::Deliverer) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match deliverer
+                .deliver_due(chrono::Utc::now(), DELIVERY_BATCH)
+                .await
+            {
+                Ok(round) if round.handled() > 0 => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "could not read the outbox"),
+            }
+            tokio::time::sleep(DELIVERY_IDLE).await;
+        }
+    })
+}
+
 /// How often pictures whose consent has run out are looked for.
 const CONSENT_SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 

@@ -1,6 +1,6 @@
 //! Server functions of the staff area.
 
-use super::types::{AuditFilter, AuditPage, DashboardData, MailboxMessage};
+use super::types::{AuditFilter, AuditPage, DashboardData, Mailbox};
 use crate::domain::clinic_settings::SettingsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::{
     backend::audit,
     backend::auth::principal::require,
+    backend::integrations::messaging::Channel,
     backend::{state::app_state, store},
     domain::access::Action,
     ui::status::answer,
@@ -24,13 +25,43 @@ pub async fn fetch_dashboard() -> Result<DashboardData, AppError> {
 }
 
 /// The newest messages the clinic has sent or is holding. Admins only: they carry patients'
-/// addresses and, until a mail provider delivers them, their confirmation links.
+/// addresses. Private links show only in the development mailbox (no provider configured),
+/// where staff are the only road a link has to its owner.
 #[server(endpoint = "admin/mailbox")]
-pub async fn fetch_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
+pub async fn fetch_mailbox() -> Result<Mailbox, AppError> {
     let me = require(Action::ManageClinic).await?;
     audit::record_for_request(Some(&me), "read", "mailbox", None).await?;
     let state = app_state()?;
-    Ok(store::outbox::recent(&state.pool, state.clinic_id, 50).await?)
+    let live: Vec<String> = Channel::ALL
+        .into_iter()
+        .filter(|c| !state.messaging.sends(*c))
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let messages = store::outbox::recent(&state.pool, state.clinic_id, &live, 50).await?;
+    Ok(Mailbox {
+        development: live.len() == Channel::ALL.len(),
+        messages,
+    })
+}
+
+/// Sends a dead letter again. Refused for one that carried a private link (removed when
+/// it failed): its owner asks for a new link instead.
+#[server(endpoint = "admin/mailbox/retry")]
+pub async fn retry_message(id: uuid::Uuid) -> Result<(), AppError> {
+    let me = require(Action::ManageClinic).await?;
+    let state = app_state()?;
+    let retried =
+        store::outbox::retry_dead(&state.pool, state.clinic_id, id, state.clock.now()).await?;
+    answer(match retried {
+        Ok(()) => Ok(()),
+        Err(store::outbox::RetryRefusal::NotDead) => Err(AppError::NotFound),
+        Err(store::outbox::RetryRefusal::CarriedASecret) => Err(AppError::Invalid(
+            "This message carried a private link, removed when it failed for good. Ask the person to request a new link (or send them a new confirmation).".into(),
+        )),
+    })?;
+    audit::record_for_request(Some(&me), "retry", "message", Some(id)).await?;
+    leptos_axum::redirect("/admin/mailbox?saved=retry");
+    Ok(())
 }
 
 /// The clinic's audit log, newest first, a page at a time. Admins only; reading it is

@@ -20,7 +20,7 @@ const SCREENS: [(&str, &str); 12] = [
     ("/admin/providers", "Providers"),
     ("/admin/locations", "Locations"),
     ("/admin/staff", "Staff"),
-    ("/admin/mailbox", "Mailbox"),
+    ("/admin/mailbox", "Messages"),
     ("/admin/audit", "Audit log"),
     ("/admin/settings", "Settings"),
 ];

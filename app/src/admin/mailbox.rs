@@ -1,47 +1,130 @@
-//! The clinic's mailbox: every email and text the app has written, newest first. With no
-//! mail or SMS provider configured this is where messages wait, so staff can still see
-//! (and pass on) what a patient was sent.
+//! The clinic's messages, newest first: what each says, to whom, and how its delivery is
+//! going (tries, the provider's last error, the next try), with "Send again" for a dead
+//! letter. With no provider configured it is the development mailbox: nothing leaves the
+//! server, and staff can read (and pass on) what a patient was sent.
 
-use super::api::fetch_mailbox;
+use super::api::{fetch_mailbox, RetryMessage};
 use super::frame::StaffScreen;
-use super::types::MailboxMessage;
+use super::types::{Mailbox, MailboxMessage, Try};
+use crate::ui::components::{SavedNotice, BUTTON_SECONDARY};
+use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| fetch_mailbox());
-    view! { <StaffScreen data here="/admin/mailbox".to_owned() view=|messages| view! { <Mailbox messages/> }/> }
+    let saves = Saves::count();
+    let data = Resource::new(move || saves.get(), |_| fetch_mailbox());
+    view! { <StaffScreen data here="/admin/mailbox".to_owned() view=|mailbox| view! { <MailboxView mailbox/> }/> }
 }
 
 #[component]
-fn Mailbox(messages: Vec<MailboxMessage>) -> impl IntoView {
+fn MailboxView(mailbox: Mailbox) -> impl IntoView {
+    let Mailbox {
+        development,
+        messages,
+    } = mailbox;
     let empty = messages.is_empty();
+    let (title, lead) = if development {
+        (
+            "Development mailbox",
+            "No mail or SMS provider is set up, so nothing was sent: every message is kept here instead, newest first, links included.",
+        )
+    } else {
+        (
+            "Messages",
+            "Every message the clinic has sent or is sending, newest first. Private links (password resets, invitations, booking links) are never shown here.",
+        )
+    };
     view! {
-        <Title text="Mailbox — Staff area"/>
+        <Title text=format!("{title} — Staff area")/>
         <div class="mx-auto max-w-4xl px-4 py-10">
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
-            <h1 class="mt-1 font-display text-4xl text-stone-900">"Mailbox"</h1>
-            <p class="mt-2 text-stone-600">
-                "Messages to patients and staff, newest first. No mail provider is set up, so they are kept here rather than sent."
-            </p>
+            <h1 class="mt-1 font-display text-4xl text-stone-900">{title}</h1>
+            <p class="mt-2 text-stone-600">{lead}</p>
+            <SavedNotice say=|q| q.get("saved").filter(|s| s == "retry").map(|_| "Queued to be sent again now.".to_owned())/>
             <Show when=move || empty>
                 <p class="mt-8 text-stone-600">"No messages yet."</p>
             </Show>
             <ol class="mt-8 space-y-4">
-                {messages.into_iter().map(|m| view! {
-                    <li>
-                        <article class="rounded-2xl border border-stone-200 bg-white p-5" aria-label=format!("{} to {}", m.subject, m.recipient)>
-                            <header class="flex flex-wrap items-baseline justify-between gap-2">
-                                <h2 class="font-semibold text-stone-900">{m.subject.clone()}</h2>
-                                <p class="text-sm text-stone-500">{format!("{} · {} · {}", m.created, m.channel, if m.sent { "sent" } else { "not sent" })}</p>
-                            </header>
-                            <p class="mt-1 text-sm text-stone-600">"To "{m.recipient.clone()}</p>
-                            <pre class="mt-4 whitespace-pre-wrap break-words font-sans text-sm text-stone-800">{m.body}</pre>
-                        </article>
-                    </li>
-                }).collect_view()}
+                {messages.into_iter().map(|message| view! { <li><Message message/></li> }).collect_view()}
             </ol>
         </div>
+    }
+}
+
+/// A message's delivery in words.
+fn state_words(m: &MailboxMessage) -> String {
+    let tries = |n: i32| {
+        if n == 1 {
+            "1 try".to_owned()
+        } else {
+            format!("{n} tries")
+        }
+    };
+    match m.status.as_str() {
+        "sent" => "Sent".to_owned(),
+        "delivered" => "Delivered".to_owned(),
+        "undelivered" => "Not delivered".to_owned(),
+        "dead" => format!("Failed for good after {}", tries(m.attempts)),
+        _ if m.attempts == 0 => "Waiting to be sent".to_owned(),
+        _ => format!("Not sent yet: {} so far", tries(m.attempts)),
+    }
+}
+
+fn try_words(t: &Try) -> String {
+    let outcome = match t.outcome.as_str() {
+        "sent" => "handed over",
+        "retry" => "failed, will try again",
+        _ => "failed for good",
+    };
+    match &t.error {
+        Some(error) => format!("Try {} at {}: {outcome} ({error})", t.number, t.at),
+        None => format!("Try {} at {}: {outcome}", t.number, t.at),
+    }
+}
+
+#[component]
+fn Message(message: MailboxMessage) -> impl IntoView {
+    let retry = ServerAction::<RetryMessage>::new();
+    reload_after(move || matches!(retry.value().get(), Some(Ok(_))));
+    let error = move || {
+        retry
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    let state = state_words(&message);
+    let dead = message.status == "dead";
+    view! {
+        <article class="rounded-2xl border border-stone-200 bg-white p-5" aria-label=format!("{} to {}", message.subject, message.recipient)>
+            <header class="flex flex-wrap items-baseline justify-between gap-2">
+                <h2 class="font-semibold text-stone-900">{message.subject.clone()}</h2>
+                <p class="text-sm text-stone-500">{format!("{} · {} · {}", message.created, message.channel, message.kind)}</p>
+            </header>
+            <p class="mt-1 text-sm text-stone-600">"To "{message.recipient.clone()}</p>
+            <p class="mt-1 text-sm font-medium text-stone-800">{state}</p>
+            {(!message.tries.is_empty()).then(|| view! {
+                <ol class="mt-2 space-y-1 text-sm text-stone-600" aria-label="Tries">
+                    {message.tries.iter().map(|t| view! { <li>{try_words(t)}</li> }).collect_view()}
+                </ol>
+            })}
+            {message.next_attempt.clone().map(|at| view! { <p class="mt-1 text-sm text-stone-600">"Next try: "{at}</p> })}
+            {message.attachment_name.clone().map(|name| view! { <p class="mt-1 text-sm text-stone-600">"Attached: "{name}</p> })}
+            <pre class="mt-4 whitespace-pre-wrap break-words font-sans text-sm text-stone-800">{message.body.clone()}</pre>
+            {(dead && message.retryable).then(|| view! {
+                <ActionForm action=retry attr:class="mt-4">
+                    <input type="hidden" name="id" value=message.id.to_string()/>
+                    <button type="submit" class=BUTTON_SECONDARY>"Send again"</button>
+                </ActionForm>
+                <p role="alert" class="mt-2 text-sm font-medium text-red-700">{error}</p>
+            })}
+            {(dead && !message.retryable).then(|| view! {
+                <p class="mt-4 text-sm text-stone-600">
+                    "It carried a private link, removed when it failed. Ask the person to request a new one, or send them a new confirmation."
+                </p>
+            })}
+        </article>
     }
 }

@@ -37,8 +37,36 @@ pub struct MailboxMessage {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// `queued`, `sent`, `delivered`, `undelivered` or `dead`.
+    pub status: String,
     pub created: String,
-    pub sent: bool,
+    /// Tries so far.
+    pub attempts: i32,
+    /// When a failed message is tried next.
+    pub next_attempt: Option<String>,
+    pub attachment_name: Option<String>,
+    /// A dead letter staff may send again (one that carried no private link).
+    pub retryable: bool,
+    /// Every try so far, oldest first.
+    pub tries: Vec<Try>,
+}
+
+/// One try at handing a message to its provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Try {
+    pub number: i32,
+    pub at: String,
+    /// `sent`, `retry` or `dead`.
+    pub outcome: String,
+    pub error: Option<String>,
+}
+
+/// The mailbox screen: the messages, and whether it is the development mailbox (no
+/// provider configured: nothing leaves the server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub development: bool,
+    pub messages: Vec<MailboxMessage>,
 }
 
 /// What the audit log screen is filtered by; empty strings match everything.

@@ -1,6 +1,8 @@
 //! What every request can reach: the pool, the Leptos options, which clinic this site is.
 
+use crate::backend::delivery::Deliverer;
 use crate::backend::integrations::media::Media;
+use crate::backend::integrations::messaging::Messaging;
 use crate::backend::media_jobs::Jobs;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -50,6 +52,8 @@ pub struct AppState {
     pub public_url: String,
     /// Uploaded originals and public files.
     pub media: Media,
+    /// The providers messages leave by; with none, the development mailbox.
+    pub messaging: Messaging,
 }
 
 impl AppState {
@@ -60,6 +64,11 @@ impl AppState {
             media: self.media.clone(),
             clinic_id: self.clinic_id,
         }
+    }
+
+    /// The delivery of this clinic's outbox.
+    pub fn deliverer(&self) -> Deliverer {
+        Deliverer::new(self.pool.clone(), self.clinic_id, self.messaging.clone())
     }
 }
 

@@ -193,6 +193,13 @@ pub mod server {
         fn link(&self, token: &Token) -> String {
             format!("{}/booking/{}", self.state.public_url, token.as_str())
         }
+
+        /// Whether the booking's emails really leave (an email provider is configured).
+        fn emails_leave(&self) -> bool {
+            self.state
+                .messaging
+                .sends(crate::backend::integrations::messaging::Channel::Email)
+        }
     }
 
     fn zone(name: &str) -> Result<Tz, AppError> {
@@ -427,6 +434,7 @@ pub mod server {
             treatment_facts: facts(&cx, &treatment),
             session: session_choice(&session),
             details: signed_in_details(&cx).await?.unwrap_or_default(),
+            emailed: cx.emails_leave(),
         })
     }
 
@@ -706,6 +714,7 @@ pub mod server {
             call_instead,
             late_cancel_hours: row.late_cancel_hours,
             clinic_phone: row.location_phone.clone(),
+            emailed: cx.emails_leave(),
         })
     }
 
@@ -821,6 +830,10 @@ pub mod server {
                 row.treatment_name, cx.rules.clinic_name, row.location_phone
             ),
             cancelled: row.status == "cancelled",
+            method: crate::domain::ics::Method::Publish,
+            sequence: row.calendar_sequence,
+            organizer: None,
+            attendee: None,
         }))
     }
 }

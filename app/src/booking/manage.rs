@@ -13,11 +13,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 
-fn done_notice(query: &ParamsMap) -> Option<String> {
-    let words = match query.get("done")?.as_str() {
-        "booked" => "You're booked. We've emailed you a confirmation with this page's link: keep it to move or cancel your booking.",
-        "moved" => "Your booking has moved to the new time. We've emailed you the details.",
-        "cancelled" => "Your booking is cancelled. We've emailed you to confirm.",
+/// What the patient is told after a change; "we've emailed you" only when an email is
+/// really on its way.
+fn done_notice(query: &ParamsMap, emailed: bool) -> Option<String> {
+    let words = match (query.get("done")?.as_str(), emailed) {
+        ("booked", true) => "You're booked. We've emailed you a confirmation with this page's link: keep it to move or cancel your booking.",
+        ("booked", false) => "You're booked. Keep this page's link (bookmark it): it's how you move or cancel your booking.",
+        ("moved", true) => "Your booking has moved to the new time. We've emailed you the details.",
+        ("moved", false) => "Your booking has moved to the new time.",
+        ("cancelled", true) => "Your booking is cancelled. We've emailed you to confirm.",
+        ("cancelled", false) => "Your booking is cancelled.",
         _ => return None,
     };
     Some(words.to_owned())
@@ -57,11 +62,12 @@ fn Booking(booking: super::types::ManagedBooking, token: String) -> impl IntoVie
     let calendar_href = format!("/booking/{token}/calendar.ics");
     let move_href = format!("/booking/{token}/reschedule");
     let phone_href = tel_href(&booking.clinic_phone);
+    let emailed = booking.emailed;
     view! {
         <Title text=format!("Your booking: {}", booking.treatment_name)/>
         <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
             <h1 class="font-display text-4xl text-stone-900">"Your booking"</h1>
-            <SavedNotice say=done_notice/>
+            <SavedNotice say=move |query| done_notice(query, emailed)/>
             <section class="mt-6 rounded-2xl border border-stone-200 bg-white p-5">
                 <p class="text-sm font-semibold uppercase tracking-wider" class:text-red-700=booking.cancelled class:text-emerald-700=!booking.cancelled>
                     {booking.status.clone()}

@@ -57,11 +57,15 @@ pub fn SessionList(sessions: Vec<SessionChoice>) -> impl IntoView {
     }
 }
 
-fn booked_notice(query: &ParamsMap) -> Option<String> {
-    query
-        .get("done")
-        .filter(|d| d == "booked")
-        .map(|_| "Your place is booked. We've emailed you the details.".to_owned())
+fn booked_notice(query: &ParamsMap, emailed: bool) -> Option<String> {
+    query.get("done").filter(|d| d == "booked").map(|_| {
+        if emailed {
+            "Your place is booked. We've emailed you the details."
+        } else {
+            "Your place is booked. The clinic has your details."
+        }
+        .to_owned()
+    })
 }
 
 /// `/book/seat?session=…`: the session, and the form to take a place at it.
@@ -99,6 +103,7 @@ fn Seat(screen: SeatScreen) -> impl IntoView {
         treatment_facts,
         session,
         details,
+        emailed,
     } = screen;
     let action = ServerAction::<BookSeat>::new();
     let refusal = Refusal::new(move || action.value().get());
@@ -115,7 +120,7 @@ fn Seat(screen: SeatScreen) -> impl IntoView {
         <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
             <p class="text-sm text-stone-500"><a href=others.clone() class="underline">"All sessions"</a></p>
             <h1 class="mt-2 font-display text-4xl text-stone-900">{format!("Book a place: {treatment_name}")}</h1>
-            <SavedNotice say=booked_notice/>
+            <SavedNotice say=move |query| booked_notice(query, emailed)/>
             <section class="mt-6 rounded-2xl border border-brand-200 bg-brand-50 p-5" aria-label="The session">
                 <p class="text-stone-900">{session.when.clone()}</p>
                 <p class="text-stone-700">{session.with.clone()}</p>

@@ -81,6 +81,8 @@ pub struct SeatScreen {
     pub session: SessionChoice,
     /// Filled in for a signed-in patient.
     pub details: DetailsForm,
+    /// Whether the confirmation is really emailed (an email provider is configured).
+    pub emailed: bool,
 }
 
 /// A booking on its way: the held time and what the patient has typed so far.
@@ -123,4 +125,6 @@ pub struct ManagedBooking {
     pub call_instead: Option<String>,
     pub late_cancel_hours: i32,
     pub clinic_phone: String,
+    /// Whether its emails really leave (an email provider is configured).
+    pub emailed: bool,
 }

@@ -1,5 +1,8 @@
 //! One appointment as an iCalendar file (RFC 5545), so patients can add it to their
 //! calendar. Times are written in UTC, which every calendar converts to local time.
+//! Emailed invitations follow iTIP (RFC 5546): `REQUEST` for a booking and each move, with
+//! the same UID and a higher SEQUENCE so the calendar replaces the event; `CANCEL` when it
+//! is cancelled.
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +15,36 @@ pub struct Event<'a> {
     pub location: &'a str,
     pub description: &'a str,
     pub cancelled: bool,
+    pub method: Method,
+    /// Raised by every change, so calendars know which copy is newest.
+    pub sequence: i32,
+    /// The clinic (name, email) and the patient's email, which invitations must carry.
+    pub organizer: Option<(&'a str, &'a str)>,
+    pub attendee: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A file to import (the booking page's download).
+    Publish,
+    /// An invitation, or an update of one.
+    Request,
+    Cancel,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Publish => "PUBLISH",
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+
+    /// The email attachment's content type, which names the method too.
+    pub fn content_type(self) -> String {
+        format!("text/calendar; charset=utf-8; method={}", self.as_str())
+    }
 }
 
 fn utc(at: DateTime<Utc>) -> String {
@@ -32,6 +65,15 @@ fn text(value: &str) -> String {
         }
     }
     out
+}
+
+/// A parameter value (such as a name) is quoted, and may not hold quotes or line breaks.
+fn param(value: &str) -> String {
+    let clean: String = value
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\r' | '\n'))
+        .collect();
+    format!("\"{clean}\"")
 }
 
 /// Lines longer than 75 octets are folded: CRLF then a space (RFC 5545 §3.1).
@@ -56,13 +98,14 @@ pub fn event(e: &Event<'_>) -> String {
     } else {
         "CONFIRMED"
     };
-    [
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//Lumen//Booking//EN".to_owned(),
-        "METHOD:PUBLISH".to_owned(),
+        format!("METHOD:{}", e.method.as_str()),
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", text(e.uid)),
+        format!("SEQUENCE:{}", e.sequence),
         format!("DTSTAMP:{}", utc(e.stamp)),
         format!("DTSTART:{}", utc(e.start)),
         format!("DTEND:{}", utc(e.end)),
@@ -70,12 +113,16 @@ pub fn event(e: &Event<'_>) -> String {
         format!("LOCATION:{}", text(e.location)),
         format!("DESCRIPTION:{}", text(e.description)),
         format!("STATUS:{status}"),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
-    ]
-    .iter()
-    .map(|line| fold(line))
-    .collect()
+    ];
+    if let Some((name, email)) = e.organizer {
+        lines.push(format!("ORGANIZER;CN={}:mailto:{email}", param(name)));
+    }
+    if let Some(email) = e.attendee {
+        lines.push(format!("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:{email}"));
+    }
+    lines.push("END:VEVENT".to_owned());
+    lines.push("END:VCALENDAR".to_owned());
+    lines.iter().map(|line| fold(line)).collect()
 }
 
 #[cfg(test)]
@@ -94,7 +141,38 @@ mod tests {
             location: "Juniper, 1 High St, London",
             description: "Line one\nline two; done",
             cancelled: false,
+            method: Method::Publish,
+            sequence: 0,
+            organizer: None,
+            attendee: None,
         })
+    }
+
+    #[test]
+    fn an_update_keeps_the_uid_and_raises_the_sequence() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 30, 8, 30, 0).unwrap();
+        let moved = event(&Event {
+            uid: "a1@lumen",
+            start,
+            end: start + chrono::Duration::minutes(45),
+            stamp: start,
+            summary: "Facial",
+            location: "Juniper",
+            description: "",
+            cancelled: false,
+            method: Method::Request,
+            sequence: 2,
+            organizer: Some(("Juniper \"Clinic\"", "hello@juniper.example")),
+            attendee: Some("ana@example.com"),
+        });
+        assert!(moved.contains("METHOD:REQUEST\r\n"));
+        assert!(moved.contains("UID:a1@lumen\r\nSEQUENCE:2\r\n"));
+        assert!(moved.contains("ORGANIZER;CN=\"Juniper Clinic\":mailto:hello@juniper.example\r\n"));
+        assert!(moved.contains("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:ana@example.com\r\n"));
+        assert_eq!(
+            Method::Cancel.content_type(),
+            "text/calendar; charset=utf-8; method=CANCEL"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The design system: page layout, shared pieces, and the pages for errors and unknown paths.
 
 pub mod components;
+pub mod delivery;
 pub mod layout;
 pub mod saves;
 pub mod seo;

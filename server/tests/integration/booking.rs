@@ -16,11 +16,11 @@ use common::{app_error, emails_to, form, get, post_as, Reply};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const MOLE_CHECK: &str = "mole-check"; // 45 min + 10 min after; only Lewis Grant
+pub(crate) const MOLE_CHECK: &str = "mole-check"; // 45 min + 10 min after; only Lewis Grant
 const CONSULTATION: &str = "dermatology-consultation"; // 30 min + 5 min after
-const GUEST: &str = "ana.ruiz@example.com";
+pub(crate) const GUEST: &str = "ana.ruiz@example.com";
 
-fn at(h: u32, m: u32) -> DateTime<Utc> {
+pub(crate) fn at(h: u32, m: u32) -> DateTime<Utc> {
     // Tuesday 17 March: London is on GMT, so local times are UTC times.
     Utc.with_ymd_and_hms(2026, 3, 17, h, m, 0).unwrap()
 }
@@ -30,7 +30,7 @@ async fn booking_app(pool: &PgPool) -> (Router, Clock) {
     (common::app_with_clock(pool, clock.clone()).await, clock)
 }
 
-async fn lewis(pool: &PgPool) -> Uuid {
+pub(crate) async fn lewis(pool: &PgPool) -> Uuid {
     sqlx::query_scalar("SELECT id FROM providers WHERE slug = 'lewis-grant'")
         .fetch_one(pool)
         .await
@@ -97,7 +97,7 @@ async fn confirm(app: &Router, link: &str) -> Reply {
 }
 
 /// Holds, fills in and confirms; returns the manage link's secret.
-async fn book(
+pub(crate) async fn book(
     app: &Router,
     treatment: &str,
     provider: Uuid,

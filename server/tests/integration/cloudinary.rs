@@ -262,7 +262,8 @@ async fn with_cloudinary_pictures_are_uploaded_delivered_by_url_and_purged_on_re
         .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     }
-    for _ in 0..300 {
+    // Up to 2 minutes: the debug build draws pictures slowly.
+    for _ in 0..1200 {
         let left: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM case_images ci JOIN images i ON i.id = ci.image_id WHERE ci.case_id = $1 AND i.status <> 'ready'",
         )

@@ -104,9 +104,10 @@ async fn new_case(app: &Router, pool: &PgPool, cookie: &str, title: &str) -> Uui
         .unwrap()
 }
 
-/// Waits (up to 30 s) until every picture of `case` has its sizes.
+/// Waits (up to 2 minutes: the debug build draws pictures slowly, and a busy machine more
+/// slowly still) until every picture of `case` has its sizes.
 async fn sizes_made(pool: &PgPool, case: Uuid) {
-    for _ in 0..300 {
+    for _ in 0..1200 {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM case_images ci JOIN images i ON i.id = ci.image_id
              WHERE ci.case_id = $1 AND i.status <> 'ready'",
@@ -120,7 +121,7 @@ async fn sizes_made(pool: &PgPool, case: Uuid) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the pictures' sizes were not made within 30 s");
+    panic!("the pictures' sizes were not made within 2 minutes");
 }
 
 /// The whole tag in `page` that carries `attribute`.

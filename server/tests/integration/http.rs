@@ -240,6 +240,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         clock: Clock::system(),
         public_url: common::PUBLIC_URL.to_owned(),
         media: common::media(),
+        messaging: app::backend::integrations::messaging::Messaging::development(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

@@ -39,6 +39,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         clock: Clock::system(),
         public_url: PUBLIC_URL.to_owned(),
         media: common::media(),
+        messaging: app::backend::integrations::messaging::Messaging::development(),
     })
 }
 

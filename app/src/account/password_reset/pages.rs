@@ -4,6 +4,7 @@
 use super::api::{ForgotPassword, ResetPassword};
 use crate::account::emailed_link::{link_token, EmailedLinkPage};
 use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::delivery::IfEmailed;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -41,11 +42,21 @@ pub fn ResetLinkSentPage() -> impl IntoView {
         <Title text="Check your email"/>
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16" role="status">
-            <h1 class="font-display text-4xl text-stone-900">"Check your email"</h1>
-            <p class="mt-4 text-lg text-stone-600">
-                "If that address has an account with us, a link to choose a new password is on its way. It works once, for one hour."
-            </p>
-            <p class="mt-4 text-stone-600">"Nothing there after a few minutes? Check your spam folder, or call the clinic."</p>
+            <IfEmailed
+                emailed=|| view! {
+                    <h1 class="font-display text-4xl text-stone-900">"Check your email"</h1>
+                    <p class="mt-4 text-lg text-stone-600">
+                        "If that address has an account with us, a link to choose a new password is on its way. It works once, for one hour."
+                    </p>
+                    <p class="mt-4 text-stone-600">"Nothing there after a few minutes? Check your spam folder, or call the clinic."</p>
+                }
+                kept=|| view! {
+                    <h1 class="font-display text-4xl text-stone-900">"Your link is with the clinic"</h1>
+                    <p class="mt-4 text-lg text-stone-600">
+                        "This clinic has not set up email yet, so nothing was sent. If that address has an account with us, the link to choose a new password waits in the clinic's mailbox: call the clinic and they'll pass it on. It works once, for one hour."
+                    </p>
+                }
+            />
         </section>
     }
 }

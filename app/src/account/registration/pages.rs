@@ -4,6 +4,7 @@
 use super::api::{ConfirmEmail, Register};
 use crate::account::emailed_link::{link_token, EmailedLinkPage};
 use crate::ui::components::{Field, NewPasswordField, Refusal, BUTTON_PRIMARY, FIELD};
+use crate::ui::delivery::IfEmailed;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -51,13 +52,24 @@ pub fn CheckEmailPage() -> impl IntoView {
         <Title text="Check your email"/>
         <Meta name="robots" content="noindex"/>
         <section class="mx-auto max-w-md px-4 py-16" role="status">
-            <h1 class="font-display text-4xl text-stone-900">"Check your email"</h1>
-            <p class="mt-4 text-lg text-stone-600">
-                "We've sent a message to the address you gave. Open the link in it to confirm your address and finish creating your account."
-            </p>
-            <p class="mt-4 text-stone-600">
-                "The link works for 48 hours. Nothing there? Check your spam folder, or call the clinic and we'll help."
-            </p>
+            <IfEmailed
+                emailed=|| view! {
+                    <h1 class="font-display text-4xl text-stone-900">"Check your email"</h1>
+                    <p class="mt-4 text-lg text-stone-600">
+                        "We've sent a message to the address you gave. Open the link in it to confirm your address and finish creating your account."
+                    </p>
+                    <p class="mt-4 text-stone-600">
+                        "The link works for 48 hours. Nothing there? Check your spam folder, or call the clinic and we'll help."
+                    </p>
+                }
+                kept=|| view! {
+                    <h1 class="font-display text-4xl text-stone-900">"Your link is with the clinic"</h1>
+                    <p class="mt-4 text-lg text-stone-600">
+                        "This clinic has not set up email yet, so nothing was sent: the link that confirms your address waits in the clinic's mailbox. Call the clinic and they'll pass it on."
+                    </p>
+                    <p class="mt-4 text-stone-600">"The link works for 48 hours."</p>
+                }
+            />
         </section>
     }
 }

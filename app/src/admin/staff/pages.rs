@@ -24,7 +24,7 @@ pub fn StaffPage() -> impl IntoView {
 fn Staff(staff: Vec<StaffMember>) -> impl IntoView {
     let saved = |query: &ParamsMap| {
         let words = match query.get("saved")?.as_str() {
-            "invited" => "Invitation sent. It waits in the mailbox until a mail provider is set up.",
+            "invited" => "Invitation made. It goes out by email, or waits in the mailbox while no mail provider is set up.",
             "updated" => "Saved.",
             "authenticator_reset" => "Authenticator reset. They'll set up a new one when they next sign in; they've been emailed.",
             _ => return None,

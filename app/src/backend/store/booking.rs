@@ -9,6 +9,7 @@ use crate::backend::store::outbox;
 use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
+use crate::domain::ics::{self, Method};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveTime, Utc};
 use sqlx::postgres::types::PgRange;
@@ -391,6 +392,8 @@ pub struct Booking {
     pub draft: Option<String>,
     pub patient_id: Option<Uuid>,
     pub patient_email: Option<String>,
+    /// Raised by every move and the cancellation: calendars replace older copies.
+    pub calendar_sequence: i32,
 }
 
 /// The hold (`holds` true) or made booking (`false`) the link with `token_hash` names.
@@ -412,7 +415,7 @@ pub async fn by_link(
                   a.status::text AS "status!", a.mode::text AS "mode!",
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   a.hold_expires_at, a.draft::text AS draft, a.patient_id,
-                  pa.email AS "patient_email?"
+                  pa.email AS "patient_email?", a.calendar_sequence
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id
@@ -536,6 +539,7 @@ pub async fn confirm(
     email(
         &mut tx,
         clinic_id,
+        id,
         "booking_confirmed",
         details.email.as_str(),
         &notice,
@@ -680,7 +684,8 @@ pub async fn reschedule(
     release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
     let moved = sqlx::query!(
         "UPDATE appointments
-         SET provider_id = $3, location_id = $4, room_id = $5, period = $6, double_booked = $7
+         SET provider_id = $3, location_id = $4, room_id = $5, period = $6, double_booked = $7,
+             calendar_sequence = calendar_sequence + 1
          WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
         clinic_id,
         appointment_id,
@@ -698,7 +703,16 @@ pub async fn reschedule(
     changed(&mut tx, appointment_id, "moved", by, now).await?;
     if let Some(notice) = notice {
         for to in concerned(&mut tx, appointment_id).await? {
-            email(&mut tx, clinic_id, "booking_moved", &to, &notice, now).await?;
+            email(
+                &mut tx,
+                clinic_id,
+                appointment_id,
+                "booking_moved",
+                &to,
+                &notice,
+                now,
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -719,7 +733,8 @@ pub async fn cancel(
     let to = concerned(&mut tx, appointment_id).await?;
     let cancelled = sqlx::query!(
         "UPDATE appointments
-         SET status = 'cancelled', status_changed_at = $3, status_changed_by = $4
+         SET status = 'cancelled', status_changed_at = $3, status_changed_by = $4,
+             calendar_sequence = calendar_sequence + 1
          WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
         clinic_id,
         appointment_id,
@@ -742,7 +757,16 @@ pub async fn cancel(
     changed(&mut tx, appointment_id, "cancelled", by, now).await?;
     if let Some(notice) = notice {
         for to in &to {
-            email(&mut tx, clinic_id, "booking_cancelled", to, &notice, now).await?;
+            email(
+                &mut tx,
+                clinic_id,
+                appointment_id,
+                "booking_cancelled",
+                to,
+                &notice,
+                now,
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -766,15 +790,25 @@ async fn concerned(
     .await
 }
 
+/// A booking email to one person, with the calendar invitation that matches it (a
+/// request, or a cancellation), written once per change and recipient.
+#[allow(clippy::too_many_arguments)]
 async fn email(
     tx: &mut PgConnection,
     clinic_id: Uuid,
+    appointment_id: Uuid,
     kind: &str,
     to: &str,
     notice: &Notice<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    outbox::enqueue_email(
+    let method = if kind == "booking_cancelled" {
+        Method::Cancel
+    } else {
+        Method::Request
+    };
+    let (invitation, sequence) = invitation(tx, appointment_id, to, method, now).await?;
+    outbox::enqueue_email_once(
         tx,
         clinic_id,
         outbox::Email {
@@ -783,10 +817,67 @@ async fn email(
             subject: notice.subject,
             body: notice.body,
         },
+        &format!("appointment:{appointment_id}:{kind}:{sequence}"),
+        Some(&invitation),
         now,
     )
     .await?;
     Ok(())
+}
+
+/// The appointment as a calendar invitation for `attendee`, and its sequence number.
+pub(crate) async fn invitation(
+    tx: &mut PgConnection,
+    appointment_id: Uuid,
+    attendee: &str,
+    method: Method,
+    now: DateTime<Utc>,
+) -> Result<(outbox::Attachment, i32), sqlx::Error> {
+    let a = sqlx::query!(
+        r#"SELECT lower(a.period) AS "starts!", upper(a.period) AS "ends!", a.calendar_sequence,
+                  t.name AS treatment, p.display_name AS provider, l.name AS location,
+                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!",
+                  l.phone, c.name AS clinic, c.email AS clinic_email
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.id = $1"#,
+        appointment_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let content = ics::event(&ics::Event {
+        uid: &format!("{appointment_id}@lumen"),
+        start: a.starts,
+        end: a.ends,
+        stamp: now,
+        summary: &format!("{} with {}", a.treatment, a.provider),
+        location: &format!("{}, {}", a.location, a.address),
+        description: &format!(
+            "{} at {}. To change it, use the link in the email or call {}.",
+            a.treatment, a.clinic, a.phone
+        ),
+        cancelled: method == Method::Cancel,
+        method,
+        sequence: a.calendar_sequence,
+        organizer: Some((&a.clinic, &a.clinic_email)),
+        attendee: Some(attendee),
+    });
+    let name = if method == Method::Cancel {
+        "cancelled.ics"
+    } else {
+        "appointment.ics"
+    };
+    Ok((
+        outbox::Attachment {
+            name: name.to_owned(),
+            content_type: method.content_type(),
+            content,
+        },
+        a.calendar_sequence,
+    ))
 }
 
 /// A booking staff make for a patient of the clinic.
@@ -849,7 +940,16 @@ pub async fn book_for_patient(
     changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
     if let Some(notice) = notice {
         for to in concerned(&mut tx, id).await? {
-            email(&mut tx, clinic_id, "booking_confirmed", &to, &notice, now).await?;
+            email(
+                &mut tx,
+                clinic_id,
+                id,
+                "booking_confirmed",
+                &to,
+                &notice,
+                now,
+            )
+            .await?;
         }
     }
     tx.commit().await?;

@@ -16,6 +16,22 @@ pub async fn name<'e>(
         .await
 }
 
+/// Who the clinic's messages are from: its name, and its own address for replies.
+pub struct Sender {
+    pub name: String,
+    pub email: String,
+}
+
+pub async fn sender(pool: &PgPool, clinic_id: Uuid) -> Result<Sender, sqlx::Error> {
+    sqlx::query_as!(
+        Sender,
+        "SELECT name, email FROM clinics WHERE id = $1",
+        clinic_id
+    )
+    .fetch_one(pool)
+    .await
+}
+
 #[tracing::instrument(skip_all, fields(%clinic_id))]
 pub async fn info(pool: &PgPool, clinic_id: Uuid) -> Result<ClinicInfo, AppError> {
     let clinic = sqlx::query!(

@@ -1,7 +1,10 @@
-//! Messages waiting to go out (or, with no provider configured, kept for the staff
-//! mailbox). Always written in the transaction of the change they announce.
+//! The outbox: messages written in the transaction of the change they announce, then
+//! claimed by the delivery worker (under a lease, so no two senders take one row), with
+//! every try recorded. With no provider for a channel its messages stay queued here, for
+//! the staff area's development mailbox.
 
-use crate::admin::types::MailboxMessage;
+use crate::admin::types::{MailboxMessage, Try};
+use crate::domain::messaging::redact_links;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -12,6 +15,13 @@ pub struct Email<'a> {
     pub to: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+}
+
+/// A file an email carries, such as a booking's calendar invitation.
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub content: String,
 }
 
 pub async fn enqueue_email(
@@ -35,17 +45,282 @@ pub async fn enqueue_email(
     .await
 }
 
-/// The clinic's most recent messages, newest first.
+/// An email that one cause (`cause`, such as `appointment:<id>:moved:2`) sends each
+/// recipient once: writing it again for the same cause and recipient writes nothing.
+/// `None` when it was already written.
+pub async fn enqueue_email_once(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    email: Email<'_>,
+    cause: &str,
+    attachment: Option<&Attachment>,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, subject, body, cause,
+                                      attachment_name, attachment_type, attachment,
+                                      created_at, next_attempt_at)
+         VALUES ($1, 'email', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         ON CONFLICT (clinic_id, cause, recipient, channel) WHERE cause IS NOT NULL DO NOTHING
+         RETURNING id",
+        clinic_id,
+        email.kind,
+        email.to,
+        email.subject,
+        email.body,
+        cause,
+        attachment.map(|a| a.name.as_str()),
+        attachment.map(|a| a.content_type.as_str()),
+        attachment.map(|a| a.content.as_str()),
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// A message taken for delivery, with the try it is on.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub html_body: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment: Option<String>,
+    pub attempt: i32,
+}
+
+/// Takes up to `limit` due messages on `channels` for this sender until `leased_until`.
+/// Rows another sender holds are skipped, not waited for; a sender that died leaves its
+/// rows to be taken again once its lease has run out.
+pub async fn claim(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    channels: &[String],
+    now: DateTime<Utc>,
+    leased_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    sqlx::query_as!(
+        Claimed,
+        r#"UPDATE outbox_messages m
+           SET leased_until = $4, attempts = m.attempts + 1
+           FROM (SELECT id FROM outbox_messages
+                 WHERE clinic_id = $1 AND status = 'queued' AND channel = ANY($2)
+                   AND next_attempt_at <= $3 AND (leased_until IS NULL OR leased_until <= $3)
+                 ORDER BY next_attempt_at, id
+                 LIMIT $5
+                 FOR UPDATE SKIP LOCKED) due
+           WHERE m.id = due.id
+           RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.html_body,
+                     m.attachment_name, m.attachment_type, m.attachment,
+                     m.attempts AS attempt"#,
+        clinic_id,
+        channels,
+        now,
+        leased_until,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Gives back messages this sender claimed but did not try (their provider's breaker
+/// opened): the try they were counted for is returned too.
+pub async fn release(pool: &PgPool, clinic_id: Uuid, ids: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE outbox_messages SET leased_until = NULL, attempts = attempts - 1
+         WHERE clinic_id = $1 AND id = ANY($2) AND status = 'queued'",
+        clinic_id,
+        ids
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// How one try ended.
+pub enum Tried<'a> {
+    Sent {
+        provider: &'a str,
+        provider_message_id: &'a str,
+    },
+    Retry {
+        error: &'a str,
+        at: DateTime<Utc>,
+    },
+    Dead {
+        error: &'a str,
+    },
+}
+
+/// Records a try and its outcome in one transaction. A message that has gone (or never
+/// will) keeps its secret links redacted from then on.
+pub async fn record(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    message: &Claimed,
+    tried: Tried<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let (outcome, error, next) = match &tried {
+        Tried::Sent { .. } => ("sent", None, None),
+        Tried::Retry { error, at } => ("retry", Some(*error), Some(*at)),
+        Tried::Dead { error } => ("dead", Some(*error), None),
+    };
+    // Numbered across staff's "send again", so the log keeps every try.
+    sqlx::query!(
+        "INSERT INTO outbox_attempts (clinic_id, message_id, attempt, at, outcome, error, next_attempt_at)
+         SELECT $1, $2, coalesce(max(attempt), 0) + 1, $3, $4, $5, $6
+         FROM outbox_attempts WHERE message_id = $2",
+        clinic_id,
+        message.id,
+        now,
+        outcome,
+        error,
+        next
+    )
+    .execute(&mut *tx)
+    .await?;
+    match tried {
+        Tried::Sent {
+            provider,
+            provider_message_id,
+        } => {
+            let (body, html, redacted) = redacted(message);
+            sqlx::query!(
+                "UPDATE outbox_messages
+                 SET status = 'sent', sent_at = $3, leased_until = NULL, last_error = NULL,
+                     provider = $4, provider_message_id = $5,
+                     body = $6, html_body = $7, redacted = $8
+                 WHERE clinic_id = $1 AND id = $2",
+                clinic_id,
+                message.id,
+                now,
+                provider,
+                provider_message_id,
+                body,
+                html,
+                redacted
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        Tried::Retry { error, at } => {
+            sqlx::query!(
+                "UPDATE outbox_messages
+                 SET leased_until = NULL, last_error = $3, next_attempt_at = $4
+                 WHERE clinic_id = $1 AND id = $2",
+                clinic_id,
+                message.id,
+                error,
+                at
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        Tried::Dead { error } => {
+            let (body, html, redacted) = redacted(message);
+            sqlx::query!(
+                "UPDATE outbox_messages
+                 SET status = 'dead', dead_at = $3, leased_until = NULL, last_error = $4,
+                     body = $5, html_body = $6, redacted = $7
+                 WHERE clinic_id = $1 AND id = $2",
+                clinic_id,
+                message.id,
+                now,
+                error,
+                body,
+                html,
+                redacted
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// The body and HTML with secret links removed, and whether anything was removed.
+fn redacted(message: &Claimed) -> (String, Option<String>, bool) {
+    let body = redact_links(&message.body);
+    let html = message.html_body.as_deref().map(redact_links);
+    let changed = body != message.body || html.as_deref() != message.html_body.as_deref();
+    (body, html, changed)
+}
+
+/// Why a dead letter cannot be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryRefusal {
+    /// Not a dead letter (already sent, or queued).
+    NotDead,
+    /// It carried a private link that was removed when it failed; the person must ask for
+    /// a new one.
+    CarriedASecret,
+}
+
+/// Queues a dead letter again, now, with a fresh allowance of tries (the log keeps the
+/// earlier ones).
+pub async fn retry_dead(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Result<(), RetryRefusal>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = sqlx::query!(
+        "SELECT status, redacted FROM outbox_messages WHERE clinic_id = $1 AND id = $2 FOR UPDATE",
+        clinic_id,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Err(RetryRefusal::NotDead));
+    };
+    if row.status != "dead" {
+        return Ok(Err(RetryRefusal::NotDead));
+    }
+    if row.redacted {
+        return Ok(Err(RetryRefusal::CarriedASecret));
+    }
+    sqlx::query!(
+        "UPDATE outbox_messages
+         SET status = 'queued', dead_at = NULL, attempts = 0, next_attempt_at = $3
+         WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        id,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The clinic's most recent messages, newest first, each with its tries. Bodies of
+/// messages on `live_channels` (those with no provider, kept for the development mailbox)
+/// are shown as written; every other body is shown with its secret links removed,
+/// whatever its state.
 pub async fn recent(
     pool: &PgPool,
     clinic_id: Uuid,
+    live_channels: &[String],
     limit: i64,
 ) -> Result<Vec<MailboxMessage>, sqlx::Error> {
-    sqlx::query_as!(
-        MailboxMessage,
-        r#"SELECT m.id, m.channel, m.kind, m.recipient, m.subject, m.body,
+    let rows = sqlx::query!(
+        r#"SELECT m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.status,
                   to_char(m.created_at AT TIME ZONE c.time_zone, 'DD Mon YYYY, HH24:MI') AS "created!",
-                  m.sent_at IS NOT NULL AS "sent!"
+                  m.attempts,
+                  CASE WHEN m.status = 'queued' AND m.attempts > 0
+                       THEN to_char(m.next_attempt_at AT TIME ZONE c.time_zone, 'DD Mon YYYY, HH24:MI:SS')
+                  END AS next_attempt,
+                  m.attachment_name,
+                  m.status = 'dead' AND NOT m.redacted AS "retryable!"
            FROM outbox_messages m JOIN clinics c ON c.id = m.clinic_id
            WHERE m.clinic_id = $1
            ORDER BY m.created_at DESC, m.id
@@ -54,5 +329,48 @@ pub async fn recent(
         limit
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let tries = sqlx::query!(
+        r#"SELECT a.message_id, a.attempt, a.outcome, a.error,
+                  to_char(a.at AT TIME ZONE c.time_zone, 'DD Mon YYYY, HH24:MI:SS') AS "at!"
+           FROM outbox_attempts a JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND a.message_id = ANY($2)
+           ORDER BY a.message_id, a.attempt"#,
+        clinic_id,
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MailboxMessage {
+            body: if live_channels.contains(&m.channel) {
+                m.body
+            } else {
+                redact_links(&m.body)
+            },
+            tries: tries
+                .iter()
+                .filter(|t| t.message_id == m.id)
+                .map(|t| Try {
+                    number: t.attempt,
+                    at: t.at.clone(),
+                    outcome: t.outcome.clone(),
+                    error: t.error.clone(),
+                })
+                .collect(),
+            id: m.id,
+            channel: m.channel,
+            kind: m.kind,
+            recipient: m.recipient,
+            subject: m.subject,
+            status: m.status,
+            created: m.created,
+            attempts: m.attempts,
+            next_attempt: m.next_attempt,
+            attachment_name: m.attachment_name,
+            retryable: m.retryable,
+        })
+        .collect())
 }

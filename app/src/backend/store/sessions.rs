@@ -164,7 +164,15 @@ pub async fn book_seat(
     let to = sqlx::query_scalar!("SELECT email FROM patients WHERE id = $1", patient_id)
         .fetch_one(&mut *tx)
         .await?;
-    outbox::enqueue_email(
+    let (invitation, _) = crate::backend::store::booking::invitation(
+        &mut tx,
+        session_id,
+        &to,
+        crate::domain::ics::Method::Request,
+        now,
+    )
+    .await?;
+    outbox::enqueue_email_once(
         &mut tx,
         clinic_id,
         outbox::Email {
@@ -173,6 +181,8 @@ pub async fn book_seat(
             subject: notice.subject,
             body: notice.body,
         },
+        &format!("seat:{seat}:booked"),
+        Some(&invitation),
         now,
     )
     .await?;

@@ -1,7 +1,10 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
+pub mod smtp;
+
 use app::backend::auth::totp::{self, Secret};
 use app::backend::integrations::media::Media;
+use app::backend::integrations::messaging::Messaging;
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -54,6 +57,19 @@ pub async fn app_with_clock(pool: &PgPool, clock: Clock) -> Router {
 
 /// The same, with the media store given (to read its files back, or to use Cloudinary).
 pub async fn app_with_media(pool: &PgPool, clock: Clock, media: Media) -> Router {
+    app_with_state(pool, clock, media, Messaging::development())
+        .await
+        .0
+}
+
+/// The real router with the message providers given, and the state it was built on (for
+/// the delivery worker).
+pub async fn app_with_state(
+    pool: &PgPool,
+    clock: Clock,
+    media: Media,
+    messaging: Messaging,
+) -> (Router, AppState) {
     let report = seed::seed_demo_clinic(pool, &media, today())
         .await
         .expect("the demo seed loads");
@@ -61,14 +77,16 @@ pub async fn app_with_media(pool: &PgPool, clock: Clock, media: Media) -> Router
         lumen::database::tenant_pool((*pool.connect_options()).clone(), 5, report.clinic_id)
             .await
             .expect("the app's role connects");
-    lumen::http::router(AppState {
+    let state = AppState {
         leptos_options: leptos_options(),
         pool: tenant,
         clinic_id: report.clinic_id,
         clock,
         public_url: PUBLIC_URL.to_owned(),
         media,
-    })
+        messaging,
+    };
+    (lumen::http::router(state.clone()), state)
 }
 
 pub struct Reply {

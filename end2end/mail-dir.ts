@@ -1,0 +1,8 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Where the tests' SMTP server writes what it receives: the config starts the server
+// with it, the tests read it (tests/mail.ts). Workers load both, so it is not random.
+export const port = Number(process.env.LUMEN_E2E_PORT ?? 3300);
+export const smtpPort = port + 25;
+export const mailDir = process.env.LUMEN_E2E_MAIL_DIR ?? join(tmpdir(), `lumen-e2e-mail-${port}`);
