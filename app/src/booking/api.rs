@@ -249,17 +249,7 @@ pub mod server {
         }
     }
 
-    /// A booking's time, as the patient reads it everywhere.
-    pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
-        let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
-        format!(
-            "{}, {}–{} ({})",
-            start.format("%A %-d %B %Y"),
-            start.format("%H:%M"),
-            end.format("%H:%M"),
-            zone.name()
-        )
-    }
+    pub use crate::domain::booking::when;
 
     fn start_time(raw: &str) -> Result<DateTime<Utc>, AppError> {
         DateTime::parse_from_rfc3339(raw.trim())

@@ -171,6 +171,18 @@ pub fn may_change_online(start: DateTime<Utc>, now: DateTime<Utc>, window_hours:
     now + Duration::hours(i64::from(window_hours.max(0))) <= start
 }
 
+/// A booking's time, as the patient reads it everywhere (pages, emails, reminders).
+pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    format!(
+        "{}, {}–{} ({})",
+        start.format("%A %-d %B %Y"),
+        start.format("%H:%M"),
+        end.format("%H:%M"),
+        zone.name()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

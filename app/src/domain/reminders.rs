@@ -122,17 +122,18 @@ mod tests {
     }
 
     #[test]
-    fn twenty_four_hours_before_is_the_same_local_time_the_day_before_across_a_clock_change() {
-        // London springs forward on Sunday 29 March 2026: 24 hours before Monday 10:00 BST
-        // is Sunday 09:00 BST (there were only 23 hours of Sunday's clock).
-        let start = local(London, 2026, 3, 30, 10, 0);
+    fn twenty_four_hours_before_means_elapsed_hours_across_a_clock_change() {
+        // London springs forward at 01:00 on Sunday 29 March 2026: 24 hours before Sunday
+        // 10:00 BST is Saturday 09:00 GMT, an hour earlier on the clock.
+        let start = local(London, 2026, 3, 29, 10, 0);
         let at = reminder_at(start, 24, London, QuietHours::default(), long_ago()).unwrap();
         assert_eq!(at, start - Duration::hours(24));
-        assert_eq!(at, local(London, 2026, 3, 29, 9, 0));
-        // New York falls back on Sunday 1 November 2026.
-        let start = local(New_York, 2026, 11, 2, 9, 30);
+        assert_eq!(at, local(London, 2026, 3, 28, 9, 0));
+        // New York falls back at 02:00 on Sunday 1 November 2026: 24 hours before Sunday
+        // 10:00 EST is Saturday 11:00 EDT.
+        let start = local(New_York, 2026, 11, 1, 10, 0);
         let at = reminder_at(start, 24, New_York, QuietHours::default(), long_ago()).unwrap();
-        assert_eq!(at, local(New_York, 2026, 11, 1, 10, 30));
+        assert_eq!(at, local(New_York, 2026, 10, 31, 11, 0));
     }
 
     #[test]

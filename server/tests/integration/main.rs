@@ -21,6 +21,7 @@ mod own_account;
 mod password_reset;
 mod platform;
 mod registration;
+mod reminders;
 mod schema;
 mod second_factor;
 mod seed;

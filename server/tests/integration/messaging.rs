@@ -491,7 +491,7 @@ async fn the_same_change_never_writes_its_email_twice(pool: PgPool) {
         },
         &cause,
         None,
-        monday_morning(),
+        outbox::Timing::at_once(monday_morning()),
     )
     .await
     .unwrap();

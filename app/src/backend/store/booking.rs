@@ -5,7 +5,7 @@
 
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::backend::store::outbox;
+use crate::backend::store::{outbox, reminders};
 use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
@@ -546,6 +546,7 @@ pub async fn confirm(
         now,
     )
     .await?;
+    reminders::schedule(&mut tx, clinic_id, id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -701,6 +702,8 @@ pub async fn reschedule(
         return Err(Refusal::Closed);
     }
     changed(&mut tx, appointment_id, "moved", by, now).await?;
+    reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
+    reminders::schedule(&mut tx, clinic_id, appointment_id, now).await?;
     if let Some(notice) = notice {
         for to in concerned(&mut tx, appointment_id).await? {
             email(
@@ -755,6 +758,7 @@ pub async fn cancel(
     .execute(&mut *tx)
     .await?;
     changed(&mut tx, appointment_id, "cancelled", by, now).await?;
+    reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
     if let Some(notice) = notice {
         for to in &to {
             email(
@@ -819,7 +823,7 @@ async fn email(
         },
         &format!("appointment:{appointment_id}:{kind}:{sequence}"),
         Some(&invitation),
-        now,
+        outbox::Timing::at_once(now),
     )
     .await?;
     Ok(())
@@ -952,6 +956,7 @@ pub async fn book_for_patient(
             .await?;
         }
     }
+    reminders::schedule(&mut tx, clinic_id, id, now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -24,6 +24,7 @@ pub mod patients;
 pub mod providers;
 pub mod rate_limits;
 pub mod registration;
+pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

@@ -45,6 +45,19 @@ pub async fn enqueue_email(
     .await
 }
 
+/// When a message is written and when it should go (a reminder goes later).
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub now: DateTime<Utc>,
+    pub due: DateTime<Utc>,
+}
+
+impl Timing {
+    pub fn at_once(now: DateTime<Utc>) -> Timing {
+        Timing { now, due: now }
+    }
+}
+
 /// An email that one cause (`cause`, such as `appointment:<id>:moved:2`) sends each
 /// recipient once: writing it again for the same cause and recipient writes nothing.
 /// `None` when it was already written.
@@ -54,13 +67,13 @@ pub async fn enqueue_email_once(
     email: Email<'_>,
     cause: &str,
     attachment: Option<&Attachment>,
-    now: DateTime<Utc>,
+    timing: Timing,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, subject, body, cause,
                                       attachment_name, attachment_type, attachment,
                                       created_at, next_attempt_at)
-         VALUES ($1, 'email', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         VALUES ($1, 'email', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (clinic_id, cause, recipient, channel) WHERE cause IS NOT NULL DO NOTHING
          RETURNING id",
         clinic_id,
@@ -72,7 +85,8 @@ pub async fn enqueue_email_once(
         attachment.map(|a| a.name.as_str()),
         attachment.map(|a| a.content_type.as_str()),
         attachment.map(|a| a.content.as_str()),
-        now
+        timing.now,
+        timing.due
     )
     .fetch_optional(&mut *tx)
     .await

@@ -183,9 +183,10 @@ pub async fn book_seat(
         },
         &format!("seat:{seat}:booked"),
         Some(&invitation),
-        now,
+        outbox::Timing::at_once(now),
     )
     .await?;
+    crate::backend::store::reminders::schedule(&mut tx, clinic_id, session_id, now).await?;
     tx.commit().await?;
     Ok(seat)
 }

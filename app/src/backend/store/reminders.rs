@@ -1,0 +1,137 @@
+//! Reminders before appointments: outbox rows due at their moment, written in the
+//! transaction that books (or moves) the appointment and removed by the one that moves or
+//! cancels it. The moments come from `domain::reminders` (the location's time zone, the
+//! clinic's quiet hours, never late).
+
+use super::outbox::{self, Email, Timing};
+use crate::domain::booking::when;
+use crate::domain::reminders::{reminder_at, QuietHours};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// The cause of every reminder of `appointment_id`, whatever its hours and sequence.
+fn causes_of(appointment_id: Uuid) -> String {
+    format!("reminder:{appointment_id}:%")
+}
+
+/// Writes the reminders of a confirmed appointment (or group session) for its patient (or
+/// each place holder) who wants them by email, as the clinic's rules say. Reminders
+/// already written for this version of the appointment are left as they are, so calling
+/// it again (a new place at a session) adds only what is missing. Returns how many it
+/// wrote.
+pub async fn schedule(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let Some(a) = sqlx::query!(
+        r#"SELECT lower(a.period) AS "starts!", upper(a.period) AS "ends!", a.calendar_sequence,
+                  t.name AS treatment, p.display_name AS provider, l.name AS location,
+                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!",
+                  l.phone, coalesce(l.time_zone, c.time_zone) AS "time_zone!", c.name AS clinic,
+                  c.quiet_hours_start, c.quiet_hours_end
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN providers p ON p.id = a.provider_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND a.id = $2 AND a.status = 'confirmed'"#,
+        clinic_id,
+        appointment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(0);
+    };
+    let Ok(zone) = a.time_zone.parse::<Tz>() else {
+        tracing::error!(%appointment_id, "stored time zone is unknown; no reminders written");
+        return Ok(0);
+    };
+    let quiet = QuietHours {
+        start: a.quiet_hours_start,
+        end: a.quiet_hours_end,
+    };
+    let hours: Vec<i32> = sqlx::query_scalar!(
+        "SELECT hours_before FROM reminder_rules WHERE clinic_id = $1 AND by_email
+         ORDER BY hours_before DESC",
+        clinic_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let people = sqlx::query!(
+        r#"SELECT p.email AS "email!", p.first_name AS "first_name!"
+           FROM appointments a JOIN patients p ON p.id = a.patient_id
+           WHERE a.id = $1 AND p.remind_by_email
+           UNION ALL
+           SELECT p.email, p.first_name FROM session_seats s JOIN patients p ON p.id = s.patient_id
+           WHERE s.appointment_id = $1 AND s.status = 'booked' AND p.remind_by_email"#,
+        appointment_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let when = when(a.starts, a.ends, zone);
+    let subject = format!("Reminder: your {} at {}", a.treatment, a.clinic);
+    let mut written = 0;
+    for hours_before in hours {
+        let Some(due) = reminder_at(a.starts, hours_before, zone, quiet, now) else {
+            continue;
+        };
+        let cause = format!(
+            "reminder:{appointment_id}:{hours_before}h:{}",
+            a.calendar_sequence
+        );
+        for person in &people {
+            let body = format!(
+                "Hello {},\n\nA reminder of your {} with {} on {}, at {}, {}.\n\n\
+                 To move or cancel it, use the link in your confirmation email, or call {}.\n\n{}",
+                person.first_name,
+                a.treatment,
+                a.provider,
+                when,
+                a.location,
+                a.address,
+                a.phone,
+                a.clinic
+            );
+            let email = Email {
+                kind: "reminder",
+                to: &person.email,
+                subject: &subject,
+                body: &body,
+            };
+            let timing = Timing { now, due };
+            if outbox::enqueue_email_once(tx, clinic_id, email, &cause, None, timing)
+                .await?
+                .is_some()
+            {
+                written += 1;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Removes the appointment's reminders that have not gone (one being sent this moment is
+/// left to finish). Returns how many it removed.
+pub async fn cancel(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "DELETE FROM outbox_messages
+         WHERE clinic_id = $1 AND status = 'queued' AND cause LIKE $2
+           AND (leased_until IS NULL OR leased_until <= $3)",
+        clinic_id,
+        causes_of(appointment_id),
+        now
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected())
+}
