@@ -1,5 +1,5 @@
-//! Clinic settings: name and contact (shown on every public page at once), time zone, and
-//! the cancellation policy.
+//! Clinic settings: name and contact (shown on every public page at once), time zone, the
+//! cancellation policy, online booking's rules, and when reminders go.
 
 use super::api::{fetch_settings, SaveSettings};
 use super::frame::StaffScreen;
@@ -38,6 +38,12 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         min_notice_hours,
         horizon_days,
         allow_double_booking,
+        reminder_hours,
+        remind_by_email,
+        remind_by_sms,
+        remind_by_whatsapp,
+        quiet_hours_start,
+        quiet_hours_end,
     } = form;
     view! {
         <Title text="Clinic settings — Staff area"/>
@@ -90,6 +96,25 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                         </Field>
                     </div>
                     <Checkbox id="allow_double_booking" name="form[allow_double_booking]" label="Let staff double-book on purpose (each one is recorded in the audit log)" checked=allow_double_booking/>
+                </fieldset>
+                <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
+                    <legend class="px-1 font-semibold text-stone-900">"Reminders"</legend>
+                    <Field name="reminder_hours" label="Send reminders (hours before)" hint={"Such as 24, 2: a day before and two hours before. Up to four; empty for none. Each patient chooses how they hear from you.".to_owned()} problems>
+                        <input id="reminder_hours" name="form[reminder_hours]" value=reminder_hours class=FIELD aria-invalid=invalid("reminder_hours") aria-describedby="reminder_hours-hint reminder_hours-error"/>
+                    </Field>
+                    <div class="space-y-2">
+                        <Checkbox id="remind_by_email" name="form[remind_by_email]" label="By email" checked=remind_by_email/>
+                        <Checkbox id="remind_by_sms" name="form[remind_by_sms]" label="By text message" checked=remind_by_sms/>
+                        <Checkbox id="remind_by_whatsapp" name="form[remind_by_whatsapp]" label="By WhatsApp" checked=remind_by_whatsapp/>
+                    </div>
+                    <div class="grid gap-6 sm:grid-cols-2">
+                        <Field name="quiet_hours_start" label="Quiet from" hint={"No reminder goes between these times (the location's time); one due then goes when they end, or before they begin when that would be too late.".to_owned()} problems>
+                            <input id="quiet_hours_start" name="form[quiet_hours_start]" type="time" value=quiet_hours_start class=FIELD aria-invalid=invalid("quiet_hours_start") aria-describedby="quiet_hours_start-hint quiet_hours_start-error"/>
+                        </Field>
+                        <Field name="quiet_hours_end" label="Quiet until" problems>
+                            <input id="quiet_hours_end" name="form[quiet_hours_end]" type="time" value=quiet_hours_end class=FIELD aria-invalid=invalid("quiet_hours_end") aria-describedby="quiet_hours_end-error"/>
+                        </Field>
+                    </div>
                 </fieldset>
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Save settings"</button>
             </ActionForm>

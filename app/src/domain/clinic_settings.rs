@@ -4,6 +4,8 @@
 use super::email::Email;
 use super::form::{checkbox, currency, phone, time_zone, FieldProblem};
 use super::money::Currency;
+use super::reminders::{parse_hours, parse_time_of_day, QuietHours, ReminderRules};
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +32,17 @@ pub struct SettingsForm {
     /// Whether staff may book over another appointment on purpose.
     #[serde(deserialize_with = "checkbox")]
     pub allow_double_booking: bool,
+    /// Hours before an appointment that its reminders go, such as `24, 2`.
+    pub reminder_hours: String,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_email: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_sms: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub remind_by_whatsapp: bool,
+    /// No reminder goes between these local times (`21:00` to `08:00`).
+    pub quiet_hours_start: String,
+    pub quiet_hours_end: String,
 }
 
 /// The rules online booking follows, as stored (minutes and days).
@@ -53,6 +66,7 @@ pub struct Settings {
     pub late_cancel_hours: i32,
     pub cancellation_policy: String,
     pub booking: BookingRules,
+    pub reminders: ReminderRules,
 }
 
 /// A whole number within `range`, or `message` against `field`. Ranges match the
@@ -152,6 +166,29 @@ impl SettingsForm {
             ),
             allow_double_booking: self.allow_double_booking,
         };
+        let hours_before = parse_hours(&self.reminder_hours)
+            .map_err(|problem| problems.push(FieldProblem::new("reminder_hours", problem)))
+            .unwrap_or_default();
+        let mut time_of_day = |field: &str, raw: &str| {
+            parse_time_of_day(raw).unwrap_or_else(|| {
+                problems.push(FieldProblem::new(
+                    field,
+                    "Enter a time of day as hours and minutes, such as 21:00.",
+                ));
+                NaiveTime::MIN
+            })
+        };
+        let quiet = QuietHours {
+            start: time_of_day("quiet_hours_start", &self.quiet_hours_start),
+            end: time_of_day("quiet_hours_end", &self.quiet_hours_end),
+        };
+        let reminders = ReminderRules {
+            hours_before,
+            by_email: self.remind_by_email,
+            by_sms: self.remind_by_sms,
+            by_whatsapp: self.remind_by_whatsapp,
+            quiet,
+        };
         match (email, currency) {
             (Ok(email), Some(currency)) if problems.is_empty() => Ok(Settings {
                 name,
@@ -163,6 +200,7 @@ impl SettingsForm {
                 late_cancel_hours,
                 cancellation_policy,
                 booking,
+                reminders,
             }),
             _ => Err(problems),
         }
@@ -189,7 +227,30 @@ mod tests {
             min_notice_hours: "2".to_owned(),
             horizon_days: "60".to_owned(),
             allow_double_booking: false,
+            reminder_hours: "24, 2".to_owned(),
+            remind_by_email: true,
+            remind_by_sms: false,
+            remind_by_whatsapp: false,
+            quiet_hours_start: "21:00".to_owned(),
+            quiet_hours_end: "08:00".to_owned(),
         }
+    }
+
+    #[test]
+    fn reminders_and_quiet_hours_are_read_with_a_problem_for_each_bad_field() {
+        let settings = form().parse().unwrap();
+        assert_eq!(settings.reminders.hours_before, [24, 2]);
+        assert_eq!(settings.reminders.quiet, QuietHours::default());
+        let problems = SettingsForm {
+            reminder_hours: "the day before".to_owned(),
+            quiet_hours_end: "8am".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        assert!(problem_for(&problems, "reminder_hours").is_some());
+        assert!(problem_for(&problems, "quiet_hours_end").is_some());
+        assert!(problem_for(&problems, "quiet_hours_start").is_none());
     }
 
     #[test]

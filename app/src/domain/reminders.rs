@@ -35,6 +35,45 @@ impl QuietHours {
     }
 }
 
+/// The clinic's reminder rules: so many hours before, by which channels (each patient's
+/// own choices decide among them), and when not to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderRules {
+    /// Largest first, no repeats.
+    pub hours_before: Vec<i32>,
+    pub by_email: bool,
+    pub by_sms: bool,
+    pub by_whatsapp: bool,
+    pub quiet: QuietHours,
+}
+
+/// At most this many reminders per appointment: more would be nagging.
+pub const MOST_REMINDERS: usize = 4;
+
+/// Hours as staff type them: `24, 2` (commas or spaces); empty means no reminders.
+pub fn parse_hours(raw: &str) -> Result<Vec<i32>, &'static str> {
+    const PROBLEM: &str =
+        "Enter up to four whole numbers of hours from 1 to 168, such as 24, 2 (or leave it empty for no reminders).";
+    let mut hours = Vec::new();
+    for part in raw.split([',', ' ', ';']).filter(|p| !p.trim().is_empty()) {
+        match part.trim().trim_end_matches('h').parse::<i32>() {
+            Ok(h) if (1..=168).contains(&h) => hours.push(h),
+            _ => return Err(PROBLEM),
+        }
+    }
+    hours.sort_unstable_by(|a, b| b.cmp(a));
+    hours.dedup();
+    if hours.len() > MOST_REMINDERS {
+        return Err(PROBLEM);
+    }
+    Ok(hours)
+}
+
+/// A local time of day as staff type it, `21:00` or `9:30`.
+pub fn parse_time_of_day(raw: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok()
+}
+
 /// How long before the appointment a reminder moved out of quiet hours must still arrive:
 /// a reminder at the door is no reminder.
 pub const LEAST_NOTICE: Duration = Duration::minutes(30);
@@ -183,6 +222,18 @@ mod tests {
             end: t(13, 0),
         };
         assert!(lunch.contains(t(12, 30)) && !lunch.contains(t(13, 0)));
+    }
+
+    #[test]
+    fn hours_are_read_as_staff_type_them() {
+        assert_eq!(parse_hours("2, 24"), Ok(vec![24, 2]));
+        assert_eq!(parse_hours("48h 24 24"), Ok(vec![48, 24]));
+        assert_eq!(parse_hours("  "), Ok(vec![]));
+        for bad in ["0", "169", "tomorrow", "1,2,3,4,5", "2.5"] {
+            assert!(parse_hours(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_time_of_day("9:30"), NaiveTime::from_hms_opt(9, 30, 0));
+        assert_eq!(parse_time_of_day("25:00"), None);
     }
 
     proptest! {

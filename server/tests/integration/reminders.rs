@@ -213,3 +213,81 @@ async fn each_place_at_a_group_session_gets_its_reminders(pool: PgPool) {
         assert!(mine.iter().all(|at| *at < starts));
     }
 }
+
+/// The settings form as the screen would post it, from what `admin/settings` holds, with
+/// `changes` made.
+async fn settings_form(app: &axum::Router, cookie: &str, changes: &[(&str, &str)]) -> String {
+    let current = post_as(app, "admin/settings", Some(cookie), "").await;
+    let current: serde_json::Value = serde_json::from_str(&current.body).unwrap();
+    let mut fields: Vec<(String, String)> = current
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((format!("form[{k}]"), s.clone())),
+            serde_json::Value::Bool(true) => Some((format!("form[{k}]"), "on".to_owned())),
+            _ => None,
+        })
+        .collect();
+    for (name, value) in changes {
+        let name = format!("form[{name}]");
+        fields.retain(|(k, _)| *k != name);
+        if !value.is_empty() {
+            fields.push((name, value.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form(&pairs)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_sets_when_reminders_go_and_a_bad_value_changes_nothing(pool: PgPool) {
+    let app = common::app_with_clock(&pool, Clock::fixed(monday(8, 0))).await;
+    let admin = common::signed_in(&app, common::ADMIN).await;
+    let shown = post_as(&app, "admin/settings", Some(&admin), "").await;
+    assert!(
+        shown.body.contains("\"reminder_hours\":\"24, 2\""),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("\"quiet_hours_start\":\"21:00\""));
+
+    let bad = settings_form(
+        &app,
+        &admin,
+        &[("reminder_hours", "soon"), ("quiet_hours_end", "7")],
+    )
+    .await;
+    let refused = post_as(&app, "admin/save_settings", Some(&admin), &bad).await;
+    assert_eq!(refused.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("reminder_hours") && refused.body.contains("quiet_hours_end"));
+
+    let good = settings_form(
+        &app,
+        &admin,
+        &[
+            ("reminder_hours", "48, 3"),
+            ("quiet_hours_end", "07:00"),
+            ("remind_by_sms", ""),
+        ],
+    )
+    .await;
+    let saved = post_as(&app, "admin/save_settings", Some(&admin), &good).await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let rules: Vec<(i32, bool, bool)> = sqlx::query_as(
+        "SELECT hours_before, by_email, by_sms FROM reminder_rules ORDER BY hours_before DESC",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rules, [(48, true, false), (3, true, false)]);
+
+    // The next booking follows them: 48 hours before is past, 3 hours before is 07:00,
+    // which is no longer quiet.
+    let lewis = lewis(&pool).await;
+    book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    assert_eq!(reminders(&pool).await, [(GUEST.to_owned(), at(7, 0))]);
+}

@@ -29,8 +29,15 @@ pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppErr
                   late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy,
                   hold_minutes::text AS "hold_minutes!", slot_minutes::text AS "slot_minutes!",
                   (min_notice_minutes / 60)::text AS "min_notice_hours!",
-                  horizon_days::text AS "horizon_days!", allow_double_booking
-           FROM clinics WHERE id = $1"#,
+                  horizon_days::text AS "horizon_days!", allow_double_booking,
+                  coalesce((SELECT string_agg(r.hours_before::text, ', ' ORDER BY r.hours_before DESC)
+                            FROM reminder_rules r WHERE r.clinic_id = c.id), '') AS "reminder_hours!",
+                  coalesce((SELECT bool_or(r.by_email) FROM reminder_rules r WHERE r.clinic_id = c.id), true) AS "remind_by_email!",
+                  coalesce((SELECT bool_or(r.by_sms) FROM reminder_rules r WHERE r.clinic_id = c.id), false) AS "remind_by_sms!",
+                  coalesce((SELECT bool_or(r.by_whatsapp) FROM reminder_rules r WHERE r.clinic_id = c.id), false) AS "remind_by_whatsapp!",
+                  to_char(quiet_hours_start, 'HH24:MI') AS "quiet_hours_start!",
+                  to_char(quiet_hours_end, 'HH24:MI') AS "quiet_hours_end!"
+           FROM clinics c WHERE id = $1"#,
         clinic_id
     )
     .fetch_optional(pool)
@@ -55,7 +62,8 @@ pub async fn save(
         "UPDATE clinics SET name = $2, tagline = $3, email = $4, phone = $5, time_zone = $6,
                 late_cancel_hours = $7, cancellation_policy = $8, currency = $9,
                 hold_minutes = $10, slot_minutes = $11, min_notice_minutes = $12,
-                horizon_days = $13, allow_double_booking = $14
+                horizon_days = $13, allow_double_booking = $14,
+                quiet_hours_start = $15, quiet_hours_end = $16
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -70,7 +78,25 @@ pub async fn save(
         settings.booking.slot_minutes,
         settings.booking.min_notice_minutes,
         settings.booking.horizon_days,
-        settings.booking.allow_double_booking
+        settings.booking.allow_double_booking,
+        settings.reminders.quiet.start,
+        settings.reminders.quiet.end
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Applies to reminders written from now on; those already waiting keep their times.
+    let rules = &settings.reminders;
+    sqlx::query!("DELETE FROM reminder_rules WHERE clinic_id = $1", clinic_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO reminder_rules (clinic_id, hours_before, by_email, by_sms, by_whatsapp)
+         SELECT $1, hours, $3, $4, $5 FROM unnest($2::int[]) AS hours",
+        clinic_id,
+        &rules.hours_before,
+        rules.by_email,
+        rules.by_sms,
+        rules.by_whatsapp
     )
     .execute(&mut *tx)
     .await?;
