@@ -49,7 +49,8 @@ async fn every_clinic_owned_table_has_row_level_security(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_clinics_connections_see_no_row_of_another_clinic(pool: PgPool) {
-    // The demo clinic fills every table; the other clinic has nothing but its own row.
+    // The demo clinic fills every table; the other clinic has nothing but its own row and
+    // the reminder rules every new clinic starts with.
     let demo = common::seeded(&pool).await.clinic_id;
     let other = other_clinic(&pool).await;
     let as_other = lumen::database::tenant_pool((*pool.connect_options()).clone(), 2, other)
@@ -63,17 +64,26 @@ async fn a_clinics_connections_see_no_row_of_another_clinic(pool: PgPool) {
     for table in tenant_tables(&pool).await {
         // No filter at all, as a careless query would be written.
         let everything = format!("SELECT count(*) FROM {table}");
-        let stored: i64 = sqlx::query_scalar(&everything)
+        let of_other: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM {table} WHERE clinic_id = $1"
+        ))
+        .bind(other)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let stored: i64 = sqlx::query_scalar::<_, i64>(&everything)
             .fetch_one(&pool)
             .await
-            .unwrap();
-        let seen: i64 = sqlx::query_scalar(&everything)
+            .unwrap()
+            - of_other;
+        let seen: i64 = sqlx::query_scalar::<_, i64>(&everything)
             .fetch_one(&as_other)
             .await
-            .unwrap();
+            .unwrap()
+            - of_other;
         assert_eq!(
             seen, 0,
-            "{table}: the other clinic saw {seen} of {stored} rows"
+            "{table}: the other clinic saw {seen} of the demo clinic's {stored} rows"
         );
         let own: i64 = sqlx::query_scalar(&everything)
             .fetch_one(&as_demo)
