@@ -76,11 +76,6 @@ impl Deliverer {
         }
     }
 
-    /// Whether `channel`'s provider is being left alone for now.
-    pub fn breaker_open(&self, channel: Channel) -> bool {
-        !self.breaker_allows(channel)
-    }
-
     /// Delivers up to `batch` due messages, one after another, recording each as soon as
     /// its provider answers, so a crash part way loses at most the one in flight.
     #[tracing::instrument(skip_all, fields(clinic_id = %self.clinic_id))]

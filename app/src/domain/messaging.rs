@@ -83,10 +83,6 @@ impl Breaker {
         self.open_until.is_none_or(|until| now >= until)
     }
 
-    pub fn is_open(&self, now: std::time::Instant) -> bool {
-        !self.allows(now)
-    }
-
     pub fn succeeded(&mut self) {
         self.failures_in_a_row = 0;
         self.open_until = None;
@@ -241,12 +237,12 @@ mod tests {
         }
         assert!(breaker.allows(start));
         breaker.failed(start);
-        assert!(breaker.is_open(start));
-        assert!(breaker.is_open(start + Duration::from_secs(29)));
+        assert!(!breaker.allows(start));
+        assert!(!breaker.allows(start + Duration::from_secs(29)));
         assert!(breaker.allows(start + Breaker::COOL_OFF));
         // The test message fails: open again at once.
         breaker.failed(start + Breaker::COOL_OFF);
-        assert!(breaker.is_open(start + Breaker::COOL_OFF + Duration::from_secs(1)));
+        assert!(!breaker.allows(start + Breaker::COOL_OFF + Duration::from_secs(1)));
         breaker.succeeded();
         assert!(breaker.allows(start + Breaker::COOL_OFF + Duration::from_secs(1)));
     }

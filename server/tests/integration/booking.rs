@@ -112,6 +112,21 @@ pub(crate) async fn book(
     link_in(&confirmed, "/booking/")
 }
 
+/// Moves the booking with link `manage` to `start`, as its page does.
+pub(crate) async fn move_booking(app: &Router, manage: &str, start: DateTime<Utc>) -> Reply {
+    post_as(
+        app,
+        "booking/reschedule",
+        None,
+        &form(&[
+            ("token", manage),
+            ("provider", ""),
+            ("start", &start.to_rfc3339()),
+        ]),
+    )
+    .await
+}
+
 async fn picker(app: &Router, treatment: &str, provider: Uuid, day: &str) -> Picker {
     let reply = post_as(
         app,
@@ -497,27 +512,10 @@ async fn a_booking_moves_to_a_free_time_but_not_onto_a_taken_one(pool: PgPool) {
     let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
     held_link(&app, MOLE_CHECK, lewis, at(14, 0)).await;
 
-    let reschedule = |start: DateTime<Utc>| {
-        let app = app.clone();
-        let manage = manage.clone();
-        async move {
-            post_as(
-                &app,
-                "booking/reschedule",
-                None,
-                &form(&[
-                    ("token", &manage),
-                    ("provider", ""),
-                    ("start", &start.to_rfc3339()),
-                ]),
-            )
-            .await
-        }
-    };
-    let onto_hold = reschedule(at(14, 0)).await;
+    let onto_hold = move_booking(&app, &manage, at(14, 0)).await;
     assert_eq!(onto_hold.status, StatusCode::CONFLICT, "{}", onto_hold.body);
     // Moving by a quarter of an hour overlaps its own old time, which must not block it.
-    let nudged = reschedule(at(10, 15)).await;
+    let nudged = move_booking(&app, &manage, at(10, 15)).await;
     assert!(nudged.status.is_success(), "{}", nudged.body);
     assert_eq!(status_at(&pool, lewis, at(10, 15)).await, ["confirmed"]);
     assert!(status_at(&pool, lewis, at(10, 0)).await.is_empty());

@@ -3,7 +3,7 @@
 //! that server received. Faults come from the server itself: temporary refusals, refusals
 //! for good, and the server being down.
 
-use crate::booking::{at, book, lewis, GUEST, MOLE_CHECK};
+use crate::booking::{at, book, lewis, move_booking, GUEST, MOLE_CHECK};
 use crate::common::smtp::{Received, SmtpServer};
 use crate::common::{self, form, post_as, signed_in, ADMIN};
 use app::backend::delivery::{Deliverer, Round};
@@ -165,17 +165,7 @@ async fn a_booking_email_reaches_the_smtp_server_with_text_html_and_its_calendar
     assert!(redacted && !body.contains(&manage), "{body}");
 
     // Moved: the same event, a higher sequence. Cancelled: a CANCEL for it.
-    let moved = post_as(
-        &app,
-        "booking/reschedule",
-        None,
-        &form(&[
-            ("token", &manage),
-            ("provider", ""),
-            ("start", &at(11, 0).to_rfc3339()),
-        ]),
-    )
-    .await;
+    let moved = move_booking(&app, &manage, at(11, 0)).await;
     assert!(moved.status.is_success(), "{}", moved.body);
     let cancelled = post_as(&app, "booking/cancel", None, &form(&[("token", &manage)])).await;
     assert!(cancelled.status.is_success(), "{}", cancelled.body);
@@ -482,7 +472,7 @@ async fn the_same_change_never_writes_its_email_twice(pool: PgPool) {
         format!("appointment:{appointment_id}:booking_confirmed:0")
     );
     let mut tx = pool.begin().await.unwrap();
-    let again = outbox::enqueue_email_once(
+    let again = outbox::enqueue_email_for(
         &mut tx,
         clinic_id,
         outbox::Email {
@@ -491,7 +481,7 @@ async fn the_same_change_never_writes_its_email_twice(pool: PgPool) {
             subject: "again",
             body: "again",
         },
-        &cause,
+        Some(&cause),
         None,
         outbox::Timing::at_once(monday_morning()),
     )

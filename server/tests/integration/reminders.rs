@@ -4,7 +4,7 @@
 //! server when due. The exact instants across clock changes and quiet hours are
 //! `domain::reminders`' tests.
 
-use crate::booking::{at, book, lewis, GUEST, MOLE_CHECK};
+use crate::booking::{at, book, lewis, move_booking, GUEST, MOLE_CHECK};
 use crate::common::smtp::SmtpServer;
 use crate::common::{self, form, post_as};
 use app::backend::integrations::messaging::{Messaging, Smtp};
@@ -80,17 +80,7 @@ async fn moving_a_booking_moves_its_reminders_and_cancelling_removes_them(pool: 
     let app = common::app_with_clock(&pool, Clock::fixed(monday(8, 0))).await;
     let lewis = lewis(&pool).await;
     let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
-    let moved = post_as(
-        &app,
-        "booking/reschedule",
-        None,
-        &form(&[
-            ("token", &manage),
-            ("provider", ""),
-            ("start", &at(14, 0).to_rfc3339()),
-        ]),
-    )
-    .await;
+    let moved = move_booking(&app, &manage, at(14, 0)).await;
     assert!(moved.status.is_success(), "{}", moved.body);
     assert_eq!(
         reminders(&pool).await,
@@ -155,17 +145,7 @@ async fn a_patient_who_turned_reminders_off_gets_none_and_the_clinics_rules_deci
         .execute(&pool)
         .await
         .unwrap();
-    let moved = post_as(
-        &app,
-        "booking/reschedule",
-        None,
-        &form(&[
-            ("token", &manage),
-            ("provider", ""),
-            ("start", &at(14, 0).to_rfc3339()),
-        ]),
-    )
-    .await;
+    let moved = move_booking(&app, &manage, at(14, 0)).await;
     assert!(moved.status.is_success(), "{}", moved.body);
     assert!(
         reminders(&pool).await.is_empty(),

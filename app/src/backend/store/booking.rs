@@ -811,8 +811,8 @@ async fn email(
     } else {
         Method::Request
     };
-    let (invitation, sequence) = invitation(tx, appointment_id, to, method, now).await?;
-    outbox::enqueue_email_once(
+    let (invitation, sequence) = invitation(tx, clinic_id, appointment_id, to, method, now).await?;
+    outbox::enqueue_email_for(
         tx,
         clinic_id,
         outbox::Email {
@@ -821,7 +821,7 @@ async fn email(
             subject: notice.subject,
             body: notice.body,
         },
-        &format!("appointment:{appointment_id}:{kind}:{sequence}"),
+        Some(&format!("appointment:{appointment_id}:{kind}:{sequence}")),
         Some(&invitation),
         outbox::Timing::at_once(now),
     )
@@ -829,29 +829,64 @@ async fn email(
     Ok(())
 }
 
-/// The appointment as a calendar invitation for `attendee`, and its sequence number.
-pub(crate) async fn invitation(
+/// What a message about an appointment says of it: when, what, with whom, where, and the
+/// clinic's rules for its messages.
+pub(crate) struct AppointmentFacts {
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub status: String,
+    pub calendar_sequence: i32,
+    pub treatment: String,
+    pub provider: String,
+    pub location: String,
+    pub address: String,
+    pub phone: String,
+    pub time_zone: String,
+    pub clinic: String,
+    pub clinic_email: String,
+    pub quiet_hours_start: NaiveTime,
+    pub quiet_hours_end: NaiveTime,
+}
+
+pub(crate) async fn appointment_facts(
     tx: &mut PgConnection,
+    clinic_id: Uuid,
     appointment_id: Uuid,
-    attendee: &str,
-    method: Method,
-    now: DateTime<Utc>,
-) -> Result<(outbox::Attachment, i32), sqlx::Error> {
-    let a = sqlx::query!(
-        r#"SELECT lower(a.period) AS "starts!", upper(a.period) AS "ends!", a.calendar_sequence,
+) -> Result<Option<AppointmentFacts>, sqlx::Error> {
+    sqlx::query_as!(
+        AppointmentFacts,
+        r#"SELECT lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  a.status::text AS "status!", a.calendar_sequence,
                   t.name AS treatment, p.display_name AS provider, l.name AS location,
                   concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!",
-                  l.phone, c.name AS clinic, c.email AS clinic_email
+                  l.phone, coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  c.name AS clinic, c.email AS clinic_email,
+                  c.quiet_hours_start, c.quiet_hours_end
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id
            JOIN locations l ON l.id = a.location_id
            JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.id = $1"#,
+           WHERE a.clinic_id = $1 AND a.id = $2"#,
+        clinic_id,
         appointment_id
     )
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// The appointment as a calendar invitation for `attendee`, and its sequence number.
+pub(crate) async fn invitation(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    attendee: &str,
+    method: Method,
+    now: DateTime<Utc>,
+) -> Result<(outbox::Attachment, i32), sqlx::Error> {
+    let a = appointment_facts(tx, clinic_id, appointment_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let content = ics::event(&ics::Event {
         uid: &format!("{appointment_id}@lumen"),
         start: a.starts,

@@ -24,25 +24,16 @@ pub struct Attachment {
     pub content: String,
 }
 
+/// An email to go now, for no particular cause.
 pub async fn enqueue_email(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     email: Email<'_>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar!(
-        "INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, subject, body, created_at, next_attempt_at)
-         VALUES ($1, 'email', $2, $3, $4, $5, $6, $6)
-         RETURNING id",
-        clinic_id,
-        email.kind,
-        email.to,
-        email.subject,
-        email.body,
-        now
-    )
-    .fetch_one(&mut *tx)
-    .await
+    enqueue_email_for(tx, clinic_id, email, None, None, Timing::at_once(now))
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 /// When a message is written and when it should go (a reminder goes later).
@@ -58,14 +49,14 @@ impl Timing {
     }
 }
 
-/// An email that one cause (`cause`, such as `appointment:<id>:moved:2`) sends each
-/// recipient once: writing it again for the same cause and recipient writes nothing.
-/// `None` when it was already written.
-pub async fn enqueue_email_once(
+/// An email, with its attachment, due at `timing.due`. With a `cause` (such as
+/// `appointment:<id>:moved:2`) each recipient gets it once: writing it again for the same
+/// cause and recipient writes nothing and answers `None`.
+pub async fn enqueue_email_for(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     email: Email<'_>,
-    cause: &str,
+    cause: Option<&str>,
     attachment: Option<&Attachment>,
     timing: Timing,
 ) -> Result<Option<Uuid>, sqlx::Error> {

@@ -3,6 +3,7 @@
 //! cancels it. The moments come from `domain::reminders` (the location's time zone, the
 //! clinic's quiet hours, never late).
 
+use super::booking::appointment_facts;
 use super::outbox::{self, Email, Timing};
 use crate::domain::booking::when;
 use crate::domain::reminders::{reminder_at, QuietHours};
@@ -27,23 +28,9 @@ pub async fn schedule(
     appointment_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let Some(a) = sqlx::query!(
-        r#"SELECT lower(a.period) AS "starts!", upper(a.period) AS "ends!", a.calendar_sequence,
-                  t.name AS treatment, p.display_name AS provider, l.name AS location,
-                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!",
-                  l.phone, coalesce(l.time_zone, c.time_zone) AS "time_zone!", c.name AS clinic,
-                  c.quiet_hours_start, c.quiet_hours_end
-           FROM appointments a
-           JOIN treatments t ON t.id = a.treatment_id
-           JOIN providers p ON p.id = a.provider_id
-           JOIN locations l ON l.id = a.location_id
-           JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.clinic_id = $1 AND a.id = $2 AND a.status = 'confirmed'"#,
-        clinic_id,
-        appointment_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
+    let Some(a) = appointment_facts(tx, clinic_id, appointment_id)
+        .await?
+        .filter(|a| a.status == "confirmed")
     else {
         return Ok(0);
     };
@@ -104,7 +91,7 @@ pub async fn schedule(
                 body: &body,
             };
             let timing = Timing { now, due };
-            if outbox::enqueue_email_once(tx, clinic_id, email, &cause, None, timing)
+            if outbox::enqueue_email_for(tx, clinic_id, email, Some(&cause), None, timing)
                 .await?
                 .is_some()
             {

@@ -166,13 +166,14 @@ pub async fn book_seat(
         .await?;
     let (invitation, _) = crate::backend::store::booking::invitation(
         &mut tx,
+        clinic_id,
         session_id,
         &to,
         crate::domain::ics::Method::Request,
         now,
     )
     .await?;
-    outbox::enqueue_email_once(
+    outbox::enqueue_email_for(
         &mut tx,
         clinic_id,
         outbox::Email {
@@ -181,7 +182,7 @@ pub async fn book_seat(
             subject: notice.subject,
             body: notice.body,
         },
-        &format!("seat:{seat}:booked"),
+        Some(&format!("seat:{seat}:booked")),
         Some(&invitation),
         outbox::Timing::at_once(now),
     )

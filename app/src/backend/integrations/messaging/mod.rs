@@ -80,15 +80,6 @@ impl Messaging {
         }
     }
 
-    /// The channels with a provider, in the outbox's words.
-    pub fn sending_channels(&self) -> Vec<String> {
-        Channel::ALL
-            .into_iter()
-            .filter(|c| self.sends(*c))
-            .map(|c| c.as_str().to_owned())
-            .collect()
-    }
-
     /// The provider's name for `channel`, as recorded with each message it took.
     pub fn provider(&self, channel: Channel) -> &'static str {
         match channel {
