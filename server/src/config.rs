@@ -34,6 +34,19 @@ pub struct Config {
     pub cloudinary_url: Option<SecretText>,
     /// An SMTP server: email really leaves. `None`: the development mailbox.
     pub email: Option<EmailConfig>,
+    /// Twilio, for texts and WhatsApp: `LUMEN_TWILIO_*`.
+    pub texts: Option<TextsConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextsConfig {
+    pub api: String,
+    pub account_sid: String,
+    pub auth_token: SecretText,
+    pub sms_from: Option<String>,
+    pub whatsapp_from: Option<String>,
+    /// Approved WhatsApp templates by message kind.
+    pub whatsapp_templates: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +195,8 @@ impl Config {
             }
         };
 
+        let texts = texts(&get, public_url.is_some())?;
+
         Ok(Config {
             database,
             data_dir: get("LUMEN_DATA_DIR")
@@ -197,8 +212,88 @@ impl Config {
             public_url,
             cloudinary_url,
             email,
+            texts,
         })
     }
+}
+
+fn is_hex_id(value: &str, prefix: &str) -> bool {
+    value.len() == prefix.len() + 32
+        && value.starts_with(prefix)
+        && value[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn is_e164(value: &str) -> bool {
+    app::domain::phone::E164::parse(value, None).is_ok_and(|n| n.as_str() == value)
+}
+
+/// Twilio's account and senders, when `LUMEN_TWILIO_ACCOUNT_SID` is set.
+fn texts(
+    get: &impl Fn(&str) -> Option<String>,
+    has_public_url: bool,
+) -> Result<Option<TextsConfig>, ConfigError> {
+    let Some(account_sid) = get("LUMEN_TWILIO_ACCOUNT_SID") else {
+        return Ok(None);
+    };
+    let refuse = |variable: &'static str, value: String, problem: &'static str| ConfigError {
+        variable,
+        value,
+        problem,
+    };
+    if !is_hex_id(&account_sid, "AC") {
+        return Err(refuse("LUMEN_TWILIO_ACCOUNT_SID", account_sid, "must be the Account SID from Twilio's console: AC and 32 hexadecimal digits; leave it unset to keep texts in the development mailbox"));
+    }
+    let Some(auth_token) = get("LUMEN_TWILIO_AUTH_TOKEN") else {
+        return Err(refuse("LUMEN_TWILIO_AUTH_TOKEN", String::new(), "must be set with LUMEN_TWILIO_ACCOUNT_SID: the Auth Token from Twilio's console (it also signs Twilio's callbacks)"));
+    };
+    if !has_public_url {
+        return Err(refuse("LUMEN_PUBLIC_URL", String::new(), "must be set when Twilio is: Twilio reports on messages to this address, and its callbacks are signed over it"));
+    }
+    let sms_from = get("LUMEN_TWILIO_SMS_FROM");
+    if let Some(from) = &sms_from {
+        if !is_e164(from) && !is_hex_id(from, "MG") {
+            return Err(refuse("LUMEN_TWILIO_SMS_FROM", from.clone(), "must be the sending number in E.164 (+447700900123) or a Messaging Service SID (MG…)"));
+        }
+    }
+    let whatsapp_from = get("LUMEN_TWILIO_WHATSAPP_FROM");
+    if let Some(from) = &whatsapp_from {
+        if !is_e164(from) {
+            return Err(refuse(
+                "LUMEN_TWILIO_WHATSAPP_FROM",
+                from.clone(),
+                "must be the WhatsApp sender's number in E.164, such as +447700900123",
+            ));
+        }
+    }
+    if sms_from.is_none() && whatsapp_from.is_none() {
+        return Err(refuse("LUMEN_TWILIO_SMS_FROM", String::new(), "must be set (or LUMEN_TWILIO_WHATSAPP_FROM) with LUMEN_TWILIO_ACCOUNT_SID: the number messages come from"));
+    }
+    let mut whatsapp_templates = Vec::new();
+    for pair in get("LUMEN_TWILIO_WHATSAPP_TEMPLATES")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+    {
+        match pair.split_once('=') {
+            Some((kind, sid)) if !kind.trim().is_empty() && is_hex_id(sid.trim(), "HX") => {
+                whatsapp_templates.push((kind.trim().to_owned(), sid.trim().to_owned()));
+            }
+            _ => {
+                return Err(refuse("LUMEN_TWILIO_WHATSAPP_TEMPLATES", pair.to_owned(), "must be message kinds and approved Content SIDs, such as reminder=HX0123…,booking_confirmed=HX4567…"));
+            }
+        }
+    }
+    let api = get("LUMEN_TWILIO_API_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| app::backend::integrations::messaging::twilio::API.to_owned());
+    Ok(Some(TextsConfig {
+        api,
+        account_sid,
+        auth_token: SecretText(auth_token),
+        sms_from,
+        whatsapp_from,
+        whatsapp_templates,
+    }))
 }
 
 fn flag(
@@ -291,6 +386,50 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.variable, "LUMEN_SMTP_URL");
         assert!(!e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn twilio_needs_its_token_a_sender_and_the_public_address_and_is_never_shown() {
+        const SID: &str = "AC0123456789abcdef0123456789abcdef";
+        let full = [
+            ("LUMEN_TWILIO_ACCOUNT_SID", SID),
+            ("LUMEN_TWILIO_AUTH_TOKEN", "t0ken-s3cret"),
+            ("LUMEN_TWILIO_SMS_FROM", "+447700900001"),
+            (
+                "LUMEN_TWILIO_WHATSAPP_TEMPLATES",
+                "reminder=HX0123456789abcdef0123456789abcdef",
+            ),
+            ("LUMEN_PUBLIC_URL", "https://clinic.example"),
+        ];
+        assert_eq!(config(&[]).unwrap().texts, None);
+        let c = config(&full).unwrap();
+        let texts = c.texts.as_ref().unwrap();
+        assert_eq!(texts.api, "https://api.twilio.com");
+        assert_eq!(texts.whatsapp_templates[0].0, "reminder");
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let without = |name: &str| {
+            let vars: Vec<_> = full.iter().copied().filter(|(k, _)| *k != name).collect();
+            config(&vars).unwrap_err().variable
+        };
+        assert_eq!(
+            without("LUMEN_TWILIO_AUTH_TOKEN"),
+            "LUMEN_TWILIO_AUTH_TOKEN"
+        );
+        assert_eq!(without("LUMEN_TWILIO_SMS_FROM"), "LUMEN_TWILIO_SMS_FROM");
+        assert_eq!(without("LUMEN_PUBLIC_URL"), "LUMEN_PUBLIC_URL");
+        let with = |name: &'static str, value: &'static str| {
+            let mut vars: Vec<_> = full.iter().copied().filter(|(k, _)| *k != name).collect();
+            vars.push((name, value));
+            config(&vars)
+        };
+        assert!(with("LUMEN_TWILIO_SMS_FROM", "07700 900001").is_err());
+        assert!(with(
+            "LUMEN_TWILIO_SMS_FROM",
+            "MG0123456789abcdef0123456789abcdef"
+        )
+        .is_ok());
+        assert!(with("LUMEN_TWILIO_ACCOUNT_SID", "AC123").is_err());
+        assert!(with("LUMEN_TWILIO_WHATSAPP_TEMPLATES", "reminder:HX1").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -63,6 +63,14 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .route("/booking/{token}/calendar.ics", get(booking_calendar))
+        .route(
+            crate::twilio_hooks::STATUS_PATH,
+            post(crate::twilio_hooks::status),
+        )
+        .route(
+            crate::twilio_hooks::INBOUND_PATH,
+            post(crate::twilio_hooks::inbound),
+        )
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(

@@ -9,4 +9,5 @@ pub mod postgres;
 pub mod protect;
 pub mod seed;
 pub mod telemetry;
+pub mod twilio_hooks;
 pub mod workers;

@@ -1,7 +1,7 @@
 //! `lumen`: runs the clinic web app, or one of its maintenance commands.
 
 use app::backend::integrations::media::{Cloudinary, Media};
-use app::backend::integrations::messaging::{Messaging, Smtp};
+use app::backend::integrations::messaging::{Messaging, Smtp, Twilio, TwilioConfig};
 use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
@@ -114,6 +114,7 @@ async fn serve_with(
         );
     }
     let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
+    let messaging = messaging(config, &public_url)?;
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -121,7 +122,7 @@ async fn serve_with(
         clock: Clock::system(),
         public_url,
         media,
-        messaging: messaging(config)?,
+        messaging,
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
@@ -161,8 +162,20 @@ fn media_store(config: &Config) -> Result<Media, Failure> {
 }
 
 /// The message providers: SMTP when `LUMEN_SMTP_URL` is set, else the development mailbox.
-fn messaging(config: &Config) -> Result<Messaging, Failure> {
-    let messaging = Messaging::development();
+fn messaging(config: &Config, public_url: &str) -> Result<Messaging, Failure> {
+    let mut messaging = Messaging::development();
+    if let Some(texts) = &config.texts {
+        tracing::info!("texts and WhatsApp leave through Twilio");
+        messaging = messaging.with_texts(Twilio::new(TwilioConfig {
+            api: texts.api.clone(),
+            account_sid: texts.account_sid.clone(),
+            auth_token: texts.auth_token.0.clone(),
+            sms_from: texts.sms_from.clone(),
+            whatsapp_from: texts.whatsapp_from.clone(),
+            whatsapp_templates: texts.whatsapp_templates.iter().cloned().collect(),
+            status_callback: format!("{public_url}{}", lumen::twilio_hooks::STATUS_PATH),
+        }));
+    }
     Ok(match &config.email {
         Some(email) => {
             let smtp = Smtp::from_url(&email.smtp_url.0, &email.from)

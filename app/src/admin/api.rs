@@ -38,9 +38,11 @@ pub async fn fetch_mailbox() -> Result<Mailbox, AppError> {
         .map(|c| c.as_str().to_owned())
         .collect();
     let messages = store::outbox::recent(&state.pool, state.clinic_id, &live, 50).await?;
+    let inbox = store::texts::inbox(&state.pool, state.clinic_id, 50).await?;
     Ok(Mailbox {
         development: live.len() == Channel::ALL.len(),
         messages,
+        inbox,
     })
 }
 

@@ -5,7 +5,7 @@
 
 use super::api::{fetch_mailbox, RetryMessage};
 use super::frame::StaffScreen;
-use super::types::{Mailbox, MailboxMessage, Try};
+use super::types::{InboxMessage, Mailbox, MailboxMessage, Try};
 use crate::ui::components::{SavedNotice, BUTTON_SECONDARY};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
@@ -23,8 +23,20 @@ fn MailboxView(mailbox: Mailbox) -> impl IntoView {
     let Mailbox {
         development,
         messages,
+        inbox,
     } = mailbox;
     let empty = messages.is_empty();
+    let replies = (!inbox.is_empty()).then(|| {
+        view! {
+            <section class="mt-8" aria-labelledby="replies">
+                <h2 id="replies" class="font-display text-2xl text-stone-900">"Replies from patients"</h2>
+                <p class="mt-1 text-sm text-stone-600">"Texts and WhatsApp messages sent to the clinic's number, newest first."</p>
+                <ol class="mt-4 space-y-3">
+                    {inbox.into_iter().map(|reply| view! { <li><Reply reply/></li> }).collect_view()}
+                </ol>
+            </section>
+        }
+    });
     let (title, lead) = if development {
         (
             "Development mailbox",
@@ -43,6 +55,7 @@ fn MailboxView(mailbox: Mailbox) -> impl IntoView {
             <h1 class="mt-1 font-display text-4xl text-stone-900">{title}</h1>
             <p class="mt-2 text-stone-600">{lead}</p>
             <SavedNotice say=|q| q.get("saved").filter(|s| s == "retry").map(|_| "Queued to be sent again now.".to_owned())/>
+            {replies}
             <Show when=move || empty>
                 <p class="mt-8 text-stone-600">"No messages yet."</p>
             </Show>
@@ -66,6 +79,7 @@ fn state_words(m: &MailboxMessage) -> String {
         "sent" => "Sent".to_owned(),
         "delivered" => "Delivered".to_owned(),
         "undelivered" => "Not delivered".to_owned(),
+        "failed" => "Could not be sent to the phone".to_owned(),
         "dead" => format!("Failed for good after {}", tries(m.attempts)),
         _ if m.attempts == 0 => "Waiting to be sent".to_owned(),
         _ => format!("Not sent yet: {} so far", tries(m.attempts)),
@@ -105,6 +119,7 @@ fn Message(message: MailboxMessage) -> impl IntoView {
             </header>
             <p class="mt-1 text-sm text-stone-600">"To "{message.recipient.clone()}</p>
             <p class="mt-1 text-sm font-medium text-stone-800">{state}</p>
+            {message.delivery_error.clone().map(|error| view! { <p class="mt-1 text-sm text-red-700">{error}</p> })}
             {(!message.tries.is_empty()).then(|| view! {
                 <ol class="mt-2 space-y-1 text-sm text-stone-600" aria-label="Tries">
                     {message.tries.iter().map(|t| view! { <li>{try_words(t)}</li> }).collect_view()}
@@ -125,6 +140,42 @@ fn Message(message: MailboxMessage) -> impl IntoView {
                     "It carried a private link, removed when it failed. Ask the person to request a new one, or send them a new confirmation."
                 </p>
             })}
+        </article>
+    }
+}
+
+/// What Lumen did with a reply, in words.
+fn handled_words(handled_as: &str) -> &'static str {
+    match handled_as {
+        "opt_out" => "Opted out: no more messages go to this number on this channel",
+        "opt_in" => "Opted back in",
+        "confirmed" => "Confirmed their next appointment",
+        _ => "For the front desk",
+    }
+}
+
+#[component]
+fn Reply(reply: InboxMessage) -> impl IntoView {
+    let from = match &reply.patient_name {
+        Some(name) => format!("{name} ({})", reply.from_phone),
+        None => reply.from_phone.clone(),
+    };
+    let channel = if reply.channel == "whatsapp" {
+        "WhatsApp"
+    } else {
+        "Text"
+    };
+    let label = format!("Reply from {from}");
+    view! {
+        <article class="rounded-2xl border border-stone-200 bg-white p-4" aria-label=label>
+            <p class="text-sm text-stone-500">{format!("{} · {channel} · from ", reply.received)}
+                {match reply.patient_id {
+                    Some(id) => view! { <a class="text-brand-700 underline" href=format!("/admin/patients/{id}")>{from}</a> }.into_any(),
+                    None => view! { <span>{from}</span> }.into_any(),
+                }}
+            </p>
+            <p class="mt-2 whitespace-pre-wrap break-words text-stone-900">{reply.body.clone()}</p>
+            <p class="mt-1 text-sm text-stone-600">{handled_words(&reply.handled_as)}</p>
         </article>
     }
 }

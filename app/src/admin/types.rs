@@ -37,8 +37,10 @@ pub struct MailboxMessage {
     pub recipient: String,
     pub subject: String,
     pub body: String,
-    /// `queued`, `sent`, `delivered`, `undelivered` or `dead`.
+    /// `queued`, `sent`, `delivered`, `undelivered`, `failed` or `dead`.
     pub status: String,
+    /// What the provider said when a sent message did not arrive.
+    pub delivery_error: Option<String>,
     pub created: String,
     /// Tries so far.
     pub attempts: i32,
@@ -67,6 +69,22 @@ pub struct Try {
 pub struct Mailbox {
     pub development: bool,
     pub messages: Vec<MailboxMessage>,
+    /// What patients texted back, newest first.
+    pub inbox: Vec<InboxMessage>,
+}
+
+/// A text or WhatsApp message from a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxMessage {
+    pub id: uuid::Uuid,
+    pub channel: String,
+    pub from_phone: String,
+    pub patient_id: Option<uuid::Uuid>,
+    pub patient_name: Option<String>,
+    pub body: String,
+    pub received: String,
+    /// `opt_out`, `opt_in`, `confirmed` or `inbox`.
+    pub handled_as: String,
 }
 
 /// What the audit log screen is filtered by; empty strings match everything.

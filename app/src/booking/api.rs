@@ -432,10 +432,13 @@ pub mod server {
         let cx = Context::load().await?;
         let session = open_session(&cx, session).await?;
         let details = details
-            .parse(Offers {
-                in_person: true,
-                video: false,
-            })
+            .parse(
+                Offers {
+                    in_person: true,
+                    video: false,
+                },
+                cx.rules.home(),
+            )
             .map_err(AppError::Rejected)?;
         let patient = match principal::current().await? {
             Some(me) if me.role == Role::Patient => {
@@ -566,7 +569,7 @@ pub mod server {
                 .unwrap_or_default(),
             expired: expires.is_none_or(|t| t <= cx.now),
             offers: offers(&row),
-            details_complete: details.parse(offers(&row)).is_ok(),
+            details_complete: details.parse(offers(&row), cx.rules.home()).is_ok(),
             details,
         })
     }
@@ -602,7 +605,9 @@ pub mod server {
             details,
         )
         .await?;
-        details.parse(offers(&row)).map_err(AppError::Rejected)?;
+        details
+            .parse(offers(&row), cx.rules.home())
+            .map_err(AppError::Rejected)?;
         Ok(())
     }
 
@@ -612,7 +617,7 @@ pub mod server {
         let row = held_row(&cx, hold).await?;
         let details = draft(&row)
             .unwrap_or_default()
-            .parse(offers(&row))
+            .parse(offers(&row), cx.rules.home())
             .map_err(AppError::Rejected)?;
         let booker = match principal::current().await? {
             Some(me) if me.role == Role::Patient => Booker::Account(me.user_id),

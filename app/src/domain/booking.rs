@@ -2,7 +2,8 @@
 //! for them, and the clinic's late-cancel rule.
 
 use super::email::Email;
-use super::form::{person_name, phone, text, FieldProblem};
+use super::form::{patient_phone, person_name, text, FieldProblem};
+use super::phone::CallingCode;
 use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -94,17 +95,23 @@ impl Offers {
 pub const NOTES_MAX: usize = 1000;
 
 impl DetailsForm {
-    pub fn parse(&self, offers: Offers) -> Result<Details, Vec<FieldProblem>> {
+    /// `home` is the clinic's country, for a phone number written without its code.
+    pub fn parse(
+        &self,
+        offers: Offers,
+        home: Option<CallingCode>,
+    ) -> Result<Details, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let (first_name, last_name) = person_name(&mut problems, &self.first_name, &self.last_name);
         let email = Email::parse(&self.email)
             .map_err(|error| problems.push(FieldProblem::new("email", error)));
-        let phone = phone(
+        let phone = patient_phone(
             &mut problems,
             "phone",
             &self.phone,
             true,
-            "Enter a phone number the clinic can reach you on, such as 020 7946 0000.",
+            home,
+            "+44 7700 900123",
         );
         let notes = text(
             &mut problems,
@@ -200,6 +207,8 @@ mod tests {
         }
     }
 
+    const UK: Option<CallingCode> = Some(crate::domain::phone::CallingCode::of_known(44));
+
     const BOTH: Offers = Offers {
         in_person: true,
         video: true,
@@ -207,15 +216,19 @@ mod tests {
 
     #[test]
     fn good_details_are_accepted_and_trimmed() {
-        let details = form().parse(BOTH).unwrap();
+        let details = form().parse(BOTH, UK).unwrap();
         assert_eq!(details.first_name, "Ana");
         assert_eq!(details.email.as_str(), "ana@example.com");
         assert_eq!(details.mode, Mode::Video);
+        assert_eq!(
+            details.phone, "+447700900123",
+            "made E.164 in the clinic's country"
+        );
     }
 
     #[test]
     fn every_missing_field_is_named() {
-        let problems = DetailsForm::default().parse(BOTH).unwrap_err();
+        let problems = DetailsForm::default().parse(BOTH, UK).unwrap_err();
         for field in ["first_name", "last_name", "email", "phone", "mode"] {
             assert!(problem_for(&problems, field).is_some(), "{field}");
         }
@@ -230,17 +243,23 @@ mod tests {
             in_person: true,
             video: false,
         };
-        assert_eq!(typed.parse(in_person_only).unwrap().mode, Mode::InPerson);
+        assert_eq!(
+            typed.parse(in_person_only, UK).unwrap().mode,
+            Mode::InPerson
+        );
         // A mode the treatment does not offer is never taken from the form.
         typed.mode = "video".to_owned();
-        assert_eq!(typed.parse(in_person_only).unwrap().mode, Mode::InPerson);
+        assert_eq!(
+            typed.parse(in_person_only, UK).unwrap().mode,
+            Mode::InPerson
+        );
     }
 
     #[test]
     fn notes_are_limited() {
         let mut typed = form();
         typed.notes = "x".repeat(NOTES_MAX + 1);
-        let problems = typed.parse(BOTH).unwrap_err();
+        let problems = typed.parse(BOTH, UK).unwrap_err();
         assert!(problem_for(&problems, "notes").is_some());
     }
 

@@ -3,7 +3,8 @@
 
 use crate::domain::booking::Mode;
 use crate::domain::email::Email;
-use crate::domain::form::{checkbox, person_name, phone, record_id, text, FieldProblem};
+use crate::domain::form::{checkbox, patient_phone, person_name, record_id, text, FieldProblem};
+use crate::domain::phone::CallingCode;
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -212,7 +213,12 @@ fn chosen_id(problems: &mut Vec<FieldProblem>, field: &str, raw: &str, what: &st
 }
 
 impl AppointmentForm {
-    pub fn parse(&self, zone: Tz) -> Result<AppointmentRequest, Vec<FieldProblem>> {
+    /// `home` is the clinic's country, for a phone number written without its code.
+    pub fn parse(
+        &self,
+        zone: Tz,
+        home: Option<CallingCode>,
+    ) -> Result<AppointmentRequest, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let patient = match record_id(&mut problems, &self.patient, "patient") {
             Some(id) => Some(PatientChoice::Existing(id)),
@@ -222,12 +228,13 @@ impl AppointmentForm {
                 let email = Email::parse(&self.email)
                     .map_err(|error| problems.push(FieldProblem::new("email", error)))
                     .ok();
-                let phone = phone(
+                let phone = patient_phone(
                     &mut problems,
                     "phone",
                     &self.phone,
                     false,
-                    "Enter the patient's phone number, such as 020 7946 0000, or leave it empty.",
+                    home,
+                    "+44 7700 900123 (or leave it empty)",
                 );
                 email.map(|email| PatientChoice::New {
                     first_name,
@@ -493,14 +500,14 @@ mod tests {
     #[test]
     fn a_new_patient_needs_a_name_and_an_email() {
         let zone: Tz = "Europe/London".parse().unwrap();
-        let request = filled().parse(zone).unwrap();
+        let request = filled().parse(zone, None).unwrap();
         assert!(matches!(request.patient, PatientChoice::New { .. }));
         let problems = AppointmentForm {
             first_name: String::new(),
             email: "nope".into(),
             ..filled()
         }
-        .parse(zone)
+        .parse(zone, None)
         .unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, vec!["first_name", "email"]);
@@ -516,7 +523,7 @@ mod tests {
             email: String::new(),
             ..filled()
         }
-        .parse(zone)
+        .parse(zone, None)
         .unwrap();
         assert_eq!(request.patient, PatientChoice::Existing(id));
     }
@@ -532,7 +539,7 @@ mod tests {
             mode: String::new(),
             ..filled()
         }
-        .parse(zone)
+        .parse(zone, None)
         .unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(

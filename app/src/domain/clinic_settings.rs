@@ -2,7 +2,7 @@
 //! the cancellation policy and the rules online booking follows.
 
 use super::email::Email;
-use super::form::{checkbox, currency, phone, time_zone, FieldProblem};
+use super::form::{checkbox, clinic_phone, currency, time_zone, FieldProblem};
 use super::money::Currency;
 use super::reminders::{parse_hours, parse_time_of_day, QuietHours, ReminderRules};
 use chrono::NaiveTime;
@@ -109,13 +109,7 @@ impl SettingsForm {
         }
         let email = Email::parse(&self.email)
             .map_err(|error| problems.push(FieldProblem::new("email", error)));
-        let phone = phone(
-            &mut problems,
-            "phone",
-            &self.phone,
-            true,
-            "Enter the phone number patients should call, like +44 131 496 0000.",
-        );
+        let phone = clinic_phone(&mut problems, "phone", &self.phone);
         let time_zone = time_zone(&mut problems, "time_zone", &self.time_zone);
         let currency = currency(&mut problems, "currency", &self.currency);
         let late_cancel_hours = match self.late_cancel_hours.trim().parse::<i32>() {

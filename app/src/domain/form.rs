@@ -1,6 +1,7 @@
 //! What forms share: a problem tied to one field, and HTML checkboxes as booleans.
 
 use super::money::Currency;
+use super::phone::{CallingCode, PhoneProblem, E164};
 use super::slug::Slug;
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
@@ -67,6 +68,60 @@ pub fn phone(
         problems.push(FieldProblem::new(field, message));
     }
     value.to_owned()
+}
+
+/// The clinic's own phone number, kept as typed for patients to read, with its country
+/// code: patients' numbers written without one are read as of the clinic's country.
+pub fn clinic_phone(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> String {
+    let before = problems.len();
+    let typed = phone(
+        problems,
+        field,
+        value,
+        true,
+        "Enter the phone number patients should call, like +44 131 496 0000.",
+    );
+    if problems.len() == before && CallingCode::of(&typed).is_none() {
+        problems.push(FieldProblem::new(
+            field,
+            "Start the number with its country code, like +44 131 496 0000: patients' numbers \
+             written without one are read as from the same country.",
+        ));
+    }
+    typed
+}
+
+/// A patient's phone number, made E.164 (`+447700900123`) so texts and WhatsApp can reach
+/// it; a number written the national way is read as one of `home`'s country. `example`
+/// shows how to write one. Empty passes when the number is optional.
+pub fn patient_phone(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    required: bool,
+    home: Option<CallingCode>,
+    example: &str,
+) -> String {
+    if value.trim().is_empty() && !required {
+        return String::new();
+    }
+    match E164::parse(value, home) {
+        Ok(number) => number.as_str().to_owned(),
+        Err(PhoneProblem::NeedsCountryCode) => {
+            problems.push(FieldProblem::new(
+                field,
+                format!("Add the country code to the number, such as {example}."),
+            ));
+            value.trim().to_owned()
+        }
+        Err(PhoneProblem::NotANumber) => {
+            problems.push(FieldProblem::new(
+                field,
+                format!("Enter a phone number, such as {example}."),
+            ));
+            value.trim().to_owned()
+        }
+    }
 }
 
 /// The id of the record a form edits: `None` (a new record) when empty. A problem on `id`

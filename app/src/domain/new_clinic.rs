@@ -2,7 +2,7 @@
 //! who will run it (invited as its first clinic admin).
 
 use super::email::Email;
-use super::form::{currency, phone, text, time_zone, FieldProblem};
+use super::form::{clinic_phone, currency, text, time_zone, FieldProblem};
 use super::money::Currency;
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
@@ -44,13 +44,7 @@ impl NewClinicForm {
         let currency = currency(p, "currency", &self.currency);
         let email =
             Email::parse(&self.email).map_err(|error| p.push(FieldProblem::new("email", error)));
-        let phone = phone(
-            p,
-            "phone",
-            &self.phone,
-            true,
-            "Enter the phone number patients should call, like +44 131 496 0000.",
-        );
+        let phone = clinic_phone(p, "phone", &self.phone);
         let admin_name = text(
             p,
             "admin_name",

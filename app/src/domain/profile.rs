@@ -1,6 +1,7 @@
 //! A patient's own details as they edit them: names, phone and how to be reminded.
 
-use super::form::{checkbox, person_name, phone, FieldProblem};
+use super::form::{checkbox, patient_phone, person_name, FieldProblem};
+use super::phone::CallingCode;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,15 +31,17 @@ pub struct Profile {
 }
 
 impl ProfileForm {
-    pub fn parse(&self) -> Result<Profile, Vec<FieldProblem>> {
+    /// `home` is the clinic's country, for a phone number written without its code.
+    pub fn parse(&self, home: Option<CallingCode>) -> Result<Profile, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let (first_name, last_name) = person_name(&mut problems, &self.first_name, &self.last_name);
-        let phone = phone(
+        let phone = patient_phone(
             &mut problems,
             "phone",
             &self.phone,
             false,
-            "Enter a phone number of 7 to 15 digits, like +44 131 496 0000.",
+            home,
+            "+44 7700 900123",
         );
         if phone.is_empty() && (self.remind_by_sms || self.remind_by_whatsapp) {
             problems.push(FieldProblem::new(
@@ -66,6 +69,8 @@ mod tests {
     use super::*;
     use crate::domain::form::problem_for;
 
+    const UK: Option<CallingCode> = Some(CallingCode::of_known(44));
+
     fn form() -> ProfileForm {
         ProfileForm {
             first_name: " Isla ".to_owned(),
@@ -78,10 +83,10 @@ mod tests {
     }
 
     #[test]
-    fn good_details_are_kept_as_typed_but_trimmed() {
-        let profile = form().parse().unwrap();
+    fn good_details_are_trimmed_and_the_phone_made_international() {
+        let profile = form().parse(UK).unwrap();
         assert_eq!(profile.first_name, "Isla");
-        assert_eq!(profile.phone, "+44 (0)131 496-0000");
+        assert_eq!(profile.phone, "+441314960000");
         assert!(profile.remind_by_sms);
     }
 
@@ -92,7 +97,7 @@ mod tests {
                 phone: bad.to_owned(),
                 ..form()
             }
-            .parse()
+            .parse(UK)
             .unwrap_err();
             assert!(problem_for(&problems, "phone").is_some(), "{bad}");
         }
@@ -105,7 +110,7 @@ mod tests {
             phone: String::new(),
             ..form()
         }
-        .parse()
+        .parse(UK)
         .unwrap_err();
         assert!(problem_for(&problems, "first_name").is_some());
         assert!(problem_for(&problems, "phone")
@@ -116,6 +121,6 @@ mod tests {
             remind_by_sms: false,
             ..form()
         };
-        assert!(email_only.parse().is_ok());
+        assert!(email_only.parse(UK).is_ok());
     }
 }

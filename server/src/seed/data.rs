@@ -21,7 +21,7 @@ pub const CLINIC: ClinicSeed = ClinicSeed {
     time_zone: "Europe/London",
     currency: "GBP",
     email: "hello@juniper-clinic.example",
-    phone: "0131 496 0100",
+    phone: "+44 131 496 0100",
 };
 
 pub struct LocationSeed {

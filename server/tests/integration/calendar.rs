@@ -459,6 +459,20 @@ async fn staff_find_patients_see_their_appointments_and_keep_notes(pool: PgPool)
     let wildcard = post_as(&app, "admin/patients", Some(&cookie), "search=%25").await;
     let none: Vec<PatientRow> = serde_json::from_str(&wildcard.body).unwrap();
     assert!(none.is_empty(), "{none:?}");
+    // Phones are kept international; staff find them typed the way people say them.
+    assert_eq!(found[0].phone, "+442079460111");
+    for typed in ["020+7946+0111", "%2B44+20+7946+0111", "7946+0111"] {
+        let reply = post_as(
+            &app,
+            "admin/patients",
+            Some(&cookie),
+            &format!("search={typed}"),
+        )
+        .await;
+        let by_phone: Vec<PatientRow> = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(by_phone.len(), 1, "{typed}: {by_phone:?}");
+        assert_eq!(by_phone[0].id, found[0].id, "{typed}");
+    }
 
     let patient = &found[0].id;
     let empty = post_as(

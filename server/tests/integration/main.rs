@@ -28,3 +28,4 @@ mod seed;
 mod sessions;
 mod staff_accounts;
 mod tenancy;
+mod texts;

@@ -53,8 +53,13 @@ pub async fn update_profile(#[server(default)] form: ProfileForm) -> Result<(), 
     if me.role != Role::Patient {
         return answer(Err(AppError::Forbidden));
     }
-    let profile = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;
+    let rules = answer(
+        crate::backend::store::booking::rules(&state.pool, state.clinic_id)
+            .await
+            .map_err(AppError::from),
+    )?;
+    let profile = answer(form.parse(rules.home()).map_err(AppError::Rejected))?;
     answer(store::own_account::update_profile(&state.pool, state.clinic_id, &me, &profile).await)?;
     leptos_axum::redirect("/account?saved=details");
     Ok(())

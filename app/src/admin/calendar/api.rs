@@ -502,14 +502,21 @@ mod server {
         let found = if search.trim().is_empty() {
             Vec::new()
         } else {
-            crate::backend::store::patients::search(pool, clinic, search, 20, desk.now)
-                .await?
-                .into_iter()
-                .map(|p| Choice {
-                    id: p.id.to_string(),
-                    name: format!("{} {} · {}", p.first_name, p.last_name, p.email),
-                })
-                .collect()
+            crate::backend::store::patients::search(
+                pool,
+                clinic,
+                search,
+                20,
+                desk.now,
+                desk.rules.home(),
+            )
+            .await?
+            .into_iter()
+            .map(|p| Choice {
+                id: p.id.to_string(),
+                name: format!("{} {} · {}", p.first_name, p.last_name, p.email),
+            })
+            .collect()
         };
         let providers = choices(store::providers(pool, clinic).await?);
         let locations = choices(store::locations(pool, clinic).await?);
@@ -633,7 +640,9 @@ mod server {
 
     pub async fn create(me: &Principal, form: &AppointmentForm) -> Result<Uuid, AppError> {
         let desk = Desk::load().await?;
-        let request = form.parse(desk.zone).map_err(AppError::Rejected)?;
+        let request = form
+            .parse(desk.zone, desk.rules.home())
+            .map_err(AppError::Rejected)?;
         double_booking_allowed(&desk, request.double_book)?;
         let treatment =
             booking_store::treatment(&desk.state.pool, desk.state.clinic_id, &request.treatment)

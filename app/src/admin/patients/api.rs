@@ -47,7 +47,17 @@ pub async fn fetch_patients(
     let me = require(Action::ViewPatients).await?;
     audit::record_for_request(Some(&me), "read", "patient_list", None).await?;
     let state = app_state()?;
-    let zone = answer(clinic_zone(&state).await)?;
+    let rules = answer(
+        crate::backend::store::booking::rules(&state.pool, state.clinic_id)
+            .await
+            .map_err(AppError::from),
+    )?;
+    let zone = answer(
+        rules
+            .time_zone
+            .parse::<Tz>()
+            .map_err(|_| AppError::Unavailable),
+    )?;
     let found = answer(
         store::search(
             &state.pool,
@@ -55,6 +65,7 @@ pub async fn fetch_patients(
             &search,
             100,
             state.clock.now(),
+            rules.home(),
         )
         .await
         .map_err(AppError::from),

@@ -60,6 +60,14 @@ pub struct Rules {
     pub allow_double_booking: bool,
 }
 
+impl Rules {
+    /// The clinic's country, from its own phone number: patients' numbers written without
+    /// a country code are read as of this one.
+    pub fn home(&self) -> Option<crate::domain::phone::CallingCode> {
+        crate::domain::phone::CallingCode::of(&self.phone)
+    }
+}
+
 pub async fn rules(pool: &PgPool, clinic_id: Uuid) -> Result<Rules, sqlx::Error> {
     sqlx::query_as!(
         Rules,

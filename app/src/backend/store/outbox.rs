@@ -83,11 +83,52 @@ pub async fn enqueue_email_for(
     .await
 }
 
+/// A text or WhatsApp message: words short enough for a phone, and the named values an
+/// approved WhatsApp template is filled with when the words cannot go.
+pub struct Text<'a> {
+    /// `sms` or `whatsapp`.
+    pub channel: &'a str,
+    pub kind: &'a str,
+    /// E.164.
+    pub to: &'a str,
+    pub body: &'a str,
+    pub variables: &'a serde_json::Value,
+}
+
+/// A text due at `timing.due`, once per cause and number.
+pub async fn enqueue_text(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    text: Text<'_>,
+    cause: &str,
+    timing: Timing,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, body, variables, cause,
+                                      created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (clinic_id, cause, recipient, channel) WHERE cause IS NOT NULL DO NOTHING
+         RETURNING id",
+        clinic_id,
+        text.channel,
+        text.kind,
+        text.to,
+        text.body,
+        text.variables,
+        cause,
+        timing.now,
+        timing.due
+    )
+    .fetch_optional(&mut *tx)
+    .await
+}
+
 /// A message taken for delivery, with the try it is on.
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: Uuid,
     pub channel: String,
+    pub kind: String,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -95,6 +136,8 @@ pub struct Claimed {
     pub attachment_name: Option<String>,
     pub attachment_type: Option<String>,
     pub attachment: Option<String>,
+    /// Named values for a WhatsApp template.
+    pub variables: Option<serde_json::Value>,
     pub attempt: i32,
 }
 
@@ -120,8 +163,8 @@ pub async fn claim(
                  LIMIT $5
                  FOR UPDATE SKIP LOCKED) due
            WHERE m.id = due.id
-           RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.html_body,
-                     m.attachment_name, m.attachment_type, m.attachment,
+           RETURNING m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.html_body,
+                     m.attachment_name, m.attachment_type, m.attachment, m.variables,
                      m.attempts AS attempt"#,
         clinic_id,
         channels,
@@ -214,6 +257,9 @@ pub async fn record(
             )
             .execute(&mut *tx)
             .await?;
+            // A fast provider may have reported on the message already.
+            super::texts::apply_reports(&mut tx, clinic_id, provider, provider_message_id, now)
+                .await?;
         }
         Tried::Retry { error, at } => {
             sqlx::query!(
@@ -318,7 +364,7 @@ pub async fn recent(
     limit: i64,
 ) -> Result<Vec<MailboxMessage>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.status,
+        r#"SELECT m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.status, m.delivery_error,
                   to_char(m.created_at AT TIME ZONE c.time_zone, 'DD Mon YYYY, HH24:MI') AS "created!",
                   m.attempts,
                   CASE WHEN m.status = 'queued' AND m.attempts > 0
@@ -371,6 +417,7 @@ pub async fn recent(
             recipient: m.recipient,
             subject: m.subject,
             status: m.status,
+            delivery_error: m.delivery_error,
             created: m.created,
             attempts: m.attempts,
             next_attempt: m.next_attempt,

@@ -3,6 +3,7 @@
 
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
+use crate::domain::phone::{CallingCode, E164};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -19,12 +20,15 @@ pub struct Found {
 }
 
 /// Patients whose name, email or phone contains `search` (all when empty), by last name.
+/// Phones are stored in E.164, so a number typed the national way (`home` gives the
+/// country) or in part is looked for by its digits.
 pub async fn search(
     pool: &PgPool,
     clinic_id: Uuid,
     search: &str,
     limit: i64,
     now: DateTime<Utc>,
+    home: Option<CallingCode>,
 ) -> Result<Vec<Found>, sqlx::Error> {
     let pattern = format!(
         "%{}%",
@@ -35,6 +39,16 @@ pub async fn search(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
+    // The number as a whole (07700 900123 is +447700900123), and its digits as typed
+    // (for part of one); E.164 has nothing LIKE would read as a wildcard.
+    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+    let mut phone_patterns = vec![pattern.clone()];
+    if digits.len() >= 3 && !search.chars().any(char::is_alphabetic) {
+        phone_patterns.push(format!("%{digits}%"));
+        if let Ok(number) = E164::parse(search, home) {
+            phone_patterns.push(format!("%{}%", number.as_str()));
+        }
+    }
     sqlx::query_as!(
         Found,
         r#"SELECT pa.id, pa.first_name, pa.last_name, pa.email, pa.phone,
@@ -46,13 +60,14 @@ pub async fn search(
            FROM patients pa
            WHERE pa.clinic_id = $1
              AND (lower(pa.first_name || ' ' || pa.last_name) LIKE $2
-                  OR lower(pa.email) LIKE $2 OR pa.phone LIKE $2)
+                  OR lower(pa.email) LIKE $2 OR pa.phone LIKE ANY($5))
            ORDER BY lower(pa.last_name), lower(pa.first_name), pa.created_at
            LIMIT $3"#,
         clinic_id,
         pattern,
         limit,
-        now
+        now,
+        &phone_patterns
     )
     .fetch_all(pool)
     .await

@@ -4,7 +4,7 @@
 //! clinic's quiet hours, never late).
 
 use super::booking::appointment_facts;
-use super::outbox::{self, Email, Timing};
+use super::outbox::{self, Email, Text, Timing};
 use crate::domain::booking::when;
 use crate::domain::reminders::{reminder_at, QuietHours};
 use chrono::{DateTime, Utc};
@@ -18,7 +18,8 @@ fn causes_of(appointment_id: Uuid) -> String {
 }
 
 /// Writes the reminders of a confirmed appointment (or group session) for its patient (or
-/// each place holder) who wants them by email, as the clinic's rules say. Reminders
+/// each place holder) by each channel they chose and the clinic's rules allow (texts only
+/// to numbers that have not replied STOP). Reminders
 /// already written for this version of the appointment are left as they are, so calling
 /// it again (a new place at a session) adds only what is missing. Returns how many it
 /// wrote.
@@ -42,20 +43,26 @@ pub async fn schedule(
         start: a.quiet_hours_start,
         end: a.quiet_hours_end,
     };
-    let hours: Vec<i32> = sqlx::query_scalar!(
-        "SELECT hours_before FROM reminder_rules WHERE clinic_id = $1 AND by_email
-         ORDER BY hours_before DESC",
+    let rules = sqlx::query!(
+        "SELECT hours_before, by_email, by_sms, by_whatsapp FROM reminder_rules
+         WHERE clinic_id = $1 ORDER BY hours_before DESC",
         clinic_id
     )
     .fetch_all(&mut *tx)
     .await?;
     let people = sqlx::query!(
-        r#"SELECT p.email AS "email!", p.first_name AS "first_name!"
-           FROM appointments a JOIN patients p ON p.id = a.patient_id
-           WHERE a.id = $1 AND p.remind_by_email
-           UNION ALL
-           SELECT p.email, p.first_name FROM session_seats s JOIN patients p ON p.id = s.patient_id
-           WHERE s.appointment_id = $1 AND s.status = 'booked' AND p.remind_by_email"#,
+        r#"WITH booked AS (
+               SELECT a.patient_id FROM appointments a WHERE a.id = $1 AND a.patient_id IS NOT NULL
+               UNION ALL
+               SELECT s.patient_id FROM session_seats s WHERE s.appointment_id = $1 AND s.status = 'booked')
+           SELECT p.email, p.first_name, p.phone, p.remind_by_email,
+                  p.remind_by_sms AND p.phone <> '' AND NOT EXISTS (
+                      SELECT 1 FROM message_opt_outs o
+                      WHERE o.clinic_id = p.clinic_id AND o.phone = p.phone AND o.channel = 'sms') AS "by_sms!",
+                  p.remind_by_whatsapp AND p.phone <> '' AND NOT EXISTS (
+                      SELECT 1 FROM message_opt_outs o
+                      WHERE o.clinic_id = p.clinic_id AND o.phone = p.phone AND o.channel = 'whatsapp') AS "by_whatsapp!"
+           FROM booked JOIN patients p ON p.id = booked.patient_id"#,
         appointment_id
     )
     .fetch_all(&mut *tx)
@@ -63,7 +70,8 @@ pub async fn schedule(
     let when = when(a.starts, a.ends, zone);
     let subject = format!("Reminder: your {} at {}", a.treatment, a.clinic);
     let mut written = 0;
-    for hours_before in hours {
+    for rule in rules {
+        let hours_before = rule.hours_before;
         let Some(due) = reminder_at(a.starts, hours_before, zone, quiet, now) else {
             continue;
         };
@@ -71,7 +79,48 @@ pub async fn schedule(
             "reminder:{appointment_id}:{hours_before}h:{}",
             a.calendar_sequence
         );
+        let timing = Timing { now, due };
         for person in &people {
+            for (channel, wanted) in [
+                ("sms", rule.by_sms && person.by_sms),
+                ("whatsapp", rule.by_whatsapp && person.by_whatsapp),
+            ] {
+                if !wanted {
+                    continue;
+                }
+                let body = format!(
+                    "{}: reminder of your {} with {} on {}, {}. Reply C to confirm; to change it, call {}.{}",
+                    a.clinic,
+                    a.treatment,
+                    a.provider,
+                    when,
+                    a.location,
+                    a.phone,
+                    if channel == "sms" { " Reply STOP to opt out." } else { "" }
+                );
+                let variables = serde_json::json!({
+                    "first_name": person.first_name,
+                    "treatment": a.treatment,
+                    "when": when,
+                    "clinic": a.clinic,
+                });
+                let text = Text {
+                    channel,
+                    kind: "reminder",
+                    to: &person.phone,
+                    body: &body,
+                    variables: &variables,
+                };
+                if outbox::enqueue_text(tx, clinic_id, text, &cause, timing)
+                    .await?
+                    .is_some()
+                {
+                    written += 1;
+                }
+            }
+            if !(rule.by_email && person.remind_by_email) {
+                continue;
+            }
             let body = format!(
                 "Hello {},\n\nA reminder of your {} with {} on {}, at {}, {}.\n\n\
                  To move or cancel it, use the link in your confirmation email, or call {}.\n\n{}",
@@ -90,7 +139,6 @@ pub async fn schedule(
                 subject: &subject,
                 body: &body,
             };
-            let timing = Timing { now, due };
             if outbox::enqueue_email_for(tx, clinic_id, email, Some(&cause), None, timing)
                 .await?
                 .is_some()

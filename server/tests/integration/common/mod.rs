@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
 pub mod smtp;
+pub mod twilio;
 
 use app::backend::auth::totp::{self, Secret};
 use app::backend::integrations::media::Media;

@@ -3,10 +3,12 @@
 //! messages stay in the outbox for the staff area's mailbox, which says so.
 
 pub mod email;
+pub mod twilio;
 
 pub use crate::domain::messaging::Delivery;
 pub use email::{Smtp, SmtpConfigError};
 use std::sync::Arc;
+pub use twilio::{Twilio, TwilioConfig};
 use uuid::Uuid;
 
 /// A way a message reaches a person.
@@ -38,6 +40,8 @@ impl Channel {
 pub struct Outgoing<'a> {
     /// The outbox row's id: the email's Message-ID is made from it.
     pub id: Uuid,
+    /// What the message is for (`reminder`, …): a WhatsApp template is chosen by it.
+    pub kind: &'a str,
     pub to: &'a str,
     pub subject: &'a str,
     pub text: &'a str,
@@ -47,6 +51,11 @@ pub struct Outgoing<'a> {
     pub sender_name: &'a str,
     /// Where replies go: the clinic's own address.
     pub reply_to: &'a str,
+    /// Named values for a WhatsApp template (`first_name`, `when`, …).
+    pub variables: Option<&'a serde_json::Value>,
+    /// Whether the person wrote to us on WhatsApp in the last 24 hours, so a message in
+    /// words may go instead of an approved template.
+    pub window_open: bool,
 }
 
 pub struct Attachment<'a> {
@@ -59,6 +68,7 @@ pub struct Attachment<'a> {
 #[derive(Clone, Default)]
 pub struct Messaging {
     email: Option<Arc<Smtp>>,
+    texts: Option<Arc<Twilio>>,
 }
 
 impl Messaging {
@@ -72,26 +82,43 @@ impl Messaging {
         self
     }
 
+    /// Texts and WhatsApp through Twilio, for the channels it has a sender for.
+    pub fn with_texts(mut self, twilio: Twilio) -> Self {
+        self.texts = Some(Arc::new(twilio));
+        self
+    }
+
+    /// Twilio, when configured: its callbacks are checked with its signature.
+    pub fn twilio(&self) -> Option<&Twilio> {
+        self.texts.as_deref()
+    }
+
     /// Whether messages on `channel` really leave the server.
     pub fn sends(&self, channel: Channel) -> bool {
         match channel {
             Channel::Email => self.email.is_some(),
-            Channel::Sms | Channel::WhatsApp => false,
+            Channel::Sms | Channel::WhatsApp => {
+                self.texts.as_ref().is_some_and(|t| t.sends(channel))
+            }
         }
     }
 
     /// The provider's name for `channel`, as recorded with each message it took.
     pub fn provider(&self, channel: Channel) -> &'static str {
         match channel {
-            Channel::Email if self.email.is_some() => "smtp",
-            _ => "mailbox",
+            _ if !self.sends(channel) => "mailbox",
+            Channel::Email => "smtp",
+            Channel::Sms | Channel::WhatsApp => "twilio",
         }
     }
 
     /// Hands the message to the channel's provider and reads its answer.
     pub async fn send(&self, channel: Channel, message: &Outgoing<'_>) -> Delivery {
-        match (channel, &self.email) {
-            (Channel::Email, Some(smtp)) => smtp.send(message).await,
+        match (channel, &self.email, &self.texts) {
+            (Channel::Email, Some(smtp), _) => smtp.send(message).await,
+            (Channel::Sms | Channel::WhatsApp, _, Some(twilio)) if twilio.sends(channel) => {
+                twilio.send(channel, message).await
+            }
             _ => Delivery::Temporary {
                 error: format!("no {} provider is configured", channel.as_str()),
                 after: None,
