@@ -400,6 +400,17 @@ async fn c_confirms_the_next_appointment_and_other_words_reach_the_staff_inbox(p
         .find(|m| m["from_phone"] == "+447700900999")
         .unwrap();
     assert_eq!(unknown["patient_id"], serde_json::Value::Null);
+    // The appointment's page says the patient confirmed.
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT a.id FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE p.email = $1",
+    )
+    .bind(GUEST)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let detail = post_as(&app, "admin/appointment", Some(&admin), &format!("id={id}")).await;
+    let detail: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
+    assert_eq!(detail["patient_confirmed"], "Mon 16 Mar, 08:00");
     // The page escapes what patients write.
     let page = common::get_as(&app, "/admin/mailbox", Some(&admin)).await;
     assert!(

@@ -461,6 +461,11 @@ mod server {
             arrived_at: row
                 .arrived_at
                 .map(|at| at.with_timezone(&desk.zone).format("%H:%M").to_string()),
+            patient_confirmed: row.patient_confirmed_at.map(|at| {
+                at.with_timezone(&desk.zone)
+                    .format("%a %-d %b, %H:%M")
+                    .to_string()
+            }),
             double_booked: row.double_booked,
             notes: row.notes,
             outcomes,

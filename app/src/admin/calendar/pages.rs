@@ -287,6 +287,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         status,
         status_label,
         arrived_at,
+        patient_confirmed,
         double_booked,
         notes,
         outcomes,
@@ -318,6 +319,9 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                 {arrived_at.map(|at| format!(" · Arrived {at}"))}
                 {double_booked.then_some(" · Double-booked")}
             </p>
+            {patient_confirmed.map(|at| view! {
+                <p class="mt-2 text-sm text-stone-700" data-testid="patient-confirmed">{format!("The patient confirmed they are coming ({at}).")}</p>
+            })}
             <SavedNotice say=saved_notice/>
             <dl class="mt-6 grid gap-x-6 gap-y-3 rounded-2xl border border-stone-200 bg-white p-5 sm:grid-cols-[10rem_1fr]">
                 <dt class="font-medium text-stone-600">"Patient"</dt>

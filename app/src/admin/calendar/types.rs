@@ -81,6 +81,8 @@ pub struct AppointmentDetail {
     pub status: String,
     pub status_label: String,
     pub arrived_at: Option<String>,
+    /// When the patient confirmed they are coming (a `C` reply to a reminder).
+    pub patient_confirmed: Option<String>,
     pub double_booked: bool,
     pub notes: String,
     /// `arrived`, `completed`, `no_show`: what may be recorded now.

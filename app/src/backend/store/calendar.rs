@@ -144,6 +144,7 @@ pub struct Appointment {
     pub mode: String,
     pub status: String,
     pub arrived_at: Option<DateTime<Utc>>,
+    pub patient_confirmed_at: Option<DateTime<Utc>>,
     pub double_booked: bool,
     pub notes: String,
     pub capacity: Option<i32>,
@@ -164,7 +165,7 @@ pub async fn appointment(
                   a.location_id, l.name AS location, r.name AS "room?",
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   a.mode::text AS "mode!", a.status::text AS "status!",
-                  a.arrived_at, a.double_booked, a.notes, a.capacity
+                  a.arrived_at, a.patient_confirmed_at, a.double_booked, a.notes, a.capacity
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id
