@@ -59,6 +59,14 @@ test("staff see a refused email in the message log and send it again", async ({ 
     await expect(message.getByText("Failed for good after 1 try")).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(message.getByRole("list", { name: "Tries" })).toContainText("No such mailbox");
+  // Filtered to failed emails, it is still there; the filter lives in the address.
+  await staff.getByLabel("State").selectOption("dead");
+  await staff.getByLabel("Channel").selectOption("email");
+  await staff.getByRole("button", { name: "Filter" }).click();
+  await expect(staff).toHaveURL(/status=dead/);
+  await expect(staff.getByLabel("State")).toHaveValue("dead");
+  await expect(message).toBeVisible();
+  await expect(staff.getByText("Waiting to be sent")).toHaveCount(0);
 
   await message.getByRole("button", { name: "Send again" }).click();
   await expect(staff.getByRole("status")).toContainText("Queued to be sent again now");

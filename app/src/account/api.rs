@@ -1,5 +1,7 @@
 //! Server functions for signing in and out and for a person's own account.
 
+#[cfg(feature = "ssr")]
+use super::types::MyMessage;
 use super::types::{Me, MyAccount};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -175,8 +177,53 @@ pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
             state.clock.now(),
         )
         .await?;
+        account.messages = my_messages(&state, me.user_id).await?;
     }
     Ok(account)
+}
+
+/// What the clinic sent this patient, in the clinic's time.
+#[cfg(feature = "ssr")]
+async fn my_messages(
+    state: &crate::backend::state::AppState,
+    user_id: uuid::Uuid,
+) -> Result<Vec<MyMessage>, AppError> {
+    use crate::domain::message_log::{channel_words, kind_words};
+    let rules = store::booking::rules(&state.pool, state.clinic_id).await?;
+    let zone: chrono_tz::Tz = rules.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let received =
+        store::outbox::received_by(&state.pool, state.clinic_id, user_id, state.clock.now(), 50)
+            .await?;
+    Ok(received
+        .into_iter()
+        .map(|m| MyMessage {
+            at: m
+                .at
+                .with_timezone(&zone)
+                .format("%a %-d %b %Y, %H:%M")
+                .to_string(),
+            channel: channel_words(&m.channel).to_owned(),
+            what: if m.subject.is_empty() {
+                kind_words(&m.kind)
+            } else {
+                m.subject
+            },
+            state: match m.status.as_str() {
+                "queued"
+                    if !crate::backend::integrations::messaging::Channel::parse(&m.channel)
+                        .is_some_and(|c| state.messaging.sends(c)) =>
+                {
+                    "Not sent: this clinic does not send messages yet"
+                }
+                "queued" => "Sending",
+                "sent" => "Sent",
+                "delivered" => "Delivered",
+                "dead" => "Could not be sent",
+                _ => "Did not arrive",
+            }
+            .to_owned(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -151,6 +151,17 @@ fn Account(account: MyAccount) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
+            {(!account.messages.is_empty()).then(|| view! {
+                <h2 class="mt-12 font-display text-2xl text-stone-900">"Messages we sent you"</h2>
+                <ul class="mt-4 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white" aria-label="Messages we sent you">
+                    {account.messages.clone().into_iter().map(|m| view! {
+                        <li class="px-5 py-4">
+                            <p class="font-medium text-stone-900">{m.what}</p>
+                            <p class="text-sm text-stone-600">{format!("{} · {} · {}", m.at, m.channel, m.state)}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <SavedNotice say=saved/>
             {profile.map(|profile| view! { <DetailsForm profile/> })}
             <EmailForm email=account.email.clone()/>

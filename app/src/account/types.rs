@@ -30,6 +30,20 @@ pub struct MyAccount {
     pub past: Vec<MyAppointment>,
     /// A patient's own details, ready for the form; staff have none here.
     pub profile: Option<ProfileForm>,
+    /// What the clinic sent them, newest first (patients only).
+    pub messages: Vec<MyMessage>,
+}
+
+/// A message the clinic sent a patient, as their account lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyMessage {
+    pub at: String,
+    /// `Email`, `Text` or `WhatsApp`.
+    pub channel: String,
+    /// Its subject, or what kind of message it was.
+    pub what: String,
+    /// Whether it arrived, in words.
+    pub state: String,
 }
 
 /// Everything the clinic holds about a person, as "download my data" hands it over.

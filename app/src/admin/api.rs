@@ -1,6 +1,6 @@
 //! Server functions of the staff area.
 
-use super::types::{AuditFilter, AuditPage, DashboardData, Mailbox};
+use super::types::{AuditFilter, AuditPage, DashboardData, Mailbox, MessageFilter};
 use crate::domain::clinic_settings::SettingsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use crate::{
     backend::integrations::messaging::Channel,
     backend::{state::app_state, store},
     domain::access::Action,
+    domain::message_log::LogQuery,
     ui::status::answer,
 };
 
@@ -24,26 +25,87 @@ pub async fn fetch_dashboard() -> Result<DashboardData, AppError> {
     store::admin::dashboard(&state.pool, state.clinic_id, state.clock.now()).await
 }
 
-/// The newest messages the clinic has sent or is holding. Admins only: they carry patients'
-/// addresses. Private links show only in the development mailbox (no provider configured),
-/// where staff are the only road a link has to its owner.
+/// The messages the clinic has sent or is holding that `filter` picks, newest first. The
+/// whole log is for clinic admins (it carries patients' addresses); one patient's or one
+/// appointment's messages are for whoever may see that patient, so the front desk can
+/// answer "did my reminder go?". Private links show only in the development mailbox (no
+/// provider configured), where staff are the only road a link has to its owner.
 #[server(endpoint = "admin/mailbox")]
-pub async fn fetch_mailbox() -> Result<Mailbox, AppError> {
-    let me = require(Action::ManageClinic).await?;
+pub async fn fetch_mailbox(#[server(default)] filter: MessageFilter) -> Result<Mailbox, AppError> {
+    let scoped = !filter.patient.trim().is_empty() || !filter.appointment.trim().is_empty();
+    let me = require(if scoped {
+        Action::ViewPatients
+    } else {
+        Action::ManageClinic
+    })
+    .await?;
     audit::record_for_request(Some(&me), "read", "mailbox", None).await?;
     let state = app_state()?;
+    let pool = &state.pool;
+    let clinic = state.clinic_id;
     let live: Vec<String> = Channel::ALL
         .into_iter()
         .filter(|c| !state.messaging.sends(*c))
         .map(|c| c.as_str().to_owned())
         .collect();
-    let messages = store::outbox::recent(&state.pool, state.clinic_id, &live, 50).await?;
-    let inbox = store::texts::inbox(&state.pool, state.clinic_id, 50).await?;
-    Ok(Mailbox {
+    let mut mailbox = Mailbox {
         development: live.len() == Channel::ALL.len(),
-        messages,
-        inbox,
-    })
+        filter: filter.clone(),
+        problems: Vec::new(),
+        kinds: store::outbox::kinds(pool, clinic).await?,
+        scope: None,
+        can_manage: crate::domain::access::allows(me.role, Action::ManageClinic),
+        messages: Vec::new(),
+        inbox: Vec::new(),
+    };
+    let query = match LogQuery::parse(&filter.typed()) {
+        Ok(query) => query,
+        Err(problems) => {
+            mailbox.problems = problems;
+            return Ok(mailbox);
+        }
+    };
+    mailbox.scope = answer(scope(&state, &query).await)?;
+    mailbox.messages = store::outbox::log(pool, clinic, &live, &query, 100).await?;
+    if query.appointment.is_none() {
+        mailbox.inbox = store::texts::inbox(pool, clinic, query.patient, 50).await?;
+    }
+    Ok(mailbox)
+}
+
+/// Whose messages these are, in words; not found when the patient or appointment is not
+/// the clinic's.
+#[cfg(feature = "ssr")]
+async fn scope(
+    state: &crate::backend::state::AppState,
+    query: &LogQuery,
+) -> Result<Option<String>, AppError> {
+    if let Some(id) = query.appointment {
+        let row = store::calendar::appointment(&state.pool, state.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let rules = store::booking::rules(&state.pool, state.clinic_id).await?;
+        let zone: chrono_tz::Tz = rules.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let when = row
+            .starts
+            .with_timezone(&zone)
+            .format("%a %-d %b %Y, %H:%M");
+        let whose = row
+            .patient_name
+            .map(|name| format!("{name}'s "))
+            .unwrap_or_default();
+        return Ok(Some(format!("about {whose}{} on {when}", row.treatment)));
+    }
+    if let Some(id) = query.patient {
+        let patient = store::patients::patient(&state.pool, state.clinic_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok(Some(format!(
+            "to {} {}",
+            patient.first_name, patient.last_name
+        )));
+    }
+    Ok(None)
 }
 
 /// Sends a dead letter again. Refused for one that carried a private link (removed when

@@ -5,27 +5,115 @@
 
 use super::api::{fetch_mailbox, RetryMessage};
 use super::frame::StaffScreen;
-use super::types::{InboxMessage, Mailbox, MailboxMessage, Try};
-use crate::ui::components::{SavedNotice, BUTTON_SECONDARY};
+use super::types::{InboxMessage, Mailbox, MailboxMessage, MessageFilter, Try};
+use crate::domain::form::{problem_for, FieldProblem};
+use crate::domain::message_log::{channel_words, kind_words, CHANNELS, STATES};
+use crate::ui::components::{SavedNotice, BUTTON_SECONDARY, FIELD, LABEL};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     let saves = Saves::count();
-    let data = Resource::new(move || saves.get(), |_| fetch_mailbox());
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        let get = |name: &str| q.get(name).unwrap_or_default();
+        MessageFilter {
+            status: get("status"),
+            channel: get("channel"),
+            kind: get("kind"),
+            from: get("from"),
+            to: get("to"),
+            patient: get("patient"),
+            appointment: get("appointment"),
+        }
+    };
+    let data = Resource::new(
+        move || (saves.get(), filter()),
+        |(_, filter)| fetch_mailbox(filter),
+    );
     view! { <StaffScreen data here="/admin/mailbox".to_owned() view=|mailbox| view! { <MailboxView mailbox/> }/> }
+}
+
+/// The filter: a GET form, so a filtered log lives in its address (shareable, and working
+/// without JavaScript). A patient's or appointment's log keeps its scope.
+#[component]
+fn Filters(
+    filter: MessageFilter,
+    kinds: Vec<String>,
+    problems: Vec<FieldProblem>,
+) -> impl IntoView {
+    let problem = move |field: &str| {
+        problem_for(&problems, field).map(|message| {
+            view! { <p id=format!("{field}-error") class="mt-1 text-sm font-medium text-red-700">{message.to_owned()}</p> }
+        })
+    };
+    let option = |value: &str, words: String, chosen: &str| {
+        view! { <option value=value.to_owned() selected=value == chosen>{words}</option> }
+    };
+    view! {
+        <form method="get" action="/admin/mailbox" class="mt-8 grid gap-4 rounded-2xl border border-stone-200 bg-white p-5 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter messages">
+            <input type="hidden" name="patient" value=filter.patient.clone()/>
+            <input type="hidden" name="appointment" value=filter.appointment.clone()/>
+            <div>
+                <label for="status" class=LABEL>"State"</label>
+                <select id="status" name="status" class=FIELD>
+                    {option("", "Any".into(), &filter.status)}
+                    {STATES.iter().map(|(value, words)| option(value, (*words).to_owned(), &filter.status)).collect_view()}
+                </select>
+                {problem("status")}
+            </div>
+            <div>
+                <label for="channel" class=LABEL>"Channel"</label>
+                <select id="channel" name="channel" class=FIELD>
+                    {option("", "Any".into(), &filter.channel)}
+                    {CHANNELS.iter().map(|(value, words)| option(value, (*words).to_owned(), &filter.channel)).collect_view()}
+                </select>
+                {problem("channel")}
+            </div>
+            <div>
+                <label for="kind" class=LABEL>"Kind"</label>
+                <select id="kind" name="kind" class=FIELD>
+                    {option("", "Any".into(), &filter.kind)}
+                    {kinds.iter().map(|kind| option(kind, kind_words(kind), &filter.kind)).collect_view()}
+                </select>
+                {problem("kind")}
+            </div>
+            <div>
+                <label for="from" class=LABEL>"From"</label>
+                <input id="from" name="from" type="date" value=filter.from.clone() class=FIELD/>
+                {problem("from")}
+            </div>
+            <div>
+                <label for="to" class=LABEL>"To"</label>
+                <input id="to" name="to" type="date" value=filter.to.clone() class=FIELD/>
+                {problem("to")}
+            </div>
+            <div class="flex items-end">
+                <button type="submit" class=BUTTON_SECONDARY>"Filter"</button>
+            </div>
+            {problem("patient")}
+            {problem("appointment")}
+        </form>
+    }
 }
 
 #[component]
 fn MailboxView(mailbox: Mailbox) -> impl IntoView {
     let Mailbox {
         development,
+        filter,
+        problems,
+        kinds,
+        scope,
+        can_manage,
         messages,
         inbox,
     } = mailbox;
-    let empty = messages.is_empty();
+    let empty = messages.is_empty() && problems.is_empty();
     let replies = (!inbox.is_empty()).then(|| {
         view! {
             <section class="mt-8" aria-labelledby="replies">
@@ -37,15 +125,17 @@ fn MailboxView(mailbox: Mailbox) -> impl IntoView {
             </section>
         }
     });
-    let (title, lead) = if development {
+    let (title, lead) = if let Some(scope) = &scope {
+        ("Messages", format!("Messages {scope}, newest first."))
+    } else if development {
         (
             "Development mailbox",
-            "No mail or SMS provider is set up, so nothing was sent: every message is kept here instead, newest first, links included.",
+            "No mail or SMS provider is set up, so nothing was sent: every message is kept here instead, newest first, links included.".to_owned(),
         )
     } else {
         (
             "Messages",
-            "Every message the clinic has sent or is sending, newest first. Private links (password resets, invitations, booking links) are never shown here.",
+            "Every message the clinic has sent or is sending, newest first. Private links (password resets, invitations, booking links) are never shown here.".to_owned(),
         )
     };
     view! {
@@ -54,13 +144,20 @@ fn MailboxView(mailbox: Mailbox) -> impl IntoView {
             <p class="text-sm font-semibold uppercase tracking-wider text-brand-600">"Staff area"</p>
             <h1 class="mt-1 font-display text-4xl text-stone-900">{title}</h1>
             <p class="mt-2 text-stone-600">{lead}</p>
+            {(scope.is_some() && can_manage).then(|| view! {
+                <p class="mt-2 text-sm"><a href="/admin/mailbox" class="font-medium text-brand-700 underline">"All messages"</a></p>
+            })}
+            {(development && scope.is_some()).then(|| view! {
+                <p class="mt-2 text-sm text-stone-600">"This is the development mailbox: no provider is set up, so nothing was sent."</p>
+            })}
+            <Filters filter kinds problems/>
             <SavedNotice say=|q| q.get("saved").filter(|s| s == "retry").map(|_| "Queued to be sent again now.".to_owned())/>
             {replies}
             <Show when=move || empty>
-                <p class="mt-8 text-stone-600">"No messages yet."</p>
+                <p class="mt-8 text-stone-600">"No messages match."</p>
             </Show>
             <ol class="mt-8 space-y-4">
-                {messages.into_iter().map(|message| view! { <li><Message message/></li> }).collect_view()}
+                {messages.into_iter().map(|message| view! { <li><Message message can_manage/></li> }).collect_view()}
             </ol>
         </div>
     }
@@ -99,7 +196,7 @@ fn try_words(t: &Try) -> String {
 }
 
 #[component]
-fn Message(message: MailboxMessage) -> impl IntoView {
+fn Message(message: MailboxMessage, can_manage: bool) -> impl IntoView {
     let retry = ServerAction::<RetryMessage>::new();
     reload_after(move || matches!(retry.value().get(), Some(Ok(_))));
     let error = move || {
@@ -110,12 +207,17 @@ fn Message(message: MailboxMessage) -> impl IntoView {
             .map(|e| e.to_string())
     };
     let state = state_words(&message);
-    let dead = message.status == "dead";
+    let heading = if message.subject.is_empty() {
+        kind_words(&message.kind)
+    } else {
+        message.subject.clone()
+    };
+    let dead = message.status == "dead" && can_manage;
     view! {
-        <article class="rounded-2xl border border-stone-200 bg-white p-5" aria-label=format!("{} to {}", message.subject, message.recipient)>
+        <article class="rounded-2xl border border-stone-200 bg-white p-5" aria-label=format!("{heading} to {}", message.recipient)>
             <header class="flex flex-wrap items-baseline justify-between gap-2">
-                <h2 class="font-semibold text-stone-900">{message.subject.clone()}</h2>
-                <p class="text-sm text-stone-500">{format!("{} · {} · {}", message.created, message.channel, message.kind)}</p>
+                <h2 class="font-semibold text-stone-900">{heading.clone()}</h2>
+                <p class="text-sm text-stone-500">{format!("{} · {} · {}", message.created, channel_words(&message.channel), kind_words(&message.kind))}</p>
             </header>
             <p class="mt-1 text-sm text-stone-600">"To "{message.recipient.clone()}</p>
             <p class="mt-1 text-sm font-medium text-stone-800">{state}</p>

@@ -68,9 +68,53 @@ pub struct Try {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mailbox {
     pub development: bool,
+    /// The filter as typed (kept in the form), and what was wrong with it.
+    pub filter: MessageFilter,
+    pub problems: Vec<crate::domain::form::FieldProblem>,
+    /// The kinds of message the clinic has sent, for the filter's list.
+    pub kinds: Vec<String>,
+    /// Whose or which messages these are, when the log looks at one patient or appointment:
+    /// "to Noor Haddad", "about Noor Haddad's appointment on Tue 17 Mar, 10:00".
+    pub scope: Option<String>,
+    /// Whether the reader may see every message and send a dead letter again.
+    pub can_manage: bool,
     pub messages: Vec<MailboxMessage>,
     /// What patients texted back, newest first.
     pub inbox: Vec<InboxMessage>,
+}
+
+/// Which messages the log shows; empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFilter {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub kind: String,
+    /// Dates as `YYYY-MM-DD`, in the clinic's time zone.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub patient: String,
+    #[serde(default)]
+    pub appointment: String,
+}
+
+impl MessageFilter {
+    pub fn typed(&self) -> crate::domain::message_log::TypedFilter<'_> {
+        crate::domain::message_log::TypedFilter {
+            status: &self.status,
+            channel: &self.channel,
+            kind: &self.kind,
+            from: &self.from,
+            to: &self.to,
+            patient: &self.patient,
+            appointment: &self.appointment,
+        }
+    }
 }
 
 /// A text or WhatsApp message from a patient.

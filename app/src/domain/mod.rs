@@ -16,6 +16,7 @@ pub mod gallery_forms;
 pub mod hours;
 pub mod ics;
 pub mod location;
+pub mod message_log;
 pub mod messaging;
 pub mod money;
 pub mod new_clinic;

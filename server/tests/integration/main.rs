@@ -15,6 +15,7 @@ mod cloudinary;
 mod embedded_postgres;
 mod gallery;
 mod http;
+mod message_log;
 mod messaging;
 mod own_account;
 

@@ -382,6 +382,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                 <MoveSection id=id.clone() provider_id providers date time allow_double_booking/>
                 <CancelSection id=id.clone()/>
             })}
+            <p class="mt-6 text-sm"><a href=format!("/admin/mailbox?appointment={id}") class="font-medium text-brand-700 underline">"Messages about this appointment"</a></p>
             <History history/>
         </div>
     }

@@ -111,6 +111,7 @@ fn Patient(patient: PatientDetail) -> impl IntoView {
     let no_visits = visits.is_empty();
     let no_notes = notes.is_empty();
     let book_href = format!("/admin/calendar/new?patient={id}");
+    let messages_href = format!("/admin/mailbox?patient={id}");
     view! {
         <Title text=format!("{name} — Staff area")/>
         <div class="mx-auto max-w-3xl px-4 py-10">
@@ -130,6 +131,7 @@ fn Patient(patient: PatientDetail) -> impl IntoView {
                 <dt class="font-medium text-stone-600">"Online account"</dt>
                 <dd>{if has_account { "Yes" } else { "No" }}</dd>
             </dl>
+            <p class="mt-3 text-sm"><a href=messages_href class="font-medium text-brand-700 underline">"Messages sent to this patient"</a></p>
             <section aria-labelledby="visits-heading" class="mt-10">
                 <h2 id="visits-heading" class="font-display text-2xl text-stone-900">"Appointments"</h2>
                 {if no_visits {

@@ -63,6 +63,7 @@ pub async fn profile(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<My
         upcoming: Vec::new(),
         past: Vec::new(),
         profile: None,
+        messages: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! the staff area's development mailbox.
 
 use crate::admin::types::{MailboxMessage, Try};
+use crate::domain::message_log::LogQuery;
 use crate::domain::messaging::redact_links;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -353,16 +354,20 @@ pub async fn retry_dead(
     Ok(Ok(()))
 }
 
-/// The clinic's most recent messages, newest first, each with its tries. Bodies of
+/// The clinic's most recent messages that `query` picks, newest first, each with its
+/// tries. Bodies of
 /// messages on `live_channels` (those with no provider, kept for the development mailbox)
 /// are shown as written; every other body is shown with its secret links removed,
 /// whatever its state.
-pub async fn recent(
+pub async fn log(
     pool: &PgPool,
     clinic_id: Uuid,
     live_channels: &[String],
+    query: &LogQuery,
     limit: i64,
 ) -> Result<Vec<MailboxMessage>, sqlx::Error> {
+    // A patient's messages went to their address or number; an appointment's carry its id
+    // in their cause (`appointment:<id>:…`, `reminder:<id>:…`) or a session place's.
     let rows = sqlx::query!(
         r#"SELECT m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.status, m.delivery_error,
                   to_char(m.created_at AT TIME ZONE c.time_zone, 'DD Mon YYYY, HH24:MI') AS "created!",
@@ -374,10 +379,31 @@ pub async fn recent(
                   m.status = 'dead' AND NOT m.redacted AS "retryable!"
            FROM outbox_messages m JOIN clinics c ON c.id = m.clinic_id
            WHERE m.clinic_id = $1
+             AND ($3::text IS NULL OR m.status = $3)
+             AND ($4::text IS NULL OR m.channel = $4)
+             AND ($5::text IS NULL OR m.kind = $5)
+             AND ($6::date IS NULL OR (m.created_at AT TIME ZONE c.time_zone)::date >= $6)
+             AND ($7::date IS NULL OR (m.created_at AT TIME ZONE c.time_zone)::date <= $7)
+             AND ($8::uuid IS NULL OR EXISTS (
+                   SELECT 1 FROM patients p WHERE p.clinic_id = $1 AND p.id = $8
+                     AND ((m.channel = 'email' AND lower(m.recipient) = lower(p.email))
+                          OR (m.channel <> 'email' AND m.recipient = p.phone))))
+             AND ($9::uuid IS NULL
+                  OR m.cause LIKE 'appointment:' || $9 || ':%'
+                  OR m.cause LIKE 'reminder:' || $9 || ':%'
+                  OR m.cause IN (SELECT 'seat:' || s.id || ':booked' FROM session_seats s
+                                 WHERE s.appointment_id = $9))
            ORDER BY m.created_at DESC, m.id
            LIMIT $2"#,
         clinic_id,
-        limit
+        limit,
+        query.status,
+        query.channel,
+        query.kind,
+        query.from,
+        query.to,
+        query.patient,
+        query.appointment
     )
     .fetch_all(pool)
     .await?;
@@ -425,4 +451,59 @@ pub async fn recent(
             retryable: m.retryable,
         })
         .collect())
+}
+
+/// The kinds of message the clinic has written, for the log's filter.
+pub async fn kinds(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT DISTINCT kind FROM outbox_messages WHERE clinic_id = $1 ORDER BY kind",
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A message as its recipient sees it in their account: what, when, how, and whether it
+/// arrived; never its body (a stored copy may still hold a live link).
+pub struct Received {
+    pub channel: String,
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What went (or is going now) to this account's email address and its patient record's
+/// phone number, newest first. Reminders not yet due are not listed: they have not been
+/// sent.
+pub async fn received_by(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Received>, sqlx::Error> {
+    sqlx::query_as!(
+        Received,
+        r#"SELECT m.channel, m.kind, m.subject, m.status,
+                  coalesce(m.sent_at, m.next_attempt_at) AS "at!"
+           FROM outbox_messages m
+           WHERE m.clinic_id = $1
+             AND (m.status <> 'queued' OR m.next_attempt_at <= $3 OR m.attempts > 0)
+             AND ((m.channel = 'email' AND lower(m.recipient) IN (
+                       SELECT lower(u.email) FROM users u WHERE u.clinic_id = $1 AND u.id = $2
+                       UNION SELECT lower(p.email) FROM patients p
+                       WHERE p.clinic_id = $1 AND p.user_id = $2))
+                  OR (m.channel <> 'email' AND m.recipient IN (
+                       SELECT p.phone FROM patients p
+                       WHERE p.clinic_id = $1 AND p.user_id = $2 AND p.phone <> '')))
+           ORDER BY coalesce(m.sent_at, m.next_attempt_at) DESC, m.id
+           LIMIT $4"#,
+        clinic_id,
+        user_id,
+        now,
+        limit
+    )
+    .fetch_all(pool)
+    .await
 }

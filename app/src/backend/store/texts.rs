@@ -307,10 +307,12 @@ async fn confirm_next(
     }))
 }
 
-/// The clinic's most recent inbound messages, newest first.
+/// The clinic's most recent inbound messages (from one patient, when `patient` says),
+/// newest first.
 pub async fn inbox(
     pool: &PgPool,
     clinic_id: Uuid,
+    patient: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<InboxMessage>, sqlx::Error> {
     sqlx::query_as!(
@@ -323,11 +325,12 @@ pub async fn inbox(
            FROM inbound_messages m
            JOIN clinics c ON c.id = m.clinic_id
            LEFT JOIN patients p ON p.id = m.patient_id
-           WHERE m.clinic_id = $1
+           WHERE m.clinic_id = $1 AND ($3::uuid IS NULL OR m.patient_id = $3)
            ORDER BY m.received_at DESC, m.id
            LIMIT $2"#,
         clinic_id,
-        limit
+        limit,
+        patient
     )
     .fetch_all(pool)
     .await
