@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/confirm-email") view=account::registration::pages::ConfirmEmailPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/mailbox") view=admin::mailbox::MailboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=admin::audit_log::AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/templates") view=admin::templates::pages::TemplateListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/templates/:kind/:channel") view=admin::templates::pages::TemplateEditPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/settings") view=admin::settings::SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/staff") view=admin::staff::pages::StaffPage ssr=SsrMode::Async/>
                         <Route path=path!("/accept-invite") view=account::invitation::pages::AcceptInvitePage ssr=SsrMode::Async/>

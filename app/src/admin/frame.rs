@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 12] = [
+const SCREENS: [(&str, &str); 13] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
@@ -21,6 +21,7 @@ const SCREENS: [(&str, &str); 12] = [
     ("/admin/locations", "Locations"),
     ("/admin/staff", "Staff"),
     ("/admin/mailbox", "Messages"),
+    ("/admin/templates", "Wording"),
     ("/admin/audit", "Audit log"),
     ("/admin/settings", "Settings"),
 ];

@@ -15,5 +15,6 @@ pub mod patients;
 pub mod providers;
 pub mod settings;
 pub mod staff;
+pub mod templates;
 pub mod treatments;
 pub mod types;

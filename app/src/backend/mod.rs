@@ -11,4 +11,5 @@ pub mod qr;
 pub mod sitemap;
 pub mod state;
 pub mod store;
+pub mod templates;
 pub mod throttle;

@@ -17,12 +17,14 @@ use {
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
     crate::backend::store::sessions::{SeatNotice, SeatRefusal, Session},
+    crate::backend::templates::{compose, Values, Wording},
     crate::domain::access::Role,
     crate::domain::appointment::AppointmentStatus,
     crate::domain::booking::{may_change_online, DayPart, Offers},
     crate::domain::calendar::PatientChoice,
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
+    crate::domain::templates::BOOKING_CONFIRMED,
     crate::ui::status::answer,
     chrono::{DateTime, Datelike, Duration, NaiveDate, Utc},
     chrono_tz::Tz,
@@ -625,23 +627,26 @@ pub mod server {
         };
         let manage = Token::generate();
         let zone = zone(&row.time_zone)?;
-        let subject = format!("Your booking at {} is confirmed", cx.rules.clinic_name);
-        let body = format!(
-            "Hello {},\n\nYou're booked for {} with {} on {}.\n\nWhere: {}, {}\n\n\
-             To see, move or cancel your booking, or add it to your calendar, open:\n{}\n\n\
-             Keep this link private: it opens your booking without signing in. \
-             To change your booking less than {} hours before it, please call {}.\n\n{}",
-            details.first_name,
-            row.treatment_name,
-            row.provider_name,
-            when(row.starts, row.ends, zone),
-            row.location_name,
-            row.location_address,
-            cx.link(&manage),
-            row.late_cancel_hours,
-            row.location_phone,
-            cx.rules.clinic_name
-        );
+        let values = Values::from([
+            ("first_name", details.first_name.clone()),
+            ("treatment", row.treatment_name.clone()),
+            ("provider", row.provider_name.clone()),
+            ("when", when(row.starts, row.ends, zone)),
+            ("location", row.location_name.clone()),
+            ("address", row.location_address.clone()),
+            ("phone", row.location_phone.clone()),
+            ("clinic", cx.rules.clinic_name.clone()),
+            ("manage_link", cx.link(&manage)),
+            ("late_cancel_hours", row.late_cancel_hours.to_string()),
+        ]);
+        let custom = crate::backend::store::templates::custom(
+            &mut *cx.state.pool.acquire().await?,
+            cx.state.clinic_id,
+            BOOKING_CONFIRMED.kind,
+            "email",
+        )
+        .await?;
+        let Wording { subject, body } = compose(&BOOKING_CONFIRMED, "email", custom, &values);
         let outcome = cx
             .calendar()
             .confirm(

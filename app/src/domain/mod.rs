@@ -30,6 +30,7 @@ pub mod registration;
 pub mod reminders;
 pub mod slug;
 pub mod staff;
+pub mod templates;
 pub mod texts;
 pub mod treatment;
 pub mod upload;

@@ -10,7 +10,7 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 18] = [
+const PAGES: [(&str, bool); 20] = [
     ("/admin/staff", false),
     ("/admin", true),
     ("/admin/calendar", true),
@@ -27,13 +27,15 @@ const PAGES: [(&str, bool); 18] = [
     ("/admin/locations", false),
     ("/admin/locations/new", false),
     ("/admin/mailbox", false),
+    ("/admin/templates", false),
+    ("/admin/templates/reminder/sms", false),
     ("/admin/audit", false),
     ("/admin/settings", false),
 ];
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 50] = [
+const FUNCTIONS: [(&str, &str, bool); 54] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
@@ -109,6 +111,14 @@ const FUNCTIONS: [(&str, &str, bool); 50] = [
     ),
     ("admin/save_room", "location_id=x&room[name]=", false),
     ("admin/mailbox", "", false),
+    ("admin/templates", "", false),
+    ("admin/template", "kind=reminder&channel=sms", false),
+    (
+        "admin/template/preview",
+        "kind=reminder&channel=sms&body=x",
+        false,
+    ),
+    ("admin/template/reset", "kind=reminder&channel=sms", false),
     ("admin/audit_log", "filter[action]=", false),
     ("admin/settings", "", false),
     ("admin/save_settings", "form[name]=", false),

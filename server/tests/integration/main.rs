@@ -28,5 +28,6 @@ mod second_factor;
 mod seed;
 mod sessions;
 mod staff_accounts;
+mod templates;
 mod tenancy;
 mod texts;

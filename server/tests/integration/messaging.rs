@@ -28,7 +28,7 @@ fn messaging(server: &SmtpServer) -> Messaging {
 }
 
 /// The demo clinic's app with email going to `server`, and its state.
-async fn app_sending_to(pool: &PgPool, server: &SmtpServer) -> (Router, AppState) {
+pub(crate) async fn app_sending_to(pool: &PgPool, server: &SmtpServer) -> (Router, AppState) {
     common::app_with_state(
         pool,
         Clock::fixed(monday_morning()),
@@ -39,7 +39,7 @@ async fn app_sending_to(pool: &PgPool, server: &SmtpServer) -> (Router, AppState
 }
 
 /// Runs the worker until a round finds nothing due at `now`.
-async fn deliver_all(deliverer: &Deliverer, now: DateTime<Utc>) -> Round {
+pub(crate) async fn deliver_all(deliverer: &Deliverer, now: DateTime<Utc>) -> Round {
     let mut total = Round::default();
     loop {
         let round = deliverer.deliver_due(now, 50).await.unwrap();
@@ -99,7 +99,7 @@ async fn attempts(
     .unwrap()
 }
 
-fn to(received: &[Received], address: &str) -> Vec<Received> {
+pub(crate) fn to(received: &[Received], address: &str) -> Vec<Received> {
     received
         .iter()
         .filter(|r| r.to() == [address])

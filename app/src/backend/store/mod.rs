@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;
+pub mod templates;
 pub mod texts;
 
 use crate::domain::form::FieldProblem;

@@ -5,8 +5,11 @@
 
 use super::booking::appointment_facts;
 use super::outbox::{self, Email, Text, Timing};
+use super::templates;
+use crate::backend::templates::{compose, Values, Wording};
 use crate::domain::booking::when;
 use crate::domain::reminders::{reminder_at, QuietHours};
+use crate::domain::templates::REMINDER;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::PgConnection;
@@ -68,7 +71,31 @@ pub async fn schedule(
     .fetch_all(&mut *tx)
     .await?;
     let when = when(a.starts, a.ends, zone);
-    let subject = format!("Reminder: your {} at {}", a.treatment, a.clinic);
+    // The clinic's wording for each channel, read once for everyone.
+    let mut wordings = Vec::new();
+    for channel in REMINDER.channels {
+        wordings.push((
+            *channel,
+            templates::custom(tx, clinic_id, REMINDER.kind, channel).await?,
+        ));
+    }
+    let wording = |channel: &str, first_name: &str| {
+        let custom = wordings
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, custom)| custom.clone());
+        let values = Values::from([
+            ("first_name", first_name.to_owned()),
+            ("treatment", a.treatment.clone()),
+            ("provider", a.provider.clone()),
+            ("when", when.clone()),
+            ("location", a.location.clone()),
+            ("address", a.address.clone()),
+            ("phone", a.phone.clone()),
+            ("clinic", a.clinic.clone()),
+        ]);
+        compose(&REMINDER, channel, custom, &values)
+    };
     let mut written = 0;
     for rule in rules {
         let hours_before = rule.hours_before;
@@ -88,16 +115,7 @@ pub async fn schedule(
                 if !wanted {
                     continue;
                 }
-                let body = format!(
-                    "{}: reminder of your {} with {} on {}, {}. Reply C to confirm; to change it, call {}.{}",
-                    a.clinic,
-                    a.treatment,
-                    a.provider,
-                    when,
-                    a.location,
-                    a.phone,
-                    if channel == "sms" { " Reply STOP to opt out." } else { "" }
-                );
+                let body = wording(channel, &person.first_name).body;
                 let variables = serde_json::json!({
                     "first_name": person.first_name,
                     "treatment": a.treatment,
@@ -121,18 +139,7 @@ pub async fn schedule(
             if !(rule.by_email && person.remind_by_email) {
                 continue;
             }
-            let body = format!(
-                "Hello {},\n\nA reminder of your {} with {} on {}, at {}, {}.\n\n\
-                 To move or cancel it, use the link in your confirmation email, or call {}.\n\n{}",
-                person.first_name,
-                a.treatment,
-                a.provider,
-                when,
-                a.location,
-                a.address,
-                a.phone,
-                a.clinic
-            );
+            let Wording { subject, body } = wording("email", &person.first_name);
             let email = Email {
                 kind: "reminder",
                 to: &person.email,

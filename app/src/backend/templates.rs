@@ -1,0 +1,228 @@
+//! The clinic's wording, rendered: minijinja in a sandbox (no file or network access, a
+//! fuel limit so no template can loop for ever, strict about names). Templates render
+//! plain text; an email's HTML part is made from that text and escapes it, so a name
+//! such as `<script>` arrives as words.
+
+use crate::domain::form::FieldProblem;
+use crate::domain::templates::Kind;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
+
+/// The values a message's template may use, by name.
+pub type Values = BTreeMap<&'static str, String>;
+
+pub const SUBJECT_MAX: usize = 200;
+pub const BODY_MAX: usize = 5000;
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(100_000));
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env
+}
+
+fn context(values: &Values) -> Value {
+    Value::from_pairs(values.iter().map(|(name, value)| (*name, value.as_str())))
+}
+
+pub fn render(source: &str, values: &Values) -> Result<String, minijinja::Error> {
+    environment().render_str(source, context(values))
+}
+
+/// The sample values the editor's preview shows.
+pub fn sample(kind: &Kind) -> Values {
+    kind.variables
+        .iter()
+        .map(|v| (v.name, v.sample.to_owned()))
+        .collect()
+}
+
+/// What is wrong with wording staff typed for `kind` on `channel`, beside its field: a
+/// template that cannot be read, a name the kind does not have, one that fails on the
+/// sample values, or a text that no longer says how to stop texts.
+pub fn check(kind: &Kind, channel: &str, subject: &str, body: &str) -> Vec<FieldProblem> {
+    let env = environment();
+    let sample = context(&sample(kind));
+    let mut problems = Vec::new();
+    let fields = [
+        ("subject", subject, channel == "email", SUBJECT_MAX),
+        ("body", body, true, BODY_MAX),
+    ];
+    for (field, source, needed, max) in fields {
+        if !needed {
+            continue;
+        }
+        if source.trim().is_empty() {
+            problems.push(FieldProblem::new(
+                field,
+                "Write the words, or reset to the built-in ones.",
+            ));
+            continue;
+        }
+        if source.chars().count() > max {
+            problems.push(FieldProblem::new(
+                field,
+                format!("Keep it to {max} characters or fewer."),
+            ));
+            continue;
+        }
+        let template = match env.template_from_str(source) {
+            Ok(template) => template,
+            Err(error) => {
+                problems.push(FieldProblem::new(
+                    field,
+                    format!(
+                        "This cannot be read: {} (line {}). Variables are written {{{{ name }}}}.",
+                        error.detail().unwrap_or("a {{ or {% is not closed"),
+                        error.line().unwrap_or(1)
+                    ),
+                ));
+                continue;
+            }
+        };
+        let mut unknown: Vec<String> = template
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|name| !kind.variables.iter().any(|v| v.name == name))
+            .collect();
+        unknown.sort();
+        if !unknown.is_empty() {
+            let names = unknown.join(", ");
+            let what = if unknown.len() == 1 {
+                "There is no variable"
+            } else {
+                "There are no variables"
+            };
+            problems.push(FieldProblem::new(
+                field,
+                format!("{what} {names} in this message. Use the ones listed beside the editor."),
+            ));
+            continue;
+        }
+        if let Err(error) = template.render(&sample) {
+            problems.push(FieldProblem::new(
+                field,
+                format!(
+                    "This fails with the sample values: {}.",
+                    error.detail().unwrap_or("check it")
+                ),
+            ));
+        }
+    }
+    if channel == "sms" && !body.to_uppercase().contains("STOP") {
+        problems.push(FieldProblem::new(
+            "body",
+            "Keep “Reply STOP to opt out.”: a text must say how to stop them.",
+        ));
+    }
+    problems
+}
+
+/// A message's subject (emails) and words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    pub subject: String,
+    pub body: String,
+}
+
+/// `kind`'s wording on `channel` for these values: the clinic's own (`custom`, subject
+/// and body) when it has one that renders, the built-in wording otherwise.
+pub fn compose(
+    kind: &Kind,
+    channel: &str,
+    custom: Option<(String, String)>,
+    values: &Values,
+) -> Wording {
+    if let Some((subject, body)) = custom {
+        match (render(&subject, values), render(&body, values)) {
+            (Ok(subject), Ok(body)) => return Wording { subject, body },
+            (Err(error), _) | (_, Err(error)) => tracing::warn!(
+                kind = kind.kind,
+                channel,
+                error = %error,
+                "the clinic's wording did not render; the built-in wording went instead"
+            ),
+        }
+    }
+    let (subject, body) = kind.default_wording(channel);
+    Wording {
+        subject: render(subject, values).unwrap_or_default(),
+        body: render(body, values).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::templates::{BOOKING_CONFIRMED, KINDS, REMINDER};
+
+    #[test]
+    fn the_built_in_wording_passes_its_own_check() {
+        for kind in KINDS {
+            for channel in kind.channels {
+                let (subject, body) = kind.default_wording(channel);
+                assert_eq!(
+                    check(&kind, channel, subject, body),
+                    [],
+                    "{} {channel}",
+                    kind.kind
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_names_and_broken_templates_are_refused_beside_their_field() {
+        let problems = check(&REMINDER, "email", "Hi {{ first_nam }}", "{{ treatment }");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].field, "subject");
+        assert!(
+            problems[0].message.contains("first_nam"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[1].field, "body");
+        assert!(
+            problems[1].message.contains("cannot be read"),
+            "{}",
+            problems[1].message
+        );
+        // The manage link is the confirmation's, not the reminder's.
+        let link = check(&REMINDER, "email", "Hi", "{{ manage_link }}");
+        assert!(link[0].message.contains("manage_link"));
+        assert_eq!(
+            check(&BOOKING_CONFIRMED, "email", "Hi", "{{ manage_link }}"),
+            []
+        );
+    }
+
+    #[test]
+    fn a_text_must_say_how_to_stop_texts_and_endless_loops_run_out() {
+        let problems = check(&REMINDER, "sms", "", "See you {{ when }}");
+        assert_eq!(problems[0].field, "body");
+        assert!(problems[0].message.contains("STOP"));
+        assert_eq!(check(&REMINDER, "whatsapp", "", "See you {{ when }}"), []);
+        let looping =
+            "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
+        assert!(render(looping, &Values::new()).is_err());
+    }
+
+    #[test]
+    fn values_are_written_as_given_and_a_failing_custom_wording_falls_back() {
+        let mut values = sample(&REMINDER);
+        values.insert("first_name", "<script>alert(1)</script>".into());
+        let custom = Some((
+            "Hi {{ first_name }}".to_owned(),
+            "{{ first_name }}!".to_owned(),
+        ));
+        let wording = compose(&REMINDER, "email", custom, &values);
+        assert_eq!(wording.body, "<script>alert(1)</script>!");
+        let broken = Some(("{{ missing }}".to_owned(), "x".to_owned()));
+        let wording = compose(&REMINDER, "email", broken, &values);
+        assert_eq!(
+            wording.subject,
+            "Reminder: your Mole and skin check at Juniper Skin & Aesthetics"
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! The messages a clinic may reword: each kind's variables (with sample values for the
+//! preview), its built-in wording per channel, and how many SMS segments a text takes.
+//! Wording is a template (`{{ first_name }}`); the backend renders and checks it.
+
+/// A value a template may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variable {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub sample: &'static str,
+}
+
+/// A kind of message staff may reword, on the channels it goes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub channels: &'static [&'static str],
+    pub variables: &'static [Variable],
+}
+
+const FIRST_NAME: Variable = Variable {
+    name: "first_name",
+    meaning: "The patient's first name",
+    sample: "Isla",
+};
+const TREATMENT: Variable = Variable {
+    name: "treatment",
+    meaning: "The treatment booked",
+    sample: "Mole and skin check",
+};
+const PROVIDER: Variable = Variable {
+    name: "provider",
+    meaning: "Who sees the patient",
+    sample: "Dr Lewis Grant",
+};
+const WHEN: Variable = Variable {
+    name: "when",
+    meaning: "The day and time, in the location's time zone",
+    sample: "Tuesday 17 March 2026, 10:00–10:45",
+};
+const LOCATION: Variable = Variable {
+    name: "location",
+    meaning: "The location's name",
+    sample: "Juniper Old Town",
+};
+const ADDRESS: Variable = Variable {
+    name: "address",
+    meaning: "The location's address",
+    sample: "12 Cockburn Street, Edinburgh EH1 1BP",
+};
+const PHONE: Variable = Variable {
+    name: "phone",
+    meaning: "The location's phone number",
+    sample: "0131 496 0123",
+};
+const CLINIC: Variable = Variable {
+    name: "clinic",
+    meaning: "The clinic's name",
+    sample: "Juniper Skin & Aesthetics",
+};
+const MANAGE_LINK: Variable = Variable {
+    name: "manage_link",
+    meaning: "The patient's private link to see, move or cancel the booking",
+    sample: "https://clinic.example/booking/…",
+};
+const LATE_CANCEL_HOURS: Variable = Variable {
+    name: "late_cancel_hours",
+    meaning: "Hours before the appointment inside which patients must call to change it",
+    sample: "48",
+};
+
+pub const BOOKING_CONFIRMED: Kind = Kind {
+    kind: "booking_confirmed",
+    title: "Booking confirmed",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME,
+        TREATMENT,
+        PROVIDER,
+        WHEN,
+        LOCATION,
+        ADDRESS,
+        PHONE,
+        CLINIC,
+        MANAGE_LINK,
+        LATE_CANCEL_HOURS,
+    ],
+};
+
+pub const REMINDER: Kind = Kind {
+    kind: "reminder",
+    title: "Appointment reminder",
+    channels: &["email", "sms", "whatsapp"],
+    variables: &[
+        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
+    ],
+};
+
+pub const KINDS: [Kind; 2] = [BOOKING_CONFIRMED, REMINDER];
+
+pub fn kind(kind: &str) -> Option<Kind> {
+    KINDS.into_iter().find(|k| k.kind == kind)
+}
+
+impl Kind {
+    pub fn goes_by(&self, channel: &str) -> bool {
+        self.channels.contains(&channel)
+    }
+
+    /// The built-in subject (emails only) and body for `channel`.
+    pub fn default_wording(&self, channel: &str) -> (&'static str, &'static str) {
+        match (self.kind, channel) {
+            ("booking_confirmed", _) => (
+                "Your booking at {{ clinic }} is confirmed",
+                "Hello {{ first_name }},\n\nYou're booked for {{ treatment }} with {{ provider }} on {{ when }}.\n\n\
+                 Where: {{ location }}, {{ address }}\n\n\
+                 To see, move or cancel your booking, or add it to your calendar, open:\n{{ manage_link }}\n\n\
+                 Keep this link private: it opens your booking without signing in. \
+                 To change your booking less than {{ late_cancel_hours }} hours before it, please call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("reminder", "sms") => (
+                "",
+                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, {{ location }}. \
+                 Reply C to confirm; to change it, call {{ phone }}. Reply STOP to opt out.",
+            ),
+            ("reminder", "whatsapp") => (
+                "",
+                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, {{ location }}. \
+                 Reply C to confirm; to change it, call {{ phone }}.",
+            ),
+            _ => (
+                "Reminder: your {{ treatment }} at {{ clinic }}",
+                "Hello {{ first_name }},\n\nA reminder of your {{ treatment }} with {{ provider }} on {{ when }}, \
+                 at {{ location }}, {{ address }}.\n\n\
+                 To move or cancel it, use the link in your confirmation email, or call {{ phone }}.\n\n{{ clinic }}",
+            ),
+        }
+    }
+}
+
+/// How a text is carried: GSM-7 fits 160 characters in one SMS (153 each when split);
+/// any other character (an emoji, most accents outside Western Europe) makes the whole
+/// text UCS-2, 70 (67 when split).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segments {
+    pub unicode: bool,
+    /// Length in the encoding's units (GSM-7 counts `€`, `[`, `{` and the like twice).
+    pub units: usize,
+    pub segments: usize,
+}
+
+const GSM7: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+pub fn sms_segments(text: &str) -> Segments {
+    let gsm_units: Option<usize> = text
+        .chars()
+        .map(|c| {
+            if GSM7.contains(c) {
+                Some(1)
+            } else if GSM7_EXTENDED.contains(c) {
+                Some(2)
+            } else {
+                None
+            }
+        })
+        .sum();
+    let (unicode, units, single, each) = match gsm_units {
+        Some(units) => (false, units, 160, 153),
+        None => (true, text.encode_utf16().count(), 70, 67),
+    };
+    let segments = match units {
+        0 => 0,
+        n if n <= single => 1,
+        n => n.div_ceil(each),
+    };
+    Segments {
+        unicode,
+        units,
+        segments,
+    }
+}
+
+impl Segments {
+    pub fn words(&self) -> String {
+        let encoding = if self.unicode {
+            "special characters: 70 a message"
+        } else {
+            "160 a message"
+        };
+        let messages = if self.segments == 1 {
+            "1 message".to_owned()
+        } else {
+            format!("{} messages", self.segments)
+        };
+        format!("{} characters ({encoding}): {messages}", self.units)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_texts_take_160_a_segment_and_153_when_split() {
+        assert_eq!(sms_segments("").segments, 0);
+        assert_eq!(sms_segments(&"a".repeat(160)).segments, 1);
+        assert_eq!(sms_segments(&"a".repeat(161)).segments, 2);
+        assert_eq!(sms_segments(&"a".repeat(306)).segments, 2);
+        assert_eq!(sms_segments(&"a".repeat(307)).segments, 3);
+        // The euro sign is an escape and a letter: two units.
+        let euro = sms_segments("€5");
+        assert_eq!((euro.unicode, euro.units), (false, 3));
+    }
+
+    #[test]
+    fn one_emoji_makes_the_whole_text_unicode() {
+        let text = format!("{}😊", "a".repeat(68));
+        let s = sms_segments(&text);
+        assert!(s.unicode);
+        assert_eq!(s.units, 70);
+        assert_eq!(s.segments, 1);
+        assert_eq!(sms_segments(&format!("{text}b")).segments, 2);
+        assert_eq!(
+            sms_segments("Grüße ✓").words(),
+            "7 characters (special characters: 70 a message): 1 message"
+        );
+    }
+
+    #[test]
+    fn every_kind_has_wording_for_each_of_its_channels() {
+        for kind in KINDS {
+            for channel in kind.channels {
+                let (subject, body) = kind.default_wording(channel);
+                assert_eq!(
+                    subject.is_empty(),
+                    *channel != "email",
+                    "{} {channel}",
+                    kind.kind
+                );
+                assert!(body.contains("{{ clinic }}"), "{} {channel}", kind.kind);
+            }
+        }
+        assert!(REMINDER.default_wording("sms").1.contains("STOP"));
+    }
+}

@@ -1,0 +1,224 @@
+//! The clinic's own wording: checked when saved, previewed on sample values, used by the
+//! next message, escaped in an email's HTML part, and reset to Lumen's.
+
+use crate::booking::{at, book, lewis, GUEST, MOLE_CHECK};
+use crate::common::smtp::SmtpServer;
+use crate::common::{self, field_problems, form, post_as, signed_in, ADMIN, FRONT_DESK};
+use crate::messaging::{app_sending_to, deliver_all, to};
+use app::admin::templates::types::{TemplateEditor, TemplatePreview, TemplateRow};
+use app::backend::state::Clock;
+use axum::http::StatusCode;
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use sqlx::PgPool;
+
+const SUBJECT: &str = "See you soon, {{ first_name }}";
+const BODY: &str = "Dear {{ first_name }}, your {{ treatment }} is on {{ when }}.\nManage it: {{ manage_link }}\n{{ clinic }}";
+
+async fn save(
+    app: &Router,
+    cookie: &str,
+    kind: &str,
+    channel: &str,
+    subject: &str,
+    body: &str,
+) -> common::Reply {
+    post_as(
+        app,
+        "admin/template/save",
+        Some(cookie),
+        &form(&[
+            ("kind", kind),
+            ("channel", channel),
+            ("subject", subject),
+            ("body", body),
+        ]),
+    )
+    .await
+}
+
+async fn stored(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM message_templates")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn confirmation_to(pool: &PgPool, address: &str) -> (String, String) {
+    sqlx::query_as(
+        "SELECT subject, body FROM outbox_messages
+         WHERE recipient = $1 AND kind = 'booking_confirmed' ORDER BY created_at DESC, id LIMIT 1",
+    )
+    .bind(address)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn wording_with_unknown_variables_is_refused_and_good_wording_is_used_next(pool: PgPool) {
+    let server = SmtpServer::start();
+    let (app, state) = app_sending_to(&pool, &server).await;
+    let admin = signed_in(&app, ADMIN).await;
+
+    let list = post_as(&app, "admin/templates", Some(&admin), "").await;
+    let rows: Vec<TemplateRow> = serde_json::from_str(&list.body).unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r.kind == "booking_confirmed" && r.channel == "email" && r.edited.is_none()));
+    assert!(rows
+        .iter()
+        .any(|r| r.kind == "reminder" && r.channel == "sms"));
+
+    // An unknown name is refused beside its field, and nothing is stored.
+    let refused = save(
+        &app,
+        &admin,
+        "booking_confirmed",
+        "email",
+        SUBJECT,
+        "Hi {{ firstname }}",
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let problems = field_problems(&refused);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "body");
+    assert!(
+        problems[0].message.contains("firstname"),
+        "{}",
+        problems[0].message
+    );
+    let broken = save(&app, &admin, "booking_confirmed", "email", "{% if %}", BODY).await;
+    assert_eq!(field_problems(&broken)[0].field, "subject");
+    let no_stop = save(&app, &admin, "reminder", "sms", "", "See you {{ when }}").await;
+    assert!(field_problems(&no_stop)[0].message.contains("STOP"));
+    let no_such = save(&app, &admin, "booking_confirmed", "sms", "", "Hi").await;
+    assert_eq!(no_such.status, StatusCode::NOT_FOUND);
+    assert_eq!(stored(&pool).await, 0);
+
+    // The preview renders the sample values, or says what is wrong.
+    let preview = post_as(
+        &app,
+        "admin/template/preview",
+        Some(&admin),
+        &form(&[
+            ("kind", "booking_confirmed"),
+            ("channel", "email"),
+            ("subject", SUBJECT),
+            ("body", BODY),
+        ]),
+    )
+    .await;
+    let preview: TemplatePreview = serde_json::from_str(&preview.body).unwrap();
+    assert_eq!(preview.subject, "See you soon, Isla");
+    assert!(
+        preview
+            .body
+            .starts_with("Dear Isla, your Mole and skin check is on"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.problems.is_empty());
+
+    // The front desk may not change what patients read.
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let not_theirs = save(&app, &desk, "booking_confirmed", "email", SUBJECT, BODY).await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+    assert_eq!(stored(&pool).await, 0);
+
+    let saved = save(&app, &admin, "booking_confirmed", "email", SUBJECT, BODY).await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let editor = post_as(
+        &app,
+        "admin/template",
+        Some(&admin),
+        "kind=booking_confirmed&channel=email",
+    )
+    .await;
+    let editor: TemplateEditor = serde_json::from_str(&editor.body).unwrap();
+    assert!(editor.edited);
+    assert_eq!(editor.body, BODY);
+
+    // A treatment whose name holds markup: plain in the text, escaped in the HTML part.
+    sqlx::query("UPDATE treatments SET name = 'Peel <script>x</script>' WHERE slug = $1")
+        .bind(MOLE_CHECK)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let lewis = lewis(&pool).await;
+    let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    let (subject, body) = confirmation_to(&pool, GUEST).await;
+    assert_eq!(subject, "See you soon, Ana");
+    assert!(
+        body.starts_with("Dear Ana, your Peel <script>x</script> is on Tuesday 17 March 2026"),
+        "{body}"
+    );
+    assert!(body.contains(&manage), "{body}");
+    deliver_all(&state.deliverer(), state.clock.now()).await;
+    let email = to(&server.received(), GUEST)
+        .pop()
+        .expect("the confirmation");
+    let html = email.text_of("text/html");
+    assert!(
+        html.contains("Peel &lt;script&gt;x&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "{html}");
+
+    // Back to Lumen's wording for the next one.
+    let reset = post_as(
+        &app,
+        "admin/template/reset",
+        Some(&admin),
+        "kind=booking_confirmed&channel=email",
+    )
+    .await;
+    assert!(reset.status.is_success(), "{}", reset.body);
+    assert_eq!(stored(&pool).await, 0);
+    book(&app, MOLE_CHECK, lewis, at(14, 0), "second@example.com").await;
+    let (subject, _) = confirmation_to(&pool, "second@example.com").await;
+    assert_eq!(
+        subject,
+        "Your booking at Juniper Skin & Aesthetics is confirmed"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reminders_use_the_clinics_wording(pool: PgPool) {
+    let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+    let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let saved = save(
+        &app,
+        &admin,
+        "reminder",
+        "email",
+        "Tomorrow: {{ treatment }}",
+        "Hi {{ first_name }}, see you {{ when }}. {{ clinic }}",
+    )
+    .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let lewis = lewis(&pool).await;
+    book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    let reminders: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body FROM outbox_messages WHERE recipient = $1 AND kind = 'reminder'",
+    )
+    .bind(GUEST)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!reminders.is_empty());
+    for (subject, body) in reminders {
+        assert_eq!(subject, "Tomorrow: Mole and skin check");
+        assert!(
+            body.starts_with("Hi Ana, see you Tuesday 17 March 2026"),
+            "{body}"
+        );
+    }
+}
