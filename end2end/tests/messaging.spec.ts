@@ -66,7 +66,7 @@ test("staff see a refused email in the message log and send it again", async ({ 
   await expect(staff).toHaveURL(/status=dead/);
   await expect(staff.getByLabel("State")).toHaveValue("dead");
   await expect(message).toBeVisible();
-  await expect(staff.getByText("Waiting to be sent")).toHaveCount(0);
+  await expect(staff.getByRole("article").filter({ hasText: "Waiting to be sent" })).toHaveCount(0);
 
   await message.getByRole("button", { name: "Send again" }).click();
   await expect(staff.getByRole("status")).toContainText("Queued to be sent again now");

@@ -4,7 +4,7 @@
 //! such as `<script>` arrives as words.
 
 use crate::domain::form::FieldProblem;
-use crate::domain::templates::Kind;
+use crate::domain::templates::{gsm_friendly, Kind};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use std::collections::BTreeMap;
 
@@ -136,7 +136,12 @@ pub fn compose(
 ) -> Wording {
     if let Some((subject, body)) = custom {
         match (render(&subject, values), render(&body, values)) {
-            (Ok(subject), Ok(body)) => return Wording { subject, body },
+            (Ok(subject), Ok(body)) => {
+                return Wording {
+                    subject,
+                    body: for_channel(channel, body),
+                }
+            }
             (Err(error), _) | (_, Err(error)) => tracing::warn!(
                 kind = kind.kind,
                 channel,
@@ -148,7 +153,17 @@ pub fn compose(
     let (subject, body) = kind.default_wording(channel);
     Wording {
         subject: render(subject, values).unwrap_or_default(),
-        body: render(body, values).unwrap_or_default(),
+        body: for_channel(channel, render(body, values).unwrap_or_default()),
+    }
+}
+
+/// A text's words as an SMS carries them best (see `gsm_friendly`); other channels'
+/// words as rendered.
+pub fn for_channel(channel: &str, body: String) -> String {
+    if channel == "sms" {
+        gsm_friendly(&body)
+    } else {
+        body
     }
 }
 
@@ -195,6 +210,19 @@ mod tests {
             check(&BOOKING_CONFIRMED, "email", "Hi", "{{ manage_link }}"),
             []
         );
+    }
+
+    #[test]
+    fn a_reminder_text_stays_in_gsm_7_whatever_the_time_range_is_written_with() {
+        let wording = compose(&REMINDER, "sms", None, &sample(&REMINDER));
+        assert!(wording.body.contains("10:00-10:45"), "{}", wording.body);
+        let segments = crate::domain::templates::sms_segments(&wording.body);
+        assert!(!segments.unicode);
+        assert_eq!(segments.segments, 2);
+        // WhatsApp has no such cost: its words are left as written.
+        assert!(compose(&REMINDER, "whatsapp", None, &sample(&REMINDER))
+            .body
+            .contains('\u{2013}'));
     }
 
     #[test]

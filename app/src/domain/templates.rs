@@ -182,6 +182,24 @@ pub fn sms_segments(text: &str) -> Segments {
     }
 }
 
+/// A text with the typographic characters GSM-7 lacks (dashes, curly quotes, the ellipsis,
+/// non-breaking spaces) written plainly, so that one en dash in a time range does not turn
+/// the whole SMS into UCS-2 and double or treble what it costs.
+pub fn gsm_friendly(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => plain.push('-'),
+            '\u{2018}' | '\u{2019}' | '\u{2032}' => plain.push('\''),
+            '\u{201C}' | '\u{201D}' => plain.push('"'),
+            '\u{2026}' => plain.push_str("..."),
+            '\u{00A0}' | '\u{2009}' | '\u{202F}' => plain.push(' '),
+            other => plain.push(other),
+        }
+    }
+    plain
+}
+
 impl Segments {
     pub fn words(&self) -> String {
         let encoding = if self.unicode {
@@ -226,6 +244,16 @@ mod tests {
             sms_segments("Grüße ✓").words(),
             "7 characters (special characters: 70 a message): 1 message"
         );
+    }
+
+    #[test]
+    fn typographic_punctuation_is_written_plainly_and_stays_gsm() {
+        let text =
+            gsm_friendly("Tue 10:00\u{2013}10:45, \u{201C}see you\u{201D}\u{2026} it\u{2019}s");
+        assert_eq!(text, "Tue 10:00-10:45, \"see you\"... it's");
+        assert!(!sms_segments(&text).unicode);
+        // Emoji and other scripts are left as they are: they are the patient's words.
+        assert_eq!(gsm_friendly("Спасибо 😊"), "Спасибо 😊");
     }
 
     #[test]

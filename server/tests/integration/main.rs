@@ -12,6 +12,7 @@ mod booking;
 mod calendar;
 mod catalogue_admin;
 mod cloudinary;
+mod crash;
 mod embedded_postgres;
 mod gallery;
 mod http;

@@ -11,7 +11,7 @@ use {
     crate::backend::auth::principal::require,
     crate::backend::state::app_state,
     crate::backend::store,
-    crate::backend::templates::{check, render, sample},
+    crate::backend::templates::{check, for_channel, render, sample},
     crate::domain::access::Action,
     crate::domain::message_log::channel_words,
     crate::domain::templates::{self, Kind, KINDS},
@@ -109,7 +109,7 @@ pub async fn preview_template(
     let values = sample(&found);
     Ok(TemplatePreview {
         subject: render(&subject, &values).unwrap_or_default(),
-        body: render(&body, &values).unwrap_or_default(),
+        body: for_channel(&channel, render(&body, &values).unwrap_or_default()),
         problems,
     })
 }
