@@ -108,6 +108,50 @@ async fn scope(
     Ok(None)
 }
 
+/// The longest reply staff may text (a few SMS messages).
+pub const REPLY_MAX: usize = 640;
+
+/// Texts the staff's answer to a patient's message, on the channel it came by. For
+/// whoever may see patients: the front desk answers them.
+#[server(endpoint = "admin/mailbox/reply")]
+pub async fn reply_to_patient(id: uuid::Uuid, body: String) -> Result<(), AppError> {
+    let me = require(Action::ViewPatients).await?;
+    let words = body.trim();
+    if words.is_empty() || words.chars().count() > REPLY_MAX {
+        return answer(Err(AppError::Rejected(vec![
+            crate::domain::form::FieldProblem::new(
+                "body",
+                format!("Write a reply of up to {REPLY_MAX} characters."),
+            ),
+        ])));
+    }
+    let state = app_state()?;
+    let sent = store::texts::reply(
+        &state.pool,
+        state.clinic_id,
+        id,
+        words,
+        &me,
+        state.clock.now(),
+    )
+    .await?;
+    use store::texts::StaffReplyRefusal;
+    let patient = answer(sent.map_err(|refusal| match refusal {
+        StaffReplyRefusal::NotFound => AppError::NotFound,
+        StaffReplyRefusal::OptedOut => AppError::Invalid(
+            "This number replied STOP, so nothing more can be sent to it this way. Call the patient instead.".into(),
+        ),
+        StaffReplyRefusal::WindowClosed => AppError::Invalid(
+            "WhatsApp lets the clinic write freely only within 24 hours of the patient's last message. Call the patient instead.".into(),
+        ),
+    }))?;
+    leptos_axum::redirect(&match patient {
+        Some(patient) => format!("/admin/mailbox?patient={patient}&saved=reply"),
+        None => "/admin/mailbox?saved=reply".to_owned(),
+    });
+    Ok(())
+}
+
 /// Sends a dead letter again. Refused for one that carried a private link (removed when
 /// it failed): its owner asks for a new link instead.
 #[server(endpoint = "admin/mailbox/retry")]

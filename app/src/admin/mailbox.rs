@@ -3,12 +3,12 @@
 //! letter. With no provider configured it is the development mailbox: nothing leaves the
 //! server, and staff can read (and pass on) what a patient was sent.
 
-use super::api::{fetch_mailbox, RetryMessage};
+use super::api::{fetch_mailbox, ReplyToPatient, RetryMessage, REPLY_MAX};
 use super::frame::StaffScreen;
 use super::types::{InboxMessage, Mailbox, MailboxMessage, MessageFilter, Try};
 use crate::domain::form::{problem_for, FieldProblem};
 use crate::domain::message_log::{channel_words, kind_words, CHANNELS, STATES};
-use crate::ui::components::{SavedNotice, BUTTON_SECONDARY, FIELD, LABEL};
+use crate::ui::components::{Refusal, SavedNotice, BUTTON_SECONDARY, FIELD, LABEL};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,7 +151,11 @@ fn MailboxView(mailbox: Mailbox) -> impl IntoView {
                 <p class="mt-2 text-sm text-stone-600">"This is the development mailbox: no provider is set up, so nothing was sent."</p>
             })}
             <Filters filter kinds problems/>
-            <SavedNotice say=|q| q.get("saved").filter(|s| s == "retry").map(|_| "Queued to be sent again now.".to_owned())/>
+            <SavedNotice say=|q| match q.get("saved").as_deref() {
+                Some("retry") => Some("Queued to be sent again now.".to_owned()),
+                Some("reply") => Some("Your reply is on its way.".to_owned()),
+                _ => None,
+            }/>
             {replies}
             <Show when=move || empty>
                 <p class="mt-8 text-stone-600">"No messages match."</p>
@@ -278,6 +282,29 @@ fn Reply(reply: InboxMessage) -> impl IntoView {
             </p>
             <p class="mt-2 whitespace-pre-wrap break-words text-stone-900">{reply.body.clone()}</p>
             <p class="mt-1 text-sm text-stone-600">{handled_words(&reply.handled_as)}</p>
+            {(reply.handled_as != "opt_out").then(|| view! { <ReplyForm id=reply.id/> })}
         </article>
+    }
+}
+
+/// The staff's answer, texted back on the channel the message came by.
+#[component]
+fn ReplyForm(id: uuid::Uuid) -> impl IntoView {
+    let action = ServerAction::<ReplyToPatient>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    let summary = refusal.summary();
+    let problems = refusal.problems;
+    let problem = move || problem_for(&problems.read(), "body").map(str::to_owned);
+    let field = format!("reply-{id}");
+    view! {
+        <ActionForm action attr:class="mt-3 space-y-2">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <label for=field.clone() class="text-sm font-medium text-stone-800">"Reply"</label>
+            <textarea id=field name="body" rows="2" maxlength=REPLY_MAX.to_string() class=FIELD></textarea>
+            <p class="text-sm font-medium text-red-700">{problem}</p>
+            <p role="alert" class="text-sm font-medium text-red-700">{summary}</p>
+            <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Send reply"</button>
+        </ActionForm>
     }
 }

@@ -35,7 +35,7 @@ const PAGES: [(&str, bool); 20] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 54] = [
+const FUNCTIONS: [(&str, &str, bool); 55] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
@@ -111,6 +111,11 @@ const FUNCTIONS: [(&str, &str, bool); 54] = [
     ),
     ("admin/save_room", "location_id=x&room[name]=", false),
     ("admin/mailbox", "", false),
+    (
+        "admin/mailbox/reply",
+        "id=00000000-0000-0000-0000-000000000000&body=x",
+        true,
+    ),
     ("admin/templates", "", false),
     ("admin/template", "kind=reminder&channel=sms", false),
     (

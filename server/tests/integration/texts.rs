@@ -498,3 +498,102 @@ async fn twilio_failures_are_retried_or_dead_lettered_as_they_deserve(pool: PgPo
     .unwrap();
     assert!(error.contains("Twilio error 21211"), "{error}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_reply_to_a_patients_message_on_the_channel_it_came_by(pool: PgPool) {
+    let twilio = FakeTwilio::start().await;
+    let (app, state) = texting_app(&pool, &twilio).await;
+    booked_with_texts(&app, &pool).await;
+    let whatsapp = format!("whatsapp:{PHONE}");
+    send(
+        &app,
+        FakeTwilio::inbound("SMq1", &whatsapp, "Is there parking?"),
+    )
+    .await;
+    send(
+        &app,
+        FakeTwilio::inbound("SMq2", PHONE, "Running 5 min late"),
+    )
+    .await;
+    let inbound = |sid: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>(
+                "SELECT id FROM inbound_messages WHERE provider_message_id = $1",
+            )
+            .bind(sid)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let question = inbound("SMq1").await;
+    let late = inbound("SMq2").await;
+    let desk = signed_in(&app, crate::common::FRONT_DESK).await;
+    let reply = |id: uuid::Uuid, body: &str| {
+        let form = crate::common::form(&[("id", &id.to_string()), ("body", body)]);
+        let (app, desk) = (app.clone(), desk.clone());
+        async move { post_as(&app, "admin/mailbox/reply", Some(&desk), &form).await }
+    };
+
+    let empty = reply(question, "  ").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(crate::common::field_problems(&empty)[0].field, "body");
+
+    // The front desk answers; the same words sent twice go once.
+    for _ in 0..2 {
+        let sent = reply(question, "Yes: free parking behind the clinic.").await;
+        assert!(
+            sent.status.is_success() || sent.status.is_redirection(),
+            "{}",
+            sent.body
+        );
+    }
+    let replies: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT channel, recipient, body FROM outbox_messages WHERE kind = 'reply'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        replies,
+        [(
+            "whatsapp".to_owned(),
+            PHONE.to_owned(),
+            "Yes: free parking behind the clinic.".to_owned()
+        )]
+    );
+    state
+        .deliverer()
+        .deliver_due(monday(8, 0), 10)
+        .await
+        .unwrap();
+    let taken = twilio.taken();
+    let went = taken
+        .iter()
+        .find(|t| t.get("Body") == Some("Yes: free parking behind the clinic."))
+        .expect("Twilio took the reply");
+    assert_eq!(went.get("To"), Some(whatsapp.as_str()));
+
+    // Not to a number that said STOP, and not on WhatsApp once its 24 hours have passed.
+    send(&app, FakeTwilio::inbound("SMq3", PHONE, "STOP")).await;
+    let stopped = reply(late, "No problem, see you soon.").await;
+    assert_eq!(
+        stopped.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        stopped.body
+    );
+    assert!(stopped.body.contains("replied STOP"), "{}", stopped.body);
+    sqlx::query("UPDATE inbound_messages SET received_at = received_at - interval '25 hours'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let closed = reply(question, "And one more thing").await;
+    assert!(closed.body.contains("within 24 hours"), "{}", closed.body);
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox_messages WHERE kind = 'reply'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 1);
+}

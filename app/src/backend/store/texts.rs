@@ -335,3 +335,75 @@ pub async fn inbox(
     .fetch_all(pool)
     .await
 }
+
+/// Why a reply from the staff cannot go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffReplyRefusal {
+    /// No such message from a patient at this clinic.
+    NotFound,
+    /// The number replied STOP on this channel.
+    OptedOut,
+    /// WhatsApp allows free words only within 24 hours of the person's last message.
+    WindowClosed,
+}
+
+/// Queues the staff's answer to a patient's text, on the channel it came by, with its
+/// audit row, in one transaction. The same words to the same message go once, however
+/// often the form is sent. Answers the patient the message is from, when known.
+pub async fn reply(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    inbound_id: Uuid,
+    words: &str,
+    by: &crate::backend::auth::principal::Principal,
+    now: DateTime<Utc>,
+) -> Result<Result<Option<Uuid>, StaffReplyRefusal>, crate::error::AppError> {
+    use sha2::{Digest, Sha256};
+    let mut tx = pool.begin().await?;
+    let Some(inbound) = sqlx::query!(
+        "SELECT channel, from_phone, patient_id FROM inbound_messages WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        inbound_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Err(StaffReplyRefusal::NotFound));
+    };
+    if opted_out(pool, clinic_id, &inbound.from_phone, &inbound.channel).await? {
+        return Ok(Err(StaffReplyRefusal::OptedOut));
+    }
+    if inbound.channel == "whatsapp"
+        && !whatsapp_window_open(pool, clinic_id, &inbound.from_phone, now).await?
+    {
+        return Ok(Err(StaffReplyRefusal::WindowClosed));
+    }
+    let digest = Sha256::digest(words.as_bytes());
+    let cause = format!(
+        "reply:{inbound_id}:{}",
+        crate::backend::hex::hex(&digest[..8])
+    );
+    let text = super::outbox::Text {
+        channel: &inbound.channel,
+        kind: "reply",
+        to: &inbound.from_phone,
+        body: words,
+        variables: &serde_json::Value::Null,
+    };
+    let timing = super::outbox::Timing::at_once(now);
+    if super::outbox::enqueue_text(&mut tx, clinic_id, text, &cause, timing)
+        .await?
+        .is_some()
+    {
+        crate::backend::audit::append_for_request(
+            &mut tx,
+            by,
+            "reply",
+            "inbound_message",
+            Some(inbound_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(inbound.patient_id))
+}
