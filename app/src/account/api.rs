@@ -189,8 +189,9 @@ async fn my_messages(
     user_id: uuid::Uuid,
 ) -> Result<Vec<MyMessage>, AppError> {
     use crate::domain::message_log::{channel_words, kind_words};
-    let rules = store::booking::rules(&state.pool, state.clinic_id).await?;
-    let zone: chrono_tz::Tz = rules.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = store::booking::rules(&state.pool, state.clinic_id)
+        .await?
+        .zone();
     let received =
         store::outbox::received_by(&state.pool, state.clinic_id, user_id, state.clock.now(), 50)
             .await?;

@@ -84,8 +84,9 @@ async fn scope(
         let row = store::calendar::appointment(&state.pool, state.clinic_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let rules = store::booking::rules(&state.pool, state.clinic_id).await?;
-        let zone: chrono_tz::Tz = rules.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let zone = store::booking::rules(&state.pool, state.clinic_id)
+            .await?
+            .zone();
         let when = row
             .starts
             .with_timezone(&zone)

@@ -4,7 +4,6 @@
 
 use crate::backend::integrations::messaging::{Attachment, Channel, Delivery, Messaging, Outgoing};
 use crate::backend::store::outbox::{self, Claimed, Tried};
-use crate::backend::store::texts;
 use crate::domain::messaging::{after_failure, AfterFailure, Breaker};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
@@ -112,16 +111,7 @@ impl Deliverer {
                 untried.push(message.id);
                 continue;
             }
-            let is_text = matches!(channel, Channel::Sms | Channel::WhatsApp);
-            if is_text
-                && texts::opted_out(
-                    &self.pool,
-                    self.clinic_id,
-                    &message.recipient,
-                    &message.channel,
-                )
-                .await?
-            {
+            if message.opted_out {
                 // Never tried: the number said STOP after the message was written.
                 round.dead += 1;
                 let error = "The number replied STOP: nothing more goes to it this way until it replies START.";
@@ -135,11 +125,7 @@ impl Deliverer {
                 .await?;
                 continue;
             }
-            let window_open = channel == Channel::WhatsApp
-                && texts::whatsapp_window_open(&self.pool, self.clinic_id, &message.recipient, now)
-                    .await?;
-            let mut outgoing = outgoing(message, &sender.name, &sender.email);
-            outgoing.window_open = window_open;
+            let outgoing = outgoing(message, &sender.name, &sender.email);
             let delivery = self.messaging.send(channel, &outgoing).await;
             self.breaker_hears(channel, &delivery);
             let at = now;
@@ -215,7 +201,7 @@ fn outgoing<'a>(message: &'a Claimed, sender_name: &'a str, reply_to: &'a str) -
         sender_name,
         reply_to,
         variables: message.variables.as_ref(),
-        window_open: false,
+        window_open: message.window_open,
     }
 }
 

@@ -162,11 +162,6 @@ impl LogQuery {
             Err(problems)
         }
     }
-
-    /// Whether it looks at one patient or appointment only (which the front desk may see).
-    pub fn is_scoped(&self) -> bool {
-        self.patient.is_some() || self.appointment.is_some()
-    }
 }
 
 #[cfg(test)]
@@ -199,7 +194,6 @@ mod tests {
         assert_eq!(query.kind.as_deref(), Some("reminder"));
         assert_eq!(query.from, NaiveDate::from_ymd_opt(2026, 3, 1));
         assert_eq!(query.patient.map(|p| p.to_string()), Some(id));
-        assert!(query.is_scoped());
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! own (international) phone number.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A country's calling code, such as 44 for the United Kingdom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,10 +28,6 @@ impl CallingCode {
     pub const fn of_known(code: u16) -> CallingCode {
         CallingCode(code)
     }
-
-    pub fn get(self) -> u16 {
-        self.0
-    }
 }
 
 /// A phone number in E.164: `+`, the calling code, the national number; 8 to 15 digits.
@@ -46,15 +41,6 @@ pub enum PhoneProblem {
     NotANumber,
     /// Written the national way, and the clinic's own country is not known.
     NeedsCountryCode,
-}
-
-impl fmt::Display for PhoneProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PhoneProblem::NotANumber => "is not a phone number",
-            PhoneProblem::NeedsCountryCode => "needs its country code",
-        })
-    }
 }
 
 impl E164 {
@@ -127,12 +113,6 @@ fn national(digits: &str, home: CallingCode) -> Result<&str, PhoneProblem> {
         // Italy keeps its leading 0 in international numbers.
         39 => Ok(digits),
         _ => Ok(digits.strip_prefix('0').unwrap_or(digits)),
-    }
-}
-
-impl fmt::Display for E164 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

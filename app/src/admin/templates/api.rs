@@ -30,8 +30,9 @@ fn known(kind: &str, channel: &str) -> Result<Kind, AppError> {
 pub async fn fetch_templates() -> Result<Vec<TemplateRow>, AppError> {
     require(Action::ManageClinic).await?;
     let state = app_state()?;
-    let rules = store::booking::rules(&state.pool, state.clinic_id).await?;
-    let zone: chrono_tz::Tz = rules.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = store::booking::rules(&state.pool, state.clinic_id)
+        .await?
+        .zone();
     let edited = store::templates::edited(&state.pool, state.clinic_id).await?;
     Ok(KINDS
         .iter()

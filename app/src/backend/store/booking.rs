@@ -66,6 +66,11 @@ impl Rules {
     pub fn home(&self) -> Option<crate::domain::phone::CallingCode> {
         crate::domain::phone::CallingCode::of(&self.phone)
     }
+
+    /// The clinic's time zone (settings only ever store a known one).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
 }
 
 pub async fn rules(pool: &PgPool, clinic_id: Uuid) -> Result<Rules, sqlx::Error> {

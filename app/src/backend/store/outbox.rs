@@ -140,11 +140,17 @@ pub struct Claimed {
     /// Named values for a WhatsApp template.
     pub variables: Option<serde_json::Value>,
     pub attempt: i32,
+    /// A text to a number that replied STOP on its channel after it was written.
+    pub opted_out: bool,
+    /// A WhatsApp message to someone who wrote within the window: words may go instead of
+    /// an approved template.
+    pub window_open: bool,
 }
 
 /// Takes up to `limit` due messages on `channels` for this sender until `leased_until`.
 /// Rows another sender holds are skipped, not waited for; a sender that died leaves its
-/// rows to be taken again once its lease has run out.
+/// rows to be taken again once its lease has run out. Each comes with what its sending
+/// depends on (an opt-out, WhatsApp's window), read in the same statement.
 pub async fn claim(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -166,12 +172,21 @@ pub async fn claim(
            WHERE m.id = due.id
            RETURNING m.id, m.channel, m.kind, m.recipient, m.subject, m.body, m.html_body,
                      m.attachment_name, m.attachment_type, m.attachment, m.variables,
-                     m.attempts AS attempt"#,
+                     m.attempts AS attempt,
+                     m.channel <> 'email' AND EXISTS (
+                         SELECT 1 FROM message_opt_outs o
+                         WHERE o.clinic_id = m.clinic_id AND o.phone = m.recipient
+                           AND o.channel = m.channel) AS "opted_out!",
+                     m.channel = 'whatsapp' AND EXISTS (
+                         SELECT 1 FROM inbound_messages i
+                         WHERE i.clinic_id = m.clinic_id AND i.from_phone = m.recipient
+                           AND i.channel = 'whatsapp' AND i.received_at > $6) AS "window_open!""#,
         clinic_id,
         channels,
         now,
         leased_until,
-        limit
+        limit,
+        now - super::texts::WHATSAPP_WINDOW
     )
     .fetch_all(pool)
     .await

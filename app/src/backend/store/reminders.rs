@@ -79,12 +79,9 @@ pub async fn schedule(
             templates::custom(tx, clinic_id, REMINDER.kind, channel).await?,
         ));
     }
-    let wording = |channel: &str, first_name: &str| {
-        let custom = wordings
-            .iter()
-            .find(|(c, _)| *c == channel)
-            .and_then(|(_, custom)| custom.clone());
-        let values = Values::from([
+    // What each person's reminders say; a WhatsApp template is filled from the same values.
+    let values = |first_name: &str| {
+        Values::from([
             ("first_name", first_name.to_owned()),
             ("treatment", a.treatment.clone()),
             ("provider", a.provider.clone()),
@@ -93,8 +90,14 @@ pub async fn schedule(
             ("address", a.address.clone()),
             ("phone", a.phone.clone()),
             ("clinic", a.clinic.clone()),
-        ]);
-        compose(&REMINDER, channel, custom, &values)
+        ])
+    };
+    let wording = |channel: &str, values: &Values| {
+        let custom = wordings
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, custom)| custom.clone());
+        compose(&REMINDER, channel, custom, values)
     };
     let mut written = 0;
     for rule in rules {
@@ -108,6 +111,7 @@ pub async fn schedule(
         );
         let timing = Timing { now, due };
         for person in &people {
+            let values = values(&person.first_name);
             for (channel, wanted) in [
                 ("sms", rule.by_sms && person.by_sms),
                 ("whatsapp", rule.by_whatsapp && person.by_whatsapp),
@@ -115,13 +119,8 @@ pub async fn schedule(
                 if !wanted {
                     continue;
                 }
-                let body = wording(channel, &person.first_name).body;
-                let variables = serde_json::json!({
-                    "first_name": person.first_name,
-                    "treatment": a.treatment,
-                    "when": when,
-                    "clinic": a.clinic,
-                });
+                let body = wording(channel, &values).body;
+                let variables = serde_json::json!(values);
                 let text = Text {
                     channel,
                     kind: "reminder",
@@ -139,7 +138,7 @@ pub async fn schedule(
             if !(rule.by_email && person.remind_by_email) {
                 continue;
             }
-            let Wording { subject, body } = wording("email", &person.first_name);
+            let Wording { subject, body } = wording("email", &values);
             let email = Email {
                 kind: "reminder",
                 to: &person.email,

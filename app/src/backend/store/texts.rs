@@ -29,6 +29,9 @@ pub async fn opted_out(
 
 /// WhatsApp lets a business write freely for 24 hours after the person last wrote to it;
 /// after that, only approved templates.
+pub const WHATSAPP_WINDOW: Duration = Duration::hours(24);
+
+/// Whether `phone` wrote to the clinic on WhatsApp within the last `WHATSAPP_WINDOW`.
 pub async fn whatsapp_window_open(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -41,7 +44,7 @@ pub async fn whatsapp_window_open(
                             AND received_at > $3) AS "open!""#,
         clinic_id,
         phone,
-        now - Duration::hours(24)
+        now - WHATSAPP_WINDOW
     )
     .fetch_one(pool)
     .await

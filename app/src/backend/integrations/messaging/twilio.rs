@@ -62,10 +62,6 @@ impl Twilio {
         }
     }
 
-    pub fn status_callback(&self) -> &str {
-        &self.config.status_callback
-    }
-
     /// Sends one text or WhatsApp message. A WhatsApp message outside the 24-hour window
     /// (`message.window_open` false) goes as its kind's approved template.
     pub async fn send(&self, channel: Channel, message: &Outgoing<'_>) -> Delivery {
@@ -205,7 +201,7 @@ fn without_url(error: &reqwest::Error) -> String {
 
 /// The variables of a kind's template, in the order its placeholders number them
 /// (`{{1}}`, `{{2}}`, …): this order is what a clinic registers its templates with.
-pub fn template_variables(kind: &str) -> &'static [&'static str] {
+fn template_variables(kind: &str) -> &'static [&'static str] {
     match kind {
         "reminder" => &["first_name", "treatment", "when", "clinic"],
         _ => &["first_name", "clinic"],
