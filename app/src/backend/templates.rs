@@ -40,11 +40,13 @@ pub fn sample(kind: &Kind) -> Values {
 
 /// What is wrong with wording staff typed for `kind` on `channel`, beside its field: a
 /// template that cannot be read, a name the kind does not have, one that fails on the
-/// sample values, or a text that no longer says how to stop texts.
+/// sample values, one that leaves out what the message is for (a booking's link), or a
+/// text that no longer says how to stop texts.
 pub fn check(kind: &Kind, channel: &str, subject: &str, body: &str) -> Vec<FieldProblem> {
     let env = environment();
     let sample = context(&sample(kind));
     let mut problems = Vec::new();
+    let mut used = std::collections::HashSet::new();
     let fields = [
         ("subject", subject, channel == "email", SUBJECT_MAX),
         ("body", body, true, BODY_MAX),
@@ -81,8 +83,9 @@ pub fn check(kind: &Kind, channel: &str, subject: &str, body: &str) -> Vec<Field
                 continue;
             }
         };
-        let mut unknown: Vec<String> = template
-            .undeclared_variables(false)
+        let names = template.undeclared_variables(false);
+        used.extend(names.iter().cloned());
+        let mut unknown: Vec<String> = names
             .into_iter()
             .filter(|name| !kind.variables.iter().any(|v| v.name == name))
             .collect();
@@ -107,6 +110,15 @@ pub fn check(kind: &Kind, channel: &str, subject: &str, body: &str) -> Vec<Field
                     "This fails with the sample values: {}.",
                     error.detail().unwrap_or("check it")
                 ),
+            ));
+        }
+    }
+    let readable = problems.is_empty();
+    for name in kind.required {
+        if readable && !used.contains(*name) {
+            problems.push(FieldProblem::new(
+                "body",
+                format!("Keep {{{{ {name} }}}}: without it this message cannot do its job."),
             ));
         }
     }
@@ -170,7 +182,7 @@ pub fn for_channel(channel: &str, body: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::templates::{BOOKING_CONFIRMED, KINDS, REMINDER};
+    use crate::domain::templates::{BOOKING_CONFIRMED, BOOKING_MOVED, KINDS, REMINDER};
 
     #[test]
     fn the_built_in_wording_passes_its_own_check() {
@@ -252,5 +264,40 @@ mod tests {
             wording.subject,
             "Reminder: your Mole and skin check at Juniper Skin & Aesthetics"
         );
+    }
+
+    #[test]
+    fn a_move_gives_the_link_when_the_patient_has_it_and_the_phone_otherwise() {
+        let mut values = sample(&BOOKING_MOVED);
+        let with_link = compose(&BOOKING_MOVED, "email", None, &values).body;
+        assert!(
+            with_link.contains("open:\nhttps://clinic.example/booking/"),
+            "{with_link}"
+        );
+        assert!(
+            with_link.contains("(it was Monday 16 March 2026"),
+            "{with_link}"
+        );
+        values.insert("manage_link", String::new());
+        let without = compose(&BOOKING_MOVED, "email", None, &values).body;
+        assert!(!without.contains("/booking/"), "{without}");
+        assert!(
+            without.contains("confirmation email, or call 0131 496 0123.\n\nJuniper"),
+            "{without}"
+        );
+    }
+
+    #[test]
+    fn wording_must_keep_what_the_message_is_for() {
+        let problems = check(&BOOKING_CONFIRMED, "email", "Booked", "See you {{ when }}");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "body");
+        assert!(problems[0].message.contains("{{ manage_link }}"));
+        // In the subject counts too; a broken template is reported for what it is.
+        assert_eq!(
+            check(&BOOKING_CONFIRMED, "email", "{{ manage_link }}", "Hi"),
+            []
+        );
+        assert_eq!(check(&BOOKING_CONFIRMED, "email", "Hi", "{{ x").len(), 1);
     }
 }

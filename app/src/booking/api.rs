@@ -16,15 +16,14 @@ use {
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
-    crate::backend::store::sessions::{SeatNotice, SeatRefusal, Session},
-    crate::backend::templates::{compose, Values, Wording},
+    crate::backend::store::booking_emails::booking_link,
+    crate::backend::store::sessions::{SeatRefusal, Session},
     crate::domain::access::Role,
     crate::domain::appointment::AppointmentStatus,
     crate::domain::booking::{may_change_online, DayPart, Offers},
     crate::domain::calendar::PatientChoice,
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
-    crate::domain::templates::BOOKING_CONFIRMED,
     crate::ui::status::answer,
     chrono::{DateTime, Datelike, Duration, NaiveDate, Utc},
     chrono_tz::Tz,
@@ -193,7 +192,7 @@ pub mod server {
         }
 
         fn link(&self, token: &Token) -> String {
-            format!("{}/booking/{}", self.state.public_url, token.as_str())
+            booking_link(&self.state.public_url, token)
         }
 
         /// Whether the booking's emails really leave (an email provider is configured).
@@ -453,25 +452,14 @@ pub mod server {
             }
             _ => details.as_new_patient(),
         };
-        let zone = session.time_zone.parse::<Tz>().unwrap_or(cx.zone);
-        let subject = format!("Your place at {}", session.treatment_name);
-        let body = format!(
-            "You have a place at {} on {}, with {} at {}.\n\nIf you can no longer come, please call {} so someone else can have your seat.\n\n{}",
-            session.treatment_name,
-            when(session.starts, session.ends, zone),
-            session.provider,
-            session.location,
-            cx.rules.phone,
-            cx.rules.clinic_name
-        );
         let booked = cx
             .calendar()
             .book_seat(
                 session.id,
                 &patient,
-                SeatNotice {
-                    subject: &subject,
-                    body: &body,
+                Notice {
+                    public_url: &cx.state.public_url,
+                    manage_link: None,
                 },
             )
             .await;
@@ -626,27 +614,7 @@ pub mod server {
             _ => Booker::Guest,
         };
         let manage = Token::generate();
-        let zone = zone(&row.time_zone)?;
-        let values = Values::from([
-            ("first_name", details.first_name.clone()),
-            ("treatment", row.treatment_name.clone()),
-            ("provider", row.provider_name.clone()),
-            ("when", when(row.starts, row.ends, zone)),
-            ("location", row.location_name.clone()),
-            ("address", row.location_address.clone()),
-            ("phone", row.location_phone.clone()),
-            ("clinic", cx.rules.clinic_name.clone()),
-            ("manage_link", cx.link(&manage)),
-            ("late_cancel_hours", row.late_cancel_hours.to_string()),
-        ]);
-        let custom = crate::backend::store::templates::custom(
-            &mut *cx.state.pool.acquire().await?,
-            cx.state.clinic_id,
-            BOOKING_CONFIRMED.kind,
-            "email",
-        )
-        .await?;
-        let Wording { subject, body } = compose(&BOOKING_CONFIRMED, "email", custom, &values);
+        let manage_link = cx.link(&manage);
         let outcome = cx
             .calendar()
             .confirm(
@@ -655,8 +623,8 @@ pub mod server {
                 booker,
                 &manage,
                 Notice {
-                    subject: &subject,
-                    body: &body,
+                    public_url: &cx.state.public_url,
+                    manage_link: Some(&manage_link),
                 },
             )
             .await;
@@ -736,28 +704,17 @@ pub mod server {
     pub async fn cancel(token_text: &str) -> Result<(), AppError> {
         let cx = Context::load().await?;
         let row = made_booking(&cx, token_text).await?;
+        let manage_link = cx.link(&token(token_text)?);
         if !may_change(&cx, &row) {
             return Err(refuse_change(&row));
         }
-        let zone = zone(&row.time_zone)?;
-        let subject = format!("Your booking at {} is cancelled", cx.rules.clinic_name);
-        let body = format!(
-            "Your {} with {} on {} is cancelled. The time is free for others now.\n\n\
-             To book again, visit {}/book?treatment={}\n\n{}",
-            row.treatment_name,
-            row.provider_name,
-            when(row.starts, row.ends, zone),
-            cx.state.public_url,
-            row.treatment_slug,
-            cx.rules.clinic_name
-        );
         cx.calendar()
             .cancel(
                 row.id,
                 &Changer::ManageLink,
                 Some(Notice {
-                    subject: &subject,
-                    body: &body,
+                    public_url: &cx.state.public_url,
+                    manage_link: Some(&manage_link),
                 }),
             )
             .await
@@ -770,24 +727,13 @@ pub mod server {
     pub async fn reschedule(token_text: &str, provider: &str, start: &str) -> Result<(), AppError> {
         let cx = Context::load().await?;
         let row = made_booking(&cx, token_text).await?;
+        let manage_link = cx.link(&token(token_text)?);
         if !may_change(&cx, &row) {
             return Err(refuse_change(&row));
         }
         let treatment = cx.treatment(&row.treatment_slug).await?;
         let provider = chosen_provider(&treatment, provider)?;
         let start = start_time(start)?;
-        let zone = zone(&row.time_zone)?;
-        let end = start + (row.ends - row.starts);
-        let subject = format!("Your booking at {} has moved", cx.rules.clinic_name);
-        let body = format!(
-            "Your {} is now on {} (it was {}).\n\nSee or change it: {}/booking/{}\n\n{}",
-            row.treatment_name,
-            when(start, end, zone),
-            when(row.starts, row.ends, zone),
-            cx.state.public_url,
-            token_text.trim(),
-            cx.rules.clinic_name
-        );
         let outcome = cx
             .calendar()
             .reschedule(
@@ -801,8 +747,8 @@ pub mod server {
                 },
                 &Changer::ManageLink,
                 Some(Notice {
-                    subject: &subject,
-                    body: &body,
+                    public_url: &cx.state.public_url,
+                    manage_link: Some(&manage_link),
                 }),
             )
             .await;

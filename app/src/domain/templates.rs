@@ -17,6 +17,8 @@ pub struct Kind {
     pub title: &'static str,
     pub channels: &'static [&'static str],
     pub variables: &'static [Variable],
+    /// Variables the wording must keep: without them the message cannot do its job.
+    pub required: &'static [&'static str],
 }
 
 const FIRST_NAME: Variable = Variable {
@@ -64,6 +66,21 @@ const MANAGE_LINK: Variable = Variable {
     meaning: "The patient's private link to see, move or cancel the booking",
     sample: "https://clinic.example/booking/…",
 };
+const MANAGE_LINK_IF_KNOWN: Variable = Variable {
+    name: "manage_link",
+    meaning: "The patient's private link to the booking when the patient made the change; empty when staff did (only the patient holds it)",
+    sample: "https://clinic.example/booking/…",
+};
+const WAS: Variable = Variable {
+    name: "was",
+    meaning: "The day and time it was before it moved",
+    sample: "Monday 16 March 2026, 15:00–15:45",
+};
+const BOOK_LINK: Variable = Variable {
+    name: "book_link",
+    meaning: "Where to book the treatment again",
+    sample: "https://clinic.example/book?treatment=mole-check",
+};
 const LATE_CANCEL_HOURS: Variable = Variable {
     name: "late_cancel_hours",
     meaning: "Hours before the appointment inside which patients must call to change it",
@@ -86,6 +103,46 @@ pub const BOOKING_CONFIRMED: Kind = Kind {
         MANAGE_LINK,
         LATE_CANCEL_HOURS,
     ],
+    required: &["manage_link"],
+};
+
+pub const BOOKING_MOVED: Kind = Kind {
+    kind: "booking_moved",
+    title: "Booking moved",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME,
+        TREATMENT,
+        PROVIDER,
+        WHEN,
+        WAS,
+        LOCATION,
+        ADDRESS,
+        PHONE,
+        CLINIC,
+        MANAGE_LINK_IF_KNOWN,
+    ],
+    required: &["when"],
+};
+
+pub const BOOKING_CANCELLED: Kind = Kind {
+    kind: "booking_cancelled",
+    title: "Booking cancelled",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, PHONE, CLINIC, BOOK_LINK,
+    ],
+    required: &[],
+};
+
+pub const SEAT_BOOKED: Kind = Kind {
+    kind: "seat_booked",
+    title: "Place at a group session",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
+    ],
+    required: &[],
 };
 
 pub const REMINDER: Kind = Kind {
@@ -95,9 +152,16 @@ pub const REMINDER: Kind = Kind {
     variables: &[
         FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
     ],
+    required: &[],
 };
 
-pub const KINDS: [Kind; 2] = [BOOKING_CONFIRMED, REMINDER];
+pub const KINDS: [Kind; 5] = [
+    BOOKING_CONFIRMED,
+    BOOKING_MOVED,
+    BOOKING_CANCELLED,
+    SEAT_BOOKED,
+    REMINDER,
+];
 
 pub fn kind(kind: &str) -> Option<Kind> {
     KINDS.into_iter().find(|k| k.kind == kind)
@@ -118,6 +182,25 @@ impl Kind {
                  To see, move or cancel your booking, or add it to your calendar, open:\n{{ manage_link }}\n\n\
                  Keep this link private: it opens your booking without signing in. \
                  To change your booking less than {{ late_cancel_hours }} hours before it, please call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("booking_moved", _) => (
+                "Your booking at {{ clinic }} has moved",
+                "Hello {{ first_name }},\n\nYour {{ treatment }} with {{ provider }} is now on {{ when }} \
+                 (it was {{ was }}).\n\nWhere: {{ location }}, {{ address }}\n\n\
+                 {% if manage_link %}To see, move or cancel it, open:\n{{ manage_link }}\n\n\
+                 {% else %}To see, move or cancel it, use the link in your confirmation email, or call {{ phone }}.\n\n\
+                 {% endif %}{{ clinic }}",
+            ),
+            ("booking_cancelled", _) => (
+                "Your booking at {{ clinic }} is cancelled",
+                "Hello {{ first_name }},\n\nYour {{ treatment }} with {{ provider }} on {{ when }} is cancelled.\n\n\
+                 To book again, visit {{ book_link }} or call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("seat_booked", _) => (
+                "Your place at {{ treatment }}",
+                "Hello {{ first_name }},\n\nYou have a place at {{ treatment }} on {{ when }}, with {{ provider }} \
+                 at {{ location }}, {{ address }}.\n\n\
+                 If you can no longer come, please call {{ phone }} so someone else can have your place.\n\n{{ clinic }}",
             ),
             ("reminder", "sms") => (
                 "",

@@ -85,7 +85,7 @@ fn booked_id(reply: &common::Reply) -> Uuid {
 }
 
 /// The change went through: the reply sends the page on to its `?saved=` notice.
-fn saved(reply: &common::Reply, what: &str) {
+pub(crate) fn saved(reply: &common::Reply, what: &str) {
     let location = reply
         .headers
         .get("location")

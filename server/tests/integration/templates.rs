@@ -1,9 +1,12 @@
 //! The clinic's own wording: checked when saved, previewed on sample values, used by the
 //! next message, escaped in an email's HTML part, and reset to Lumen's.
 
-use crate::booking::{at, book, lewis, GUEST, MOLE_CHECK};
+use crate::booking::{at, book, lewis, move_booking, GUEST, MOLE_CHECK};
+use crate::calendar::saved;
 use crate::common::smtp::SmtpServer;
-use crate::common::{self, field_problems, form, post_as, signed_in, ADMIN, FRONT_DESK};
+use crate::common::{
+    self, field_problems, form, post_as, signed_in, ADMIN, FRONT_DESK, PUBLIC_URL,
+};
 use crate::messaging::{app_sending_to, deliver_all, to};
 use app::admin::templates::types::{TemplateEditor, TemplatePreview, TemplateRow};
 use app::backend::state::Clock;
@@ -221,4 +224,147 @@ async fn reminders_use_the_clinics_wording(pool: PgPool) {
             "{body}"
         );
     }
+}
+
+/// The `kind` emails to the guest, newest first (the clock stands still, so the
+/// appointment's sequence in the cause tells them apart).
+async fn newest_first(pool: &PgPool, kind: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT subject, body FROM outbox_messages
+         WHERE recipient = $1 AND kind = $2
+         ORDER BY split_part(cause, ':', 4)::int DESC",
+    )
+    .bind(GUEST)
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn moves_and_cancellations_use_the_clinics_wording_and_the_link_only_when_the_patient_has_it(
+    pool: PgPool,
+) {
+    let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+    let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
+    let admin = signed_in(&app, ADMIN).await;
+    // A confirmation without its link would strand the patient: refused.
+    let linkless = save(
+        &app,
+        &admin,
+        "booking_confirmed",
+        "email",
+        "Booked",
+        "Hi {{ first_name }}, see you {{ when }}.",
+    )
+    .await;
+    let problems = field_problems(&linkless);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("manage_link"), "{problems:?}");
+    let editor = post_as(
+        &app,
+        "admin/template",
+        Some(&admin),
+        "kind=booking_confirmed&channel=email",
+    )
+    .await;
+    let editor: TemplateEditor = serde_json::from_str(&editor.body).unwrap();
+    let needed: Vec<&str> = editor
+        .variables
+        .iter()
+        .filter(|v| v.required)
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(needed, ["manage_link"]);
+    let moved = "Hi {{ first_name }}: now {{ when }}, was {{ was }}. \
+        {% if manage_link %}Yours: {{ manage_link }}{% else %}Call {{ phone }}{% endif %}";
+    let stored_ok = save(
+        &app,
+        &admin,
+        "booking_moved",
+        "email",
+        "Moved: {{ treatment }}",
+        moved,
+    )
+    .await;
+    assert!(stored_ok.status.is_success(), "{}", stored_ok.body);
+    let cancelled = "Sorry {{ first_name }}. Book again: {{ book_link }}";
+    let stored_ok = save(
+        &app,
+        &admin,
+        "booking_cancelled",
+        "email",
+        "Off: {{ treatment }}",
+        cancelled,
+    )
+    .await;
+    assert!(stored_ok.status.is_success(), "{}", stored_ok.body);
+
+    // The patient moves it through their link: the email carries it.
+    let lewis = lewis(&pool).await;
+    let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    let reply = move_booking(&app, &manage, at(14, 0)).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+    let (subject, body) = newest_first(&pool, "booking_moved").await.remove(0);
+    assert_eq!(subject, "Moved: Mole and skin check");
+    assert!(
+        body.starts_with("Hi Ana: now Tuesday 17 March 2026, 14:00"),
+        "{body}"
+    );
+    assert!(body.contains("was Tuesday 17 March 2026, 10:00"), "{body}");
+    assert!(
+        body.ends_with(&format!("Yours: {PUBLIC_URL}/booking/{manage}")),
+        "{body}"
+    );
+
+    // Staff move it: they never hold the link, so the email says to call.
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM appointments WHERE lower(period) = $1 AND provider_id = $2
+           AND status = 'confirmed'",
+    )
+    .bind(at(14, 0))
+    .bind(lewis)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let by_staff = post_as(
+        &app,
+        "admin/move_appointment",
+        Some(&desk),
+        &form(&[
+            ("id", &id.to_string()),
+            ("form[provider]", &lewis.to_string()),
+            ("form[date]", "2026-03-17"),
+            ("form[time]", "15:00"),
+        ]),
+    )
+    .await;
+    saved(&by_staff, "moved");
+    let (_, body) = newest_first(&pool, "booking_moved").await.remove(0);
+    assert!(body.contains("was Tuesday 17 March 2026, 14:00"), "{body}");
+    let phone: String = sqlx::query_scalar(
+        "SELECT l.phone FROM appointments a JOIN locations l ON l.id = a.location_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(body.ends_with(&format!("Call {phone}")), "{body}");
+    assert!(!body.contains("/booking/"), "{body}");
+
+    let off = post_as(
+        &app,
+        "admin/cancel_appointment",
+        Some(&desk),
+        &format!("id={id}&form[tell_patient]=on"),
+    )
+    .await;
+    saved(&off, "cancelled");
+    let (subject, body) = newest_first(&pool, "booking_cancelled").await.remove(0);
+    assert_eq!(subject, "Off: Mole and skin check");
+    assert_eq!(
+        body,
+        format!("Sorry Ana. Book again: {PUBLIC_URL}/book?treatment=mole-check")
+    );
 }

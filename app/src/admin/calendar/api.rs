@@ -19,6 +19,7 @@ use {
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as booking_store, Changer, Notice, Refusal, Rules},
+    crate::backend::store::booking_emails::booking_link,
     crate::backend::store::calendar as store,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
@@ -618,31 +619,6 @@ mod server {
         Ok(())
     }
 
-    fn confirmation(
-        desk: &Desk,
-        treatment: &str,
-        starts: DateTime<Utc>,
-        ends: DateTime<Utc>,
-        link: Option<&Token>,
-    ) -> (String, String) {
-        let subject = format!("Your {treatment} at {}", desk.rules.clinic_name);
-        let change = match link {
-            Some(link) => format!(
-                "See, move or cancel it: {}/booking/{}",
-                desk.state.public_url,
-                link.as_str()
-            ),
-            None => format!("To change it, call {}.", desk.rules.phone),
-        };
-        let body = format!(
-            "Your {treatment} is booked for {} ({}).\n\n{change}\n\n{}",
-            desk.long(starts, ends),
-            desk.zone.name(),
-            desk.rules.clinic_name
-        );
-        (subject, body)
-    }
-
     pub async fn create(me: &Principal, form: &AppointmentForm) -> Result<Uuid, AppError> {
         let desk = Desk::load().await?;
         let request = form
@@ -662,9 +638,7 @@ mod server {
             )]));
         }
         let link = Token::generate();
-        let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
-        let (subject, body) =
-            confirmation(&desk, &treatment.name, request.start, ends, Some(&link));
+        let manage_link = booking_link(&desk.state.public_url, &link);
         let wanted = Wanted {
             treatment: &treatment,
             provider: Some(request.provider),
@@ -683,8 +657,8 @@ mod server {
                     manage: &link,
                     staff: me,
                     notice: Some(Notice {
-                        subject: &subject,
-                        body: &body,
+                        public_url: &desk.state.public_url,
+                        manage_link: Some(&manage_link),
                     }),
                 },
             )
@@ -711,9 +685,6 @@ mod server {
         let treatment = booking_store::treatment(&desk.state.pool, desk.state.clinic_id, &row.treatment_slug)
             .await?
             .ok_or_else(|| AppError::Invalid("This treatment is no longer offered, so the appointment cannot move; cancel and book another.".to_owned()))?;
-        let ends = request.start + Duration::minutes(i64::from(treatment.duration_minutes));
-        let (subject, body) = confirmation(&desk, &treatment.name, request.start, ends, None);
-        let subject = format!("Moved: {subject}");
         let wanted = Wanted {
             treatment: &treatment,
             provider: Some(request.provider),
@@ -722,8 +693,8 @@ mod server {
             double_book: request.double_book,
         };
         let notice = Some(Notice {
-            subject: &subject,
-            body: &body,
+            public_url: &desk.state.public_url,
+            manage_link: None,
         });
         match desk
             .calendar()
@@ -743,24 +714,13 @@ mod server {
 
     pub async fn cancel(me: &Principal, id: Uuid, tell_patient: bool) -> Result<(), AppError> {
         let desk = Desk::load().await?;
-        let row = store::appointment(&desk.state.pool, desk.state.clinic_id, id)
+        // Another clinic's appointment (or none) is not found, rather than "not confirmed".
+        store::appointment(&desk.state.pool, desk.state.clinic_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let subject = format!(
-            "Cancelled: your {} at {}",
-            row.treatment, desk.rules.clinic_name
-        );
-        let body = format!(
-            "Your {} on {} ({}) is cancelled. To book again, call {} or book online.\n\n{}",
-            row.treatment,
-            desk.long(row.starts, row.ends),
-            desk.zone.name(),
-            desk.rules.phone,
-            desk.rules.clinic_name
-        );
         let notice = tell_patient.then_some(Notice {
-            subject: &subject,
-            body: &body,
+            public_url: &desk.state.public_url,
+            manage_link: None,
         });
         match desk
             .calendar()

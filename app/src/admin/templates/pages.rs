@@ -152,7 +152,10 @@ fn Editor(editor: TemplateEditor) -> impl IntoView {
                     <dl class="mt-4 space-y-3 text-sm">
                         {variables.into_iter().map(|v| view! {
                             <div>
-                                <dt><code class="font-semibold text-stone-900">{format!("{{{{ {} }}}}", v.name)}</code></dt>
+                                <dt>
+                                    <code class="font-semibold text-stone-900">{format!("{{{{ {} }}}}", v.name)}</code>
+                                    {v.required.then(|| view! { <span class="ml-2 text-xs font-medium text-stone-700">"(must stay)"</span> })}
+                                </dt>
                                 <dd class="text-stone-600">{v.meaning}</dd>
                             </div>
                         }).collect_view()}

@@ -18,6 +18,8 @@ pub struct TemplateRow {
 pub struct TemplateVariable {
     pub name: String,
     pub meaning: String,
+    /// The wording must keep it (a booking's link): without it the message fails its purpose.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::backend::store::booking::{
     self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, StaffBooking,
     Treatment,
 };
-use crate::backend::store::sessions::{self, SeatNotice, SeatRefusal, Session};
+use crate::backend::store::sessions::{self, SeatRefusal, Session};
 use crate::domain::appointment::Outcome;
 use crate::domain::availability::{
     any_provider, free_slots, ProviderDiary, RoomDiary, Slot, SlotQuery, Span, WeeklyHours,
@@ -128,7 +128,7 @@ pub trait BookingSystem {
         &self,
         session: Uuid,
         patient: &PatientChoice,
-        notice: SeatNotice<'_>,
+        notice: Notice<'_>,
     ) -> impl Future<Output = Result<Uuid, SeatRefusal>> + Send;
 
     /// Staff record how an appointment went (arrived, completed, no-show).
@@ -435,7 +435,7 @@ impl BookingSystem for LumenCalendar<'_> {
         &self,
         session: Uuid,
         patient: &PatientChoice,
-        notice: SeatNotice<'_>,
+        notice: Notice<'_>,
     ) -> Result<Uuid, SeatRefusal> {
         sessions::book_seat(
             self.pool,

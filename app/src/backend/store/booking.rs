@@ -5,11 +5,13 @@
 
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::backend::store::{outbox, reminders};
+pub use crate::backend::store::booking_emails::Notice;
+use crate::backend::store::booking_emails::{self, concerned, Recipient};
+use crate::backend::store::reminders;
 use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
-use crate::domain::ics::{self, Method};
+use crate::domain::templates::{BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_MOVED};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveTime, Utc};
 use sqlx::postgres::types::PgRange;
@@ -472,12 +474,6 @@ pub enum Booker {
     Guest,
 }
 
-/// A confirmation email, worded by the caller (it knows the clinic's time zone and links).
-pub struct Notice<'a> {
-    pub subject: &'a str,
-    pub body: &'a str,
-}
-
 /// Turns the hold into a confirmed booking for the patient the details name, with a new
 /// link (`manage_hash`) so the hold's address stops working. A hold that expired and was
 /// released is booked all the same if nobody took the time meanwhile.
@@ -549,13 +545,19 @@ pub async fn confirm(
         "manage_link"
     };
     record_change(&mut tx, id, "booked", user_id, via, now).await?;
-    email(
+    let patient = Recipient {
+        email: details.email.as_str().to_owned(),
+        first_name: details.first_name.clone(),
+    };
+    booking_emails::send(
         &mut tx,
         clinic_id,
         id,
-        "booking_confirmed",
-        details.email.as_str(),
+        &BOOKING_CONFIRMED,
+        &[patient],
         &notice,
+        None,
+        None,
         now,
     )
     .await?;
@@ -696,6 +698,15 @@ pub async fn reschedule(
 ) -> Result<(), Refusal> {
     let mut tx = pool.begin().await?;
     release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
+    let was = sqlx::query!(
+        r#"SELECT lower(period) AS "starts!", upper(period) AS "ends!" FROM appointments
+           WHERE clinic_id = $1 AND id = $2"#,
+        clinic_id,
+        appointment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.starts, r.ends));
     let moved = sqlx::query!(
         "UPDATE appointments
          SET provider_id = $3, location_id = $4, room_id = $5, period = $6, double_booked = $7,
@@ -718,18 +729,19 @@ pub async fn reschedule(
     reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
     reminders::schedule(&mut tx, clinic_id, appointment_id, now).await?;
     if let Some(notice) = notice {
-        for to in concerned(&mut tx, appointment_id).await? {
-            email(
-                &mut tx,
-                clinic_id,
-                appointment_id,
-                "booking_moved",
-                &to,
-                &notice,
-                now,
-            )
-            .await?;
-        }
+        let to = concerned(&mut tx, appointment_id).await?;
+        booking_emails::send(
+            &mut tx,
+            clinic_id,
+            appointment_id,
+            &BOOKING_MOVED,
+            &to,
+            &notice,
+            was,
+            None,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -773,72 +785,20 @@ pub async fn cancel(
     changed(&mut tx, appointment_id, "cancelled", by, now).await?;
     reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
     if let Some(notice) = notice {
-        for to in &to {
-            email(
-                &mut tx,
-                clinic_id,
-                appointment_id,
-                "booking_cancelled",
-                to,
-                &notice,
-                now,
-            )
-            .await?;
-        }
+        booking_emails::send(
+            &mut tx,
+            clinic_id,
+            appointment_id,
+            &BOOKING_CANCELLED,
+            &to,
+            &notice,
+            None,
+            None,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
-    Ok(())
-}
-
-/// Who hears of a change to an appointment: its patient, or a group session's seat holders.
-async fn concerned(
-    tx: &mut PgConnection,
-    appointment_id: Uuid,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT p.email AS "email!" FROM appointments a JOIN patients p ON p.id = a.patient_id
-           WHERE a.id = $1
-           UNION ALL
-           SELECT p.email FROM session_seats s JOIN patients p ON p.id = s.patient_id
-           WHERE s.appointment_id = $1 AND s.status = 'booked'"#,
-        appointment_id
-    )
-    .fetch_all(&mut *tx)
-    .await
-}
-
-/// A booking email to one person, with the calendar invitation that matches it (a
-/// request, or a cancellation), written once per change and recipient.
-#[allow(clippy::too_many_arguments)]
-async fn email(
-    tx: &mut PgConnection,
-    clinic_id: Uuid,
-    appointment_id: Uuid,
-    kind: &str,
-    to: &str,
-    notice: &Notice<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let method = if kind == "booking_cancelled" {
-        Method::Cancel
-    } else {
-        Method::Request
-    };
-    let (invitation, sequence) = invitation(tx, clinic_id, appointment_id, to, method, now).await?;
-    outbox::enqueue_email_for(
-        tx,
-        clinic_id,
-        outbox::Email {
-            kind,
-            to,
-            subject: notice.subject,
-            body: notice.body,
-        },
-        Some(&format!("appointment:{appointment_id}:{kind}:{sequence}")),
-        Some(&invitation),
-        outbox::Timing::at_once(now),
-    )
-    .await?;
     Ok(())
 }
 
@@ -857,6 +817,8 @@ pub(crate) struct AppointmentFacts {
     pub time_zone: String,
     pub clinic: String,
     pub clinic_email: String,
+    pub late_cancel_hours: i32,
+    pub treatment_slug: String,
     pub quiet_hours_start: NaiveTime,
     pub quiet_hours_end: NaiveTime,
 }
@@ -874,6 +836,8 @@ pub(crate) async fn appointment_facts(
                   concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!",
                   l.phone, coalesce(l.time_zone, c.time_zone) AS "time_zone!",
                   c.name AS clinic, c.email AS clinic_email,
+                  coalesce(t.late_cancel_hours, c.late_cancel_hours) AS "late_cancel_hours!",
+                  t.slug AS treatment_slug,
                   c.quiet_hours_start, c.quiet_hours_end
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
@@ -886,50 +850,6 @@ pub(crate) async fn appointment_facts(
     )
     .fetch_optional(&mut *tx)
     .await
-}
-
-/// The appointment as a calendar invitation for `attendee`, and its sequence number.
-pub(crate) async fn invitation(
-    tx: &mut PgConnection,
-    clinic_id: Uuid,
-    appointment_id: Uuid,
-    attendee: &str,
-    method: Method,
-    now: DateTime<Utc>,
-) -> Result<(outbox::Attachment, i32), sqlx::Error> {
-    let a = appointment_facts(tx, clinic_id, appointment_id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    let content = ics::event(&ics::Event {
-        uid: &format!("{appointment_id}@lumen"),
-        start: a.starts,
-        end: a.ends,
-        stamp: now,
-        summary: &format!("{} with {}", a.treatment, a.provider),
-        location: &format!("{}, {}", a.location, a.address),
-        description: &format!(
-            "{} at {}. To change it, use the link in the email or call {}.",
-            a.treatment, a.clinic, a.phone
-        ),
-        cancelled: method == Method::Cancel,
-        method,
-        sequence: a.calendar_sequence,
-        organizer: Some((&a.clinic, &a.clinic_email)),
-        attendee: Some(attendee),
-    });
-    let name = if method == Method::Cancel {
-        "cancelled.ics"
-    } else {
-        "appointment.ics"
-    };
-    Ok((
-        outbox::Attachment {
-            name: name.to_owned(),
-            content_type: method.content_type(),
-            content,
-        },
-        a.calendar_sequence,
-    ))
 }
 
 /// A booking staff make for a patient of the clinic.
@@ -991,18 +911,19 @@ pub async fn book_for_patient(
     .ok_or(Refusal::NotFound)?;
     changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
     if let Some(notice) = notice {
-        for to in concerned(&mut tx, id).await? {
-            email(
-                &mut tx,
-                clinic_id,
-                id,
-                "booking_confirmed",
-                &to,
-                &notice,
-                now,
-            )
-            .await?;
-        }
+        let to = concerned(&mut tx, id).await?;
+        booking_emails::send(
+            &mut tx,
+            clinic_id,
+            id,
+            &BOOKING_CONFIRMED,
+            &to,
+            &notice,
+            None,
+            None,
+            now,
+        )
+        .await?;
     }
     reminders::schedule(&mut tx, clinic_id, id, now).await?;
     tx.commit().await?;

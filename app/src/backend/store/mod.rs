@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit_log;
 pub mod booking;
+pub mod booking_emails;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_admin;

@@ -4,8 +4,9 @@
 //! people press "book" at once, seats never outnumber the capacity.
 
 use crate::backend::store::booking::{find_or_add_patient, Refusal};
-use crate::backend::store::outbox;
+use crate::backend::store::booking_emails::{self, Notice, Recipient};
 use crate::domain::calendar::PatientChoice;
+use crate::domain::templates::SEAT_BOOKED;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -108,12 +109,6 @@ impl From<sqlx::Error> for SeatRefusal {
     }
 }
 
-/// A confirmation to send the patient once the seat is theirs.
-pub struct SeatNotice<'a> {
-    pub subject: &'a str,
-    pub body: &'a str,
-}
-
 /// Books a seat at `session_id` for `patient`, and queues `notice` to them, in one
 /// transaction. The session's row is locked first: concurrent bookings of one session
 /// queue behind each other, and each counts the seats the ones before it took.
@@ -122,7 +117,7 @@ pub async fn book_seat(
     clinic_id: Uuid,
     session_id: Uuid,
     patient: &PatientChoice,
-    notice: SeatNotice<'_>,
+    notice: Notice<'_>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, SeatRefusal> {
     let mut tx = pool.begin().await?;
@@ -161,30 +156,23 @@ pub async fn book_seat(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let to = sqlx::query_scalar!("SELECT email FROM patients WHERE id = $1", patient_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let (invitation, _) = crate::backend::store::booking::invitation(
+    let to = sqlx::query_as!(
+        Recipient,
+        "SELECT email, first_name FROM patients WHERE id = $1",
+        patient_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    booking_emails::send(
         &mut tx,
         clinic_id,
         session_id,
-        &to,
-        crate::domain::ics::Method::Request,
-        now,
-    )
-    .await?;
-    outbox::enqueue_email_for(
-        &mut tx,
-        clinic_id,
-        outbox::Email {
-            kind: "seat_booked",
-            to: &to,
-            subject: notice.subject,
-            body: notice.body,
-        },
+        &SEAT_BOOKED,
+        &[to],
+        &notice,
+        None,
         Some(&format!("seat:{seat}:booked")),
-        Some(&invitation),
-        outbox::Timing::at_once(now),
+        now,
     )
     .await?;
     crate::backend::store::reminders::schedule(&mut tx, clinic_id, session_id, now).await?;
