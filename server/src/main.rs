@@ -129,7 +129,8 @@ async fn serve_with(
         tracing::info!(resumed, "making the sizes of pictures left unfinished");
     }
     let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
-    let delivery = lumen::workers::deliver_messages(state.deliverer());
+    let delivery =
+        lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| {

@@ -1,5 +1,6 @@
 //! Background work the server runs beside requests.
 
+use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -30,15 +31,23 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
     })
 }
 
-/// How often the outbox is looked at when the last look found nothing to send.
-const DELIVERY_IDLE: Duration = Duration::from_secs(1);
+/// The longest wait between looks at the outbox when nothing new is announced: a message
+/// due later (a reminder, a retry) goes at most this late.
+pub const DELIVERY_IDLE: Duration = Duration::from_secs(1);
 /// Messages one round takes.
 const DELIVERY_BATCH: i64 = 100;
+/// Where the outbox announces a new message on commit (its trigger, migration 25).
+const OUTBOX_CHANNEL: &str = "outbox_messages";
 
-/// Delivers due messages until the task is aborted: at once while there is work, then
-/// every second. With no provider configured it never claims anything.
-pub fn deliver_messages(deliverer: app::backend::delivery::Deliverer) -> JoinHandle<()> {
+/// Delivers due messages until the task is aborted: at once while there is work, then as
+/// soon as a new message is committed, and at least every `idle`. With no provider
+/// configured it never claims anything.
+pub fn deliver_messages(
+    deliverer: app::backend::delivery::Deliverer,
+    idle: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut announcements = listen(&deliverer.pool).await;
         loop {
             match deliverer
                 .deliver_due(chrono::Utc::now(), DELIVERY_BATCH)
@@ -48,9 +57,39 @@ pub fn deliver_messages(deliverer: app::backend::delivery::Deliverer) -> JoinHan
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "could not read the outbox"),
             }
-            tokio::time::sleep(DELIVERY_IDLE).await;
+            wait_for_news(&mut announcements, idle).await;
         }
     })
+}
+
+/// A connection listening for new messages; without one, the worker only looks every
+/// `idle`, which is slower but loses nothing.
+async fn listen(pool: &PgPool) -> Option<PgListener> {
+    let listening = async {
+        let mut listener = PgListener::connect_with(pool).await?;
+        listener.listen(OUTBOX_CHANNEL).await?;
+        Ok::<_, sqlx::Error>(listener)
+    };
+    match listening.await {
+        Ok(listener) => Some(listener),
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for new messages; looking every second instead");
+            None
+        }
+    }
+}
+
+/// Until a new message is announced or `idle` passes. A lost connection is re-made by the
+/// next `recv`; meanwhile the worker waits `idle` rather than spinning.
+async fn wait_for_news(announcements: &mut Option<PgListener>, idle: Duration) {
+    let Some(listener) = announcements else {
+        tokio::time::sleep(idle).await;
+        return;
+    };
+    if let Ok(Err(error)) = tokio::time::timeout(idle, listener.recv()).await {
+        tracing::warn!(%error, "lost the outbox's announcements; listening again");
+        tokio::time::sleep(idle).await;
+    }
 }
 
 /// How often pictures whose consent has run out are looked for.

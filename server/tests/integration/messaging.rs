@@ -493,3 +493,41 @@ async fn the_same_change_never_writes_its_email_twice(pool: PgPool) {
         "the second write is refused by the cause's key"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_committed_message_wakes_the_worker_without_waiting_for_its_next_look(pool: PgPool) {
+    let server = SmtpServer::start();
+    let (_, state) = app_sending_to(&pool, &server).await;
+    // Its next look is an hour away: only the outbox's announcement can bring it sooner.
+    let worker =
+        lumen::workers::deliver_messages(state.deliverer(), std::time::Duration::from_secs(3600));
+    let started = std::time::Instant::now();
+    loop {
+        let listening: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if listening == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the worker never listened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    enqueue(&state, &["woken@example.com".to_owned()]).await;
+    let queued = std::time::Instant::now();
+    while to(&server.received(), "woken@example.com").is_empty() {
+        assert!(
+            queued.elapsed() < std::time::Duration::from_secs(30),
+            "the message waited for the worker's next look"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    worker.abort();
+    let _ = worker.await;
+}
