@@ -23,19 +23,14 @@ pub const CHANNELS: [(&str, &str); 3] = [
 
 /// What a person reads for a message of `kind`, when there is no subject to show.
 pub fn kind_words(kind: &str) -> String {
-    match kind {
-        "reminder" => "Appointment reminder".to_owned(),
-        "booking_confirmed" => "Booking confirmed".to_owned(),
-        "booking_moved" => "Booking moved".to_owned(),
-        "booking_cancelled" => "Booking cancelled".to_owned(),
-        other => {
-            let words = other.replace('_', " ");
-            let mut chars = words.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
-        }
+    if let Some(known) = crate::domain::templates::kind(kind) {
+        return known.title.to_owned();
+    }
+    let words = kind.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Variable {
 pub struct Kind {
     pub kind: &'static str,
     pub title: &'static str,
+    /// Who reads it, to group the list: "Bookings", "Accounts" or "Staff".
+    pub group: &'static str,
     pub channels: &'static [&'static str],
     pub variables: &'static [Variable],
     /// Variables the wording must keep: without them the message cannot do its job.
@@ -90,6 +92,7 @@ const LATE_CANCEL_HOURS: Variable = Variable {
 pub const BOOKING_CONFIRMED: Kind = Kind {
     kind: "booking_confirmed",
     title: "Booking confirmed",
+    group: "Bookings",
     channels: &["email"],
     variables: &[
         FIRST_NAME,
@@ -109,6 +112,7 @@ pub const BOOKING_CONFIRMED: Kind = Kind {
 pub const BOOKING_MOVED: Kind = Kind {
     kind: "booking_moved",
     title: "Booking moved",
+    group: "Bookings",
     channels: &["email"],
     variables: &[
         FIRST_NAME,
@@ -128,6 +132,7 @@ pub const BOOKING_MOVED: Kind = Kind {
 pub const BOOKING_CANCELLED: Kind = Kind {
     kind: "booking_cancelled",
     title: "Booking cancelled",
+    group: "Bookings",
     channels: &["email"],
     variables: &[
         FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, PHONE, CLINIC, BOOK_LINK,
@@ -138,6 +143,7 @@ pub const BOOKING_CANCELLED: Kind = Kind {
 pub const SEAT_BOOKED: Kind = Kind {
     kind: "seat_booked",
     title: "Place at a group session",
+    group: "Bookings",
     channels: &["email"],
     variables: &[
         FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
@@ -148,6 +154,7 @@ pub const SEAT_BOOKED: Kind = Kind {
 pub const REMINDER: Kind = Kind {
     kind: "reminder",
     title: "Appointment reminder",
+    group: "Bookings",
     channels: &["email", "sms", "whatsapp"],
     variables: &[
         FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
@@ -155,12 +162,143 @@ pub const REMINDER: Kind = Kind {
     required: &[],
 };
 
-pub const KINDS: [Kind; 5] = [
+const CONFIRM_LINK: Variable = Variable {
+    name: "confirm_link",
+    meaning: "The single-use link that confirms the address",
+    sample: "https://clinic.example/confirm-email?token=…",
+};
+const SIGN_IN_LINK: Variable = Variable {
+    name: "sign_in_link",
+    meaning: "Where to sign in",
+    sample: "https://clinic.example/sign-in",
+};
+const RESET_LINK: Variable = Variable {
+    name: "reset_link",
+    meaning: "The single-use link to choose a new password (it works for one hour)",
+    sample: "https://clinic.example/reset-password?token=…",
+};
+const FORGOT_PASSWORD_LINK: Variable = Variable {
+    name: "forgot_password_link",
+    meaning: "Where to ask for a password reset",
+    sample: "https://clinic.example/forgot-password",
+};
+const NAME: Variable = Variable {
+    name: "name",
+    meaning: "The new colleague's name",
+    sample: "Morag Reid",
+};
+const INVITER: Variable = Variable {
+    name: "inviter",
+    meaning: "Who invited them",
+    sample: "Dr Lewis Grant",
+};
+const ROLE: Variable = Variable {
+    name: "role",
+    meaning: "The role they are given",
+    sample: "front desk",
+};
+const INVITE_LINK: Variable = Variable {
+    name: "invite_link",
+    meaning: "The single-use link to choose a password (it works for seven days)",
+    sample: "https://clinic.example/accept-invite?token=…",
+};
+
+pub const VERIFY_EMAIL: Kind = Kind {
+    kind: "verify_email",
+    title: "Confirm a new account",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[FIRST_NAME, CLINIC, CONFIRM_LINK],
+    required: &["confirm_link"],
+};
+
+pub const ALREADY_REGISTERED: Kind = Kind {
+    kind: "already_registered",
+    title: "Registering with an address that has an account",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC, SIGN_IN_LINK],
+    required: &[],
+};
+
+pub const RESET_PASSWORD: Kind = Kind {
+    kind: "reset_password",
+    title: "Password reset",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC, RESET_LINK],
+    required: &["reset_link"],
+};
+
+pub const CHANGE_EMAIL: Kind = Kind {
+    kind: "change_email",
+    title: "Confirm a new email address",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC, CONFIRM_LINK],
+    required: &["confirm_link"],
+};
+
+pub const CHANGE_EMAIL_TAKEN: Kind = Kind {
+    kind: "change_email_taken",
+    title: "New email address already has an account",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC, FORGOT_PASSWORD_LINK],
+    required: &[],
+};
+
+pub const CHANGE_EMAIL_REQUESTED: Kind = Kind {
+    kind: "change_email_requested",
+    title: "A change of email address was asked for",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC, FORGOT_PASSWORD_LINK],
+    required: &[],
+};
+
+pub const EMAIL_CHANGED: Kind = Kind {
+    kind: "email_changed",
+    title: "Email address changed",
+    group: "Accounts",
+    channels: &["email"],
+    variables: &[CLINIC],
+    required: &[],
+};
+
+pub const STAFF_INVITE: Kind = Kind {
+    kind: "staff_invite",
+    title: "Invitation to the staff area",
+    group: "Staff",
+    channels: &["email"],
+    variables: &[NAME, INVITER, ROLE, CLINIC, INVITE_LINK],
+    required: &["invite_link"],
+};
+
+pub const SECOND_FACTOR_RESET: Kind = Kind {
+    kind: "second_factor_reset",
+    title: "Sign-in authenticator reset",
+    group: "Staff",
+    channels: &["email"],
+    variables: &[CLINIC],
+    required: &[],
+};
+
+pub const KINDS: [Kind; 14] = [
     BOOKING_CONFIRMED,
     BOOKING_MOVED,
     BOOKING_CANCELLED,
     SEAT_BOOKED,
     REMINDER,
+    VERIFY_EMAIL,
+    ALREADY_REGISTERED,
+    RESET_PASSWORD,
+    CHANGE_EMAIL,
+    CHANGE_EMAIL_TAKEN,
+    CHANGE_EMAIL_REQUESTED,
+    EMAIL_CHANGED,
+    STAFF_INVITE,
+    SECOND_FACTOR_RESET,
 ];
 
 pub fn kind(kind: &str) -> Option<Kind> {
@@ -201,6 +339,73 @@ impl Kind {
                 "Hello {{ first_name }},\n\nYou have a place at {{ treatment }} on {{ when }}, with {{ provider }} \
                  at {{ location }}, {{ address }}.\n\n\
                  If you can no longer come, please call {{ phone }} so someone else can have your place.\n\n{{ clinic }}",
+            ),
+            ("verify_email", _) => (
+                "Confirm your email address for {{ clinic }}",
+                "Hello {{ first_name }},\n\n\
+                 Please confirm your email address to finish creating your account with {{ clinic }}:\n\n\
+                 {{ confirm_link }}\n\n\
+                 The link works once, for 48 hours. If you didn't ask for an account, you can ignore \
+                 this email and nothing more will happen.\n\n{{ clinic }}",
+            ),
+            ("already_registered", _) => (
+                "You already have an account with {{ clinic }}",
+                "Hello,\n\n\
+                 Someone (we hope you) tried to create an account with {{ clinic }} using this \
+                 email address. You already have an account: sign in at {{ sign_in_link }}\n\n\
+                 If you have forgotten your password, call the clinic and we will help. If it \
+                 wasn't you, you can ignore this email: your account has not changed.\n\n{{ clinic }}",
+            ),
+            ("reset_password", _) => (
+                "Reset your password for {{ clinic }}",
+                "Hello,\n\n\
+                 Someone (we hope you) asked to reset the password of your account with {{ clinic }}. \
+                 Choose a new password here:\n\n{{ reset_link }}\n\n\
+                 The link works once, for one hour. If you didn't ask, ignore this email: your \
+                 password has not changed.\n\n{{ clinic }}",
+            ),
+            ("change_email", _) => (
+                "Confirm your new email for {{ clinic }}",
+                "Hello,\n\n\
+                 To sign in to {{ clinic }} with this address from now on, confirm it here:\n\n\
+                 {{ confirm_link }}\n\n\
+                 The link works once, for 24 hours. If you didn't ask for this, ignore this email.\n\n\
+                 {{ clinic }}",
+            ),
+            ("change_email_taken", _) => (
+                "Your account with {{ clinic }}",
+                "Hello,\n\n\
+                 Someone asked to move another account with {{ clinic }} to this address, but this \
+                 address already has an account, so nothing was changed. If you have forgotten \
+                 your password, reset it here:\n\n{{ forgot_password_link }}\n\n{{ clinic }}",
+            ),
+            ("change_email_requested", _) => (
+                "A change of email was asked for on your {{ clinic }} account",
+                "Hello,\n\n\
+                 Someone signed in to your account with {{ clinic }} asked to change its email address. \
+                 Nothing changes until the new address is confirmed. If this wasn't you, change \
+                 your password now:\n\n{{ forgot_password_link }}\n\n{{ clinic }}",
+            ),
+            ("email_changed", _) => (
+                "Your {{ clinic }} account's email was changed",
+                "Hello,\n\n\
+                 Your account with {{ clinic }} now signs in with a different email address, and our \
+                 messages go there. If you didn't make this change, call the clinic.\n\n{{ clinic }}",
+            ),
+            ("staff_invite", _) => (
+                "You're invited to {{ clinic }}'s staff area",
+                "Hello {{ name }},\n\n\
+                 {{ inviter }} has invited you to {{ clinic }}'s staff area as {{ role }}. Choose your password \
+                 here:\n\n{{ invite_link }}\n\n\
+                 The link works once, for seven days. When you first sign in you will also set up an \
+                 authenticator app on your phone.\n\n{{ clinic }}",
+            ),
+            ("second_factor_reset", _) => (
+                "Your sign-in authenticator for {{ clinic }} was reset",
+                "Hello,\n\n\
+                 An administrator at {{ clinic }} reset the authenticator you sign in with. The next \
+                 time you sign in, you'll scan a new QR code and get new recovery codes; the old \
+                 ones no longer work. If you didn't ask for this, tell the clinic.\n\n{{ clinic }}",
             ),
             ("reminder", "sms") => (
                 "",

@@ -5,7 +5,8 @@ use crate::booking::{at, book, lewis, move_booking, GUEST, MOLE_CHECK};
 use crate::calendar::saved;
 use crate::common::smtp::SmtpServer;
 use crate::common::{
-    self, field_problems, form, post_as, signed_in, ADMIN, FRONT_DESK, PUBLIC_URL,
+    self, field_problems, form, post_as, signed_in, token_in_email, ADMIN, FRONT_DESK, PATIENT,
+    PUBLIC_URL,
 };
 use crate::messaging::{app_sending_to, deliver_all, to};
 use app::admin::templates::types::{TemplateEditor, TemplatePreview, TemplateRow};
@@ -366,5 +367,84 @@ async fn moves_and_cancellations_use_the_clinics_wording_and_the_link_only_when_
     assert_eq!(
         body,
         format!("Sorry Ana. Book again: {PUBLIC_URL}/book?treatment=mole-check")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn account_emails_use_the_clinics_wording_and_their_link_still_works(pool: PgPool) {
+    let monday = Utc.with_ymd_and_hms(2026, 3, 16, 9, 0, 0).unwrap();
+    let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let list = post_as(&app, "admin/templates", Some(&admin), "").await;
+    let rows: Vec<TemplateRow> = serde_json::from_str(&list.body).unwrap();
+    let groups: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.kind.as_str(), r.group.as_str()))
+        .filter(|(kind, _)| ["reminder", "reset_password", "staff_invite"].contains(kind))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("reminder", "Bookings"),
+            ("reminder", "Bookings"),
+            ("reminder", "Bookings"),
+            ("reset_password", "Accounts"),
+            ("staff_invite", "Staff")
+        ]
+    );
+
+    // Without its link a reset email would be useless: refused.
+    let linkless = save(
+        &app,
+        &admin,
+        "reset_password",
+        "email",
+        "Reset",
+        "Call us to reset it.",
+    )
+    .await;
+    assert!(field_problems(&linkless)[0].message.contains("reset_link"));
+    let saved = save(
+        &app,
+        &admin,
+        "reset_password",
+        "email",
+        "A new password for {{ clinic }}",
+        "Choose it here: {{ reset_link }}",
+    )
+    .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+
+    let asked = post_as(
+        &app,
+        "forgot_password",
+        None,
+        &format!("email={}", PATIENT.replace('@', "%40")),
+    )
+    .await;
+    assert!(asked.status.is_success(), "{}", asked.body);
+    let (subject, body): (String, String) = sqlx::query_as(
+        "SELECT subject, body FROM outbox_messages WHERE recipient = $1 AND kind = 'reset_password'",
+    )
+    .bind(PATIENT)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(subject, "A new password for Juniper Skin & Aesthetics");
+    let prefix = format!("Choose it here: {PUBLIC_URL}/reset-password?token=");
+    assert!(body.starts_with(&prefix), "{body}");
+    // The link in the clinic's words is a live one.
+    let token = token_in_email(&pool, PATIENT, "reset_password", "/reset-password?token=").await;
+    let reset = post_as(
+        &app,
+        "reset_password",
+        None,
+        &format!("token={token}&password=lantern+orchard+violet"),
+    )
+    .await;
+    assert_eq!(
+        reset.headers["location"], "/sign-in?reset=done",
+        "{}",
+        reset.body
     );
 }

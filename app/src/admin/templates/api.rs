@@ -41,6 +41,7 @@ pub async fn fetch_templates() -> Result<Vec<TemplateRow>, AppError> {
             kind: kind.kind.to_owned(),
             channel: channel.to_owned(),
             title: kind.title.to_owned(),
+            group: kind.group.to_owned(),
             channel_label: channel_words(channel).to_owned(),
             edited: edited
                 .iter()

@@ -24,23 +24,40 @@ fn TemplateList(rows: Vec<TemplateRow>) -> impl IntoView {
             <ScreenHeading title="Message wording" lead="What patients read in the messages the clinic sends. Each starts with Lumen's wording; yours replaces it from the next message on.">
                 <a href="/admin/mailbox" class=BUTTON_SECONDARY>"Messages sent"</a>
             </ScreenHeading>
-            <ul class="mt-8 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
-                {rows.into_iter().map(|row| {
-                    let href = format!("/admin/templates/{}/{}", row.kind, row.channel);
-                    let state = match row.edited {
-                        Some(at) => format!("Your wording, changed {at}"),
-                        None => "Lumen's wording".to_owned(),
-                    };
-                    view! {
-                        <li class="flex flex-wrap items-baseline justify-between gap-2 px-5 py-4">
-                            <a href=href class="font-medium text-brand-700 underline">{format!("{} ({})", row.title, row.channel_label)}</a>
-                            <span class="text-sm text-stone-600">{state}</span>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            {groups(rows).into_iter().enumerate().map(|(i, (group, rows))| view! {
+                <section class="mt-8" aria-labelledby=format!("group-{i}")>
+                    <h2 id=format!("group-{i}") class="text-lg font-semibold text-stone-900">{group}</h2>
+                    <ul class="mt-3 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white">
+                        {rows.into_iter().map(|row| {
+                            let href = format!("/admin/templates/{}/{}", row.kind, row.channel);
+                            let state = match row.edited {
+                                Some(at) => format!("Your wording, changed {at}"),
+                                None => "Lumen's wording".to_owned(),
+                            };
+                            view! {
+                                <li class="flex flex-wrap items-baseline justify-between gap-2 px-5 py-4">
+                                    <a href=href class="font-medium text-brand-700 underline">{format!("{} ({})", row.title, row.channel_label)}</a>
+                                    <span class="text-sm text-stone-600">{state}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }).collect_view()}
         </div>
     }
+}
+
+/// The rows under their group's heading, groups in the order they first appear.
+fn groups(rows: Vec<TemplateRow>) -> Vec<(String, Vec<TemplateRow>)> {
+    let mut groups: Vec<(String, Vec<TemplateRow>)> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|(name, _)| *name == row.group) {
+            Some((_, members)) => members.push(row),
+            None => groups.push((row.group.clone(), vec![row])),
+        }
+    }
+    groups
 }
 
 #[component]

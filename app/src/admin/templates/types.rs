@@ -9,6 +9,8 @@ pub struct TemplateRow {
     pub kind: String,
     pub channel: String,
     pub title: String,
+    /// Who reads it: bookings, accounts or staff.
+    pub group: String,
     pub channel_label: String,
     /// When the clinic last reworded it; `None` while it uses the built-in wording.
     pub edited: Option<String>,

@@ -3,8 +3,12 @@
 //! is followed.
 
 use super::account_tokens::{self, Purpose};
-use super::outbox::{self, Email};
+use super::templates;
 use crate::backend::auth::session::Token;
+use crate::backend::templates::Values;
+use crate::domain::templates::{
+    CHANGE_EMAIL, CHANGE_EMAIL_REQUESTED, CHANGE_EMAIL_TAKEN, EMAIL_CHANGED,
+};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -41,21 +45,19 @@ pub async fn request(
     .await?;
     let clinic = me.clinic;
     if taken {
-        let body = format!(
-            "Hello,\n\n\
-             Someone asked to move another account with {clinic} to this address, but this \
-             address already has an account, so nothing was changed. If you have forgotten \
-             your password, reset it here:\n\n{public_url}/forgot-password\n\n{clinic}"
-        );
-        outbox::enqueue_email(
+        let values = Values::from([
+            ("clinic", clinic),
+            (
+                "forgot_password_link",
+                format!("{public_url}/forgot-password"),
+            ),
+        ]);
+        templates::enqueue_email(
             &mut tx,
             clinic_id,
-            Email {
-                kind: "change_email_taken",
-                to: new_email,
-                subject: &format!("Your account with {clinic}"),
-                body: &body,
-            },
+            &CHANGE_EMAIL_TAKEN,
+            new_email,
+            &values,
             now,
         )
         .await?;
@@ -73,41 +75,27 @@ pub async fn request(
     .await?;
     let token =
         account_tokens::issue_email_change(&mut tx, clinic_id, user_id, new_email, now).await?;
-    let confirm = format!(
-        "Hello,\n\n\
-         To sign in to {clinic} with this address from now on, confirm it here:\n\n\
-         {public_url}/confirm-email-change?token={token}\n\n\
-         The link works once, for 24 hours. If you didn't ask for this, ignore this email.\n\n\
-         {clinic}",
-        token = token.as_str()
-    );
-    outbox::enqueue_email(
+    let confirm = Values::from([
+        ("clinic", clinic.clone()),
+        (
+            "confirm_link",
+            format!("{public_url}/confirm-email-change?token={}", token.as_str()),
+        ),
+    ]);
+    templates::enqueue_email(&mut tx, clinic_id, &CHANGE_EMAIL, new_email, &confirm, now).await?;
+    let heads_up = Values::from([
+        ("clinic", clinic),
+        (
+            "forgot_password_link",
+            format!("{public_url}/forgot-password"),
+        ),
+    ]);
+    templates::enqueue_email(
         &mut tx,
         clinic_id,
-        Email {
-            kind: "change_email",
-            to: new_email,
-            subject: &format!("Confirm your new email for {clinic}"),
-            body: &confirm,
-        },
-        now,
-    )
-    .await?;
-    let heads_up = format!(
-        "Hello,\n\n\
-         Someone signed in to your account with {clinic} asked to change its email address. \
-         Nothing changes until the new address is confirmed. If this wasn't you, change \
-         your password now:\n\n{public_url}/forgot-password\n\n{clinic}"
-    );
-    outbox::enqueue_email(
-        &mut tx,
-        clinic_id,
-        Email {
-            kind: "change_email_requested",
-            to: &me.email,
-            subject: &format!("A change of email was asked for on your {clinic} account"),
-            body: &heads_up,
-        },
+        &CHANGE_EMAIL_REQUESTED,
+        &me.email,
+        &heads_up,
         now,
     )
     .await?;
@@ -169,21 +157,13 @@ pub async fn complete(
     )
     .execute(&mut *tx)
     .await?;
-    let clinic = change.clinic;
-    let body = format!(
-        "Hello,\n\n\
-         Your account with {clinic} now signs in with a different email address, and our \
-         messages go there. If you didn't make this change, call the clinic.\n\n{clinic}"
-    );
-    outbox::enqueue_email(
+    let values = Values::from([("clinic", change.clinic)]);
+    templates::enqueue_email(
         &mut tx,
         clinic_id,
-        Email {
-            kind: "email_changed",
-            to: &change.old_email,
-            subject: &format!("Your {clinic} account's email was changed"),
-            body: &body,
-        },
+        &EMAIL_CHANGED,
+        &change.old_email,
+        &values,
         now,
     )
     .await?;

@@ -2,8 +2,10 @@
 //! password from it (which ends every session the account had).
 
 use super::account_tokens::{self, Purpose};
-use super::outbox::{self, Email};
+use super::templates;
 use crate::backend::auth::session::{self, Token};
+use crate::backend::templates::Values;
+use crate::domain::templates::RESET_PASSWORD;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -32,25 +34,19 @@ pub async fn request(
     };
     let token =
         account_tokens::issue(&mut tx, clinic_id, account.id, Purpose::ResetPassword, now).await?;
-    let body = format!(
-        "Hello,\n\n\
-         Someone (we hope you) asked to reset the password of your account with {clinic}. \
-         Choose a new password here:\n\n\
-         {public_url}/reset-password?token={token}\n\n\
-         The link works once, for one hour. If you didn't ask, ignore this email: your \
-         password has not changed.\n\n{clinic}",
-        clinic = account.clinic,
-        token = token.as_str()
-    );
-    outbox::enqueue_email(
+    let values = Values::from([
+        ("clinic", account.clinic),
+        (
+            "reset_link",
+            format!("{public_url}/reset-password?token={}", token.as_str()),
+        ),
+    ]);
+    templates::enqueue_email(
         &mut tx,
         clinic_id,
-        Email {
-            kind: "reset_password",
-            to: &account.email,
-            subject: &format!("Reset your password for {}", account.clinic),
-            body: &body,
-        },
+        &RESET_PASSWORD,
+        &account.email,
+        &values,
         now,
     )
     .await?;

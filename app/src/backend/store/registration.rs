@@ -2,9 +2,11 @@
 //! transaction, and confirming it (which also claims the person's earlier guest bookings).
 
 use super::account_tokens::{self, Purpose};
-use super::outbox::{self, Email};
+use super::templates;
+use crate::backend::templates::Values;
 use crate::domain::access::Role;
 use crate::domain::registration::Registration;
+use crate::domain::templates::{ALREADY_REGISTERED, VERIFY_EMAIL};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -21,26 +23,15 @@ async fn send_confirmation(
 ) -> Result<(), sqlx::Error> {
     let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
     let token = account_tokens::issue(tx, clinic_id, user_id, Purpose::VerifyEmail, now).await?;
-    let body = format!(
-        "Hello {first_name},\n\n\
-         Please confirm your email address to finish creating your account with {clinic}:\n\n\
-         {public_url}/confirm-email?token={token}\n\n\
-         The link works once, for 48 hours. If you didn't ask for an account, you can ignore \
-         this email and nothing more will happen.\n\n{clinic}",
-        token = token.as_str()
-    );
-    outbox::enqueue_email(
-        tx,
-        clinic_id,
-        Email {
-            kind: "verify_email",
-            to,
-            subject: &format!("Confirm your email address for {clinic}"),
-            body: &body,
-        },
-        now,
-    )
-    .await?;
+    let values = Values::from([
+        ("first_name", first_name.to_owned()),
+        ("clinic", clinic),
+        (
+            "confirm_link",
+            format!("{public_url}/confirm-email?token={}", token.as_str()),
+        ),
+    ]);
+    templates::enqueue_email(tx, clinic_id, &VERIFY_EMAIL, to, &values, now).await?;
     Ok(())
 }
 
@@ -100,26 +91,12 @@ pub async fn register(
             .await?;
         }
         None => {
-            let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
-            let body = format!(
-                "Hello,\n\n\
-                 Someone (we hope you) tried to create an account with {clinic} using this \
-                 email address. You already have an account: sign in at {public_url}/sign-in\n\n\
-                 If you have forgotten your password, call the clinic and we will help. If it \
-                 wasn't you, you can ignore this email: your account has not changed.\n\n{clinic}"
-            );
-            outbox::enqueue_email(
-                &mut tx,
-                clinic_id,
-                Email {
-                    kind: "already_registered",
-                    to: email,
-                    subject: &format!("You already have an account with {clinic}"),
-                    body: &body,
-                },
-                now,
-            )
-            .await?;
+            let values = Values::from([
+                ("clinic", super::clinic::name(&mut *tx, clinic_id).await?),
+                ("sign_in_link", format!("{public_url}/sign-in")),
+            ]);
+            templates::enqueue_email(&mut tx, clinic_id, &ALREADY_REGISTERED, email, &values, now)
+                .await?;
         }
     }
     tx.commit().await?;

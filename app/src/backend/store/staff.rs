@@ -2,14 +2,16 @@
 //! an emailed single-use link to set one), role changes and deactivation.
 
 use super::account_tokens::{self, Purpose};
-use super::outbox::{self, Email};
+use super::templates;
 use crate::admin::types::StaffMember;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::{self, Token};
+use crate::backend::templates::Values;
 use crate::domain::access::Role;
 use crate::domain::form::FieldProblem;
 use crate::domain::staff::Invite;
+use crate::domain::templates::{SECOND_FACTOR_RESET, STAFF_INVITE};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -59,27 +61,22 @@ pub async fn invite(
         )])
     })?;
     let token = account_tokens::issue(&mut tx, clinic_id, user_id, Purpose::Invite, now).await?;
-    let clinic = super::clinic::name(&mut *tx, clinic_id).await?;
-    let body = format!(
-        "Hello {name},\n\n\
-         {inviter} has invited you to {clinic}'s staff area as {role}. Choose your password \
-         here:\n\n{public_url}/accept-invite?token={token}\n\n\
-         The link works once, for seven days. When you first sign in you will also set up an \
-         authenticator app on your phone.\n\n{clinic}",
-        name = invite.name,
-        inviter = me.display_name,
-        role = invite.role.label().to_lowercase(),
-        token = token.as_str()
-    );
-    outbox::enqueue_email(
+    let values = Values::from([
+        ("name", invite.name.clone()),
+        ("inviter", me.display_name.clone()),
+        ("role", invite.role.label().to_lowercase()),
+        ("clinic", super::clinic::name(&mut *tx, clinic_id).await?),
+        (
+            "invite_link",
+            format!("{public_url}/accept-invite?token={}", token.as_str()),
+        ),
+    ]);
+    templates::enqueue_email(
         &mut tx,
         clinic_id,
-        Email {
-            kind: "staff_invite",
-            to: invite.email.as_str(),
-            subject: &format!("You're invited to {clinic}'s staff area"),
-            body: &body,
-        },
+        &STAFF_INVITE,
+        invite.email.as_str(),
+        &values,
         now,
     )
     .await?;
@@ -190,22 +187,13 @@ pub async fn reset_second_factor(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let body = format!(
-        "Hello,\n\n\
-         An administrator at {clinic} reset the authenticator you sign in with. The next \
-         time you sign in, you'll scan a new QR code and get new recovery codes; the old \
-         ones no longer work. If you didn't ask for this, tell the clinic.\n\n{clinic}",
-        clinic = person.clinic
-    );
-    outbox::enqueue_email(
+    let values = Values::from([("clinic", person.clinic)]);
+    templates::enqueue_email(
         &mut tx,
         clinic_id,
-        Email {
-            kind: "second_factor_reset",
-            to: &person.email,
-            subject: &format!("Your sign-in authenticator for {} was reset", person.clinic),
-            body: &body,
-        },
+        &SECOND_FACTOR_RESET,
+        &person.email,
+        &values,
         now,
     )
     .await?;

@@ -1,8 +1,11 @@
 //! The clinic's own wording for its messages, one per kind and channel; none means the
 //! built-in wording. Each change is one transaction with its audit row.
 
+use super::outbox;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
+use crate::backend::templates::{compose, Values, Wording};
+use crate::domain::templates::Kind;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -25,6 +28,32 @@ pub async fn custom(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| (r.subject, r.body)))
+}
+
+/// Queues `kind`'s email to `to` in the clinic's wording for these values (Lumen's when
+/// the clinic has not reworded it), at once and for no particular cause.
+pub async fn enqueue_email(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    kind: &Kind,
+    to: &str,
+    values: &Values,
+    now: DateTime<Utc>,
+) -> Result<Uuid, sqlx::Error> {
+    let saved = custom(tx, clinic_id, kind.kind, "email").await?;
+    let Wording { subject, body } = compose(kind, "email", saved, values);
+    outbox::enqueue_email(
+        tx,
+        clinic_id,
+        outbox::Email {
+            kind: kind.kind,
+            to,
+            subject: &subject,
+            body: &body,
+        },
+        now,
+    )
+    .await
 }
 
 /// Which (kind, channel) pairs the clinic has reworded, and when.
