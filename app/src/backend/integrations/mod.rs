@@ -3,3 +3,4 @@
 pub mod booking;
 pub mod media;
 pub mod messaging;
+pub mod payments;
