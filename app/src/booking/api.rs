@@ -704,7 +704,6 @@ pub mod server {
     pub async fn cancel(token_text: &str) -> Result<(), AppError> {
         let cx = Context::load().await?;
         let row = made_booking(&cx, token_text).await?;
-        let manage_link = cx.link(&token(token_text)?);
         if !may_change(&cx, &row) {
             return Err(refuse_change(&row));
         }
@@ -714,7 +713,8 @@ pub mod server {
                 &Changer::ManageLink,
                 Some(Notice {
                     public_url: &cx.state.public_url,
-                    manage_link: Some(&manage_link),
+                    // A cancellation's wording has no use for the link.
+                    manage_link: None,
                 }),
             )
             .await

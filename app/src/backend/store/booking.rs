@@ -698,15 +698,19 @@ pub async fn reschedule(
 ) -> Result<(), Refusal> {
     let mut tx = pool.begin().await?;
     release_expired_in_the_way(&mut tx, clinic_id, placement, now).await?;
-    let was = sqlx::query!(
-        r#"SELECT lower(period) AS "starts!", upper(period) AS "ends!" FROM appointments
-           WHERE clinic_id = $1 AND id = $2"#,
-        clinic_id,
-        appointment_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| (r.starts, r.ends));
+    // Where it was, for the email that says it moved; read only when one is sent.
+    let was = match notice {
+        Some(_) => sqlx::query!(
+            r#"SELECT lower(period) AS "starts!", upper(period) AS "ends!" FROM appointments
+               WHERE clinic_id = $1 AND id = $2"#,
+            clinic_id,
+            appointment_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.starts, r.ends)),
+        None => None,
+    };
     let moved = sqlx::query!(
         "UPDATE appointments
          SET provider_id = $3, location_id = $4, room_id = $5, period = $6, double_booked = $7,
