@@ -1,9 +1,10 @@
-//! Form pieces the staff screens share: a list of things to tick, and the week of hours.
+//! Form pieces the staff screens share: a list of things to tick, the week of hours, and a
+//! payment rule.
 
 use crate::admin::types::Choice;
 use crate::domain::form::{problem_for, FieldProblem};
 use crate::domain::hours::{WeekForm, WEEK_DAYS};
-use crate::ui::components::{FIELD, LABEL};
+use crate::ui::components::{Field, FIELD, LABEL};
 use leptos::prelude::*;
 
 /// Seven labelled inputs named `week[monday]` … `week[sunday]`. `prefix` keeps the ids
@@ -75,5 +76,54 @@ pub fn Checklist(
             }).collect_view()}
             <p class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), field).map(str::to_owned)}</p>
         </fieldset>
+    }
+}
+
+/// The form's names for a payment rule's three fields: which rule, the fixed deposit, the
+/// share of the price. Each is also the field's id and the name its problems are filed under.
+#[derive(Clone, Copy)]
+pub struct ChargeNames {
+    pub rule: &'static str,
+    pub deposit: &'static str,
+    pub percent: &'static str,
+}
+
+/// A payment rule as the clinic's settings and a treatment choose it. `unset` names what
+/// choosing no rule means ("The clinic's rule"); without it a rule must be chosen.
+#[component]
+pub fn ChargeFields(
+    names: ChargeNames,
+    label: &'static str,
+    /// The saved `(rule, deposit, percent)`, as `payment_policy::charge_fields` gives them.
+    values: (String, String, String),
+    #[prop(optional)] unset: Option<&'static str>,
+    currency: String,
+    problems: Signal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let (rule, deposit, percent) = values;
+    let invalid = move |field: &'static str| {
+        move || problem_for(&problems.read(), field).is_some().to_string()
+    };
+    let choices = unset.map(|label| ("", label)).into_iter().chain([
+        ("at_clinic", "Nothing online: pay at the clinic"),
+        ("deposit", "A deposit (a fixed amount)"),
+        ("percent", "A deposit (a share of the price)"),
+        ("full", "The full price"),
+    ]);
+    let described = |name: &str| format!("{name}-error");
+    view! {
+        <div class="grid gap-6 sm:grid-cols-3">
+            <Field name=names.rule label problems>
+                <select id=names.rule name=format!("form[{}]", names.rule) class=FIELD aria-invalid=invalid(names.rule) aria-describedby=described(names.rule)>
+                    {choices.map(|(value, text)| view! { <option value=value selected=value == rule>{text}</option> }).collect_view()}
+                </select>
+            </Field>
+            <Field name=names.deposit label="Deposit" hint=format!("For a fixed deposit, in {currency}.") problems>
+                <input id=names.deposit name=format!("form[{}]", names.deposit) value=deposit inputmode="decimal" class=FIELD aria-invalid=invalid(names.deposit) aria-describedby=format!("{0}-hint {0}-error", names.deposit)/>
+            </Field>
+            <Field name=names.percent label="Share of the price (%)" hint={"For a deposit that is a share, 1 to 100.".to_owned()} problems>
+                <input id=names.percent name=format!("form[{}]", names.percent) value=percent inputmode="numeric" class=FIELD aria-invalid=invalid(names.percent) aria-describedby=format!("{0}-hint {0}-error", names.percent)/>
+            </Field>
+        </div>
     }
 }

@@ -1,9 +1,12 @@
 //! Clinic settings: name and contact (shown on every public page at once), time zone, the
-//! cancellation policy, online booking's rules, and when reminders go.
+//! cancellation policy, online booking's rules, when reminders go, and what patients pay
+//! when they book.
 
 use super::api::{fetch_settings, SaveSettings};
+use super::fields::{ChargeFields, ChargeNames};
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
+use crate::domain::payment_policy::Processor;
 use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
@@ -44,7 +47,28 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         remind_by_whatsapp,
         quiet_hours_start,
         quiet_hours_end,
+        payment_processor,
+        payment_rule,
+        payment_deposit,
+        payment_percent,
+        first_visit_rule,
+        first_visit_deposit,
+        first_visit_percent,
+        keep_card_on_file,
+        refund_on_time_cancellation,
+        pay_within_minutes,
     } = form;
+    let currency_field = currency.clone();
+    let usual = ChargeNames {
+        rule: "payment_rule",
+        deposit: "payment_deposit",
+        percent: "payment_percent",
+    };
+    let first_visit = ChargeNames {
+        rule: "first_visit_rule",
+        deposit: "first_visit_deposit",
+        percent: "first_visit_percent",
+    };
     view! {
         <Title text="Clinic settings — Staff area"/>
         <div class="mx-auto max-w-3xl px-4 py-10">
@@ -71,7 +95,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                     <input id="time_zone" name="form[time_zone]" value=time_zone class=FIELD aria-invalid=invalid("time_zone") aria-describedby="time_zone-hint time_zone-error"/>
                 </Field>
                 <Field name="currency" label="Currency" hint={"The three-letter code prices are shown in, such as GBP or EUR. Changing it converts no prices: check them after.".to_owned()} problems>
-                    <input id="currency" name="form[currency]" value=currency maxlength="3" autocapitalize="characters" class=FIELD aria-invalid=invalid("currency") aria-describedby="currency-hint currency-error"/>
+                    <input id="currency" name="form[currency]" value=currency_field maxlength="3" autocapitalize="characters" class=FIELD aria-invalid=invalid("currency") aria-describedby="currency-hint currency-error"/>
                 </Field>
                 <Field name="late_cancel_hours" label="Late-cancellation window (hours)" hint={format!("Inside this many hours before an appointment, patients are asked to call instead of cancelling online. 0 to {LATE_CANCEL_MAX_HOURS}.")} problems>
                     <input id="late_cancel_hours" name="form[late_cancel_hours]" value=late_cancel_hours inputmode="numeric" class=FIELD aria-invalid=invalid("late_cancel_hours") aria-describedby="late_cancel_hours-hint late_cancel_hours-error"/>
@@ -114,6 +138,24 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                         <Field name="quiet_hours_end" label="Quiet until" problems>
                             <input id="quiet_hours_end" name="form[quiet_hours_end]" type="time" value=quiet_hours_end class=FIELD aria-invalid=invalid("quiet_hours_end") aria-describedby="quiet_hours_end-error"/>
                         </Field>
+                    </div>
+                </fieldset>
+                <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
+                    <legend class="px-1 font-semibold text-stone-900">"Payments"</legend>
+                    <Field name="payment_processor" label="Take payments online with" hint={"Patients pay nothing online until you choose a payment service; a treatment's page says what is due.".to_owned()} problems>
+                        <select id="payment_processor" name="form[payment_processor]" class=FIELD aria-invalid=invalid("payment_processor") aria-describedby="payment_processor-hint payment_processor-error">
+                            {Processor::ALL.map(|p| view! { <option value=p.code() selected=p.code() == payment_processor>{p.label()}</option> }).collect_view()}
+                        </select>
+                    </Field>
+                    <ChargeFields names=usual label="When patients book, they pay" values=(payment_rule, payment_deposit, payment_percent) currency=currency.clone() problems/>
+                    <ChargeFields names=first_visit label="On a first visit, they pay" unset="The same" values=(first_visit_rule, first_visit_deposit, first_visit_percent) currency problems/>
+                    <p class="-mt-3 text-sm text-stone-500">"A first visit pays its own rule only when that comes to more. A treatment can have a rule of its own."</p>
+                    <Field name="pay_within_minutes" label="Wait for the payment (minutes)" hint={"A booking not paid within this time is released. 30 to 1440.".to_owned()} problems>
+                        <input id="pay_within_minutes" name="form[pay_within_minutes]" value=pay_within_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("pay_within_minutes") aria-describedby="pay_within_minutes-hint pay_within_minutes-error"/>
+                    </Field>
+                    <div class="space-y-2">
+                        <Checkbox id="keep_card_on_file" name="form[keep_card_on_file]" label="Keep the card for late-cancellation and no-show fees (patients are told before they pay)" checked=keep_card_on_file/>
+                        <Checkbox id="refund_on_time_cancellation" name="form[refund_on_time_cancellation]" label="Refund a patient who cancels before the late-cancellation window" checked=refund_on_time_cancellation/>
                     </div>
                 </fieldset>
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Save settings"</button>

@@ -161,7 +161,7 @@ pub mod server {
 
         async fn of(state: AppState) -> Result<Context, AppError> {
             let rules = store::rules(&state.pool, state.clinic_id).await?;
-            let currency = Currency::parse(&rules.currency).map_err(|_| AppError::Unavailable)?;
+            let currency = crate::backend::store::clinic::stored_currency(&rules.currency)?;
             let zone = zone(&rules.time_zone)?;
             Ok(Context {
                 now: state.clock.now(),

@@ -34,7 +34,6 @@ pub struct TreatmentCard {
     pub category: String,
     pub duration_minutes: u32,
     pub price: Money,
-    pub deposit: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +64,10 @@ pub struct TreatmentDetail {
     pub description: String,
     pub duration_minutes: u32,
     pub price: Money,
-    pub deposit: Money,
+    /// What booking it asks online, in the patient's words.
+    pub paid_when_booking: String,
+    /// What a first visit asks instead, when that is more.
+    pub paid_when_booking_first: Option<String>,
     pub in_person: bool,
     pub video: bool,
     pub providers: Vec<ProviderCard>,

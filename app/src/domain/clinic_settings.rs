@@ -4,6 +4,9 @@
 use super::email::Email;
 use super::form::{checkbox, clinic_phone, currency, time_zone, FieldProblem};
 use super::money::Currency;
+use super::payment_policy::{
+    charge_fields, parse_charge, Charge, ChargeFields, PaymentPolicy, Processor, PAY_WITHIN_MINUTES,
+};
 use super::reminders::{parse_hours, parse_time_of_day, QuietHours, ReminderRules};
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
@@ -43,6 +46,22 @@ pub struct SettingsForm {
     /// No reminder goes between these local times (`21:00` to `08:00`).
     pub quiet_hours_start: String,
     pub quiet_hours_end: String,
+    /// Where online payments go: `offline`, `stripe` or `razorpay`.
+    pub payment_processor: String,
+    /// The usual rule: `at_clinic`, `deposit`, `percent` or `full`.
+    pub payment_rule: String,
+    pub payment_deposit: String,
+    pub payment_percent: String,
+    /// A first visit's rule; empty: the usual one.
+    pub first_visit_rule: String,
+    pub first_visit_deposit: String,
+    pub first_visit_percent: String,
+    #[serde(deserialize_with = "checkbox")]
+    pub keep_card_on_file: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub refund_on_time_cancellation: bool,
+    /// Minutes a booking waits for its payment.
+    pub pay_within_minutes: String,
 }
 
 /// The rules online booking follows, as stored (minutes and days).
@@ -67,6 +86,7 @@ pub struct Settings {
     pub cancellation_policy: String,
     pub booking: BookingRules,
     pub reminders: ReminderRules,
+    pub payments: PaymentPolicy,
 }
 
 /// A whole number within `range`, or `message` against `field`. Ranges match the
@@ -91,6 +111,27 @@ fn whole(
 pub const LATE_CANCEL_MAX_HOURS: i32 = 336;
 
 impl SettingsForm {
+    /// The payment fields filled in from the saved `policy`, amounts in `currency`.
+    pub fn with_payments(self, policy: &PaymentPolicy, currency: Currency) -> Self {
+        let (payment_rule, payment_deposit, payment_percent) =
+            charge_fields(Some(policy.usual), currency);
+        let (first_visit_rule, first_visit_deposit, first_visit_percent) =
+            charge_fields(policy.first_visit, currency);
+        SettingsForm {
+            payment_processor: policy.processor.code().to_owned(),
+            payment_rule,
+            payment_deposit,
+            payment_percent,
+            first_visit_rule,
+            first_visit_deposit,
+            first_visit_percent,
+            keep_card_on_file: policy.keep_card,
+            refund_on_time_cancellation: policy.refund_on_time_cancellation,
+            pay_within_minutes: policy.pay_within_minutes.to_string(),
+            ..self
+        }
+    }
+
     pub fn parse(&self) -> Result<Settings, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let name = self.name.trim().to_owned();
@@ -183,8 +224,9 @@ impl SettingsForm {
             by_whatsapp: self.remind_by_whatsapp,
             quiet,
         };
-        match (email, currency) {
-            (Ok(email), Some(currency)) if problems.is_empty() => Ok(Settings {
+        let payments = currency.map(|currency| self.payment_policy(&mut problems, currency));
+        match (email, currency, payments) {
+            (Ok(email), Some(currency), Some(payments)) if problems.is_empty() => Ok(Settings {
                 name,
                 tagline,
                 email,
@@ -195,8 +237,61 @@ impl SettingsForm {
                 cancellation_policy,
                 booking,
                 reminders,
+                payments,
             }),
             _ => Err(problems),
+        }
+    }
+
+    /// The payment fields, with amounts in the clinic's `currency`.
+    fn payment_policy(
+        &self,
+        problems: &mut Vec<FieldProblem>,
+        currency: Currency,
+    ) -> PaymentPolicy {
+        let processor = Processor::parse(self.payment_processor.trim()).unwrap_or_else(|| {
+            problems.push(FieldProblem::new(
+                "payment_processor",
+                "Choose how patients pay online, or that they pay at the clinic.",
+            ));
+            Processor::Offline
+        });
+        let usual = ChargeFields {
+            rule: ("payment_rule", &self.payment_rule),
+            deposit: ("payment_deposit", &self.payment_deposit),
+            percent: ("payment_percent", &self.payment_percent),
+        };
+        let usual = match parse_charge(problems, usual, currency) {
+            Some(charge) => charge,
+            None if self.payment_rule.trim().is_empty() => {
+                problems.push(FieldProblem::new(
+                    "payment_rule",
+                    "Choose what patients pay when they book.",
+                ));
+                Charge::AtClinic
+            }
+            None => Charge::AtClinic,
+        };
+        let first_visit = ChargeFields {
+            rule: ("first_visit_rule", &self.first_visit_rule),
+            deposit: ("first_visit_deposit", &self.first_visit_deposit),
+            percent: ("first_visit_percent", &self.first_visit_percent),
+        };
+        let first_visit = parse_charge(problems, first_visit, currency);
+        let pay_within_minutes = whole(
+            problems,
+            "pay_within_minutes",
+            &self.pay_within_minutes,
+            PAY_WITHIN_MINUTES,
+            "Enter how many minutes a booking waits for its payment, from 30 to 1440 (a day).",
+        );
+        PaymentPolicy {
+            processor,
+            usual,
+            first_visit,
+            keep_card: self.keep_card_on_file,
+            refund_on_time_cancellation: self.refund_on_time_cancellation,
+            pay_within_minutes,
         }
     }
 }
@@ -227,7 +322,74 @@ mod tests {
             remind_by_whatsapp: false,
             quiet_hours_start: "21:00".to_owned(),
             quiet_hours_end: "08:00".to_owned(),
+            payment_processor: "stripe".to_owned(),
+            payment_rule: "deposit".to_owned(),
+            payment_deposit: "50".to_owned(),
+            payment_percent: String::new(),
+            first_visit_rule: String::new(),
+            first_visit_deposit: String::new(),
+            first_visit_percent: String::new(),
+            keep_card_on_file: true,
+            refund_on_time_cancellation: true,
+            pay_within_minutes: "30".to_owned(),
         }
+    }
+
+    #[test]
+    fn a_saved_policy_fills_the_fields_it_was_read_from() {
+        let settings = SettingsForm {
+            first_visit_rule: "percent".to_owned(),
+            first_visit_percent: "40".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap();
+        // The usual form asks nothing more of a first visit: every payment field is refilled.
+        let again = form().with_payments(&settings.payments, settings.currency);
+        assert_eq!(again.parse().unwrap().payments, settings.payments);
+    }
+
+    #[test]
+    fn the_payment_policy_is_read_in_the_clinics_currency() {
+        let policy = form().parse().unwrap().payments;
+        assert_eq!(policy.processor, Processor::Stripe);
+        assert_eq!(policy.usual, Charge::Deposit(5_000));
+        assert_eq!(policy.first_visit, None);
+        assert!(policy.keep_card);
+        let yen = SettingsForm {
+            currency: "JPY".to_owned(),
+            payment_deposit: "5000".to_owned(),
+            first_visit_rule: "percent".to_owned(),
+            first_visit_percent: "50".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap()
+        .payments;
+        assert_eq!(yen.usual, Charge::Deposit(5_000));
+        assert_eq!(yen.first_visit, Some(Charge::Percent(50)));
+        let problems = SettingsForm {
+            payment_processor: "paypal".to_owned(),
+            payment_deposit: "50.5".to_owned(),
+            currency: "JPY".to_owned(),
+            pay_within_minutes: "10".to_owned(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        for field in ["payment_processor", "payment_deposit", "pay_within_minutes"] {
+            assert!(
+                problem_for(&problems, field).is_some(),
+                "{field}: {problems:?}"
+            );
+        }
+        let problems = SettingsForm {
+            payment_rule: String::new(),
+            ..form()
+        }
+        .parse()
+        .unwrap_err();
+        assert!(problem_for(&problems, "payment_rule").is_some());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod messaging;
 pub mod money;
 pub mod new_clinic;
 pub mod password;
+pub mod payment_policy;
 pub mod phone;
 pub mod privacy;
 pub mod profile;

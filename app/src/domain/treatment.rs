@@ -2,7 +2,8 @@
 //! The browser checks the form with the same rules before sending it.
 
 use super::form::{checkbox, ids, record_id, slug, text, FieldProblem};
-use super::money::{format_amount, parse_amount};
+use super::money::{format_amount, parse_amount, Currency};
+use super::payment_policy::{charge_fields, parse_charge, Charge, ChargeFields};
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -21,7 +22,12 @@ pub struct TreatmentForm {
     pub description: String,
     pub duration_minutes: String,
     pub price: String,
+    /// The treatment's own payment rule; empty: the clinic's.
+    pub payment_rule: String,
+    /// The fixed deposit, for that rule.
     pub deposit: String,
+    /// The deposit's share of the price in percent, for that rule.
+    pub deposit_percent: String,
     pub buffer_before_minutes: String,
     pub buffer_after_minutes: String,
     #[serde(deserialize_with = "checkbox")]
@@ -53,7 +59,8 @@ pub struct TreatmentDraft {
     pub description: String,
     pub duration_minutes: i32,
     pub price_minor: i64,
-    pub deposit_minor: i64,
+    /// What booking it takes online; `None`: the clinic's rule.
+    pub payment: Option<Charge>,
     pub buffer_before_minutes: i32,
     pub buffer_after_minutes: i32,
     pub in_person: bool,
@@ -71,8 +78,9 @@ pub const SUMMARY_MAX: usize = 300;
 pub const DESCRIPTION_MAX: usize = 5_000;
 
 impl TreatmentForm {
-    /// The form filled in from a saved treatment, for editing.
-    pub fn from_draft(draft: &TreatmentDraft) -> Self {
+    /// The form filled in from a saved treatment, for editing; amounts in `currency`.
+    pub fn from_draft(draft: &TreatmentDraft, currency: Currency) -> Self {
+        let (payment_rule, deposit, deposit_percent) = charge_fields(draft.payment, currency);
         TreatmentForm {
             id: draft.id.map(|id| id.to_string()).unwrap_or_default(),
             name: draft.name.clone(),
@@ -81,8 +89,10 @@ impl TreatmentForm {
             summary: draft.summary.clone(),
             description: draft.description.clone(),
             duration_minutes: draft.duration_minutes.to_string(),
-            price: format_amount(draft.price_minor),
-            deposit: format_amount(draft.deposit_minor),
+            price: format_amount(draft.price_minor, currency),
+            payment_rule,
+            deposit,
+            deposit_percent,
             buffer_before_minutes: draft.buffer_before_minutes.to_string(),
             buffer_after_minutes: draft.buffer_after_minutes.to_string(),
             in_person: draft.in_person,
@@ -103,7 +113,6 @@ impl TreatmentForm {
     pub fn blank() -> Self {
         TreatmentForm {
             duration_minutes: "30".to_owned(),
-            deposit: "0.00".to_owned(),
             buffer_before_minutes: "0".to_owned(),
             buffer_after_minutes: "0".to_owned(),
             in_person: true,
@@ -157,18 +166,18 @@ fn optional_whole(
     }
 }
 
-fn amount(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> i64 {
-    parse_amount(value).unwrap_or_else(|error| {
+fn amount(problems: &mut Vec<FieldProblem>, field: &str, value: &str, currency: Currency) -> i64 {
+    parse_amount(value, currency).unwrap_or_else(|error| {
         problems.push(FieldProblem::new(field, error));
         0
     })
 }
 
-impl TryFrom<&TreatmentForm> for TreatmentDraft {
-    /// Every problem at once, so the person can fix the whole form in one go.
-    type Error = Vec<FieldProblem>;
-
-    fn try_from(form: &TreatmentForm) -> Result<Self, Self::Error> {
+impl TreatmentForm {
+    /// The checked treatment, with amounts read in the clinic's `currency`; or every
+    /// problem at once, so the person can fix the whole form in one go.
+    pub fn parse(&self, currency: Currency) -> Result<TreatmentDraft, Vec<FieldProblem>> {
+        let form = self;
         let mut problems = Vec::new();
         let id = record_id(
             &mut problems,
@@ -210,13 +219,23 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
             5..=720,
             "the duration",
         );
-        let price_minor = amount(&mut problems, "price", &form.price);
-        let deposit_minor = amount(&mut problems, "deposit", &form.deposit);
-        if deposit_minor > price_minor && !problems.iter().any(|p| p.field == "price") {
-            problems.push(FieldProblem::new(
-                "deposit",
-                "The deposit can't be more than the price.",
-            ));
+        let price_minor = amount(&mut problems, "price", &form.price, currency);
+        let payment = parse_charge(
+            &mut problems,
+            ChargeFields {
+                rule: ("payment_rule", &form.payment_rule),
+                deposit: ("deposit", &form.deposit),
+                percent: ("deposit_percent", &form.deposit_percent),
+            },
+            currency,
+        );
+        if let Some(Charge::Deposit(deposit)) = payment {
+            if deposit > price_minor && !problems.iter().any(|p| p.field == "price") {
+                problems.push(FieldProblem::new(
+                    "deposit",
+                    "The deposit can't be more than the price.",
+                ));
+            }
         }
         let buffer_before_minutes = minutes(
             &mut problems,
@@ -274,7 +293,7 @@ impl TryFrom<&TreatmentForm> for TreatmentDraft {
                 description,
                 duration_minutes,
                 price_minor,
-                deposit_minor,
+                payment,
                 buffer_before_minutes,
                 buffer_after_minutes,
                 in_person: form.in_person,
@@ -299,12 +318,19 @@ mod tests {
     const CATEGORY: &str = "6f1c1d7e-2b0a-4f43-9a52-0f4c2b1a9e10";
     const PROVIDER: &str = "0b5d9c43-55e1-4d71-8a3e-5a4f7f0c2d11";
 
+    fn currency(code: &str) -> Currency {
+        Currency::parse(code).unwrap()
+    }
+
+    const GBP: Currency = Currency::GBP;
+
     fn filled() -> TreatmentForm {
         TreatmentForm {
             name: "Lip & Cheek Filler".to_owned(),
             category_id: CATEGORY.to_owned(),
             summary: "Subtle volume.".to_owned(),
             price: "£350".to_owned(),
+            payment_rule: "deposit".to_owned(),
             deposit: "50".to_owned(),
             provider_ids: vec![PROVIDER.to_owned(), PROVIDER.to_owned()],
             ..TreatmentForm::blank()
@@ -313,23 +339,25 @@ mod tests {
 
     #[test]
     fn booking_settings_are_optional_but_must_make_sense() {
-        let draft = TreatmentDraft::try_from(&filled()).unwrap();
+        let draft = filled().parse(GBP).unwrap();
         assert_eq!((draft.late_cancel_hours, draft.capacity), (None, None));
-        let set = TreatmentDraft::try_from(&TreatmentForm {
+        let set = TreatmentForm {
             late_cancel_hours: " 48 ".to_owned(),
             capacity: "12".to_owned(),
             room_ids: vec![PROVIDER.to_owned()],
             ..filled()
-        })
+        }
+        .parse(GBP)
         .unwrap();
         assert_eq!((set.late_cancel_hours, set.capacity), (Some(48), Some(12)));
         assert_eq!(set.room_ids.len(), 1);
-        let problems = TreatmentDraft::try_from(&TreatmentForm {
+        let problems = TreatmentForm {
             late_cancel_hours: "a day".to_owned(),
             capacity: "1".to_owned(),
             room_ids: vec!["nope".to_owned()],
             ..filled()
-        })
+        }
+        .parse(GBP)
         .unwrap_err();
         for field in ["late_cancel_hours", "capacity", "room_ids"] {
             assert!(problem_for(&problems, field).is_some(), "{field}");
@@ -338,10 +366,10 @@ mod tests {
 
     #[test]
     fn a_complete_form_becomes_a_draft() {
-        let draft = TreatmentDraft::try_from(&filled()).unwrap();
+        let draft = filled().parse(GBP).unwrap();
         assert_eq!(draft.slug.as_str(), "lip-cheek-filler");
         assert_eq!(draft.price_minor, 35_000);
-        assert_eq!(draft.deposit_minor, 5_000);
+        assert_eq!(draft.payment, Some(Charge::Deposit(5_000)));
         assert_eq!(draft.duration_minutes, 30);
         assert_eq!(draft.id, None);
         assert_eq!(
@@ -365,7 +393,7 @@ mod tests {
             video: false,
             ..filled()
         };
-        let problems = TreatmentDraft::try_from(&form).unwrap_err();
+        let problems = form.parse(GBP).unwrap_err();
         for field in [
             "name",
             "slug",
@@ -391,7 +419,7 @@ mod tests {
             deposit: "50".to_owned(),
             ..filled()
         };
-        let problems = TreatmentDraft::try_from(&form).unwrap_err();
+        let problems = form.parse(GBP).unwrap_err();
         assert_eq!(
             problem_for(&problems, "deposit"),
             Some("The deposit can't be more than the price.")
@@ -399,10 +427,69 @@ mod tests {
     }
 
     #[test]
+    fn a_treatment_follows_the_clinics_rule_unless_it_has_its_own() {
+        let own = |rule: &str, deposit: &str, percent: &str| {
+            TreatmentForm {
+                payment_rule: rule.to_owned(),
+                deposit: deposit.to_owned(),
+                deposit_percent: percent.to_owned(),
+                ..filled()
+            }
+            .parse(GBP)
+        };
+        assert_eq!(own("", "", "").unwrap().payment, None);
+        assert_eq!(
+            own("", "50", "").unwrap().payment,
+            None,
+            "a deposit alone is no rule"
+        );
+        assert_eq!(
+            own("percent", "", "25").unwrap().payment,
+            Some(Charge::Percent(25))
+        );
+        assert_eq!(own("full", "", "").unwrap().payment, Some(Charge::Full));
+        assert_eq!(
+            own("at_clinic", "", "").unwrap().payment,
+            Some(Charge::AtClinic)
+        );
+        let problems = own("percent", "", "0").unwrap_err();
+        assert!(problem_for(&problems, "deposit_percent").is_some());
+    }
+
+    #[test]
+    fn amounts_are_read_in_the_clinics_currency() {
+        let form = TreatmentForm {
+            price: "35,000".to_owned(),
+            deposit: "5000.5".to_owned(),
+            ..filled()
+        };
+        let problems = form.parse(currency("JPY")).unwrap_err();
+        assert_eq!(
+            problem_for(&problems, "deposit"),
+            Some("JPY has no smaller unit: enter a whole amount.")
+        );
+        let yen = TreatmentForm {
+            deposit: "5000".to_owned(),
+            ..form
+        }
+        .parse(currency("JPY"))
+        .unwrap();
+        assert_eq!(
+            (yen.price_minor, yen.payment),
+            (35_000, Some(Charge::Deposit(5_000)))
+        );
+        let form = TreatmentForm::from_draft(&yen, currency("JPY"));
+        assert_eq!(
+            (form.price.as_str(), form.deposit.as_str()),
+            ("35000", "5000")
+        );
+    }
+
+    #[test]
     fn a_saved_treatment_fills_the_form_it_came_from() {
-        let mut draft = TreatmentDraft::try_from(&filled()).unwrap();
+        let mut draft = filled().parse(GBP).unwrap();
         draft.id = Some(Uuid::nil());
-        let again = TreatmentDraft::try_from(&TreatmentForm::from_draft(&draft)).unwrap();
+        let again = TreatmentForm::from_draft(&draft, GBP).parse(GBP).unwrap();
         assert_eq!(again, draft);
     }
 

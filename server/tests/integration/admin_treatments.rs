@@ -273,7 +273,7 @@ async fn another_clinics_treatment_cannot_be_reached_by_its_id(pool: PgPool) {
     form.id = foreign.to_string();
     form.slug = "peel".to_owned();
     form.price = "1".to_owned();
-    form.deposit = "0".to_owned();
+    form.payment_rule = String::new();
     let reply = save(&app, Some(&admin), form.clone()).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
     assert_eq!(stored_price(&pool, foreign).await, 9_000);

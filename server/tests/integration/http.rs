@@ -83,7 +83,7 @@ async fn a_treatment_page_shows_its_facts_and_who_performs_it(pool: PgPool) {
     assert!(page.body.contains("<title>Lip enhancement — Juniper"));
     assert!(page.body.contains("45 min"));
     assert!(page.body.contains("£320"));
-    assert!(page.body.contains("£60"));
+    assert!(page.body.contains("Nothing until your visit"));
     assert!(page.body.contains("Dr Amara Okafor"));
     assert!(page.body.contains("Sofia Marques"));
     assert!(
@@ -138,7 +138,8 @@ async fn server_functions_answer_with_json(pool: PgPool) {
     assert_eq!(detail.name, "HydraFacial");
     assert_eq!(detail.duration_minutes, 60);
     assert_eq!(detail.price.minor, 16_500);
-    assert_eq!(detail.deposit.minor, 3_000);
+    // The demo clinic takes nothing online until it chooses a payment service.
+    assert_eq!(detail.paid_when_booking, "Nothing until your visit");
 
     let reply = call(&app, "treatments", "").await;
     let categories: Vec<app::catalog::types::Category> = serde_json::from_str(&reply.body).unwrap();

@@ -21,6 +21,7 @@ mod messaging;
 mod own_account;
 
 mod password_reset;
+mod payment_policy;
 mod platform;
 mod registration;
 mod reminders;

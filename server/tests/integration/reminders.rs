@@ -196,33 +196,6 @@ async fn each_place_at_a_group_session_gets_its_reminders(pool: PgPool) {
 
 /// The settings form as the screen would post it, from what `admin/settings` holds, with
 /// `changes` made.
-async fn settings_form(app: &axum::Router, cookie: &str, changes: &[(&str, &str)]) -> String {
-    let current = post_as(app, "admin/settings", Some(cookie), "").await;
-    let current: serde_json::Value = serde_json::from_str(&current.body).unwrap();
-    let mut fields: Vec<(String, String)> = current
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((format!("form[{k}]"), s.clone())),
-            serde_json::Value::Bool(true) => Some((format!("form[{k}]"), "on".to_owned())),
-            _ => None,
-        })
-        .collect();
-    for (name, value) in changes {
-        let name = format!("form[{name}]");
-        fields.retain(|(k, _)| *k != name);
-        if !value.is_empty() {
-            fields.push((name, value.to_string()));
-        }
-    }
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    form(&pairs)
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn an_admin_sets_when_reminders_go_and_a_bad_value_changes_nothing(pool: PgPool) {
     let app = common::app_with_clock(&pool, Clock::fixed(monday(8, 0))).await;
@@ -235,7 +208,7 @@ async fn an_admin_sets_when_reminders_go_and_a_bad_value_changes_nothing(pool: P
     );
     assert!(shown.body.contains("\"quiet_hours_start\":\"21:00\""));
 
-    let bad = settings_form(
+    let bad = common::settings_with(
         &app,
         &admin,
         &[("reminder_hours", "soon"), ("quiet_hours_end", "7")],
@@ -245,7 +218,7 @@ async fn an_admin_sets_when_reminders_go_and_a_bad_value_changes_nothing(pool: P
     assert_eq!(refused.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("reminder_hours") && refused.body.contains("quiet_hours_end"));
 
-    let good = settings_form(
+    let good = common::settings_with(
         &app,
         &admin,
         &[

@@ -10,7 +10,6 @@ use crate::{
     backend::auth::principal::require,
     backend::{state::app_state, store},
     domain::access::Action,
-    domain::treatment::TreatmentDraft,
     ui::status::answer,
 };
 
@@ -42,10 +41,18 @@ pub async fn fetch_treatment_editor(id: String) -> Result<TreatmentEditor, AppEr
 pub async fn save_treatment(#[server(default)] form: TreatmentForm) -> Result<(), AppError> {
     let me = require(Action::ManageCatalogue).await?;
     let state = app_state()?;
-    let id = answer(match TreatmentDraft::try_from(&form) {
-        Ok(draft) => store::catalog_admin::save(&state.pool, state.clinic_id, &draft, &me).await,
-        Err(problems) => Err(AppError::Rejected(problems)),
-    })?;
+    let id = answer(
+        async {
+            let currency = store::clinic::currency(&state.pool, state.clinic_id).await?;
+            match form.parse(currency) {
+                Ok(draft) => {
+                    store::catalog_admin::save(&state.pool, state.clinic_id, &draft, &me).await
+                }
+                Err(problems) => Err(AppError::Rejected(problems)),
+            }
+        }
+        .await,
+    )?;
     tracing::info!(treatment_id = %id, "treatment saved");
     leptos_axum::redirect(&format!("/admin/treatments?saved={id}"));
     Ok(())

@@ -2,7 +2,7 @@
 
 use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
 use super::types::{TreatmentEditor, TreatmentRow};
-use crate::admin::fields::Checklist;
+use crate::admin::fields::{ChargeFields, ChargeNames, Checklist};
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::admin::types::Choice;
 use crate::domain::duration::format_minutes;
@@ -15,6 +15,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use leptos_router::params::ParamsMap;
+
+/// The treatment form's names for its own payment rule.
+const PAYMENT: ChargeNames = ChargeNames {
+    rule: "payment_rule",
+    deposit: "deposit",
+    percent: "deposit_percent",
+};
 
 #[component]
 pub fn TreatmentListPage() -> impl IntoView {
@@ -50,7 +57,7 @@ fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
                             <th scope="col" class="px-4 py-3 font-medium">"Category"</th>
                             <th scope="col" class="px-4 py-3 font-medium">"Duration"</th>
                             <th scope="col" class="px-4 py-3 font-medium">"Price"</th>
-                            <th scope="col" class="px-4 py-3 font-medium">"Deposit"</th>
+                            <th scope="col" class="px-4 py-3 font-medium">"Paid when booking"</th>
                             <th scope="col" class="px-4 py-3 font-medium">"Providers"</th>
                             <th scope="col" class="px-4 py-3 font-medium">"Status"</th>
                         </tr>
@@ -66,7 +73,7 @@ fn TreatmentList(rows: Vec<TreatmentRow>) -> impl IntoView {
                                 <td class="px-4 py-3">{t.category}</td>
                                 <td class="px-4 py-3 tabular-nums">{format_minutes(t.duration_minutes)}</td>
                                 <td class="px-4 py-3 tabular-nums">{t.price.to_string()}</td>
-                                <td class="px-4 py-3 tabular-nums">{t.deposit.to_string()}</td>
+                                <td class="px-4 py-3">{t.payment}</td>
                                 <td class="px-4 py-3 tabular-nums">{t.providers}</td>
                                 <td class="px-4 py-3">
                                     {if !t.active { "Inactive" } else if t.featured { "Active, featured" } else { "Active" }}
@@ -123,7 +130,9 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
         description,
         duration_minutes,
         price,
+        payment_rule,
         deposit,
+        deposit_percent,
         buffer_before_minutes,
         buffer_after_minutes,
         in_person,
@@ -170,18 +179,15 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                 <Field name="description" label="Description" problems>
                     <textarea id="description" name="form[description]" rows="6" class=FIELD aria-invalid=invalid("description") aria-describedby="description-error">{description}</textarea>
                 </Field>
-                <div class="grid gap-6 sm:grid-cols-3">
+                <div class="grid gap-6 sm:grid-cols-2">
                     <Field name="duration_minutes" label="Duration (minutes)" problems>
                         <input id="duration_minutes" name="form[duration_minutes]" value=duration_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("duration_minutes") aria-describedby="duration_minutes-error"/>
                     </Field>
-                    <Field name="price" label="Price" problems>
-                        <input id="price" name="form[price]" value=price inputmode="decimal" class=FIELD aria-invalid=invalid("price") aria-describedby="price-error"/>
-                    </Field>
-                    <Field name="deposit" label="Deposit" problems>
-                        <input id="deposit" name="form[deposit]" value=deposit inputmode="decimal" class=FIELD aria-invalid=invalid("deposit") aria-describedby="deposit-error"/>
+                    <Field name="price" label="Price" hint=format!("In {currency}.") problems>
+                        <input id="price" name="form[price]" value=price inputmode="decimal" class=FIELD aria-invalid=invalid("price") aria-describedby="price-hint price-error"/>
                     </Field>
                 </div>
-                <p class="-mt-3 text-sm text-stone-500">{format!("Amounts in {currency}.")}</p>
+                <ChargeFields names=PAYMENT label="When patients book, they pay" unset="The clinic's rule" values=(payment_rule, deposit, deposit_percent) currency problems/>
                 <div class="grid gap-6 sm:grid-cols-2">
                     <Field name="buffer_before_minutes" label="Preparation before (minutes)" problems>
                         <input id="buffer_before_minutes" name="form[buffer_before_minutes]" value=buffer_before_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("buffer_before_minutes") aria-describedby="buffer_before_minutes-error"/>

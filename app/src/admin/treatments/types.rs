@@ -15,7 +15,8 @@ pub struct TreatmentRow {
     pub category: String,
     pub duration_minutes: u32,
     pub price: Money,
-    pub deposit: Money,
+    /// What booking it takes online, in a few words.
+    pub payment: String,
     pub active: bool,
     pub featured: bool,
     pub providers: i64,

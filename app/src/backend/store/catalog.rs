@@ -2,19 +2,16 @@
 
 use crate::backend::integrations::media::Media;
 use crate::catalog::types::{Category, ProviderCard, TreatmentCard, TreatmentDetail};
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
 use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::gallery::types::media_url;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-fn currency(code: &str) -> Result<Currency, AppError> {
-    Currency::parse(code).map_err(|error| {
-        tracing::error!(%error, "clinic has an invalid currency");
-        AppError::Unavailable
-    })
-}
+use super::clinic::stored_currency as currency;
+use super::payment_policy::stored_charge;
+use crate::domain::payment_policy::describe_due;
 
 #[tracing::instrument(skip(pool))]
 pub async fn featured(
@@ -24,7 +21,7 @@ pub async fn featured(
 ) -> Result<Vec<TreatmentCard>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT t.slug, t.name, t.summary, c.name AS category, t.duration_minutes,
-                  t.price_minor, t.deposit_minor, cl.currency
+                  t.price_minor, cl.currency
            FROM treatments t
            JOIN treatment_categories c ON c.id = t.category_id
            JOIN clinics cl ON cl.id = t.clinic_id
@@ -46,7 +43,6 @@ pub async fn featured(
                 category: r.category,
                 duration_minutes: r.duration_minutes as u32,
                 price: Money::new(r.price_minor, currency),
-                deposit: Money::new(r.deposit_minor, currency),
             })
         })
         .collect()
@@ -59,8 +55,7 @@ pub async fn categories(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<Category>,
     let rows = sqlx::query!(
         r#"SELECT c.id AS category_id, c.slug AS category_slug, c.name AS category_name,
                   c.description AS category_description,
-                  t.slug, t.name, t.summary, t.duration_minutes, t.price_minor, t.deposit_minor,
-                  cl.currency
+                  t.slug, t.name, t.summary, t.duration_minutes, t.price_minor, cl.currency
            FROM treatment_categories c
            JOIN treatments t ON t.category_id = c.id AND t.active
            JOIN clinics cl ON cl.id = c.clinic_id
@@ -93,7 +88,6 @@ pub async fn categories(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<Category>,
                 category: r.category_name,
                 duration_minutes: r.duration_minutes as u32,
                 price: Money::new(r.price_minor, currency),
-                deposit: Money::new(r.deposit_minor, currency),
             });
         }
     }
@@ -110,7 +104,8 @@ pub async fn treatment(
 ) -> Result<Option<TreatmentDetail>, AppError> {
     let Some(t) = sqlx::query!(
         r#"SELECT t.id, t.slug, t.name, t.summary, t.description, t.duration_minutes,
-                  t.price_minor, t.deposit_minor, t.offers_in_person, t.offers_video,
+                  t.price_minor, t.deposit_minor, t.deposit_percent, t.payment_rule,
+                  t.offers_in_person, t.offers_video,
                   c.name AS category, c.slug AS category_slug, cl.currency
            FROM treatments t
            JOIN treatment_categories c ON c.id = t.category_id
@@ -154,6 +149,14 @@ pub async fn treatment(
     let cases =
         super::gallery::public_cases_for_treatment(pool, media, clinic_id, &t.slug, 4).await?;
     let currency = currency(&t.currency)?;
+    let policy = super::payment_policy::load(pool, clinic_id).await?;
+    let own = stored_charge(
+        t.payment_rule.as_deref(),
+        t.deposit_minor,
+        t.deposit_percent,
+    )?;
+    let due = policy.due_online(t.price_minor, own, false);
+    let due_first = policy.due_online(t.price_minor, own, true);
     Ok(Some(TreatmentDetail {
         slug: t.slug,
         name: t.name,
@@ -163,7 +166,9 @@ pub async fn treatment(
         description: t.description,
         duration_minutes: t.duration_minutes as u32,
         price: Money::new(t.price_minor, currency),
-        deposit: Money::new(t.deposit_minor, currency),
+        paid_when_booking: describe_due(due, t.price_minor, currency),
+        paid_when_booking_first: (due_first != due)
+            .then(|| describe_due(due_first, t.price_minor, currency)),
         in_person: t.offers_in_person,
         video: t.offers_video,
         providers,

@@ -1,12 +1,15 @@
 //! Treatments as staff manage them: every treatment (active or not), the editor's data,
 //! and saving a treatment with its providers and audit row in one transaction.
 
+use super::clinic::{self, stored_currency};
+use super::payment_policy::stored_charge;
 use super::{refused_by, ConstraintRule};
 use crate::admin::treatments::types::{TreatmentEditor, TreatmentRow};
 use crate::admin::types::Choice;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
+use crate::domain::payment_policy::Charge;
 use crate::domain::treatment::{TreatmentDraft, TreatmentForm};
 use crate::error::AppError;
 use sqlx::PgPool;
@@ -17,7 +20,8 @@ use uuid::Uuid;
 pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<TreatmentRow>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT t.id, t.slug, t.name, c.name AS category, t.duration_minutes, t.price_minor,
-                  t.deposit_minor, t.active, t.featured, cl.currency,
+                  t.deposit_minor, t.deposit_percent, t.payment_rule, t.active, t.featured,
+                  cl.currency,
                   (SELECT count(*) FROM provider_treatments pt WHERE pt.treatment_id = t.id) AS "providers!"
            FROM treatments t
            JOIN treatment_categories c ON c.id = t.category_id
@@ -30,7 +34,7 @@ pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<TreatmentRow>, A
     .await?;
     rows.into_iter()
         .map(|r| {
-            let currency = Currency::parse(&r.currency).map_err(|_| AppError::Unavailable)?;
+            let currency = stored_currency(&r.currency)?;
             Ok(TreatmentRow {
                 id: r.id,
                 slug: r.slug,
@@ -38,7 +42,15 @@ pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<TreatmentRow>, A
                 category: r.category,
                 duration_minutes: r.duration_minutes as u32,
                 price: Money::new(r.price_minor, currency),
-                deposit: Money::new(r.deposit_minor, currency),
+                payment: stored_charge(
+                    r.payment_rule.as_deref(),
+                    r.deposit_minor,
+                    r.deposit_percent,
+                )?
+                .map_or_else(
+                    || "The clinic's rule".to_owned(),
+                    |rule| rule.summary(currency),
+                ),
                 active: r.active,
                 featured: r.featured,
                 providers: r.providers,
@@ -55,12 +67,13 @@ pub async fn editor(
     clinic_id: Uuid,
     id: Option<Uuid>,
 ) -> Result<Option<TreatmentEditor>, AppError> {
+    let currency = clinic::currency(pool, clinic_id).await?;
     let (form, public_slug) = match id {
         None => (TreatmentForm::blank(), None),
         Some(id) => match draft(pool, clinic_id, id).await? {
             None => return Ok(None),
             Some(draft) => (
-                TreatmentForm::from_draft(&draft),
+                TreatmentForm::from_draft(&draft, currency),
                 draft.active.then(|| draft.slug.to_string()),
             ),
         },
@@ -91,15 +104,12 @@ pub async fn editor(
     )
     .fetch_all(pool)
     .await?;
-    let currency = sqlx::query_scalar!("SELECT currency FROM clinics WHERE id = $1", clinic_id)
-        .fetch_one(pool)
-        .await?;
     Ok(Some(TreatmentEditor {
         form,
         categories,
         providers,
         rooms,
-        currency,
+        currency: currency.code().to_owned(),
         public_slug,
     }))
 }
@@ -112,7 +122,8 @@ async fn draft(
     let Some(t) = sqlx::query!(
         r#"SELECT id, name, slug, category_id, summary, description, duration_minutes,
                   price_minor, deposit_minor, buffer_before_minutes, buffer_after_minutes,
-                  offers_in_person, offers_video, featured, active, late_cancel_hours, capacity
+                  offers_in_person, offers_video, featured, active, late_cancel_hours, capacity,
+                  payment_rule, deposit_percent
            FROM treatments WHERE clinic_id = $1 AND id = $2"#,
         clinic_id,
         id
@@ -137,6 +148,11 @@ async fn draft(
     .fetch_all(pool)
     .await?;
     let slug = super::stored_slug(&t.slug, "treatment", id)?;
+    let payment = stored_charge(
+        t.payment_rule.as_deref(),
+        t.deposit_minor,
+        t.deposit_percent,
+    )?;
     Ok(Some(TreatmentDraft {
         id: Some(t.id),
         name: t.name,
@@ -146,7 +162,7 @@ async fn draft(
         description: t.description,
         duration_minutes: t.duration_minutes,
         price_minor: t.price_minor,
-        deposit_minor: t.deposit_minor,
+        payment,
         buffer_before_minutes: t.buffer_before_minutes,
         buffer_after_minutes: t.buffer_after_minutes,
         in_person: t.offers_in_person,
@@ -203,7 +219,8 @@ pub async fn save(
                       description = $7, duration_minutes = $8, price_minor = $9,
                       deposit_minor = $10, buffer_before_minutes = $11,
                       buffer_after_minutes = $12, offers_in_person = $13, offers_video = $14,
-                      featured = $15, active = $16, late_cancel_hours = $17, capacity = $18
+                      featured = $15, active = $16, late_cancel_hours = $17, capacity = $18,
+                      payment_rule = $19, deposit_percent = $20
                WHERE clinic_id = $1 AND id = $2
                RETURNING id"#,
             clinic_id,
@@ -215,7 +232,7 @@ pub async fn save(
             draft.description,
             draft.duration_minutes,
             draft.price_minor,
-            draft.deposit_minor,
+            draft.payment.map_or(0, Charge::deposit_minor),
             draft.buffer_before_minutes,
             draft.buffer_after_minutes,
             draft.in_person,
@@ -223,7 +240,9 @@ pub async fn save(
             draft.featured,
             draft.active,
             draft.late_cancel_hours,
-            draft.capacity
+            draft.capacity,
+            draft.payment.map(Charge::kind),
+            draft.payment.map_or(0, Charge::percent)
         )
         .fetch_optional(&mut *tx)
         .await
@@ -233,9 +252,9 @@ pub async fn save(
             r#"INSERT INTO treatments (clinic_id, name, slug, category_id, summary, description,
                       duration_minutes, price_minor, deposit_minor, buffer_before_minutes,
                       buffer_after_minutes, offers_in_person, offers_video, featured, active,
-                      late_cancel_hours, capacity, position)
+                      late_cancel_hours, capacity, payment_rule, deposit_percent, position)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                      $16, $17,
+                      $16, $17, $18, $19,
                       (SELECT coalesce(max(position), 0) + 1 FROM treatments
                        WHERE clinic_id = $1 AND category_id = $4))
                RETURNING id"#,
@@ -247,7 +266,7 @@ pub async fn save(
             draft.description,
             draft.duration_minutes,
             draft.price_minor,
-            draft.deposit_minor,
+            draft.payment.map_or(0, Charge::deposit_minor),
             draft.buffer_before_minutes,
             draft.buffer_after_minutes,
             draft.in_person,
@@ -255,7 +274,9 @@ pub async fn save(
             draft.featured,
             draft.active,
             draft.late_cancel_hours,
-            draft.capacity
+            draft.capacity,
+            draft.payment.map(Charge::kind),
+            draft.payment.map_or(0, Charge::percent)
         )
         .fetch_one(&mut *tx)
         .await

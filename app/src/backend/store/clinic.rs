@@ -2,6 +2,7 @@
 
 use crate::catalog::types::{ClinicInfo, LocationInfo};
 use crate::domain::hours::{summarise, OpeningRange};
+use crate::domain::money::Currency;
 use crate::error::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -14,6 +15,25 @@ pub async fn name<'e>(
     sqlx::query_scalar!("SELECT name FROM clinics WHERE id = $1", clinic_id)
         .fetch_one(db)
         .await
+}
+
+/// The currency the clinic's prices are in.
+pub async fn currency<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    clinic_id: Uuid,
+) -> Result<Currency, AppError> {
+    let code = sqlx::query_scalar!("SELECT currency FROM clinics WHERE id = $1", clinic_id)
+        .fetch_one(db)
+        .await?;
+    stored_currency(&code)
+}
+
+/// A currency code read from the database, whose check admits only valid codes.
+pub fn stored_currency(code: &str) -> Result<Currency, AppError> {
+    Currency::parse(code).map_err(|error| {
+        tracing::error!(%error, "clinic has an invalid currency");
+        AppError::Unavailable
+    })
 }
 
 /// Who the clinic's messages are from: its name, and its own address for replies.

@@ -23,7 +23,7 @@ pub async fn known_time_zone(conn: &mut PgConnection, name: &str) -> Result<bool
 }
 
 pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppError> {
-    sqlx::query_as!(
+    let form = sqlx::query_as!(
         SettingsForm,
         r#"SELECT name, tagline, email, phone, time_zone, currency,
                   late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy,
@@ -36,13 +36,22 @@ pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppErr
                   coalesce((SELECT bool_or(r.by_sms) FROM reminder_rules r WHERE r.clinic_id = c.id), false) AS "remind_by_sms!",
                   coalesce((SELECT bool_or(r.by_whatsapp) FROM reminder_rules r WHERE r.clinic_id = c.id), false) AS "remind_by_whatsapp!",
                   to_char(quiet_hours_start, 'HH24:MI') AS "quiet_hours_start!",
-                  to_char(quiet_hours_end, 'HH24:MI') AS "quiet_hours_end!"
+                  to_char(quiet_hours_end, 'HH24:MI') AS "quiet_hours_end!",
+                  -- Filled from the policy below: its amounts need the currency's decimals.
+                  '' AS "payment_processor!", '' AS "payment_rule!", '' AS "payment_deposit!",
+                  '' AS "payment_percent!", '' AS "first_visit_rule!",
+                  '' AS "first_visit_deposit!", '' AS "first_visit_percent!",
+                  false AS "keep_card_on_file!", false AS "refund_on_time_cancellation!",
+                  '' AS "pay_within_minutes!"
            FROM clinics c WHERE id = $1"#,
         clinic_id
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(AppError::NotFound)
+    .ok_or(AppError::NotFound)?;
+    let currency = super::clinic::stored_currency(&form.currency)?;
+    let policy = super::payment_policy::load(pool, clinic_id).await?;
+    Ok(form.with_payments(&policy, currency))
 }
 
 pub async fn save(
@@ -100,6 +109,7 @@ pub async fn save(
     )
     .execute(&mut *tx)
     .await?;
+    super::payment_policy::save(&mut tx, clinic_id, &settings.payments).await?;
     audit::append_for_request(&mut tx, me, "update", "clinic_settings", Some(clinic_id)).await?;
     tx.commit().await?;
     Ok(())

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod own_account;
 pub mod password_reset;
 pub mod patients;
+pub mod payment_policy;
 pub mod providers;
 pub mod rate_limits;
 pub mod registration;

@@ -43,11 +43,6 @@ fn Treatment(clinic: ClinicInfo, treatment: TreatmentDetail) -> impl IntoView {
     } else {
         treatment.price.to_string()
     };
-    let deposit = if treatment.deposit.is_zero() {
-        "None".to_owned()
-    } else {
-        format!("{} (part of the price)", treatment.deposit)
-    };
     let modes = match (treatment.in_person, treatment.video) {
         (true, true) => "In the clinic or by video",
         (false, true) => "By video",
@@ -96,7 +91,10 @@ fn Treatment(clinic: ClinicInfo, treatment: TreatmentDetail) -> impl IntoView {
                     <dl class="divide-y divide-stone-100 text-sm">
                         <div class="flex justify-between py-3"><dt class="text-stone-500">"Duration"</dt><dd class="font-medium">{format_minutes(treatment.duration_minutes)}</dd></div>
                         <div class="flex justify-between py-3"><dt class="text-stone-500">"Price"</dt><dd class="font-semibold text-stone-900">{price}</dd></div>
-                        <div class="flex justify-between gap-4 py-3"><dt class="text-stone-500">"Deposit"</dt><dd class="text-right font-medium">{deposit}</dd></div>
+                        <div class="flex justify-between gap-4 py-3"><dt class="text-stone-500">"Paid when booking"</dt><dd class="text-right font-medium">{treatment.paid_when_booking}</dd></div>
+                        {treatment.paid_when_booking_first.map(|first| view! {
+                            <div class="flex justify-between gap-4 py-3"><dt class="text-stone-500">"On a first visit"</dt><dd class="text-right font-medium">{first}</dd></div>
+                        })}
                         <div class="flex justify-between gap-4 py-3"><dt class="text-stone-500">"Where"</dt><dd class="text-right font-medium">{modes}</dd></div>
                     </dl>
                     <a href=book_href class=format!("{BUTTON_PRIMARY} mt-6 w-full")>{format!("Book {}", treatment.name)}</a>

@@ -312,3 +312,32 @@ pub fn form(fields: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// The settings form as the admin's browser would post it: today's settings with `changes`
+/// made (field, value); an empty value leaves the field out, as an unticked box is.
+pub async fn settings_with(app: &Router, cookie: &str, changes: &[(&str, &str)]) -> String {
+    let current = post_as(app, "admin/settings", Some(cookie), "").await;
+    let current: serde_json::Value = serde_json::from_str(&current.body).unwrap();
+    let mut fields: Vec<(String, String)> = current
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((format!("form[{k}]"), s.clone())),
+            serde_json::Value::Bool(true) => Some((format!("form[{k}]"), "on".to_owned())),
+            _ => None,
+        })
+        .collect();
+    for (name, value) in changes {
+        let name = format!("form[{name}]");
+        fields.retain(|(k, _)| *k != name);
+        if !value.is_empty() {
+            fields.push((name, value.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form(&pairs)
+}
