@@ -36,6 +36,16 @@ pub struct Config {
     pub email: Option<EmailConfig>,
     /// Twilio, for texts and WhatsApp: `LUMEN_TWILIO_*`.
     pub texts: Option<TextsConfig>,
+    /// Stripe, for payments online: `LUMEN_STRIPE_*`.
+    pub stripe: Option<StripeSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeSettings {
+    pub api: String,
+    pub secret_key: SecretText,
+    /// Every webhook endpoint secret accepted; more than one while rotating.
+    pub webhook_secrets: Vec<SecretText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,6 +206,7 @@ impl Config {
         };
 
         let texts = texts(&get, public_url.is_some())?;
+        let stripe = stripe(&get)?;
 
         Ok(Config {
             database,
@@ -213,8 +224,46 @@ impl Config {
             cloudinary_url,
             email,
             texts,
+            stripe,
         })
     }
+}
+
+/// Stripe's keys, when `LUMEN_STRIPE_SECRET_KEY` is set.
+fn stripe(get: &impl Fn(&str) -> Option<String>) -> Result<Option<StripeSettings>, ConfigError> {
+    let Some(secret_key) = get("LUMEN_STRIPE_SECRET_KEY") else {
+        return Ok(None);
+    };
+    if !secret_key.starts_with("sk_") && !secret_key.starts_with("rk_") {
+        // Never echo what was given: it may be a live key pasted into the wrong place.
+        return Err(ConfigError {
+            variable: "LUMEN_STRIPE_SECRET_KEY",
+            value: String::new(),
+            problem: "must be a secret or restricted key from Stripe's dashboard (sk_… or rk_…), never the publishable key",
+        });
+    }
+    let webhook_secrets: Vec<SecretText> = get("LUMEN_STRIPE_WEBHOOK_SECRETS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretText(s.to_owned()))
+        .collect();
+    if webhook_secrets.is_empty() || webhook_secrets.iter().any(|s| !s.0.starts_with("whsec_")) {
+        return Err(ConfigError {
+            variable: "LUMEN_STRIPE_WEBHOOK_SECRETS",
+            value: String::new(),
+            problem: "must be set with LUMEN_STRIPE_SECRET_KEY: the webhook endpoint's signing secret (whsec_…), or several separated by commas while rotating",
+        });
+    }
+    let api = get("LUMEN_STRIPE_API_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| app::backend::integrations::payments::stripe::API.to_owned());
+    Ok(Some(StripeSettings {
+        api,
+        secret_key: SecretText(secret_key),
+        webhook_secrets,
+    }))
 }
 
 fn is_hex_id(value: &str, prefix: &str) -> bool {
@@ -386,6 +435,30 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.variable, "LUMEN_SMTP_URL");
         assert!(!e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn stripe_needs_a_secret_key_and_its_webhook_secrets_and_they_are_never_shown() {
+        let full = [
+            ("LUMEN_STRIPE_SECRET_KEY", "sk_test_s3cret"),
+            ("LUMEN_STRIPE_WEBHOOK_SECRETS", "whsec_new, whsec_old"),
+        ];
+        assert_eq!(config(&[]).unwrap().stripe, None);
+        let c = config(&full).unwrap();
+        let stripe = c.stripe.as_ref().unwrap();
+        assert_eq!(stripe.api, "https://api.stripe.com");
+        assert_eq!(stripe.webhook_secrets.len(), 2);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("whsec_new"));
+        let refused = config(&[("LUMEN_STRIPE_SECRET_KEY", "sk_test_s3cret")]).unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_STRIPE_WEBHOOK_SECRETS");
+        let refused = config(&[
+            ("LUMEN_STRIPE_SECRET_KEY", "pk_test_published"),
+            ("LUMEN_STRIPE_WEBHOOK_SECRETS", "whsec_new"),
+        ])
+        .unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_STRIPE_SECRET_KEY");
+        assert!(!refused.to_string().contains("pk_test_published"));
     }
 
     #[test]

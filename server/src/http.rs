@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             crate::twilio_hooks::INBOUND_PATH,
             post(crate::twilio_hooks::inbound),
         )
+        .route(crate::stripe_hooks::PATH, post(crate::stripe_hooks::event))
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(

@@ -8,6 +8,7 @@ pub mod http;
 pub mod postgres;
 pub mod protect;
 pub mod seed;
+pub mod stripe_hooks;
 pub mod telemetry;
 pub mod twilio_hooks;
 pub mod workers;

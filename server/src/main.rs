@@ -2,6 +2,7 @@
 
 use app::backend::integrations::media::{Cloudinary, Media};
 use app::backend::integrations::messaging::{Messaging, Smtp, Twilio, TwilioConfig};
+use app::backend::integrations::payments::{Payments, Stripe, StripeConfig};
 use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
@@ -115,6 +116,7 @@ async fn serve_with(
     }
     let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
     let messaging = messaging(config, &public_url)?;
+    let payments = payments(config);
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -123,6 +125,7 @@ async fn serve_with(
         public_url,
         media,
         messaging,
+        payments,
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
@@ -191,6 +194,22 @@ fn messaging(config: &Config, public_url: &str) -> Result<Messaging, Failure> {
             messaging
         }
     })
+}
+
+/// The payment services the server has keys for: Stripe when `LUMEN_STRIPE_SECRET_KEY` is
+/// set. Each clinic chooses among them in its settings.
+fn payments(config: &Config) -> Payments {
+    match &config.stripe {
+        Some(stripe) => {
+            tracing::info!("clinics may take payments through Stripe");
+            Payments::default().with_stripe(Stripe::new(StripeConfig {
+                api: stripe.api.clone(),
+                secret_key: stripe.secret_key.0.clone(),
+                webhook_secrets: stripe.webhook_secrets.iter().map(|s| s.0.clone()).collect(),
+            }))
+        }
+        None => Payments::default(),
+    }
 }
 
 async fn reseed(config: Config) -> Result<(), Failure> {

@@ -194,8 +194,22 @@ pub async fn fetch_settings() -> Result<SettingsForm, AppError> {
 #[server(endpoint = "admin/save_settings")]
 pub async fn save_settings(#[server(default)] form: SettingsForm) -> Result<(), AppError> {
     let me = require(Action::ManageClinic).await?;
-    let settings = answer(form.parse().map_err(AppError::Rejected))?;
     let state = app_state()?;
+    let settings = answer(form.parse().map_err(AppError::Rejected).and_then(|settings| {
+        let processor = settings.payments.processor;
+        if state.payments.offers(processor) {
+            Ok(settings)
+        } else {
+            Err(AppError::Rejected(vec![crate::domain::form::FieldProblem::new(
+                "payment_processor",
+                format!(
+                    "{} isn't set up on this server yet: its keys go in the server's settings (LUMEN_{}_*). Until then, patients pay at the clinic.",
+                    processor.label(),
+                    processor.code().to_ascii_uppercase()
+                ),
+            )]))
+        }
+    }))?;
     answer(store::clinic_settings::save(&state.pool, state.clinic_id, &me, &settings).await)?;
     leptos_axum::redirect("/admin/settings?saved=1");
     Ok(())

@@ -3,6 +3,7 @@
 use crate::backend::delivery::Deliverer;
 use crate::backend::integrations::media::Media;
 use crate::backend::integrations::messaging::Messaging;
+use crate::backend::integrations::payments::Payments;
 use crate::backend::media_jobs::Jobs;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub media: Media,
     /// The providers messages leave by; with none, the development mailbox.
     pub messaging: Messaging,
+    /// The payment services this server has keys for.
+    pub payments: Payments,
 }
 
 impl AppState {

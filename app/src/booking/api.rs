@@ -1,7 +1,9 @@
 //! Server functions of the booking flow. Anyone may book; a hold or booking is reached only
 //! through the secret in its link, so patient A's link never shows patient B's booking.
 
-use super::types::{HeldBooking, ManagedBooking, Picker, SeatScreen};
+#[cfg(feature = "ssr")]
+use super::types::PaidState;
+use super::types::{HeldBooking, ManagedBooking, PaidBooking, Picker, SeatScreen};
 use crate::domain::booking::DetailsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -14,9 +16,13 @@ use {
     crate::backend::integrations::booking::{
         alternatives, BookingSystem, FoundSlot, LumenCalendar, Search, Wanted,
     },
+    crate::backend::integrations::payments::stripe::NewCheckout,
     crate::backend::state::{app_state, AppState},
-    crate::backend::store::booking::{self as store, Booker, Changer, Notice, Refusal, Rules},
+    crate::backend::store::booking::{
+        self as store, Booked, Booker, Changer, Notice, Refusal, Rules,
+    },
     crate::backend::store::booking_emails::booking_link,
+    crate::backend::store::payments::{self as payments, CheckoutState, PaymentDue},
     crate::backend::store::sessions::{SeatRefusal, Session},
     crate::domain::access::Role,
     crate::domain::appointment::AppointmentStatus,
@@ -24,6 +30,7 @@ use {
     crate::domain::calendar::PatientChoice,
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
+    crate::domain::payment_policy::{describe_due, Processor},
     crate::ui::status::answer,
     chrono::{DateTime, Datelike, Duration, NaiveDate, Utc},
     chrono_tz::Tz,
@@ -73,11 +80,20 @@ pub async fn save_details(
     Ok(())
 }
 
+/// Books the held time, or, when the clinic asks for money first, sends the patient to
+/// the payment service's checkout (a plain redirect: it works without JavaScript).
 #[server(endpoint = "booking/confirm")]
 pub async fn confirm_booking(hold: String) -> Result<(), AppError> {
-    let manage = answer(server::confirm(&hold).await)?;
-    leptos_axum::redirect(&format!("/booking/{}?done=booked", manage.as_str()));
+    let next = answer(server::confirm(&hold).await)?;
+    leptos_axum::redirect(&next);
     Ok(())
+}
+
+/// Where the checkout sends the patient back: the payment as the payment service now has
+/// it, and the booking it made.
+#[server(endpoint = "booking/paid")]
+pub async fn fetch_paid(#[server(default)] session: String) -> Result<PaidBooking, AppError> {
+    answer(server::paid(&session).await)
 }
 
 #[server(endpoint = "booking/managed")]
@@ -546,6 +562,7 @@ pub mod server {
             None => signed_in_details(&cx).await?.unwrap_or_default(),
         };
         let expires = row.hold_expires_at;
+        let payment = due_when_booking(&cx, row.id).await?;
         Ok(HeldBooking {
             treatment_slug: row.treatment_slug.clone(),
             treatment_name: row.treatment_name.clone(),
@@ -561,7 +578,28 @@ pub mod server {
             offers: offers(&row),
             details_complete: details.parse(offers(&row), cx.rules.home()).is_ok(),
             details,
+            pay_now: payment.as_ref().map(|(amount, _)| amount.clone()),
+            keeps_card: payment.is_some_and(|(_, keeps_card)| keeps_card),
         })
+    }
+
+    /// What confirming the held appointment `id` will ask online, as the patient reads it,
+    /// and whether the card is then kept for fees; `None` when nothing is due.
+    async fn due_when_booking(cx: &Context, id: Uuid) -> Result<Option<(String, bool)>, AppError> {
+        let patient = match principal::current().await? {
+            Some(me) if me.role == Role::Patient => {
+                store::patient_of_account(&cx.state.pool, cx.state.clinic_id, me.user_id).await?
+            }
+            _ => None,
+        };
+        let mut conn = cx.state.pool.acquire().await?;
+        let due = store::amount_due(&mut conn, cx.state.clinic_id, id, patient).await?;
+        Ok((due.amount_minor > 0).then(|| {
+            (
+                describe_due(due.amount_minor, due.price_minor, cx.currency),
+                due.policy.keep_card,
+            )
+        }))
     }
 
     /// A signed-in patient's details, to fill the form in for them.
@@ -601,7 +639,8 @@ pub mod server {
         Ok(())
     }
 
-    pub async fn confirm(hold: &str) -> Result<Token, AppError> {
+    /// Where the patient goes next: their booking's page, or the checkout.
+    pub async fn confirm(hold: &str) -> Result<String, AppError> {
         let cx = Context::load().await?;
         let link = token(hold)?;
         let row = held_row(&cx, hold).await?;
@@ -629,13 +668,133 @@ pub mod server {
             )
             .await;
         match outcome {
-            Ok(_) => Ok(manage),
+            Ok(Booked::Confirmed(_)) => Ok(format!("/booking/{}?done=booked", manage.as_str())),
+            Ok(Booked::AwaitingPayment(due)) => open_checkout(&cx, &due, &link).await,
             Err(Refusal::Taken) => {
                 let treatment = cx.treatment(&row.treatment_slug).await?;
                 Err(taken(&cx, &treatment, row.starts, Some(row.id)).await)
             }
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// The checkout for a booking waiting for its payment: the one already opened, or a new
+    /// one (with the payment's own idempotency key, so a retry opens no second).
+    async fn open_checkout(
+        cx: &Context,
+        due: &PaymentDue,
+        hold: &Token,
+    ) -> Result<String, AppError> {
+        if let Some(url) = &due.checkout_url {
+            return Ok(url.clone());
+        }
+        let stripe = match (due.processor, cx.state.payments.stripe()) {
+            (Processor::Stripe, Some(stripe)) => stripe,
+            _ => {
+                tracing::error!(
+                    processor = due.processor.code(),
+                    "the clinic's payment service has no keys on this server"
+                );
+                return Err(AppError::Invalid(
+                    "Paying online isn't available just now. Please call the clinic to book."
+                        .to_owned(),
+                ));
+            }
+        };
+        let public_url = &cx.state.public_url;
+        let success_url = format!("{public_url}/book/paid?session={{CHECKOUT_SESSION_ID}}");
+        let cancel_url = format!("{public_url}/book/review?hold={}", hold.as_str());
+        let checkout = NewCheckout {
+            amount_minor: due.amount_minor,
+            currency: due.currency,
+            description: &due.description,
+            customer_email: Some(&due.customer_email),
+            success_url: &success_url,
+            cancel_url: &cancel_url,
+            expires_at: due.expires_at,
+            payment_id: &due.payment_id.to_string(),
+            keep_card: due.keep_card,
+        };
+        let kept_until = due.expires_at.with_timezone(&cx.zone).format("%H:%M");
+        let session = stripe
+            .create_checkout(&due.idempotency_key, &checkout)
+            .await
+            .map_err(|error| {
+                tracing::warn!(%error, payment_id = %due.payment_id, "Stripe did not open a checkout");
+                AppError::Invalid(format!(
+                    "We couldn't reach the payment service just now. Your time is kept until {kept_until}: please try again."
+                ))
+            })?;
+        let url = session.url.ok_or_else(|| {
+            tracing::error!(session = %session.id, "Stripe opened a checkout without its address");
+            AppError::Unavailable
+        })?;
+        payments::record_checkout(
+            &cx.state.pool,
+            cx.state.clinic_id,
+            due.payment_id,
+            &session.id,
+            &url,
+        )
+        .await?;
+        Ok(url)
+    }
+
+    pub async fn paid(session: &str) -> Result<PaidBooking, AppError> {
+        let cx = Context::load().await?;
+        let pool = &cx.state.pool;
+        let clinic_id = cx.state.clinic_id;
+        let Some(payment) = payments::by_checkout(pool, clinic_id, session.trim()).await? else {
+            return Err(AppError::NotFound);
+        };
+        let mut settled = None;
+        if payment.status == "open" {
+            // The patient is back before the webhook: ask Stripe itself.
+            if let Some(stripe) = cx.state.payments.stripe() {
+                match stripe.checkout_session(&payment.checkout_session_id).await {
+                    Ok(now) => {
+                        let mut tx = pool.begin().await?;
+                        let state = CheckoutState {
+                            session_id: &now.id,
+                            paid: now.is_paid(),
+                            payment_intent: now.payment_intent.as_deref(),
+                        };
+                        settled = Some(
+                            payments::settle_checkout(
+                                &mut tx,
+                                clinic_id,
+                                &state,
+                                &cx.state.public_url,
+                                cx.now,
+                            )
+                            .await?,
+                        );
+                        tx.commit().await?;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "Stripe could not say whether a checkout was paid")
+                    }
+                }
+            }
+        }
+        let payment = match settled {
+            Some(_) => payments::by_checkout(pool, clinic_id, session.trim())
+                .await?
+                .ok_or(AppError::NotFound)?,
+            None => payment,
+        };
+        let zone = zone(&payment.time_zone)?;
+        Ok(PaidBooking {
+            treatment_name: payment.treatment_name,
+            when: when(payment.starts, payment.ends, zone),
+            amount: Money::new(payment.amount_minor, cx.currency).to_string(),
+            state: match (payment.status.as_str(), payment.appointment_status.as_str()) {
+                ("paid", "confirmed" | "completed") => PaidState::Confirmed,
+                ("paid", _) => PaidState::PaidAfterRelease,
+                ("open", _) => PaidState::Waiting,
+                _ => PaidState::NotPaid,
+            },
+        })
     }
 
     async fn made_booking(cx: &Context, token_text: &str) -> Result<store::Booking, AppError> {

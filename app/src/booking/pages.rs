@@ -2,9 +2,11 @@
 //! hold's link (`?hold=`) carries the booking from step to step; what was typed is kept
 //! with the hold, so going back, a refused field or a lost race never loses it.
 
-use super::api::{fetch_held, ConfirmBooking, HoldSlot, RescheduleBooking, SaveDetails};
+use super::api::{
+    fetch_held, fetch_paid, ConfirmBooking, HoldSlot, RescheduleBooking, SaveDetails,
+};
 use super::picker::{Purpose, TakenNotice};
-use super::types::HeldBooking;
+use super::types::{HeldBooking, PaidBooking, PaidState};
 use crate::domain::booking::Mode;
 use crate::error::AppError;
 use crate::ui::components::{
@@ -163,12 +165,22 @@ fn ReviewStep(held: HeldBooking, hold: String) -> impl IntoView {
                     <TakenNotice error purpose=purpose.clone() treatment=treatment.clone() hold_action move_action/>
                 })}
             </div>
+            {held.pay_now.clone().map(|pay_now| view! {
+                <section class="mt-6 rounded-2xl border border-stone-200 bg-white p-5" aria-label="Payment">
+                    <p class="font-semibold text-stone-900">{format!("To book: {pay_now}.")}</p>
+                    <p class="mt-1 text-sm text-stone-700">"You pay on our payment provider's secure page next, and come back here. Your time stays yours while you pay."</p>
+                    {held.keeps_card.then(|| view! {
+                        <p class="mt-1 text-sm text-stone-700">"Your card is kept on file for the clinic's late-cancellation and no-show fees, and charged only if one applies."</p>
+                    })}
+                </section>
+            })}
             {if complete {
+                let label = if held.pay_now.is_some() { "Confirm and pay" } else { "Confirm booking" };
                 view! {
                     <ActionForm action attr:class="mt-8">
                         <input type="hidden" name="hold" value=hold.clone()/>
                         <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
-                            "Confirm booking"
+                            {label}
                         </button>
                     </ActionForm>
                 }.into_any()
@@ -177,6 +189,67 @@ fn ReviewStep(held: HeldBooking, hold: String) -> impl IntoView {
                     <p class="mt-8"><a href=details_href class=BUTTON_SECONDARY>"Add your details"</a></p>
                 }.into_any()
             }}
+        </div>
+    }
+}
+
+/// Where the checkout sends the patient back (`?session=`): booked once the payment is known
+/// to have gone through, never before.
+#[component]
+pub fn PaidPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.read().get("session").unwrap_or_default(),
+        fetch_paid,
+    );
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=Loading>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
+                {move || Suspend::new(async move {
+                    let paid = data.await?;
+                    Ok::<_, AppError>(view! { <PaidStep paid/> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn PaidStep(paid: PaidBooking) -> impl IntoView {
+    let (title, lead) = match paid.state {
+        PaidState::Confirmed => (
+            "You're booked",
+            format!("We've received {} and your booking is confirmed. Your confirmation, with the link to manage the booking, is on its way by email.", paid.amount),
+        ),
+        PaidState::Waiting => (
+            "We're waiting for your payment",
+            "The payment service hasn't confirmed your payment yet. This page shows your booking as soon as it does.".to_owned(),
+        ),
+        PaidState::PaidAfterRelease => (
+            "Your payment arrived too late",
+            format!("We had to release this time before {} arrived, so it isn't booked. The payment will be refunded in full; please book another time or call the clinic.", paid.amount),
+        ),
+        PaidState::NotPaid => (
+            "This booking wasn't paid",
+            "The time was released because the payment didn't go through in time. You can book again.".to_owned(),
+        ),
+    };
+    let waiting = paid.state == PaidState::Waiting;
+    view! {
+        <Title text=format!("{title} — Book")/>
+        <div class="mx-auto max-w-xl px-4 pb-16 pt-10">
+            <h1 class="font-display text-4xl text-stone-900">{title}</h1>
+            <p role="status" class="mt-4 text-stone-800">{lead}</p>
+            <section class="mt-6 rounded-2xl border border-brand-200 bg-brand-50 p-5" aria-label="Your booking">
+                <p class="font-display text-2xl text-stone-900">{paid.treatment_name}</p>
+                <p class="mt-1 text-stone-800">{paid.when}</p>
+            </section>
+            {waiting.then(|| view! {
+                // Reloads by itself, without JavaScript, until the payment is known.
+                <Meta http_equiv="refresh" content="5"/>
+                <p class="mt-6"><a href="" class=BUTTON_SECONDARY>"Check again"</a></p>
+            })}
         </div>
     }
 }

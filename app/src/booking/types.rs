@@ -104,6 +104,34 @@ pub struct HeldBooking {
     pub details: DetailsForm,
     /// The details have been checked and saved, so the review step can show them.
     pub details_complete: bool,
+    /// What confirming asks online (`£30 deposit when you book, part of the price`);
+    /// `None`: nothing until the visit.
+    pub pay_now: Option<String>,
+    /// Paying keeps the card for late-cancellation and no-show fees.
+    pub keeps_card: bool,
+}
+
+/// Where a booking stands when the patient comes back from the checkout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaidState {
+    /// Paid, and booked: the confirmation is on its way.
+    Confirmed,
+    /// The payment service has not said yet that it was paid.
+    Waiting,
+    /// Paid after the time was released: the money goes back.
+    PaidAfterRelease,
+    /// Not paid in time, or given up.
+    NotPaid,
+}
+
+/// The page the checkout returns to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidBooking {
+    pub treatment_name: String,
+    pub when: String,
+    /// What was (or is to be) paid, as the patient reads it.
+    pub amount: String,
+    pub state: PaidState,
 }
 
 /// A made booking as its manage link shows it.

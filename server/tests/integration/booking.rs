@@ -37,7 +37,7 @@ pub(crate) async fn lewis(pool: &PgPool) -> Uuid {
         .unwrap()
 }
 
-async fn hold(
+pub(crate) async fn hold(
     app: &Router,
     treatment: &str,
     provider: Uuid,
@@ -59,13 +59,18 @@ async fn hold(
 }
 
 /// The link's secret from a redirect such as `/book/details?hold=…`.
-fn link_in(reply: &Reply, prefix: &str) -> String {
+pub(crate) fn link_in(reply: &Reply, prefix: &str) -> String {
     let location = reply.headers["location"].to_str().unwrap();
     assert!(location.starts_with(prefix), "{location}");
     location[prefix.len()..prefix.len() + 64].to_owned()
 }
 
-async fn held_link(app: &Router, treatment: &str, provider: Uuid, start: DateTime<Utc>) -> String {
+pub(crate) async fn held_link(
+    app: &Router,
+    treatment: &str,
+    provider: Uuid,
+    start: DateTime<Utc>,
+) -> String {
     let reply = hold(app, treatment, provider, start, "").await;
     assert!(
         reply.status.is_success(),
@@ -76,7 +81,7 @@ async fn held_link(app: &Router, treatment: &str, provider: Uuid, start: DateTim
     link_in(&reply, "/book/details?hold=")
 }
 
-fn details(email: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn details(email: &str) -> Vec<(&'static str, String)> {
     vec![
         ("details[first_name]", "Ana".to_owned()),
         ("details[last_name]", "Ruiz".to_owned()),
@@ -86,13 +91,13 @@ fn details(email: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn save_details(app: &Router, link: &str, fields: &[(&str, String)]) -> Reply {
+pub(crate) async fn save_details(app: &Router, link: &str, fields: &[(&str, String)]) -> Reply {
     let mut all: Vec<(&str, &str)> = vec![("hold", link)];
     all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
     post_as(app, "booking/details", None, &form(&all)).await
 }
 
-async fn confirm(app: &Router, link: &str) -> Reply {
+pub(crate) async fn confirm(app: &Router, link: &str) -> Reply {
     post_as(app, "booking/confirm", None, &form(&[("hold", link)])).await
 }
 

@@ -242,6 +242,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         public_url: common::PUBLIC_URL.to_owned(),
         media: common::media(),
         messaging: app::backend::integrations::messaging::Messaging::development(),
+        payments: Default::default(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

@@ -30,6 +30,8 @@ mod second_factor;
 mod seed;
 mod sessions;
 mod staff_accounts;
+mod stripe_api;
+mod stripe_checkout;
 mod templates;
 mod tenancy;
 mod texts;

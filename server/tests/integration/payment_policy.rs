@@ -1,9 +1,12 @@
 //! The clinic's payment policy: what staff set in the settings and on a treatment, and what
 //! the public treatment page then says a patient pays when they book.
 
+use crate::common::stripe::FakeStripe;
 use crate::common::{self, get, post_as, signed_in, ADMIN};
 use app::admin::treatments::api::SaveTreatment;
 use app::admin::treatments::types::TreatmentEditor;
+use app::backend::integrations::messaging::Messaging;
+use app::backend::state::Clock;
 use app::domain::form::problem_for;
 use axum::http::StatusCode;
 use axum::Router;
@@ -13,6 +16,19 @@ use uuid::Uuid;
 async fn save_settings(app: &Router, admin: &str, changes: &[(&str, &str)]) -> common::Reply {
     let form = common::settings_with(app, admin, changes).await;
     post_as(app, "admin/save_settings", Some(admin), &form).await
+}
+
+/// The demo clinic on a server with Stripe's keys (the stand-in's; nothing here pays).
+async fn app_with_stripe(pool: &PgPool, stripe: &FakeStripe) -> Router {
+    common::app_with_payments(
+        pool,
+        Clock::system(),
+        common::media(),
+        Messaging::development(),
+        stripe.payments(),
+    )
+    .await
+    .0
 }
 
 async fn treatment_editor(app: &Router, admin: &str, pool: &PgPool, slug: &str) -> TreatmentEditor {
@@ -34,7 +50,8 @@ async fn treatment_editor(app: &Router, admin: &str, pool: &PgPool, slug: &str) 
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_treatment_page_says_what_the_policy_asks_when_booking(pool: PgPool) {
-    let app = common::app(&pool).await;
+    let stripe = FakeStripe::start(None);
+    let app = app_with_stripe(&pool, &stripe).await;
     let admin = signed_in(&app, ADMIN).await;
     // Until the clinic takes payments online, nothing is due when booking.
     let workshop = get(&app, "/treatments/skin-health-workshop").await;
@@ -91,7 +108,11 @@ async fn the_treatment_page_says_what_the_policy_asks_when_booking(pool: PgPool)
     assert_eq!(current["keep_card_on_file"], true);
     // And the settings screen shows the rules chosen.
     let screen = common::get_as(&app, "/admin/settings", Some(&admin)).await;
-    assert!(screen.body.contains("Take payments online with"), "{}", screen.body);
+    assert!(
+        screen.body.contains("Take payments online with"),
+        "{}",
+        screen.body
+    );
     for (field, value) in [
         ("payment_processor", "stripe"),
         ("payment_rule", "percent"),
@@ -108,7 +129,8 @@ async fn the_treatment_page_says_what_the_policy_asks_when_booking(pool: PgPool)
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_bad_payment_rule_is_refused_and_nothing_is_saved(pool: PgPool) {
-    let app = common::app(&pool).await;
+    let stripe = FakeStripe::start(None);
+    let app = app_with_stripe(&pool, &stripe).await;
     let admin = signed_in(&app, ADMIN).await;
     let refused = save_settings(
         &app,
@@ -147,7 +169,8 @@ async fn a_bad_payment_rule_is_refused_and_nothing_is_saved(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_clinic_in_yen_takes_whole_amounts_and_a_treatment_its_own_share(pool: PgPool) {
-    let app = common::app(&pool).await;
+    let stripe = FakeStripe::start(None);
+    let app = app_with_stripe(&pool, &stripe).await;
     let admin = signed_in(&app, ADMIN).await;
     let saved = save_settings(
         &app,
@@ -207,4 +230,33 @@ async fn a_clinic_in_yen_takes_whole_amounts_and_a_treatment_its_own_share(pool:
         "{}",
         page.body
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_payment_service_without_keys_on_the_server_cannot_be_chosen(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    for processor in ["stripe", "razorpay"] {
+        let refused = save_settings(
+            &app,
+            &admin,
+            &[("payment_processor", processor), ("payment_rule", "full")],
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{processor}"
+        );
+        let problems = common::field_problems(&refused);
+        assert!(
+            problem_for(&problems, "payment_processor").is_some_and(|p| p.contains("isn't set up")),
+            "{processor}: {problems:?}"
+        );
+    }
+    let processor: String = sqlx::query_scalar("SELECT payment_processor FROM clinics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(processor, "offline");
 }

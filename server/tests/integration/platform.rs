@@ -40,6 +40,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         public_url: PUBLIC_URL.to_owned(),
         media: common::media(),
         messaging: app::backend::integrations::messaging::Messaging::development(),
+        payments: Default::default(),
     })
 }
 

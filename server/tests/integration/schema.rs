@@ -62,7 +62,7 @@ async fn book(
     sqlx::query_scalar(
         "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id, room_id, status, period, hold_expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7::appointment_status, $8,
-                 CASE WHEN $7 = 'held' THEN now() + interval '10 minutes' END) RETURNING id",
+                 CASE WHEN $7 IN ('held', 'pending_payment') THEN now() + interval '10 minutes' END) RETURNING id",
     )
     .bind(f.clinic)
     .bind(f.location)

@@ -6,8 +6,8 @@
 use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::Token;
 use crate::backend::store::booking::{
-    self as store, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules, StaffBooking,
-    Treatment,
+    self as store, Booked, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules,
+    StaffBooking, Treatment,
 };
 use crate::backend::store::sessions::{self, SeatRefusal, Session};
 use crate::domain::appointment::Outcome;
@@ -78,7 +78,8 @@ pub trait BookingSystem {
         link: &Token,
     ) -> impl Future<Output = Result<DateTime<Utc>, Refusal>> + Send;
 
-    /// Books the held time for the patient; the booking's own link replaces the hold's.
+    /// Books the held time for the patient; the booking's own link replaces the hold's. When
+    /// the clinic asks for money first, the booking waits for its payment instead.
     fn confirm(
         &self,
         hold: &Token,
@@ -86,7 +87,7 @@ pub trait BookingSystem {
         booker: Booker,
         manage: &Token,
         notice: Notice<'_>,
-    ) -> impl Future<Output = Result<Uuid, Refusal>> + Send;
+    ) -> impl Future<Output = Result<Booked, Refusal>> + Send;
 
     /// Staff book a patient straight in, without a hold.
     fn book_for_patient(
@@ -334,7 +335,7 @@ impl BookingSystem for LumenCalendar<'_> {
         booker: Booker,
         manage: &Token,
         notice: Notice<'_>,
-    ) -> Result<Uuid, Refusal> {
+    ) -> Result<Booked, Refusal> {
         store::confirm(
             self.pool,
             self.clinic_id,

@@ -4,3 +4,13 @@ pub mod booking;
 pub mod media;
 pub mod messaging;
 pub mod payments;
+
+/// A request's error for logs and the message log, with the address it went to replaced by
+/// the service's name: addresses can hold account and session ids.
+pub fn error_without_url(error: &reqwest::Error, service: &str) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), service);
+    }
+    text
+}

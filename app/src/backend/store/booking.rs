@@ -7,10 +7,12 @@ use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 pub use crate::backend::store::booking_emails::Notice;
 use crate::backend::store::booking_emails::{self, concerned, Recipient};
+use crate::backend::store::payments::PaymentDue;
 use crate::backend::store::reminders;
 use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
+use crate::domain::payment_policy::PaymentPolicy;
 use crate::domain::templates::{BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_MOVED};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveTime, Utc};
@@ -235,7 +237,8 @@ pub async fn diaries(
         end: Bound::Excluded(between.1),
     };
     // Existing appointments and live holds, widened by their own treatments' buffers. An
-    // expired hold no longer counts, even before the worker releases it.
+    // expired hold (or a booking not paid in time) no longer counts, even before the worker
+    // releases it.
     let mut busy = sqlx::query_as!(
         BusyRow,
         r#"SELECT a.provider_id AS "provider_id?", a.room_id,
@@ -243,7 +246,7 @@ pub async fn diaries(
                   upper(a.period) + make_interval(mins => t.buffer_after_minutes) AS "ends!"
            FROM appointments a JOIN treatments t ON t.id = a.treatment_id
            WHERE a.clinic_id = $1 AND a.status <> 'cancelled'
-             AND NOT (a.status = 'held' AND a.hold_expires_at <= $5)
+             AND NOT (a.status IN ('held', 'pending_payment') AND a.hold_expires_at <= $5)
              AND a.period && $4
              AND (a.provider_id = ANY($2) OR a.room_id = ANY($3))
              AND a.id IS DISTINCT FROM $6"#,
@@ -311,7 +314,8 @@ async fn release_expired_in_the_way(
     sqlx::query!(
         "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
                 status_changed_at = $5
-         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $5 AND period && $4
+         WHERE clinic_id = $1 AND status IN ('held', 'pending_payment')
+           AND hold_expires_at <= $5 AND period && $4
            AND (provider_id = $2 OR room_id = $3)",
         clinic_id,
         placement.provider_id,
@@ -356,7 +360,12 @@ pub async fn hold(
     .fetch_optional(&mut *tx)
     .await?;
     let id = match moved {
-        Some(id) => id,
+        Some(id) => {
+            // A booking that was waiting for its payment is a plain hold again: the old
+            // checkout no longer books it (paid anyway, it is refunded).
+            super::payments::expire_open(&mut tx, id).await?;
+            id
+        }
         None => {
             sqlx::query_scalar!(
                 "INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id,
@@ -456,16 +465,24 @@ pub async fn save_draft(
     draft: &DetailsForm,
 ) -> Result<bool, sqlx::Error> {
     let json = serde_json::to_string(draft).unwrap_or_default();
-    let saved = sqlx::query!(
-        "UPDATE appointments SET draft = $3::text::jsonb
-         WHERE clinic_id = $1 AND access_token_hash = $2 AND patient_id IS NULL",
+    let mut tx = pool.begin().await?;
+    let saved = sqlx::query_scalar!(
+        r#"UPDATE appointments SET draft = $3::text::jsonb,
+                status = CASE WHEN status = 'pending_payment' THEN 'held' ELSE status END
+         WHERE clinic_id = $1 AND access_token_hash = $2 AND patient_id IS NULL
+         RETURNING id"#,
         clinic_id,
         token_hash,
         json
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(saved.rows_affected() == 1)
+    // Changed details are not what the open checkout was for: it no longer books this.
+    if let Some(id) = saved {
+        super::payments::expire_open(&mut tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(saved.is_some())
 }
 
 /// Who is making the booking: a signed-in patient's account, or a guest.
@@ -486,12 +503,21 @@ pub struct Confirmation<'a> {
     pub notice: Notice<'a>,
 }
 
+/// What confirming a hold came to.
+pub enum Booked {
+    /// Booked; the confirmation is on its way to the patient.
+    Confirmed(Uuid),
+    /// The clinic asks for money first: the booking waits for its payment, which the
+    /// patient makes at the processor's checkout.
+    AwaitingPayment(PaymentDue),
+}
+
 pub async fn confirm(
     pool: &PgPool,
     clinic_id: Uuid,
     confirmation: Confirmation<'_>,
     now: DateTime<Utc>,
-) -> Result<Uuid, Refusal> {
+) -> Result<Booked, Refusal> {
     let Confirmation {
         hold_hash,
         details,
@@ -511,59 +537,187 @@ pub async fn confirm(
     else {
         return Err(Refusal::NotFound);
     };
-    let (patient_id, user_id) = match booker {
-        Booker::Account(user_id) => (
+    let account = match booker {
+        Booker::Account(user_id) => Some((
+            user_id,
             patient_of_account(&mut *tx, clinic_id, user_id)
                 .await?
                 .ok_or(Refusal::NotFound)?,
-            Some(user_id),
-        ),
-        Booker::Guest => (
-            find_or_add_patient(&mut tx, clinic_id, &details.as_new_patient(), now).await?,
-            None,
-        ),
+        )),
+        Booker::Guest => None,
     };
+    let held = amount_due(&mut tx, clinic_id, id, account.map(|(_, patient)| patient)).await?;
+    let due = held.amount_minor;
+    if due > 0 {
+        let description = if due < held.price_minor {
+            format!("Deposit: {}", held.treatment)
+        } else {
+            held.treatment.clone()
+        };
+        let payment = super::payments::await_payment(
+            &mut tx,
+            clinic_id,
+            super::payments::Awaited {
+                appointment_id: id,
+                booking_account: account.map(|(user_id, _)| user_id),
+                policy: &held.policy,
+                amount_minor: due,
+                description: &description,
+                customer_email: details.email.as_str(),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Booked::AwaitingPayment(payment));
+    }
+    let patient_id = match account {
+        Some((_, patient_id)) => patient_id,
+        None => find_or_add_patient(&mut tx, clinic_id, &details.as_new_patient(), now).await?,
+    };
+    book_in(
+        &mut tx,
+        clinic_id,
+        id,
+        Patient {
+            id: patient_id,
+            account: account.map(|(user_id, _)| user_id),
+            details,
+        },
+        manage_hash,
+        &notice,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Booked::Confirmed(id))
+}
+
+/// What booking appointment `id` asks online, by the clinic's payment policy.
+pub struct AmountDue {
+    pub amount_minor: i64,
+    pub price_minor: i64,
+    pub treatment: String,
+    pub policy: PaymentPolicy,
+}
+
+/// What booking appointment `id` asks online for `patient` (`None`: a guest, who counts as
+/// new: asking whether an email has visited before would tell anyone who types it).
+pub async fn amount_due(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    id: Uuid,
+    patient: Option<Uuid>,
+) -> Result<AmountDue, Refusal> {
+    let treatment = sqlx::query!(
+        "SELECT t.name, t.price_minor, t.payment_rule, t.deposit_minor, t.deposit_percent
+         FROM appointments a JOIN treatments t ON t.id = a.treatment_id
+         WHERE a.clinic_id = $1 AND a.id = $2",
+        clinic_id,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let policy = super::payment_policy::load(&mut *conn, clinic_id)
+        .await
+        .map_err(Refusal::Failed)?;
+    let own_rule = super::payment_policy::stored_charge(
+        treatment.payment_rule.as_deref(),
+        treatment.deposit_minor,
+        treatment.deposit_percent,
+    )
+    .map_err(Refusal::Failed)?;
+    let first_visit = match patient {
+        Some(patient_id) => !has_visited(conn, patient_id, id).await?,
+        None => true,
+    };
+    Ok(AmountDue {
+        amount_minor: policy.due_online(treatment.price_minor, own_rule, first_visit),
+        price_minor: treatment.price_minor,
+        treatment: treatment.name,
+        policy,
+    })
+}
+
+/// Whether the patient has an appointment other than `except` that was (or is) booked.
+async fn has_visited(
+    tx: &mut PgConnection,
+    patient_id: Uuid,
+    except: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+               SELECT 1 FROM appointments
+               WHERE patient_id = $1 AND id <> $2
+                 AND status IN ('confirmed', 'completed', 'no_show')) AS "visited!""#,
+        patient_id,
+        except
+    )
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Who a booking is for, as confirming it attaches them.
+pub struct Patient<'a> {
+    pub id: Uuid,
+    /// The signed-in patient's account that made it; `None`: a guest, by link.
+    pub account: Option<Uuid>,
+    pub details: &'a Details,
+}
+
+/// Books the held (or paid-for) appointment `id` for `patient`: confirmed, its link now
+/// `manage_hash`, the confirmation queued and the reminders planned, in `tx`.
+pub async fn book_in(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    id: Uuid,
+    patient: Patient<'_>,
+    manage_hash: &[u8],
+    notice: &Notice<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let details = patient.details;
     sqlx::query!(
         "UPDATE appointments
          SET patient_id = $2, status = 'confirmed', hold_expires_at = NULL,
              mode = ($3::text)::appointment_mode, notes = $4, access_token_hash = $5,
-             draft = NULL, booked_at = $6, status_changed_at = $6, status_changed_by = $7
+             draft = NULL, booked_at = $6, status_changed_at = $6, status_changed_by = $7,
+             booking_account = NULL
          WHERE id = $1",
         id,
-        patient_id,
+        patient.id,
         details.mode.as_str(),
         details.notes,
         manage_hash,
         now,
-        user_id
+        patient.account
     )
     .execute(&mut *tx)
     .await?;
-    let via = if user_id.is_some() {
+    let via = if patient.account.is_some() {
         "patient"
     } else {
         "manage_link"
     };
-    record_change(&mut tx, id, "booked", user_id, via, now).await?;
-    let patient = Recipient {
+    record_change(tx, id, "booked", patient.account, via, now).await?;
+    let recipient = Recipient {
         email: details.email.as_str().to_owned(),
         first_name: details.first_name.clone(),
     };
     booking_emails::send(
-        &mut tx,
+        tx,
         clinic_id,
         id,
         &BOOKING_CONFIRMED,
-        &[patient],
-        &notice,
+        &[recipient],
+        notice,
         None,
         None,
         now,
     )
     .await?;
-    reminders::schedule(&mut tx, clinic_id, id, now).await?;
-    tx.commit().await?;
-    Ok(id)
+    reminders::schedule(tx, clinic_id, id, now).await?;
+    Ok(())
 }
 
 /// The clinic's record for someone booking without an account (or booked by staff as a
@@ -1035,17 +1189,20 @@ pub async fn release_expired_holds(
     let released = sqlx::query!(
         "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
                 status_changed_at = $2
-         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2",
+         WHERE clinic_id = $1 AND status IN ('held', 'pending_payment')
+           AND hold_expires_at <= $2",
         clinic_id,
         now
     )
     .execute(pool)
     .await?
     .rows_affected();
+    super::payments::expire_due(pool, clinic_id, now).await?;
     sqlx::query!(
         "DELETE FROM appointments
          WHERE clinic_id = $1 AND status = 'cancelled' AND patient_id IS NULL
            AND capacity IS NULL
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.appointment_id = appointments.id)
            AND status_changed_at <= $2::timestamptz - interval '1 day'",
         clinic_id,
         now

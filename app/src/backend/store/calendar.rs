@@ -48,7 +48,7 @@ pub async fn entries(
            LEFT JOIN patients pa ON pa.id = a.patient_id
            WHERE a.clinic_id = $1 AND a.period && tstzrange($2, $3)
              AND a.status <> 'cancelled'
-             AND (a.status <> 'held' OR a.hold_expires_at > $4)
+             AND (a.status NOT IN ('held', 'pending_payment') OR a.hold_expires_at > $4)
            ORDER BY lower(a.period), p.position"#,
         clinic_id,
         between.0,

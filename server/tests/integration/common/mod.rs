@@ -1,11 +1,13 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
 pub mod smtp;
+pub mod stripe;
 pub mod twilio;
 
 use app::backend::auth::totp::{self, Secret};
 use app::backend::integrations::media::Media;
 use app::backend::integrations::messaging::Messaging;
+use app::backend::integrations::payments::Payments;
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -71,6 +73,17 @@ pub async fn app_with_state(
     media: Media,
     messaging: Messaging,
 ) -> (Router, AppState) {
+    app_with_payments(pool, clock, media, messaging, Payments::default()).await
+}
+
+/// The real router with the message and payment providers given.
+pub async fn app_with_payments(
+    pool: &PgPool,
+    clock: Clock,
+    media: Media,
+    messaging: Messaging,
+    payments: Payments,
+) -> (Router, AppState) {
     let report = seed::seed_demo_clinic(pool, &media, today())
         .await
         .expect("the demo seed loads");
@@ -86,6 +99,7 @@ pub async fn app_with_state(
         public_url: PUBLIC_URL.to_owned(),
         media,
         messaging,
+        payments,
     };
     (lumen::http::router(state.clone()), state)
 }
@@ -340,4 +354,24 @@ pub async fn settings_with(app: &Router, cookie: &str, changes: &[(&str, &str)])
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     form(&pairs)
+}
+
+/// `router` served on a free local port (for outside callers such as the Stripe stand-in's
+/// webhooks), in the test's own runtime; its address. Bind first with `listener()` when the
+/// address is needed before the router exists.
+pub async fn listener() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    (listener, address)
+}
+
+pub fn serve(listener: tokio::net::TcpListener, router: Router) {
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
 }

@@ -3,6 +3,7 @@
 //! inbound messages).
 
 use super::{Channel, Delivery, Outgoing};
+use crate::backend::integrations::error_without_url;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -123,7 +124,10 @@ impl Twilio {
             Ok(response) => response,
             Err(error) => {
                 return Delivery::Temporary {
-                    error: format!("Twilio could not be reached: {}", without_url(&error)),
+                    error: format!(
+                        "Twilio could not be reached: {}",
+                        error_without_url(&error, "Twilio")
+                    ),
                     after: None,
                 }
             }
@@ -188,15 +192,6 @@ fn no_sender(channel: Channel) -> Delivery {
         error: format!("no {} sender is configured", channel.as_str()),
         after: None,
     }
-}
-
-/// The error without its URL, which holds the account id.
-fn without_url(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text.replace(url.as_str(), "Twilio");
-    }
-    text
 }
 
 /// The variables of a kind's template, in the order its placeholders number them

@@ -1,0 +1,265 @@
+//! The calls Lumen makes to Stripe's API, over the reqwest client already in the tree (not
+//! async-stripe: ARCHITECTURE.md says why). Parameters go form-encoded with Stripe's nested
+//! keys (`line_items[0][price_data][unit_amount]`), the secret key as a bearer token, and
+//! every POST carries an `Idempotency-Key` that the caller derives from its own operation
+//! and stores before the first attempt, so a retry after a timeout is the same request to
+//! Stripe and can never charge or refund twice.
+
+use crate::backend::integrations::error_without_url;
+use crate::domain::money::Currency;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// Where Stripe's API is; tests and the demo point it at a local stand-in.
+pub const API: &str = "https://api.stripe.com";
+
+/// How long one request may take before it counts as unanswered (and may be retried with
+/// the same key).
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct StripeConfig {
+    pub api: String,
+    pub secret_key: String,
+    /// Every endpoint secret a webhook may be signed with: more than one while rotating.
+    pub webhook_secrets: Vec<String>,
+}
+
+pub struct Stripe {
+    config: StripeConfig,
+    client: reqwest::Client,
+}
+
+/// What a Checkout Session is created for.
+pub struct NewCheckout<'a> {
+    /// In the currency's minor units, as Lumen keeps every amount.
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// The line the patient sees on Stripe's page, such as `Deposit: HydraFacial`.
+    pub description: &'a str,
+    pub customer_email: Option<&'a str>,
+    /// Where Stripe sends the patient after paying; `{CHECKOUT_SESSION_ID}` is filled in.
+    pub success_url: &'a str,
+    pub cancel_url: &'a str,
+    /// When the session stops taking payment: as long as the booking waits for it.
+    pub expires_at: DateTime<Utc>,
+    /// Lumen's payment id, carried on the session and its payment for the webhooks.
+    pub payment_id: &'a str,
+    /// Keep the card for later fees (the patient is told so before paying).
+    pub keep_card: bool,
+}
+
+/// A Checkout Session as Stripe describes it: only the fields Lumen reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CheckoutSession {
+    pub id: String,
+    /// The hosted page to send the patient to, while the session is open.
+    pub url: Option<String>,
+    /// `open`, `complete` or `expired`.
+    pub status: Option<String>,
+    /// `paid`, `unpaid` or `no_payment_required`.
+    pub payment_status: String,
+    pub payment_intent: Option<String>,
+    pub amount_total: Option<i64>,
+    pub currency: Option<String>,
+    pub client_reference_id: Option<String>,
+    pub customer: Option<String>,
+}
+
+impl CheckoutSession {
+    pub fn is_paid(&self) -> bool {
+        self.payment_status == "paid"
+    }
+}
+
+/// Why a call to Stripe did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StripeError {
+    /// No answer, or Stripe's own trouble (429, 5xx): the same call with the same key may be
+    /// tried again.
+    #[error("Stripe could not be reached: {0}")]
+    Unavailable(String),
+    /// Stripe refused the request; a card's refusal carries Stripe's decline code.
+    #[error("Stripe refused the request ({status}): {message}")]
+    Refused {
+        status: u16,
+        kind: String,
+        code: Option<String>,
+        decline_code: Option<String>,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    #[serde(rename = "type")]
+    kind: String,
+    message: Option<String>,
+    code: Option<String>,
+    decline_code: Option<String>,
+}
+
+/// The amount in the unit Stripe expects for `currency`. Stripe follows ISO 4217's minor
+/// units except for the Icelandic króna, which it still takes with two decimals that must
+/// be zero.
+pub fn stripe_amount(minor: i64, currency: Currency) -> i64 {
+    match currency.code() {
+        "ISK" => minor * 100,
+        _ => minor,
+    }
+}
+
+impl Stripe {
+    pub fn new(config: StripeConfig) -> Stripe {
+        let client = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .build()
+            .expect("an HTTP client with rustls builds");
+        Stripe { config, client }
+    }
+
+    pub fn webhook_secrets(&self) -> &[String] {
+        &self.config.webhook_secrets
+    }
+
+    /// Creates a Checkout Session in payment mode for one line.
+    pub async fn create_checkout(
+        &self,
+        idempotency_key: &str,
+        checkout: &NewCheckout<'_>,
+    ) -> Result<CheckoutSession, StripeError> {
+        let amount = stripe_amount(checkout.amount_minor, checkout.currency);
+        let mut form = vec![
+            ("mode", "payment".to_owned()),
+            ("success_url", checkout.success_url.to_owned()),
+            ("cancel_url", checkout.cancel_url.to_owned()),
+            ("expires_at", checkout.expires_at.timestamp().to_string()),
+            ("client_reference_id", checkout.payment_id.to_owned()),
+            ("metadata[payment_id]", checkout.payment_id.to_owned()),
+            (
+                "payment_intent_data[metadata][payment_id]",
+                checkout.payment_id.to_owned(),
+            ),
+            ("line_items[0][quantity]", "1".to_owned()),
+            (
+                "line_items[0][price_data][currency]",
+                checkout.currency.code().to_ascii_lowercase(),
+            ),
+            ("line_items[0][price_data][unit_amount]", amount.to_string()),
+            (
+                "line_items[0][price_data][product_data][name]",
+                checkout.description.to_owned(),
+            ),
+        ];
+        if let Some(email) = checkout.customer_email {
+            form.push(("customer_email", email.to_owned()));
+        }
+        if checkout.keep_card {
+            // A saved card needs a customer to be saved to.
+            form.push(("customer_creation", "always".to_owned()));
+            form.push((
+                "payment_intent_data[setup_future_usage]",
+                "off_session".to_owned(),
+            ));
+        }
+        self.post("/v1/checkout/sessions", idempotency_key, &form)
+            .await
+    }
+
+    /// The session as Stripe has it now, to learn whether it was paid.
+    pub async fn checkout_session(&self, id: &str) -> Result<CheckoutSession, StripeError> {
+        // An id is Stripe's own (`cs_…`); anything else would change the path.
+        if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(StripeError::Refused {
+                status: 400,
+                kind: "invalid_request_error".to_owned(),
+                code: None,
+                decline_code: None,
+                message: "not a Checkout Session id".to_owned(),
+            });
+        }
+        let request = self
+            .client
+            .get(format!("{}/v1/checkout/sessions/{id}", self.config.api))
+            .bearer_auth(&self.config.secret_key);
+        answer(request.send().await).await
+    }
+
+    async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        idempotency_key: &str,
+        form: &[(&str, String)],
+    ) -> Result<T, StripeError> {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.config.api))
+            .bearer_auth(&self.config.secret_key)
+            .header("Idempotency-Key", idempotency_key)
+            .form(form);
+        answer(request.send().await).await
+    }
+}
+
+/// Stripe's answer read as `T`, or as the error it describes.
+async fn answer<T: serde::de::DeserializeOwned>(
+    sent: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, StripeError> {
+    let response =
+        sent.map_err(|error| StripeError::Unavailable(error_without_url(&error, "Stripe")))?;
+    let status = response.status().as_u16();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| StripeError::Unavailable(error_without_url(&error, "Stripe")))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&body).map_err(|error| {
+            StripeError::Unavailable(format!("Stripe's answer could not be read: {error}"))
+        });
+    }
+    let detail = serde_json::from_slice::<ErrorBody>(&body)
+        .ok()
+        .map(|b| b.error);
+    let message = detail
+        .as_ref()
+        .and_then(|d| d.message.clone())
+        .unwrap_or_else(|| format!("Stripe answered {status}"));
+    if status == 429 || status >= 500 {
+        return Err(StripeError::Unavailable(message));
+    }
+    Err(match detail {
+        Some(detail) => StripeError::Refused {
+            status,
+            kind: detail.kind,
+            code: detail.code,
+            decline_code: detail.decline_code,
+            message,
+        },
+        None => StripeError::Refused {
+            status,
+            kind: "api_error".to_owned(),
+            code: None,
+            decline_code: None,
+            message,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_go_in_stripes_unit() {
+        let code = |c: &str| Currency::parse(c).unwrap();
+        assert_eq!(stripe_amount(5_000, code("GBP")), 5_000);
+        assert_eq!(stripe_amount(5_000, code("JPY")), 5_000);
+        assert_eq!(stripe_amount(12_500, code("KWD")), 12_500);
+        assert_eq!(stripe_amount(5_000, code("ISK")), 500_000);
+    }
+}

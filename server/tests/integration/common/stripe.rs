@@ -1,0 +1,147 @@
+//! Stripe's stand-in for the tests (`scripts/test-stripe-server`): Lumen's own Stripe client
+//! talks to it over HTTP, and the tests read what it received.
+
+use app::backend::integrations::payments::{Payments, Stripe, StripeConfig};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+pub const SECRET_KEY: &str = "sk_test_lumen_0123456789";
+pub const WEBHOOK_SECRET: &str = "whsec_lumen_test_0123456789";
+
+pub struct FakeStripe {
+    child: Child,
+    pub url: String,
+}
+
+impl FakeStripe {
+    /// A stand-in that sends its webhooks to `webhook_url`, when given.
+    pub fn start(webhook_url: Option<&str>) -> FakeStripe {
+        FakeStripe::start_at(webhook_url, None)
+    }
+
+    /// The same, with its clock started at `clock` (for a server on a fixed clock: the
+    /// checkout's expiry and the webhooks' signed time are checked against it).
+    pub fn start_at(webhook_url: Option<&str>, clock: Option<DateTime<Utc>>) -> FakeStripe {
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/test-stripe-server");
+        let mut command = Command::new(script);
+        command.args(["--secret-key", SECRET_KEY]);
+        if let Some(url) = webhook_url {
+            command.args(["--webhook-url", url, "--webhook-secret", WEBHOOK_SECRET]);
+        }
+        if let Some(clock) = clock {
+            command.args(["--clock", &clock.timestamp().to_string()]);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("scripts/test-stripe-server starts (python3 is installed)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port: u16 = line
+            .trim()
+            .strip_prefix("PORT=")
+            .unwrap_or_else(|| panic!("the Stripe stand-in said {line:?}"))
+            .parse()
+            .unwrap();
+        FakeStripe {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Lumen's client, configured for this stand-in with `secret_key`.
+    pub fn client_with_key(&self, secret_key: &str) -> Stripe {
+        Stripe::new(StripeConfig {
+            api: self.url.clone(),
+            secret_key: secret_key.to_owned(),
+            webhook_secrets: vec![WEBHOOK_SECRET.to_owned()],
+        })
+    }
+
+    pub fn client(&self) -> Stripe {
+        self.client_with_key(SECRET_KEY)
+    }
+
+    /// The payment services of a server whose Stripe is this stand-in.
+    pub fn payments(&self) -> Payments {
+        Payments::default().with_stripe(self.client())
+    }
+
+    /// Every API request received so far: method, path, idempotency key, form pairs.
+    pub async fn requests(&self) -> Vec<Value> {
+        let answer = reqwest::get(format!("{}/_test/requests", self.url))
+            .await
+            .unwrap();
+        answer.json::<Vec<Value>>().await.unwrap()
+    }
+
+    /// The next `n` answers are not sent: the work is done, the client hears nothing.
+    pub async fn drop_answers(&self, n: usize) {
+        reqwest::Client::new()
+            .post(format!("{}/_test/drop-answers?n={n}", self.url))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+impl FakeStripe {
+    /// Every event sent so far.
+    pub async fn events(&self) -> Vec<Value> {
+        let answer = reqwest::Client::new()
+            .post(format!("{}/_test/events", self.url))
+            .send()
+            .await
+            .unwrap();
+        answer.json::<Vec<Value>>().await.unwrap()
+    }
+
+    /// Delivers event `id` again, `times` times at once; the endpoint's answers.
+    pub async fn resend(&self, id: &str, times: usize) -> Vec<u16> {
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "{}/_test/resend?event={id}&times={times}",
+                self.url
+            ))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = answer.json().await.unwrap();
+        body["statuses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_u64().unwrap_or(0) as u16)
+            .collect()
+    }
+
+    /// Pays at the hosted checkout page `url` as the patient's browser would (a form
+    /// post); where the page then sends the patient.
+    pub async fn pay(&self, url: &str) -> String {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let paid = client
+            .post(url)
+            .form(&[("card", "4242424242424242")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(paid.status(), 303, "the checkout took the payment");
+        paid.headers()["location"].to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for FakeStripe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
