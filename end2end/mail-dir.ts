@@ -5,4 +5,8 @@ import { join } from "node:path";
 // with it, the tests read it (tests/mail.ts). Workers load both, so it is not random.
 export const port = Number(process.env.LUMEN_E2E_PORT ?? 3300);
 export const smtpPort = port + 25;
+// The local stand-in for Stripe (scripts/test-stripe-server).
+export const stripePort = port + 27;
+export const stripeSecretKey = "sk_test_lumen_e2e";
+export const stripeWebhookSecret = "whsec_lumen_e2e";
 export const mailDir = process.env.LUMEN_E2E_MAIL_DIR ?? join(tmpdir(), `lumen-e2e-mail-${port}`);

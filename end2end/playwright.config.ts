@@ -2,7 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { mailDir, port, smtpPort } from "./mail-dir";
+import { mailDir, port, smtpPort, stripePort, stripeSecretKey, stripeWebhookSecret } from "./mail-dir";
 
 // The browser tests run against the release build with its own built-in PostgreSQL in a
 // fresh data directory, on a port of their own so a running demo is left alone.
@@ -56,8 +56,18 @@ export default defineConfig({
       },
     },
   ],
-  // Email leaves for a real SMTP server (scripts/test-smtp-server) started beside the app.
+  // Email leaves for a real SMTP server (scripts/test-smtp-server) started beside the app,
+  // and payments go to a local stand-in for Stripe (scripts/test-stripe-server), which
+  // serves the checkout page and sends its webhooks back to the app.
   webServer: [
+  {
+    command: `${root}/scripts/test-stripe-server --port ${stripePort} --secret-key ${stripeSecretKey} --webhook-url http://127.0.0.1:${port}/webhooks/stripe --webhook-secret ${stripeWebhookSecret}`,
+    port: stripePort,
+    timeout: 20_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
   {
     command: `${root}/scripts/test-smtp-server ${mailDir} --fresh --port ${smtpPort}`,
     port: smtpPort,
@@ -87,6 +97,9 @@ export default defineConfig({
       RUST_LOG: "warn",
       LUMEN_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       LUMEN_EMAIL_FROM: "bookings@juniper-clinic.example",
+      LUMEN_STRIPE_SECRET_KEY: stripeSecretKey,
+      LUMEN_STRIPE_WEBHOOK_SECRETS: stripeWebhookSecret,
+      LUMEN_STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
     },
   },
   ],

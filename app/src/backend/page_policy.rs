@@ -7,7 +7,15 @@ use leptos::prelude::*;
 
 /// The policy for a page whose inline scripts carry `nonce`. `live_reload_port` opens a
 /// websocket for `cargo leptos watch` in development.
-pub fn policy(nonce: &str, live_reload_port: Option<u32>, image_origin: Option<&str>) -> String {
+/// `checkout_origin` is where a booking's form may send the patient to pay: Chrome applies
+/// `form-action` to the redirect a form post answers with, so without it a booking paid
+/// without JavaScript would stop at the clinic's own page.
+pub fn policy(
+    nonce: &str,
+    live_reload_port: Option<u32>,
+    image_origin: Option<&str>,
+    checkout_origin: Option<&str>,
+) -> String {
     let connect = match live_reload_port {
         Some(port) => format!("'self' ws://localhost:{port} ws://127.0.0.1:{port}"),
         None => "'self'".to_owned(),
@@ -16,10 +24,14 @@ pub fn policy(nonce: &str, live_reload_port: Option<u32>, image_origin: Option<&
         Some(origin) => format!("'self' data: {origin}"),
         None => "'self' data:".to_owned(),
     };
+    let forms = match checkout_origin {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src {images}; font-src 'self'; connect-src {connect}; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action {forms}; frame-ancestors 'none'"
     )
 }
 
@@ -36,7 +48,17 @@ pub fn apply(options: &LeptosOptions) {
     // Pictures kept in Cloudinary are fetched from its CDN.
     let state = use_context::<crate::backend::state::AppState>();
     let image_origin = state.as_ref().and_then(|s| s.media.image_origin());
-    match http::HeaderValue::from_str(&policy(&nonce, live_reload, image_origin)) {
+    let checkout_origin = state
+        .as_ref()
+        .and_then(|s| s.payments.stripe())
+        .map(|stripe| stripe.checkout_origin());
+    let policy = policy(
+        &nonce,
+        live_reload,
+        image_origin,
+        checkout_origin.as_deref(),
+    );
+    match http::HeaderValue::from_str(&policy) {
         Ok(value) => response.insert_header(http::header::CONTENT_SECURITY_POLICY, value),
         Err(error) => tracing::error!(%error, "page policy is not a valid header"),
     }
@@ -48,7 +70,7 @@ mod tests {
 
     #[test]
     fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
-        let p = policy("abc123", None, None);
+        let p = policy("abc123", None, None, None);
         assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-ancestors 'none'"));
@@ -56,14 +78,23 @@ mod tests {
     }
 
     #[test]
+    fn forms_may_go_only_here_and_to_the_payment_services_checkout() {
+        assert!(policy("n", None, None, None).contains("form-action 'self';"));
+        let paying = policy("n", None, None, Some("https://checkout.stripe.com"));
+        assert!(paying.contains("form-action 'self' https://checkout.stripe.com;"));
+    }
+
+    #[test]
     fn development_may_open_the_live_reload_socket() {
-        assert!(policy("n", Some(3001), None).contains("connect-src 'self' ws://localhost:3001"));
+        assert!(
+            policy("n", Some(3001), None, None).contains("connect-src 'self' ws://localhost:3001")
+        );
     }
 
     #[test]
     fn pictures_may_come_from_the_configured_cdn_only() {
-        assert!(policy("n", None, None).contains("img-src 'self' data:;"));
-        assert!(policy("n", None, Some("https://res.cloudinary.com"))
+        assert!(policy("n", None, None, None).contains("img-src 'self' data:;"));
+        assert!(policy("n", None, Some("https://res.cloudinary.com"), None)
             .contains("img-src 'self' data: https://res.cloudinary.com;"));
     }
 }

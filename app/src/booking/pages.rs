@@ -228,7 +228,7 @@ fn PaidStep(paid: PaidBooking) -> impl IntoView {
         ),
         PaidState::PaidAfterRelease => (
             "Your payment arrived too late",
-            format!("We had to release this time before {} arrived, so it isn't booked. The payment will be refunded in full; please book another time or call the clinic.", paid.amount),
+            format!("We had to release this time before {} arrived, so it isn't booked. Please call the clinic: they will refund it in full, and can book you another time.", paid.amount),
         ),
         PaidState::NotPaid => (
             "This booking wasn't paid",

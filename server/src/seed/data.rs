@@ -91,7 +91,6 @@ pub struct TreatmentSeed {
     pub description: &'static str,
     pub minutes: i32,
     pub price_pounds: i64,
-    pub deposit_pounds: i64,
     pub buffer_after: i32,
     pub in_person: bool,
     pub video: bool,
@@ -114,7 +113,6 @@ const fn treatment(
     description: &'static str,
     minutes: i32,
     price_pounds: i64,
-    deposit_pounds: i64,
 ) -> TreatmentSeed {
     TreatmentSeed {
         slug,
@@ -123,7 +121,6 @@ const fn treatment(
         description,
         minutes,
         price_pounds,
-        deposit_pounds,
         buffer_after: 10,
         in_person: true,
         video: false,
@@ -138,11 +135,11 @@ pub const CATEGORIES: [CategorySeed; 4] = [
         name: "Injectables",
         description: "Anti-wrinkle treatments and dermal fillers, always after a consultation with a prescriber.",
         treatments: &[
-            TreatmentSeed { featured: true, ..treatment("anti-wrinkle-three-areas", "Anti-wrinkle treatment, three areas", "Softens frown lines, forehead lines and crow's feet while keeping your expressions.", "A prescription-only muscle relaxant is placed with very fine needles into the muscles that crease the skin. Most people see the effect settle in over ten to fourteen days, and it lasts about three to four months.\n\nYour review two weeks later is included, and small top-ups at that review cost nothing.", 30, 280, 50) },
-            TreatmentSeed { featured: true, ..treatment("lip-enhancement", "Lip enhancement", "Adds shape, balance and hydration with a hyaluronic acid filler.", "We start with what you would like to change and look at your lips' proportions before suggesting anything. A hyaluronic acid filler, which the body breaks down over time, is placed in small amounts with a numbing cream first.\n\nExpect some swelling for two to three days. Results typically last six to nine months.", 45, 320, 60) },
-            treatment("cheek-filler", "Cheek and mid-face filler", "Restores lost volume in the cheeks to lift and refresh the mid-face.", "Volume in the cheeks fades with age, which can make the face look tired. Placing filler along the cheekbone supports the tissue above the lower face.\n\nResults typically last twelve to eighteen months.", 60, 480, 80),
-            treatment("skin-boosters", "Skin boosters", "Injectable hydration for crepey, dull skin on the face, neck or hands.", "Two sessions four weeks apart deliver a stabilised hyaluronic acid across the treated area, improving hydration and firmness from within.\n\nThe price is per session.", 30, 350, 60),
-            treatment("tear-trough", "Tear trough treatment", "Softens hollows under the eyes that make you look tired.", "A soft filler is placed with a blunt cannula beneath the eye hollow. This delicate area is treated only by our doctors, and only after a consultation that confirms it suits you.", 45, 450, 80),
+            TreatmentSeed { featured: true, ..treatment("anti-wrinkle-three-areas", "Anti-wrinkle treatment, three areas", "Softens frown lines, forehead lines and crow's feet while keeping your expressions.", "A prescription-only muscle relaxant is placed with very fine needles into the muscles that crease the skin. Most people see the effect settle in over ten to fourteen days, and it lasts about three to four months.\n\nYour review two weeks later is included, and small top-ups at that review cost nothing.", 30, 280) },
+            TreatmentSeed { featured: true, ..treatment("lip-enhancement", "Lip enhancement", "Adds shape, balance and hydration with a hyaluronic acid filler.", "We start with what you would like to change and look at your lips' proportions before suggesting anything. A hyaluronic acid filler, which the body breaks down over time, is placed in small amounts with a numbing cream first.\n\nExpect some swelling for two to three days. Results typically last six to nine months.", 45, 320) },
+            treatment("cheek-filler", "Cheek and mid-face filler", "Restores lost volume in the cheeks to lift and refresh the mid-face.", "Volume in the cheeks fades with age, which can make the face look tired. Placing filler along the cheekbone supports the tissue above the lower face.\n\nResults typically last twelve to eighteen months.", 60, 480),
+            treatment("skin-boosters", "Skin boosters", "Injectable hydration for crepey, dull skin on the face, neck or hands.", "Two sessions four weeks apart deliver a stabilised hyaluronic acid across the treated area, improving hydration and firmness from within.\n\nThe price is per session.", 30, 350),
+            treatment("tear-trough", "Tear trough treatment", "Softens hollows under the eyes that make you look tired.", "A soft filler is placed with a blunt cannula beneath the eye hollow. This delicate area is treated only by our doctors, and only after a consultation that confirms it suits you.", 45, 450),
         ],
     },
     CategorySeed {
@@ -150,10 +147,10 @@ pub const CATEGORIES: [CategorySeed; 4] = [
         name: "Skin treatments",
         description: "Facials, peels and collagen induction for clearer, smoother, more even skin.",
         treatments: &[
-            TreatmentSeed { featured: true, ..treatment("hydrafacial", "HydraFacial", "Cleanses, exfoliates and hydrates in one relaxing session.", "A medical-grade facial that cleanses, gently exfoliates, extracts congestion and infuses serums suited to your skin. There is no downtime: you can go straight back to your day.", 60, 165, 30) },
-            treatment("chemical-peel", "Chemical peel", "Evens tone and refines texture with a peel chosen for your skin.", "From gentle lactic peels to deeper combination peels, we choose the strength after assessing your skin. Expect light flaking for a few days with stronger peels.\n\nA course of three to six peels gives the best results.", 45, 120, 25),
-            TreatmentSeed { featured: true, ..treatment("microneedling", "Microneedling", "Stimulates collagen to improve scarring, pores and fine lines.", "Fine needles create controlled micro-channels that prompt the skin to renew itself. Your skin will be pink for a day or two.\n\nMost people benefit from a course of three sessions, four to six weeks apart.", 60, 250, 40) },
-            TreatmentSeed { capacity: Some(8), buffer_after: 15, ..treatment("skin-health-workshop", "Skin health workshop", "A small-group evening on building a routine that suits your skin.", "Our skin therapist explains what each step of a routine does, which ingredients are worth paying for and how to protect your skin from the sun, then answers your questions. Up to eight people; samples to take home.", 90, 35, 0) },
+            TreatmentSeed { featured: true, ..treatment("hydrafacial", "HydraFacial", "Cleanses, exfoliates and hydrates in one relaxing session.", "A medical-grade facial that cleanses, gently exfoliates, extracts congestion and infuses serums suited to your skin. There is no downtime: you can go straight back to your day.", 60, 165) },
+            treatment("chemical-peel", "Chemical peel", "Evens tone and refines texture with a peel chosen for your skin.", "From gentle lactic peels to deeper combination peels, we choose the strength after assessing your skin. Expect light flaking for a few days with stronger peels.\n\nA course of three to six peels gives the best results.", 45, 120),
+            TreatmentSeed { featured: true, ..treatment("microneedling", "Microneedling", "Stimulates collagen to improve scarring, pores and fine lines.", "Fine needles create controlled micro-channels that prompt the skin to renew itself. Your skin will be pink for a day or two.\n\nMost people benefit from a course of three sessions, four to six weeks apart.", 60, 250) },
+            TreatmentSeed { capacity: Some(8), buffer_after: 15, ..treatment("skin-health-workshop", "Skin health workshop", "A small-group evening on building a routine that suits your skin.", "Our skin therapist explains what each step of a routine does, which ingredients are worth paying for and how to protect your skin from the sun, then answers your questions. Up to eight people; samples to take home.", 90, 35) },
         ],
     },
     CategorySeed {
@@ -161,9 +158,9 @@ pub const CATEGORIES: [CategorySeed; 4] = [
         name: "Laser and light",
         description: "Medical lasers and intense pulsed light, operated by trained laser specialists.",
         treatments: &[
-            treatment("laser-hair-removal", "Laser hair removal, small area", "Long-term hair reduction for the upper lip, chin or underarms.", "A patch test at least 48 hours before your first session is required and free. A course of six to eight sessions, four to six weeks apart, is usual.", 20, 75, 15),
-            TreatmentSeed { featured: true, ..treatment("ipl-photofacial", "IPL photofacial", "Fades sun spots, redness and broken veins.", "Intense pulsed light targets pigment and small blood vessels. Dark spots darken and flake away over one to two weeks.\n\nNot suitable for tanned skin: please avoid the sun for four weeks before.", 45, 220, 40) },
-            treatment("laser-resurfacing", "Laser skin resurfacing", "Fractional laser for deeper lines, scarring and texture.", "A fractional laser treats a fraction of the skin at a time, so it heals quickly while collagen rebuilds. Plan for five to seven days of redness and peeling.", 90, 650, 100),
+            treatment("laser-hair-removal", "Laser hair removal, small area", "Long-term hair reduction for the upper lip, chin or underarms.", "A patch test at least 48 hours before your first session is required and free. A course of six to eight sessions, four to six weeks apart, is usual.", 20, 75),
+            TreatmentSeed { featured: true, ..treatment("ipl-photofacial", "IPL photofacial", "Fades sun spots, redness and broken veins.", "Intense pulsed light targets pigment and small blood vessels. Dark spots darken and flake away over one to two weeks.\n\nNot suitable for tanned skin: please avoid the sun for four weeks before.", 45, 220) },
+            treatment("laser-resurfacing", "Laser skin resurfacing", "Fractional laser for deeper lines, scarring and texture.", "A fractional laser treats a fraction of the skin at a time, so it heals quickly while collagen rebuilds. Plan for five to seven days of redness and peeling.", 90, 650),
         ],
     },
     CategorySeed {
@@ -171,10 +168,10 @@ pub const CATEGORIES: [CategorySeed; 4] = [
         name: "Consultations",
         description: "Talk to a doctor or nurse first: in the clinic or by video.",
         treatments: &[
-            TreatmentSeed { video: true, featured: true, buffer_after: 0, ..treatment("aesthetic-consultation", "Aesthetic consultation", "A free, no-pressure conversation about what you would like to change.", "We listen to what you would like, look at your skin and face, explain which treatments could help and what they cost, and answer your questions. Many people leave without booking anything, and that is fine.", 30, 0, 0) },
-            TreatmentSeed { video: true, buffer_after: 5, ..treatment("dermatology-consultation", "Dermatology consultation", "A consultant dermatologist's assessment of a skin condition.", "For acne, rosacea, eczema, pigmentation and other skin conditions. You leave with a diagnosis and a treatment plan; prescriptions are issued where needed.", 30, 180, 50) },
-            treatment("mole-check", "Mole and skin check", "A full-body skin examination with dermoscopy.", "A dermatologist examines your skin with a dermatoscope and photographs any lesion worth monitoring. You receive a written report.", 45, 200, 50),
-            TreatmentSeed { video: true, buffer_after: 0, ..treatment("follow-up-review", "Follow-up review", "A short review after your treatment, included in its price.", "Check in with your practitioner two weeks after treatment so any top-up or change of plan can be made.", 15, 0, 0) },
+            TreatmentSeed { video: true, featured: true, buffer_after: 0, ..treatment("aesthetic-consultation", "Aesthetic consultation", "A free, no-pressure conversation about what you would like to change.", "We listen to what you would like, look at your skin and face, explain which treatments could help and what they cost, and answer your questions. Many people leave without booking anything, and that is fine.", 30, 0) },
+            TreatmentSeed { video: true, buffer_after: 5, ..treatment("dermatology-consultation", "Dermatology consultation", "A consultant dermatologist's assessment of a skin condition.", "For acne, rosacea, eczema, pigmentation and other skin conditions. You leave with a diagnosis and a treatment plan; prescriptions are issued where needed.", 30, 180) },
+            treatment("mole-check", "Mole and skin check", "A full-body skin examination with dermoscopy.", "A dermatologist examines your skin with a dermatoscope and photographs any lesion worth monitoring. You receive a written report.", 45, 200),
+            TreatmentSeed { video: true, buffer_after: 0, ..treatment("follow-up-review", "Follow-up review", "A short review after your treatment, included in its price.", "Check in with your practitioner two weeks after treatment so any top-up or change of plan can be made.", 15, 0) },
         ],
     },
 ];

@@ -148,10 +148,9 @@ pub async fn seed_demo_clinic(
         for (position, t) in category.treatments.iter().enumerate() {
             let id = sqlx::query_scalar!(
                 r#"INSERT INTO treatments (clinic_id, category_id, slug, name, summary, description,
-                       duration_minutes, price_minor, deposit_minor, buffer_after_minutes,
-                       offers_in_person, offers_video, featured, position, capacity, payment_rule)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                           CASE WHEN $9::bigint > 0 THEN 'deposit' END) RETURNING id"#,
+                       duration_minutes, price_minor, buffer_after_minutes,
+                       offers_in_person, offers_video, featured, position, capacity)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"#,
                 clinic_id,
                 category_id,
                 t.slug,
@@ -160,7 +159,6 @@ pub async fn seed_demo_clinic(
                 t.description,
                 t.minutes,
                 t.price_pounds * 100,
-                t.deposit_pounds * 100,
                 t.buffer_after,
                 t.in_person,
                 t.video,

@@ -44,6 +44,13 @@ async fn app_with(pool: &PgPool, payments: Payments) -> Router {
         .execute(pool)
         .await
         .unwrap();
+    sqlx::query(
+        "UPDATE treatments SET payment_rule = 'deposit', deposit_minor = 5000
+         WHERE slug = 'mole-check'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     app
 }
 

@@ -123,6 +123,18 @@ impl Stripe {
         Stripe { config, client }
     }
 
+    /// Where Stripe's hosted checkout pages are: its own for its API, else the origin of the
+    /// configured API (the local stand-in serves its checkout beside its API).
+    pub fn checkout_origin(&self) -> String {
+        if self.config.api == API {
+            return "https://checkout.stripe.com".to_owned();
+        }
+        match reqwest::Url::parse(&self.config.api) {
+            Ok(url) => url.origin().ascii_serialization(),
+            Err(_) => self.config.api.clone(),
+        }
+    }
+
     pub fn webhook_secrets(&self) -> &[String] {
         &self.config.webhook_secrets
     }
@@ -253,6 +265,26 @@ async fn answer<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stripe_at(api: &str) -> Stripe {
+        Stripe::new(StripeConfig {
+            api: api.to_owned(),
+            secret_key: "sk_test_x".to_owned(),
+            webhook_secrets: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_checkout_is_on_stripes_own_origin_or_beside_the_stand_in() {
+        assert_eq!(
+            stripe_at(API).checkout_origin(),
+            "https://checkout.stripe.com"
+        );
+        assert_eq!(
+            stripe_at("http://127.0.0.1:3327").checkout_origin(),
+            "http://127.0.0.1:3327"
+        );
+    }
 
     #[test]
     fn amounts_go_in_stripes_unit() {
