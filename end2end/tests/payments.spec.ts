@@ -11,6 +11,8 @@ const cases: Record<string, { slug: string; name: string; code: string; javaScri
 };
 
 test("a patient pays a deposit at the checkout and is booked once it is paid", async ({ page, browser }, testInfo) => {
+  // Staff set-up, then a whole booking through a second site: twice the usual time.
+  test.setTimeout(60_000);
   const treatment = cases[testInfo.project.name];
 
   // The clinic takes payments through Stripe (the local stand-in the tests start), and this
@@ -62,7 +64,9 @@ test("a patient pays a deposit at the checkout and is booked once it is paid", a
   await expect(patient.getByRole("status")).toContainText("We've received £20");
 
   // The confirmation, sent once the payment was known, carries the link to manage it.
-  const confirmation = await emailTo(email, new RegExp(`^Your booking: ${treatment.name} on `));
-  expect(JSON.stringify(confirmation.parts)).toMatch(/\/booking\/[0-9a-f]{64}/);
+  const confirmation = await emailTo(email, /^Your booking at .* is confirmed$/);
+  const text = JSON.stringify(confirmation.parts);
+  expect(text).toContain(treatment.name);
+  expect(text).toMatch(/\/booking\/[0-9a-f]{64}/);
   await context.close();
 });
