@@ -4,6 +4,7 @@
 use crate::admin::types::Choice;
 use crate::domain::form::{problem_for, FieldProblem};
 use crate::domain::hours::{WeekForm, WEEK_DAYS};
+use crate::domain::payment_policy::ChargeNames;
 use crate::ui::components::{Field, FIELD, LABEL};
 use leptos::prelude::*;
 
@@ -77,15 +78,6 @@ pub fn Checklist(
             <p class="text-sm font-medium text-red-700">{move || problem_for(&problems.read(), field).map(str::to_owned)}</p>
         </fieldset>
     }
-}
-
-/// The form's names for a payment rule's three fields: which rule, the fixed deposit, the
-/// share of the price. Each is also the field's id and the name its problems are filed under.
-#[derive(Clone, Copy)]
-pub struct ChargeNames {
-    pub rule: &'static str,
-    pub deposit: &'static str,
-    pub percent: &'static str,
 }
 
 /// A payment rule as the clinic's settings and a treatment choose it. `unset` names what

@@ -3,9 +3,11 @@
 //! when they book.
 
 use super::api::{fetch_settings, SaveSettings};
-use super::fields::{ChargeFields, ChargeNames};
+use super::fields::ChargeFields;
 use super::frame::StaffScreen;
-use crate::domain::clinic_settings::{SettingsForm, LATE_CANCEL_MAX_HOURS};
+use crate::domain::clinic_settings::{
+    SettingsForm, FIRST_VISIT_CHARGE, LATE_CANCEL_MAX_HOURS, USUAL_CHARGE,
+};
 use crate::domain::payment_policy::Processor;
 use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
@@ -59,16 +61,6 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         pay_within_minutes,
     } = form;
     let currency_field = currency.clone();
-    let usual = ChargeNames {
-        rule: "payment_rule",
-        deposit: "payment_deposit",
-        percent: "payment_percent",
-    };
-    let first_visit = ChargeNames {
-        rule: "first_visit_rule",
-        deposit: "first_visit_deposit",
-        percent: "first_visit_percent",
-    };
     view! {
         <Title text="Clinic settings — Staff area"/>
         <div class="mx-auto max-w-3xl px-4 py-10">
@@ -147,8 +139,8 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                             {Processor::ALL.map(|p| view! { <option value=p.code() selected=p.code() == payment_processor>{p.label()}</option> }).collect_view()}
                         </select>
                     </Field>
-                    <ChargeFields names=usual label="When patients book, they pay" values=(payment_rule, payment_deposit, payment_percent) currency=currency.clone() problems/>
-                    <ChargeFields names=first_visit label="On a first visit, they pay" unset="The same" values=(first_visit_rule, first_visit_deposit, first_visit_percent) currency problems/>
+                    <ChargeFields names=USUAL_CHARGE label="When patients book, they pay" values=(payment_rule, payment_deposit, payment_percent) currency=currency.clone() problems/>
+                    <ChargeFields names=FIRST_VISIT_CHARGE label="On a first visit, they pay" unset="The same" values=(first_visit_rule, first_visit_deposit, first_visit_percent) currency problems/>
                     <p class="-mt-3 text-sm text-stone-500">"A first visit pays its own rule only when that comes to more. A treatment can have a rule of its own."</p>
                     <Field name="pay_within_minutes" label="Wait for the payment (minutes)" hint={"A booking not paid within this time is released. 30 to 1440.".to_owned()} problems>
                         <input id="pay_within_minutes" name="form[pay_within_minutes]" value=pay_within_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("pay_within_minutes") aria-describedby="pay_within_minutes-hint pay_within_minutes-error"/>

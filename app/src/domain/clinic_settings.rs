@@ -5,7 +5,7 @@ use super::email::Email;
 use super::form::{checkbox, clinic_phone, currency, time_zone, FieldProblem};
 use super::money::Currency;
 use super::payment_policy::{
-    charge_fields, parse_charge, Charge, ChargeFields, PaymentPolicy, Processor, PAY_WITHIN_MINUTES,
+    charge_fields, parse_charge, Charge, ChargeNames, PaymentPolicy, Processor, PAY_WITHIN_MINUTES,
 };
 use super::reminders::{parse_hours, parse_time_of_day, QuietHours, ReminderRules};
 use chrono::NaiveTime;
@@ -106,6 +106,20 @@ fn whole(
         }
     }
 }
+
+/// The settings form's fields for the usual payment rule.
+pub const USUAL_CHARGE: ChargeNames = ChargeNames {
+    rule: "payment_rule",
+    deposit: "payment_deposit",
+    percent: "payment_percent",
+};
+
+/// The settings form's fields for a first visit's payment rule.
+pub const FIRST_VISIT_CHARGE: ChargeNames = ChargeNames {
+    rule: "first_visit_rule",
+    deposit: "first_visit_deposit",
+    percent: "first_visit_percent",
+};
 
 /// Two weeks: a longer window would stop patients cancelling almost anything.
 pub const LATE_CANCEL_MAX_HOURS: i32 = 336;
@@ -256,28 +270,28 @@ impl SettingsForm {
             ));
             Processor::Offline
         });
-        let usual = ChargeFields {
-            rule: ("payment_rule", &self.payment_rule),
-            deposit: ("payment_deposit", &self.payment_deposit),
-            percent: ("payment_percent", &self.payment_percent),
-        };
-        let usual = match parse_charge(problems, usual, currency) {
+        let usual = (
+            self.payment_rule.as_str(),
+            self.payment_deposit.as_str(),
+            self.payment_percent.as_str(),
+        );
+        let usual = match parse_charge(problems, USUAL_CHARGE, usual, currency) {
             Some(charge) => charge,
             None if self.payment_rule.trim().is_empty() => {
                 problems.push(FieldProblem::new(
-                    "payment_rule",
+                    USUAL_CHARGE.rule,
                     "Choose what patients pay when they book.",
                 ));
                 Charge::AtClinic
             }
             None => Charge::AtClinic,
         };
-        let first_visit = ChargeFields {
-            rule: ("first_visit_rule", &self.first_visit_rule),
-            deposit: ("first_visit_deposit", &self.first_visit_deposit),
-            percent: ("first_visit_percent", &self.first_visit_percent),
-        };
-        let first_visit = parse_charge(problems, first_visit, currency);
+        let first_visit = (
+            self.first_visit_rule.as_str(),
+            self.first_visit_deposit.as_str(),
+            self.first_visit_percent.as_str(),
+        );
+        let first_visit = parse_charge(problems, FIRST_VISIT_CHARGE, first_visit, currency);
         let pay_within_minutes = whole(
             problems,
             "pay_within_minutes",

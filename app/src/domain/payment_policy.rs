@@ -179,28 +179,34 @@ impl PaymentPolicy {
     }
 }
 
-/// The three fields a rule is typed in: which rule, the deposit, the percentage.
-pub struct ChargeFields<'a> {
-    pub rule: (&'a str, &'a str),
-    pub deposit: (&'a str, &'a str),
-    pub percent: (&'a str, &'a str),
+/// A form's names for the three fields a rule is typed in: which rule, the fixed deposit,
+/// the share of the price. Each is also the field's id and the name its problems are filed
+/// under, so the form and the parser read them from one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChargeNames {
+    pub rule: &'static str,
+    pub deposit: &'static str,
+    pub percent: &'static str,
 }
 
-/// Reads a rule as typed, each field as `(name, value)`. An empty rule is `Ok(None)` (the
-/// clinic's, or the same as usual); a bad one adds its problem against its own field.
+/// A rule as typed: `(rule, deposit, percent)`.
+pub type ChargeText<'a> = (&'a str, &'a str, &'a str);
+
+/// Reads a rule typed in the fields `names`. An empty rule is `None` (the clinic's, or the
+/// same as usual); a bad one adds its problem against its own field.
 pub fn parse_charge(
     problems: &mut Vec<FieldProblem>,
-    fields: ChargeFields<'_>,
+    names: ChargeNames,
+    (rule, deposit, percent): ChargeText<'_>,
     currency: Currency,
 ) -> Option<Charge> {
-    let (rule_field, rule) = fields.rule;
     match rule.trim() {
         "" => None,
         "at_clinic" => Some(Charge::AtClinic),
         "full" => Some(Charge::Full),
         "deposit" => {
-            let (field, value) = fields.deposit;
-            match parse_amount(value, currency) {
+            let field = names.deposit;
+            match parse_amount(deposit, currency) {
                 Ok(0) => {
                     problems.push(FieldProblem::new(
                         field,
@@ -216,8 +222,8 @@ pub fn parse_charge(
             }
         }
         "percent" => {
-            let (field, value) = fields.percent;
-            match value.trim().trim_end_matches('%').trim().parse::<u8>() {
+            let field = names.percent;
+            match percent.trim().trim_end_matches('%').trim().parse::<u8>() {
                 Ok(percent) if (1..=100).contains(&percent) => Some(Charge::Percent(percent)),
                 _ => {
                     problems.push(FieldProblem::new(
@@ -229,7 +235,7 @@ pub fn parse_charge(
             }
         }
         _ => {
-            problems.push(FieldProblem::new(rule_field, "Choose one of the rules."));
+            problems.push(FieldProblem::new(names.rule, "Choose one of the rules."));
             None
         }
     }
@@ -337,13 +343,15 @@ mod tests {
 
     fn parse(rule: &str, deposit: &str, percent: &str) -> (Option<Charge>, Vec<FieldProblem>) {
         let mut problems = Vec::new();
+        let names = ChargeNames {
+            rule: "rule",
+            deposit: "deposit",
+            percent: "percent",
+        };
         let charge = parse_charge(
             &mut problems,
-            ChargeFields {
-                rule: ("rule", rule),
-                deposit: ("deposit", deposit),
-                percent: ("percent", percent),
-            },
+            names,
+            (rule, deposit, percent),
             Currency::GBP,
         );
         (charge, problems)

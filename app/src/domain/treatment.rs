@@ -3,7 +3,7 @@
 
 use super::form::{checkbox, ids, record_id, slug, text, FieldProblem};
 use super::money::{format_amount, parse_amount, Currency};
-use super::payment_policy::{charge_fields, parse_charge, Charge, ChargeFields};
+use super::payment_policy::{charge_fields, parse_charge, Charge, ChargeNames};
 use super::slug::Slug;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -72,6 +72,13 @@ pub struct TreatmentDraft {
     pub late_cancel_hours: Option<i32>,
     pub capacity: Option<i32>,
 }
+
+/// The treatment form's fields for its own payment rule.
+pub const OWN_CHARGE: ChargeNames = ChargeNames {
+    rule: "payment_rule",
+    deposit: "deposit",
+    percent: "deposit_percent",
+};
 
 pub const NAME_MAX: usize = 120;
 pub const SUMMARY_MAX: usize = 300;
@@ -222,17 +229,14 @@ impl TreatmentForm {
         let price_minor = amount(&mut problems, "price", &form.price, currency);
         let payment = parse_charge(
             &mut problems,
-            ChargeFields {
-                rule: ("payment_rule", &form.payment_rule),
-                deposit: ("deposit", &form.deposit),
-                percent: ("deposit_percent", &form.deposit_percent),
-            },
+            OWN_CHARGE,
+            (&form.payment_rule, &form.deposit, &form.deposit_percent),
             currency,
         );
         if let Some(Charge::Deposit(deposit)) = payment {
             if deposit > price_minor && !problems.iter().any(|p| p.field == "price") {
                 problems.push(FieldProblem::new(
-                    "deposit",
+                    OWN_CHARGE.deposit,
                     "The deposit can't be more than the price.",
                 ));
             }

@@ -2,12 +2,12 @@
 
 use super::api::{fetch_treatment_editor, fetch_treatment_list, SaveTreatment};
 use super::types::{TreatmentEditor, TreatmentRow};
-use crate::admin::fields::{ChargeFields, ChargeNames, Checklist};
+use crate::admin::fields::{ChargeFields, Checklist};
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::admin::types::Choice;
 use crate::domain::duration::format_minutes;
 use crate::domain::form::problem_for;
-use crate::domain::treatment::TreatmentForm;
+use crate::domain::treatment::{TreatmentForm, OWN_CHARGE};
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
@@ -15,13 +15,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use leptos_router::params::ParamsMap;
-
-/// The treatment form's names for its own payment rule.
-const PAYMENT: ChargeNames = ChargeNames {
-    rule: "payment_rule",
-    deposit: "deposit",
-    percent: "deposit_percent",
-};
 
 #[component]
 pub fn TreatmentListPage() -> impl IntoView {
@@ -187,7 +180,7 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                         <input id="price" name="form[price]" value=price inputmode="decimal" class=FIELD aria-invalid=invalid("price") aria-describedby="price-hint price-error"/>
                     </Field>
                 </div>
-                <ChargeFields names=PAYMENT label="When patients book, they pay" unset="The clinic's rule" values=(payment_rule, deposit, deposit_percent) currency problems/>
+                <ChargeFields names=OWN_CHARGE label="When patients book, they pay" unset="The clinic's rule" values=(payment_rule, deposit, deposit_percent) currency problems/>
                 <div class="grid gap-6 sm:grid-cols-2">
                     <Field name="buffer_before_minutes" label="Preparation before (minutes)" problems>
                         <input id="buffer_before_minutes" name="form[buffer_before_minutes]" value=buffer_before_minutes inputmode="numeric" class=FIELD aria-invalid=invalid("buffer_before_minutes") aria-describedby="buffer_before_minutes-error"/>
