@@ -8,6 +8,11 @@ import { mailDir, port, smtpPort, stripePort, stripeSecretKey, stripeWebhookSecr
 // fresh data directory, on a port of their own so a running demo is left alone.
 const dataDir = process.env.LUMEN_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lumen-e2e-"));
 const root = resolve(__dirname, "..");
+// The browser bundle is always the release one, as shipped. The server behind it defaults to
+// the release build (`cargo leptos end2end`); scripts/test points this at the debug build
+// the integration tests already made, which renders the same pages and saves building
+// every dependency a third time.
+const server = process.env.LUMEN_E2E_SERVER ?? `${root}/target/release/lumen`;
 try {
   chmodSync(dataDir, 0o755);
 } catch {
@@ -16,7 +21,9 @@ try {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // Room for the debug server scripts/test runs these against, two browsers at a time on
+  // two cores; each step's own wait (expect's five seconds) is unchanged.
+  timeout: 60_000,
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
@@ -77,7 +84,7 @@ export default defineConfig({
     stderr: "pipe",
   },
   {
-    command: `${root}/target/release/lumen serve`,
+    command: `${server} serve`,
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 120_000,
@@ -90,6 +97,8 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",
       LEPTOS_HASH_FILES: "true",
+      // Where cargo-leptos wrote the bundle's hashes, wherever the server binary lives.
+      LEPTOS_HASH_FILE_NAME: `${root}/target/release/hash.txt`,
       LEPTOS_ENV: "PROD",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LUMEN_DATA_DIR: dataDir,

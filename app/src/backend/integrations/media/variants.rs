@@ -91,13 +91,13 @@ pub fn public_master(image: &DynamicImage, privacy: &Privacy) -> RgbImage {
     for region in &privacy.blur {
         let (x, y, w, h) = region.in_pixels(width, height);
         let patch = image::imageops::crop_imm(&rgb, x, y, w, h).to_image();
-        let coarse = image::imageops::resize(
-            &patch,
+        let coarse = resized(
+            patch,
             (w / 24).max(1),
             (h / 24).max(1),
             FilterType::Triangle,
         );
-        let blurred = image::imageops::resize(&coarse, w, h, FilterType::Triangle);
+        let blurred = resized(coarse, w, h, FilterType::Triangle);
         image::imageops::replace(&mut rgb, &blurred, i64::from(x), i64::from(y));
     }
     match privacy.crop {
@@ -115,7 +115,16 @@ fn scaled_to(master: &RgbImage, width: u32) -> RgbImage {
     }
     let height =
         (u64::from(master.height()) * u64::from(width) / u64::from(master.width())).max(1) as u32;
-    image::imageops::resize(master, width, height, FilterType::Lanczos3)
+    resized(master.clone(), width, height, FilterType::Lanczos3)
+}
+
+/// `image` resized through its own non-generic entry point. `imageops::resize` is generic, so
+/// it would be compiled into this crate, unoptimised in debug builds (tests, the browser
+/// tests' server) and many times slower there; this one is compiled optimised with `image`.
+fn resized(image: RgbImage, width: u32, height: u32, filter: FilterType) -> RgbImage {
+    DynamicImage::ImageRgb8(image)
+        .resize_exact(width, height, filter)
+        .into_rgb8()
 }
 
 /// One public size of `master`, freshly encoded; `owner` (the clinic's id) goes into its
