@@ -5,9 +5,12 @@
 //! no-op, and a payment's state only moves forward, so the order events arrive in does not
 //! matter.
 
+use app::backend::integrations::payments::stripe::lumen_amount;
 use app::backend::integrations::payments::stripe_signature;
 use app::backend::state::AppState;
 use app::backend::store::payments::{self, CheckoutState, Settled};
+use app::backend::store::refunds::{self, Answer, RefundState};
+use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -70,42 +73,123 @@ pub async fn event(State(state): State<AppState>, headers: HeaderMap, body: Byte
     }
 }
 
+/// What applying an event came to, for the log.
+#[derive(Debug)]
+enum Applied {
+    Checkout(Settled),
+    Refund,
+    /// Refunded at Stripe by more than Lumen knew of.
+    RefundedAtStripe,
+}
+
+/// The refund a `refund.*` event is about.
+#[derive(Deserialize)]
+struct StripeRefund {
+    id: String,
+    status: String,
+    failure_reason: Option<String>,
+    #[serde(default)]
+    metadata: std::collections::HashMap<String, String>,
+}
+
+/// The charge a `charge.refunded` event is about: how much of it has gone back in all, and
+/// Lumen's payment it belongs to (the checkout put its id on the payment's metadata, which
+/// Stripe copies to the charge).
+#[derive(Deserialize)]
+struct Charge {
+    amount_refunded: i64,
+    currency: String,
+    #[serde(default)]
+    metadata: std::collections::HashMap<String, String>,
+}
+
 /// Applies the event once, in one transaction with its record.
-async fn apply(state: &AppState, event: &Event) -> Result<Option<Settled>, app::error::AppError> {
+async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppError> {
     let mut tx = state.pool.begin().await?;
     if !payments::record_event(&mut tx, state.clinic_id, "stripe", &event.id, &event.kind).await? {
         // Already applied: a repeat, or the same event arriving twice at once.
         return Ok(None);
     }
+    let now = state.clock.now();
+    let object = || event.data.object.clone();
     let outcome = match event.kind.as_str() {
         "checkout.session.completed"
         | "checkout.session.async_payment_succeeded"
         | "checkout.session.async_payment_failed"
         | "checkout.session.expired" => {
-            let Ok(session) = serde_json::from_value::<Session>(event.data.object.clone()) else {
-                return Err(app::error::AppError::Invalid(
-                    "a checkout event without its session".to_owned(),
-                ));
-            };
+            let session: Session = serde_json::from_value(object()).map_err(|_| {
+                AppError::Invalid("a checkout event without its session".to_owned())
+            })?;
             let checkout = CheckoutState {
                 session_id: &session.id,
                 paid: session.payment_status == "paid",
                 payment_intent: session.payment_intent.as_deref(),
             };
-            Some(
-                payments::settle_checkout(
-                    &mut tx,
-                    state.clinic_id,
-                    &checkout,
-                    &state.public_url,
-                    state.clock.now(),
-                )
-                .await?,
+            let settled = payments::settle_checkout(
+                &mut tx,
+                state.clinic_id,
+                &checkout,
+                &state.public_url,
+                now,
             )
+            .await?;
+            Some(Applied::Checkout(settled))
         }
-        // Recorded, and nothing else yet: refunds and disputes are read by later work.
+        "refund.created" | "refund.updated" | "refund.failed" => {
+            let refund: StripeRefund = serde_json::from_value(object())
+                .map_err(|_| AppError::Invalid("a refund event without its refund".to_owned()))?;
+            // Lumen's own refunds carry its id; any other is learnt from `charge.refunded`.
+            let ours = match refund.metadata.get("refund_id") {
+                Some(id) => id.parse().ok(),
+                None => refunds::by_processor_id(&mut tx, state.clinic_id, &refund.id).await?,
+            };
+            match ours {
+                Some(refund_id) => {
+                    let answer = Answer {
+                        processor_refund_id: Some(&refund.id),
+                        state: RefundState::from_stripe(&refund.status),
+                        failure: refund.failure_reason.as_deref(),
+                    };
+                    refunds::record_state(&mut tx, state.clinic_id, refund_id, &answer, now)
+                        .await?;
+                    Some(Applied::Refund)
+                }
+                None => None,
+            }
+        }
+        "charge.refunded" => {
+            let charge: Charge = serde_json::from_value(object())
+                .map_err(|_| AppError::Invalid("a refund event without its charge".to_owned()))?;
+            let payment_id = charge
+                .metadata
+                .get("payment_id")
+                .and_then(|id| id.parse().ok());
+            let currency =
+                app::domain::money::Currency::parse(&charge.currency.to_ascii_uppercase());
+            let learnt = match (payment_id, currency) {
+                (Some(payment_id), Ok(currency)) => {
+                    refunds::record_at_processor(
+                        &mut tx,
+                        state.clinic_id,
+                        payment_id,
+                        lumen_amount(charge.amount_refunded, currency),
+                        now,
+                    )
+                    .await?
+                }
+                _ => None,
+            };
+            if let Some(refund_id) = learnt {
+                refunds::tell_patient(&mut tx, state.clinic_id, refund_id, now).await?;
+            }
+            learnt.map(|_| Applied::RefundedAtStripe)
+        }
+        // Recorded, and nothing else yet: disputes and payment intents are read by later work.
         _ => None,
     };
     tx.commit().await?;
+    if matches!(outcome, Some(Applied::Checkout(Settled::PaidAfterRelease))) {
+        state.send_refunds_soon();
+    }
     Ok(outcome)
 }

@@ -92,6 +92,34 @@ async fn wait_for_news(announcements: &mut Option<PgListener>, idle: Duration) {
     }
 }
 
+/// How often refunds that could not be sent at once (the payment service was down, the
+/// server stopped) are tried again.
+const REFUND_RETRY_EVERY: Duration = Duration::from_secs(60);
+
+/// Sends stored refunds every minute (and once at start) until the task is aborted. Most
+/// go at once, beside the request that stores them; this sends the rest.
+pub fn send_refunds(state: app::backend::state::AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(REFUND_RETRY_EVERY);
+        loop {
+            every.tick().await;
+            let now = state.clock.now();
+            match app::backend::refunding::send_due(
+                &state.pool,
+                state.clinic_id,
+                &state.payments,
+                now,
+            )
+            .await
+            {
+                Ok(round) if round == Default::default() => {}
+                Ok(round) => tracing::info!(?round, "sent refunds"),
+                Err(error) => tracing::warn!(%error, "could not send refunds"),
+            }
+        }
+    })
+}
+
 /// How often pictures whose consent has run out are looked for.
 const CONSENT_SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 

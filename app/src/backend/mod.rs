@@ -8,6 +8,7 @@ pub mod integrations;
 pub mod media_jobs;
 pub mod page_policy;
 pub mod qr;
+pub mod refunding;
 pub mod sitemap;
 pub mod state;
 pub mod store;

@@ -69,6 +69,21 @@ impl AppState {
         }
     }
 
+    /// Sends the refunds just stored, beside the request that stored them; the refund
+    /// worker sends any this misses (the server stopped, the service was down).
+    pub fn send_refunds_soon(&self) {
+        let (pool, clinic_id, payments) =
+            (self.pool.clone(), self.clinic_id, self.payments.clone());
+        let now = self.clock.now();
+        tokio::spawn(async move {
+            if let Err(error) =
+                crate::backend::refunding::send_due(&pool, clinic_id, &payments, now).await
+            {
+                tracing::warn!(%error, "could not send refunds");
+            }
+        });
+    }
+
     /// The delivery of this clinic's outbox.
     pub fn deliverer(&self) -> Deliverer {
         Deliverer::new(self.pool.clone(), self.clinic_id, self.messaging.clone())

@@ -748,8 +748,9 @@ pub mod server {
             return Err(AppError::NotFound);
         };
         let mut settled = None;
-        if payment.status == "open" {
-            // The patient is back before the webhook: ask Stripe itself.
+        if matches!(payment.status.as_str(), "open" | "expired") {
+            // The patient is back before the webhook: ask Stripe itself. An expired payment
+            // may still have been paid, too late; the patient hears of its refund here.
             if let Some(stripe) = cx.state.payments.stripe() {
                 match stripe.checkout_session(&payment.checkout_session_id).await {
                     Ok(now) => {
@@ -770,6 +771,9 @@ pub mod server {
                             .await?,
                         );
                         tx.commit().await?;
+                        if settled == Some(payments::Settled::PaidAfterRelease) {
+                            cx.state.send_refunds_soon();
+                        }
                     }
                     Err(error) => {
                         tracing::warn!(%error, "Stripe could not say whether a checkout was paid")
@@ -880,7 +884,10 @@ pub mod server {
             .map_err(|refusal| match refusal {
                 Refusal::Closed => refuse_change(&row),
                 other => other.into(),
-            })
+            })?;
+        // The clinic may refund a cancellation in good time.
+        cx.state.send_refunds_soon();
+        Ok(())
     }
 
     pub async fn reschedule(token_text: &str, provider: &str, start: &str) -> Result<(), AppError> {

@@ -228,7 +228,7 @@ fn PaidStep(paid: PaidBooking) -> impl IntoView {
         ),
         PaidState::PaidAfterRelease => (
             "Your payment arrived too late",
-            format!("We had to release this time before {} arrived, so it isn't booked. Please call the clinic: they will refund it in full, and can book you another time.", paid.amount),
+            format!("We had to release this time before {} arrived, so it isn't booked. We are refunding it in full, and we'll email you when the refund is on its way. You can book another time.", paid.amount),
         ),
         PaidState::NotPaid => (
             "This booking wasn't paid",

@@ -27,6 +27,7 @@ pub mod privacy;
 pub mod profile;
 pub mod provider;
 pub mod rate_limit;
+pub mod refunds;
 pub mod registration;
 pub mod reminders;
 pub mod slug;

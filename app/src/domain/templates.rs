@@ -89,6 +89,17 @@ const LATE_CANCEL_HOURS: Variable = Variable {
     sample: "48",
 };
 
+const AMOUNT: Variable = Variable {
+    name: "amount",
+    meaning: "The amount refunded, in the clinic's currency",
+    sample: "£50",
+};
+const WHY: Variable = Variable {
+    name: "why",
+    meaning: "Why the money was returned, in one sentence",
+    sample: "You cancelled your booking in good time.",
+};
+
 pub const BOOKING_CONFIRMED: Kind = Kind {
     kind: "booking_confirmed",
     title: "Booking confirmed",
@@ -284,12 +295,22 @@ pub const SECOND_FACTOR_RESET: Kind = Kind {
     required: &[],
 };
 
-pub const KINDS: [Kind; 14] = [
+pub const PAYMENT_REFUNDED: Kind = Kind {
+    kind: "payment_refunded",
+    title: "Payment refunded",
+    group: "Bookings",
+    channels: &["email"],
+    variables: &[FIRST_NAME, AMOUNT, WHY, TREATMENT, WHEN, PHONE, CLINIC],
+    required: &["amount"],
+};
+
+pub const KINDS: [Kind; 15] = [
     BOOKING_CONFIRMED,
     BOOKING_MOVED,
     BOOKING_CANCELLED,
     SEAT_BOOKED,
     REMINDER,
+    PAYMENT_REFUNDED,
     VERIFY_EMAIL,
     ALREADY_REGISTERED,
     RESET_PASSWORD,
@@ -333,6 +354,13 @@ impl Kind {
                 "Your booking at {{ clinic }} is cancelled",
                 "Hello {{ first_name }},\n\nYour {{ treatment }} with {{ provider }} on {{ when }} is cancelled.\n\n\
                  To book again, visit {{ book_link }} or call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("payment_refunded", _) => (
+                "{{ clinic }} has refunded {{ amount }}",
+                "Hello {{ first_name }},\n\nWe have refunded {{ amount }} for your {{ treatment }} on {{ when }}. \
+                 {{ why }}\n\n\
+                 The money goes back to the card you paid with; banks take up to ten days to show it.\n\n\
+                 If you have a question, call {{ phone }}.\n\n{{ clinic }}",
             ),
             ("seat_booked", _) => (
                 "Your place at {{ treatment }}",

@@ -23,6 +23,7 @@ mod own_account;
 mod password_reset;
 mod payment_policy;
 mod platform;
+mod refunds;
 mod registration;
 mod reminders;
 mod schema;

@@ -2,7 +2,7 @@
 //! key, Stripe's nested form encoding, and idempotency keys (a repeat replays the first
 //! answer; the same key with other parameters is refused).
 
-use crate::common::stripe::FakeStripe;
+use crate::common::stripe::{form_value, FakeStripe};
 use app::backend::integrations::payments::stripe::{NewCheckout, StripeError};
 use app::domain::money::Currency;
 use chrono::{Duration, Utc};
@@ -20,15 +20,6 @@ fn checkout(amount_minor: i64) -> NewCheckout<'static> {
         payment_id: "0b5d9c43-55e1-4d71-8a3e-5a4f7f0c2d11",
         keep_card: true,
     }
-}
-
-fn form_value<'a>(request: &'a serde_json::Value, name: &str) -> Option<&'a str> {
-    request["form"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|pair| pair[0] == name)
-        .and_then(|pair| pair[1].as_str())
 }
 
 #[tokio::test]

@@ -16,13 +16,13 @@ use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use sqlx::PgPool;
 
-fn clock() -> Clock {
+pub(crate) fn clock() -> Clock {
     Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap())
 }
 
 /// The demo clinic taking payments through the stand-in; its mole check asks a £50 deposit.
 /// The app also listens on a local port, where the stand-in sends its webhooks.
-async fn paying_clinic(pool: &PgPool, webhooks: bool) -> (Router, FakeStripe) {
+pub(crate) async fn paying_clinic(pool: &PgPool, webhooks: bool) -> (Router, FakeStripe) {
     let (listener, address) = common::listener().await;
     let hooks = format!("{address}/webhooks/stripe");
     let stripe = FakeStripe::start_at(webhooks.then_some(hooks.as_str()), Some(clock().now()));
@@ -56,7 +56,7 @@ async fn app_with(pool: &PgPool, payments: Payments) -> Router {
 
 /// Holds the mole check at 10:00 on Tuesday, fills in the details and confirms: the
 /// hold's link and where confirming sent the patient.
-async fn confirm_with_deposit(app: &Router, pool: &PgPool) -> (String, String) {
+pub(crate) async fn confirm_with_deposit(app: &Router, pool: &PgPool) -> (String, String) {
     let link = held_link(app, MOLE_CHECK, lewis(pool).await, at(10, 0)).await;
     let saved = save_details(app, &link, &details(GUEST)).await;
     assert!(saved.status.is_success(), "{}", saved.body);
@@ -67,7 +67,7 @@ async fn confirm_with_deposit(app: &Router, pool: &PgPool) -> (String, String) {
 }
 
 /// The status of the booking the payment is for.
-async fn status(pool: &PgPool) -> String {
+pub(crate) async fn status(pool: &PgPool) -> String {
     sqlx::query_scalar(
         "SELECT a.status::text FROM appointments a JOIN payments p ON p.appointment_id = a.id",
     )
@@ -84,7 +84,7 @@ async fn confirmations(pool: &PgPool) -> usize {
         .count()
 }
 
-fn session_in(return_url: &str) -> String {
+pub(crate) fn session_in(return_url: &str) -> String {
     let prefix = format!("{}/book/paid?session=", common::PUBLIC_URL);
     assert!(return_url.starts_with(&prefix), "{return_url}");
     return_url[prefix.len()..].to_owned()
@@ -189,7 +189,7 @@ async fn back_before_the_webhook_the_booking_is_confirmed_from_stripes_own_word(
     assert_eq!(confirmations(&pool).await, 1);
 }
 
-fn completed_event(id: &str, session: &str) -> String {
+pub(crate) fn completed_event(id: &str, session: &str) -> String {
     serde_json::json!({
         "id": id,
         "object": "event",
@@ -207,7 +207,12 @@ fn completed_event(id: &str, session: &str) -> String {
 
 /// Posts `body` to the webhook endpoint signed with `secret` (`None`: unsigned),
 /// `seconds_ago` before the server's now.
-async fn webhook(app: &Router, body: &str, secret: Option<&str>, seconds_ago: i64) -> StatusCode {
+pub(crate) async fn webhook(
+    app: &Router,
+    body: &str,
+    secret: Option<&str>,
+    seconds_ago: i64,
+) -> StatusCode {
     let mut request = Request::post("/webhooks/stripe").header("content-type", "application/json");
     if let Some(secret) = secret {
         let signed_at = clock().now().timestamp() - seconds_ago;

@@ -727,7 +727,11 @@ mod server {
             .cancel(id, &Changer::Staff(me), notice)
             .await
         {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                // A clinic's cancellation returns what the patient paid.
+                desk.state.send_refunds_soon();
+                Ok(())
+            }
             Err(Refusal::Closed) => Err(AppError::Invalid(
                 "Only a confirmed appointment can be cancelled; this one is not.".to_owned(),
             )),

@@ -26,6 +26,7 @@ pub mod payment_policy;
 pub mod payments;
 pub mod providers;
 pub mod rate_limits;
+pub mod refunds;
 pub mod registration;
 pub mod reminders;
 pub mod second_factor;

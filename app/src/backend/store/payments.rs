@@ -4,10 +4,12 @@
 
 use super::booking::{book_in, find_or_add_patient, patient_of_account, Notice, Patient, Refusal};
 use super::booking_emails::booking_link;
+use super::refunds::{self, NotRequested};
 use crate::backend::auth::session::Token;
 use crate::domain::booking::{DetailsForm, Offers};
 use crate::domain::money::Currency;
 use crate::domain::payment_policy::{PaymentPolicy, Processor};
+use crate::domain::refunds::RefundReason;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -252,7 +254,8 @@ pub enum Settled {
     Confirmed,
     /// Paid earlier; nothing more to do.
     AlreadyPaid,
-    /// Paid after the booking was released (or moved on): the money is to be returned.
+    /// Paid after the booking was released (or moved on): a refund of all of it is stored,
+    /// to be sent once this commits.
     PaidAfterRelease,
 }
 
@@ -304,6 +307,17 @@ pub async fn settle_checkout(
     .fetch_one(&mut *tx)
     .await?;
     if !was_open || booking.status != "pending_payment" {
+        let asked = refunds::Asked {
+            reason: RefundReason::PaidLate,
+            amount_minor: None,
+            note: None,
+            by: None,
+        };
+        match refunds::request(tx, clinic_id, payment.id, &asked, now).await {
+            Ok(_) | Err(NotRequested::Refused(_)) => {}
+            Err(NotRequested::NoPayment) => return Err(AppError::NotFound),
+            Err(NotRequested::Failed(error)) => return Err(error.into()),
+        }
         return Ok(Settled::PaidAfterRelease);
     }
     let offers = Offers {

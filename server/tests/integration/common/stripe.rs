@@ -102,6 +102,34 @@ impl FakeStripe {
         answer.json::<Vec<Value>>().await.unwrap()
     }
 
+    /// Keeps events from now on (`true`) without delivering them, until `resend`.
+    pub async fn hold_events(&self, on: bool) {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/_test/hold-events?on={}",
+                self.url,
+                u8::from(on)
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// Refunds `amount` of `payment_intent` as the clinic would in Stripe's dashboard.
+    pub async fn refund_in_dashboard(&self, payment_intent: &str, amount: i64) -> Value {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/_test/refund?payment_intent={payment_intent}&amount={amount}",
+                self.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Delivers event `id` again, `times` times at once; the endpoint's answers.
     pub async fn resend(&self, id: &str, times: usize) -> Vec<u16> {
         let answer = reqwest::Client::new()
@@ -137,6 +165,16 @@ impl FakeStripe {
         assert_eq!(paid.status(), 303, "the checkout took the payment");
         paid.headers()["location"].to_str().unwrap().to_owned()
     }
+}
+
+/// The value of form field `name` in a request the stand-in received.
+pub fn form_value<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
+    request["form"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|pair| pair[0] == name)
+        .and_then(|pair| pair[1].as_str())
 }
 
 impl Drop for FakeStripe {

@@ -72,6 +72,26 @@ impl CheckoutSession {
     }
 }
 
+/// A refund as Stripe describes it: only the fields Lumen reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Refund {
+    pub id: String,
+    /// `pending`, `requires_action`, `succeeded`, `failed` or `canceled`.
+    pub status: String,
+    pub amount: i64,
+    pub failure_reason: Option<String>,
+}
+
+/// What a refund is made for.
+pub struct NewRefund<'a> {
+    /// The payment the money goes back from.
+    pub payment_intent: &'a str,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// Lumen's refund id, carried on the refund for its webhooks.
+    pub refund_id: &'a str,
+}
+
 /// Why a call to Stripe did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StripeError {
@@ -111,6 +131,14 @@ pub fn stripe_amount(minor: i64, currency: Currency) -> i64 {
     match currency.code() {
         "ISK" => minor * 100,
         _ => minor,
+    }
+}
+
+/// An amount Stripe gives, in Lumen's minor units: the inverse of [`stripe_amount`].
+pub fn lumen_amount(stripe: i64, currency: Currency) -> i64 {
+    match currency.code() {
+        "ISK" => stripe / 100,
+        _ => stripe,
     }
 }
 
@@ -181,6 +209,23 @@ impl Stripe {
         }
         self.post("/v1/checkout/sessions", idempotency_key, &form)
             .await
+    }
+
+    /// Returns money from a payment.
+    pub async fn create_refund(
+        &self,
+        idempotency_key: &str,
+        refund: &NewRefund<'_>,
+    ) -> Result<Refund, StripeError> {
+        let form = [
+            ("payment_intent", refund.payment_intent.to_owned()),
+            (
+                "amount",
+                stripe_amount(refund.amount_minor, refund.currency).to_string(),
+            ),
+            ("metadata[refund_id]", refund.refund_id.to_owned()),
+        ];
+        self.post("/v1/refunds", idempotency_key, &form).await
     }
 
     /// The session as Stripe has it now, to learn whether it was paid.
@@ -293,5 +338,7 @@ mod tests {
         assert_eq!(stripe_amount(5_000, code("JPY")), 5_000);
         assert_eq!(stripe_amount(12_500, code("KWD")), 12_500);
         assert_eq!(stripe_amount(5_000, code("ISK")), 500_000);
+        assert_eq!(lumen_amount(500_000, code("ISK")), 5_000);
+        assert_eq!(lumen_amount(5_000, code("GBP")), 5_000);
     }
 }

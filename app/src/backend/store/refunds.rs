@@ -1,0 +1,369 @@
+//! Money returned from payments. A refund is stored, with the idempotency key its call to
+//! the processor carries, in the transaction that decides it (a booking cancelled, a late
+//! payment found); it is sent after that commits, and sent again with the same key until
+//! the processor has answered, so a crash or a timeout can never refund twice or not at all.
+//! The patient is emailed once the processor has taken it.
+
+use super::{outbox, templates};
+use crate::backend::templates::{compose, Values, Wording};
+use crate::domain::booking::when;
+use crate::domain::money::{Currency, Money};
+use crate::domain::payment_policy::Processor;
+use crate::domain::refunds::{refund_amount, RefundReason, RefundRefused};
+use crate::domain::templates::PAYMENT_REFUNDED;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// A refund to be made, and whoever asked for it.
+pub struct Asked<'a> {
+    pub reason: RefundReason,
+    /// In minor units; everything left when `None`.
+    pub amount_minor: Option<i64>,
+    /// Staff's words for a refund they made.
+    pub note: Option<&'a str>,
+    pub by: Option<Uuid>,
+}
+
+/// Why a refund was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum NotRequested {
+    #[error(transparent)]
+    Refused(#[from] RefundRefused),
+    #[error("no such payment")]
+    NoPayment,
+    #[error(transparent)]
+    Failed(#[from] sqlx::Error),
+}
+
+/// Stores a refund of `payment_id`. The payment's row is locked first, so two refunds
+/// decided at once can never together return more than was paid.
+pub async fn request(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    payment_id: Uuid,
+    asked: &Asked<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, NotRequested> {
+    let payment = sqlx::query!(
+        "SELECT status, amount_minor FROM payments WHERE clinic_id = $1 AND id = $2 FOR UPDATE",
+        clinic_id,
+        payment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(NotRequested::NoPayment)?;
+    if payment.status != "paid" {
+        return Err(RefundRefused::NotPaid.into());
+    }
+    let refunded = refunded(tx, payment_id).await?;
+    let amount = refund_amount(payment.amount_minor, refunded, asked.amount_minor)?;
+    let refund_id = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO refunds (id, clinic_id, payment_id, amount_minor, reason, note,
+                              requested_by, idempotency_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        refund_id,
+        clinic_id,
+        payment_id,
+        amount,
+        asked.reason.code(),
+        asked.note,
+        asked.by,
+        format!("lumen-refund-{refund_id}"),
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(refund_id)
+}
+
+/// What has gone back from a payment, or is on its way: every refund but a failed one.
+async fn refunded(tx: &mut PgConnection, payment_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(amount_minor), 0)::bigint AS "refunded!" FROM refunds
+           WHERE payment_id = $1 AND status <> 'failed'"#,
+        payment_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Refunds everything left of an appointment's payments (it was cancelled); the ids of
+/// the refunds stored.
+pub async fn refund_appointment(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    reason: RefundReason,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let paid = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE clinic_id = $1 AND appointment_id = $2 AND status = 'paid'
+         ORDER BY paid_at",
+        clinic_id,
+        appointment_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut stored = Vec::new();
+    let asked = Asked {
+        reason,
+        amount_minor: None,
+        note: None,
+        by: None,
+    };
+    for payment_id in paid {
+        match request(tx, clinic_id, payment_id, &asked, now).await {
+            Ok(refund_id) => stored.push(refund_id),
+            // Already returned in full (by hand, say): nothing more to give back.
+            Err(NotRequested::Refused(_)) => {}
+            Err(NotRequested::NoPayment) => {}
+            Err(NotRequested::Failed(error)) => return Err(error),
+        }
+    }
+    Ok(stored)
+}
+
+/// A stored refund as its call to the processor needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundOrder {
+    pub refund_id: Uuid,
+    pub processor: Processor,
+    /// The processor's id of the payment the money goes back from.
+    pub payment_intent: Option<String>,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub idempotency_key: String,
+}
+
+/// Refunds stored and not yet taken by the processor, oldest first.
+pub async fn unsent(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    limit: i64,
+) -> Result<Vec<RefundOrder>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT r.id, p.processor, p.payment_intent_id, r.amount_minor, p.currency,
+                r.idempotency_key
+         FROM refunds r JOIN payments p ON p.id = r.payment_id
+         WHERE r.clinic_id = $1 AND r.status = 'requested'
+         ORDER BY r.created_at LIMIT $2",
+        clinic_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(RefundOrder {
+                refund_id: row.id,
+                processor: Processor::parse(&row.processor)?,
+                payment_intent: row.payment_intent_id,
+                amount_minor: row.amount_minor,
+                currency: Currency::parse(&row.currency).ok()?,
+                idempotency_key: row.idempotency_key,
+            })
+        })
+        .collect())
+}
+
+/// Where a refund stands at the processor, in Lumen's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl RefundState {
+    /// Stripe's refund statuses: `requires_action` waits on the customer, `canceled` never
+    /// returns the money.
+    pub fn from_stripe(status: &str) -> RefundState {
+        match status {
+            "succeeded" => RefundState::Succeeded,
+            "failed" | "canceled" => RefundState::Failed,
+            _ => RefundState::Pending,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            RefundState::Pending => "pending",
+            RefundState::Succeeded => "succeeded",
+            RefundState::Failed => "failed",
+        }
+    }
+}
+
+/// What the processor said of a refund.
+pub struct Answer<'a> {
+    pub processor_refund_id: Option<&'a str>,
+    pub state: RefundState,
+    /// The processor's reason, when it refused or could not return the money.
+    pub failure: Option<&'a str>,
+}
+
+/// Records what the processor said of a refund, identified by Lumen's id; only ever
+/// forward (a late `pending` does not undo `succeeded`). The patient is emailed the first
+/// time it is taken.
+pub async fn record_state(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    refund_id: Uuid,
+    answer: &Answer<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let state = answer.state;
+    let moved = sqlx::query_scalar!(
+        "UPDATE refunds
+         SET status = $4, processor_refund_id = coalesce(processor_refund_id, $3),
+             failure = $5, updated_at = $6
+         WHERE clinic_id = $1 AND id = $2
+           AND (status = 'requested' OR (status = 'pending' AND $4 <> 'pending'))
+         RETURNING reason",
+        clinic_id,
+        refund_id,
+        answer.processor_refund_id,
+        state.code(),
+        answer.failure,
+        now
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if moved.is_some() && state != RefundState::Failed {
+        tell_patient(tx, clinic_id, refund_id, now).await?;
+    }
+    Ok(())
+}
+
+/// Lumen's id of the refund the processor knows as `processor_refund_id`.
+pub async fn by_processor_id(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    processor_refund_id: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM refunds WHERE clinic_id = $1 AND processor_refund_id = $2",
+        clinic_id,
+        processor_refund_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// Learns of refunds made at the processor itself (in its dashboard): the processor says
+/// `refunded_total` has gone back from the payment, and whatever Lumen does not know of is
+/// recorded as made there. A refund Lumen asked for is stored before it is sent, so it is
+/// never counted twice.
+pub async fn record_at_processor(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    payment_id: Uuid,
+    refunded_total: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE clinic_id = $1 AND id = $2 FOR UPDATE",
+        clinic_id,
+        payment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if locked.is_none() {
+        return Ok(None);
+    }
+    let known = refunded(tx, payment_id).await?;
+    let unknown = refunded_total - known;
+    if unknown <= 0 {
+        return Ok(None);
+    }
+    let refund_id = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO refunds (id, clinic_id, payment_id, amount_minor, reason, status,
+                              idempotency_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'at_processor', 'succeeded', $5, $6, $6)",
+        refund_id,
+        clinic_id,
+        payment_id,
+        unknown,
+        format!("seen-at-processor-{refund_id}"),
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(Some(refund_id))
+}
+
+/// Emails the patient that `refund_id` went back to them, once.
+pub async fn tell_patient(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    refund_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    // The patient's record once booked; before that (a payment that came too late) the
+    // details typed while booking, which the appointment keeps.
+    let Some(r) = sqlx::query!(
+        r#"SELECT r.amount_minor, r.reason, p.currency,
+                  coalesce(pa.email, a.draft->>'email') AS email,
+                  coalesce(pa.first_name, a.draft->>'first_name') AS first_name,
+                  t.name AS treatment, lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!", l.phone, c.name AS clinic
+           FROM refunds r
+           JOIN payments p ON p.id = r.payment_id
+           JOIN appointments a ON a.id = p.appointment_id
+           LEFT JOIN patients pa ON pa.id = a.patient_id
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = r.clinic_id
+           WHERE r.clinic_id = $1 AND r.id = $2"#,
+        clinic_id,
+        refund_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let (Some(email), Some(currency)) = (r.email, Currency::parse(&r.currency).ok()) else {
+        return Ok(());
+    };
+    let reason = RefundReason::from_code(&r.reason).unwrap_or(RefundReason::Staff);
+    let zone = r.time_zone.parse::<Tz>().unwrap_or(chrono_tz::UTC);
+    let values = Values::from([
+        ("first_name", r.first_name.unwrap_or_default()),
+        (
+            "amount",
+            Money {
+                minor: r.amount_minor,
+                currency,
+            }
+            .to_string(),
+        ),
+        ("why", reason.to_patient().to_owned()),
+        ("treatment", r.treatment),
+        ("when", when(r.starts, r.ends, zone)),
+        ("phone", r.phone),
+        ("clinic", r.clinic),
+    ]);
+    let custom = templates::custom(tx, clinic_id, PAYMENT_REFUNDED.kind, "email").await?;
+    let Wording { subject, body } = compose(&PAYMENT_REFUNDED, "email", custom, &values);
+    outbox::enqueue_email_for(
+        tx,
+        clinic_id,
+        outbox::Email {
+            kind: PAYMENT_REFUNDED.kind,
+            to: &email,
+            subject: &subject,
+            body: &body,
+        },
+        Some(&format!("refund:{refund_id}")),
+        None,
+        outbox::Timing::at_once(now),
+    )
+    .await?;
+    Ok(())
+}
