@@ -74,6 +74,8 @@ pub enum Action {
     ManageClinic,
     /// The before/after gallery: cases, pictures, patients' consent, publishing.
     ManageGallery,
+    /// Returning patients' payments by hand (refunds), with a reason.
+    RefundPayments,
     /// Reading the audit log.
     ViewAuditLog,
     /// Creating clinics on the platform.
@@ -81,7 +83,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::UseOwnAccount,
         Action::ViewAdmin,
         Action::ViewPatients,
@@ -89,6 +91,7 @@ impl Action {
         Action::ManageCatalogue,
         Action::ManageClinic,
         Action::ManageGallery,
+        Action::RefundPayments,
         Action::ViewAuditLog,
         Action::ManagePlatform,
     ];
@@ -101,9 +104,10 @@ pub fn allows(role: Role, action: Action) -> bool {
     match role {
         PlatformOperator => matches!(action, ManagePlatform | UseOwnAccount),
         ClinicAdmin => !matches!(action, ManagePlatform),
+        // The front desk takes payments and gives them back; clinicians do neither.
         FrontDesk => matches!(
             action,
-            UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments
+            UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments | RefundPayments
         ),
         // Clinicians take the pictures and ask for consent.
         Provider => matches!(
@@ -145,6 +149,8 @@ mod tests {
         assert!(allows(Role::Provider, Action::ManageAppointments));
         assert!(allows(Role::Provider, Action::ManageGallery));
         assert!(!allows(Role::Provider, Action::ManageCatalogue));
+        assert!(allows(Role::FrontDesk, Action::RefundPayments));
+        assert!(!allows(Role::Provider, Action::RefundPayments));
     }
 
     #[test]

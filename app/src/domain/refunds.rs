@@ -1,5 +1,7 @@
 //! When money goes back to a patient, and how much may.
 
+use crate::domain::form::FieldProblem;
+use crate::domain::money::{parse_amount, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 /// Why a refund was made; each is stored by its code.
@@ -40,6 +42,17 @@ impl RefundReason {
         .find(|reason| reason.code() == code)
     }
 
+    /// Staff's word for it, on the appointment page.
+    pub fn label(self) -> &'static str {
+        match self {
+            RefundReason::PaidLate => "Paid after the booking was released",
+            RefundReason::CancelledInTime => "The patient cancelled in good time",
+            RefundReason::CancelledByClinic => "The clinic cancelled",
+            RefundReason::Staff => "Refunded by hand",
+            RefundReason::AtProcessor => "Made in the payment service's dashboard",
+        }
+    }
+
     /// The sentence the patient's email gives for the refund.
     pub fn to_patient(self) -> &'static str {
         match self {
@@ -51,6 +64,16 @@ impl RefundReason {
             RefundReason::CancelledByClinic => "We cancelled your booking.",
             RefundReason::Staff | RefundReason::AtProcessor => "The clinic has refunded you.",
         }
+    }
+}
+
+/// Staff's words for where a refund stands (its stored status).
+pub fn refund_state_label(status: &str) -> &'static str {
+    match status {
+        "requested" => "Being sent",
+        "pending" => "On its way",
+        "succeeded" => "Refunded",
+        _ => "Refused",
     }
 }
 
@@ -106,9 +129,145 @@ pub fn refund_amount(paid: i64, refunded: i64, asked: Option<i64>) -> Result<i64
     }
 }
 
+/// Staff refunding a payment by hand, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundForm {
+    /// Which of the appointment's payments.
+    pub payment: String,
+    /// Empty: everything left.
+    #[serde(default)]
+    pub amount: String,
+    /// Why: kept for the clinic's books and the audit, never shown to the patient.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A staff refund that passed every rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRefund {
+    /// In minor units; everything left when `None`.
+    pub amount_minor: Option<i64>,
+    pub note: String,
+}
+
+pub const NOTE_MAX: usize = 500;
+
+impl RefundForm {
+    /// Reads the form in the clinic's `currency`; `left` is what is left of the payment,
+    /// so an amount above it is refused beside the field with the most that may go back.
+    pub fn parse(&self, currency: Currency, left: i64) -> Result<StaffRefund, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let amount_minor = match self.amount.trim() {
+            "" => None,
+            text => match parse_amount(text, currency) {
+                Ok(amount) => match refund_amount(left, 0, Some(amount)) {
+                    Ok(amount) => Some(amount),
+                    Err(RefundRefused::TooMuch { left_minor }) => {
+                        problems.push(FieldProblem::new(
+                            "amount",
+                            format!(
+                                "At most {} is left to refund.",
+                                Money {
+                                    minor: left_minor,
+                                    currency
+                                }
+                            ),
+                        ));
+                        None
+                    }
+                    Err(refused) => {
+                        problems.push(FieldProblem::new("amount", refused));
+                        None
+                    }
+                },
+                Err(invalid) => {
+                    problems.push(FieldProblem::new("amount", invalid));
+                    None
+                }
+            },
+        };
+        let note = self.note.trim();
+        if note.is_empty() {
+            problems.push(FieldProblem::new(
+                "note",
+                "Say why, for the clinic's books: the patient is not shown it.",
+            ));
+        } else if note.chars().count() > NOTE_MAX {
+            problems.push(FieldProblem::new(
+                "note",
+                format!("Keep it to {NOTE_MAX} characters."),
+            ));
+        }
+        if problems.is_empty() {
+            Ok(StaffRefund {
+                amount_minor,
+                note: note.to_owned(),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typed(amount: &str, note: &str) -> RefundForm {
+        RefundForm {
+            payment: String::new(),
+            amount: amount.to_owned(),
+            note: note.to_owned(),
+        }
+    }
+
+    fn fields(problems: Vec<FieldProblem>) -> Vec<(String, String)> {
+        problems.into_iter().map(|p| (p.field, p.message)).collect()
+    }
+
+    #[test]
+    fn a_staff_refund_reads_its_amount_in_the_clinics_currency_and_needs_a_reason() {
+        let gbp = Currency::parse("GBP").unwrap();
+        assert_eq!(
+            typed("20.50", " Goodwill ").parse(gbp, 5_000),
+            Ok(StaffRefund {
+                amount_minor: Some(2_050),
+                note: "Goodwill".to_owned()
+            })
+        );
+        assert_eq!(
+            typed("", "Cancelled by phone").parse(gbp, 5_000),
+            Ok(StaffRefund {
+                amount_minor: None,
+                note: "Cancelled by phone".to_owned()
+            })
+        );
+        assert_eq!(
+            fields(typed("60", "").parse(gbp, 5_000).unwrap_err()),
+            [
+                (
+                    "amount".to_owned(),
+                    "At most £50 is left to refund.".to_owned()
+                ),
+                (
+                    "note".to_owned(),
+                    "Say why, for the clinic's books: the patient is not shown it.".to_owned()
+                )
+            ]
+        );
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(
+            fields(typed("100.5", "x").parse(jpy, 5_000).unwrap_err()),
+            [(
+                "amount".to_owned(),
+                "JPY has no smaller unit: enter a whole amount.".to_owned()
+            )]
+        );
+        assert_eq!(
+            fields(typed("0", "x").parse(gbp, 5_000).unwrap_err())[0].1,
+            "Enter an amount above zero."
+        );
+    }
 
     #[test]
     fn a_clinic_cancellation_always_refunds_and_a_patients_as_the_policy_says() {

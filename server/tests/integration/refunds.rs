@@ -5,10 +5,11 @@
 
 use crate::booking::{at, held_link, lewis, GUEST, MOLE_CHECK};
 use crate::common::stripe::{self, FakeStripe};
-use crate::common::{self, emails_to, form, get, post_as, signed_in, FRONT_DESK};
+use crate::common::{self, emails_to, field_problems, form, get, post_as, signed_in, FRONT_DESK};
 use crate::stripe_checkout::{
     clock, completed_event, confirm_with_deposit, paying_clinic, session_in, status, webhook,
 };
+use app::admin::calendar::types::AppointmentDetail;
 use app::backend::refunding;
 use app::backend::store::refunds::{self, Asked, NotRequested};
 use app::domain::refunds::{RefundReason, RefundRefused};
@@ -430,4 +431,115 @@ async fn a_forged_refund_event_changes_nothing(pool: PgPool) {
         StatusCode::OK
     );
     assert!(refunds(&pool).await.is_empty());
+}
+
+/// The staff appointment page's data for `id`.
+async fn appointment_page(app: &Router, cookie: &str, id: Uuid) -> AppointmentDetail {
+    let reply = post_as(app, "admin/appointment", Some(cookie), &format!("id={id}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+async fn refund_by_hand(
+    app: &Router,
+    cookie: &str,
+    id: Uuid,
+    payment: &str,
+    amount: &str,
+    note: &str,
+) -> common::Reply {
+    post_as(
+        app,
+        "admin/refund_payment",
+        Some(cookie),
+        &form(&[
+            ("id", &id.to_string()),
+            ("form[payment]", payment),
+            ("form[amount]", amount),
+            ("form[note]", note),
+        ]),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_front_desk_refunds_part_of_a_deposit_with_a_reason_and_it_is_audited(pool: PgPool) {
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    paid_booking(&app, &pool, &stripe).await;
+    let (id, payment): (Uuid, Uuid) = sqlx::query_as("SELECT appointment_id, id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let payment = payment.to_string();
+
+    // Clinicians see the payment but may not give money back.
+    let provider = signed_in(&app, "amara@juniper-clinic.example").await;
+    let seen = appointment_page(&app, &provider, id).await;
+    assert_eq!(seen.payments.len(), 1);
+    assert!(!seen.may_refund);
+    let refused = refund_by_hand(&app, &provider, id, &payment, "10", "Goodwill").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let page = appointment_page(&app, &desk, id).await;
+    assert!(page.may_refund);
+    assert_eq!(page.payments[0].amount, "£50");
+    assert_eq!(page.payments[0].left.as_deref(), Some("£50"));
+
+    // More than was paid, and no reason: each said beside its field, nothing stored.
+    let too_much = refund_by_hand(&app, &desk, id, &payment, "60", " ").await;
+    let problems: Vec<(String, String)> = field_problems(&too_much)
+        .into_iter()
+        .map(|p| (p.field, p.message))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                "amount".to_owned(),
+                "At most £50 is left to refund.".to_owned()
+            ),
+            (
+                "note".to_owned(),
+                "Say why, for the clinic's books: the patient is not shown it.".to_owned()
+            )
+        ]
+    );
+    assert!(refunds(&pool).await.is_empty());
+
+    // Another appointment's id with this payment finds nothing.
+    let elsewhere = refund_by_hand(&app, &desk, Uuid::new_v4(), &payment, "10", "Goodwill").await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+
+    let part = refund_by_hand(&app, &desk, id, &payment, "20", "The room was too cold").await;
+    assert!(part.status.is_success(), "{}", part.body);
+    until_refunds_are(&pool, &[("staff", 2000, "succeeded")]).await;
+    let calls = refund_calls(&stripe).await;
+    assert_eq!(form_value(&calls[0], "amount"), "2000");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'refunded' AND subject_type = 'payment'
+           AND subject_id = $1 AND actor_role = 'front_desk'",
+    )
+    .bind(payment.parse::<Uuid>().unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    let page = appointment_page(&app, &desk, id).await;
+    let line = &page.payments[0];
+    assert_eq!(line.refunded.as_deref(), Some("£20"));
+    assert_eq!(line.left.as_deref(), Some("£30"));
+    assert_eq!(line.refunds[0].amount, "£20");
+    assert_eq!(line.refunds[0].state, "Refunded");
+    assert_eq!(
+        line.refunds[0].note.as_deref(),
+        Some("The room was too cold")
+    );
+    // The patient is told the amount, never staff's words.
+    let emails = emails_to(&pool, GUEST).await;
+    let told = refund_emails(&emails);
+    assert_eq!(told.len(), 1);
+    assert!(told[0].contains("£20"), "{}", told[0]);
+    assert!(!told[0].contains("cold"), "{}", told[0]);
 }

@@ -5,12 +5,16 @@
 
 use super::types::{AppointmentDetail, CalendarData, NewAppointment};
 use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm, SessionForm};
+use crate::domain::refunds::RefundForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::types::{CalendarBlock, CalendarColumn, Choice, HistoryLine, TreatmentChoice},
+    super::types::{
+        CalendarBlock, CalendarColumn, Choice, HistoryLine, PaymentLine, RefundLine,
+        TreatmentChoice,
+    },
     crate::backend::audit,
     crate::backend::auth::principal::{require, Principal},
     crate::backend::auth::session::Token,
@@ -21,10 +25,16 @@ use {
     crate::backend::store::booking::{self as booking_store, Changer, Notice, Refusal, Rules},
     crate::backend::store::booking_emails::booking_link,
     crate::backend::store::calendar as store,
+    crate::backend::store::clinic as clinic_store,
+    crate::backend::store::refunds,
+    crate::domain::access::allows,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
     crate::domain::calendar::{axis, lanes, Span},
     crate::domain::form::FieldProblem,
+    crate::domain::money::Money,
+    crate::domain::payment_policy::Processor,
+    crate::domain::refunds::{refund_state_label, RefundReason},
     crate::ui::status::answer,
     chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
     chrono_tz::Tz,
@@ -51,7 +61,21 @@ pub async fn fetch_appointment(id: String) -> Result<AppointmentDetail, AppError
     let me = require(Action::ViewPatients).await?;
     let id = answer(AppError::record_id(&id))?;
     audit::record_for_request(Some(&me), "read", "appointment", Some(id)).await?;
-    answer(server::appointment(id).await)
+    answer(server::appointment(&me, id).await)
+}
+
+/// Refunds a payment of the appointment by hand: all that is left, or part, with a reason
+/// for the clinic's books (audited; the patient is emailed once the service takes it).
+#[server(endpoint = "admin/refund_payment")]
+pub async fn refund_payment(
+    id: String,
+    #[server(default)] form: RefundForm,
+) -> Result<(), AppError> {
+    let me = require(Action::RefundPayments).await?;
+    let id = answer(AppError::record_id(&id))?;
+    answer(server::refund(&me, id, &form).await)?;
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=refunded"));
+    Ok(())
 }
 
 /// The new-appointment screen, prefilled from the address: a chosen `patient`, a patient
@@ -412,7 +436,7 @@ mod server {
         }
     }
 
-    pub async fn appointment(id: Uuid) -> Result<AppointmentDetail, AppError> {
+    pub async fn appointment(me: &Principal, id: Uuid) -> Result<AppointmentDetail, AppError> {
         let desk = Desk::load().await?;
         let pool = &desk.state.pool;
         let clinic = desk.state.clinic_id;
@@ -488,7 +512,82 @@ mod server {
                 .capacity
                 .map(|capacity| format!("{} of {capacity} places booked", seat_holders.len())),
             seat_holders,
+            payments: payment_lines(&desk, id).await?,
+            may_refund: allows(me.role, Action::RefundPayments),
         })
+    }
+
+    async fn payment_lines(desk: &Desk, id: Uuid) -> Result<Vec<PaymentLine>, AppError> {
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let currency = clinic_store::currency(pool, clinic).await?;
+        let money = |minor| Money::new(minor, currency).to_string();
+        let records = refunds::payments_of(pool, clinic, id).await?;
+        Ok(records
+            .into_iter()
+            .map(|p| {
+                let service = Processor::parse(&p.processor).map_or("online", |p| p.label());
+                let summary = match p.paid_at {
+                    Some(at) => format!("Paid online with {service}, {}", desk.short(at)),
+                    None => format!(
+                        "Waiting for the patient to pay with {service} (since {})",
+                        desk.short(p.created_at)
+                    ),
+                };
+                let refunded = p.refunded();
+                let left = p.left();
+                PaymentLine {
+                    id: p.id.to_string(),
+                    amount: money(p.amount_minor),
+                    summary,
+                    refunded: (refunded > 0).then(|| money(refunded)),
+                    left: (left > 0).then(|| money(left)),
+                    refunds: p
+                        .refunds
+                        .into_iter()
+                        .map(|r| RefundLine {
+                            amount: money(r.amount_minor),
+                            why: RefundReason::from_code(&r.reason)
+                                .map_or("Refunded", RefundReason::label)
+                                .to_owned(),
+                            state: refund_state_label(&r.status).to_owned(),
+                            failure: r.failure,
+                            note: r.note,
+                            when_by: match r.by {
+                                Some(by) => format!("{} · {by}", desk.short(r.created_at)),
+                                None => desk.short(r.created_at),
+                            },
+                        })
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn refund(me: &Principal, id: Uuid, form: &RefundForm) -> Result<(), AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let payment_id = AppError::record_id(&form.payment)?;
+        let payments = refunds::payments_of(pool, clinic, id).await?;
+        let payment = payments
+            .iter()
+            .find(|p| p.id == payment_id)
+            .ok_or(AppError::NotFound)?;
+        if payment.left() == 0 {
+            return Err(AppError::Invalid(
+                "Nothing is left of this payment to refund.".to_owned(),
+            ));
+        }
+        let currency = clinic_store::currency(pool, clinic).await?;
+        let refund = form
+            .parse(currency, payment.left())
+            .map_err(AppError::Rejected)?;
+        let refund_id =
+            refunds::refund_by_staff(pool, clinic, id, payment_id, &refund, me, desk.now).await?;
+        tracing::info!(%refund_id, "payment refunded by staff");
+        desk.state.send_refunds_soon();
+        Ok(())
     }
 
     pub async fn new_appointment(

@@ -3,11 +3,11 @@
 
 use super::api::{
     fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, CreateAppointment,
-    MoveAppointment, RecordOutcome, ScheduleSession,
+    MoveAppointment, RecordOutcome, RefundPayment, ScheduleSession,
 };
 use super::types::{
     AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
-    TreatmentChoice,
+    PaymentLine, TreatmentChoice,
 };
 use crate::admin::frame::StaffScreen;
 use crate::domain::calendar::SessionForm;
@@ -262,6 +262,7 @@ fn saved_notice(query: &ParamsMap) -> Option<String> {
         "arrived" => "Marked as arrived.",
         "completed" => "Marked as completed.",
         "no_show" => "Marked as a no-show.",
+        "refunded" => "Refund made. The patient is emailed once the payment service takes it.",
         _ => return None,
     };
     Some(words.to_owned())
@@ -297,6 +298,8 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         history,
         seats,
         seat_holders,
+        payments,
+        may_refund,
     } = detail;
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
@@ -355,6 +358,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {(!payments.is_empty()).then(|| view! { <Payments id=id.clone() payments may_refund/> })}
             {(!outcomes.is_empty()).then(|| view! {
                 <section aria-labelledby="outcome-heading" class="mt-8">
                     <h2 id="outcome-heading" class="font-display text-2xl text-stone-900">"How it went"</h2>
@@ -449,6 +453,70 @@ fn CancelSection(id: String) -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// What was paid online for the appointment, what went back, and (for those who may) a
+/// refund of all that is left or part of it.
+#[component]
+fn Payments(id: String, payments: Vec<PaymentLine>, may_refund: bool) -> impl IntoView {
+    // One form: an appointment has one paid payment at a time (a new checkout ends the
+    // one before it unpaid).
+    let refundable = payments
+        .iter()
+        .find(|p| p.left.is_some())
+        .filter(|_| may_refund)
+        .map(|p| (p.id.clone(), p.left.clone().unwrap_or_default()));
+    view! {
+        <section aria-labelledby="payments-heading" class="mt-8">
+            <h2 id="payments-heading" class="font-display text-2xl text-stone-900">"Payments"</h2>
+            <ul class="mt-3 space-y-3">
+                {payments.into_iter().map(|p| view! {
+                    <li class="rounded-2xl border border-stone-200 bg-white p-4" data-testid="payment">
+                        <p class="font-semibold text-stone-900">{p.amount}</p>
+                        <p class="text-sm text-stone-700">{p.summary}</p>
+                        {p.refunded.map(|r| view! { <p class="text-sm text-stone-700">{format!("Refunded: {r}")}</p> })}
+                        {(!p.refunds.is_empty()).then(|| view! {
+                            <ul class="mt-2 divide-y divide-stone-100 border-t border-stone-100 text-sm">
+                                {p.refunds.into_iter().map(|r| view! {
+                                    <li class="py-2" data-testid="refund">
+                                        <span class="font-medium text-stone-900">{format!("{} · {}", r.amount, r.state)}</span>
+                                        <span class="block text-stone-700">{r.why}{r.note.map(|n| format!(": {n}"))}</span>
+                                        {r.failure.map(|f| view! { <span class="block font-semibold text-red-800">{format!("The payment service said: {f}")}</span> })}
+                                        <span class="block text-stone-600">{r.when_by}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {refundable.map(|(payment, left)| view! { <RefundForm id payment left/> })}
+        </section>
+    }
+}
+
+#[component]
+fn RefundForm(id: String, payment: String, left: String) -> impl IntoView {
+    let action = ServerAction::<RefundPayment>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    view! {
+        <ActionForm action attr:class="mt-4 space-y-4 rounded-2xl border border-stone-200 bg-stone-50 p-4" attr:novalidate="">
+            <h3 class="font-semibold text-stone-900">"Refund"</h3>
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="form[payment]" value=payment/>
+            <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+            <Field name="amount" label="Amount" id="refund-amount" hint=format!("Leave empty to refund all that is left: {left}.") problems>
+                <input id="refund-amount" name="form[amount]" inputmode="decimal" class=FIELD aria-invalid=invalid("amount") aria-describedby="refund-amount-hint refund-amount-error"/>
+            </Field>
+            <Field name="note" label="Why" id="refund-note" hint="For the clinic's books and the audit log; the patient is not shown it.".to_owned() problems>
+                <textarea id="refund-note" name="form[note]" rows="2" class=FIELD aria-invalid=invalid("note") aria-describedby="refund-note-hint refund-note-error"></textarea>
+            </Field>
+            <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Refund"</button>
+        </ActionForm>
     }
 }
 

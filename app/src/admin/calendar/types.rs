@@ -94,6 +94,38 @@ pub struct AppointmentDetail {
     /// For a group session: `3 of 12 places booked`, and who holds them.
     pub seats: Option<String>,
     pub seat_holders: Vec<Choice>,
+    /// Money taken online for it, and what went back.
+    pub payments: Vec<PaymentLine>,
+    /// Whoever is looking may refund by hand.
+    pub may_refund: bool,
+}
+
+/// A payment on the staff appointment page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentLine {
+    pub id: String,
+    pub amount: String,
+    /// `Paid online with Stripe, Mon 16 Mar 08:05`, or still waiting.
+    pub summary: String,
+    /// What has gone back (or is on its way), when anything has.
+    pub refunded: Option<String>,
+    /// What may still be refunded; `None` when nothing may.
+    pub left: Option<String>,
+    pub refunds: Vec<RefundLine>,
+}
+
+/// A refund of a payment, as staff read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundLine {
+    pub amount: String,
+    pub why: String,
+    pub state: String,
+    /// The payment service's reason, when it refused.
+    pub failure: Option<String>,
+    /// Staff's words, for a refund made by hand.
+    pub note: Option<String>,
+    /// `Mon 16 Mar 09:10 · Rosa Fields`.
+    pub when_by: String,
 }
 
 /// A treatment staff can book, with what it offers.

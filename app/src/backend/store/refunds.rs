@@ -5,12 +5,15 @@
 //! The patient is emailed once the processor has taken it.
 
 use super::{outbox, templates};
+use crate::backend::audit;
+use crate::backend::auth::principal::Principal;
 use crate::backend::templates::{compose, Values, Wording};
 use crate::domain::booking::when;
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
-use crate::domain::refunds::{refund_amount, RefundReason, RefundRefused};
+use crate::domain::refunds::{refund_amount, RefundReason, RefundRefused, StaffRefund};
 use crate::domain::templates::PAYMENT_REFUNDED;
+use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
@@ -366,4 +369,141 @@ pub async fn tell_patient(
     )
     .await?;
     Ok(())
+}
+
+/// A payment as the staff appointment page shows it, with what went back.
+pub struct PaymentRecord {
+    pub id: Uuid,
+    pub processor: String,
+    pub amount_minor: i64,
+    pub status: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub refunds: Vec<RefundRecord>,
+}
+
+impl PaymentRecord {
+    /// What has gone back or is on its way.
+    pub fn refunded(&self) -> i64 {
+        self.refunds
+            .iter()
+            .filter(|r| r.status != "failed")
+            .map(|r| r.amount_minor)
+            .sum()
+    }
+
+    /// What may still be refunded.
+    pub fn left(&self) -> i64 {
+        if self.status == "paid" {
+            self.amount_minor - self.refunded()
+        } else {
+            0
+        }
+    }
+}
+
+pub struct RefundRecord {
+    pub amount_minor: i64,
+    pub reason: String,
+    pub note: Option<String>,
+    pub status: String,
+    pub failure: Option<String>,
+    pub by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The appointment's payments (those that were paid, or are still open), oldest first.
+pub async fn payments_of(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+) -> Result<Vec<PaymentRecord>, sqlx::Error> {
+    let payments = sqlx::query!(
+        "SELECT id, processor, amount_minor, status, paid_at, created_at FROM payments
+         WHERE clinic_id = $1 AND appointment_id = $2 AND status IN ('paid', 'open')
+         ORDER BY created_at",
+        clinic_id,
+        appointment_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let refunds = sqlx::query!(
+        "SELECT r.payment_id, r.amount_minor, r.reason, r.note, r.status, r.failure,
+                u.display_name AS \"by?\", r.created_at
+         FROM refunds r
+         JOIN payments p ON p.id = r.payment_id
+         LEFT JOIN users u ON u.id = r.requested_by
+         WHERE r.clinic_id = $1 AND p.appointment_id = $2
+         ORDER BY r.created_at, r.id",
+        clinic_id,
+        appointment_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(payments
+        .into_iter()
+        .map(|p| PaymentRecord {
+            refunds: refunds
+                .iter()
+                .filter(|r| r.payment_id == p.id)
+                .map(|r| RefundRecord {
+                    amount_minor: r.amount_minor,
+                    reason: r.reason.clone(),
+                    note: r.note.clone(),
+                    status: r.status.clone(),
+                    failure: r.failure.clone(),
+                    by: r.by.clone(),
+                    created_at: r.created_at,
+                })
+                .collect(),
+            id: p.id,
+            processor: p.processor,
+            amount_minor: p.amount_minor,
+            status: p.status,
+            paid_at: p.paid_at,
+            created_at: p.created_at,
+        })
+        .collect())
+}
+
+/// A refund staff make by hand from an appointment's page: stored and audited in one
+/// transaction; not found (and nothing stored) when the payment is not the appointment's.
+pub async fn refund_by_staff(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    payment_id: Uuid,
+    refund: &StaffRefund,
+    staff: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await?;
+    let theirs = sqlx::query_scalar!(
+        "SELECT id FROM payments WHERE clinic_id = $1 AND id = $2 AND appointment_id = $3",
+        clinic_id,
+        payment_id,
+        appointment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if theirs.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let asked = Asked {
+        reason: RefundReason::Staff,
+        amount_minor: refund.amount_minor,
+        note: Some(&refund.note),
+        by: Some(staff.user_id),
+    };
+    let refund_id = request(&mut tx, clinic_id, payment_id, &asked, now)
+        .await
+        .map_err(|not| match not {
+            // Another refund came first and left less than was asked.
+            NotRequested::Refused(refused) => AppError::Invalid(refused.to_string()),
+            NotRequested::NoPayment => AppError::NotFound,
+            NotRequested::Failed(error) => error.into(),
+        })?;
+    audit::append_for_request(&mut tx, staff, "refunded", "payment", Some(payment_id)).await?;
+    tx.commit().await?;
+    Ok(refund_id)
 }
