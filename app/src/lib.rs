@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forgot-password/sent") view=account::password_reset::pages::ResetLinkSentPage ssr=SsrMode::Async/>
                         <Route path=path!("/reset-password") view=account::password_reset::pages::ResetPasswordPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/receipts/:id") view=account::receipts::ReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("/confirm-email-change") view=account::manage::pages::ConfirmEmailChangePage ssr=SsrMode::Async/>
                         <Route path=path!("/account-deleted") view=account::manage::pages::AccountDeletedPage ssr=SsrMode::Async/>
                         <Route path=path!("/register") view=account::registration::pages::RegisterPage ssr=SsrMode::Async/>

@@ -178,6 +178,11 @@ pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
         )
         .await?;
         account.messages = my_messages(&state, me.user_id).await?;
+        account.receipts = store::receipts::of_account(&state.pool, state.clinic_id, me.user_id)
+            .await?
+            .iter()
+            .map(Into::into)
+            .collect();
     }
     Ok(account)
 }

@@ -6,6 +6,7 @@ pub mod invitation;
 pub mod manage;
 pub mod pages;
 pub mod password_reset;
+pub mod receipts;
 pub mod registration;
 pub mod second_factor;
 pub mod types;

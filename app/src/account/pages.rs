@@ -151,6 +151,17 @@ fn Account(account: MyAccount) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
+            {(!account.receipts.is_empty()).then(|| view! {
+                <h2 class="mt-12 font-display text-2xl text-stone-900">"Your payments"</h2>
+                <ul class="mt-4 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white" aria-label="Your payments">
+                    {account.receipts.clone().into_iter().map(|r| view! {
+                        <li class="px-5 py-4">
+                            <p class="text-stone-900">{r.what}</p>
+                            <a href=r.href class="text-sm font-semibold text-brand-700 underline">"Receipt"</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             {(!account.messages.is_empty()).then(|| view! {
                 <h2 class="mt-12 font-display text-2xl text-stone-900">"Messages we sent you"</h2>
                 <ul class="mt-4 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white" aria-label="Messages we sent you">

@@ -32,6 +32,8 @@ pub struct MyAccount {
     pub profile: Option<ProfileForm>,
     /// What the clinic sent them, newest first (patients only).
     pub messages: Vec<MyMessage>,
+    /// A receipt for each payment they made online, newest first.
+    pub receipts: Vec<super::receipts::ReceiptLink>,
 }
 
 /// A message the clinic sent a patient, as their account lists it.

@@ -100,6 +100,22 @@ const WHY: Variable = Variable {
     sample: "You cancelled your booking in good time.",
 };
 
+const PAID: Variable = Variable {
+    name: "amount",
+    meaning: "The amount paid, in the clinic's currency",
+    sample: "£50",
+};
+const PAID_ON: Variable = Variable {
+    name: "paid_on",
+    meaning: "When it was paid, in the clinic's time",
+    sample: "16 March 2026, 08:05",
+};
+const RECEIPT_NUMBER: Variable = Variable {
+    name: "receipt_number",
+    meaning: "The receipt's number, for the patient to quote",
+    sample: "3F9A1C2B",
+};
+
 pub const BOOKING_CONFIRMED: Kind = Kind {
     kind: "booking_confirmed",
     title: "Booking confirmed",
@@ -304,12 +320,31 @@ pub const PAYMENT_REFUNDED: Kind = Kind {
     required: &["amount"],
 };
 
-pub const KINDS: [Kind; 15] = [
+pub const PAYMENT_RECEIPT: Kind = Kind {
+    kind: "payment_receipt",
+    title: "Payment receipt",
+    group: "Bookings",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME,
+        PAID,
+        TREATMENT,
+        WHEN,
+        PAID_ON,
+        RECEIPT_NUMBER,
+        CLINIC,
+        ADDRESS,
+    ],
+    required: &["amount", "receipt_number"],
+};
+
+pub const KINDS: [Kind; 16] = [
     BOOKING_CONFIRMED,
     BOOKING_MOVED,
     BOOKING_CANCELLED,
     SEAT_BOOKED,
     REMINDER,
+    PAYMENT_RECEIPT,
     PAYMENT_REFUNDED,
     VERIFY_EMAIL,
     ALREADY_REGISTERED,
@@ -354,6 +389,14 @@ impl Kind {
                 "Your booking at {{ clinic }} is cancelled",
                 "Hello {{ first_name }},\n\nYour {{ treatment }} with {{ provider }} on {{ when }} is cancelled.\n\n\
                  To book again, visit {{ book_link }} or call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("payment_receipt", _) => (
+                "Your receipt from {{ clinic }}",
+                "Hello {{ first_name }},\n\nThank you for your payment. This is your receipt.\n\n\
+                 Receipt {{ receipt_number }}\n\
+                 Paid {{ paid_on }}: {{ amount }}, towards {{ treatment }} on {{ when }}.\n\n\
+                 {{ clinic }}, {{ address }}\n\n\
+                 With an account, you'll find this receipt, and any refund of it, under \"Your account\".",
             ),
             ("payment_refunded", _) => (
                 "{{ clinic }} has refunded {{ amount }}",

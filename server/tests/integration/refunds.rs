@@ -3,12 +3,16 @@
 //! never refund twice. Lumen's own Stripe client talks to the local stand-in, which checks
 //! every refund against what is left of its payment and sends the webhooks Stripe sends.
 
-use crate::booking::{at, held_link, lewis, GUEST, MOLE_CHECK};
+use crate::booking::{at, details, held_link, lewis, GUEST, MOLE_CHECK};
 use crate::common::stripe::{self, FakeStripe};
-use crate::common::{self, emails_to, field_problems, form, get, post_as, signed_in, FRONT_DESK};
+use crate::common::{
+    self, emails_to, field_problems, form, get, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT,
+};
 use crate::stripe_checkout::{
     clock, completed_event, confirm_with_deposit, paying_clinic, session_in, status, webhook,
 };
+use app::account::receipts::ReceiptView;
+use app::account::types::MyAccount;
 use app::admin::calendar::types::AppointmentDetail;
 use app::backend::refunding;
 use app::backend::store::refunds::{self, Asked, NotRequested};
@@ -542,4 +546,85 @@ async fn the_front_desk_refunds_part_of_a_deposit_with_a_reason_and_it_is_audite
     assert_eq!(told.len(), 1);
     assert!(told[0].contains("£20"), "{}", told[0]);
     assert!(!told[0].contains("cold"), "{}", told[0]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_patient_finds_the_receipt_in_their_account_and_it_shows_a_refund(pool: PgPool) {
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    let isla = signed_in(&app, PATIENT).await;
+    let link = held_link(&app, MOLE_CHECK, lewis(&pool).await, at(10, 0)).await;
+    let mut fields: Vec<(&str, &str)> = vec![("hold", &link)];
+    let typed = details(PATIENT);
+    fields.extend(typed.iter().map(|(k, v)| (*k, v.as_str())));
+    let saved = post_as(&app, "booking/details", Some(&isla), &form(&fields)).await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let confirmed = post_as(
+        &app,
+        "booking/confirm",
+        Some(&isla),
+        &form(&[("hold", &link)]),
+    )
+    .await;
+    let checkout = confirmed.headers["location"].to_str().unwrap().to_owned();
+    stripe.pay(&checkout).await;
+    assert_eq!(status(&pool).await, "confirmed");
+
+    let account: MyAccount =
+        serde_json::from_str(&post_as(&app, "my_account", Some(&isla), "").await.body).unwrap();
+    assert_eq!(account.receipts.len(), 1, "{:?}", account.receipts);
+    let payment: Uuid = sqlx::query_scalar("SELECT id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        account.receipts[0].href,
+        format!("/account/receipts/{payment}")
+    );
+    let receipt = |cookie: String| {
+        let app = app.clone();
+        async move { post_as(&app, "my_receipt", Some(&cookie), &format!("id={payment}")).await }
+    };
+    let shown: ReceiptView = serde_json::from_str(&receipt(isla.clone()).await.body).unwrap();
+    assert_eq!(shown.amount, "£50");
+    assert!(
+        shown
+            .item
+            .starts_with("Mole and skin check, Tuesday 17 March 2026, 10:00"),
+        "{}",
+        shown.item
+    );
+    assert_eq!(shown.method, "Card, through Stripe");
+    assert!(shown.address.contains("Edinburgh"), "{}", shown.address);
+    assert!(shown.refunds.is_empty() && shown.net.is_none());
+    // Emailed once, though the payment was learnt twice (webhook and return).
+    let emailed: Vec<(String, String)> = emails_to(&pool, PATIENT)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "payment_receipt")
+        .collect();
+    assert_eq!(emailed.len(), 1);
+    assert!(
+        emailed[0].1.contains(&format!("Receipt {}", shown.number)),
+        "{}",
+        emailed[0].1
+    );
+
+    // Anyone else's account finds no such receipt.
+    let admin = signed_in(&app, ADMIN).await;
+    let refused = receipt(admin).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let id: Uuid = sqlx::query_scalar("SELECT appointment_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let part = refund_by_hand(&app, &desk, id, &payment.to_string(), "20", "Goodwill").await;
+    assert!(part.status.is_success(), "{}", part.body);
+    until_refunds_are(&pool, &[("staff", 2000, "succeeded")]).await;
+    let shown: ReceiptView = serde_json::from_str(&receipt(isla).await.body).unwrap();
+    assert_eq!(shown.refunds.len(), 1);
+    assert_eq!(shown.refunds[0].amount, "£20");
+    assert_eq!(shown.refunds[0].state, "Refunded");
+    assert_eq!(shown.net.as_deref(), Some("£30"));
 }

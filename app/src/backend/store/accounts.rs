@@ -64,6 +64,7 @@ pub async fn profile(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<My
         past: Vec::new(),
         profile: None,
         messages: Vec::new(),
+        receipts: Vec::new(),
     })
 }
 

@@ -26,6 +26,7 @@ pub mod payment_policy;
 pub mod payments;
 pub mod providers;
 pub mod rate_limits;
+pub mod receipts;
 pub mod refunds;
 pub mod registration;
 pub mod reminders;

@@ -362,5 +362,6 @@ pub async fn settle_checkout(
     )
     .await
     .map_err(AppError::from)?;
+    super::receipts::email(tx, clinic_id, payment.id, now).await?;
     Ok(Settled::Confirmed)
 }

@@ -1,0 +1,201 @@
+//! Receipts: every payment a patient made online, with what went back, as the patient's
+//! account shows it and as it is emailed when the payment arrives. A patient reads only
+//! their own: each query is bound to the account's patient record.
+
+use super::{outbox, templates};
+use crate::backend::templates::{compose, Values, Wording};
+use crate::domain::booking::when;
+use crate::domain::money::{Currency, Money};
+use crate::domain::templates::PAYMENT_RECEIPT;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// A paid payment, with everything its receipt says.
+pub struct Receipt {
+    pub payment_id: Uuid,
+    pub amount: Money,
+    pub processor: String,
+    pub paid_at: DateTime<Utc>,
+    pub treatment: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub zone: Tz,
+    pub clinic: String,
+    pub clinic_email: String,
+    pub location: String,
+    pub address: String,
+    pub phone: String,
+    /// Refunds made or on their way (refused ones returned nothing): when, how much, and
+    /// whether the money has arrived back.
+    pub refunds: Vec<(DateTime<Utc>, Money, String)>,
+}
+
+impl Receipt {
+    /// The number a patient quotes: the payment's id, short and upper-case.
+    pub fn number(&self) -> String {
+        self.payment_id.simple().to_string()[..8].to_ascii_uppercase()
+    }
+
+    pub fn refunded(&self) -> i64 {
+        self.refunds.iter().map(|(_, m, _)| m.minor).sum()
+    }
+
+    /// What is still paid, once refunds are taken off.
+    pub fn net(&self) -> Money {
+        Money::new(self.amount.minor - self.refunded(), self.amount.currency)
+    }
+
+    /// `Tuesday 17 March 2026, 10:00–10:45 (Europe/London)`.
+    pub fn when(&self) -> String {
+        when(self.starts, self.ends, self.zone)
+    }
+
+    pub fn paid_on(&self) -> String {
+        self.paid_at
+            .with_timezone(&self.zone)
+            .format("%-d %B %Y, %H:%M")
+            .to_string()
+    }
+}
+
+/// The receipts of the patient whose account is `user_id`, newest first.
+pub async fn of_account(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<Receipt>, sqlx::Error> {
+    let ids = sqlx::query_scalar!(
+        "SELECT p.id FROM payments p
+         JOIN appointments a ON a.id = p.appointment_id
+         JOIN patients pa ON pa.id = a.patient_id
+         WHERE p.clinic_id = $1 AND pa.user_id = $2 AND p.status = 'paid'
+         ORDER BY p.paid_at DESC",
+        clinic_id,
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut receipts = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut conn = pool.acquire().await?;
+        if let Some(receipt) = load(&mut conn, clinic_id, id, Some(user_id)).await? {
+            receipts.push(receipt);
+        }
+    }
+    Ok(receipts)
+}
+
+/// Payment `payment_id`'s receipt, if it was paid and (when `owner` is given) is that
+/// account's.
+pub async fn load(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    payment_id: Uuid,
+    owner: Option<Uuid>,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT p.id, p.amount_minor, p.currency, p.processor, p.paid_at AS "paid_at!",
+                  t.name AS treatment, lower(a.period) AS "starts!", upper(a.period) AS "ends!",
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
+                  c.name AS clinic, c.email AS clinic_email, l.name AS location, l.phone,
+                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!"
+           FROM payments p
+           JOIN appointments a ON a.id = p.appointment_id
+           LEFT JOIN patients pa ON pa.id = a.patient_id
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = p.clinic_id
+           WHERE p.clinic_id = $1 AND p.id = $2 AND p.status = 'paid'
+             AND ($3::uuid IS NULL OR pa.user_id = $3)"#,
+        clinic_id,
+        payment_id,
+        owner
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let Ok(currency) = Currency::parse(&r.currency) else {
+        return Ok(None);
+    };
+    let refunds = sqlx::query!(
+        "SELECT created_at, amount_minor, status FROM refunds
+         WHERE payment_id = $1 AND status <> 'failed' ORDER BY created_at, id",
+        payment_id
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|f| (f.created_at, Money::new(f.amount_minor, currency), f.status))
+    .collect();
+    Ok(Some(Receipt {
+        payment_id: r.id,
+        amount: Money::new(r.amount_minor, currency),
+        processor: r.processor,
+        paid_at: r.paid_at,
+        treatment: r.treatment,
+        starts: r.starts,
+        ends: r.ends,
+        zone: r.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        clinic: r.clinic,
+        clinic_email: r.clinic_email,
+        location: r.location,
+        address: r.address,
+        phone: r.phone,
+        refunds,
+    }))
+}
+
+/// Emails the receipt of a payment just settled to the patient it booked, once.
+pub async fn email(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    payment_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(receipt) = load(tx, clinic_id, payment_id, None).await? else {
+        return Ok(());
+    };
+    let Some(to) = sqlx::query!(
+        "SELECT pa.email, pa.first_name FROM payments p
+         JOIN appointments a ON a.id = p.appointment_id
+         JOIN patients pa ON pa.id = a.patient_id
+         WHERE p.id = $1",
+        payment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let values = Values::from([
+        ("first_name", to.first_name),
+        ("amount", receipt.amount.to_string()),
+        ("treatment", receipt.treatment.clone()),
+        ("when", receipt.when()),
+        ("paid_on", receipt.paid_on()),
+        ("receipt_number", receipt.number()),
+        ("clinic", receipt.clinic.clone()),
+        ("address", receipt.address.clone()),
+    ]);
+    let custom = templates::custom(tx, clinic_id, PAYMENT_RECEIPT.kind, "email").await?;
+    let Wording { subject, body } = compose(&PAYMENT_RECEIPT, "email", custom, &values);
+    outbox::enqueue_email_for(
+        tx,
+        clinic_id,
+        outbox::Email {
+            kind: PAYMENT_RECEIPT.kind,
+            to: &to.email,
+            subject: &subject,
+            body: &body,
+        },
+        Some(&format!("receipt:{payment_id}")),
+        None,
+        outbox::Timing::at_once(now),
+    )
+    .await?;
+    Ok(())
+}
