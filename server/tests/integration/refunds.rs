@@ -553,6 +553,10 @@ async fn a_patient_finds_the_receipt_in_their_account_and_it_shows_a_refund(pool
     let (app, stripe) = paying_clinic(&pool, true).await;
     let isla = signed_in(&app, PATIENT).await;
     let link = held_link(&app, MOLE_CHECK, lewis(&pool).await, at(10, 0)).await;
+    // Her details are filled in from her account.
+    let held = post_as(&app, "booking/held", Some(&isla), &form(&[("hold", &link)])).await;
+    let held: app::booking::types::HeldBooking = serde_json::from_str(&held.body).unwrap();
+    assert_eq!(held.details.email, PATIENT);
     let mut fields: Vec<(&str, &str)> = vec![("hold", &link)];
     let typed = details(PATIENT);
     fields.extend(typed.iter().map(|(k, v)| (*k, v.as_str())));

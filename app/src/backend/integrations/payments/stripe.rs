@@ -1,5 +1,5 @@
 //! The calls Lumen makes to Stripe's API, over the reqwest client already in the tree (not
-//! async-stripe: ARCHITECTURE.md says why). Parameters go form-encoded with Stripe's nested
+//! async-stripe: the README says why). Parameters go form-encoded with Stripe's nested
 //! keys (`line_items[0][price_data][unit_amount]`), the secret key as a bearer token, and
 //! every POST carries an `Idempotency-Key` that the caller derives from its own operation
 //! and stores before the first attempt, so a retry after a timeout is the same request to
