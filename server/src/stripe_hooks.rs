@@ -80,6 +80,14 @@ enum Applied {
     Refund,
     /// Refunded at Stripe by more than Lumen knew of.
     RefundedAtStripe,
+    Disputed,
+}
+
+/// The dispute a `charge.dispute.created` event is about.
+#[derive(Deserialize)]
+struct Dispute {
+    payment_intent: Option<String>,
+    reason: String,
 }
 
 /// The refund a `refund.*` event is about.
@@ -184,7 +192,19 @@ async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppEr
             }
             learnt.map(|_| Applied::RefundedAtStripe)
         }
-        // Recorded, and nothing else yet: disputes and payment intents are read by later work.
+        "charge.dispute.created" => {
+            let dispute: Dispute = serde_json::from_value(object())
+                .map_err(|_| AppError::Invalid("a dispute event without its dispute".to_owned()))?;
+            let ours = match dispute.payment_intent.as_deref() {
+                Some(intent) => {
+                    payments::record_dispute(&mut tx, state.clinic_id, intent, &dispute.reason, now)
+                        .await?
+                }
+                None => false,
+            };
+            ours.then_some(Applied::Disputed)
+        }
+        // Recorded, and nothing else: a Checkout payment's own events say what these would.
         _ => None,
     };
     tx.commit().await?;

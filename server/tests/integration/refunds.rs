@@ -632,3 +632,52 @@ async fn a_patient_finds_the_receipt_in_their_account_and_it_shows_a_refund(pool
     assert_eq!(shown.refunds[0].state, "Refunded");
     assert_eq!(shown.net.as_deref(), Some("£30"));
 }
+
+fn dispute_event(id: &str, payment_intent: &str) -> String {
+    serde_json::json!({
+        "id": id,
+        "object": "event",
+        "type": "charge.dispute.created",
+        "data": {"object": {
+            "id": "dp_test_1",
+            "object": "dispute",
+            "amount": 5000,
+            "currency": "gbp",
+            "payment_intent": payment_intent,
+            "reason": "product_not_received",
+            "status": "needs_response",
+        }},
+    })
+    .to_string()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_disputed_payment_is_shown_to_staff_with_what_to_do(pool: PgPool) {
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    paid_booking(&app, &pool, &stripe).await;
+    let (id, intent): (Uuid, String) =
+        sqlx::query_as("SELECT appointment_id, payment_intent_id FROM payments")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let secret = Some(crate::common::stripe::WEBHOOK_SECRET);
+    // A dispute of a payment this clinic never took changes nothing.
+    let elsewhere = webhook(&app, &dispute_event("evt_d0", "pi_test_other"), secret, 0).await;
+    assert_eq!(elsewhere, StatusCode::OK);
+    let desk = signed_in(&app, FRONT_DESK).await;
+    assert_eq!(
+        appointment_page(&app, &desk, id).await.payments[0].dispute,
+        None
+    );
+
+    for event in ["evt_d1", "evt_d1", "evt_d2"] {
+        let reply = webhook(&app, &dispute_event(event, &intent), secret, 0).await;
+        assert_eq!(reply, StatusCode::OK);
+    }
+    let dispute = appointment_page(&app, &desk, id).await.payments[0]
+        .dispute
+        .clone()
+        .expect("the dispute is shown");
+    assert!(dispute.contains("product not received"), "{dispute}");
+    assert!(dispute.contains("Stripe's dashboard"), "{dispute}");
+}

@@ -542,6 +542,12 @@ mod server {
                     summary,
                     refunded: (refunded > 0).then(|| money(refunded)),
                     left: (left > 0).then(|| money(left)),
+                    dispute: p.dispute_reason.map(|reason| {
+                        format!(
+                            "The patient's bank disputes this payment ({}). Answer it in {service}'s dashboard: the bank decides.",
+                            reason.replace('_', " ")
+                        )
+                    }),
                     refunds: p
                         .refunds
                         .into_iter()

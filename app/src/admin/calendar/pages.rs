@@ -476,6 +476,7 @@ fn Payments(id: String, payments: Vec<PaymentLine>, may_refund: bool) -> impl In
                         <p class="font-semibold text-stone-900">{p.amount}</p>
                         <p class="text-sm text-stone-700">{p.summary}</p>
                         {p.refunded.map(|r| view! { <p class="text-sm text-stone-700">{format!("Refunded: {r}")}</p> })}
+                        {p.dispute.map(|d| view! { <p class="mt-1 text-sm font-semibold text-red-800" data-testid="dispute">{d}</p> })}
                         {(!p.refunds.is_empty()).then(|| view! {
                             <ul class="mt-2 divide-y divide-stone-100 border-t border-stone-100 text-sm">
                                 {p.refunds.into_iter().map(|r| view! {

@@ -111,6 +111,8 @@ pub struct PaymentLine {
     pub refunded: Option<String>,
     /// What may still be refunded; `None` when nothing may.
     pub left: Option<String>,
+    /// When the patient's bank disputes it: what staff should do.
+    pub dispute: Option<String>,
     pub refunds: Vec<RefundLine>,
 }
 

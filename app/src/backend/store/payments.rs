@@ -365,3 +365,26 @@ pub async fn settle_checkout(
     super::receipts::email(tx, clinic_id, payment.id, now).await?;
     Ok(Settled::Confirmed)
 }
+
+/// Records that the patient's bank disputes the payment Stripe knows as `payment_intent`
+/// (the first report counts; a repeat changes nothing). Whether it was this clinic's.
+pub async fn record_dispute(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    payment_intent: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query!(
+        "UPDATE payments SET disputed_at = coalesce(disputed_at, $3),
+                dispute_reason = coalesce(dispute_reason, $4)
+         WHERE clinic_id = $1 AND payment_intent_id = $2",
+        clinic_id,
+        payment_intent,
+        now,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(found.rows_affected() > 0)
+}

@@ -2,8 +2,8 @@
 //! account shows it and as it is emailed when the payment arrives. A patient reads only
 //! their own: each query is bound to the account's patient record.
 
-use super::{outbox, templates};
-use crate::backend::templates::{compose, Values, Wording};
+use super::templates;
+use crate::backend::templates::Values;
 use crate::domain::booking::when;
 use crate::domain::money::{Currency, Money};
 use crate::domain::templates::PAYMENT_RECEIPT;
@@ -181,20 +181,15 @@ pub async fn email(
         ("clinic", receipt.clinic.clone()),
         ("address", receipt.address.clone()),
     ]);
-    let custom = templates::custom(tx, clinic_id, PAYMENT_RECEIPT.kind, "email").await?;
-    let Wording { subject, body } = compose(&PAYMENT_RECEIPT, "email", custom, &values);
-    outbox::enqueue_email_for(
+    let cause = format!("receipt:{payment_id}");
+    templates::enqueue_email_once(
         tx,
         clinic_id,
-        outbox::Email {
-            kind: PAYMENT_RECEIPT.kind,
-            to: &to.email,
-            subject: &subject,
-            body: &body,
-        },
-        Some(&format!("receipt:{payment_id}")),
-        None,
-        outbox::Timing::at_once(now),
+        &PAYMENT_RECEIPT,
+        &to.email,
+        &values,
+        Some(&cause),
+        now,
     )
     .await?;
     Ok(())

@@ -4,10 +4,10 @@
 //! the processor has answered, so a crash or a timeout can never refund twice or not at all.
 //! The patient is emailed once the processor has taken it.
 
-use super::{outbox, templates};
+use super::templates;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
-use crate::backend::templates::{compose, Values, Wording};
+use crate::backend::templates::Values;
 use crate::domain::booking::when;
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
@@ -352,20 +352,15 @@ pub async fn tell_patient(
         ("phone", r.phone),
         ("clinic", r.clinic),
     ]);
-    let custom = templates::custom(tx, clinic_id, PAYMENT_REFUNDED.kind, "email").await?;
-    let Wording { subject, body } = compose(&PAYMENT_REFUNDED, "email", custom, &values);
-    outbox::enqueue_email_for(
+    let cause = format!("refund:{refund_id}");
+    templates::enqueue_email_once(
         tx,
         clinic_id,
-        outbox::Email {
-            kind: PAYMENT_REFUNDED.kind,
-            to: &email,
-            subject: &subject,
-            body: &body,
-        },
-        Some(&format!("refund:{refund_id}")),
-        None,
-        outbox::Timing::at_once(now),
+        &PAYMENT_REFUNDED,
+        &email,
+        &values,
+        Some(&cause),
+        now,
     )
     .await?;
     Ok(())
@@ -379,6 +374,8 @@ pub struct PaymentRecord {
     pub status: String,
     pub paid_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The patient's bank's reason, when it disputes the payment.
+    pub dispute_reason: Option<String>,
     pub refunds: Vec<RefundRecord>,
 }
 
@@ -419,7 +416,8 @@ pub async fn payments_of(
     appointment_id: Uuid,
 ) -> Result<Vec<PaymentRecord>, sqlx::Error> {
     let payments = sqlx::query!(
-        "SELECT id, processor, amount_minor, status, paid_at, created_at FROM payments
+        "SELECT id, processor, amount_minor, status, paid_at, created_at, dispute_reason
+         FROM payments
          WHERE clinic_id = $1 AND appointment_id = $2 AND status IN ('paid', 'open')
          ORDER BY created_at",
         clinic_id,
@@ -462,6 +460,7 @@ pub async fn payments_of(
             status: p.status,
             paid_at: p.paid_at,
             created_at: p.created_at,
+            dispute_reason: p.dispute_reason,
         })
         .collect())
 }

@@ -40,9 +40,25 @@ pub async fn enqueue_email(
     values: &Values,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
+    enqueue_email_once(tx, clinic_id, kind, to, values, None, now)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// The same, once per `cause` (such as `refund:<id>`) and recipient: writing it again for
+/// the same cause writes nothing and answers `None`.
+pub async fn enqueue_email_once(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    kind: &Kind,
+    to: &str,
+    values: &Values,
+    cause: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
     let saved = custom(tx, clinic_id, kind.kind, "email").await?;
     let Wording { subject, body } = compose(kind, "email", saved, values);
-    outbox::enqueue_email(
+    outbox::enqueue_email_for(
         tx,
         clinic_id,
         outbox::Email {
@@ -51,12 +67,13 @@ pub async fn enqueue_email(
             subject: &subject,
             body: &body,
         },
-        now,
+        cause,
+        None,
+        outbox::Timing::at_once(now),
     )
     .await
 }
 
-/// Which (kind, channel) pairs the clinic has reworded, and when.
 pub async fn edited(
     pool: &PgPool,
     clinic_id: Uuid,
