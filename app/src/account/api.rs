@@ -180,7 +180,7 @@ pub async fn fetch_my_account() -> Result<MyAccount, AppError> {
         account.messages = my_messages(&state, me.user_id).await?;
         account.receipts = store::receipts::of_account(&state.pool, state.clinic_id, me.user_id)
             .await?
-            .iter()
+            .into_iter()
             .map(Into::into)
             .collect();
     }

@@ -75,11 +75,17 @@ impl From<crate::backend::store::receipts::Receipt> for ReceiptView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<&crate::backend::store::receipts::Receipt> for ReceiptLink {
-    fn from(r: &crate::backend::store::receipts::Receipt) -> Self {
+impl From<crate::backend::store::receipts::Listed> for ReceiptLink {
+    fn from(r: crate::backend::store::receipts::Listed) -> Self {
+        use crate::backend::store::receipts::paid_on;
         ReceiptLink {
             href: format!("/account/receipts/{}", r.payment_id),
-            what: format!("{} paid {} · {}", r.amount, r.paid_on(), r.treatment),
+            what: format!(
+                "{} paid {} · {}",
+                r.amount,
+                paid_on(r.paid_at, r.zone),
+                r.treatment
+            ),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
 use crate::domain::payment_policy::PaymentPolicy;
-use crate::domain::refunds::{refund_on_cancel, CancelledBy};
+use crate::domain::refunds::CancelledBy;
 use crate::domain::templates::{BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_MOVED};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveTime, Utc};
@@ -952,13 +952,8 @@ pub async fn cancel(
     .await?;
     changed(&mut tx, appointment_id, "cancelled", by, now).await?;
     reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
-    let refund_on_time = super::payment_policy::load(&mut *tx, clinic_id)
-        .await
-        .map_err(Refusal::Failed)?
-        .refund_on_time_cancellation;
-    if let Some(reason) = refund_on_cancel(by.cancelled_by(), refund_on_time) {
-        super::refunds::refund_appointment(&mut tx, clinic_id, appointment_id, reason, now).await?;
-    }
+    super::refunds::refund_cancelled(&mut tx, clinic_id, appointment_id, by.cancelled_by(), now)
+        .await?;
     if let Some(notice) = notice {
         booking_emails::send(
             &mut tx,

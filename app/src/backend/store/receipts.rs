@@ -2,6 +2,7 @@
 //! account shows it and as it is emailed when the payment arrives. A patient reads only
 //! their own: each query is bound to the account's patient record.
 
+use super::booking::appointment_facts;
 use super::templates;
 use crate::backend::templates::Values;
 use crate::domain::booking::when;
@@ -53,38 +54,60 @@ impl Receipt {
     }
 
     pub fn paid_on(&self) -> String {
-        self.paid_at
-            .with_timezone(&self.zone)
-            .format("%-d %B %Y, %H:%M")
-            .to_string()
+        paid_on(self.paid_at, self.zone)
     }
 }
 
-/// The receipts of the patient whose account is `user_id`, newest first.
+/// When a payment was made, in the clinic's time: `16 March 2026, 08:05`.
+pub fn paid_on(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// A receipt as the account page lists it.
+pub struct Listed {
+    pub payment_id: Uuid,
+    pub amount: Money,
+    pub paid_at: DateTime<Utc>,
+    pub zone: Tz,
+    pub treatment: String,
+}
+
+/// The receipts of the patient whose account is `user_id`, newest first, in one query.
 pub async fn of_account(
     pool: &PgPool,
     clinic_id: Uuid,
     user_id: Uuid,
-) -> Result<Vec<Receipt>, sqlx::Error> {
-    let ids = sqlx::query_scalar!(
-        "SELECT p.id FROM payments p
-         JOIN appointments a ON a.id = p.appointment_id
-         JOIN patients pa ON pa.id = a.patient_id
-         WHERE p.clinic_id = $1 AND pa.user_id = $2 AND p.status = 'paid'
-         ORDER BY p.paid_at DESC",
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.amount_minor, p.currency, p.paid_at AS "paid_at!", t.name AS treatment,
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone!"
+           FROM payments p
+           JOIN appointments a ON a.id = p.appointment_id
+           JOIN patients pa ON pa.id = a.patient_id
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN locations l ON l.id = a.location_id
+           JOIN clinics c ON c.id = p.clinic_id
+           WHERE p.clinic_id = $1 AND pa.user_id = $2 AND p.status = 'paid'
+           ORDER BY p.paid_at DESC"#,
         clinic_id,
         user_id
     )
     .fetch_all(pool)
     .await?;
-    let mut receipts = Vec::with_capacity(ids.len());
-    for id in ids {
-        let mut conn = pool.acquire().await?;
-        if let Some(receipt) = load(&mut conn, clinic_id, id, Some(user_id)).await? {
-            receipts.push(receipt);
-        }
-    }
-    Ok(receipts)
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Listed {
+                payment_id: r.id,
+                amount: Money::new(r.amount_minor, Currency::parse(&r.currency).ok()?),
+                paid_at: r.paid_at,
+                zone: r.time_zone.parse().unwrap_or(chrono_tz::UTC),
+                treatment: r.treatment,
+            })
+        })
+        .collect())
 }
 
 /// Payment `payment_id`'s receipt, if it was paid and (when `owner` is given) is that
@@ -97,16 +120,10 @@ pub async fn load(
 ) -> Result<Option<Receipt>, sqlx::Error> {
     let Some(r) = sqlx::query!(
         r#"SELECT p.id, p.amount_minor, p.currency, p.processor, p.paid_at AS "paid_at!",
-                  t.name AS treatment, lower(a.period) AS "starts!", upper(a.period) AS "ends!",
-                  coalesce(l.time_zone, c.time_zone) AS "time_zone!",
-                  c.name AS clinic, c.email AS clinic_email, l.name AS location, l.phone,
-                  concat_ws(', ', l.address_line1, nullif(l.address_line2, ''), l.city, l.postcode) AS "address!"
+                  p.appointment_id
            FROM payments p
            JOIN appointments a ON a.id = p.appointment_id
            LEFT JOIN patients pa ON pa.id = a.patient_id
-           JOIN treatments t ON t.id = a.treatment_id
-           JOIN locations l ON l.id = a.location_id
-           JOIN clinics c ON c.id = p.clinic_id
            WHERE p.clinic_id = $1 AND p.id = $2 AND p.status = 'paid'
              AND ($3::uuid IS NULL OR pa.user_id = $3)"#,
         clinic_id,
@@ -119,6 +136,9 @@ pub async fn load(
         return Ok(None);
     };
     let Ok(currency) = Currency::parse(&r.currency) else {
+        return Ok(None);
+    };
+    let Some(a) = appointment_facts(conn, clinic_id, r.appointment_id).await? else {
         return Ok(None);
     };
     let refunds = sqlx::query!(
@@ -136,15 +156,15 @@ pub async fn load(
         amount: Money::new(r.amount_minor, currency),
         processor: r.processor,
         paid_at: r.paid_at,
-        treatment: r.treatment,
-        starts: r.starts,
-        ends: r.ends,
-        zone: r.time_zone.parse().unwrap_or(chrono_tz::UTC),
-        clinic: r.clinic,
-        clinic_email: r.clinic_email,
-        location: r.location,
-        address: r.address,
-        phone: r.phone,
+        treatment: a.treatment,
+        starts: a.starts,
+        ends: a.ends,
+        zone: a.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        clinic: a.clinic,
+        clinic_email: a.clinic_email,
+        location: a.location,
+        address: a.address,
+        phone: a.phone,
         refunds,
     }))
 }

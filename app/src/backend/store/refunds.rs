@@ -4,6 +4,7 @@
 //! the processor has answered, so a crash or a timeout can never refund twice or not at all.
 //! The patient is emailed once the processor has taken it.
 
+use super::booking::appointment_facts;
 use super::templates;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
@@ -11,7 +12,9 @@ use crate::backend::templates::Values;
 use crate::domain::booking::when;
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
-use crate::domain::refunds::{refund_amount, RefundReason, RefundRefused, StaffRefund};
+use crate::domain::refunds::{
+    refund_amount, refund_on_cancel, CancelledBy, RefundReason, RefundRefused, StaffRefund,
+};
 use crate::domain::templates::PAYMENT_REFUNDED;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -93,13 +96,14 @@ async fn refunded(tx: &mut PgConnection, payment_id: Uuid) -> Result<i64, sqlx::
     .await
 }
 
-/// Refunds everything left of an appointment's payments (it was cancelled); the ids of
-/// the refunds stored.
-pub async fn refund_appointment(
+/// Refunds everything left of a cancelled appointment's payments when the cancellation
+/// calls for it: always the clinic's, a patient's as the clinic's policy says. The ids of
+/// the refunds stored; the policy is read only when something was paid.
+pub async fn refund_cancelled(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     appointment_id: Uuid,
-    reason: RefundReason,
+    by: CancelledBy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     let paid = sqlx::query_scalar!(
@@ -110,19 +114,30 @@ pub async fn refund_appointment(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut stored = Vec::new();
+    if paid.is_empty() {
+        return Ok(Vec::new());
+    }
+    let refund_on_time = sqlx::query_scalar!(
+        "SELECT refund_on_time_cancellation FROM clinics WHERE id = $1",
+        clinic_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let Some(reason) = refund_on_cancel(by, refund_on_time) else {
+        return Ok(Vec::new());
+    };
     let asked = Asked {
         reason,
         amount_minor: None,
         note: None,
         by: None,
     };
+    let mut stored = Vec::new();
     for payment_id in paid {
         match request(tx, clinic_id, payment_id, &asked, now).await {
             Ok(refund_id) => stored.push(refund_id),
             // Already returned in full (by hand, say): nothing more to give back.
-            Err(NotRequested::Refused(_)) => {}
-            Err(NotRequested::NoPayment) => {}
+            Err(NotRequested::Refused(_) | NotRequested::NoPayment) => {}
             Err(NotRequested::Failed(error)) => return Err(error),
         }
     }
@@ -310,18 +325,13 @@ pub async fn tell_patient(
     // The patient's record once booked; before that (a payment that came too late) the
     // details typed while booking, which the appointment keeps.
     let Some(r) = sqlx::query!(
-        r#"SELECT r.amount_minor, r.reason, p.currency,
+        r#"SELECT r.amount_minor, r.reason, p.currency, p.appointment_id,
                   coalesce(pa.email, a.draft->>'email') AS email,
-                  coalesce(pa.first_name, a.draft->>'first_name') AS first_name,
-                  t.name AS treatment, lower(a.period) AS "starts!", upper(a.period) AS "ends!",
-                  coalesce(l.time_zone, c.time_zone) AS "time_zone!", l.phone, c.name AS clinic
+                  coalesce(pa.first_name, a.draft->>'first_name') AS first_name
            FROM refunds r
            JOIN payments p ON p.id = r.payment_id
            JOIN appointments a ON a.id = p.appointment_id
            LEFT JOIN patients pa ON pa.id = a.patient_id
-           JOIN treatments t ON t.id = a.treatment_id
-           JOIN locations l ON l.id = a.location_id
-           JOIN clinics c ON c.id = r.clinic_id
            WHERE r.clinic_id = $1 AND r.id = $2"#,
         clinic_id,
         refund_id
@@ -331,26 +341,22 @@ pub async fn tell_patient(
     else {
         return Ok(());
     };
-    let (Some(email), Some(currency)) = (r.email, Currency::parse(&r.currency).ok()) else {
+    let (Some(email), Ok(currency)) = (r.email, Currency::parse(&r.currency)) else {
+        return Ok(());
+    };
+    let Some(a) = appointment_facts(tx, clinic_id, r.appointment_id).await? else {
         return Ok(());
     };
     let reason = RefundReason::from_code(&r.reason).unwrap_or(RefundReason::Staff);
-    let zone = r.time_zone.parse::<Tz>().unwrap_or(chrono_tz::UTC);
+    let zone = a.time_zone.parse::<Tz>().unwrap_or(chrono_tz::UTC);
     let values = Values::from([
         ("first_name", r.first_name.unwrap_or_default()),
-        (
-            "amount",
-            Money {
-                minor: r.amount_minor,
-                currency,
-            }
-            .to_string(),
-        ),
+        ("amount", Money::new(r.amount_minor, currency).to_string()),
         ("why", reason.to_patient().to_owned()),
-        ("treatment", r.treatment),
-        ("when", when(r.starts, r.ends, zone)),
-        ("phone", r.phone),
-        ("clinic", r.clinic),
+        ("treatment", a.treatment),
+        ("when", when(a.starts, a.ends, zone)),
+        ("phone", a.phone),
+        ("clinic", a.clinic),
     ]);
     let cause = format!("refund:{refund_id}");
     templates::enqueue_email_once(
