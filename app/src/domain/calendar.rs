@@ -5,6 +5,7 @@ use crate::domain::booking::Mode;
 use crate::domain::email::Email;
 use crate::domain::form::{checkbox, patient_phone, person_name, record_id, text, FieldProblem};
 use crate::domain::phone::CallingCode;
+use crate::domain::refunds::CancelledBy;
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -363,12 +364,26 @@ impl SessionForm {
     }
 }
 
-/// Cancelling from the staff side: whether to email the patient (ticked by default).
+/// Cancelling from the staff side: whose cancellation it is (the patient's, who phoned,
+/// or the clinic's), and whether to email the patient (ticked by default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CancelForm {
+    /// `patient` or `clinic`: it decides whether a payment goes back.
+    pub by: String,
     #[serde(deserialize_with = "checkbox")]
     pub tell_patient: bool,
+}
+
+impl CancelForm {
+    pub fn parse(&self) -> Result<CancelledBy, Vec<FieldProblem>> {
+        CancelledBy::from_code(self.by.trim()).ok_or_else(|| {
+            vec![FieldProblem::new(
+                "by",
+                "Say who is cancelling: the patient, or the clinic. It decides whether their payment goes back.",
+            )]
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

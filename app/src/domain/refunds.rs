@@ -77,26 +77,44 @@ pub fn refund_state_label(status: &str) -> &'static str {
     }
 }
 
-/// Who cancels a booking, as far as its payment is concerned.
+/// Whose cancellation it is, as far as its payment is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CancelledBy {
-    /// The patient, through their booking's page (only possible before the late-cancel
-    /// window: inside it they must call).
+    /// The patient: through their booking's page (only before the late-cancel window), or
+    /// by calling the clinic (at any time), when staff record it for them.
     Patient,
-    /// The clinic's staff.
+    /// The clinic.
     Clinic,
 }
 
+impl CancelledBy {
+    pub fn code(self) -> &'static str {
+        match self {
+            CancelledBy::Patient => "patient",
+            CancelledBy::Clinic => "clinic",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CancelledBy> {
+        [CancelledBy::Patient, CancelledBy::Clinic]
+            .into_iter()
+            .find(|by| by.code() == code)
+    }
+}
+
 /// Whether cancelling a paid booking returns its payment, and why. A clinic's own
-/// cancellation always does; a patient's does when the clinic's policy says so.
+/// cancellation always does; a patient's does when the clinic's policy says so and it comes
+/// before the late-cancel window (`late`): inside it, the deposit is what the clinic keeps
+/// for the time it can no longer fill.
 pub fn refund_on_cancel(
     by: CancelledBy,
     refund_on_time_cancellation: bool,
+    late: bool,
 ) -> Option<RefundReason> {
     match by {
         CancelledBy::Clinic => Some(RefundReason::CancelledByClinic),
-        CancelledBy::Patient if refund_on_time_cancellation => Some(RefundReason::CancelledInTime),
-        CancelledBy::Patient => None,
+        CancelledBy::Patient if late || !refund_on_time_cancellation => None,
+        CancelledBy::Patient => Some(RefundReason::CancelledInTime),
     }
 }
 
@@ -272,14 +290,21 @@ mod tests {
     #[test]
     fn a_clinic_cancellation_always_refunds_and_a_patients_as_the_policy_says() {
         assert_eq!(
-            refund_on_cancel(CancelledBy::Clinic, false),
+            refund_on_cancel(CancelledBy::Clinic, false, false),
             Some(RefundReason::CancelledByClinic)
         );
         assert_eq!(
-            refund_on_cancel(CancelledBy::Patient, true),
+            refund_on_cancel(CancelledBy::Patient, true, false),
             Some(RefundReason::CancelledInTime)
         );
-        assert_eq!(refund_on_cancel(CancelledBy::Patient, false), None);
+        assert_eq!(refund_on_cancel(CancelledBy::Patient, false, false), None);
+        // Inside the late-cancel window the patient's deposit stays with the clinic...
+        assert_eq!(refund_on_cancel(CancelledBy::Patient, true, true), None);
+        // ...and the clinic's own cancellation returns it whenever it comes.
+        assert_eq!(
+            refund_on_cancel(CancelledBy::Clinic, false, true),
+            Some(RefundReason::CancelledByClinic)
+        );
     }
 
     #[test]

@@ -375,7 +375,7 @@ async fn staff_move_and_cancel_with_the_patient_told_and_every_step_kept(pool: P
         &app,
         "admin/cancel_appointment",
         Some(&cookie),
-        &format!("id={id}&form[tell_patient]=on"),
+        &format!("id={id}&form[by]=clinic&form[tell_patient]=on"),
     )
     .await;
     saved(&cancelled, "cancelled");

@@ -234,7 +234,7 @@ async fn a_cancellation_by_the_clinic_always_refunds(pool: PgPool) {
         &app,
         "admin/cancel_appointment",
         Some(&desk),
-        &format!("id={id}&form[tell_patient]=on"),
+        &format!("id={id}&form[by]=clinic&form[tell_patient]=on"),
     )
     .await;
     assert!(by_clinic.status.is_success(), "{}", by_clinic.body);
@@ -243,6 +243,54 @@ async fn a_cancellation_by_the_clinic_always_refunds(pool: PgPool) {
     let told = refund_emails(&emails);
     assert_eq!(told.len(), 1, "{emails:?}");
     assert!(told[0].contains("We cancelled your booking"), "{}", told[0]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_say_whose_cancellation_it_is_and_a_patients_late_one_keeps_the_deposit(
+    pool: PgPool,
+) {
+    // This clinic refunds a patient's cancellation made in time.
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    paid_booking(&app, &pool, &stripe).await;
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let id: Uuid = sqlx::query_scalar("SELECT appointment_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let cancel = |by: &str| format!("id={id}&form[by]={by}&form[tell_patient]=on");
+
+    let unsaid = post_as(&app, "admin/cancel_appointment", Some(&desk), &cancel("")).await;
+    let problems = field_problems(&unsaid);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "by");
+    assert_eq!(status(&pool).await, "confirmed", "nothing changed");
+
+    // The booking is 26 hours away and the clinic's late-cancel window is now 48 hours:
+    // the patient phoning to cancel is cancelling late.
+    sqlx::query("UPDATE clinics SET late_cancel_hours = 48")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let by_patient = post_as(
+        &app,
+        "admin/cancel_appointment",
+        Some(&desk),
+        &cancel("patient"),
+    )
+    .await;
+    assert!(by_patient.status.is_success(), "{}", by_patient.body);
+    assert_eq!(status(&pool).await, "cancelled");
+    tokio::time::sleep(Wait::from_millis(300)).await;
+    assert!(refunds(&pool).await.is_empty(), "the deposit stays");
+    assert!(refund_calls(&stripe).await.is_empty());
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'cancelled' AND subject_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "staff's change is audited as theirs");
 }
 
 #[sqlx::test(migrations = "../migrations")]

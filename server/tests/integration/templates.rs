@@ -358,7 +358,7 @@ async fn moves_and_cancellations_use_the_clinics_wording_and_the_link_only_when_
         &app,
         "admin/cancel_appointment",
         Some(&desk),
-        &format!("id={id}&form[tell_patient]=on"),
+        &format!("id={id}&form[by]=clinic&form[tell_patient]=on"),
     )
     .await;
     saved(&off, "cancelled");

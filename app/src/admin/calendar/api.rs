@@ -34,7 +34,7 @@ use {
     crate::domain::form::FieldProblem,
     crate::domain::money::Money,
     crate::domain::payment_policy::Processor,
-    crate::domain::refunds::{refund_state_label, RefundReason},
+    crate::domain::refunds::{refund_state_label, CancelledBy, RefundReason},
     crate::ui::status::answer,
     chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
     chrono_tz::Tz,
@@ -131,7 +131,7 @@ pub async fn cancel_appointment(
 ) -> Result<(), AppError> {
     let me = require(Action::ManageAppointments).await?;
     let id = answer(AppError::record_id(&id))?;
-    answer(server::cancel(&me, id, form.tell_patient).await)?;
+    answer(server::cancel(&me, id, &form).await)?;
     leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=cancelled"));
     Ok(())
 }
@@ -817,23 +817,29 @@ mod server {
         }
     }
 
-    pub async fn cancel(me: &Principal, id: Uuid, tell_patient: bool) -> Result<(), AppError> {
+    pub async fn cancel(me: &Principal, id: Uuid, form: &CancelForm) -> Result<(), AppError> {
         let desk = Desk::load().await?;
         // Another clinic's appointment (or none) is not found, rather than "not confirmed".
-        store::appointment(&desk.state.pool, desk.state.clinic_id, id)
+        let row = store::appointment(&desk.state.pool, desk.state.clinic_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let notice = tell_patient.then_some(Notice {
+        // A group session is only ever cancelled by the clinic: its patients cancel their
+        // own places.
+        let by = match row.capacity {
+            Some(_) => CancelledBy::Clinic,
+            None => form.parse().map_err(AppError::Rejected)?,
+        };
+        let changer = match by {
+            CancelledBy::Patient => Changer::StaffForPatient(me),
+            CancelledBy::Clinic => Changer::Staff(me),
+        };
+        let notice = form.tell_patient.then_some(Notice {
             public_url: &desk.state.public_url,
             manage_link: None,
         });
-        match desk
-            .calendar()
-            .cancel(id, &Changer::Staff(me), notice)
-            .await
-        {
+        match desk.calendar().cancel(id, &changer, notice).await {
             Ok(()) => {
-                // A clinic's cancellation returns what the patient paid.
+                // What the cancellation returns of the patient's payment is stored; send it.
                 desk.state.send_refunds_soon();
                 Ok(())
             }

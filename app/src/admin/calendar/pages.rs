@@ -12,6 +12,7 @@ use super::types::{
 use crate::admin::frame::StaffScreen;
 use crate::domain::calendar::SessionForm;
 use crate::domain::calendar::{lane_columns, rows, Lane};
+use crate::domain::refunds::CancelledBy;
 use crate::domain::url::percent_encode;
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
@@ -304,6 +305,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
     let outcome_refusal = Refusal::new(move || outcome.value().get());
+    let group = seats.is_some();
     let patient_href = (!patient_id.is_empty()).then(|| format!("/admin/patients/{patient_id}"));
     let where_ = if room.is_empty() {
         location
@@ -384,7 +386,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
             })}
             {can_change.then(|| view! {
                 <MoveSection id=id.clone() provider_id providers date time allow_double_booking/>
-                <CancelSection id=id.clone()/>
+                <CancelSection id=id.clone() group/>
             })}
             <p class="mt-6 text-sm"><a href=format!("/admin/mailbox?appointment={id}") class="font-medium text-brand-700 underline">"Messages about this appointment"</a></p>
             <History history/>
@@ -437,16 +439,45 @@ fn MoveSection(
 }
 
 #[component]
-fn CancelSection(id: String) -> impl IntoView {
+fn CancelSection(id: String, group: bool) -> impl IntoView {
     let action = ServerAction::<CancelAppointment>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let whose = [
+        (
+            CancelledBy::Patient,
+            "The patient asked to cancel",
+            "Inside the late-cancel window the clinic keeps what they paid; before it, the payment policy decides.",
+        ),
+        (
+            CancelledBy::Clinic,
+            "The clinic is cancelling",
+            "Anything the patient paid goes back to them in full.",
+        ),
+    ];
     view! {
         <section aria-labelledby="cancel-heading" class="mt-10">
             <h2 id="cancel-heading" class="font-display text-2xl text-stone-900">"Cancel"</h2>
             <ActionForm action attr:class="mt-4 space-y-4">
                 <input type="hidden" name="id" value=id/>
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                {(!group).then(|| view! {
+                    <fieldset aria-describedby="cancel-by-error">
+                        <legend class=LABEL>"Whose cancellation is it?"</legend>
+                        <div class="mt-2 space-y-3">
+                            {whose.map(|(by, label, hint)| view! {
+                                <label class="flex items-start gap-3 text-stone-800">
+                                    <input type="radio" name="form[by]" value=by.code() class="mt-1 h-5 w-5 text-brand-700"/>
+                                    <span>{label}<span class="block text-sm text-stone-500">{hint}</span></span>
+                                </label>
+                            }).collect_view()}
+                        </div>
+                        <p id="cancel-by-error" class="mt-1 text-sm font-medium text-red-700">
+                            {move || crate::domain::form::problem_for(&problems.read(), "by").map(str::to_owned)}
+                        </p>
+                    </fieldset>
+                })}
                 <Checkbox id="tell-patient" name="form[tell_patient]" label="Email the patient that it is cancelled" checked=true/>
                 <button type="submit" class="inline-flex items-center justify-center rounded-full border border-red-700 px-6 py-3 text-base font-semibold text-red-800 hover:bg-red-50" disabled=move || action.pending().get()>
                     "Cancel appointment"

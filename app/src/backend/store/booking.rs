@@ -800,21 +800,24 @@ pub enum Changer<'a> {
     ManageLink,
     /// A member of staff; the change is in the audit log too, in the same transaction.
     Staff(&'a Principal),
+    /// A member of staff passing on the patient's own cancellation (they phoned, say):
+    /// audited as staff's, and paid for as the patient's.
+    StaffForPatient(&'a Principal),
 }
 
 impl Changer<'_> {
     fn user_id(&self) -> Option<Uuid> {
         match self {
             Changer::ManageLink => None,
-            Changer::Staff(staff) => Some(staff.user_id),
+            Changer::Staff(staff) | Changer::StaffForPatient(staff) => Some(staff.user_id),
         }
     }
 
-    /// A cancellation through the booking's link is the patient's (the page allows it only
-    /// before the late-cancel window); one by staff is the clinic's.
+    /// A cancellation through the booking's link is the patient's, and so is one staff
+    /// record for them; staff's own is the clinic's.
     fn cancelled_by(&self) -> CancelledBy {
         match self {
-            Changer::ManageLink => CancelledBy::Patient,
+            Changer::ManageLink | Changer::StaffForPatient(_) => CancelledBy::Patient,
             Changer::Staff(_) => CancelledBy::Clinic,
         }
     }
@@ -832,7 +835,7 @@ async fn changed(
         Changer::ManageLink => {
             record_change(tx, appointment_id, change, None, "manage_link", now).await?;
         }
-        Changer::Staff(staff) => {
+        Changer::Staff(staff) | Changer::StaffForPatient(staff) => {
             record_change(
                 tx,
                 appointment_id,

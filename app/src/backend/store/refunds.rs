@@ -9,7 +9,7 @@ use super::templates;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::backend::templates::Values;
-use crate::domain::booking::when;
+use crate::domain::booking::{may_change_online, when};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
 use crate::domain::refunds::{
@@ -97,8 +97,9 @@ async fn refunded(tx: &mut PgConnection, payment_id: Uuid) -> Result<i64, sqlx::
 }
 
 /// Refunds everything left of a cancelled appointment's payments when the cancellation
-/// calls for it: always the clinic's, a patient's as the clinic's policy says. The ids of
-/// the refunds stored; the policy is read only when something was paid.
+/// calls for it: always the clinic's, a patient's as the clinic's policy says and only
+/// before the late-cancel window. The ids of the refunds stored; the policy is read only
+/// when something was paid.
 pub async fn refund_cancelled(
     tx: &mut PgConnection,
     clinic_id: Uuid,
@@ -117,13 +118,21 @@ pub async fn refund_cancelled(
     if paid.is_empty() {
         return Ok(Vec::new());
     }
-    let refund_on_time = sqlx::query_scalar!(
-        "SELECT refund_on_time_cancellation FROM clinics WHERE id = $1",
-        clinic_id
+    let policy = sqlx::query!(
+        r#"SELECT c.refund_on_time_cancellation,
+                  coalesce(t.late_cancel_hours, c.late_cancel_hours) AS "late_cancel_hours!",
+                  lower(a.period) AS "starts!"
+           FROM appointments a
+           JOIN clinics c ON c.id = a.clinic_id
+           JOIN treatments t ON t.id = a.treatment_id
+           WHERE a.clinic_id = $1 AND a.id = $2"#,
+        clinic_id,
+        appointment_id
     )
     .fetch_one(&mut *tx)
     .await?;
-    let Some(reason) = refund_on_cancel(by, refund_on_time) else {
+    let late = !may_change_online(policy.starts, now, policy.late_cancel_hours);
+    let Some(reason) = refund_on_cancel(by, policy.refund_on_time_cancellation, late) else {
         return Ok(Vec::new());
     };
     let asked = Asked {
