@@ -1,13 +1,14 @@
-//! What Stripe sends back: events about the checkouts Lumen opened. The `Stripe-Signature`
-//! header is checked over the raw body before anything in it is read; a missing, wrong or
-//! stale signature is answered 400 and changes nothing. Each event's id is recorded in the
-//! transaction that applies it, so a repeat (or the same event five times at once) is a
-//! no-op, and a payment's state only moves forward, so the order events arrive in does not
-//! matter.
+//! What Stripe sends back: events about the checkouts, refunds and fees Lumen started. The
+//! `Stripe-Signature` header is checked over the raw body before anything in it is read; a
+//! missing, wrong or stale signature is answered 400 and changes nothing. Each event's id is
+//! recorded in the transaction that applies it, so a repeat (or the same event five times
+//! at once) is a no-op, and a payment's state only moves forward, so the order events
+//! arrive in does not matter.
 
 use app::backend::integrations::payments::stripe::lumen_amount;
 use app::backend::integrations::payments::stripe_signature;
 use app::backend::state::AppState;
+use app::backend::store::fees::{self, FeeAnswer};
 use app::backend::store::payments::{self, CheckoutState, Settled};
 use app::backend::store::refunds::{self, Answer, RefundState};
 use app::error::AppError;
@@ -38,6 +39,8 @@ struct Session {
     id: String,
     payment_status: String,
     payment_intent: Option<String>,
+    /// Set when the card was kept (for later fees).
+    customer: Option<String>,
 }
 
 pub async fn event(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -81,6 +84,22 @@ enum Applied {
     /// Refunded at Stripe by more than Lumen knew of.
     RefundedAtStripe,
     Disputed,
+    /// A fee's answer arrived before (or instead of) the answer to its call.
+    Fee,
+}
+
+/// The payment intent a `payment_intent.*` event is about.
+#[derive(Deserialize)]
+struct Intent {
+    id: String,
+    #[serde(default)]
+    metadata: std::collections::HashMap<String, String>,
+    last_payment_error: Option<IntentError>,
+}
+
+#[derive(Deserialize)]
+struct IntentError {
+    message: Option<String>,
 }
 
 /// The dispute a `charge.dispute.created` event is about.
@@ -132,6 +151,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppEr
                 session_id: &session.id,
                 paid: session.payment_status == "paid",
                 payment_intent: session.payment_intent.as_deref(),
+                customer: session.customer.as_deref(),
             };
             let settled = payments::settle_checkout(
                 &mut tx,
@@ -191,6 +211,36 @@ async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppEr
                 refunds::tell_patient(&mut tx, state.clinic_id, refund_id, now).await?;
             }
             learnt.map(|_| Applied::RefundedAtStripe)
+        }
+        "payment_intent.succeeded" | "payment_intent.payment_failed" => {
+            let intent: Intent = serde_json::from_value(object()).map_err(|_| {
+                AppError::Invalid("a payment event without its payment intent".to_owned())
+            })?;
+            // Only a fee is settled by its intent; a booking's payment by its checkout.
+            let payment_id = intent
+                .metadata
+                .get("payment_id")
+                .and_then(|id| id.parse().ok());
+            let reason = intent
+                .last_payment_error
+                .and_then(|e| e.message)
+                .unwrap_or_else(|| "The card was declined.".to_owned());
+            let answer = match event.kind.as_str() {
+                "payment_intent.succeeded" => FeeAnswer::Paid {
+                    payment_intent: &intent.id,
+                },
+                _ => FeeAnswer::Declined {
+                    payment_intent: Some(&intent.id),
+                    reason: &reason,
+                },
+            };
+            let recorded = match payment_id {
+                Some(payment_id) => {
+                    fees::record_answer(&mut tx, state.clinic_id, payment_id, answer, now).await?
+                }
+                None => false,
+            };
+            recorded.then_some(Applied::Fee)
         }
         "charge.dispute.created" => {
             let dispute: Dispute = serde_json::from_value(object())

@@ -56,7 +56,7 @@ impl From<crate::backend::store::receipts::Receipt> for ReceiptView {
             contact: format!("{} · {}", r.phone, r.clinic_email),
             paid_on: r.paid_on(),
             method: format!("Card, through {service}"),
-            item: format!("{}, {}", r.treatment, r.when()),
+            item: format!("{}, {}", r.item, r.when()),
             amount: r.amount.to_string(),
             refunds: r
                 .refunds
@@ -84,7 +84,7 @@ impl From<crate::backend::store::receipts::Listed> for ReceiptLink {
                 "{} paid {} · {}",
                 r.amount,
                 paid_on(r.paid_at, r.zone),
-                r.treatment
+                r.item
             ),
         }
     }

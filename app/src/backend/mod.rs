@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod charging;
 pub mod delivery;
 pub mod hex;
 pub mod integrations;

@@ -759,6 +759,7 @@ pub mod server {
                             session_id: &now.id,
                             paid: now.is_paid(),
                             payment_intent: now.payment_intent.as_deref(),
+                            customer: now.customer.as_deref(),
                         };
                         settled = Some(
                             payments::settle_checkout(

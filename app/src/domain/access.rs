@@ -76,6 +76,8 @@ pub enum Action {
     ManageGallery,
     /// Returning patients' payments by hand (refunds), with a reason.
     RefundPayments,
+    /// Charging a late-cancellation or no-show fee to a card the patient let the clinic keep.
+    ChargeFees,
     /// Reading the audit log.
     ViewAuditLog,
     /// Creating clinics on the platform.
@@ -83,7 +85,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::UseOwnAccount,
         Action::ViewAdmin,
         Action::ViewPatients,
@@ -92,6 +94,7 @@ impl Action {
         Action::ManageClinic,
         Action::ManageGallery,
         Action::RefundPayments,
+        Action::ChargeFees,
         Action::ViewAuditLog,
         Action::ManagePlatform,
     ];
@@ -107,7 +110,12 @@ pub fn allows(role: Role, action: Action) -> bool {
         // The front desk takes payments and gives them back; clinicians do neither.
         FrontDesk => matches!(
             action,
-            UseOwnAccount | ViewAdmin | ViewPatients | ManageAppointments | RefundPayments
+            UseOwnAccount
+                | ViewAdmin
+                | ViewPatients
+                | ManageAppointments
+                | RefundPayments
+                | ChargeFees
         ),
         // Clinicians take the pictures and ask for consent.
         Provider => matches!(
@@ -151,6 +159,9 @@ mod tests {
         assert!(!allows(Role::Provider, Action::ManageCatalogue));
         assert!(allows(Role::FrontDesk, Action::RefundPayments));
         assert!(!allows(Role::Provider, Action::RefundPayments));
+        assert!(allows(Role::FrontDesk, Action::ChargeFees));
+        assert!(allows(Role::ClinicAdmin, Action::ChargeFees));
+        assert!(!allows(Role::Provider, Action::ChargeFees));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod clinic_settings;
 pub mod consent;
 pub mod duration;
 pub mod email;
+pub mod fees;
 pub mod form;
 pub mod gallery;
 pub mod gallery_forms;

@@ -14,6 +14,7 @@ mod catalogue_admin;
 mod cloudinary;
 mod crash;
 mod embedded_postgres;
+mod fees;
 mod gallery;
 mod http;
 mod message_log;

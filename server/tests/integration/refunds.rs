@@ -34,7 +34,7 @@ async fn refunds(pool: &PgPool) -> Vec<(String, i64, String)> {
 }
 
 /// Waits (up to five seconds) for the refunds sent beside a request to be answered.
-async fn until_refunds_are(pool: &PgPool, wanted: &[(&str, i64, &str)]) {
+pub(crate) async fn until_refunds_are(pool: &PgPool, wanted: &[(&str, i64, &str)]) {
     let wanted: Vec<(String, i64, String)> = wanted
         .iter()
         .map(|(r, a, s)| (r.to_string(), *a, s.to_string()))
@@ -72,7 +72,7 @@ fn refund_emails(emails: &[(String, String)]) -> Vec<&String> {
 
 /// Books the mole check at 10:00 on Tuesday and pays its £50 deposit at the checkout;
 /// the webhook confirms it. The manage link from the confirmation.
-async fn paid_booking(app: &Router, pool: &PgPool, stripe: &FakeStripe) -> String {
+pub(crate) async fn paid_booking(app: &Router, pool: &PgPool, stripe: &FakeStripe) -> String {
     let (_, checkout) = confirm_with_deposit(app, pool).await;
     stripe.pay(&checkout).await;
     assert_eq!(status(pool).await, "confirmed");

@@ -5,6 +5,7 @@
 
 use super::types::{AppointmentDetail, CalendarData, NewAppointment};
 use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm, SessionForm};
+use crate::domain::fees::FeeForm;
 use crate::domain::refunds::RefundForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -18,6 +19,7 @@ use {
     crate::backend::audit,
     crate::backend::auth::principal::{require, Principal},
     crate::backend::auth::session::Token,
+    crate::backend::charging::{self, Charged},
     crate::backend::integrations::booking::{
         alternatives, BookingSystem, ForPatient, LumenCalendar, Wanted,
     },
@@ -26,13 +28,15 @@ use {
     crate::backend::store::booking_emails::booking_link,
     crate::backend::store::calendar as store,
     crate::backend::store::clinic as clinic_store,
-    crate::backend::store::refunds,
+    crate::backend::store::fees,
+    crate::backend::store::refunds::{self, PaymentRecord},
     crate::domain::access::allows,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
     crate::domain::calendar::{axis, lanes, Span},
+    crate::domain::fees::Purpose,
     crate::domain::form::FieldProblem,
-    crate::domain::money::Money,
+    crate::domain::money::{Currency, Money},
     crate::domain::payment_policy::Processor,
     crate::domain::refunds::{refund_state_label, CancelledBy, RefundReason},
     crate::ui::status::answer,
@@ -121,6 +125,18 @@ pub async fn move_appointment(
     let id = answer(AppError::record_id(&id))?;
     answer(server::move_to(&me, id, &form).await)?;
     leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=moved"));
+    Ok(())
+}
+
+/// Charges the late-cancellation or no-show fee (as the appointment ended) to the card the
+/// patient let the clinic keep (audited). A declined card is told in the service's words,
+/// and nothing is marked paid.
+#[server(endpoint = "admin/charge_fee")]
+pub async fn charge_fee(id: String, #[server(default)] form: FeeForm) -> Result<(), AppError> {
+    let me = require(Action::ChargeFees).await?;
+    let id = answer(AppError::record_id(&id))?;
+    let saved = answer(server::charge_fee(&me, id, &form).await)?;
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved={saved}"));
     Ok(())
 }
 
@@ -462,6 +478,8 @@ mod server {
             .map(|o| o.as_str().to_owned())
             .collect();
         let local = row.starts.with_timezone(&desk.zone);
+        let records = refunds::payments_of(pool, clinic, id).await?;
+        let currency = clinic_store::currency(pool, clinic).await?;
         Ok(AppointmentDetail {
             id: row.id.to_string(),
             patient_id: row.patient_id.map(|p| p.to_string()).unwrap_or_default(),
@@ -512,25 +530,60 @@ mod server {
                 .capacity
                 .map(|capacity| format!("{} of {capacity} places booked", seat_holders.len())),
             seat_holders,
-            payments: payment_lines(&desk, id).await?,
+            fee: Purpose::fee_for(status)
+                .filter(|_| allows(me.role, Action::ChargeFees))
+                .filter(|_| {
+                    let booking = Purpose::Booking.code();
+                    let kept = records.iter().any(|p| p.purpose == booking && p.kept_card);
+                    let charged = records
+                        .iter()
+                        .any(|p| p.purpose != booking && p.status == "paid");
+                    kept && !charged
+                })
+                .map(|fee| fee.label().to_owned()),
+            payments: payment_lines(&desk, currency, records),
             may_refund: allows(me.role, Action::RefundPayments),
         })
     }
 
-    async fn payment_lines(desk: &Desk, id: Uuid) -> Result<Vec<PaymentLine>, AppError> {
-        let pool = &desk.state.pool;
-        let clinic = desk.state.clinic_id;
-        let currency = clinic_store::currency(pool, clinic).await?;
+    fn payment_lines(
+        desk: &Desk,
+        currency: Currency,
+        records: Vec<PaymentRecord>,
+    ) -> Vec<PaymentLine> {
         let money = |minor| Money::new(minor, currency).to_string();
-        let records = refunds::payments_of(pool, clinic, id).await?;
-        Ok(records
+        records
             .into_iter()
             .map(|p| {
                 let service = Processor::parse(&p.processor).map_or("online", |p| p.label());
-                let summary = match p.paid_at {
-                    Some(at) => format!("Paid online with {service}, {}", desk.short(at)),
-                    None => format!(
+                let purpose = Purpose::from_code(&p.purpose).unwrap_or(Purpose::Booking);
+                let by = p
+                    .by
+                    .as_deref()
+                    .map(|by| format!(" · {by}"))
+                    .unwrap_or_default();
+                let summary = match (purpose, p.status.as_str(), p.paid_at) {
+                    (Purpose::Booking, _, Some(at)) => {
+                        format!("Paid online with {service}, {}", desk.short(at))
+                    }
+                    (Purpose::Booking, _, None) => format!(
                         "Waiting for the patient to pay with {service} (since {})",
+                        desk.short(p.created_at)
+                    ),
+                    (fee, _, Some(at)) => format!(
+                        "{}: charged to the kept card, {}{by}",
+                        fee.label(),
+                        desk.short(at)
+                    ),
+                    (fee, "failed", _) => format!(
+                        "{}: the card was declined ({}{by}). Nothing was taken: {}",
+                        fee.label(),
+                        desk.short(p.created_at),
+                        p.failure.as_deref().unwrap_or("no reason given")
+                    ),
+                    (fee, _, None) => format!(
+                        "{}: waiting for {service}'s answer ({}{by}). Charging it again sends the same request, so it is never taken twice.",
+                        fee.label(),
                         desk.short(p.created_at)
                     ),
                 };
@@ -565,9 +618,10 @@ mod server {
                             },
                         })
                         .collect(),
+                    note: p.note,
                 }
             })
-            .collect())
+            .collect()
     }
 
     pub async fn refund(me: &Principal, id: Uuid, form: &RefundForm) -> Result<(), AppError> {
@@ -594,6 +648,30 @@ mod server {
         tracing::info!(%refund_id, "payment refunded by staff");
         desk.state.send_refunds_soon();
         Ok(())
+    }
+
+    /// Charges the fee; which `saved` notice the page shows.
+    pub async fn charge_fee(
+        me: &Principal,
+        id: Uuid,
+        form: &FeeForm,
+    ) -> Result<&'static str, AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let currency = clinic_store::currency(pool, clinic).await?;
+        let fee = form.parse(currency).map_err(AppError::Rejected)?;
+        let order = fees::start(pool, clinic, id, &fee, me, desk.now).await?;
+        let outcome =
+            charging::charge(pool, clinic, &desk.state.payments, &order, desk.now).await?;
+        tracing::info!(payment = %order.payment_id, ?outcome, again = order.again, "fee charged");
+        match outcome {
+            Charged::Paid => Ok("fee_charged"),
+            Charged::Waiting => Ok("fee_waiting"),
+            Charged::Declined(reason) => Err(AppError::Invalid(format!(
+                "The card was declined, and nothing was taken: {reason}"
+            ))),
+        }
     }
 
     pub async fn new_appointment(

@@ -2,8 +2,8 @@
 //! without JavaScript; with it, forms save in place and the screen reloads its data.
 
 use super::api::{
-    fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, CreateAppointment,
-    MoveAppointment, RecordOutcome, RefundPayment, ScheduleSession,
+    fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, ChargeFee,
+    CreateAppointment, MoveAppointment, RecordOutcome, RefundPayment, ScheduleSession,
 };
 use super::types::{
     AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
@@ -264,6 +264,8 @@ fn saved_notice(query: &ParamsMap) -> Option<String> {
         "completed" => "Marked as completed.",
         "no_show" => "Marked as a no-show.",
         "refunded" => "Refund made. The patient is emailed once the payment service takes it.",
+        "fee_charged" => "Fee charged to the kept card. The patient has been emailed a receipt.",
+        "fee_waiting" => "The payment service has not answered yet. The fee shows as waiting; charging it again is safe and can never take it twice.",
         _ => return None,
     };
     Some(words.to_owned())
@@ -301,6 +303,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         seat_holders,
         payments,
         may_refund,
+        fee,
     } = detail;
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
@@ -361,6 +364,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                 </section>
             })}
             {(!payments.is_empty()).then(|| view! { <Payments id=id.clone() payments may_refund/> })}
+            {fee.map(|fee| view! { <FeeForm id=id.clone() fee/> })}
             {(!outcomes.is_empty()).then(|| view! {
                 <section aria-labelledby="outcome-heading" class="mt-8">
                     <h2 id="outcome-heading" class="font-display text-2xl text-stone-900">"How it went"</h2>
@@ -487,17 +491,23 @@ fn CancelSection(id: String, group: bool) -> impl IntoView {
     }
 }
 
-/// What was paid online for the appointment, what went back, and (for those who may) a
-/// refund of all that is left or part of it.
+/// What was paid for the appointment, what went back, and (for those who may) a refund of
+/// all that is left of a payment or part of it.
 #[component]
 fn Payments(id: String, payments: Vec<PaymentLine>, may_refund: bool) -> impl IntoView {
-    // One form: an appointment has one paid payment at a time (a new checkout ends the
-    // one before it unpaid).
-    let refundable = payments
+    // One form for every payment with something left (the deposit, a fee): the refund
+    // names which.
+    let refundable: Vec<Refundable> = payments
         .iter()
-        .find(|p| p.left.is_some())
         .filter(|_| may_refund)
-        .map(|p| (p.id.clone(), p.left.clone().unwrap_or_default()));
+        .filter_map(|p| {
+            p.left.clone().map(|left| Refundable {
+                payment: p.id.clone(),
+                what: p.summary.clone(),
+                left,
+            })
+        })
+        .collect();
     view! {
         <section aria-labelledby="payments-heading" class="mt-8">
             <h2 id="payments-heading" class="font-display text-2xl text-stone-900">"Payments"</h2>
@@ -506,6 +516,7 @@ fn Payments(id: String, payments: Vec<PaymentLine>, may_refund: bool) -> impl In
                     <li class="rounded-2xl border border-stone-200 bg-white p-4" data-testid="payment">
                         <p class="font-semibold text-stone-900">{p.amount}</p>
                         <p class="text-sm text-stone-700">{p.summary}</p>
+                        {p.note.map(|n| view! { <p class="text-sm text-stone-600">{format!("Note: {n}")}</p> })}
                         {p.refunded.map(|r| view! { <p class="text-sm text-stone-700">{format!("Refunded: {r}")}</p> })}
                         {p.dispute.map(|d| view! { <p class="mt-1 text-sm font-semibold text-red-800" data-testid="dispute">{d}</p> })}
                         {(!p.refunds.is_empty()).then(|| view! {
@@ -523,25 +534,50 @@ fn Payments(id: String, payments: Vec<PaymentLine>, may_refund: bool) -> impl In
                     </li>
                 }).collect_view()}
             </ul>
-            {refundable.map(|(payment, left)| view! { <RefundForm id payment left/> })}
+            {(!refundable.is_empty()).then(|| view! { <RefundForm id refundable/> })}
         </section>
     }
 }
 
+/// A payment with something left to refund.
+struct Refundable {
+    payment: String,
+    what: String,
+    left: String,
+}
+
 #[component]
-fn RefundForm(id: String, payment: String, left: String) -> impl IntoView {
+fn RefundForm(id: String, refundable: Vec<Refundable>) -> impl IntoView {
     let action = ServerAction::<RefundPayment>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
+    let hint = match refundable.as_slice() {
+        [only] => format!("Leave empty to refund all that is left: {}.", only.left),
+        _ => "Leave empty to refund all that is left of the payment chosen.".to_owned(),
+    };
+    let which = match refundable.as_slice() {
+        [only] => view! { <input type="hidden" name="form[payment]" value=only.payment.clone()/> }
+            .into_any(),
+        _ => view! {
+            <Field name="payment" label="Which payment" id="refund-payment" problems>
+                <select id="refund-payment" name="form[payment]" class=FIELD>
+                    {refundable.iter().map(|r| view! {
+                        <option value=r.payment.clone()>{format!("{}: {} left", r.what, r.left)}</option>
+                    }).collect_view()}
+                </select>
+            </Field>
+        }
+        .into_any(),
+    };
     view! {
         <ActionForm action attr:class="mt-4 space-y-4 rounded-2xl border border-stone-200 bg-stone-50 p-4" attr:novalidate="">
             <h3 class="font-semibold text-stone-900">"Refund"</h3>
             <input type="hidden" name="id" value=id/>
-            <input type="hidden" name="form[payment]" value=payment/>
             <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
-            <Field name="amount" label="Amount" id="refund-amount" hint=format!("Leave empty to refund all that is left: {left}.") problems>
+            {which}
+            <Field name="amount" label="Amount" id="refund-amount" hint problems>
                 <input id="refund-amount" name="form[amount]" inputmode="decimal" class=FIELD aria-invalid=invalid("amount") aria-describedby="refund-amount-hint refund-amount-error"/>
             </Field>
             <Field name="note" label="Why" id="refund-note" hint="For the clinic's books and the audit log; the patient is not shown it.".to_owned() problems>
@@ -549,6 +585,34 @@ fn RefundForm(id: String, payment: String, left: String) -> impl IntoView {
             </Field>
             <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Refund"</button>
         </ActionForm>
+    }
+}
+
+/// Charging the late-cancellation or no-show fee to the card the patient let the clinic
+/// keep. The amount is typed: the clinic's cancellation policy states it.
+#[component]
+fn FeeForm(id: String, fee: String) -> impl IntoView {
+    let action = ServerAction::<ChargeFee>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    view! {
+        <section aria-labelledby="fee-heading" class="mt-8">
+            <h2 id="fee-heading" class="font-display text-2xl text-stone-900">{fee.clone()}</h2>
+            <p class="mt-1 text-stone-700">"The patient let the clinic keep their card for this when they paid. The fee is charged to it now, and the patient is emailed a receipt."</p>
+            <ActionForm action attr:class="mt-4 space-y-4 rounded-2xl border border-stone-200 bg-stone-50 p-4" attr:novalidate="">
+                <input type="hidden" name="id" value=id/>
+                <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+                <Field name="amount" label="Fee" id="fee-amount" hint="As the clinic's cancellation policy states it.".to_owned() problems>
+                    <input id="fee-amount" name="form[amount]" inputmode="decimal" class=FIELD aria-invalid=invalid("amount") aria-describedby="fee-amount-hint fee-amount-error"/>
+                </Field>
+                <Field name="note" label="Note (optional)" id="fee-note" hint="For the clinic's books and the audit log; the patient is not shown it.".to_owned() problems>
+                    <textarea id="fee-note" name="form[note]" rows="2" class=FIELD aria-invalid=invalid("note") aria-describedby="fee-note-hint fee-note-error"></textarea>
+                </Field>
+                <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>{format!("Charge the {}", fee.to_lowercase())}</button>
+            </ActionForm>
+        </section>
     }
 }
 

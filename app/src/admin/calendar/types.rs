@@ -98,6 +98,9 @@ pub struct AppointmentDetail {
     pub payments: Vec<PaymentLine>,
     /// Whoever is looking may refund by hand.
     pub may_refund: bool,
+    /// The fee whoever is looking may charge to the kept card (`No-show fee`), when the
+    /// appointment ended that way and a card was kept.
+    pub fee: Option<String>,
 }
 
 /// A payment on the staff appointment page.
@@ -114,6 +117,8 @@ pub struct PaymentLine {
     /// When the patient's bank disputes it: what staff should do.
     pub dispute: Option<String>,
     pub refunds: Vec<RefundLine>,
+    /// Staff's note on a fee.
+    pub note: Option<String>,
 }
 
 /// A refund of a payment, as staff read it.

@@ -14,6 +14,7 @@ pub mod clinic;
 pub mod clinic_settings;
 pub mod clinics;
 pub mod email_change;
+pub mod fees;
 pub mod gallery;
 pub mod gallery_admin;
 pub mod locations;

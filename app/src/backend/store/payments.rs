@@ -62,8 +62,9 @@ pub async fn await_payment(
     let currency = super::clinic::stored_currency(&currency_code).map_err(Refusal::Failed)?;
     let processor = awaited.policy.processor;
     let open = sqlx::query!(
-        "SELECT id, idempotency_key, amount_minor, expires_at, checkout_url FROM payments
-         WHERE appointment_id = $1 AND status = 'open' AND expires_at > $2",
+        r#"SELECT id, idempotency_key, amount_minor, expires_at AS "expires_at!", checkout_url
+           FROM payments
+           WHERE appointment_id = $1 AND status = 'open' AND expires_at > $2"#,
         awaited.appointment_id,
         now
     )
@@ -241,6 +242,8 @@ pub struct CheckoutState<'a> {
     pub session_id: &'a str,
     pub paid: bool,
     pub payment_intent: Option<&'a str>,
+    /// The customer the card was kept for, when the clinic keeps cards.
+    pub customer: Option<&'a str>,
 }
 
 /// What settling a checkout came to.
@@ -288,10 +291,13 @@ pub async fn settle_checkout(
     }
     let was_open = payment.status == "open";
     sqlx::query!(
-        "UPDATE payments SET status = 'paid', paid_at = $2, payment_intent_id = $3 WHERE id = $1",
+        "UPDATE payments SET status = 'paid', paid_at = $2, payment_intent_id = $3,
+                customer_id = $4
+         WHERE id = $1",
         payment.id,
         now,
-        checkout.payment_intent
+        checkout.payment_intent,
+        checkout.customer
     )
     .execute(&mut *tx)
     .await?;

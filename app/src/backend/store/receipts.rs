@@ -6,6 +6,7 @@ use super::booking::appointment_facts;
 use super::templates;
 use crate::backend::templates::Values;
 use crate::domain::booking::when;
+use crate::domain::fees::Purpose;
 use crate::domain::money::{Currency, Money};
 use crate::domain::templates::PAYMENT_RECEIPT;
 use chrono::{DateTime, Utc};
@@ -19,7 +20,8 @@ pub struct Receipt {
     pub amount: Money,
     pub processor: String,
     pub paid_at: DateTime<Utc>,
-    pub treatment: String,
+    /// What was paid for: the treatment, or a fee for it.
+    pub item: String,
     pub starts: DateTime<Utc>,
     pub ends: DateTime<Utc>,
     pub zone: Tz,
@@ -71,7 +73,8 @@ pub struct Listed {
     pub amount: Money,
     pub paid_at: DateTime<Utc>,
     pub zone: Tz,
-    pub treatment: String,
+    /// What was paid for: the treatment, or a fee for it.
+    pub item: String,
 }
 
 /// The receipts of the patient whose account is `user_id`, newest first, in one query.
@@ -81,7 +84,8 @@ pub async fn of_account(
     user_id: Uuid,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.amount_minor, p.currency, p.paid_at AS "paid_at!", t.name AS treatment,
+        r#"SELECT p.id, p.amount_minor, p.currency, p.paid_at AS "paid_at!", p.purpose,
+                  t.name AS treatment,
                   coalesce(l.time_zone, c.time_zone) AS "time_zone!"
            FROM payments p
            JOIN appointments a ON a.id = p.appointment_id
@@ -104,7 +108,7 @@ pub async fn of_account(
                 amount: Money::new(r.amount_minor, Currency::parse(&r.currency).ok()?),
                 paid_at: r.paid_at,
                 zone: r.time_zone.parse().unwrap_or(chrono_tz::UTC),
-                treatment: r.treatment,
+                item: item(&r.purpose, &r.treatment),
             })
         })
         .collect())
@@ -120,7 +124,7 @@ pub async fn load(
 ) -> Result<Option<Receipt>, sqlx::Error> {
     let Some(r) = sqlx::query!(
         r#"SELECT p.id, p.amount_minor, p.currency, p.processor, p.paid_at AS "paid_at!",
-                  p.appointment_id
+                  p.appointment_id, p.purpose
            FROM payments p
            JOIN appointments a ON a.id = p.appointment_id
            LEFT JOIN patients pa ON pa.id = a.patient_id
@@ -156,7 +160,7 @@ pub async fn load(
         amount: Money::new(r.amount_minor, currency),
         processor: r.processor,
         paid_at: r.paid_at,
-        treatment: a.treatment,
+        item: item(&r.purpose, &a.treatment),
         starts: a.starts,
         ends: a.ends,
         zone: a.time_zone.parse().unwrap_or(chrono_tz::UTC),
@@ -167,6 +171,13 @@ pub async fn load(
         phone: a.phone,
         refunds,
     }))
+}
+
+/// A receipt's line for a payment made for `purpose` (its stored code).
+fn item(purpose: &str, treatment: &str) -> String {
+    Purpose::from_code(purpose)
+        .unwrap_or(Purpose::Booking)
+        .item(treatment)
 }
 
 /// Emails the receipt of a payment just settled to the patient it booked, once.
@@ -194,7 +205,7 @@ pub async fn email(
     let values = Values::from([
         ("first_name", to.first_name),
         ("amount", receipt.amount.to_string()),
-        ("treatment", receipt.treatment.clone()),
+        ("treatment", receipt.item.clone()),
         ("when", receipt.when()),
         ("paid_on", receipt.paid_on()),
         ("receipt_number", receipt.number()),

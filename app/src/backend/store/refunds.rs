@@ -391,6 +391,15 @@ pub struct PaymentRecord {
     pub created_at: DateTime<Utc>,
     /// The patient's bank's reason, when it disputes the payment.
     pub dispute_reason: Option<String>,
+    /// What it was for: `booking`, or a fee.
+    pub purpose: String,
+    /// A card was kept from it, for later fees.
+    pub kept_card: bool,
+    /// Why the service refused it (a fee the card declined).
+    pub failure: Option<String>,
+    /// Staff's note on a fee, and who charged it.
+    pub note: Option<String>,
+    pub by: Option<String>,
     pub refunds: Vec<RefundRecord>,
 }
 
@@ -424,17 +433,22 @@ pub struct RefundRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// The appointment's payments (those that were paid, or are still open), oldest first.
+/// The appointment's payments (those that were paid or are still open, and every fee
+/// charged, refused ones too), oldest first.
 pub async fn payments_of(
     pool: &PgPool,
     clinic_id: Uuid,
     appointment_id: Uuid,
 ) -> Result<Vec<PaymentRecord>, sqlx::Error> {
     let payments = sqlx::query!(
-        "SELECT id, processor, amount_minor, status, paid_at, created_at, dispute_reason
-         FROM payments
-         WHERE clinic_id = $1 AND appointment_id = $2 AND status IN ('paid', 'open')
-         ORDER BY created_at",
+        r#"SELECT p.id, p.processor, p.amount_minor, p.status, p.paid_at, p.created_at,
+                  p.dispute_reason, p.purpose, p.customer_id IS NOT NULL AS "kept_card!",
+                  p.failure, p.note, u.display_name AS "by?"
+           FROM payments p
+           LEFT JOIN users u ON u.id = p.taken_by
+           WHERE p.clinic_id = $1 AND p.appointment_id = $2
+             AND (p.status IN ('paid', 'open') OR p.purpose <> 'booking')
+           ORDER BY p.created_at"#,
         clinic_id,
         appointment_id
     )
@@ -476,6 +490,11 @@ pub async fn payments_of(
             paid_at: p.paid_at,
             created_at: p.created_at,
             dispute_reason: p.dispute_reason,
+            purpose: p.purpose,
+            kept_card: p.kept_card,
+            failure: p.failure,
+            note: p.note,
+            by: p.by,
         })
         .collect())
 }

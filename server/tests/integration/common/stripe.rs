@@ -89,6 +89,28 @@ impl FakeStripe {
             .await
             .unwrap();
     }
+
+    /// The next answer to a request for `path` is not sent.
+    pub async fn drop_answer_to(&self, path: &str) {
+        reqwest::Client::new()
+            .post(format!("{}/_test/drop-answers?n=1&path={path}", self.url))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// From now on, the cards kept for `customer` are declined with `code`.
+    pub async fn decline_cards_of(&self, customer: &str, code: &str) {
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "{}/_test/decline-card?customer={customer}&code={code}",
+                self.url
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{customer} is a customer");
+    }
 }
 
 impl FakeStripe {

@@ -1,0 +1,323 @@
+//! Late-cancellation and no-show fees charged to the card a patient let the clinic keep:
+//! through Lumen's own Stripe client against the local stand-in, which saves the card at the
+//! checkout and checks the off-session charge (customer, card, idempotency key), declining
+//! it as Stripe does when told to.
+
+use crate::booking::GUEST;
+use crate::common::stripe::{self, FakeStripe};
+use crate::common::{self, app_error, emails_to, field_problems, post_as, signed_in, FRONT_DESK};
+use crate::refunds::paid_booking;
+use crate::stripe_checkout::paying_clinic;
+use app::admin::calendar::types::AppointmentDetail;
+use app::error::AppError;
+use axum::http::StatusCode;
+use axum::Router;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::time::Duration as Wait;
+use uuid::Uuid;
+
+/// A clinic that keeps the card for fees, and a patient who paid the £50 deposit for the
+/// mole check (26 hours away) and then phoned to cancel inside the 48-hour late window.
+/// The appointment, and the front desk's cookie.
+async fn late_cancellation(pool: &PgPool) -> (Router, FakeStripe, Uuid, String) {
+    let (app, stripe) = paying_clinic(pool, true).await;
+    sqlx::query("UPDATE clinics SET keep_card_on_file = true, late_cancel_hours = 48")
+        .execute(pool)
+        .await
+        .unwrap();
+    paid_booking(&app, pool, &stripe).await;
+    let id: Uuid = sqlx::query_scalar("SELECT appointment_id FROM payments")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let cancelled = post_as(
+        &app,
+        "admin/cancel_appointment",
+        Some(&desk),
+        &format!("id={id}&form[by]=patient"),
+    )
+    .await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    (app, stripe, id, desk)
+}
+
+async fn charge_fee(app: &Router, cookie: &str, id: Uuid, amount: &str) -> common::Reply {
+    post_as(
+        app,
+        "admin/charge_fee",
+        Some(cookie),
+        &format!("id={id}&form[amount]={amount}&form[note]=Phoned+an+hour+before"),
+    )
+    .await
+}
+
+async fn appointment_page(app: &Router, cookie: &str, id: Uuid) -> AppointmentDetail {
+    let reply = post_as(app, "admin/appointment", Some(cookie), &format!("id={id}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// The fees Lumen holds: (purpose, amount, status, failure), oldest first.
+async fn fees(pool: &PgPool) -> Vec<(String, i64, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT purpose, amount_minor, status, failure FROM payments
+         WHERE purpose <> 'booking' ORDER BY created_at",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn charge_calls(stripe: &FakeStripe) -> Vec<Value> {
+    stripe
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["path"] == "/v1/payment_intents" && r["method"] == "POST")
+        .collect()
+}
+
+fn receipts(emails: &[(String, String)]) -> Vec<&String> {
+    emails
+        .iter()
+        .filter(|(kind, _)| kind == "payment_receipt")
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// Waits for Stripe's own events about the charge to arrive and be handled.
+async fn after_the_webhooks() {
+    tokio::time::sleep(Wait::from_millis(400)).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_late_cancellation_fee_is_charged_to_the_kept_card_once_with_a_receipt(pool: PgPool) {
+    let (app, stripe, id, desk) = late_cancellation(&pool).await;
+    let checkout = stripe
+        .requests()
+        .await
+        .into_iter()
+        .find(|r| r["path"] == "/v1/checkout/sessions")
+        .unwrap();
+    assert_eq!(
+        stripe::form_value(&checkout, "payment_intent_data[setup_future_usage]"),
+        Some("off_session"),
+        "the checkout kept the card"
+    );
+    let customer: String = sqlx::query_scalar("SELECT customer_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(customer.starts_with("cus_"), "{customer}");
+
+    // Clinicians see the appointment but may not charge it.
+    let provider = signed_in(&app, "amara@juniper-clinic.example").await;
+    assert_eq!(appointment_page(&app, &provider, id).await.fee, None);
+    let refused = charge_fee(&app, &provider, id, "25").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let page = appointment_page(&app, &desk, id).await;
+    assert_eq!(page.fee.as_deref(), Some("Late-cancellation fee"));
+    let unsaid = charge_fee(&app, &desk, id, "").await;
+    assert_eq!(field_problems(&unsaid)[0].field, "amount");
+    assert!(fees(&pool).await.is_empty(), "nothing stored");
+
+    let charged = charge_fee(&app, &desk, id, "25").await;
+    assert!(charged.status.is_success(), "{}", charged.body);
+    assert_eq!(
+        charged.headers["location"],
+        format!("/admin/appointments/{id}?saved=fee_charged")
+    );
+    assert_eq!(
+        fees(&pool).await,
+        [("late_cancel_fee".to_owned(), 2500, "paid".to_owned(), None)]
+    );
+    let fee_id: Uuid = sqlx::query_scalar("SELECT id FROM payments WHERE purpose <> 'booking'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let calls = charge_calls(&stripe).await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let call = &calls[0];
+    assert_eq!(call["idempotency_key"], format!("lumen-fee-{fee_id}"));
+    for (name, value) in [
+        ("amount", "2500"),
+        ("currency", "gbp"),
+        ("customer", customer.as_str()),
+        ("off_session", "true"),
+        ("confirm", "true"),
+        ("metadata[payment_id]", fee_id.to_string().as_str()),
+    ] {
+        assert_eq!(stripe::form_value(call, name), Some(value), "{name}");
+    }
+    assert!(stripe::form_value(call, "payment_method")
+        .unwrap()
+        .starts_with("pm_"));
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'charged_fee' AND subject_id = $1
+           AND actor_role = 'front_desk'",
+    )
+    .bind(fee_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // Stripe's own event about the charge changes nothing more, and a second press is
+    // refused: an appointment is charged one fee.
+    after_the_webhooks().await;
+    let again = charge_fee(&app, &desk, id, "25").await;
+    assert!(
+        matches!(app_error(&again), AppError::Invalid(m) if m.contains("charged already")),
+        "{}",
+        again.body
+    );
+    assert_eq!(charge_calls(&stripe).await.len(), 1);
+    let emails = emails_to(&pool, GUEST).await;
+    let receipts = receipts(&emails);
+    assert_eq!(receipts.len(), 2, "the deposit's and the fee's: {emails:?}");
+    assert!(
+        receipts[1].contains("Late-cancellation fee for Mole and skin check")
+            && receipts[1].contains("£25"),
+        "{}",
+        receipts[1]
+    );
+    assert!(
+        !receipts[1].contains("hour before"),
+        "staff's note stays theirs"
+    );
+
+    let page = appointment_page(&app, &desk, id).await;
+    assert_eq!(page.fee, None, "charged");
+    let line = page.payments.last().unwrap();
+    assert_eq!(line.amount, "£25");
+    assert!(
+        line.summary
+            .starts_with("Late-cancellation fee: charged to the kept card"),
+        "{}",
+        line.summary
+    );
+    assert_eq!(line.note.as_deref(), Some("Phoned an hour before"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_declined_card_is_shown_in_stripes_words_and_nothing_is_marked_paid(pool: PgPool) {
+    let (app, stripe, id, desk) = late_cancellation(&pool).await;
+    let customer: String = sqlx::query_scalar("SELECT customer_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    stripe
+        .decline_cards_of(&customer, "insufficient_funds")
+        .await;
+
+    let declined = charge_fee(&app, &desk, id, "25").await;
+    match app_error(&declined) {
+        AppError::Invalid(message) => assert_eq!(
+            message,
+            "The card was declined, and nothing was taken: Your card has insufficient funds. (insufficient funds)"
+        ),
+        other => panic!("{other:?}"),
+    }
+    after_the_webhooks().await;
+    assert_eq!(
+        fees(&pool).await,
+        [(
+            "late_cancel_fee".to_owned(),
+            2500,
+            "failed".to_owned(),
+            Some("Your card has insufficient funds. (insufficient funds)".to_owned())
+        )]
+    );
+    assert_eq!(
+        receipts(&emails_to(&pool, GUEST).await).len(),
+        1,
+        "only the deposit's"
+    );
+    let page = appointment_page(&app, &desk, id).await;
+    let line = page.payments.last().unwrap();
+    assert!(
+        line.summary.contains("the card was declined") && line.summary.contains("insufficient"),
+        "{}",
+        line.summary
+    );
+    // A refused fee may be tried again (a new charge, with its own key).
+    assert_eq!(page.fee.as_deref(), Some("Late-cancellation fee"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_fee_stripe_did_not_answer_waits_and_charging_again_takes_it_once(pool: PgPool) {
+    let (app, stripe, id, desk) = late_cancellation(&pool).await;
+    // Stripe takes the money but the answer is lost, and its event is late.
+    stripe.hold_events(true).await;
+    stripe.drop_answer_to("/v1/payment_intents").await;
+    let first = charge_fee(&app, &desk, id, "25").await;
+    assert!(first.status.is_success(), "{}", first.body);
+    assert_eq!(
+        first.headers["location"],
+        format!("/admin/appointments/{id}?saved=fee_waiting")
+    );
+    assert_eq!(fees(&pool).await[0].2, "open");
+    let page = appointment_page(&app, &desk, id).await;
+    assert!(
+        page.payments
+            .last()
+            .unwrap()
+            .summary
+            .contains("waiting for Stripe"),
+        "{:?}",
+        page.payments
+    );
+
+    // Pressed again, even with another amount: the same request goes, and Stripe answers
+    // it from its key.
+    let second = charge_fee(&app, &desk, id, "30").await;
+    assert!(second.status.is_success(), "{}", second.body);
+    assert_eq!(
+        second.headers["location"],
+        format!("/admin/appointments/{id}?saved=fee_charged")
+    );
+    let calls = charge_calls(&stripe).await;
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["idempotency_key"], calls[1]["idempotency_key"]);
+    assert_eq!(calls[1]["replayed"], true, "Stripe charged once");
+    assert_eq!(
+        fees(&pool).await,
+        [("late_cancel_fee".to_owned(), 2500, "paid".to_owned(), None)]
+    );
+
+    // The late event changes nothing more.
+    stripe.hold_events(false).await;
+    for event in stripe.events().await {
+        if event["type"] == "payment_intent.succeeded" {
+            let statuses = stripe.resend(event["id"].as_str().unwrap(), 1).await;
+            assert_eq!(statuses, [200]);
+        }
+    }
+    assert_eq!(receipts(&emails_to(&pool, GUEST).await).len(), 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn stripes_event_settles_a_fee_whose_answer_was_lost(pool: PgPool) {
+    let (app, stripe, id, desk) = late_cancellation(&pool).await;
+    stripe.drop_answer_to("/v1/payment_intents").await;
+    let first = charge_fee(&app, &desk, id, "25").await;
+    assert!(first.status.is_success(), "{}", first.body);
+    // The payment_intent.succeeded event arrives on its own and settles it.
+    after_the_webhooks().await;
+    assert_eq!(
+        fees(&pool).await,
+        [("late_cancel_fee".to_owned(), 2500, "paid".to_owned(), None)]
+    );
+    assert_eq!(receipts(&emails_to(&pool, GUEST).await).len(), 2);
+    let again = charge_fee(&app, &desk, id, "25").await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    assert_eq!(charge_calls(&stripe).await.len(), 1);
+}
