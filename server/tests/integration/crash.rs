@@ -1,9 +1,12 @@
-//! The server killed (`kill -9`) in the middle of sending and started again: no message is
-//! lost, and none the SMTP server had acknowledged and Lumen had recorded goes twice.
-//! Only the few in flight at the moment of the kill (handed over, not yet recorded) may
-//! arrive twice, the price of never losing one.
+//! The server killed (`kill -9`) and started again. In the middle of sending: no message is
+//! lost, and none the SMTP server had acknowledged and Lumen had recorded goes twice (only
+//! the few in flight at the moment of the kill, handed over and not yet recorded, may arrive
+//! twice, the price of never losing one). Between a payment and its webhook: the booking
+//! is confirmed once when Stripe delivers again, and nothing is charged twice.
 
 use crate::common::smtp::SmtpServer;
+use crate::common::stripe::{self, FakeStripe};
+use crate::stripe_checkout::{app_with, clock, confirm_with_deposit};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -51,20 +54,48 @@ fn database_url(pool: &PgPool) -> String {
 }
 
 fn start(pool: &PgPool, smtp: &SmtpServer, data: &PathBuf) -> Server {
+    start_with(
+        pool,
+        data,
+        free_port(),
+        &[
+            ("LUMEN_SMTP_URL", smtp.url().as_str()),
+            ("LUMEN_EMAIL_FROM", "bookings@juniper-clinic.example"),
+        ],
+    )
+}
+
+/// The server on `port`, with the settings `env` besides its database and data.
+fn start_with(pool: &PgPool, data: &PathBuf, port: u16, env: &[(&str, &str)]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_lumen"))
         .arg("serve")
         .env("DATABASE_URL", database_url(pool))
         .env("LUMEN_DATA_DIR", data)
-        .env("LUMEN_SMTP_URL", smtp.url())
-        .env("LUMEN_EMAIL_FROM", "bookings@juniper-clinic.example")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "lumen")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("the server starts");
     Server(child)
+}
+
+/// Waits until the server on `port` answers.
+async fn until_ready(port: u16) {
+    let start = Instant::now();
+    loop {
+        let ready = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the server never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// How many times each message (by its outbox id, from its Message-ID) was received.
@@ -205,4 +236,94 @@ async fn a_server_killed_mid_batch_loses_nothing_and_resends_nothing_it_had_reco
         }
     }
     let _ = std::fs::remove_dir_all(&data);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_killed_before_the_payment_webhook_confirms_the_booking_once_after_restart(
+    pool: PgPool,
+) {
+    let data = std::env::temp_dir().join(format!("lumen-crash-pay-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let port = free_port();
+    let hooks = format!("http://127.0.0.1:{port}/webhooks/stripe");
+    let stripe = FakeStripe::start_at(Some(&hooks), Some(clock().now()));
+    stripe.hold_events(true).await;
+
+    // The patient books and pays at the checkout; Stripe's event has not been delivered.
+    let app = app_with(&pool, stripe.payments()).await;
+    let (_, checkout) = confirm_with_deposit(&app, &pool).await;
+    stripe.pay(&checkout).await;
+    let completed = stripe
+        .events()
+        .await
+        .into_iter()
+        .find(|e| e["type"] == "checkout.session.completed")
+        .unwrap();
+    let event = completed["id"].as_str().unwrap().to_owned();
+    // The booking's wait runs on the real clock from here, as the real server's does.
+    sqlx::query("UPDATE payments SET expires_at = now() + interval '30 minutes'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE appointments SET hold_expires_at = now() + interval '30 minutes'
+         WHERE status = 'pending_payment'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    stripe.real_clock().await;
+
+    let env = [
+        ("LUMEN_STRIPE_SECRET_KEY", stripe::SECRET_KEY),
+        ("LUMEN_STRIPE_WEBHOOK_SECRETS", stripe::WEBHOOK_SECRET),
+        ("LUMEN_STRIPE_API_URL", stripe.url.as_str()),
+    ];
+    let mut first = start_with(&pool, &data, port, &env);
+    until_ready(port).await;
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    // Stripe delivers while the server is down: no answer, so it will try again.
+    assert_eq!(stripe.resend(&event, 1).await, [0]);
+    assert_eq!(booking_status(&pool).await, "pending_payment");
+
+    let _second = start_with(&pool, &data, port, &env);
+    until_ready(port).await;
+    // Its retries overlap: five at once.
+    assert_eq!(stripe.resend(&event, 5).await, [200; 5]);
+    assert_eq!(booking_status(&pool).await, "confirmed");
+    let confirmations: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox_messages WHERE kind = 'booking_confirmed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(confirmations, 1, "confirmed once");
+    let paid: Vec<String> = sqlx::query_scalar("SELECT status FROM payments")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(paid, ["paid"]);
+    let charged: Vec<String> = stripe
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        charged,
+        ["/v1/checkout/sessions"],
+        "one checkout, nothing refunded"
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+async fn booking_status(pool: &PgPool) -> String {
+    sqlx::query_scalar(
+        "SELECT a.status::text FROM appointments a JOIN payments p ON p.appointment_id = a.id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }

@@ -31,7 +31,7 @@ pub(crate) async fn paying_clinic(pool: &PgPool, webhooks: bool) -> (Router, Fak
     (app, stripe)
 }
 
-async fn app_with(pool: &PgPool, payments: Payments) -> Router {
+pub(crate) async fn app_with(pool: &PgPool, payments: Payments) -> Router {
     let (app, _) = common::app_with_payments(
         pool,
         clock(),

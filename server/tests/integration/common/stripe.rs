@@ -99,6 +99,15 @@ impl FakeStripe {
             .unwrap();
     }
 
+    /// Its clock runs on the real time from now on (webhooks are signed with it).
+    pub async fn real_clock(&self) {
+        reqwest::Client::new()
+            .post(format!("{}/_test/clock", self.url))
+            .send()
+            .await
+            .unwrap();
+    }
+
     /// From now on, the cards kept for `customer` are declined with `code`.
     pub async fn decline_cards_of(&self, customer: &str, code: &str) {
         let answer = reqwest::Client::new()
