@@ -49,13 +49,19 @@ pub struct ReceiptLink {
 impl From<crate::backend::store::receipts::Receipt> for ReceiptView {
     fn from(r: crate::backend::store::receipts::Receipt) -> Self {
         use crate::domain::payment_policy::Processor;
-        let service = Processor::parse(&r.processor).map_or("online", Processor::label);
+        let method = match crate::domain::payments::DeskMethod::from_code(&r.processor) {
+            Some(desk) => desk.label().to_owned(),
+            None => format!(
+                "Card, through {}",
+                Processor::parse(&r.processor).map_or("online", Processor::label)
+            ),
+        };
         let refunded = r.refunded();
         ReceiptView {
             number: r.number(),
             contact: format!("{} · {}", r.phone, r.clinic_email),
             paid_on: r.paid_on(),
-            method: format!("Card, through {service}"),
+            method,
             item: format!("{}, {}", r.item, r.when()),
             amount: r.amount.to_string(),
             refunds: r

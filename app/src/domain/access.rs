@@ -76,8 +76,9 @@ pub enum Action {
     ManageGallery,
     /// Returning patients' payments by hand (refunds), with a reason.
     RefundPayments,
-    /// Charging a late-cancellation or no-show fee to a card the patient let the clinic keep.
-    ChargeFees,
+    /// Taking money: a payment at the desk, or a late-cancellation or no-show fee charged to
+    /// a card the patient let the clinic keep.
+    TakePayments,
     /// Reading the audit log.
     ViewAuditLog,
     /// Creating clinics on the platform.
@@ -94,7 +95,7 @@ impl Action {
         Action::ManageClinic,
         Action::ManageGallery,
         Action::RefundPayments,
-        Action::ChargeFees,
+        Action::TakePayments,
         Action::ViewAuditLog,
         Action::ManagePlatform,
     ];
@@ -115,7 +116,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ViewPatients
                 | ManageAppointments
                 | RefundPayments
-                | ChargeFees
+                | TakePayments
         ),
         // Clinicians take the pictures and ask for consent.
         Provider => matches!(
@@ -159,9 +160,9 @@ mod tests {
         assert!(!allows(Role::Provider, Action::ManageCatalogue));
         assert!(allows(Role::FrontDesk, Action::RefundPayments));
         assert!(!allows(Role::Provider, Action::RefundPayments));
-        assert!(allows(Role::FrontDesk, Action::ChargeFees));
-        assert!(allows(Role::ClinicAdmin, Action::ChargeFees));
-        assert!(!allows(Role::Provider, Action::ChargeFees));
+        assert!(allows(Role::FrontDesk, Action::TakePayments));
+        assert!(allows(Role::ClinicAdmin, Action::TakePayments));
+        assert!(!allows(Role::Provider, Action::TakePayments));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Late-cancellation and no-show fees charged to the card a patient let the clinic keep:
-//! through Lumen's own Stripe client against the local stand-in, which saves the card at the
-//! checkout and checks the off-session charge (customer, card, idempotency key), declining
-//! it as Stripe does when told to.
+//! Money staff take. Late-cancellation and no-show fees charged to the card a patient let
+//! the clinic keep: through Lumen's own Stripe client against the local stand-in, which
+//! saves the card at the checkout and checks the off-session charge (customer, card,
+//! idempotency key), declining it as Stripe does when told to. And payments taken at the
+//! desk, which balance the appointment's books.
 
 use crate::booking::GUEST;
 use crate::common::stripe::{self, FakeStripe};
@@ -178,14 +179,14 @@ async fn a_late_cancellation_fee_is_charged_to_the_kept_card_once_with_a_receipt
     let emails = emails_to(&pool, GUEST).await;
     let receipts = receipts(&emails);
     assert_eq!(receipts.len(), 2, "the deposit's and the fee's: {emails:?}");
+    // Both were made at the same moment of the tests' clock: found by what they say.
+    let fee_receipt = receipts
+        .iter()
+        .find(|body| body.contains("Late-cancellation fee for Mole and skin check"))
+        .unwrap_or_else(|| panic!("{receipts:?}"));
+    assert!(fee_receipt.contains("£25"), "{fee_receipt}");
     assert!(
-        receipts[1].contains("Late-cancellation fee for Mole and skin check")
-            && receipts[1].contains("£25"),
-        "{}",
-        receipts[1]
-    );
-    assert!(
-        !receipts[1].contains("hour before"),
+        !fee_receipt.contains("hour before"),
         "staff's note stays theirs"
     );
 
@@ -320,4 +321,120 @@ async fn stripes_event_settles_a_fee_whose_answer_was_lost(pool: PgPool) {
         again.body
     );
     assert_eq!(charge_calls(&stripe).await.len(), 1);
+}
+
+async fn take_payment(
+    app: &Router,
+    cookie: &str,
+    id: Uuid,
+    amount: &str,
+    method: &str,
+) -> common::Reply {
+    post_as(
+        app,
+        "admin/take_payment",
+        Some(cookie),
+        &format!("id={id}&form[amount]={amount}&form[method]={method}"),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn money_taken_at_the_desk_balances_the_appointment_and_is_receipted(pool: PgPool) {
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    paid_booking(&app, &pool, &stripe).await;
+    let id: Uuid = sqlx::query_scalar("SELECT appointment_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    let provider = signed_in(&app, "amara@juniper-clinic.example").await;
+    assert!(!appointment_page(&app, &provider, id).await.may_take_payment);
+    let refused = take_payment(&app, &provider, id, "150", "cash").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let page = appointment_page(&app, &desk, id).await;
+    assert!(page.may_take_payment);
+    let balance = page.balance.unwrap();
+    assert_eq!(
+        (
+            balance.price.as_str(),
+            balance.paid.as_str(),
+            balance.refunded.as_str(),
+            balance.left_to_pay.as_str(),
+            balance.left_to_pay_typed.as_str()
+        ),
+        ("£200", "£50", "£0", "£150", "150.00")
+    );
+
+    let unsaid = take_payment(&app, &desk, id, "", "cheque").await;
+    let fields: Vec<String> = field_problems(&unsaid)
+        .into_iter()
+        .map(|p| p.field)
+        .collect();
+    assert_eq!(fields, ["amount", "method"]);
+
+    let taken = take_payment(&app, &desk, id, "150", "card_terminal").await;
+    assert!(taken.status.is_success(), "{}", taken.body);
+    assert_eq!(
+        taken.headers["location"],
+        format!("/admin/appointments/{id}?saved=paid_at_desk")
+    );
+    let page = appointment_page(&app, &desk, id).await;
+    let balance = page.balance.unwrap();
+    assert_eq!(
+        (balance.paid.as_str(), balance.left_to_pay.as_str()),
+        ("£200", "£0")
+    );
+    let line = page.payments.last().unwrap();
+    assert_eq!(line.amount, "£150");
+    assert!(
+        line.summary
+            .starts_with("Paid at the desk: Card, on the clinic's terminal"),
+        "{}",
+        line.summary
+    );
+    assert_eq!(
+        line.left, None,
+        "handed back at the desk, not through Stripe"
+    );
+    let payment: Uuid = sqlx::query_scalar("SELECT id FROM payments WHERE purpose = 'at_desk'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'took_payment' AND subject_id = $1",
+    )
+    .bind(payment)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    let emails = emails_to(&pool, GUEST).await;
+    let receipts = receipts(&emails);
+    assert_eq!(receipts.len(), 2, "{emails:?}");
+    assert!(
+        receipts.iter().any(|body| body.contains("£150")),
+        "{receipts:?}"
+    );
+    // Stripe heard nothing of it.
+    assert!(charge_calls(&stripe).await.is_empty());
+
+    // A cancelled appointment takes no money at the desk.
+    let cancelled = post_as(
+        &app,
+        "admin/cancel_appointment",
+        Some(&desk),
+        &format!("id={id}&form[by]=clinic"),
+    )
+    .await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    let late = take_payment(&app, &desk, id, "10", "cash").await;
+    assert!(
+        matches!(app_error(&late), AppError::Invalid(_)),
+        "{}",
+        late.body
+    );
+    assert!(!appointment_page(&app, &desk, id).await.may_take_payment);
 }

@@ -5,7 +5,7 @@
 
 use super::types::{AppointmentDetail, CalendarData, NewAppointment};
 use crate::domain::calendar::{AppointmentForm, CancelForm, MoveForm, SessionForm};
-use crate::domain::fees::FeeForm;
+use crate::domain::payments::{DeskPaymentForm, FeeForm};
 use crate::domain::refunds::RefundForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::types::{
-        CalendarBlock, CalendarColumn, Choice, HistoryLine, PaymentLine, RefundLine,
+        BalanceLine, CalendarBlock, CalendarColumn, Choice, HistoryLine, PaymentLine, RefundLine,
         TreatmentChoice,
     },
     crate::backend::audit,
@@ -28,16 +28,17 @@ use {
     crate::backend::store::booking_emails::booking_link,
     crate::backend::store::calendar as store,
     crate::backend::store::clinic as clinic_store,
+    crate::backend::store::desk_payments,
     crate::backend::store::fees,
     crate::backend::store::refunds::{self, PaymentRecord},
     crate::domain::access::allows,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
     crate::domain::calendar::{axis, lanes, Span},
-    crate::domain::fees::Purpose,
     crate::domain::form::FieldProblem,
-    crate::domain::money::{Currency, Money},
+    crate::domain::money::{format_amount, Currency, Money},
     crate::domain::payment_policy::Processor,
+    crate::domain::payments::{Balance, DeskMethod, Purpose},
     crate::domain::refunds::{refund_state_label, CancelledBy, RefundReason},
     crate::ui::status::answer,
     chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
@@ -133,10 +134,24 @@ pub async fn move_appointment(
 /// and nothing is marked paid.
 #[server(endpoint = "admin/charge_fee")]
 pub async fn charge_fee(id: String, #[server(default)] form: FeeForm) -> Result<(), AppError> {
-    let me = require(Action::ChargeFees).await?;
+    let me = require(Action::TakePayments).await?;
     let id = answer(AppError::record_id(&id))?;
     let saved = answer(server::charge_fee(&me, id, &form).await)?;
     leptos_axum::redirect(&format!("/admin/appointments/{id}?saved={saved}"));
+    Ok(())
+}
+
+/// Records money taken at the desk for the appointment (audited; the patient is emailed a
+/// receipt).
+#[server(endpoint = "admin/take_payment")]
+pub async fn take_payment(
+    id: String,
+    #[server(default)] form: DeskPaymentForm,
+) -> Result<(), AppError> {
+    let me = require(Action::TakePayments).await?;
+    let id = answer(AppError::record_id(&id))?;
+    answer(server::take_payment(&me, id, &form).await)?;
+    leptos_axum::redirect(&format!("/admin/appointments/{id}?saved=paid_at_desk"));
     Ok(())
 }
 
@@ -531,19 +546,51 @@ mod server {
                 .map(|capacity| format!("{} of {capacity} places booked", seat_holders.len())),
             seat_holders,
             fee: Purpose::fee_for(status)
-                .filter(|_| allows(me.role, Action::ChargeFees))
+                .filter(|_| allows(me.role, Action::TakePayments))
                 .filter(|_| {
                     let booking = Purpose::Booking.code();
                     let kept = records.iter().any(|p| p.purpose == booking && p.kept_card);
-                    let charged = records
-                        .iter()
-                        .any(|p| p.purpose != booking && p.status == "paid");
+                    let charged = records.iter().any(|p| {
+                        p.status == "paid"
+                            && Purpose::from_code(&p.purpose).is_some_and(Purpose::is_fee)
+                    });
                     kept && !charged
                 })
                 .map(|fee| fee.label().to_owned()),
+            balance: row
+                .capacity
+                .is_none()
+                .then(|| balance(status, row.price_minor, currency, &records)),
+            may_take_payment: allows(me.role, Action::TakePayments)
+                && row.capacity.is_none()
+                && desk_payments::takes_payment(status),
             payments: payment_lines(&desk, currency, records),
             may_refund: allows(me.role, Action::RefundPayments),
         })
+    }
+
+    /// Where the appointment's money stands.
+    fn balance(
+        status: AppointmentStatus,
+        price: i64,
+        currency: Currency,
+        records: &[PaymentRecord],
+    ) -> BalanceLine {
+        let paid = records
+            .iter()
+            .filter(|p| p.status == "paid")
+            .map(|p| p.amount_minor)
+            .sum();
+        let refunded = records.iter().map(PaymentRecord::refunded).sum();
+        let balance = Balance::of(price, status, paid, refunded);
+        let money = |minor| Money::new(minor, currency).to_string();
+        BalanceLine {
+            price: money(balance.price),
+            paid: money(balance.paid),
+            refunded: money(balance.refunded),
+            left_to_pay: money(balance.left_to_pay),
+            left_to_pay_typed: format_amount(balance.left_to_pay, currency),
+        }
     }
 
     fn payment_lines(
@@ -563,6 +610,11 @@ mod server {
                     .map(|by| format!(" · {by}"))
                     .unwrap_or_default();
                 let summary = match (purpose, p.status.as_str(), p.paid_at) {
+                    (Purpose::AtDesk, _, paid_at) => format!(
+                        "Paid at the desk: {}, {}{by}",
+                        DeskMethod::from_code(&p.processor).map_or("", DeskMethod::label),
+                        desk.short(paid_at.unwrap_or(p.created_at))
+                    ),
                     (Purpose::Booking, _, Some(at)) => {
                         format!("Paid online with {service}, {}", desk.short(at))
                     }
@@ -647,6 +699,21 @@ mod server {
             refunds::refund_by_staff(pool, clinic, id, payment_id, &refund, me, desk.now).await?;
         tracing::info!(%refund_id, "payment refunded by staff");
         desk.state.send_refunds_soon();
+        Ok(())
+    }
+
+    pub async fn take_payment(
+        me: &Principal,
+        id: Uuid,
+        form: &DeskPaymentForm,
+    ) -> Result<(), AppError> {
+        let desk = Desk::load().await?;
+        let pool = &desk.state.pool;
+        let clinic = desk.state.clinic_id;
+        let currency = clinic_store::currency(pool, clinic).await?;
+        let payment = form.parse(currency).map_err(AppError::Rejected)?;
+        let payment_id = desk_payments::record(pool, clinic, id, &payment, me, desk.now).await?;
+        tracing::info!(payment = %payment_id, "payment taken at the desk");
         Ok(())
     }
 

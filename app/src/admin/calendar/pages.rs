@@ -3,15 +3,16 @@
 
 use super::api::{
     fetch_appointment, fetch_calendar, fetch_new_appointment, CancelAppointment, ChargeFee,
-    CreateAppointment, MoveAppointment, RecordOutcome, RefundPayment, ScheduleSession,
+    CreateAppointment, MoveAppointment, RecordOutcome, RefundPayment, ScheduleSession, TakePayment,
 };
 use super::types::{
-    AppointmentDetail, CalendarBlock, CalendarData, Choice, HistoryLine, NewAppointment,
-    PaymentLine, TreatmentChoice,
+    AppointmentDetail, BalanceLine, CalendarBlock, CalendarData, Choice, HistoryLine,
+    NewAppointment, PaymentLine, TreatmentChoice,
 };
 use crate::admin::frame::StaffScreen;
 use crate::domain::calendar::SessionForm;
 use crate::domain::calendar::{lane_columns, rows, Lane};
+use crate::domain::payments::DeskMethod;
 use crate::domain::refunds::CancelledBy;
 use crate::domain::url::percent_encode;
 use crate::ui::components::{
@@ -264,6 +265,7 @@ fn saved_notice(query: &ParamsMap) -> Option<String> {
         "completed" => "Marked as completed.",
         "no_show" => "Marked as a no-show.",
         "refunded" => "Refund made. The patient is emailed once the payment service takes it.",
+        "paid_at_desk" => "Payment recorded. The patient has been emailed a receipt.",
         "fee_charged" => "Fee charged to the kept card. The patient has been emailed a receipt.",
         "fee_waiting" => "The payment service has not answered yet. The fee shows as waiting; charging it again is safe and can never take it twice.",
         _ => return None,
@@ -304,6 +306,8 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         payments,
         may_refund,
         fee,
+        balance,
+        may_take_payment,
     } = detail;
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
@@ -363,6 +367,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {balance.map(|balance| view! { <BalancePanel id=id.clone() balance may_take_payment/> })}
             {(!payments.is_empty()).then(|| view! { <Payments id=id.clone() payments may_refund/> })}
             {fee.map(|fee| view! { <FeeForm id=id.clone() fee/> })}
             {(!outcomes.is_empty()).then(|| view! {
@@ -488,6 +493,71 @@ fn CancelSection(id: String, group: bool) -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Where the appointment's money stands (price, paid, refunded, left to pay), and for
+/// those who may, recording money taken at the desk.
+#[component]
+fn BalancePanel(id: String, balance: BalanceLine, may_take_payment: bool) -> impl IntoView {
+    let BalanceLine {
+        price,
+        paid,
+        refunded,
+        left_to_pay,
+        left_to_pay_typed,
+    } = balance;
+    view! {
+        <section aria-labelledby="balance-heading" class="mt-8">
+            <h2 id="balance-heading" class="font-display text-2xl text-stone-900">"Balance"</h2>
+            <dl class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="balance">
+                {[("Price", price), ("Paid", paid), ("Refunded", refunded), ("Left to pay", left_to_pay)].map(|(term, amount)| view! {
+                    <div class="rounded-2xl border border-stone-200 bg-white p-4">
+                        <dt class="text-sm text-stone-600">{term}</dt>
+                        <dd class="mt-1 text-lg font-semibold tabular-nums text-stone-900">{amount}</dd>
+                    </div>
+                })}
+            </dl>
+            {may_take_payment.then(|| view! { <DeskPaymentForm id left_to_pay_typed/> })}
+        </section>
+    }
+}
+
+#[component]
+fn DeskPaymentForm(id: String, left_to_pay_typed: String) -> impl IntoView {
+    let action = ServerAction::<TakePayment>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || action.value().get());
+    let problems = refusal.problems;
+    let invalid = move |field: &'static str| refusal.invalid(field);
+    let amount = (left_to_pay_typed != "0").then_some(left_to_pay_typed);
+    view! {
+        <ActionForm action attr:class="mt-4 space-y-4 rounded-2xl border border-stone-200 bg-stone-50 p-4" attr:novalidate="">
+            <h3 class="font-semibold text-stone-900">"Record a payment taken at the desk"</h3>
+            <input type="hidden" name="id" value=id/>
+            <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
+            <Field name="amount" label="Amount taken" id="desk-amount" problems>
+                <input id="desk-amount" name="form[amount]" inputmode="decimal" value=amount class=FIELD aria-invalid=invalid("amount") aria-describedby="desk-amount-error"/>
+            </Field>
+            <fieldset aria-describedby="desk-method-error">
+                <legend class=LABEL>"How was it paid?"</legend>
+                <div class="mt-2 space-y-2">
+                    {DeskMethod::ALL.map(|m| view! {
+                        <label class="flex items-center gap-3 text-stone-800">
+                            <input type="radio" name="form[method]" value=m.code() class="h-5 w-5 text-brand-700"/>
+                            {m.label()}
+                        </label>
+                    })}
+                </div>
+                <p id="desk-method-error" class="mt-1 text-sm font-medium text-red-700">
+                    {move || crate::domain::form::problem_for(&problems.read(), "method").map(str::to_owned)}
+                </p>
+            </fieldset>
+            <Field name="note" label="Note (optional)" id="desk-note" hint="For the clinic's books; the patient is not shown it.".to_owned() problems>
+                <textarea id="desk-note" name="form[note]" rows="2" class=FIELD aria-invalid=invalid("note") aria-describedby="desk-note-hint desk-note-error"></textarea>
+            </Field>
+            <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Record payment"</button>
+        </ActionForm>
     }
 }
 

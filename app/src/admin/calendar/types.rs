@@ -101,6 +101,21 @@ pub struct AppointmentDetail {
     /// The fee whoever is looking may charge to the kept card (`No-show fee`), when the
     /// appointment ended that way and a card was kept.
     pub fee: Option<String>,
+    /// Where its money stands; for a patient's appointment.
+    pub balance: Option<BalanceLine>,
+    /// Whoever is looking may record money taken at the desk for it.
+    pub may_take_payment: bool,
+}
+
+/// An appointment's money as staff read it: amounts in the clinic's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceLine {
+    pub price: String,
+    pub paid: String,
+    pub refunded: String,
+    pub left_to_pay: String,
+    /// The amount left, in plain digits, to fill in the desk payment's field.
+    pub left_to_pay_typed: String,
 }
 
 /// A payment on the staff appointment page.

@@ -148,6 +148,8 @@ pub struct Appointment {
     pub double_booked: bool,
     pub notes: String,
     pub capacity: Option<i32>,
+    /// The treatment's price, in minor units.
+    pub price_minor: i64,
 }
 
 pub async fn appointment(
@@ -165,7 +167,8 @@ pub async fn appointment(
                   a.location_id, l.name AS location, r.name AS "room?",
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   a.mode::text AS "mode!", a.status::text AS "status!",
-                  a.arrived_at, a.patient_confirmed_at, a.double_booked, a.notes, a.capacity
+                  a.arrived_at, a.patient_confirmed_at, a.double_booked, a.notes, a.capacity,
+                  t.price_minor
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id

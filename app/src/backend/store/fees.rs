@@ -7,8 +7,8 @@ use super::receipts;
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::domain::appointment::AppointmentStatus;
-use crate::domain::fees::{Fee, Purpose};
 use crate::domain::money::Currency;
+use crate::domain::payments::{Fee, Purpose};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -76,7 +76,8 @@ pub async fn start(
     let description = purpose.item(&appointment.treatment);
     let earlier = sqlx::query!(
         "SELECT id, idempotency_key, amount_minor, status FROM payments
-         WHERE appointment_id = $1 AND status IN ('open', 'paid') AND purpose <> 'booking'",
+         WHERE appointment_id = $1 AND status IN ('open', 'paid')
+           AND purpose IN ('late_cancel_fee', 'no_show_fee')",
         appointment_id
     )
     .fetch_all(&mut *tx)
@@ -187,7 +188,8 @@ pub async fn record_answer(
     let recorded = match answer {
         FeeAnswer::Paid { payment_intent } => sqlx::query!(
             "UPDATE payments SET status = 'paid', paid_at = $3, payment_intent_id = $4
-             WHERE clinic_id = $1 AND id = $2 AND status = 'open' AND purpose <> 'booking'",
+             WHERE clinic_id = $1 AND id = $2 AND status = 'open'
+               AND purpose IN ('late_cancel_fee', 'no_show_fee')",
             clinic_id,
             payment_id,
             now,
@@ -202,7 +204,8 @@ pub async fn record_answer(
         } => sqlx::query!(
             "UPDATE payments SET status = 'failed', failure = $3,
                     payment_intent_id = coalesce($4, payment_intent_id)
-             WHERE clinic_id = $1 AND id = $2 AND status = 'open' AND purpose <> 'booking'",
+             WHERE clinic_id = $1 AND id = $2 AND status = 'open'
+               AND purpose IN ('late_cancel_fee', 'no_show_fee')",
             clinic_id,
             payment_id,
             reason,

@@ -12,6 +12,7 @@ use crate::backend::templates::Values;
 use crate::domain::booking::{may_change_online, when};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
+use crate::domain::payments::DeskMethod;
 use crate::domain::refunds::{
     refund_amount, refund_on_cancel, CancelledBy, RefundReason, RefundRefused, StaffRefund,
 };
@@ -413,9 +414,14 @@ impl PaymentRecord {
             .sum()
     }
 
-    /// What may still be refunded.
+    /// Whether it was taken at the desk (handed back there too, not through a service).
+    pub fn at_desk(&self) -> bool {
+        DeskMethod::from_code(&self.processor).is_some()
+    }
+
+    /// What may still be refunded through the service that took it.
     pub fn left(&self) -> i64 {
-        if self.status == "paid" {
+        if self.status == "paid" && !self.at_desk() {
             self.amount_minor - self.refunded()
         } else {
             0
