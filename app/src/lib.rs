@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/calendar/new") view=admin::calendar::pages::NewAppointmentPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/appointments/:id") view=admin::calendar::pages::AppointmentPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients") view=admin::patients::pages::PatientListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payments") view=admin::payments::pages::PaymentsScreen ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients/:id") view=admin::patients::pages::PatientPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery") view=admin::gallery::pages::GalleryAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery/cases/:id") view=admin::gallery::pages::CaseEditPage ssr=SsrMode::Async/>

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 13] = [
+const SCREENS: [(&str, &str); 14] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
+    ("/admin/payments", "Payments"),
     ("/admin/gallery", "Gallery"),
     ("/admin/treatments", "Treatments"),
     ("/admin/categories", "Categories"),

@@ -12,6 +12,7 @@ pub mod gallery;
 pub mod locations;
 pub mod mailbox;
 pub mod patients;
+pub mod payments;
 pub mod providers;
 pub mod settings;
 pub mod staff;

@@ -22,6 +22,7 @@ pub mod money;
 pub mod new_clinic;
 pub mod password;
 pub mod payment_policy;
+pub mod payment_report;
 pub mod payments;
 pub mod phone;
 pub mod privacy;

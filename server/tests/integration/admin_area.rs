@@ -10,12 +10,13 @@ use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
 /// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 20] = [
+const PAGES: [(&str, bool); 21] = [
     ("/admin/staff", false),
     ("/admin", true),
     ("/admin/calendar", true),
     ("/admin/calendar/new", true),
     ("/admin/patients", true),
+    ("/admin/payments", true),
     ("/admin/gallery", false),
     ("/admin/gallery/cases/new", false),
     ("/admin/treatments", false),
@@ -35,7 +36,7 @@ const PAGES: [(&str, bool); 20] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 55] = [
+const FUNCTIONS: [(&str, &str, bool); 59] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
@@ -45,6 +46,10 @@ const FUNCTIONS: [(&str, &str, bool); 55] = [
     ("admin/move_appointment", "id=x", true),
     ("admin/cancel_appointment", "id=x", true),
     ("admin/record_outcome", "id=x&outcome=arrived", true),
+    ("admin/refund_payment", "id=x", true),
+    ("admin/charge_fee", "id=x", true),
+    ("admin/take_payment", "id=x", true),
+    ("admin/payments", "", true),
     ("admin/patients", "", true),
     ("admin/gallery", "", false),
     ("admin/save_collection", "form[title]=", false),

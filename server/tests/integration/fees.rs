@@ -1,8 +1,8 @@
 //! Money staff take. Late-cancellation and no-show fees charged to the card a patient let
 //! the clinic keep: through Lumen's own Stripe client against the local stand-in, which
 //! saves the card at the checkout and checks the off-session charge (customer, card,
-//! idempotency key), declining it as Stripe does when told to. And payments taken at the
-//! desk, which balance the appointment's books.
+//! idempotency key), declining it as Stripe does when told to. Payments taken at the desk,
+//! which balance the appointment's books. And the payments screen with each day's totals.
 
 use crate::booking::GUEST;
 use crate::common::stripe::{self, FakeStripe};
@@ -10,6 +10,7 @@ use crate::common::{self, app_error, emails_to, field_problems, post_as, signed_
 use crate::refunds::paid_booking;
 use crate::stripe_checkout::paying_clinic;
 use app::admin::calendar::types::AppointmentDetail;
+use app::admin::payments::types::PaymentsPage;
 use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
@@ -437,4 +438,110 @@ async fn money_taken_at_the_desk_balances_the_appointment_and_is_receipted(pool:
         late.body
     );
     assert!(!appointment_page(&app, &desk, id).await.may_take_payment);
+}
+
+async fn payments_screen(app: &Router, cookie: &str, filter: &str) -> PaymentsPage {
+    let reply = post_as(app, "admin/payments", Some(cookie), filter).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_payments_screen_lists_each_payment_and_each_days_money(pool: PgPool) {
+    let (app, stripe) = paying_clinic(&pool, true).await;
+    paid_booking(&app, &pool, &stripe).await;
+    let id: Uuid = sqlx::query_scalar("SELECT appointment_id FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let taken = take_payment(&app, &desk, id, "150", "cash").await;
+    assert!(taken.status.is_success(), "{}", taken.body);
+    let deposit: Uuid = sqlx::query_scalar("SELECT id FROM payments WHERE purpose = 'booking'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let refunded = post_as(
+        &app,
+        "admin/refund_payment",
+        Some(&desk),
+        &format!("id={id}&form[payment]={deposit}&form[amount]=20&form[note]=Goodwill"),
+    )
+    .await;
+    assert!(refunded.status.is_success(), "{}", refunded.body);
+    crate::refunds::until_refunds_are(&pool, &[("staff", 2000, "succeeded")]).await;
+
+    // No range: the last week, up to the clinic's today (Monday 16 March).
+    let page = payments_screen(&app, &desk, "").await;
+    assert!(page.problems.is_empty(), "{:?}", page.problems);
+    assert_eq!(
+        (page.filter.from.as_str(), page.filter.to.as_str()),
+        ("2026-03-10", "2026-03-16")
+    );
+    let rows: Vec<(&str, &str, &str, Option<&str>)> = page
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.what.as_str(),
+                r.method.as_str(),
+                r.amount.as_str(),
+                r.refunded.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.contains(&("Paid when booking", "Stripe", "£50", Some("£20"))));
+    assert!(rows.contains(&("Paid at the desk", "Cash", "£150", None)));
+    let online = page.rows.iter().find(|r| r.method == "Stripe").unwrap();
+    let intent: String = sqlx::query_scalar("SELECT payment_intent_id FROM payments WHERE id = $1")
+        .bind(deposit)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        online.dashboard_href.as_deref(),
+        Some(format!("https://dashboard.stripe.com/test/payments/{intent}").as_str())
+    );
+    assert_eq!(online.appointment_href, format!("/admin/appointments/{id}"));
+    let days: Vec<(&str, &str, &str, &str)> = page
+        .days
+        .iter()
+        .chain(page.total.iter())
+        .map(|d| {
+            (
+                d.day.as_str(),
+                d.taken.as_str(),
+                d.refunded.as_str(),
+                d.net.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("Mon 16 Mar", "£200", "£20", "£180"),
+            ("Total", "£200", "£20", "£180")
+        ]
+    );
+
+    // Filtered: cash only; a range before any payment; and filters that cannot be read.
+    let cash = payments_screen(&app, &desk, "filter[method]=cash").await;
+    assert_eq!(cash.rows.len(), 1);
+    assert_eq!(cash.total.unwrap().taken, "£150");
+    let earlier =
+        payments_screen(&app, &desk, "filter[from]=2026-03-01&filter[to]=2026-03-15").await;
+    assert!(earlier.rows.is_empty() && earlier.days.is_empty());
+    let bad = payments_screen(&app, &desk, "filter[from]=yesterday&filter[status]=stolen").await;
+    let fields: Vec<&str> = bad.problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["from", "status"]);
+    assert_eq!(bad.filter.from, "yesterday", "what was typed is kept");
+    assert!(bad.rows.is_empty());
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'read' AND subject_type = 'payments'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 4);
 }

@@ -25,6 +25,7 @@ pub mod own_account;
 pub mod password_reset;
 pub mod patients;
 pub mod payment_policy;
+pub mod payment_report;
 pub mod payments;
 pub mod providers;
 pub mod rate_limits;

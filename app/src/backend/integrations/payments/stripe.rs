@@ -186,6 +186,16 @@ impl Stripe {
         }
     }
 
+    /// Where staff find a payment in Stripe's dashboard (its test side for a test key).
+    pub fn dashboard_url(&self, payment_intent: &str) -> String {
+        let side = if self.config.secret_key.starts_with("sk_test_") {
+            "/test"
+        } else {
+            ""
+        };
+        format!("https://dashboard.stripe.com{side}/payments/{payment_intent}")
+    }
+
     pub fn webhook_secrets(&self) -> &[String] {
         &self.config.webhook_secrets
     }
