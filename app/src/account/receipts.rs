@@ -19,6 +19,8 @@ pub struct ReceiptView {
     pub address: String,
     /// `0131 496 0123 · hello@clinic.example`.
     pub contact: String,
+    /// The clinic's tax registration, when it has one.
+    pub tax_id: Option<String>,
     pub paid_on: String,
     /// `Card, through Stripe`.
     pub method: String,
@@ -60,6 +62,7 @@ impl From<crate::backend::store::receipts::Receipt> for ReceiptView {
         ReceiptView {
             number: r.number(),
             contact: format!("{} · {}", r.phone, r.clinic_email),
+            tax_id: r.tax_id.clone(),
             paid_on: r.paid_on(),
             method,
             item: format!("{}, {}", r.item, r.when()),
@@ -144,6 +147,7 @@ fn Receipt(receipt: ReceiptView) -> impl IntoView {
         clinic,
         address,
         contact,
+        tax_id,
         paid_on,
         method,
         item,
@@ -160,6 +164,7 @@ fn Receipt(receipt: ReceiptView) -> impl IntoView {
             <p class="mt-4 font-semibold text-stone-900">{clinic}</p>
             <p class="text-stone-700">{address}</p>
             <p class="text-stone-700">{contact}</p>
+            {tax_id.map(|id| view! { <p class="text-stone-700" data-testid="tax-id">{format!("Tax number: {id}")}</p> })}
             <dl class="mt-6 grid grid-cols-[9rem_1fr] gap-x-4 gap-y-2 rounded-2xl border border-stone-200 bg-white p-5">
                 <dt class="font-medium text-stone-600">"Paid"</dt>
                 <dd>{paid_on}</dd>

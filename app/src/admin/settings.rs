@@ -32,6 +32,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
     let SettingsForm {
         name,
         tagline,
+        tax_id,
         email,
         phone,
         time_zone,
@@ -85,6 +86,9 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                 </div>
                 <Field name="time_zone" label="Time zone" hint={"Every time on the site, in emails and calendars is shown in it, e.g. Europe/London.".to_owned()} problems>
                     <input id="time_zone" name="form[time_zone]" value=time_zone class=FIELD aria-invalid=invalid("time_zone") aria-describedby="time_zone-hint time_zone-error"/>
+                </Field>
+                <Field name="tax_id" label="Tax number (optional)" hint={"VAT or GST registration, printed on patients' receipts.".to_owned()} problems>
+                    <input id="tax_id" name="form[tax_id]" value=tax_id class=FIELD aria-invalid=invalid("tax_id") aria-describedby="tax_id-hint tax_id-error"/>
                 </Field>
                 <Field name="currency" label="Currency" hint={"The three-letter code prices are shown in, such as GBP or EUR. Changing it converts no prices: check them after.".to_owned()} problems>
                     <input id="currency" name="form[currency]" value=currency_field maxlength="3" autocapitalize="characters" class=FIELD aria-invalid=invalid("currency") aria-describedby="currency-hint currency-error"/>

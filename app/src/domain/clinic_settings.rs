@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct SettingsForm {
     pub name: String,
     pub tagline: String,
+    /// The clinic's tax registration (VAT, GST number), printed on receipts; may be empty.
+    pub tax_id: String,
     pub email: String,
     pub phone: String,
     /// An IANA name such as `Europe/London`; the database knows which exist.
@@ -78,6 +80,7 @@ pub struct BookingRules {
 pub struct Settings {
     pub name: String,
     pub tagline: String,
+    pub tax_id: String,
     pub email: Email,
     pub phone: String,
     pub time_zone: String,
@@ -162,6 +165,13 @@ impl SettingsForm {
                 "Keep the tagline to 200 characters or fewer.",
             ));
         }
+        let tax_id = self.tax_id.trim().to_owned();
+        if tax_id.chars().count() > 40 {
+            problems.push(FieldProblem::new(
+                "tax_id",
+                "Enter the tax number as it is registered, up to 40 characters.",
+            ));
+        }
         let email = Email::parse(&self.email)
             .map_err(|error| problems.push(FieldProblem::new("email", error)));
         let phone = clinic_phone(&mut problems, "phone", &self.phone);
@@ -243,6 +253,7 @@ impl SettingsForm {
             (Ok(email), Some(currency), Some(payments)) if problems.is_empty() => Ok(Settings {
                 name,
                 tagline,
+                tax_id,
                 email,
                 phone,
                 time_zone,
@@ -319,6 +330,7 @@ mod tests {
         SettingsForm {
             name: "Juniper Skin".to_owned(),
             tagline: String::new(),
+            tax_id: "GB 123 4567 89".to_owned(),
             email: "hello@juniper.example".to_owned(),
             phone: "+44 131 496 0000".to_owned(),
             time_zone: "Europe/London".to_owned(),

@@ -648,6 +648,7 @@ async fn a_patient_finds_the_receipt_in_their_account_and_it_shows_a_refund(pool
     assert_eq!(shown.method, "Card, through Stripe");
     assert!(shown.address.contains("Edinburgh"), "{}", shown.address);
     assert!(shown.refunds.is_empty() && shown.net.is_none());
+    assert_eq!(shown.tax_id, None, "the clinic has given no tax number");
     // Emailed once, though the payment was learnt twice (webhook and return).
     let emailed: Vec<(String, String)> = emails_to(&pool, PATIENT)
         .await
@@ -674,7 +675,12 @@ async fn a_patient_finds_the_receipt_in_their_account_and_it_shows_a_refund(pool
     let part = refund_by_hand(&app, &desk, id, &payment.to_string(), "20", "Goodwill").await;
     assert!(part.status.is_success(), "{}", part.body);
     until_refunds_are(&pool, &[("staff", 2000, "succeeded")]).await;
+    sqlx::query("UPDATE clinics SET tax_id = 'GB 123 4567 89'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let shown: ReceiptView = serde_json::from_str(&receipt(isla).await.body).unwrap();
+    assert_eq!(shown.tax_id.as_deref(), Some("GB 123 4567 89"));
     assert_eq!(shown.refunds.len(), 1);
     assert_eq!(shown.refunds[0].amount, "£20");
     assert_eq!(shown.refunds[0].state, "Refunded");

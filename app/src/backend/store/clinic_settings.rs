@@ -25,7 +25,7 @@ pub async fn known_time_zone(conn: &mut PgConnection, name: &str) -> Result<bool
 pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppError> {
     let form = sqlx::query_as!(
         SettingsForm,
-        r#"SELECT name, tagline, email, phone, time_zone, currency,
+        r#"SELECT name, tagline, tax_id, email, phone, time_zone, currency,
                   late_cancel_hours::text AS "late_cancel_hours!", cancellation_policy,
                   hold_minutes::text AS "hold_minutes!", slot_minutes::text AS "slot_minutes!",
                   (min_notice_minutes / 60)::text AS "min_notice_hours!",
@@ -72,7 +72,7 @@ pub async fn save(
                 late_cancel_hours = $7, cancellation_policy = $8, currency = $9,
                 hold_minutes = $10, slot_minutes = $11, min_notice_minutes = $12,
                 horizon_days = $13, allow_double_booking = $14,
-                quiet_hours_start = $15, quiet_hours_end = $16
+                quiet_hours_start = $15, quiet_hours_end = $16, tax_id = $17
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -89,7 +89,8 @@ pub async fn save(
         settings.booking.horizon_days,
         settings.booking.allow_double_booking,
         settings.reminders.quiet.start,
-        settings.reminders.quiet.end
+        settings.reminders.quiet.end,
+        settings.tax_id
     )
     .execute(&mut *tx)
     .await?;

@@ -26,6 +26,8 @@ pub struct Receipt {
     pub ends: DateTime<Utc>,
     pub zone: Tz,
     pub clinic: String,
+    /// The clinic's tax registration, when it has one.
+    pub tax_id: Option<String>,
     pub clinic_email: String,
     pub location: String,
     pub address: String,
@@ -124,8 +126,9 @@ pub async fn load(
 ) -> Result<Option<Receipt>, sqlx::Error> {
     let Some(r) = sqlx::query!(
         r#"SELECT p.id, p.amount_minor, p.currency, p.processor, p.paid_at AS "paid_at!",
-                  p.appointment_id, p.purpose
+                  p.appointment_id, p.purpose, c.tax_id
            FROM payments p
+           JOIN clinics c ON c.id = p.clinic_id
            JOIN appointments a ON a.id = p.appointment_id
            LEFT JOIN patients pa ON pa.id = a.patient_id
            WHERE p.clinic_id = $1 AND p.id = $2 AND p.status = 'paid'
@@ -165,6 +168,7 @@ pub async fn load(
         ends: a.ends,
         zone: a.time_zone.parse().unwrap_or(chrono_tz::UTC),
         clinic: a.clinic,
+        tax_id: (!r.tax_id.is_empty()).then_some(r.tax_id),
         clinic_email: a.clinic_email,
         location: a.location,
         address: a.address,
