@@ -5,7 +5,8 @@ import { emailTo } from "./mail";
 // Each browser project pays for its own treatment (the projects share one server and its
 // clinic): the desktop one with JavaScript, as the demo's patient signed in to her account,
 // the phone one without, as a guest, where every step is a plain form post and a full page,
-// the checkout's redirects included. Each is then partly refunded by the front desk.
+// the checkout's redirects included. Each is then partly refunded by the front desk, and
+// the rest is paid in cash at the desk.
 const cases: Record<
   string,
   { slug: string; name: string; code: string; deskCode: string; javaScript: boolean; account?: { email: string; name: string } }
@@ -124,6 +125,23 @@ test("a patient pays a deposit at the checkout, is booked once it is paid, and s
   await payments.getByRole("button", { name: "Refund" }).click();
   await expect(desk.getByText("Refund made.")).toBeVisible();
   await expect(desk.getByRole("region", { name: "Payments" }).getByTestId("refund")).toContainText("£5");
+
+  // The patient pays the rest at the desk: the amount left is filled in, the books balance.
+  const balance = desk.getByRole("region", { name: "Balance" });
+  await expect(balance.getByLabel("Amount taken")).not.toHaveValue("");
+  await balance.getByLabel("Cash").check();
+  await balance.getByRole("button", { name: "Record payment" }).click();
+  await expect(desk.getByText("Payment recorded.")).toBeVisible();
+  await expect(
+    desk.getByRole("region", { name: "Balance" }).getByTestId("balance").locator("div").filter({ hasText: "Left to pay" }),
+  ).toContainText("£0");
+
+  // And the payments screen lists it among the day's cash.
+  await desk.goto("/admin/payments?method=cash");
+  await expect(
+    desk.getByTestId("payment-row").filter({ hasText: treatment.account?.name ?? "Ana Ruiz" }).filter({ hasText: treatment.name }),
+  ).toContainText("Paid at the desk");
+  await expect(desk.getByTestId("day-total").last()).toContainText("Total");
   await deskContext.close();
 
   // The patient is told, and a patient with an account sees it on the receipt.
@@ -131,7 +149,13 @@ test("a patient pays a deposit at the checkout, is booked once it is paid, and s
   expect(refunded).not.toContain("goodwill");
   if (treatment.account) {
     await patient.goto("/account");
-    await patient.getByRole("list", { name: "Your payments" }).getByRole("link", { name: "Receipt" }).first().click();
+    await patient
+      .getByRole("list", { name: "Your payments" })
+      .getByRole("listitem")
+      .filter({ hasText: `£20 paid` })
+      .filter({ hasText: treatment.name })
+      .getByRole("link", { name: "Receipt" })
+      .click();
     await expect(patient.getByRole("heading", { level: 1 })).toHaveText(/^Receipt [0-9A-F]{8}$/);
     await expect(patient.getByTestId("paid")).toHaveText("£20");
     await expect(patient.getByTestId("refund")).toContainText("−£5");
