@@ -134,7 +134,7 @@ async fn serve_with(
     let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
     let delivery =
         lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
-    let refunder = lumen::workers::send_refunds(state.clone());
+    let payment_retries = lumen::workers::send_waiting_payments(state.clone());
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| {
@@ -152,7 +152,7 @@ async fn serve_with(
     hold_sweeper.abort();
     consent_sweeper.abort();
     delivery.abort();
-    refunder.abort();
+    payment_retries.abort();
     pool.close().await;
     Ok(())
 }

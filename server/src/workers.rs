@@ -92,15 +92,16 @@ async fn wait_for_news(announcements: &mut Option<PgListener>, idle: Duration) {
     }
 }
 
-/// How often refunds that could not be sent at once (the payment service was down, the
-/// server stopped) are tried again.
-const REFUND_RETRY_EVERY: Duration = Duration::from_secs(60);
+/// How often refunds and fees that could not be sent at once (the payment service was
+/// down, the server stopped) are tried again.
+const PAYMENT_RETRY_EVERY: Duration = Duration::from_secs(60);
 
-/// Sends stored refunds every minute (and once at start) until the task is aborted. Most
-/// go at once, beside the request that stores them; this sends the rest.
-pub fn send_refunds(state: app::backend::state::AppState) -> JoinHandle<()> {
+/// Sends stored refunds, and charges fees still waiting for an answer, every minute (and
+/// once at start) until the task is aborted. Most go at once, beside the request that
+/// stores them; this sends the rest, each with the key it was stored with.
+pub fn send_waiting_payments(state: app::backend::state::AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(REFUND_RETRY_EVERY);
+        let mut every = tokio::time::interval(PAYMENT_RETRY_EVERY);
         loop {
             every.tick().await;
             let now = state.clock.now();
@@ -115,6 +116,18 @@ pub fn send_refunds(state: app::backend::state::AppState) -> JoinHandle<()> {
                 Ok(round) if round == Default::default() => {}
                 Ok(round) => tracing::info!(?round, "sent refunds"),
                 Err(error) => tracing::warn!(%error, "could not send refunds"),
+            }
+            match app::backend::charging::charge_waiting(
+                &state.pool,
+                state.clinic_id,
+                &state.payments,
+                now,
+            )
+            .await
+            {
+                Ok(charged) if charged.is_empty() => {}
+                Ok(charged) => tracing::info!(?charged, "charged waiting fees again"),
+                Err(error) => tracing::warn!(%error, "could not charge waiting fees"),
             }
         }
     })

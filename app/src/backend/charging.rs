@@ -1,6 +1,7 @@
 //! Charges a stored fee to the card the patient let the clinic keep. The charge goes with
 //! the idempotency key the fee was stored with, so charging it again (the service did not
-//! answer, or staff pressed twice) is the same request and takes the money once.
+//! answer, staff pressed twice, or the retry worker found it waiting) is the same request
+//! and takes the money once.
 
 use crate::backend::integrations::payments::stripe::{NewCharge, StripeError};
 use crate::backend::integrations::payments::Payments;
@@ -17,6 +18,25 @@ pub enum Charged {
     Declined(String),
     /// No answer yet: the fee waits, and charging it again is safe.
     Waiting,
+}
+
+/// How long a fee waits for the answer to its first call before it is charged again: the
+/// call beside the staff member's press has long finished by then.
+pub const RETRY_AFTER_MINUTES: i64 = 1;
+
+/// Charges again every fee still waiting for an answer; how each came out.
+pub async fn charge_waiting(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    payments: &Payments,
+    now: DateTime<Utc>,
+) -> Result<Vec<Charged>, sqlx::Error> {
+    let before = now - chrono::Duration::minutes(RETRY_AFTER_MINUTES);
+    let mut outcomes = Vec::new();
+    for order in fees::waiting(pool, clinic_id, before).await? {
+        outcomes.push(charge(pool, clinic_id, payments, &order, now).await?);
+    }
+    Ok(outcomes)
 }
 
 /// Charges the fee `order` and records the answer.

@@ -11,6 +11,7 @@ use crate::refunds::paid_booking;
 use crate::stripe_checkout::paying_clinic;
 use app::admin::calendar::types::AppointmentDetail;
 use app::admin::payments::types::PaymentsPage;
+use app::backend::charging::{self, Charged};
 use app::error::AppError;
 use axum::http::StatusCode;
 use axum::Router;
@@ -544,4 +545,37 @@ async fn the_payments_screen_lists_each_payment_and_each_days_money(pool: PgPool
     .await
     .unwrap();
     assert_eq!(audited, 4);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_fee_left_waiting_is_charged_again_by_the_retry_round_once(pool: PgPool) {
+    let (app, stripe, id, desk) = late_cancellation(&pool).await;
+    stripe.hold_events(true).await;
+    stripe.drop_answer_to("/v1/payment_intents").await;
+    let first = charge_fee(&app, &desk, id, "25").await;
+    assert!(first.status.is_success(), "{}", first.body);
+    assert_eq!(fees(&pool).await[0].2, "open");
+    let clinic = common::seeded_clinic_id(&pool).await;
+    let now = crate::stripe_checkout::clock().now();
+
+    // Too soon: the press beside it may still be waiting for its answer.
+    let soon = charging::charge_waiting(&pool, clinic, &stripe.payments(), now)
+        .await
+        .unwrap();
+    assert!(soon.is_empty(), "{soon:?}");
+    let later = now + chrono::Duration::minutes(2);
+    let again = charging::charge_waiting(&pool, clinic, &stripe.payments(), later)
+        .await
+        .unwrap();
+    assert_eq!(again, [Charged::Paid]);
+    let calls = charge_calls(&stripe).await;
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["idempotency_key"], calls[1]["idempotency_key"]);
+    assert_eq!(calls[1]["replayed"], true, "Stripe charged once");
+    assert_eq!(fees(&pool).await[0].2, "paid");
+    // Nothing is left waiting.
+    let none = charging::charge_waiting(&pool, clinic, &stripe.payments(), later)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }

@@ -134,6 +134,50 @@ pub async fn start(
     })
 }
 
+/// Fees stored before `before` that are still waiting for the service's answer (it could
+/// not be reached, or the server stopped), oldest first, to be charged again with their
+/// own keys.
+pub async fn waiting(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    before: DateTime<Utc>,
+) -> Result<Vec<FeeOrder>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT f.id, f.idempotency_key, f.amount_minor, f.currency, f.purpose,
+                  f.customer_id AS "customer!", t.name AS treatment,
+                  (SELECT b.payment_intent_id FROM payments b
+                   WHERE b.appointment_id = f.appointment_id AND b.purpose = 'booking'
+                     AND b.status = 'paid' AND b.customer_id = f.customer_id
+                   ORDER BY b.paid_at DESC LIMIT 1) AS kept_from
+           FROM payments f
+           JOIN appointments a ON a.id = f.appointment_id
+           JOIN treatments t ON t.id = a.treatment_id
+           WHERE f.clinic_id = $1 AND f.status = 'open'
+             AND f.purpose IN ('late_cancel_fee', 'no_show_fee')
+             AND f.customer_id IS NOT NULL AND f.created_at < $2
+           ORDER BY f.created_at"#,
+        clinic_id,
+        before
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(FeeOrder {
+                payment_id: r.id,
+                idempotency_key: r.idempotency_key,
+                amount_minor: r.amount_minor,
+                currency: Currency::parse(&r.currency).ok()?,
+                customer: r.customer,
+                kept_from: r.kept_from?,
+                description: Purpose::from_code(&r.purpose)?.item(&r.treatment),
+                again: true,
+            })
+        })
+        .collect())
+}
+
 /// A card kept from a booking's payment.
 pub struct KeptCard {
     pub customer: String,
