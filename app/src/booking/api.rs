@@ -847,7 +847,52 @@ pub mod server {
             late_cancel_hours: row.late_cancel_hours,
             clinic_phone: row.location_phone.clone(),
             emailed: cx.emails_leave(),
+            payments: payment_lines(&cx, row.id).await?,
         })
+    }
+
+    /// The booking's payments as its patient reads them: what was taken, how and when, and
+    /// each refund; never what staff wrote about them.
+    async fn payment_lines(cx: &Context, id: Uuid) -> Result<Vec<String>, AppError> {
+        let records =
+            crate::backend::store::refunds::payments_of(&cx.state.pool, cx.state.clinic_id, id)
+                .await?;
+        let on = |at: DateTime<Utc>| crate::backend::store::receipts::paid_on(at, cx.zone);
+        let money = |minor| Money::new(minor, cx.currency).to_string();
+        let mut lines = Vec::new();
+        for payment in records.iter().filter(|p| p.status == "paid") {
+            let how = match crate::domain::payments::DeskMethod::from_code(&payment.processor) {
+                Some(desk) => desk.label().to_owned(),
+                None => format!(
+                    "Card, through {}",
+                    Processor::parse(&payment.processor).map_or("online", Processor::label)
+                ),
+            };
+            let what = crate::domain::payments::Purpose::from_code(&payment.purpose)
+                .filter(|p| p.is_fee())
+                .map(|fee| format!(" as the {}", fee.label().to_lowercase()))
+                .unwrap_or_default();
+            if let Some(at) = payment.paid_at {
+                lines.push(format!(
+                    "{} paid{what} on {} ({how})",
+                    money(payment.amount_minor),
+                    on(at)
+                ));
+            }
+            for refund in payment.refunds.iter().filter(|r| r.status != "failed") {
+                let state = if refund.status == "succeeded" {
+                    "refunded on"
+                } else {
+                    "on its way back to you since"
+                };
+                lines.push(format!(
+                    "{} {state} {}",
+                    money(refund.amount_minor),
+                    on(refund.created_at)
+                ));
+            }
+        }
+        Ok(lines)
     }
 
     pub fn status_words(status: &str) -> &'static str {

@@ -82,6 +82,14 @@ fn Booking(booking: super::types::ManagedBooking, token: String) -> impl IntoVie
                     </a>
                 })}
             </section>
+            {(!booking.payments.is_empty()).then(|| view! {
+                <section aria-labelledby="paid-heading" class="mt-6 rounded-2xl border border-stone-200 bg-white p-5">
+                    <h2 id="paid-heading" class="font-semibold text-stone-900">"Payments"</h2>
+                    <ul class="mt-2 space-y-1 text-stone-800">
+                        {booking.payments.clone().into_iter().map(|line| view! { <li data-testid="payment-line">{line}</li> }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <p role="alert" aria-live="assertive" class="mt-4 text-sm font-semibold text-red-700">{refusal.summary()}</p>
             {if booking.may_change {
                 view! {

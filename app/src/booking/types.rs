@@ -155,4 +155,7 @@ pub struct ManagedBooking {
     pub clinic_phone: String,
     /// Whether its emails really leave (an email provider is configured).
     pub emailed: bool,
+    /// What the patient paid for it and what went back, a line each: `£20 paid on 16 March
+    /// 2026, 08:05 (Card, through Stripe)`, `£5 refunded on 16 March 2026, 09:10`.
+    pub payments: Vec<String>,
 }

@@ -517,7 +517,7 @@ async fn refund_by_hand(
 #[sqlx::test(migrations = "../migrations")]
 async fn the_front_desk_refunds_part_of_a_deposit_with_a_reason_and_it_is_audited(pool: PgPool) {
     let (app, stripe) = paying_clinic(&pool, true).await;
-    paid_booking(&app, &pool, &stripe).await;
+    let manage = paid_booking(&app, &pool, &stripe).await;
     let (id, payment): (Uuid, Uuid) = sqlx::query_as("SELECT appointment_id, id FROM payments")
         .fetch_one(&pool)
         .await
@@ -594,6 +594,17 @@ async fn the_front_desk_refunds_part_of_a_deposit_with_a_reason_and_it_is_audite
     assert_eq!(told.len(), 1);
     assert!(told[0].contains("£20"), "{}", told[0]);
     assert!(!told[0].contains("cold"), "{}", told[0]);
+
+    // The guest's own page for the booking shows what they paid and what came back.
+    let managed = post_as(&app, "booking/managed", None, &form(&[("token", &manage)])).await;
+    let managed: app::booking::types::ManagedBooking = serde_json::from_str(&managed.body).unwrap();
+    assert_eq!(
+        managed.payments,
+        [
+            "£50 paid on 16 March 2026, 08:00 (Card, through Stripe)",
+            "£20 refunded on 16 March 2026, 08:00"
+        ]
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
