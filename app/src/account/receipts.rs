@@ -50,14 +50,7 @@ pub struct ReceiptLink {
 #[cfg(feature = "ssr")]
 impl From<crate::backend::store::receipts::Receipt> for ReceiptView {
     fn from(r: crate::backend::store::receipts::Receipt) -> Self {
-        use crate::domain::payment_policy::Processor;
-        let method = match crate::domain::payments::DeskMethod::from_code(&r.processor) {
-            Some(desk) => desk.label().to_owned(),
-            None => format!(
-                "Card, through {}",
-                Processor::parse(&r.processor).map_or("online", Processor::label)
-            ),
-        };
+        let method = crate::domain::payments::how_paid(&r.processor);
         let refunded = r.refunded();
         ReceiptView {
             number: r.number(),

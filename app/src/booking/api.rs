@@ -861,13 +861,7 @@ pub mod server {
         let money = |minor| Money::new(minor, cx.currency).to_string();
         let mut lines = Vec::new();
         for payment in records.iter().filter(|p| p.status == "paid") {
-            let how = match crate::domain::payments::DeskMethod::from_code(&payment.processor) {
-                Some(desk) => desk.label().to_owned(),
-                None => format!(
-                    "Card, through {}",
-                    Processor::parse(&payment.processor).map_or("online", Processor::label)
-                ),
-            };
+            let how = crate::domain::payments::how_paid(&payment.processor);
             let what = crate::domain::payments::Purpose::from_code(&payment.purpose)
                 .filter(|p| p.is_fee())
                 .map(|fee| format!(" as the {}", fee.label().to_lowercase()))

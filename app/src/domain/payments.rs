@@ -7,6 +7,7 @@
 use super::appointment::AppointmentStatus;
 use super::form::FieldProblem;
 use super::money::{parse_amount, Currency};
+use super::payment_policy::Processor;
 use super::refunds::NOTE_MAX;
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +176,18 @@ impl DeskMethod {
     }
 }
 
+/// How a payment was made, as patients and staff read it, from its stored processor:
+/// `Cash`, `Card, on the clinic's terminal`, `Card, through Stripe`.
+pub fn how_paid(processor: &str) -> String {
+    match DeskMethod::from_code(processor) {
+        Some(desk) => desk.label().to_owned(),
+        None => format!(
+            "Card, through {}",
+            Processor::parse(processor).map_or("a payment service", Processor::label)
+        ),
+    }
+}
+
 /// Staff recording money taken at the desk, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -325,6 +338,13 @@ mod tests {
         for method in DeskMethod::ALL {
             assert_eq!(DeskMethod::from_code(method.code()), Some(method));
         }
+    }
+
+    #[test]
+    fn a_payment_says_how_it_was_made() {
+        assert_eq!(how_paid("stripe"), "Card, through Stripe");
+        assert_eq!(how_paid("cash"), "Cash");
+        assert_eq!(how_paid("card_terminal"), "Card, on the clinic's terminal");
     }
 
     #[test]

@@ -492,9 +492,18 @@ async fn the_payments_screen_lists_each_payment_and_each_days_money(pool: PgPool
         })
         .collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert!(rows.contains(&("Paid when booking", "Stripe", "£50", Some("£20"))));
+    assert!(rows.contains(&(
+        "Paid when booking",
+        "Card, through Stripe",
+        "£50",
+        Some("£20")
+    )));
     assert!(rows.contains(&("Paid at the desk", "Cash", "£150", None)));
-    let online = page.rows.iter().find(|r| r.method == "Stripe").unwrap();
+    let online = page
+        .rows
+        .iter()
+        .find(|r| r.method == "Card, through Stripe")
+        .unwrap();
     let intent: String = sqlx::query_scalar("SELECT payment_intent_id FROM payments WHERE id = $1")
         .bind(deposit)
         .fetch_one(&pool)

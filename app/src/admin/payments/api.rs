@@ -25,9 +25,8 @@ mod server {
     use crate::backend::state::app_state;
     use crate::backend::store::{booking, calendar, clinic, payment_report};
     use crate::domain::money::{Currency, Money};
-    use crate::domain::payment_policy::Processor;
     use crate::domain::payment_report::{PaymentsFilter, STATUSES};
-    use crate::domain::payments::{DeskMethod, Purpose};
+    use crate::domain::payments::{how_paid, Purpose};
     use crate::error::AppError;
     use uuid::Uuid;
 
@@ -100,7 +99,7 @@ mod server {
                     what: Purpose::from_code(&r.purpose)
                         .map_or("Payment", Purpose::label)
                         .to_owned(),
-                    method: method_label(&r.processor),
+                    method: how_paid(&r.processor),
                     amount: money(r.amount_minor),
                     refunded: (r.refunded_minor > 0).then(|| money(r.refunded_minor)),
                     status: status_label(&r.status),
@@ -139,17 +138,6 @@ mod server {
             taken: money(taken),
             refunded: money(refunded),
             net: money(taken - refunded),
-        }
-    }
-
-    fn method_label(processor: &str) -> String {
-        match (
-            DeskMethod::from_code(processor),
-            Processor::parse(processor),
-        ) {
-            (Some(desk), _) => desk.label().to_owned(),
-            (None, Some(online)) => online.label().to_owned(),
-            (None, None) => processor.to_owned(),
         }
     }
 }
