@@ -862,10 +862,11 @@ pub mod server {
         let mut lines = Vec::new();
         for payment in records.iter().filter(|p| p.status == "paid") {
             let how = crate::domain::payments::how_paid(&payment.processor);
-            let what = crate::domain::payments::Purpose::from_code(&payment.purpose)
-                .filter(|p| p.is_fee())
-                .map(|fee| format!(" as the {}", fee.label().to_lowercase()))
-                .unwrap_or_default();
+            let what = if payment.purpose.is_fee() {
+                format!(" as the {}", payment.purpose.label().to_lowercase())
+            } else {
+                String::new()
+            };
             if let Some(at) = payment.paid_at {
                 lines.push(format!(
                     "{} paid{what} on {} ({how})",

@@ -38,7 +38,7 @@ use {
     crate::domain::form::FieldProblem,
     crate::domain::money::{format_amount, Currency, Money},
     crate::domain::payment_policy::Processor,
-    crate::domain::payments::{Balance, DeskMethod, Purpose},
+    crate::domain::payments::{how_paid, Balance, Purpose},
     crate::domain::refunds::{refund_state_label, CancelledBy, RefundReason},
     crate::ui::status::answer,
     chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc},
@@ -548,12 +548,12 @@ mod server {
             fee: Purpose::fee_for(status)
                 .filter(|_| allows(me.role, Action::TakePayments))
                 .filter(|_| {
-                    let booking = Purpose::Booking.code();
-                    let kept = records.iter().any(|p| p.purpose == booking && p.kept_card);
-                    let charged = records.iter().any(|p| {
-                        p.status == "paid"
-                            && Purpose::from_code(&p.purpose).is_some_and(Purpose::is_fee)
-                    });
+                    let kept = records
+                        .iter()
+                        .any(|p| p.purpose == Purpose::Booking && p.kept_card);
+                    let charged = records
+                        .iter()
+                        .any(|p| p.status == "paid" && p.purpose.is_fee());
                     kept && !charged
                 })
                 .map(|fee| fee.label().to_owned()),
@@ -589,7 +589,8 @@ mod server {
             paid: money(balance.paid),
             refunded: money(balance.refunded),
             left_to_pay: money(balance.left_to_pay),
-            left_to_pay_typed: format_amount(balance.left_to_pay, currency),
+            left_to_pay_typed: (balance.left_to_pay > 0)
+                .then(|| format_amount(balance.left_to_pay, currency)),
         }
     }
 
@@ -603,16 +604,15 @@ mod server {
             .into_iter()
             .map(|p| {
                 let service = Processor::parse(&p.processor).map_or("online", |p| p.label());
-                let purpose = Purpose::from_code(&p.purpose).unwrap_or(Purpose::Booking);
                 let by = p
                     .by
                     .as_deref()
                     .map(|by| format!(" · {by}"))
                     .unwrap_or_default();
-                let summary = match (purpose, p.status.as_str(), p.paid_at) {
+                let summary = match (p.purpose, p.status.as_str(), p.paid_at) {
                     (Purpose::AtDesk, _, paid_at) => format!(
                         "Paid at the desk: {}, {}{by}",
-                        DeskMethod::from_code(&p.processor).map_or("", DeskMethod::label),
+                        how_paid(&p.processor),
                         desk.short(paid_at.unwrap_or(p.created_at))
                     ),
                     (Purpose::Booking, _, Some(at)) => {

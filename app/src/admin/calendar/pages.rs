@@ -524,20 +524,19 @@ fn BalancePanel(id: String, balance: BalanceLine, may_take_payment: bool) -> imp
 }
 
 #[component]
-fn DeskPaymentForm(id: String, left_to_pay_typed: String) -> impl IntoView {
+fn DeskPaymentForm(id: String, left_to_pay_typed: Option<String>) -> impl IntoView {
     let action = ServerAction::<TakePayment>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
-    let amount = (left_to_pay_typed != "0").then_some(left_to_pay_typed);
     view! {
         <ActionForm action attr:class="mt-4 space-y-4 rounded-2xl border border-stone-200 bg-stone-50 p-4" attr:novalidate="">
             <h3 class="font-semibold text-stone-900">"Record a payment taken at the desk"</h3>
             <input type="hidden" name="id" value=id/>
             <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{refusal.summary()}</p>
             <Field name="amount" label="Amount taken" id="desk-amount" problems>
-                <input id="desk-amount" name="form[amount]" inputmode="decimal" value=amount class=FIELD aria-invalid=invalid("amount") aria-describedby="desk-amount-error"/>
+                <input id="desk-amount" name="form[amount]" inputmode="decimal" value=left_to_pay_typed class=FIELD aria-invalid=invalid("amount") aria-describedby="desk-amount-error"/>
             </Field>
             <fieldset aria-describedby="desk-method-error">
                 <legend class=LABEL>"How was it paid?"</legend>

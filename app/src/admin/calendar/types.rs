@@ -114,8 +114,9 @@ pub struct BalanceLine {
     pub paid: String,
     pub refunded: String,
     pub left_to_pay: String,
-    /// The amount left, in plain digits, to fill in the desk payment's field.
-    pub left_to_pay_typed: String,
+    /// The amount left, in plain digits, to fill in the desk payment's field; none when
+    /// nothing is left.
+    pub left_to_pay_typed: Option<String>,
 }
 
 /// A payment on the staff appointment page.

@@ -12,7 +12,7 @@ use crate::backend::templates::Values;
 use crate::domain::booking::{may_change_online, when};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment_policy::Processor;
-use crate::domain::payments::DeskMethod;
+use crate::domain::payments::{DeskMethod, Purpose};
 use crate::domain::refunds::{
     refund_amount, refund_on_cancel, CancelledBy, RefundReason, RefundRefused, StaffRefund,
 };
@@ -392,8 +392,8 @@ pub struct PaymentRecord {
     pub created_at: DateTime<Utc>,
     /// The patient's bank's reason, when it disputes the payment.
     pub dispute_reason: Option<String>,
-    /// What it was for: `booking`, or a fee.
-    pub purpose: String,
+    /// What it was for: the booking, a fee, or money taken at the desk.
+    pub purpose: Purpose,
     /// A card was kept from it, for later fees.
     pub kept_card: bool,
     /// Why the service refused it (a fee the card declined).
@@ -496,7 +496,7 @@ pub async fn payments_of(
             paid_at: p.paid_at,
             created_at: p.created_at,
             dispute_reason: p.dispute_reason,
-            purpose: p.purpose,
+            purpose: Purpose::from_code(&p.purpose).unwrap_or(Purpose::Booking),
             kept_card: p.kept_card,
             failure: p.failure,
             note: p.note,
