@@ -5,7 +5,17 @@
 use crate::common::stripe::{form_value, FakeStripe};
 use app::backend::integrations::payments::stripe::{NewCheckout, StripeError};
 use app::domain::money::Currency;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::OnceLock;
+
+/// One expiry for every checkout these tests open: a request sent again must be the same
+/// request, even when a second ticks over between the two. The stand-in checks it against
+/// its own clock, as Stripe does (30 minutes to a day ahead); an hour leaves the test run
+/// half an hour.
+fn expiry() -> DateTime<Utc> {
+    static AT: OnceLock<DateTime<Utc>> = OnceLock::new();
+    *AT.get_or_init(|| Utc::now() + Duration::minutes(60))
+}
 
 fn checkout(amount_minor: i64) -> NewCheckout<'static> {
     NewCheckout {
@@ -15,8 +25,7 @@ fn checkout(amount_minor: i64) -> NewCheckout<'static> {
         customer_email: Some("ana.ruiz@example.com"),
         success_url: "https://clinic.example/book/paid?session={CHECKOUT_SESSION_ID}",
         cancel_url: "https://clinic.example/book/review?hold=abc",
-        // The stand-in checks the window against its own clock, as Stripe does.
-        expires_at: Utc::now() + Duration::minutes(30),
+        expires_at: expiry(),
         payment_id: "0b5d9c43-55e1-4d71-8a3e-5a4f7f0c2d11",
         keep_card: true,
     }
