@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/book/review") view=booking::pages::ReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/book/seat") view=booking::seats::SeatPage ssr=SsrMode::Async/>
                         <Route path=path!("/book/paid") view=booking::pages::PaidPage ssr=SsrMode::Async/>
+                        <Route path=path!("/book/pay") view=booking::pay::RazorpayPayPage ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token") view=booking::manage::ManageBookingPage ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token/reschedule") view=booking::manage::RescheduleBookingPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>

@@ -108,6 +108,9 @@ test("staff upload a pair, record consent and publish; revoking consent takes th
   await page.getByLabel("Consent form reference").fill(`CONSENT-E2E-${testInfo.project.name}`);
   await page.getByRole("button", { name: "Record consent" }).click();
   await expect(page.getByRole("status")).toContainText("Consent recorded");
+  // The notice follows the redirect's address, which can land before the screen's data
+  // is loaded again; a press on the screen that is about to be replaced would be lost.
+  await expect(page.getByText(`Consent for website since ${yesterday}`)).toBeVisible();
 
   await page.getByRole("button", { name: "Publish" }).click();
   await expect(page.locator("[data-case-state]")).toHaveText("On the public site.");

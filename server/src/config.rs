@@ -38,6 +38,18 @@ pub struct Config {
     pub texts: Option<TextsConfig>,
     /// Stripe, for payments online: `LUMEN_STRIPE_*`.
     pub stripe: Option<StripeSettings>,
+    /// Razorpay, for payments online: `LUMEN_RAZORPAY_*`.
+    pub razorpay: Option<RazorpaySettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RazorpaySettings {
+    pub api: String,
+    pub checkout_js: String,
+    pub key_id: String,
+    pub key_secret: SecretText,
+    /// Every webhook secret accepted; more than one while rotating.
+    pub webhook_secrets: Vec<SecretText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +219,7 @@ impl Config {
 
         let texts = texts(&get, public_url.is_some())?;
         let stripe = stripe(&get)?;
+        let razorpay = razorpay(&get)?;
 
         Ok(Config {
             database,
@@ -225,8 +238,67 @@ impl Config {
             email,
             texts,
             stripe,
+            razorpay,
         })
     }
+}
+
+/// A list of secrets separated by commas (several while one is rotated).
+fn secrets(value: Option<String>) -> Vec<SecretText> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretText(s.to_owned()))
+        .collect()
+}
+
+/// Razorpay's keys, when `LUMEN_RAZORPAY_KEY_ID` is set.
+fn razorpay(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<RazorpaySettings>, ConfigError> {
+    let Some(key_id) = get("LUMEN_RAZORPAY_KEY_ID") else {
+        return Ok(None);
+    };
+    if !key_id.starts_with("rzp_") {
+        return Err(ConfigError {
+            variable: "LUMEN_RAZORPAY_KEY_ID",
+            value: key_id,
+            problem: "must be the key id from Razorpay's dashboard (rzp_test_… or rzp_live_…)",
+        });
+    }
+    let Some(key_secret) = get("LUMEN_RAZORPAY_KEY_SECRET").filter(|s| !s.trim().is_empty()) else {
+        return Err(ConfigError {
+            variable: "LUMEN_RAZORPAY_KEY_SECRET",
+            value: String::new(),
+            problem: "must be set with LUMEN_RAZORPAY_KEY_ID: the key's secret, shown once when the key was made",
+        });
+    };
+    let webhook_secrets = secrets(get("LUMEN_RAZORPAY_WEBHOOK_SECRETS"));
+    if webhook_secrets.is_empty() {
+        return Err(ConfigError {
+            variable: "LUMEN_RAZORPAY_WEBHOOK_SECRETS",
+            value: String::new(),
+            problem: "must be set with LUMEN_RAZORPAY_KEY_ID: the secret chosen for the webhook, or several separated by commas while rotating",
+        });
+    }
+    use app::backend::integrations::payments::razorpay;
+    let api = get("LUMEN_RAZORPAY_API_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| razorpay::API.to_owned());
+    // The stand-in serves its checkout script beside its API.
+    let checkout_js = match api.as_str() {
+        razorpay::API => razorpay::CHECKOUT_JS.to_owned(),
+        local => format!("{local}/v1/checkout.js"),
+    };
+    Ok(Some(RazorpaySettings {
+        api,
+        checkout_js,
+        key_id,
+        key_secret: SecretText(key_secret.trim().to_owned()),
+        webhook_secrets,
+    }))
 }
 
 /// Stripe's keys, when `LUMEN_STRIPE_SECRET_KEY` is set.
@@ -242,13 +314,7 @@ fn stripe(get: &impl Fn(&str) -> Option<String>) -> Result<Option<StripeSettings
             problem: "must be a secret or restricted key from Stripe's dashboard (sk_… or rk_…), never the publishable key",
         });
     }
-    let webhook_secrets: Vec<SecretText> = get("LUMEN_STRIPE_WEBHOOK_SECRETS")
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| SecretText(s.to_owned()))
-        .collect();
+    let webhook_secrets = secrets(get("LUMEN_STRIPE_WEBHOOK_SECRETS"));
     if webhook_secrets.is_empty() || webhook_secrets.iter().any(|s| !s.0.starts_with("whsec_")) {
         return Err(ConfigError {
             variable: "LUMEN_STRIPE_WEBHOOK_SECRETS",
@@ -435,6 +501,44 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.variable, "LUMEN_SMTP_URL");
         assert!(!e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn razorpay_needs_its_key_secret_and_webhook_secrets_and_they_are_never_shown() {
+        assert_eq!(config(&[]).unwrap().razorpay, None);
+        let c = config(&[
+            ("LUMEN_RAZORPAY_KEY_ID", "rzp_test_abc"),
+            ("LUMEN_RAZORPAY_KEY_SECRET", "s3cret"),
+            ("LUMEN_RAZORPAY_WEBHOOK_SECRETS", "new, old"),
+        ])
+        .unwrap();
+        let razorpay = c.razorpay.as_ref().unwrap();
+        assert_eq!(razorpay.api, "https://api.razorpay.com");
+        assert_eq!(
+            razorpay.checkout_js,
+            "https://checkout.razorpay.com/v1/checkout.js"
+        );
+        assert_eq!(razorpay.webhook_secrets.len(), 2);
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let refused = config(&[("LUMEN_RAZORPAY_KEY_ID", "rzp_test_abc")]).unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_RAZORPAY_KEY_SECRET");
+        let refused = config(&[
+            ("LUMEN_RAZORPAY_KEY_ID", "rzp_test_abc"),
+            ("LUMEN_RAZORPAY_KEY_SECRET", "s3cret"),
+        ])
+        .unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_RAZORPAY_WEBHOOK_SECRETS");
+        let local = config(&[
+            ("LUMEN_RAZORPAY_KEY_ID", "rzp_test_abc"),
+            ("LUMEN_RAZORPAY_KEY_SECRET", "s3cret"),
+            ("LUMEN_RAZORPAY_WEBHOOK_SECRETS", "new"),
+            ("LUMEN_RAZORPAY_API_URL", "http://127.0.0.1:4100/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            local.razorpay.unwrap().checkout_js,
+            "http://127.0.0.1:4100/v1/checkout.js"
+        );
     }
 
     #[test]

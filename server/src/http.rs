@@ -72,6 +72,22 @@ pub fn router(state: AppState) -> Router {
             post(crate::twilio_hooks::inbound),
         )
         .route(crate::stripe_hooks::PATH, post(crate::stripe_hooks::event))
+        .route(
+            crate::razorpay_routes::WEBHOOK_PATH,
+            post(crate::razorpay_routes::webhook),
+        )
+        .route(
+            crate::razorpay_routes::CHECKOUT_DONE_PATH,
+            post(crate::razorpay_routes::checkout_done),
+        )
+        .route(
+            crate::razorpay_routes::LINK_PATH,
+            get(crate::razorpay_routes::link),
+        )
+        .route(
+            crate::razorpay_routes::LINK_RETURN_PATH,
+            get(crate::razorpay_routes::link_return),
+        )
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(

@@ -7,6 +7,7 @@ pub mod database;
 pub mod http;
 pub mod postgres;
 pub mod protect;
+pub mod razorpay_routes;
 pub mod seed;
 pub mod stripe_hooks;
 pub mod telemetry;

@@ -2,7 +2,9 @@
 
 use app::backend::integrations::media::{Cloudinary, Media};
 use app::backend::integrations::messaging::{Messaging, Smtp, Twilio, TwilioConfig};
-use app::backend::integrations::payments::{Payments, Stripe, StripeConfig};
+use app::backend::integrations::payments::{
+    Payments, Razorpay, RazorpayConfig, Stripe, StripeConfig,
+};
 use app::backend::state::{AppState, Clock};
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
@@ -199,19 +201,33 @@ fn messaging(config: &Config, public_url: &str) -> Result<Messaging, Failure> {
 }
 
 /// The payment services the server has keys for: Stripe when `LUMEN_STRIPE_SECRET_KEY` is
-/// set. Each clinic chooses among them in its settings.
+/// set, Razorpay when `LUMEN_RAZORPAY_KEY_ID` is. Each clinic chooses among them in its
+/// settings.
 fn payments(config: &Config) -> Payments {
-    match &config.stripe {
-        Some(stripe) => {
-            tracing::info!("clinics may take payments through Stripe");
-            Payments::default().with_stripe(Stripe::new(StripeConfig {
-                api: stripe.api.clone(),
-                secret_key: stripe.secret_key.0.clone(),
-                webhook_secrets: stripe.webhook_secrets.iter().map(|s| s.0.clone()).collect(),
-            }))
-        }
-        None => Payments::default(),
+    let mut payments = Payments::default();
+    if let Some(stripe) = &config.stripe {
+        tracing::info!("clinics may take payments through Stripe");
+        payments = payments.with_stripe(Stripe::new(StripeConfig {
+            api: stripe.api.clone(),
+            secret_key: stripe.secret_key.0.clone(),
+            webhook_secrets: stripe.webhook_secrets.iter().map(|s| s.0.clone()).collect(),
+        }));
     }
+    if let Some(razorpay) = &config.razorpay {
+        tracing::info!("clinics may take payments through Razorpay");
+        payments = payments.with_razorpay(Razorpay::new(RazorpayConfig {
+            api: razorpay.api.clone(),
+            key_id: razorpay.key_id.clone(),
+            key_secret: razorpay.key_secret.0.clone(),
+            webhook_secrets: razorpay
+                .webhook_secrets
+                .iter()
+                .map(|s| s.0.clone())
+                .collect(),
+            checkout_js: razorpay.checkout_js.clone(),
+        }));
+    }
+    payments
 }
 
 async fn reseed(config: Config) -> Result<(), Failure> {

@@ -10,6 +10,7 @@ pub mod media_jobs;
 pub mod page_policy;
 pub mod qr;
 pub mod refunding;
+pub mod settling;
 pub mod sitemap;
 pub mod state;
 pub mod store;

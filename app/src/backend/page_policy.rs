@@ -5,16 +5,24 @@
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::*;
 
+/// What a page may reach to take a payment: where a form may send the patient (Stripe's
+/// hosted checkout: Chrome applies `form-action` to the redirect a form post answers with,
+/// so without it a booking paid without JavaScript would stop at the clinic's own page),
+/// and the script and frame of a checkout opened on the page itself (Razorpay's).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PaymentOrigins {
+    pub form: Option<String>,
+    pub script: Option<String>,
+    pub frame: Option<String>,
+}
+
 /// The policy for a page whose inline scripts carry `nonce`. `live_reload_port` opens a
 /// websocket for `cargo leptos watch` in development.
-/// `checkout_origin` is where a booking's form may send the patient to pay: Chrome applies
-/// `form-action` to the redirect a form post answers with, so without it a booking paid
-/// without JavaScript would stop at the clinic's own page.
 pub fn policy(
     nonce: &str,
     live_reload_port: Option<u32>,
     image_origin: Option<&str>,
-    checkout_origin: Option<&str>,
+    paying: &PaymentOrigins,
 ) -> String {
     let connect = match live_reload_port {
         Some(port) => format!("'self' ws://localhost:{port} ws://127.0.0.1:{port}"),
@@ -24,14 +32,20 @@ pub fn policy(
         Some(origin) => format!("'self' data: {origin}"),
         None => "'self' data:".to_owned(),
     };
-    let forms = match checkout_origin {
-        Some(origin) => format!("'self' {origin}"),
-        None => "'self'".to_owned(),
+    let also = |origin: &Option<String>| match origin {
+        Some(origin) => format!(" {origin}"),
+        None => String::new(),
     };
+    let (forms, scripts, frames) = (
+        also(&paying.form),
+        also(&paying.script),
+        also(&paying.frame),
+    );
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{scripts}; \
          style-src 'self'; img-src {images}; font-src 'self'; connect-src {connect}; \
-         object-src 'none'; base-uri 'none'; form-action {forms}; frame-ancestors 'none'"
+         frame-src 'self'{frames}; object-src 'none'; base-uri 'none'; form-action 'self'{forms}; \
+         frame-ancestors 'none'"
     )
 }
 
@@ -48,16 +62,11 @@ pub fn apply(options: &LeptosOptions) {
     // Pictures kept in Cloudinary are fetched from its CDN.
     let state = use_context::<crate::backend::state::AppState>();
     let image_origin = state.as_ref().and_then(|s| s.media.image_origin());
-    let checkout_origin = state
+    let paying = state
         .as_ref()
-        .and_then(|s| s.payments.stripe())
-        .map(|stripe| stripe.checkout_origin());
-    let policy = policy(
-        &nonce,
-        live_reload,
-        image_origin,
-        checkout_origin.as_deref(),
-    );
+        .map(|s| s.payments.page_origins())
+        .unwrap_or_default();
+    let policy = policy(&nonce, live_reload, image_origin, &paying);
     match http::HeaderValue::from_str(&policy) {
         Ok(value) => response.insert_header(http::header::CONTENT_SECURITY_POLICY, value),
         Err(error) => tracing::error!(%error, "page policy is not a valid header"),
@@ -66,11 +75,17 @@ pub fn apply(options: &LeptosOptions) {
 
 #[cfg(test)]
 mod tests {
-    use super::policy;
+    use super::{policy, PaymentOrigins};
+
+    const NONE: &PaymentOrigins = &PaymentOrigins {
+        form: None,
+        script: None,
+        frame: None,
+    };
 
     #[test]
     fn scripts_need_the_nonce_and_nothing_may_frame_the_page() {
-        let p = policy("abc123", None, None, None);
+        let p = policy("abc123", None, None, NONE);
         assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-ancestors 'none'"));
@@ -79,22 +94,42 @@ mod tests {
 
     #[test]
     fn forms_may_go_only_here_and_to_the_payment_services_checkout() {
-        assert!(policy("n", None, None, None).contains("form-action 'self';"));
-        let paying = policy("n", None, None, Some("https://checkout.stripe.com"));
+        assert!(policy("n", None, None, NONE).contains("form-action 'self';"));
+        let stripe = PaymentOrigins {
+            form: Some("https://checkout.stripe.com".to_owned()),
+            ..PaymentOrigins::default()
+        };
+        let paying = policy("n", None, None, &stripe);
         assert!(paying.contains("form-action 'self' https://checkout.stripe.com;"));
+        assert!(paying.contains("frame-src 'self';"));
+    }
+
+    #[test]
+    fn a_checkout_opened_on_the_page_may_load_its_script_and_frame_only() {
+        let razorpay = PaymentOrigins {
+            script: Some("https://checkout.razorpay.com".to_owned()),
+            frame: Some("https://api.razorpay.com".to_owned()),
+            ..PaymentOrigins::default()
+        };
+        let p = policy("n", None, None, &razorpay);
+        assert!(p.contains(
+            "script-src 'self' 'nonce-n' 'wasm-unsafe-eval' https://checkout.razorpay.com;"
+        ));
+        assert!(p.contains("frame-src 'self' https://api.razorpay.com;"));
+        assert!(p.contains("form-action 'self';"));
     }
 
     #[test]
     fn development_may_open_the_live_reload_socket() {
         assert!(
-            policy("n", Some(3001), None, None).contains("connect-src 'self' ws://localhost:3001")
+            policy("n", Some(3001), None, NONE).contains("connect-src 'self' ws://localhost:3001")
         );
     }
 
     #[test]
     fn pictures_may_come_from_the_configured_cdn_only() {
-        assert!(policy("n", None, None, None).contains("img-src 'self' data:;"));
-        assert!(policy("n", None, Some("https://res.cloudinary.com"), None)
+        assert!(policy("n", None, None, NONE).contains("img-src 'self' data:;"));
+        assert!(policy("n", None, Some("https://res.cloudinary.com"), NONE)
             .contains("img-src 'self' data: https://res.cloudinary.com;"));
     }
 }

@@ -3,6 +3,7 @@
 //! is the same request and returns the money once. What the service answers is recorded;
 //! while it cannot be reached the refund waits for the next round.
 
+use crate::backend::integrations::payments::razorpay::RazorpayError;
 use crate::backend::integrations::payments::stripe::{NewRefund, StripeError};
 use crate::backend::integrations::payments::Payments;
 use crate::backend::store::refunds::{self, Answer, RefundOrder, RefundState};
@@ -66,11 +67,7 @@ async fn send(payments: &Payments, order: &RefundOrder) -> Option<Sent> {
                 return None;
             };
             let Some(payment_intent) = order.payment_intent.as_deref() else {
-                return Some((
-                    None,
-                    RefundState::Failed,
-                    Some("Stripe never said which payment this was".to_owned()),
-                ));
+                return Some(never_said(order.processor));
             };
             let refund_id = order.refund_id.to_string();
             let asked = NewRefund {
@@ -94,7 +91,51 @@ async fn send(payments: &Payments, order: &RefundOrder) -> Option<Sent> {
                 }
             }
         }
-        // Razorpay's refunds come with its client; offline payments are never stored.
-        Processor::Razorpay | Processor::Offline => None,
+        Processor::Razorpay => {
+            let Some(razorpay) = payments.razorpay() else {
+                tracing::warn!(refund = %order.refund_id, "a Razorpay refund waits: this server has no Razorpay key");
+                return None;
+            };
+            let Some(payment_id) = order.payment_intent.as_deref() else {
+                return Some(never_said(order.processor));
+            };
+            let refund_id = order.refund_id.to_string();
+            let sent = razorpay
+                .create_refund(
+                    &order.idempotency_key,
+                    payment_id,
+                    order.amount_minor,
+                    &refund_id,
+                )
+                .await;
+            match sent {
+                Ok(refund) => Some((
+                    Some(refund.id),
+                    RefundState::from_razorpay(&refund.status),
+                    None,
+                )),
+                Err(RazorpayError::Unavailable(reason)) => {
+                    tracing::warn!(refund = %order.refund_id, %reason, "a refund waits: Razorpay could not be reached");
+                    None
+                }
+                Err(RazorpayError::Refused { description, .. }) => {
+                    Some((None, RefundState::Failed, Some(description)))
+                }
+            }
+        }
+        // Money taken at the desk is returned at the desk; it is never sent anywhere.
+        Processor::Offline => None,
     }
+}
+
+/// A refund of a payment whose processor never said which of its payments it was.
+fn never_said(processor: Processor) -> Sent {
+    (
+        None,
+        RefundState::Failed,
+        Some(format!(
+            "{} never said which payment this was",
+            processor.label()
+        )),
+    )
 }

@@ -3,7 +3,9 @@
 
 #[cfg(feature = "ssr")]
 use super::types::PaidState;
-use super::types::{HeldBooking, ManagedBooking, PaidBooking, Picker, SeatScreen};
+#[cfg(feature = "ssr")]
+use super::types::RazorpayCheckout;
+use super::types::{HeldBooking, ManagedBooking, PaidBooking, Picker, RazorpayPay, SeatScreen};
 use crate::domain::booking::DetailsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -16,6 +18,7 @@ use {
     crate::backend::integrations::booking::{
         alternatives, BookingSystem, FoundSlot, LumenCalendar, Search, Wanted,
     },
+    crate::backend::integrations::payments::razorpay::NewOrder,
     crate::backend::integrations::payments::stripe::NewCheckout,
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{
@@ -94,6 +97,12 @@ pub async fn confirm_booking(hold: String) -> Result<(), AppError> {
 #[server(endpoint = "booking/paid")]
 pub async fn fetch_paid(#[server(default)] session: String) -> Result<PaidBooking, AppError> {
     answer(server::paid(&session).await)
+}
+
+/// The clinic's own page for paying through Razorpay (`?order=`).
+#[server(endpoint = "booking/pay")]
+pub async fn fetch_razorpay_pay(#[server(default)] order: String) -> Result<RazorpayPay, AppError> {
+    answer(server::pay_at_razorpay(&order).await)
 }
 
 #[server(endpoint = "booking/managed")]
@@ -688,8 +697,55 @@ pub mod server {
         if let Some(url) = &due.checkout_url {
             return Ok(url.clone());
         }
-        let stripe = match (due.processor, cx.state.payments.stripe()) {
-            (Processor::Stripe, Some(stripe)) => stripe,
+        let kept_until = due.expires_at.with_timezone(&cx.zone).format("%H:%M");
+        let unreachable = |service: &str, error: &dyn std::fmt::Display| {
+            tracing::warn!(%error, payment_id = %due.payment_id, "{service} did not open a checkout");
+            AppError::Invalid(format!(
+                "We couldn't reach the payment service just now. Your time is kept until {kept_until}: please try again."
+            ))
+        };
+        let payments = &cx.state.payments;
+        let public_url = &cx.state.public_url;
+        let payment_id = due.payment_id.to_string();
+        let (checkout_id, url) = match (due.processor, payments.stripe(), payments.razorpay()) {
+            (Processor::Stripe, Some(stripe), _) => {
+                let success_url = format!("{public_url}/book/paid?session={{CHECKOUT_SESSION_ID}}");
+                let cancel_url = format!("{public_url}/book/review?hold={}", hold.as_str());
+                let checkout = NewCheckout {
+                    amount_minor: due.amount_minor,
+                    currency: due.currency,
+                    description: &due.description,
+                    customer_email: Some(&due.customer_email),
+                    success_url: &success_url,
+                    cancel_url: &cancel_url,
+                    expires_at: due.expires_at,
+                    payment_id: &payment_id,
+                    keep_card: due.keep_card,
+                };
+                let session = stripe
+                    .create_checkout(&due.idempotency_key, &checkout)
+                    .await
+                    .map_err(|error| unreachable("Stripe", &error))?;
+                let url = session.url.ok_or_else(|| {
+                    tracing::error!(session = %session.id, "Stripe opened a checkout without its address");
+                    AppError::Unavailable
+                })?;
+                (session.id, url)
+            }
+            // Razorpay's checkout opens on a page of the clinic's own, for the order.
+            (Processor::Razorpay, _, Some(razorpay)) => {
+                let order = NewOrder {
+                    amount_minor: due.amount_minor,
+                    currency: due.currency,
+                    payment_id: &payment_id,
+                };
+                let order = razorpay
+                    .create_order(&order)
+                    .await
+                    .map_err(|error| unreachable("Razorpay", &error))?;
+                let url = format!("{public_url}/book/pay?order={}", order.id);
+                (order.id, url)
+            }
             _ => {
                 tracing::error!(
                     processor = due.processor.code(),
@@ -701,43 +757,62 @@ pub mod server {
                 ));
             }
         };
-        let public_url = &cx.state.public_url;
-        let success_url = format!("{public_url}/book/paid?session={{CHECKOUT_SESSION_ID}}");
-        let cancel_url = format!("{public_url}/book/review?hold={}", hold.as_str());
-        let checkout = NewCheckout {
-            amount_minor: due.amount_minor,
-            currency: due.currency,
-            description: &due.description,
-            customer_email: Some(&due.customer_email),
-            success_url: &success_url,
-            cancel_url: &cancel_url,
-            expires_at: due.expires_at,
-            payment_id: &due.payment_id.to_string(),
-            keep_card: due.keep_card,
-        };
-        let kept_until = due.expires_at.with_timezone(&cx.zone).format("%H:%M");
-        let session = stripe
-            .create_checkout(&due.idempotency_key, &checkout)
-            .await
-            .map_err(|error| {
-                tracing::warn!(%error, payment_id = %due.payment_id, "Stripe did not open a checkout");
-                AppError::Invalid(format!(
-                    "We couldn't reach the payment service just now. Your time is kept until {kept_until}: please try again."
-                ))
-            })?;
-        let url = session.url.ok_or_else(|| {
-            tracing::error!(session = %session.id, "Stripe opened a checkout without its address");
-            AppError::Unavailable
-        })?;
         payments::record_checkout(
             &cx.state.pool,
             cx.state.clinic_id,
             due.payment_id,
-            &session.id,
+            &checkout_id,
             &url,
         )
         .await?;
         Ok(url)
+    }
+
+    /// What the payment service says of a checkout the patient is back from: `None` when
+    /// it could not be asked.
+    async fn ask_processor(cx: &Context, payment: &payments::ByCheckout) -> Option<Asked> {
+        let checkout = payment.checkout_session_id.as_str();
+        match Processor::parse(&payment.processor)? {
+            Processor::Stripe => {
+                let session = cx.state.payments.stripe()?.checkout_session(checkout).await;
+                match session {
+                    Ok(now) => Some(Asked {
+                        paid: now.is_paid(),
+                        payment: now.payment_intent,
+                        customer: now.customer,
+                    }),
+                    Err(error) => {
+                        tracing::warn!(%error, "Stripe could not say whether a checkout was paid");
+                        None
+                    }
+                }
+            }
+            Processor::Razorpay => {
+                let made = cx.state.payments.razorpay()?.order_payments(checkout).await;
+                match made {
+                    Ok(made) => {
+                        let captured = made.into_iter().find(|p| p.is_captured());
+                        Some(Asked {
+                            paid: captured.is_some(),
+                            payment: captured.map(|p| p.id),
+                            customer: None,
+                        })
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "Razorpay could not say whether an order was paid");
+                        None
+                    }
+                }
+            }
+            Processor::Offline => None,
+        }
+    }
+
+    /// A processor's word on a checkout.
+    struct Asked {
+        paid: bool,
+        payment: Option<String>,
+        customer: Option<String>,
     }
 
     pub async fn paid(session: &str) -> Result<PaidBooking, AppError> {
@@ -747,46 +822,26 @@ pub mod server {
         let Some(payment) = payments::by_checkout(pool, clinic_id, session.trim()).await? else {
             return Err(AppError::NotFound);
         };
-        let mut settled = None;
+        let mut settled = false;
         if matches!(payment.status.as_str(), "open" | "expired") {
-            // The patient is back before the webhook: ask Stripe itself. An expired payment
-            // may still have been paid, too late; the patient hears of its refund here.
-            if let Some(stripe) = cx.state.payments.stripe() {
-                match stripe.checkout_session(&payment.checkout_session_id).await {
-                    Ok(now) => {
-                        let mut tx = pool.begin().await?;
-                        let state = CheckoutState {
-                            session_id: &now.id,
-                            paid: now.is_paid(),
-                            payment_intent: now.payment_intent.as_deref(),
-                            customer: now.customer.as_deref(),
-                        };
-                        settled = Some(
-                            payments::settle_checkout(
-                                &mut tx,
-                                clinic_id,
-                                &state,
-                                &cx.state.public_url,
-                                cx.now,
-                            )
-                            .await?,
-                        );
-                        tx.commit().await?;
-                        if settled == Some(payments::Settled::PaidAfterRelease) {
-                            cx.state.send_refunds_soon();
-                        }
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "Stripe could not say whether a checkout was paid")
-                    }
-                }
+            // The patient is back before the webhook: ask the service itself. An expired
+            // payment may still have been paid, too late; the patient hears of its refund here.
+            if let Some(asked) = ask_processor(&cx, &payment).await {
+                let state = CheckoutState {
+                    session_id: &payment.checkout_session_id,
+                    paid: asked.paid,
+                    payment_intent: asked.payment.as_deref(),
+                    customer: asked.customer.as_deref(),
+                };
+                crate::backend::settling::settle(&cx.state, &state).await?;
+                settled = true;
             }
         }
         let payment = match settled {
-            Some(_) => payments::by_checkout(pool, clinic_id, session.trim())
+            true => payments::by_checkout(pool, clinic_id, session.trim())
                 .await?
                 .ok_or(AppError::NotFound)?,
-            None => payment,
+            false => payment,
         };
         let zone = zone(&payment.time_zone)?;
         Ok(PaidBooking {
@@ -799,6 +854,38 @@ pub mod server {
                 ("open", _) => PaidState::Waiting,
                 _ => PaidState::NotPaid,
             },
+        })
+    }
+
+    /// The page of the clinic's own where a booking waiting for its payment is paid through
+    /// Razorpay's checkout (or its payment link, without JavaScript).
+    pub async fn pay_at_razorpay(order: &str) -> Result<RazorpayPay, AppError> {
+        let cx = Context::load().await?;
+        let razorpay = cx.state.payments.razorpay().ok_or(AppError::NotFound)?;
+        let payment = payments::by_checkout(&cx.state.pool, cx.state.clinic_id, order.trim())
+            .await?
+            .filter(|p| p.processor == Processor::Razorpay.code())
+            .ok_or(AppError::NotFound)?;
+        let zone = zone(&payment.time_zone)?;
+        let open = payment.status == "open" && payment.expires_at.is_some_and(|at| at > cx.now);
+        Ok(RazorpayPay {
+            when: when(payment.starts, payment.ends, zone),
+            amount: Money::new(payment.amount_minor, cx.currency).to_string(),
+            kept_until: payment
+                .expires_at
+                .map(|at| at.with_timezone(&zone).format("%H:%M").to_string())
+                .unwrap_or_default(),
+            open,
+            checkout: RazorpayCheckout {
+                script: razorpay.checkout_js().to_owned(),
+                key: razorpay.key_id().to_owned(),
+                order_id: payment.checkout_session_id,
+                amount_minor: payment.amount_minor,
+                currency: cx.currency.code().to_owned(),
+                description: payment.treatment_name.clone(),
+                email: payment.customer_email.unwrap_or_default(),
+            },
+            treatment_name: payment.treatment_name,
         })
     }
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod choose;
 pub mod manage;
 pub mod pages;
+pub mod pay;
 pub mod picker;
 pub mod seats;
 pub mod types;

@@ -134,6 +134,31 @@ pub struct PaidBooking {
     pub state: PaidState,
 }
 
+/// The clinic's page for paying a booking through Razorpay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RazorpayPay {
+    pub treatment_name: String,
+    pub when: String,
+    pub amount: String,
+    /// The time is kept for the patient until then (the location's clock).
+    pub kept_until: String,
+    /// Still waiting for the payment (neither paid nor released).
+    pub open: bool,
+    pub checkout: RazorpayCheckout,
+}
+
+/// What Razorpay's checkout script is opened with; the key id is public by design.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RazorpayCheckout {
+    pub script: String,
+    pub key: String,
+    pub order_id: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: String,
+    pub email: String,
+}
+
 /// A made booking as its manage link shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagedBooking {

@@ -310,6 +310,13 @@ impl SettingsForm {
             PAY_WITHIN_MINUTES,
             "Enter how many minutes a booking waits for its payment, from 30 to 1440 (a day).",
         );
+        if self.keep_card_on_file && processor == Processor::Razorpay {
+            // Charging a kept card later is built on Stripe's saved cards only.
+            problems.push(FieldProblem::new(
+                "keep_card_on_file",
+                "Keeping the card for late-cancel and no-show fees works with Stripe only. Untick it to take payments through Razorpay.",
+            ));
+        }
         PaymentPolicy {
             processor,
             usual,
@@ -373,6 +380,23 @@ mod tests {
         // The usual form asks nothing more of a first visit: every payment field is refilled.
         let again = form().with_payments(&settings.payments, settings.currency);
         assert_eq!(again.parse().unwrap().payments, settings.payments);
+    }
+
+    #[test]
+    fn a_card_is_kept_for_fees_only_through_stripe() {
+        let razorpay = |keep_card_on_file| SettingsForm {
+            payment_processor: "razorpay".to_owned(),
+            keep_card_on_file,
+            ..form()
+        };
+        let problems = razorpay(true).parse().unwrap_err();
+        assert!(problem_for(&problems, "keep_card_on_file")
+            .unwrap()
+            .contains("Stripe only"));
+        assert_eq!(
+            razorpay(false).parse().unwrap().payments.processor,
+            Processor::Razorpay
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod own_account;
 mod password_reset;
 mod payment_policy;
 mod platform;
+mod razorpay;
 mod refunds;
 mod registration;
 mod reminders;

@@ -76,7 +76,7 @@ pub(crate) async fn status(pool: &PgPool) -> String {
     .unwrap()
 }
 
-async fn confirmations(pool: &PgPool) -> usize {
+pub(crate) async fn confirmations(pool: &PgPool) -> usize {
     emails_to(pool, GUEST)
         .await
         .iter()

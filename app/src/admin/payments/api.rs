@@ -108,6 +108,9 @@ mod server {
                         ("stripe", Some(intent)) => {
                             state.payments.stripe().map(|s| s.dashboard_url(&intent))
                         }
+                        ("razorpay", Some(payment)) => {
+                            state.payments.razorpay().map(|r| r.dashboard_url(&payment))
+                        }
                         _ => None,
                     },
                 })

@@ -177,11 +177,19 @@ pub async fn expire_due(
     Ok(())
 }
 
-/// A payment as the page the checkout returns to shows it.
+/// A payment as the pages around its checkout show it.
 pub struct ByCheckout {
+    pub payment_id: Uuid,
+    pub processor: String,
     pub status: String,
     pub checkout_session_id: String,
     pub amount_minor: i64,
+    pub currency: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// As the patient typed it while booking.
+    pub customer_email: Option<String>,
+    /// Razorpay's own page for it, once one was made.
+    pub payment_link_url: Option<String>,
     pub appointment_status: String,
     pub treatment_name: String,
     pub starts: DateTime<Utc>,
@@ -197,7 +205,10 @@ pub async fn by_checkout(
 ) -> Result<Option<ByCheckout>, sqlx::Error> {
     sqlx::query_as!(
         ByCheckout,
-        r#"SELECT p.status, p.checkout_session_id AS "checkout_session_id!", p.amount_minor,
+        r#"SELECT p.id AS payment_id, p.processor, p.status,
+                  p.checkout_session_id AS "checkout_session_id!", p.amount_minor, p.currency,
+                  p.expires_at,
+                  a.draft->>'email' AS customer_email, p.payment_link_url,
                   a.status::text AS "appointment_status!", t.name AS treatment_name,
                   lower(a.period) AS "starts!", upper(a.period) AS "ends!",
                   coalesce(l.time_zone, c.time_zone) AS "time_zone!"
@@ -211,6 +222,50 @@ pub async fn by_checkout(
         session_id
     )
     .fetch_optional(pool)
+    .await
+}
+
+/// Remembers the payment link Razorpay made for the payment.
+pub async fn record_link(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    payment_id: Uuid,
+    link_id: &str,
+    url: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE payments SET payment_link_id = $3, payment_link_url = $4
+         WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        payment_id,
+        link_id,
+        url
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The checkout (Razorpay's order) of the payment a payment link was made for: its
+/// reference is the payment's id, and the link must be the one stored with it.
+pub async fn checkout_of_link(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    reference_id: &str,
+    link_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let Ok(payment_id) = reference_id.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    sqlx::query_scalar!(
+        r#"SELECT checkout_session_id AS "checkout_session_id!" FROM payments
+           WHERE clinic_id = $1 AND id = $2 AND payment_link_id = $3
+             AND checkout_session_id IS NOT NULL"#,
+        clinic_id,
+        payment_id,
+        link_id
+    )
+    .fetch_optional(conn)
     .await
 }
 

@@ -217,6 +217,15 @@ impl RefundState {
         }
     }
 
+    /// Razorpay's refund statuses: a refund is `pending` until the bank has it.
+    pub fn from_razorpay(status: &str) -> RefundState {
+        match status {
+            "processed" => RefundState::Succeeded,
+            "failed" => RefundState::Failed,
+            _ => RefundState::Pending,
+        }
+    }
+
     fn code(self) -> &'static str {
         match self {
             RefundState::Pending => "pending",

@@ -1,5 +1,6 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
+pub mod razorpay;
 pub mod smtp;
 pub mod stripe;
 pub mod twilio;
