@@ -9,4 +9,9 @@ export const smtpPort = port + 25;
 export const stripePort = port + 27;
 export const stripeSecretKey = "sk_test_lumen_e2e";
 export const stripeWebhookSecret = "whsec_lumen_e2e";
+// The local stand-in for Razorpay (scripts/test-razorpay-server).
+export const razorpayPort = port + 28;
+export const razorpayKeyId = "rzp_test_lumen_e2e";
+export const razorpayKeySecret = "lumen_e2e_key_secret";
+export const razorpayWebhookSecret = "lumen_e2e_webhook_secret";
 export const mailDir = process.env.LUMEN_E2E_MAIL_DIR ?? join(tmpdir(), `lumen-e2e-mail-${port}`);

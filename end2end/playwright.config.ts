@@ -2,7 +2,18 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { mailDir, port, smtpPort, stripePort, stripeSecretKey, stripeWebhookSecret } from "./mail-dir";
+import {
+  mailDir,
+  port,
+  razorpayKeyId,
+  razorpayKeySecret,
+  razorpayPort,
+  razorpayWebhookSecret,
+  smtpPort,
+  stripePort,
+  stripeSecretKey,
+  stripeWebhookSecret,
+} from "./mail-dir";
 
 // The browser tests run against the release build with its own built-in PostgreSQL in a
 // fresh data directory, on a port of their own so a running demo is left alone.
@@ -35,6 +46,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: /razorpay\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
@@ -54,6 +66,7 @@ export default defineConfig({
     },
     {
       name: "phone",
+      testIgnore: /razorpay\.spec\.ts/,
       use: {
         ...devices["Pixel 7"],
         launchOptions: {
@@ -62,14 +75,36 @@ export default defineConfig({
         },
       },
     },
+    {
+      // The clinic takes payments through Razorpay while this runs, so it waits until the
+      // tests paying through Stripe are done.
+      name: "razorpay",
+      testMatch: /razorpay\.spec\.ts/,
+      dependencies: ["chromium", "phone"],
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
   ],
   // Email leaves for a real SMTP server (scripts/test-smtp-server) started beside the app,
-  // and payments go to a local stand-in for Stripe (scripts/test-stripe-server), which
-  // serves the checkout page and sends its webhooks back to the app.
+  // and payments go to local stand-ins for Stripe and Razorpay (scripts/test-*-server),
+  // which serve their checkout pages and send their webhooks back to the app.
   webServer: [
   {
     command: `${root}/scripts/test-stripe-server --port ${stripePort} --secret-key ${stripeSecretKey} --webhook-url http://127.0.0.1:${port}/webhooks/stripe --webhook-secret ${stripeWebhookSecret}`,
     port: stripePort,
+    timeout: 20_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+  {
+    command: `${root}/scripts/test-razorpay-server --port ${razorpayPort} --key-id ${razorpayKeyId} --key-secret ${razorpayKeySecret} --webhook-url http://127.0.0.1:${port}/webhooks/razorpay --webhook-secret ${razorpayWebhookSecret}`,
+    port: razorpayPort,
     timeout: 20_000,
     reuseExistingServer: false,
     stdout: "ignore",
@@ -109,6 +144,10 @@ export default defineConfig({
       LUMEN_STRIPE_SECRET_KEY: stripeSecretKey,
       LUMEN_STRIPE_WEBHOOK_SECRETS: stripeWebhookSecret,
       LUMEN_STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
+      LUMEN_RAZORPAY_KEY_ID: razorpayKeyId,
+      LUMEN_RAZORPAY_KEY_SECRET: razorpayKeySecret,
+      LUMEN_RAZORPAY_WEBHOOK_SECRETS: razorpayWebhookSecret,
+      LUMEN_RAZORPAY_API_URL: `http://127.0.0.1:${razorpayPort}`,
     },
   },
   ],

@@ -8,6 +8,7 @@ use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{
     SettingsForm, FIRST_VISIT_CHARGE, LATE_CANCEL_MAX_HOURS, USUAL_CHARGE,
 };
+use crate::domain::form::problem_for;
 use crate::domain::payment_policy::Processor;
 use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
@@ -151,6 +152,9 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                     </Field>
                     <div class="space-y-2">
                         <Checkbox id="keep_card_on_file" name="form[keep_card_on_file]" label="Keep the card for late-cancellation and no-show fees (patients are told before they pay)" checked=keep_card_on_file/>
+                        <p id="keep_card_on_file-error" class="text-sm font-semibold text-red-700">
+                            {move || problem_for(&problems.read(), "keep_card_on_file").map(str::to_owned)}
+                        </p>
                         <Checkbox id="refund_on_time_cancellation" name="form[refund_on_time_cancellation]" label="Refund a patient who cancels before the late-cancellation window" checked=refund_on_time_cancellation/>
                     </div>
                 </fieldset>
