@@ -35,7 +35,7 @@ pub const LINK_PATH: &str = "/book/pay/link";
 pub const LINK_RETURN_PATH: &str = "/book/pay/back";
 
 fn paid_page(order: &str) -> Response {
-    Redirect::to(&format!("/book/paid?session={order}")).into_response()
+    Redirect::to(&app::booking::paid_href(order)).into_response()
 }
 
 /// Said when an answer is not Razorpay's: the patient can see their booking's state from
@@ -48,6 +48,7 @@ fn not_verified() -> Response {
         .into_response()
 }
 
+/// Razorpay said the patient paid and Lumen could not record it; Razorpay's webhook will.
 fn failed(error: AppError) -> Response {
     tracing::error!(%error, "could not settle a Razorpay payment");
     (
@@ -95,6 +96,19 @@ pub async fn checkout_done(
         tracing::warn!("refused a Razorpay checkout answer without a valid signature");
         return not_verified();
     }
+    // The answer says a payment was made; the booking waits until Razorpay has its money
+    // (the return page asks again, and the webhook says so).
+    match razorpay
+        .captured_payment(&order, &answer.razorpay_payment_id)
+        .await
+    {
+        Ok(Some(_)) => {}
+        Ok(None) => return paid_page(&order),
+        Err(error) => {
+            tracing::warn!(%error, "Razorpay could not say whether a payment was captured");
+            return paid_page(&order);
+        }
+    }
     let paid = CheckoutState {
         session_id: &order,
         paid: true,
@@ -114,7 +128,8 @@ pub struct LinkAsked {
 }
 
 /// Razorpay's own page for the payment, for a patient without JavaScript: the link made
-/// for it before, or a new one.
+/// for it before, or a new one. A GET that makes something, so that a plain link works;
+/// pressing it again (or a browser fetching it ahead) finds the link made first.
 pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>) -> Response {
     let Some(razorpay) = state.payments.razorpay() else {
         return StatusCode::NOT_FOUND.into_response();
@@ -122,7 +137,7 @@ pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>)
     let payment = match payments::by_checkout(&state.pool, state.clinic_id, &asked.order).await {
         Ok(Some(payment)) if payment.processor == Processor::Razorpay.code() => payment,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => return failed(error.into()),
+        Err(error) => return unavailable(error),
     };
     let order = payment.checkout_session_id.clone();
     let now = state.clock.now();
@@ -135,8 +150,11 @@ pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>)
     }
     let currency = match app::domain::money::Currency::parse(&payment.currency) {
         Ok(currency) => currency,
-        Err(_) => return failed(AppError::Unavailable),
+        Err(_) => return unavailable(AppError::Unavailable),
     };
+    // Razorpay takes a link only if it lasts 15 minutes or more. One made near the end of
+    // the booking's wait outlives it: a payment after the release is refunded at once.
+    let expire_by = expires_at.max(now + chrono::Duration::minutes(16));
     let payment_id = payment.payment_id.to_string();
     let callback_url = format!("{}{LINK_RETURN_PATH}", state.public_url);
     let made = razorpay
@@ -149,7 +167,7 @@ pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>)
             description: &payment.treatment_name,
             customer_email: payment.customer_email.as_deref().unwrap_or_default(),
             callback_url: &callback_url,
-            expire_by: expires_at,
+            expire_by,
         })
         .await;
     let link = match made {
@@ -168,9 +186,20 @@ pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>)
     )
     .await
     {
-        return failed(error.into());
+        return unavailable(error);
     }
     Redirect::to(&link.short_url).into_response()
+}
+
+/// Nothing was paid and something failed on Lumen's side: the patient may try again.
+fn unavailable(error: impl Into<AppError>) -> Response {
+    let error = error.into();
+    tracing::error!(%error, "could not open Razorpay's payment link");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Something went wrong on our side, and nothing was paid. Please go back and try again.",
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -318,6 +347,30 @@ fn entity<T: serde::de::DeserializeOwned>(event: &Event, name: &str) -> Result<T
         .ok_or_else(|| AppError::Invalid(format!("a Razorpay event without its {name}")))
 }
 
+/// Settles the payment Lumen opened as `order` with what Razorpay says of its payment.
+async fn settle(
+    tx: &mut sqlx::PgConnection,
+    state: &AppState,
+    order: &str,
+    payment: &PaymentEntity,
+) -> Result<Applied, AppError> {
+    let paid = CheckoutState {
+        session_id: order,
+        paid: payment.status == "captured",
+        payment_intent: Some(&payment.id),
+        customer: None,
+    };
+    let settled = payments::settle_checkout(
+        tx,
+        state.clinic_id,
+        &paid,
+        &state.public_url,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Applied::Checkout(settled))
+}
+
 /// Applies the event once, in one transaction with its record.
 async fn apply(
     state: &AppState,
@@ -336,23 +389,7 @@ async fn apply(
         "payment.captured" | "order.paid" => {
             let payment: PaymentEntity = entity(event, "payment")?;
             match payment.order_id.as_deref() {
-                Some(order) => {
-                    let paid = CheckoutState {
-                        session_id: order,
-                        paid: payment.status == "captured",
-                        payment_intent: Some(&payment.id),
-                        customer: None,
-                    };
-                    let settled = payments::settle_checkout(
-                        &mut tx,
-                        state.clinic_id,
-                        &paid,
-                        &state.public_url,
-                        now,
-                    )
-                    .await?;
-                    Some(Applied::Checkout(settled))
-                }
+                Some(order) => Some(settle(&mut tx, state, order, &payment).await?),
                 None => None,
             }
         }
@@ -362,23 +399,7 @@ async fn apply(
             let reference = link.reference_id.unwrap_or_default();
             match payments::checkout_of_link(&mut tx, state.clinic_id, &reference, &link.id).await?
             {
-                Some(order) => {
-                    let paid = CheckoutState {
-                        session_id: &order,
-                        paid: payment.status == "captured",
-                        payment_intent: Some(&payment.id),
-                        customer: None,
-                    };
-                    let settled = payments::settle_checkout(
-                        &mut tx,
-                        state.clinic_id,
-                        &paid,
-                        &state.public_url,
-                        now,
-                    )
-                    .await?;
-                    Some(Applied::Checkout(settled))
-                }
+                Some(order) => Some(settle(&mut tx, state, &order, &payment).await?),
                 None => None,
             }
         }
@@ -407,7 +428,7 @@ async fn apply(
         _ => None,
     };
     tx.commit().await?;
-    if matches!(outcome, Some(Applied::Checkout(Settled::PaidAfterRelease))) {
+    if matches!(outcome, Some(Applied::Checkout(settled)) if settled.refunds_due()) {
         state.send_refunds_soon();
     }
     Ok(outcome)

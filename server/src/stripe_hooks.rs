@@ -258,7 +258,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppEr
         _ => None,
     };
     tx.commit().await?;
-    if matches!(outcome, Some(Applied::Checkout(Settled::PaidAfterRelease))) {
+    if matches!(outcome, Some(Applied::Checkout(settled)) if settled.refunds_due()) {
         state.send_refunds_soon();
     }
     Ok(outcome)

@@ -17,7 +17,7 @@ pub async fn settle(state: &AppState, checkout: &CheckoutState<'_>) -> Result<Se
     )
     .await?;
     tx.commit().await?;
-    if settled == Settled::PaidAfterRelease {
+    if settled.refunds_due() {
         state.send_refunds_soon();
     }
     Ok(settled)

@@ -3,9 +3,9 @@
 
 #[cfg(feature = "ssr")]
 use super::types::PaidState;
-#[cfg(feature = "ssr")]
-use super::types::RazorpayCheckout;
 use super::types::{HeldBooking, ManagedBooking, PaidBooking, Picker, RazorpayPay, SeatScreen};
+#[cfg(feature = "ssr")]
+use super::{paid_href, types::RazorpayCheckout};
 use crate::domain::booking::DetailsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -709,7 +709,7 @@ pub mod server {
         let payment_id = due.payment_id.to_string();
         let (checkout_id, url) = match (due.processor, payments.stripe(), payments.razorpay()) {
             (Processor::Stripe, Some(stripe), _) => {
-                let success_url = format!("{public_url}/book/paid?session={{CHECKOUT_SESSION_ID}}");
+                let success_url = format!("{public_url}{}", paid_href("{CHECKOUT_SESSION_ID}"));
                 let cancel_url = format!("{public_url}/book/review?hold={}", hold.as_str());
                 let checkout = NewCheckout {
                     amount_minor: due.amount_minor,
@@ -870,7 +870,11 @@ pub mod server {
         let open = payment.status == "open" && payment.expires_at.is_some_and(|at| at > cx.now);
         Ok(RazorpayPay {
             when: when(payment.starts, payment.ends, zone),
-            amount: Money::new(payment.amount_minor, cx.currency).to_string(),
+            amount: Money::new(
+                payment.amount_minor,
+                crate::backend::store::clinic::stored_currency(&payment.currency)?,
+            )
+            .to_string(),
             kept_until: payment
                 .expires_at
                 .map(|at| at.with_timezone(&zone).format("%H:%M").to_string())
@@ -881,7 +885,7 @@ pub mod server {
                 key: razorpay.key_id().to_owned(),
                 order_id: payment.checkout_session_id,
                 amount_minor: payment.amount_minor,
-                currency: cx.currency.code().to_owned(),
+                currency: payment.currency.clone(),
                 description: payment.treatment_name.clone(),
                 email: payment.customer_email.unwrap_or_default(),
             },

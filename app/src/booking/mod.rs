@@ -12,3 +12,9 @@ pub mod seats;
 pub mod types;
 
 pub use choose::BookPage;
+
+/// The page a checkout returns to (`session` is the processor's checkout: a Stripe session,
+/// a Razorpay order), which shows the booking once its payment is known.
+pub fn paid_href(session: &str) -> String {
+    format!("/book/paid?session={session}")
+}

@@ -4,6 +4,7 @@
 //! this page instead, and posts the checkout's signed answer back here to be verified.
 
 use super::api::fetch_razorpay_pay;
+use super::paid_href;
 use super::types::RazorpayPay;
 use crate::error::AppError;
 use crate::ui::components::{Loading, BUTTON_PRIMARY};
@@ -11,11 +12,6 @@ use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
-
-/// Where a payment that is not open any more is shown.
-fn paid_href(order: &str) -> String {
-    format!("/book/paid?session={order}")
-}
 
 #[component]
 pub fn RazorpayPayPage() -> impl IntoView {

@@ -17,6 +17,8 @@ pub enum RefundReason {
     Staff,
     /// Made in the payment service's own dashboard, and learnt from its webhook.
     AtProcessor,
+    /// A second payment for a booking already paid: nothing more was due.
+    PaidTwice,
 }
 
 impl RefundReason {
@@ -27,6 +29,7 @@ impl RefundReason {
             RefundReason::CancelledByClinic => "cancelled_by_clinic",
             RefundReason::Staff => "staff",
             RefundReason::AtProcessor => "at_processor",
+            RefundReason::PaidTwice => "paid_twice",
         }
     }
 
@@ -37,6 +40,7 @@ impl RefundReason {
             RefundReason::CancelledByClinic,
             RefundReason::Staff,
             RefundReason::AtProcessor,
+            RefundReason::PaidTwice,
         ]
         .into_iter()
         .find(|reason| reason.code() == code)
@@ -50,6 +54,7 @@ impl RefundReason {
             RefundReason::CancelledByClinic => "The clinic cancelled",
             RefundReason::Staff => "Refunded by hand",
             RefundReason::AtProcessor => "Made in the payment service's dashboard",
+            RefundReason::PaidTwice => "Paid a second time for a booking already paid",
         }
     }
 
@@ -62,6 +67,10 @@ impl RefundReason {
             }
             RefundReason::CancelledInTime => "You cancelled your booking in good time.",
             RefundReason::CancelledByClinic => "We cancelled your booking.",
+            RefundReason::PaidTwice => {
+                "You paid a second time for a booking that was already paid, so we have \
+                 returned the second payment in full."
+            }
             RefundReason::Staff | RefundReason::AtProcessor => "The clinic has refunded you.",
         }
     }

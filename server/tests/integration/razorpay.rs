@@ -314,3 +314,51 @@ async fn a_refund_goes_to_razorpay_once_with_its_idempotency_key(pool: PgPool) {
         .unwrap()
         .starts_with("lumen-refund-"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booking_paid_in_the_checkout_and_by_its_link_has_the_second_payment_refunded(
+    pool: PgPool,
+) {
+    let (app, razorpay) = razorpay_clinic(&pool, true).await;
+    let order = confirm_to_pay(&app, &pool).await;
+    // The patient opened the payment link (no JavaScript), then paid in the checkout too.
+    let to_link = get(&app, &format!("/book/pay/link?order={order}")).await;
+    let short_url = to_link.headers["location"].to_str().unwrap().to_owned();
+    razorpay.pay_order(&order).await;
+    assert_eq!(status(&pool).await, "confirmed");
+
+    let callback = razorpay
+        .pay_link(short_url.rsplit('/').next().unwrap())
+        .await;
+    let second = callback
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("razorpay_payment_id="))
+        .unwrap()
+        .to_owned();
+    until_refunds_are(&pool, &[("paid_twice", 5000, "succeeded")]).await;
+    let requests = razorpay.requests().await;
+    let refunded = calls_to(&requests, &format!("/v1/payments/{second}/refund"));
+    assert_eq!(
+        refunded.len(),
+        1,
+        "the second payment, in full: {requests:?}"
+    );
+    assert_eq!(refunded[0]["body"]["amount"], 5000);
+
+    // Coming back from the link reports the same second payment again: nothing more.
+    let back = get(&app, callback.strip_prefix(PUBLIC_URL).unwrap()).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    until_refunds_are(&pool, &[("paid_twice", 5000, "succeeded")]).await;
+    assert_eq!(confirmations(&pool).await, 1);
+    assert_eq!(paid_count(&pool).await, 2, "each payment once");
+    let kept: String =
+        sqlx::query_scalar("SELECT status FROM payments WHERE payment_intent_id = $1")
+            .bind(&second)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept, "paid",
+        "the second payment is on the books, with its refund"
+    );
+}

@@ -225,7 +225,8 @@ pub async fn by_checkout(
     .await
 }
 
-/// Remembers the payment link Razorpay made for the payment.
+/// Remembers the payment link Razorpay made for the payment; the first one made stays (two
+/// presses at once may each make one, and the patient may pay either).
 pub async fn record_link(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -235,7 +236,7 @@ pub async fn record_link(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE payments SET payment_link_id = $3, payment_link_url = $4
-         WHERE clinic_id = $1 AND id = $2",
+         WHERE clinic_id = $1 AND id = $2 AND payment_link_id IS NULL",
         clinic_id,
         payment_id,
         link_id,
@@ -315,6 +316,16 @@ pub enum Settled {
     /// Paid after the booking was released (or moved on): a refund of all of it is stored,
     /// to be sent once this commits.
     PaidAfterRelease,
+    /// A second payment for a booking already paid: kept as a payment of its own, with a
+    /// refund of all of it stored, to be sent once this commits.
+    PaidTwice,
+}
+
+impl Settled {
+    /// Whether a refund was stored that is to be sent once the settling commits.
+    pub fn refunds_due(self) -> bool {
+        matches!(self, Settled::PaidAfterRelease | Settled::PaidTwice)
+    }
 }
 
 /// Records that a checkout was paid and books the appointment it was for, once: the
@@ -328,7 +339,7 @@ pub async fn settle_checkout(
     now: DateTime<Utc>,
 ) -> Result<Settled, AppError> {
     let Some(payment) = sqlx::query!(
-        "SELECT id, appointment_id, status FROM payments
+        "SELECT id, appointment_id, status, payment_intent_id FROM payments
          WHERE clinic_id = $1 AND checkout_session_id = $2 FOR UPDATE",
         clinic_id,
         checkout.session_id
@@ -339,7 +350,14 @@ pub async fn settle_checkout(
         return Ok(Settled::Unknown);
     };
     if payment.status == "paid" {
-        return Ok(Settled::AlreadyPaid);
+        return match checkout.payment_intent {
+            Some(second)
+                if checkout.paid && payment.payment_intent_id.as_deref() != Some(second) =>
+            {
+                refund_second_payment(tx, clinic_id, payment.id, second, now).await
+            }
+            _ => Ok(Settled::AlreadyPaid),
+        };
     }
     if !checkout.paid {
         return Ok(Settled::Unpaid);
@@ -425,6 +443,55 @@ pub async fn settle_checkout(
     .map_err(AppError::from)?;
     super::receipts::email(tx, clinic_id, payment.id, now).await?;
     Ok(Settled::Confirmed)
+}
+
+/// A second payment (`second`, the processor's id) for Lumen's payment `paid_id`, which
+/// was paid already: Razorpay's checkout and its payment link for the same payment can each
+/// be paid once. It is stored as a payment of its own (once: a repeat finds it) and a
+/// refund of all of it is stored with it. The paid payment's row is locked by the caller,
+/// so two reports of the same second payment store it once.
+async fn refund_second_payment(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    paid_id: Uuid,
+    second: &str,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let id = Uuid::new_v4();
+    let stored = sqlx::query!(
+        "INSERT INTO payments (id, clinic_id, appointment_id, processor, amount_minor, currency,
+                               status, idempotency_key, payment_intent_id, expires_at, paid_at,
+                               purpose, created_at)
+         SELECT $3, clinic_id, appointment_id, processor, amount_minor, currency, 'paid', $4, $5,
+                expires_at, $6, purpose, $6
+         FROM payments WHERE clinic_id = $1 AND id = $2
+         ON CONFLICT (processor, payment_intent_id) WHERE payment_intent_id IS NOT NULL
+         DO NOTHING",
+        clinic_id,
+        paid_id,
+        id,
+        format!("lumen-second-{id}"),
+        second,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    if stored.rows_affected() == 0 {
+        return Ok(Settled::AlreadyPaid);
+    }
+    tracing::warn!(payment_id = %paid_id, "a booking already paid was paid again; refunding the second payment");
+    let asked = refunds::Asked {
+        reason: RefundReason::PaidTwice,
+        amount_minor: None,
+        note: None,
+        by: None,
+    };
+    match refunds::request(tx, clinic_id, id, &asked, now).await {
+        Ok(_) => Ok(Settled::PaidTwice),
+        Err(NotRequested::NoPayment) => Err(AppError::NotFound),
+        Err(NotRequested::Refused(_)) => Ok(Settled::PaidTwice),
+        Err(NotRequested::Failed(error)) => Err(error.into()),
+    }
 }
 
 /// Records that the patient's bank disputes the payment Stripe knows as `payment_intent`

@@ -189,12 +189,10 @@ impl Razorpay {
     /// Origins a page opening the checkout must allow: its script's, and the frame it
     /// opens (Razorpay's API origin serves it; the stand-in serves both).
     pub fn page_origins(&self) -> (String, String) {
-        let frame = if self.config.api == API {
-            "https://api.razorpay.com".to_owned()
-        } else {
-            origin_of(&self.config.api)
-        };
-        (origin_of(&self.config.checkout_js), frame)
+        (
+            origin_of(&self.config.checkout_js),
+            origin_of(&self.config.api),
+        )
     }
 
     /// Where staff find a payment in Razorpay's dashboard.
@@ -235,6 +233,20 @@ impl Razorpay {
         };
         self.send(self.client.post(self.url("/v1/payment_links")).json(&body))
             .await
+    }
+
+    /// The payment `payment_id` of order `order_id`, when Razorpay has taken its money: a
+    /// checkout's answer says a payment was made, not that it was captured (an account may
+    /// capture later, or never).
+    pub async fn captured_payment(
+        &self,
+        order_id: &str,
+        payment_id: &str,
+    ) -> Result<Option<Payment>, RazorpayError> {
+        let made = self.order_payments(order_id).await?;
+        Ok(made
+            .into_iter()
+            .find(|p| p.id == payment_id && p.is_captured()))
     }
 
     /// The payments made towards an order, to learn whether it was paid.
@@ -301,6 +313,13 @@ fn checked_id(id: &str) -> Result<&str, RazorpayError> {
     }
 }
 
+/// Whether an answer with `status` means "not now" rather than "no": Razorpay's own trouble,
+/// too many requests, or (409) a request with the same idempotency key still being worked
+/// on, whose answer a later try gets.
+fn retry_later(status: u16) -> bool {
+    status == 409 || status == 429 || status >= 500
+}
+
 /// Razorpay's answer read as `T`, or as the error it describes.
 async fn answer<T: serde::de::DeserializeOwned>(
     sent: Result<reqwest::Response, reqwest::Error>,
@@ -322,7 +341,7 @@ async fn answer<T: serde::de::DeserializeOwned>(
         .as_ref()
         .and_then(|d| d.description.clone())
         .unwrap_or_else(|| format!("Razorpay answered {status}"));
-    if status == 429 || status >= 500 {
+    if retry_later(status) {
         return Err(RazorpayError::Unavailable(description));
     }
     Err(RazorpayError::Refused {
@@ -362,6 +381,15 @@ mod tests {
             razorpay_at(local, &format!("{local}/v1/checkout.js")).page_origins(),
             (local.to_owned(), local.to_owned())
         );
+    }
+
+    #[test]
+    fn a_refund_still_being_made_is_asked_about_again_not_marked_refused() {
+        assert!(retry_later(409));
+        assert!(retry_later(429));
+        assert!(retry_later(502));
+        assert!(!retry_later(400));
+        assert!(!retry_later(401));
     }
 
     #[test]
