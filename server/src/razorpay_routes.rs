@@ -279,6 +279,9 @@ struct PaymentEntity {
     id: String,
     order_id: Option<String>,
     status: String,
+    /// All that has gone back from it, by whoever made the refunds.
+    #[serde(default)]
+    amount_refunded: i64,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +303,8 @@ struct RefundEntity {
 enum Applied {
     Checkout(Settled),
     Refund,
+    /// Refunded in Razorpay's dashboard by more than Lumen knew of.
+    RefundedAtRazorpay,
 }
 
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -371,6 +376,26 @@ async fn settle(
     Ok(Applied::Checkout(settled))
 }
 
+async fn learn_refund(
+    tx: &mut sqlx::PgConnection,
+    state: &AppState,
+    payment: &PaymentEntity,
+) -> Result<Option<Applied>, AppError> {
+    let clinic_id = state.clinic_id;
+    let Some(ours) =
+        payments::by_processor_payment(tx, clinic_id, Processor::Razorpay, &payment.id).await?
+    else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let learnt =
+        refunds::record_at_processor(tx, clinic_id, ours, payment.amount_refunded, now).await?;
+    if let Some(refund_id) = learnt {
+        refunds::tell_patient(tx, clinic_id, refund_id, now).await?;
+    }
+    Ok(learnt.map(|_| Applied::RefundedAtRazorpay))
+}
+
 /// Applies the event once, in one transaction with its record.
 async fn apply(
     state: &AppState,
@@ -420,6 +445,11 @@ async fn apply(
                     refunds::record_state(&mut tx, state.clinic_id, refund_id, &answer, now)
                         .await?;
                     Some(Applied::Refund)
+                }
+                // Made in Razorpay's dashboard: learnt, once it is made, from what the payment
+                // says has gone back in all, so no refund ever returns more than is left.
+                None if event.event == "refund.processed" => {
+                    learn_refund(&mut tx, state, &entity(event, "payment")?).await?
                 }
                 None => None,
             }

@@ -362,3 +362,36 @@ async fn a_booking_paid_in_the_checkout_and_by_its_link_has_the_second_payment_r
         "the second payment is on the books, with its refund"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refund_made_in_razorpays_dashboard_is_learnt_and_counted(pool: PgPool) {
+    let (app, razorpay) = razorpay_clinic(&pool, true).await;
+    let order = confirm_to_pay(&app, &pool).await;
+    let answer = razorpay.pay_order(&order).await;
+    let payment = answer["razorpay_payment_id"].as_str().unwrap();
+    let manage = common::token_in_email(&pool, GUEST, "booking_confirmed", "/booking/").await;
+
+    // The clinic returns ₹20 in Razorpay's own dashboard.
+    let made = reqwest::Client::new()
+        .post(format!("{}/v1/payments/{payment}/refund", razorpay.url))
+        .basic_auth(KEY_ID, Some(KEY_SECRET))
+        .header("X-Refund-Idempotency", "dashboard-refund-1")
+        .json(&serde_json::json!({"amount": 2000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(made.status().is_success());
+    until_refunds_are(&pool, &[("at_processor", 2000, "succeeded")]).await;
+
+    // Cancelled in good time, the patient gets back what is left, not the whole deposit.
+    let cancelled = post_as(&app, "booking/cancel", None, &form(&[("token", &manage)])).await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    until_refunds_are(
+        &pool,
+        &[
+            ("at_processor", 2000, "succeeded"),
+            ("cancelled_in_time", 3000, "succeeded"),
+        ],
+    )
+    .await;
+}

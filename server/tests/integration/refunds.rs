@@ -25,9 +25,10 @@ use sqlx::PgPool;
 use std::time::Duration as Wait;
 use uuid::Uuid;
 
-/// Every refund Lumen holds: (reason, amount, status), oldest first.
+/// Every refund Lumen holds: (reason, amount, status), oldest first, and (the tests' clock
+/// being fixed) by reason and amount among those made at the same moment.
 async fn refunds(pool: &PgPool) -> Vec<(String, i64, String)> {
-    sqlx::query_as("SELECT reason, amount_minor, status FROM refunds ORDER BY created_at, id")
+    sqlx::query_as("SELECT reason, amount_minor, status FROM refunds ORDER BY created_at, reason, amount_minor")
         .fetch_all(pool)
         .await
         .unwrap()

@@ -270,6 +270,24 @@ pub async fn checkout_of_link(
     .await
 }
 
+/// Lumen's payment that `processor` knows as `processor_payment_id`.
+pub async fn by_processor_payment(
+    conn: &mut PgConnection,
+    clinic_id: Uuid,
+    processor: Processor,
+    processor_payment_id: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM payments
+         WHERE clinic_id = $1 AND processor = $2 AND payment_intent_id = $3",
+        clinic_id,
+        processor.code(),
+        processor_payment_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Records a processor's event as applied; `false` when it already was (the caller then
 /// does nothing). A second delivery of the same event waits here for the first's
 /// transaction, and then finds it recorded.
