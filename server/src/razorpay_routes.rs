@@ -431,10 +431,8 @@ async fn apply(
         "refund.created" | "refund.processed" | "refund.failed" => {
             let refund: RefundEntity = entity(event, "refund")?;
             // Lumen's own refunds carry its id in their notes.
-            let ours = match refund.notes.get("refund_id").and_then(|id| id.as_str()) {
-                Some(id) => id.parse().ok(),
-                None => refunds::by_processor_id(&mut tx, state.clinic_id, &refund.id).await?,
-            };
+            let carried = refund.notes.get("refund_id").and_then(|id| id.as_str());
+            let ours = refunds::of_event(&mut tx, state.clinic_id, carried, &refund.id).await?;
             match ours {
                 Some(refund_id) => {
                     let answer = Answer {

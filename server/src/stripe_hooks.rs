@@ -167,10 +167,8 @@ async fn apply(state: &AppState, event: &Event) -> Result<Option<Applied>, AppEr
             let refund: StripeRefund = serde_json::from_value(object())
                 .map_err(|_| AppError::Invalid("a refund event without its refund".to_owned()))?;
             // Lumen's own refunds carry its id; any other is learnt from `charge.refunded`.
-            let ours = match refund.metadata.get("refund_id") {
-                Some(id) => id.parse().ok(),
-                None => refunds::by_processor_id(&mut tx, state.clinic_id, &refund.id).await?,
-            };
+            let carried = refund.metadata.get("refund_id").map(String::as_str);
+            let ours = refunds::of_event(&mut tx, state.clinic_id, carried, &refund.id).await?;
             match ours {
                 Some(refund_id) => {
                     let answer = Answer {

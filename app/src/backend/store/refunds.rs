@@ -277,7 +277,22 @@ pub async fn record_state(
 }
 
 /// Lumen's id of the refund the processor knows as `processor_refund_id`.
-pub async fn by_processor_id(
+/// Lumen's refund a processor's refund event is about: by Lumen's id, which the refunds
+/// Lumen asks for carry (`carried`), else by the processor's id, once its answer was
+/// recorded. `None`: a refund made elsewhere (in the processor's dashboard).
+pub async fn of_event(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    carried: Option<&str>,
+    processor_refund_id: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    match carried {
+        Some(id) => Ok(id.parse().ok()),
+        None => by_processor_id(tx, clinic_id, processor_refund_id).await,
+    }
+}
+
+async fn by_processor_id(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     processor_refund_id: &str,

@@ -2,6 +2,7 @@
 
 pub mod razorpay;
 pub mod smtp;
+pub mod stand_in;
 pub mod stripe;
 pub mod twilio;
 

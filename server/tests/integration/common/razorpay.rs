@@ -4,9 +4,8 @@
 use app::backend::integrations::payments::{Payments, Razorpay, RazorpayConfig};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 pub const KEY_ID: &str = "rzp_test_lumen0123456789";
 pub const KEY_SECRET: &str = "lumen_test_key_secret_0123456789";
@@ -29,20 +28,10 @@ impl FakeRazorpay {
         if let Some(url) = webhook_url {
             command.args(["--webhook-url", url, "--webhook-secret", WEBHOOK_SECRET]);
         }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("scripts/test-razorpay-server starts (python3 is installed)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line
-            .trim()
-            .strip_prefix("PORT=")
-            .unwrap_or_else(|| panic!("the Razorpay stand-in said {line:?}"))
-            .parse()
-            .unwrap();
+        let (child, port) = super::stand_in::start(
+            command,
+            "scripts/test-razorpay-server starts (python3 is installed)",
+        );
         FakeRazorpay {
             child,
             url: format!("http://127.0.0.1:{port}"),

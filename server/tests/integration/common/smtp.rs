@@ -3,9 +3,8 @@
 //! parser into one JSON file per message.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const USER: &str = "lumen";
@@ -87,19 +86,11 @@ impl SmtpServer {
         if self.auth {
             command.args(["--user", USER, "--password", PASSWORD]);
         }
-        let mut child = command.stdout(Stdio::piped()).spawn().expect(
+        let (child, port) = super::stand_in::start(
+            command,
             "scripts/test-smtp-server starts (python3-aiosmtpd is installed by scripts/setup)",
         );
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        self.port = line
-            .trim()
-            .strip_prefix("PORT=")
-            .unwrap_or_else(|| panic!("the SMTP test server said {line:?}"))
-            .parse()
-            .unwrap();
+        self.port = port;
         self.child = Some(child);
     }
 

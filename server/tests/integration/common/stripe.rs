@@ -4,9 +4,8 @@
 use app::backend::integrations::payments::{Payments, Stripe, StripeConfig};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 pub const SECRET_KEY: &str = "sk_test_lumen_0123456789";
 pub const WEBHOOK_SECRET: &str = "whsec_lumen_test_0123456789";
@@ -35,20 +34,10 @@ impl FakeStripe {
         if let Some(clock) = clock {
             command.args(["--clock", &clock.timestamp().to_string()]);
         }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("scripts/test-stripe-server starts (python3 is installed)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line
-            .trim()
-            .strip_prefix("PORT=")
-            .unwrap_or_else(|| panic!("the Stripe stand-in said {line:?}"))
-            .parse()
-            .unwrap();
+        let (child, port) = super::stand_in::start(
+            command,
+            "scripts/test-stripe-server starts (python3 is installed)",
+        );
         FakeStripe {
             child,
             url: format!("http://127.0.0.1:{port}"),
