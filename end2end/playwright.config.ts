@@ -138,6 +138,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LUMEN_DATA_DIR: dataDir,
       LUMEN_PG_FSYNC: "false",
+      LUMEN_SEED_DEMO: "true",
       RUST_LOG: "warn",
       LUMEN_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       LUMEN_EMAIL_FROM: "bookings@juniper-clinic.example",

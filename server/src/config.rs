@@ -230,7 +230,8 @@ impl Config {
             pg_user: get("LUMEN_PG_USER").unwrap_or_else(|| "postgres".to_owned()),
             pg_fsync: flag(&get, "LUMEN_PG_FSYNC", true)?,
             clinic,
-            seed_demo: flag(&get, "LUMEN_SEED_DEMO", true)?,
+            // The demo's accounts have published passwords: only a demo asks for them.
+            seed_demo: flag(&get, "LUMEN_SEED_DEMO", false)?,
             log_format,
             max_connections,
             public_url,
@@ -461,12 +462,16 @@ mod tests {
     }
 
     #[test]
-    fn defaults_run_the_embedded_demo() {
+    fn defaults_run_the_embedded_database_without_the_demos_accounts() {
         let c = config(&[]).unwrap();
         assert_eq!(c.database, DatabaseConfig::Embedded);
         assert_eq!(c.data_dir, PathBuf::from(".data"));
         assert_eq!(c.pg_user, "postgres");
-        assert!(c.seed_demo && c.pg_fsync);
+        assert!(c.pg_fsync);
+        assert!(
+            !c.seed_demo,
+            "the demo's published passwords only when asked for"
+        );
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.max_connections, 10);
     }

@@ -97,7 +97,9 @@ async fn serve_with(
         .ok_or_else(|| match &config.clinic {
             Some(slug) => format!("LUMEN_CLINIC names `{slug}`, but no clinic has that slug"),
             None => {
-                "the database holds no clinic: set LUMEN_SEED_DEMO=true to load the demo clinic"
+                "the database holds no clinic. Create the first one with `lumen create-clinic` \
+                     (run it without options to see what it needs), or, for a local demo only, \
+                     set LUMEN_SEED_DEMO=true to load the demo clinic and its sample accounts"
                     .to_owned()
             }
         })?;

@@ -71,6 +71,7 @@ fn start_with(pool: &PgPool, data: &PathBuf, port: u16, env: &[(&str, &str)]) ->
         .arg("serve")
         .env("DATABASE_URL", database_url(pool))
         .env("LUMEN_DATA_DIR", data)
+        .env("LUMEN_SEED_DEMO", "true")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "lumen")
         .env("RUST_LOG", "warn")
@@ -326,4 +327,48 @@ async fn booking_status(pool: &PgPool) -> String {
     .fetch_one(pool)
     .await
     .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_a_clinic(
+    pool: PgPool,
+) {
+    let data = std::env::temp_dir().join(format!("lumen-empty-{}", free_port()));
+    std::fs::create_dir_all(&data).unwrap();
+    // Without LUMEN_SEED_DEMO: the demo's published passwords are never loaded by default.
+    let log = data.join("said.log");
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_lumen"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url(&pool))
+            .env("LUMEN_DATA_DIR", &data)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+            .env("LEPTOS_OUTPUT_NAME", "lumen")
+            .env_remove("LUMEN_SEED_DEMO")
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::fs::File::create(data.join("errors.log")).unwrap())
+            .spawn()
+            .expect("the server starts"),
+    );
+    // It stops at once; a server that seeded the demo would run until killed.
+    let mut exited = None;
+    wait_until("the server to stop", Duration::from_secs(60), || {
+        exited = server.0.try_wait().unwrap();
+        exited.is_some()
+    });
+    let said = std::fs::read_to_string(&log).unwrap()
+        + &std::fs::read_to_string(data.join("errors.log")).unwrap();
+    assert!(!exited.unwrap().success(), "{said}");
+    assert!(said.contains("lumen create-clinic"), "{said}");
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(accounts, 0);
+    let clinics: i64 = sqlx::query_scalar("SELECT count(*) FROM clinics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(clinics, 0);
+    let _ = std::fs::remove_dir_all(&data);
 }
