@@ -262,10 +262,19 @@ fn CaseEditorScreen(editor: CaseEditor) -> impl IntoView {
         editor.form.title.clone()
     };
     // While sizes are being made, look again shortly: the progress shows without a reload.
+    // The look is called off if this screen is replaced first (a save reloaded it): a
+    // stale look would reload it again while the next save is on its way, and that save's
+    // own reload would go with the form it replaced.
     if editor.pictures.iter().any(|p| p.status == "processing") {
         if let Some(saves) = use_context::<Saves>() {
             Effect::new(move |_| {
-                set_timeout(move || saves.bump(), std::time::Duration::from_millis(1500))
+                let look = set_timeout_with_handle(
+                    move || saves.bump(),
+                    std::time::Duration::from_millis(1500),
+                );
+                if let Ok(look) = look {
+                    on_cleanup(move || look.clear());
+                }
             });
         }
     }
