@@ -174,7 +174,8 @@ pub async fn link(State(state): State<AppState>, Query(asked): Query<LinkAsked>)
         Ok(link) => link,
         Err(error) => {
             tracing::warn!(%error, payment_id = %payment.payment_id, "Razorpay did not make a payment link");
-            return Redirect::to(&format!("/book/pay?order={order}&problem=link")).into_response();
+            let again = format!("{}&problem=link", app::booking::pay_href(&order));
+            return Redirect::to(&again).into_response();
         }
     };
     if let Err(error) = payments::record_link(

@@ -5,7 +5,7 @@
 use super::types::PaidState;
 use super::types::{HeldBooking, ManagedBooking, PaidBooking, Picker, RazorpayPay, SeatScreen};
 #[cfg(feature = "ssr")]
-use super::{paid_href, types::RazorpayCheckout};
+use super::{paid_href, pay_href, types::RazorpayCheckout};
 use crate::domain::booking::DetailsForm;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -743,7 +743,7 @@ pub mod server {
                     .create_order(&order)
                     .await
                     .map_err(|error| unreachable("Razorpay", &error))?;
-                let url = format!("{public_url}/book/pay?order={}", order.id);
+                let url = format!("{public_url}{}", pay_href(&order.id));
                 (order.id, url)
             }
             _ => {

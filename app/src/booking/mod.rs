@@ -18,3 +18,8 @@ pub use choose::BookPage;
 pub fn paid_href(session: &str) -> String {
     format!("/book/paid?session={session}")
 }
+
+/// The clinic's own page where Razorpay's order `order` is paid.
+pub fn pay_href(order: &str) -> String {
+    format!("/book/pay?order={order}")
+}
