@@ -26,6 +26,9 @@ pub struct Config {
     pub pg_fsync: bool,
     pub clinic: Option<String>,
     pub seed_demo: bool,
+    /// Lets a server whose public address is not this machine run with the demo's
+    /// published accounts present (`LUMEN_ALLOW_DEMO_ACCOUNTS`): a staging demo, say.
+    pub allow_demo_accounts: bool,
     pub log_format: LogFormat,
     pub max_connections: u32,
     /// Where the public reaches the site, for links in emails; `None`: the listen address.
@@ -232,6 +235,7 @@ impl Config {
             clinic,
             // The demo's accounts have published passwords: only a demo asks for them.
             seed_demo: flag(&get, "LUMEN_SEED_DEMO", false)?,
+            allow_demo_accounts: flag(&get, "LUMEN_ALLOW_DEMO_ACCOUNTS", false)?,
             log_format,
             max_connections,
             public_url,
@@ -410,6 +414,27 @@ fn texts(
         whatsapp_from,
         whatsapp_templates,
     }))
+}
+
+/// True when `url` (`http(s)://host[:port][/…]`) names this machine: `localhost`, a
+/// `.localhost` name, or a loopback address. Only such a server may carry the demo's
+/// published accounts without being told to.
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match host_and_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host_and_port.split(':').next().unwrap_or_default(),
+    }
+    .to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 fn flag(
@@ -673,6 +698,30 @@ mod tests {
                 "LUMEN_PUBLIC_URL",
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for local in [
+            "http://127.0.0.1:3000",
+            "http://localhost",
+            "https://LOCALHOST:8443/clinic",
+            "http://clinic.localhost:3000",
+            "http://[::1]:3000/",
+            "http://127.4.5.6",
+        ] {
+            assert!(is_loopback_url(local), "{local}");
+        }
+        for public in [
+            "https://clinic.example",
+            "http://0.0.0.0:3000",
+            "http://192.168.1.20:3000",
+            "https://localhost.clinic.example",
+            "https://localhost@clinic.example",
+            "http://[2001:db8::1]:3000",
+        ] {
+            assert!(!is_loopback_url(public), "{public}");
         }
     }
 

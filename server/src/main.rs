@@ -87,6 +87,12 @@ async fn serve_with(
 ) -> Result<(), Failure> {
     database::migrate(&database.pool).await?;
     let media = media_store(config)?;
+    let address = leptos_options.site_addr;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    refuse_published_demo_accounts(config, &public_url, &database.pool).await?;
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
         let report =
             seed::seed_demo_clinic(&database.pool, &media, chrono::Utc::now().date_naive()).await?;
@@ -104,11 +110,6 @@ async fn serve_with(
             }
         })?;
 
-    let address = leptos_options.site_addr;
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{address}"));
     let pool =
         database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
     let moved = lumen::workers::move_stored_bytes_to_files(&database.pool, &media).await?;
@@ -158,6 +159,36 @@ async fn serve_with(
     delivery.abort();
     payment_retries.abort();
     pool.close().await;
+    Ok(())
+}
+
+/// Stops a server that patients can reach from elsewhere from running with the demo's
+/// accounts, whose passwords, authenticator key and recovery codes are published, unless
+/// `LUMEN_ALLOW_DEMO_ACCOUNTS` says so. Checked before seeding, too, so such a server never
+/// creates them.
+async fn refuse_published_demo_accounts(
+    config: &Config,
+    public_url: &str,
+    pool: &sqlx::PgPool,
+) -> Result<(), Failure> {
+    if config.allow_demo_accounts || lumen::config::is_loopback_url(public_url) {
+        return Ok(());
+    }
+    let seeding = config.seed_demo && seed::database_is_empty(pool).await?;
+    if seeding || seed::demo_accounts_present(pool).await? {
+        return Err(format!(
+            "this server's public address is {public_url}, and the demo clinic's accounts \
+             (whose passwords and sign-in codes are published) {} its database. Remove them \
+             (or start from an empty database without LUMEN_SEED_DEMO), or set \
+             LUMEN_ALLOW_DEMO_ACCOUNTS=true if this server is a demo on purpose",
+            if seeding {
+                "would be loaded into"
+            } else {
+                "are in"
+            }
+        )
+        .into());
+    }
     Ok(())
 }
 

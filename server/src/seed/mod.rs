@@ -40,6 +40,26 @@ pub async fn database_is_empty(pool: &PgPool) -> Result<bool, sqlx::Error> {
     Ok(clinics == 0)
 }
 
+/// True when any of the demo's accounts, whose password, authenticator key and recovery
+/// codes are published in the README, exists in the database.
+pub async fn demo_accounts_present(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let mut emails: Vec<String> = data::STAFF
+        .iter()
+        .map(|(email, _, _)| email.to_string())
+        .collect();
+    emails.extend(
+        PATIENTS
+            .iter()
+            .map(|&(first, last)| patient_email(first, last)),
+    );
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = ANY($1)) AS "present!""#,
+        &emails
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// Empties the database completely, then recreates the schema. Used by `lumen reseed`.
 pub async fn reset_schema(pool: &PgPool) -> Result<(), crate::database::DatabaseError> {
     let mut tx = pool
@@ -58,6 +78,15 @@ pub async fn reset_schema(pool: &PgPool) -> Result<(), crate::database::Database
         .await
         .map_err(crate::database::DatabaseError::Connect)?;
     crate::database::migrate(pool).await
+}
+
+/// A demo patient's address: `first.last@example.com`.
+fn patient_email(first: &str, last: &str) -> String {
+    format!(
+        "{}.{}@example.com",
+        first.to_lowercase(),
+        last.to_lowercase()
+    )
 }
 
 fn time(hhmm: &str) -> NaiveTime {
@@ -218,11 +247,7 @@ pub async fn seed_demo_clinic(
 
     let mut patient_ids = Vec::new();
     for (first, last) in PATIENTS {
-        let email = format!(
-            "{}.{}@example.com",
-            first.to_lowercase(),
-            last.to_lowercase()
-        );
+        let email = patient_email(first, last);
         // 07700 900000–900999 is Ofcom's range reserved for drama.
         let phone = format!("07700 900{:03}", patient_ids.len());
         let id = sqlx::query_scalar!(

@@ -329,28 +329,29 @@ async fn booking_status(pool: &PgPool) -> String {
     .unwrap()
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_a_clinic(
-    pool: PgPool,
-) {
-    let data = std::env::temp_dir().join(format!("lumen-empty-{}", free_port()));
+/// Starts the server with only `env` besides its database and data, expects it to stop
+/// at once with a failure, and returns what it said.
+fn refuses_to_serve(pool: &PgPool, env: &[(&str, &str)]) -> String {
+    let data = std::env::temp_dir().join(format!("lumen-refused-{}", free_port()));
     std::fs::create_dir_all(&data).unwrap();
-    // Without LUMEN_SEED_DEMO: the demo's published passwords are never loaded by default.
     let log = data.join("said.log");
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_lumen"))
             .arg("serve")
-            .env("DATABASE_URL", database_url(&pool))
+            .env("DATABASE_URL", database_url(pool))
             .env("LUMEN_DATA_DIR", &data)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
             .env("LEPTOS_OUTPUT_NAME", "lumen")
             .env_remove("LUMEN_SEED_DEMO")
+            .env_remove("LUMEN_PUBLIC_URL")
+            .env_remove("LUMEN_ALLOW_DEMO_ACCOUNTS")
+            .envs(env.iter().copied())
             .stdout(std::fs::File::create(&log).unwrap())
             .stderr(std::fs::File::create(data.join("errors.log")).unwrap())
             .spawn()
             .expect("the server starts"),
     );
-    // It stops at once; a server that seeded the demo would run until killed.
+    // A server that went on to serve would run until killed.
     let mut exited = None;
     wait_until("the server to stop", Duration::from_secs(60), || {
         exited = server.0.try_wait().unwrap();
@@ -359,16 +360,53 @@ async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_
     let said = std::fs::read_to_string(&log).unwrap()
         + &std::fs::read_to_string(data.join("errors.log")).unwrap();
     assert!(!exited.unwrap().success(), "{said}");
+    let _ = std::fs::remove_dir_all(&data);
+    said
+}
+
+async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_a_clinic(
+    pool: PgPool,
+) {
+    // Without LUMEN_SEED_DEMO: the demo's published passwords are never loaded by default.
+    let said = refuses_to_serve(&pool, &[]);
     assert!(said.contains("lumen create-clinic"), "{said}");
-    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(accounts, 0);
-    let clinics: i64 = sqlx::query_scalar("SELECT count(*) FROM clinics")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(clinics, 0);
+    assert_eq!(count(&pool, "users").await, 0);
+    assert_eq!(count(&pool, "clinics").await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_reached_from_elsewhere_refuses_the_demo_accounts_unless_told(pool: PgPool) {
+    let public = ("LUMEN_PUBLIC_URL", "https://clinic.example");
+    // Asked to load the demo on a public address: refused before anything is written.
+    let said = refuses_to_serve(&pool, &[public, ("LUMEN_SEED_DEMO", "true")]);
+    assert!(said.contains("LUMEN_ALLOW_DEMO_ACCOUNTS"), "{said}");
+    assert_eq!(count(&pool, "users").await, 0);
+
+    // A database that already holds them (a demo copied to a real server): refused too.
+    crate::common::seeded(&pool).await;
+    let said = refuses_to_serve(&pool, &[public]);
+    assert!(said.contains("https://clinic.example"), "{said}");
+    assert!(said.contains("are in its database"), "{said}");
+    let said = refuses_to_serve(&pool, &[("LEPTOS_SITE_ADDR", "0.0.0.0:1")]);
+    assert!(said.contains("http://0.0.0.0:1"), "{said}");
+
+    // Told that it is a demo on purpose, or on this machine only, it serves.
+    let data = std::env::temp_dir().join(format!("lumen-demo-{}", free_port()));
+    for env in [
+        vec![public, ("LUMEN_ALLOW_DEMO_ACCOUNTS", "true")],
+        vec![("LUMEN_PUBLIC_URL", "http://localhost:3000")],
+    ] {
+        let port = free_port();
+        let _server = start_with(&pool, &data, port, &env);
+        until_ready(port).await;
+    }
     let _ = std::fs::remove_dir_all(&data);
 }
