@@ -29,7 +29,7 @@ pub async fn fetch_dashboard() -> Result<DashboardData, AppError> {
 /// whole log is for clinic admins (it carries patients' addresses); one patient's or one
 /// appointment's messages are for whoever may see that patient, so the front desk can
 /// answer "did my reminder go?". Private links show only in the development mailbox (no
-/// provider configured), where staff are the only road a link has to its owner.
+/// provider configured at all), where staff are the only road a link has to its owner.
 #[server(endpoint = "admin/mailbox")]
 pub async fn fetch_mailbox(#[server(default)] filter: MessageFilter) -> Result<Mailbox, AppError> {
     let scoped = !filter.patient.trim().is_empty() || !filter.appointment.trim().is_empty();
@@ -43,13 +43,14 @@ pub async fn fetch_mailbox(#[server(default)] filter: MessageFilter) -> Result<M
     let state = app_state()?;
     let pool = &state.pool;
     let clinic = state.clinic_id;
-    let live: Vec<String> = Channel::ALL
+    // Once any provider is set up this is a real clinic's server: a channel still without
+    // one keeps its links hidden too, so no staff member can follow a colleague's or a
+    // patient's private link.
+    let development = Channel::ALL
         .into_iter()
-        .filter(|c| !state.messaging.sends(*c))
-        .map(|c| c.as_str().to_owned())
-        .collect();
+        .all(|channel| !state.messaging.sends(channel));
     let mut mailbox = Mailbox {
-        development: live.len() == Channel::ALL.len(),
+        development,
         filter: filter.clone(),
         problems: Vec::new(),
         kinds: store::outbox::kinds(pool, clinic).await?,
@@ -66,7 +67,7 @@ pub async fn fetch_mailbox(#[server(default)] filter: MessageFilter) -> Result<M
         }
     };
     mailbox.scope = answer(scope(&state, &query).await)?;
-    mailbox.messages = store::outbox::log(pool, clinic, &live, &query, 100).await?;
+    mailbox.messages = store::outbox::log(pool, clinic, development, &query, 100).await?;
     if query.appointment.is_none() {
         mailbox.inbox = store::texts::inbox(pool, clinic, query.patient, 50).await?;
     }

@@ -352,35 +352,6 @@ async fn a_dead_letter_that_carried_a_private_link_keeps_it_redacted_and_is_not_
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn staff_see_no_live_link_while_a_provider_is_configured_even_before_it_is_sent(
-    pool: PgPool,
-) {
-    let server = SmtpServer::start();
-    let (app, state) = app_sending_to(&pool, &server).await;
-    let lewis = lewis(&pool).await;
-    let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
-    let admin = signed_in(&app, ADMIN).await;
-    let log = post_as(&app, "admin/mailbox", Some(&admin), "").await;
-    assert_eq!(log.status, StatusCode::OK);
-    assert!(log.body.contains("booking_confirmed"), "{}", log.body);
-    assert!(
-        !log.body.contains(&manage),
-        "a queued message's link is hidden too"
-    );
-    assert!(log.body.contains("\"development\":false"));
-
-    // The development mailbox (no provider) is the one place links show, and says so.
-    let dev = lumen::http::router(AppState {
-        messaging: Messaging::development(),
-        ..state
-    });
-    let admin = signed_in(&dev, ADMIN).await;
-    let mailbox = post_as(&dev, "admin/mailbox", Some(&admin), "").await;
-    assert!(mailbox.body.contains(&manage));
-    assert!(mailbox.body.contains("\"development\":true"));
-}
-
-#[sqlx::test(migrations = "../migrations")]
 async fn with_the_provider_down_the_breaker_opens_and_messages_wait_then_each_goes_once(
     pool: PgPool,
 ) {
@@ -530,4 +501,110 @@ async fn a_committed_message_wakes_the_worker_without_waiting_for_its_next_look(
     }
     worker.abort();
     let _ = worker.await;
+}
+
+/// Every private link's secret in the outbox as written: runs of 64 hex digits.
+async fn secrets_written(pool: &PgPool) -> Vec<(String, String)> {
+    let bodies: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT kind, channel, body FROM outbox_messages")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let mut secrets = Vec::new();
+    for (kind, channel, body) in bodies {
+        for word in body.split(|c: char| !c.is_ascii_hexdigit()) {
+            if word.len() >= 64 {
+                secrets.push((format!("{kind} by {channel}"), word.to_owned()));
+            }
+        }
+    }
+    secrets
+}
+
+/// With a provider set up, no private link can be read in the staff area: not a
+/// colleague's password reset (which would hand an admin their account), an invitation,
+/// an email change or a patient's booking link, even while the message waits, and not on
+/// a channel that has no provider of its own. The development mailbox still shows them.
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_read_no_private_link_once_messages_really_leave(pool: PgPool) {
+    let server = SmtpServer::start();
+    let (app, state) = app_sending_to(&pool, &server).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let patient = signed_in(&app, common::PATIENT).await;
+    let asked = [
+        (
+            "forgot_password",
+            None,
+            "email=frontdesk%40juniper-clinic.example",
+        ),
+        (
+            "admin/invite_staff",
+            Some(&admin),
+            "form[name]=Noor+Haddad&form[email]=noor%40example.com&form[role]=front_desk",
+        ),
+        (
+            "account/email",
+            Some(&patient),
+            "new_email=isla.m%40example.org&current_password=juniper-demo-2026",
+        ),
+    ];
+    for (endpoint, cookie, body) in asked {
+        let reply = post_as(&app, endpoint, cookie.map(String::as_str), body).await;
+        assert!(reply.status.is_success(), "{endpoint}: {}", reply.body);
+    }
+    let manage = book(&app, MOLE_CHECK, lewis(&pool).await, at(10, 0), GUEST).await;
+    // A text, with no provider for texts, carrying the booking's link.
+    let mut tx = state.pool.begin().await.unwrap();
+    let text = format!("Your booking: {}/booking/{manage}", common::PUBLIC_URL);
+    outbox::enqueue_text(
+        &mut tx,
+        state.clinic_id,
+        outbox::Text {
+            channel: "sms",
+            kind: "test",
+            to: "+447700900123",
+            body: &text,
+            variables: &serde_json::json!({}),
+        },
+        "test:text",
+        outbox::Timing::at_once(state.clock.now()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let secrets = secrets_written(&pool).await;
+    for kind in [
+        "reset_password by email",
+        "staff_invite by email",
+        "change_email by email",
+        "test by sms",
+    ] {
+        assert!(
+            secrets.iter().any(|(k, _)| k == kind),
+            "{kind}: {secrets:?}"
+        );
+    }
+    assert!(secrets.iter().any(|(_, s)| *s == manage), "{secrets:?}");
+    let everything = post_as(&app, "admin/mailbox", Some(&admin), "").await;
+    assert!(everything.status.is_success(), "{}", everything.body);
+    for (kind, secret) in &secrets {
+        assert!(!everything.body.contains(secret.as_str()), "{kind}");
+    }
+    assert!(everything.body.contains("[link removed once sent]"));
+
+    assert!(everything.body.contains("\"development\":false"));
+
+    // The development mailbox (no provider at all) is the one place links show, and says
+    // so: it is how they reach anyone.
+    let development = lumen::http::router(AppState {
+        messaging: Messaging::development(),
+        ..state
+    });
+    let admin = signed_in(&development, ADMIN).await;
+    let mailbox = post_as(&development, "admin/mailbox", Some(&admin), "").await;
+    assert!(mailbox.body.contains("\"development\":true"));
+    for (kind, secret) in &secrets {
+        assert!(mailbox.body.contains(secret.as_str()), "{kind}");
+    }
 }

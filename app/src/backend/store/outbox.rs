@@ -370,14 +370,12 @@ pub async fn retry_dead(
 }
 
 /// The clinic's most recent messages that `query` picks, newest first, each with its
-/// tries. Bodies of
-/// messages on `live_channels` (those with no provider, kept for the development mailbox)
-/// are shown as written; every other body is shown with its secret links removed,
-/// whatever its state.
+/// tries. In the `development` mailbox (no provider at all) bodies are shown as written;
+/// otherwise every body is shown with its secret links removed, whatever its state.
 pub async fn log(
     pool: &PgPool,
     clinic_id: Uuid,
-    live_channels: &[String],
+    development: bool,
     query: &LogQuery,
     limit: i64,
 ) -> Result<Vec<MailboxMessage>, sqlx::Error> {
@@ -437,7 +435,7 @@ pub async fn log(
     Ok(rows
         .into_iter()
         .map(|m| MailboxMessage {
-            body: if live_channels.contains(&m.channel) {
+            body: if development {
                 m.body
             } else {
                 redact_links(&m.body)
