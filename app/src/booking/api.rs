@@ -472,10 +472,10 @@ pub mod server {
                     .await?
                 {
                     Some(id) => PatientChoice::Existing(id),
-                    None => details.as_new_patient(),
+                    None => details.as_guest(),
                 }
             }
-            _ => details.as_new_patient(),
+            _ => details.as_guest(),
         };
         let booked = cx
             .calendar()

@@ -63,14 +63,14 @@ pub struct Details {
 }
 
 impl Details {
-    /// The patient these details describe, for the clinic's records.
-    pub fn as_new_patient(&self) -> crate::domain::calendar::PatientChoice {
-        crate::domain::calendar::PatientChoice::New {
+    /// The guest these details describe: a record of their own in the clinic's books.
+    pub fn as_guest(&self) -> crate::domain::calendar::PatientChoice {
+        crate::domain::calendar::PatientChoice::Guest(crate::domain::calendar::NewPatient {
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             email: self.email.clone(),
             phone: self.phone.clone(),
-        }
+        })
     }
 }
 

@@ -155,16 +155,24 @@ pub fn local_instant(date: &str, time: &str, zone: Tz) -> Result<DateTime<Utc>, 
     }
 }
 
-/// Who a staff booking is for.
+/// Who a booking is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatientChoice {
     Existing(Uuid),
-    New {
-        first_name: String,
-        last_name: String,
-        email: Email,
-        phone: String,
-    },
+    /// Someone staff book by name: the clinic's record with that email, or a new one.
+    New(NewPatient),
+    /// Someone booking online without signing in: always a record of their own, since
+    /// anyone can type anyone's email address.
+    Guest(NewPatient),
+}
+
+/// A person not yet known by their record, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPatient {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Email,
+    pub phone: String,
 }
 
 /// The staff form for a new appointment, as typed.
@@ -237,11 +245,13 @@ impl AppointmentForm {
                     home,
                     "+44 7700 900123 (or leave it empty)",
                 );
-                email.map(|email| PatientChoice::New {
-                    first_name,
-                    last_name,
-                    email,
-                    phone,
+                email.map(|email| {
+                    PatientChoice::New(NewPatient {
+                        first_name,
+                        last_name,
+                        email,
+                        phone,
+                    })
                 })
             }
             None => None,
@@ -516,7 +526,7 @@ mod tests {
     fn a_new_patient_needs_a_name_and_an_email() {
         let zone: Tz = "Europe/London".parse().unwrap();
         let request = filled().parse(zone, None).unwrap();
-        assert!(matches!(request.patient, PatientChoice::New { .. }));
+        assert!(matches!(request.patient, PatientChoice::New(_)));
         let problems = AppointmentForm {
             first_name: String::new(),
             email: "nope".into(),

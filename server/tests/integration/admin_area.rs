@@ -36,7 +36,7 @@ const PAGES: [(&str, bool); 21] = [
 
 /// Every staff server function with arguments of the right shape, and whether front desk
 /// may call it.
-const FUNCTIONS: [(&str, &str, bool); 59] = [
+const FUNCTIONS: [(&str, &str, bool); 60] = [
     ("admin/staff", "", false),
     ("admin/calendar", "", true),
     ("admin/appointment", "id=x", true),
@@ -71,6 +71,7 @@ const FUNCTIONS: [(&str, &str, bool); 59] = [
     ("admin/remove_case_picture", "id=x", false),
     ("admin/patient", "id=x", true),
     ("admin/add_patient_note", "patient_id=x", true),
+    ("admin/merge_patients", "from=x&into=y", true),
     ("admin/invite_staff", "form[name]=", false),
     (
         "admin/update_staff",

@@ -7,11 +7,12 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::types::{PatientNote, PatientVisit},
+    super::types::{OtherRecord, PatientNote, PatientVisit},
     crate::backend::audit,
     crate::backend::auth::principal::require,
     crate::backend::state::app_state,
     crate::backend::store::patients as store,
+    crate::backend::store::patients::MergeRefusal,
     crate::domain::access::Action,
     crate::domain::appointment::AppointmentStatus,
     crate::domain::form::text,
@@ -98,17 +99,27 @@ pub async fn fetch_patient(id: String) -> Result<PatientDetail, AppError> {
                 .ok_or(AppError::NotFound)?;
             let visits = store::visits(&state.pool, state.clinic_id, id).await?;
             let notes = store::notes(&state.pool, state.clinic_id, id).await?;
+            let same_email = store::same_email(&state.pool, state.clinic_id, id).await?;
+            let since = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %B %Y").to_string();
             Ok(PatientDetail {
                 id: patient.id.to_string(),
                 name: format!("{} {}", patient.first_name, patient.last_name),
                 email: patient.email,
                 phone: patient.phone,
                 has_account: patient.has_account,
-                since: patient
-                    .created_at
-                    .with_timezone(&zone)
-                    .format("%-d %B %Y")
-                    .to_string(),
+                booked_as_guest: patient.booked_as_guest,
+                since: since(patient.created_at),
+                same_email: same_email
+                    .into_iter()
+                    .map(|other| OtherRecord {
+                        id: other.id.to_string(),
+                        name: format!("{} {}", other.first_name, other.last_name),
+                        phone: other.phone,
+                        since: since(other.created_at),
+                        has_account: other.has_account,
+                        booked_as_guest: other.booked_as_guest,
+                    })
+                    .collect(),
                 visits: visits
                     .into_iter()
                     .map(|v| PatientVisit {
@@ -167,4 +178,33 @@ pub async fn add_patient_note(
     }
     leptos_axum::redirect(&format!("/admin/patients/{id}?saved=note"));
     Ok(())
+}
+
+/// Merges record `from` into record `into` (the page being read): staff do it once they
+/// know two records are one person, such as a guest's online booking made with a
+/// patient's email address.
+#[server(endpoint = "admin/merge_patients")]
+pub async fn merge_patients(from: String, into: String) -> Result<(), AppError> {
+    let me = require(Action::ManageAppointments).await?;
+    let from = answer(AppError::record_id(&from))?;
+    let into = answer(AppError::record_id(&into))?;
+    let state = app_state()?;
+    let merged = answer(store::merge(&state.pool, state.clinic_id, from, into, &me).await)?;
+    let problem = match merged {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("/admin/patients/{into}?saved=merged"));
+            return Ok(());
+        }
+        Err(MergeRefusal::NotFound) => return answer(Err(AppError::NotFound)),
+        Err(MergeRefusal::Same) => "A record cannot be merged into itself.",
+        Err(MergeRefusal::TwoAccounts) => {
+            "Both records have their own online account, so they may be two people. Ask the \
+             patient which account they use; the other can be closed first."
+        }
+        Err(MergeRefusal::SameSession) => {
+            "Both records have a place at the same group session. Cancel one of the places, \
+             then merge."
+        }
+    };
+    answer(Err(AppError::Invalid(problem.to_owned())))
 }

@@ -1,8 +1,8 @@
 //! The patient list (searchable, a GET form) and a patient's page: contact details,
 //! every appointment, and the staff's notes with a form to add one.
 
-use super::api::{fetch_patient, fetch_patients, AddPatientNote, NOTE_MAX};
-use super::types::{PatientDetail, PatientRow};
+use super::api::{fetch_patient, fetch_patients, AddPatientNote, MergePatients, NOTE_MAX};
+use super::types::{OtherRecord, PatientDetail, PatientRow};
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::ui::components::{
     Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
@@ -91,6 +91,52 @@ pub fn PatientPage() -> impl IntoView {
     }
 }
 
+/// The clinic's other records with this email address, each with a button that merges it
+/// into this one. A guest's booking is kept apart from the record whose address they typed
+/// until staff know it is the same person.
+#[component]
+fn SameEmail(into: String, records: Vec<OtherRecord>) -> impl IntoView {
+    let merge = ServerAction::<MergePatients>::new();
+    reload_after(move || matches!(merge.value().get(), Some(Ok(_))));
+    let refusal = Refusal::new(move || merge.value().get());
+    view! {
+        <section aria-labelledby="same-email-heading" class="mt-10">
+            <h2 id="same-email-heading" class="font-display text-2xl text-stone-900">"Other records with this email"</h2>
+            <p class="mt-1 text-stone-600">"If they are the same person, merge: the other record's appointments, notes and messages move here, its phone fills this one's if it has none, and it is removed."</p>
+            <p role="alert" aria-live="assertive" class="mt-2 text-sm font-semibold text-red-700">{refusal.summary()}</p>
+            <ul class="mt-3 divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white">
+                {records.into_iter().map(|other| {
+                    let about = [
+                        (!other.phone.is_empty()).then(|| other.phone.clone()),
+                        Some(format!("on file since {}", other.since)),
+                        other.booked_as_guest.then(|| "booked online as a guest".to_owned()),
+                        other.has_account.then(|| "has an online account".to_owned()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                    let label = format!("Merge {} into this record", other.name);
+                    let into = into.clone();
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm">
+                            <span>
+                                <a href=format!("/admin/patients/{}", other.id) class="font-medium text-brand-700 underline">{other.name}</a>
+                                <span class="block text-stone-600">{about}</span>
+                            </span>
+                            <ActionForm action=merge>
+                                <input type="hidden" name="from" value=other.id/>
+                                <input type="hidden" name="into" value=into/>
+                                <button type="submit" class=BUTTON_SECONDARY aria-label=label disabled=move || merge.pending().get()>"Merge into this record"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 #[component]
 fn Patient(patient: PatientDetail) -> impl IntoView {
     let PatientDetail {
@@ -99,9 +145,11 @@ fn Patient(patient: PatientDetail) -> impl IntoView {
         email,
         phone,
         has_account,
+        booked_as_guest,
         since,
         visits,
         notes,
+        same_email,
     } = patient;
     let action = ServerAction::<AddPatientNote>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
@@ -120,7 +168,16 @@ fn Patient(patient: PatientDetail) -> impl IntoView {
                 <h1 class="font-display text-4xl text-stone-900">{name}</h1>
                 <a href=book_href class=BUTTON_PRIMARY>"Book an appointment"</a>
             </div>
-            <SavedNotice say=|q| q.get("saved").filter(|s| s == "note").map(|_| "Note added.".to_owned())/>
+            <SavedNotice say=|q| match q.get("saved").as_deref() {
+                Some("note") => Some("Note added.".to_owned()),
+                Some("merged") => Some("Records merged: everything is on this record now.".to_owned()),
+                _ => None,
+            }/>
+            {booked_as_guest.then(|| view! {
+                <p class="mt-4 rounded-xl bg-amber-50 p-4 text-sm text-amber-900">
+                    "Booked online without signing in: these details are as the person typed them, and nobody has confirmed the email address."
+                </p>
+            })}
             <dl class="mt-6 grid gap-x-6 gap-y-3 rounded-2xl border border-stone-200 bg-white p-5 sm:grid-cols-[10rem_1fr]">
                 <dt class="font-medium text-stone-600">"Email"</dt>
                 <dd>{email}</dd>
@@ -132,6 +189,7 @@ fn Patient(patient: PatientDetail) -> impl IntoView {
                 <dd>{if has_account { "Yes" } else { "No" }}</dd>
             </dl>
             <p class="mt-3 text-sm"><a href=messages_href class="font-medium text-brand-700 underline">"Messages sent to this patient"</a></p>
+            {(!same_email.is_empty()).then(|| view! { <SameEmail into=id.clone() records=same_email/> })}
             <section aria-labelledby="visits-heading" class="mt-10">
                 <h2 id="visits-heading" class="font-display text-2xl text-stone-900">"Appointments"</h2>
                 {if no_visits {

@@ -574,7 +574,7 @@ pub async fn confirm(
     }
     let patient_id = match account {
         Some((_, patient_id)) => patient_id,
-        None => find_or_add_patient(&mut tx, clinic_id, &details.as_new_patient(), now).await?,
+        None => find_or_add_patient(&mut tx, clinic_id, &details.as_guest(), now).await?,
     };
     book_in(
         &mut tx,
@@ -721,51 +721,54 @@ pub async fn book_in(
     Ok(())
 }
 
-/// The clinic's record for someone booking without an account (or booked by staff as a
-/// new patient): the one that already has their email address (its name is left as the
-/// clinic knows it), or a new one.
+/// The clinic's record of who a booking is for. Someone staff book by name gets the
+/// record that already has their email address (its name left as the clinic knows it,
+/// a missing phone filled in), or a new one. A guest online always gets a new record, marked as theirs:
+/// typing an address proves nothing, so it never writes into the record (or the account)
+/// of whoever owns it. Staff merge the two once they know it is the same person.
 pub(crate) async fn find_or_add_patient(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     patient: &PatientChoice,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
-    let (first_name, last_name, email, phone) = match patient {
+    let (person, guest) = match patient {
         PatientChoice::Existing(id) => return Ok(*id),
-        PatientChoice::New {
-            first_name,
-            last_name,
-            email,
-            phone,
-        } => (first_name, last_name, email.as_str(), phone),
+        PatientChoice::New(person) => (person, false),
+        PatientChoice::Guest(person) => (person, true),
     };
-    let known = sqlx::query_scalar!(
-        "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2)
-         ORDER BY created_at LIMIT 1",
-        clinic_id,
-        email
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = known {
-        sqlx::query!(
-            "UPDATE patients SET phone = $2 WHERE id = $1 AND phone = ''",
-            id,
-            phone
+    if !guest {
+        // The clinic's own record before any a guest made.
+        let known = sqlx::query_scalar!(
+            "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2)
+             ORDER BY booked_as_guest, created_at LIMIT 1",
+            clinic_id,
+            person.email.as_str()
         )
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        return Ok(id);
+        if let Some(id) = known {
+            sqlx::query!(
+                "UPDATE patients SET phone = $2 WHERE id = $1 AND phone = ''",
+                id,
+                person.phone
+            )
+            .execute(&mut *tx)
+            .await?;
+            return Ok(id);
+        }
     }
     sqlx::query_scalar!(
-        "INSERT INTO patients (clinic_id, first_name, last_name, email, phone, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO patients (clinic_id, first_name, last_name, email, phone, created_at,
+                               booked_as_guest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         clinic_id,
-        first_name,
-        last_name,
-        email,
-        phone,
-        now
+        person.first_name,
+        person.last_name,
+        person.email.as_str(),
+        person.phone,
+        now,
+        guest
     )
     .fetch_one(&mut *tx)
     .await

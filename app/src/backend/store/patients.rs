@@ -1,5 +1,6 @@
 //! The clinic's patients as staff see them: found by name, email or phone, with their
-//! appointments and the staff's notes. Adding a note is one transaction with its audit row.
+//! appointments and the staff's notes. Adding a note is one transaction with its audit row,
+//! and so is merging two records of the same person.
 
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
@@ -80,6 +81,7 @@ pub struct Patient {
     pub email: String,
     pub phone: String,
     pub has_account: bool,
+    pub booked_as_guest: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -91,13 +93,133 @@ pub async fn patient(
     sqlx::query_as!(
         Patient,
         r#"SELECT id, first_name, last_name, email, phone, user_id IS NOT NULL AS "has_account!",
-                  created_at
+                  booked_as_guest, created_at
            FROM patients WHERE clinic_id = $1 AND id = $2"#,
         clinic_id,
         id
     )
     .fetch_optional(pool)
     .await
+}
+
+/// The clinic's other records with the patient's email address, oldest first: the same
+/// person booked again as a guest, or the record a guest's booking was kept apart from.
+pub async fn same_email(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<Patient>, sqlx::Error> {
+    sqlx::query_as!(
+        Patient,
+        r#"SELECT o.id, o.first_name, o.last_name, o.email, o.phone,
+                  o.user_id IS NOT NULL AS "has_account!", o.booked_as_guest, o.created_at
+           FROM patients p JOIN patients o
+             ON o.clinic_id = p.clinic_id AND lower(o.email) = lower(p.email) AND o.id <> p.id
+           WHERE p.clinic_id = $1 AND p.id = $2
+           ORDER BY o.created_at, o.id"#,
+        clinic_id,
+        id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Why two records cannot be merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRefusal {
+    /// One of them is not (or no longer) on file.
+    NotFound,
+    /// A record cannot be merged into itself.
+    Same,
+    /// Each has its own online account: two people, or one with two accounts to sort out.
+    TwoAccounts,
+    /// Both have a place at the same group session.
+    SameSession,
+}
+
+/// Moves everything of record `from` (appointments, places at group sessions, notes,
+/// messages received, gallery cases, its account) to record `into`, fills in what `into`
+/// lacks (phone, date of birth), and removes `from`: all in one transaction, audited.
+pub async fn merge(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    from: Uuid,
+    into: Uuid,
+    staff: &Principal,
+) -> Result<Result<(), MergeRefusal>, AppError> {
+    if from == into {
+        return Ok(Err(MergeRefusal::Same));
+    }
+    let mut tx = pool.begin().await?;
+    // Both rows locked, in one order, so two merges of the pair cannot cross.
+    let records = sqlx::query!(
+        "SELECT id, user_id FROM patients WHERE clinic_id = $1 AND id = ANY($2)
+         ORDER BY id FOR UPDATE",
+        clinic_id,
+        &[from, into]
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if records.len() != 2 {
+        return Ok(Err(MergeRefusal::NotFound));
+    }
+    let accounts: Vec<Uuid> = records.iter().filter_map(|r| r.user_id).collect();
+    if accounts.len() == 2 && accounts[0] != accounts[1] {
+        return Ok(Err(MergeRefusal::TwoAccounts));
+    }
+    let shared_session = sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+               SELECT 1 FROM session_seats a JOIN session_seats b
+                 ON b.appointment_id = a.appointment_id
+               WHERE a.patient_id = $1 AND b.patient_id = $2
+                 AND a.status = 'booked' AND b.status = 'booked') AS "shared!""#,
+        from,
+        into
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if shared_session {
+        return Ok(Err(MergeRefusal::SameSession));
+    }
+    for moved in [
+        "UPDATE appointments SET patient_id = $3 WHERE clinic_id = $1 AND patient_id = $2",
+        "UPDATE session_seats SET patient_id = $3 WHERE clinic_id = $1 AND patient_id = $2",
+        "UPDATE patient_notes SET patient_id = $3 WHERE clinic_id = $1 AND patient_id = $2",
+        "UPDATE inbound_messages SET patient_id = $3 WHERE clinic_id = $1 AND patient_id = $2",
+        "UPDATE cases SET patient_id = $3 WHERE clinic_id = $1 AND patient_id = $2",
+    ] {
+        sqlx::query(moved)
+            .bind(clinic_id)
+            .bind(from)
+            .bind(into)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query!(
+        "UPDATE patients kept
+         SET user_id = coalesce(kept.user_id, gone.user_id),
+             phone = CASE WHEN kept.phone = '' THEN gone.phone ELSE kept.phone END,
+             date_of_birth = coalesce(kept.date_of_birth, gone.date_of_birth),
+             booked_as_guest = kept.booked_as_guest AND gone.booked_as_guest
+         FROM patients gone
+         WHERE kept.clinic_id = $1 AND kept.id = $3 AND gone.id = $2",
+        clinic_id,
+        from,
+        into
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM patients WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        from
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::append_for_request(&mut tx, staff, "merge_away", "patient", Some(from)).await?;
+    audit::append_for_request(&mut tx, staff, "merge_into", "patient", Some(into)).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 pub struct Visit {

@@ -437,7 +437,7 @@ pub async fn settle_checkout(
         Some(user_id) => patient_of_account(&mut *tx, clinic_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?,
-        None => find_or_add_patient(tx, clinic_id, &details.as_new_patient(), now).await?,
+        None => find_or_add_patient(tx, clinic_id, &details.as_guest(), now).await?,
     };
     let manage = Token::generate();
     let manage_link = booking_link(public_url, &manage);

@@ -145,6 +145,23 @@ pub async fn book_seat(
     if taken >= i64::from(capacity) {
         return Err(SeatRefusal::Full);
     }
+    // One place per person: a guest gets a record of their own each time, so the person is
+    // recognised by their address here (the session's lock makes the check race-free).
+    if let PatientChoice::Guest(person) | PatientChoice::New(person) = patient {
+        let already = sqlx::query_scalar!(
+            r#"SELECT EXISTS (
+                   SELECT 1 FROM session_seats s JOIN patients p ON p.id = s.patient_id
+                   WHERE s.appointment_id = $1 AND s.status = 'booked'
+                     AND lower(p.email) = lower($2)) AS "already!""#,
+            session_id,
+            person.email.as_str()
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if already {
+            return Err(SeatRefusal::AlreadyBooked);
+        }
+    }
     let patient_id = find_or_add_patient(&mut tx, clinic_id, patient, now).await?;
     let seat = sqlx::query_scalar!(
         "INSERT INTO session_seats (clinic_id, appointment_id, patient_id, booked_at)
