@@ -23,7 +23,8 @@ const GAP_MS = Number(process.env.GAP_MS ?? 250);
 const BURST = Number(process.env.BURST ?? 2000);
 const REMINDERS = Number(process.env.REMINDERS ?? 10000);
 
-const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+// As a page of the site posts: the server refuses writes that do not say where they come from.
+const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
 const post = (endpoint, fields) =>
   fetch(`${base}/api/${endpoint}`, {
     method: "POST", headers, body: new URLSearchParams(fields).toString(), redirect: "manual",

@@ -20,7 +20,8 @@ if (!stripe || !secret || !database) throw new Error("STRIPE_URL, WEBHOOK_SECRET
 const BOOKINGS = Number(process.env.BOOKINGS ?? 50);
 const CONCURRENT = 50;
 
-const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+// As a page of the site posts: the server refuses writes that do not say where they come from.
+const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
 const post = (url, fields) =>
   fetch(url, {
     method: "POST", headers, body: new URLSearchParams(fields).toString(), redirect: "manual",

@@ -6,7 +6,8 @@
 //   2. The race: 50 patients press the same free time at once; exactly one may get it.
 const base = process.env.LUMEN_URL ?? "http://127.0.0.1:3000";
 const N = Number(process.env.REQUESTS ?? 2000), C = Number(process.env.CONCURRENCY ?? 10);
-const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+// As a page of the site posts: the server refuses writes that do not say where they come from.
+const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
 const post = (endpoint, body) =>
   fetch(`${base}/api/${endpoint}`, { method: "POST", headers, body, signal: AbortSignal.timeout(10000) });
 

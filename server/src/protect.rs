@@ -16,15 +16,26 @@ fn authority(url: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|a| !a.is_empty())
 }
 
-/// A state-changing request is allowed when the browser says it comes from this host. A
-/// request with neither header is not from a browser page (browsers send `Origin` on
-/// every cross-site POST), so CSRF cannot apply to it.
+/// A state-changing request is allowed when the browser says it comes from this host.
+/// One that says nothing is refused too: browsers send `Origin` (or at least `Referer`) on
+/// every form post and script request, so only a client that is not one of our pages, or
+/// a browser tricked into dropping both, sends neither. Servers that call us (payment and
+/// message providers' webhooks) prove themselves by signature instead; see
+/// [`needs_same_origin`].
 pub fn is_same_origin(host: Option<&str>, origin: Option<&str>, referer: Option<&str>) -> bool {
     match (origin, referer) {
         (Some(origin), _) => host.is_some() && authority(origin) == host,
         (None, Some(referer)) => host.is_some() && authority(referer) == host,
-        (None, None) => true,
+        (None, None) => false,
     }
+}
+
+/// Whether a request to `path` with `method` must come from our own pages. Webhooks are
+/// posted by providers' servers, which send no `Origin`; each is checked by its signature
+/// before anything else.
+pub fn needs_same_origin(method: &Method, path: &str) -> bool {
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    !safe && !path.starts_with("/webhooks/")
 }
 
 fn header(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -32,19 +43,19 @@ fn header(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
 }
 
 pub async fn same_origin_writes(request: Request<Body>, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
     let headers = request.headers();
-    if !safe
+    if needs_same_origin(request.method(), request.uri().path())
         && !is_same_origin(
             header(headers, header::HOST),
             header(headers, header::ORIGIN),
             header(headers, header::REFERER),
         )
     {
-        tracing::warn!(method = %request.method(), path = %request.uri().path(), "refused a cross-site request");
+        tracing::warn!(
+            method = %request.method(),
+            path = %crate::telemetry::loggable_path(request.uri().path()),
+            "refused a cross-site request"
+        );
         return (
             StatusCode::FORBIDDEN,
             "This request came from another website, so it was refused. Please use the form on our own site.",
@@ -160,7 +171,17 @@ mod tests {
     }
 
     #[test]
-    fn requests_without_browser_headers_are_not_csrf() {
-        assert!(is_same_origin(Some("clinic.example"), None, None));
+    fn a_write_that_says_nowhere_is_refused_but_webhooks_answer_to_their_signatures() {
+        assert!(!is_same_origin(Some("clinic.example"), None, None));
+        assert!(needs_same_origin(&Method::POST, "/api/sign_in"));
+        assert!(needs_same_origin(&Method::DELETE, "/book/pay/done"));
+        assert!(!needs_same_origin(&Method::GET, "/api/sign_in"));
+        for hook in [
+            "/webhooks/stripe",
+            "/webhooks/razorpay",
+            "/webhooks/twilio/status",
+        ] {
+            assert!(!needs_same_origin(&Method::POST, hook), "{hook}");
+        }
     }
 }

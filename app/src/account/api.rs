@@ -34,7 +34,7 @@ const PER_ADDRESS: Limit = Limit {
 /// Where to go after signing in: the page the person came from if it is one of ours,
 /// otherwise their role's home. Never another site (an open redirect).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    next.and_then(crate::domain::url::local_path)
         .map(str::to_owned)
 }
 
@@ -121,6 +121,8 @@ pub async fn sign_in(
         let page = if totp_enabled {
             "/sign-in/verify"
         } else {
+            // The set-up page only shows the secret; it is made here, by the POST.
+            store::second_factor::begin(&state.pool, state.clinic_id, user_id).await?;
             "/sign-in/set-up"
         };
         leptos_axum::redirect(&format!("{page}?next={}", percent_encode(&next)));

@@ -331,12 +331,22 @@ async fn after_sign_in_only_our_own_pages_are_followed(pool: PgPool) {
         send(&app, form(PATIENT, "%2Ftreatments")).await.headers["location"],
         "/treatments"
     );
-    assert_eq!(
-        send(&app, form(PATIENT, "%2F%2Fevil.example"))
-            .await
-            .headers["location"],
-        "/account"
-    );
+    // The browser's own normalisation turns each of these into another site's address.
+    for other in [
+        "%2F%2Fevil.example",
+        "%2F%09%2Fevil.example",
+        "%2F%0A%2Fevil.example",
+        "%2F%5Cevil.example",
+        "%2F%252F%2Fevil.example",
+        "%2F%255Cevil.example",
+        "%09%2F%2Fevil.example",
+    ] {
+        assert_eq!(
+            send(&app, form(PATIENT, other)).await.headers["location"],
+            "/account",
+            "{other}"
+        );
+    }
     // Staff carry the page through their second step, where it is checked again.
     let staff = send(&app, form(ADMIN, "%2F%2Fevil.example")).await;
     assert_eq!(staff.headers["location"], "/sign-in/verify?next=%2Fadmin");
@@ -370,6 +380,20 @@ async fn a_form_posted_from_another_site_is_refused(pool: PgPool) {
     let foreign = send(&app, post("https://evil.example")).await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     assert!(foreign.headers.get("set-cookie").is_none());
+    // Saying nowhere (neither Origin nor Referer) is refused as well.
+    let nowhere = common::send_as_is(
+        &app,
+        Request::post("/api/sign_in")
+            .header("host", "clinic.example")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=admin%40juniper-clinic.example&password={PASSWORD}"
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(nowhere.status, StatusCode::FORBIDDEN);
+    assert!(nowhere.headers.get("set-cookie").is_none());
     let ours = send(&app, post("https://clinic.example")).await;
     assert!(
         ours.status.is_success() || ours.status.is_redirection(),

@@ -12,7 +12,7 @@ use app::backend::integrations::messaging::Messaging;
 use app::backend::integrations::payments::Payments;
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::Router;
 use chrono::NaiveDate;
 use leptos::prelude::LeptosOptions;
@@ -114,7 +114,23 @@ pub struct Reply {
     pub bytes: Vec<u8>,
 }
 
-pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+/// Sends `request` as a browser on one of the site's own pages would: a write that does not
+/// say where it comes from gets the `Origin` (and `Host`) a browser adds, since the server
+/// refuses writes that say nothing. Webhooks go as providers' servers send them, bare.
+pub async fn send(app: &Router, mut request: Request<Body>) -> Reply {
+    let headers = request.headers();
+    let says_where = headers.contains_key("origin") || headers.contains_key("referer");
+    let write = !matches!(*request.method(), Method::GET | Method::HEAD);
+    if write && !says_where && !request.uri().path().starts_with("/webhooks/") {
+        let headers = request.headers_mut();
+        headers.insert("origin", HeaderValue::from_static(PUBLIC_URL));
+        headers.insert("host", HeaderValue::from_static("clinic.example"));
+    }
+    send_as_is(app, request).await
+}
+
+/// Sends `request` with exactly the headers it has.
+pub async fn send_as_is(app: &Router, request: Request<Body>) -> Reply {
     let response = app
         .clone()
         .oneshot(request)
