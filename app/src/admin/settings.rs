@@ -12,6 +12,7 @@ use crate::domain::form::problem_for;
 use crate::domain::payment_policy::Processor;
 use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -98,7 +99,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                     <input id="late_cancel_hours" name="form[late_cancel_hours]" value=late_cancel_hours inputmode="numeric" class=FIELD aria-invalid=invalid("late_cancel_hours") aria-describedby="late_cancel_hours-hint late_cancel_hours-error"/>
                 </Field>
                 <Field name="cancellation_policy" label="Cancellation policy" hint={"Shown to patients when they book and when they manage a booking.".to_owned()} problems>
-                    <textarea id="cancellation_policy" name="form[cancellation_policy]" rows="4" class=FIELD aria-invalid=invalid("cancellation_policy") aria-describedby="cancellation_policy-hint cancellation_policy-error">{cancellation_policy}</textarea>
+                    <textarea id="cancellation_policy" name="form[cancellation_policy]" rows="4" class=FIELD aria-invalid=invalid("cancellation_policy") aria-describedby="cancellation_policy-hint cancellation_policy-error">{textarea_text(cancellation_policy)}</textarea>
                 </Field>
                 <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
                     <legend class="px-1 font-semibold text-stone-900">"Online booking"</legend>

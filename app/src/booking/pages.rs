@@ -13,6 +13,7 @@ use crate::ui::components::{
     Field, Loading, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
 use crate::ui::status::ErrorPage;
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -114,7 +115,7 @@ fn DetailsStep(held: HeldBooking, hold: String) -> impl IntoView {
                     </fieldset>
                 })}
                 <Field name="notes" label="Anything the clinic should know? (optional)" problems>
-                    <textarea id="notes" name="details[notes]" rows="3" class=FIELD aria-invalid=invalid("notes") aria-describedby="notes-error">{d.notes}</textarea>
+                    <textarea id="notes" name="details[notes]" rows="3" class=FIELD aria-invalid=invalid("notes") aria-describedby="notes-error">{textarea_text(d.notes)}</textarea>
                 </Field>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Continue to review"

@@ -6,3 +6,4 @@ pub mod layout;
 pub mod saves;
 pub mod seo;
 pub mod status;
+pub mod textarea;

@@ -19,6 +19,7 @@ use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -855,7 +856,7 @@ fn NewAppointmentScreen(screen: NewAppointment) -> impl IntoView {
                     </Field>
                 </div>
                 <Field name="notes" label="Notes for the appointment (optional)" problems>
-                    <textarea id="notes" name="form[notes]" rows="3" class=FIELD aria-invalid=invalid("notes") aria-describedby="notes-error">{form.notes.clone()}</textarea>
+                    <textarea id="notes" name="form[notes]" rows="3" class=FIELD aria-invalid=invalid("notes") aria-describedby="notes-error">{textarea_text(form.notes.clone())}</textarea>
                 </Field>
                 {allow_double_booking.then(|| view! {
                     <Checkbox id="double_book" name="form[double_book]" label="Double-book: book it even if the time is taken (recorded in the audit log)" checked=false/>

@@ -7,6 +7,7 @@ use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::category::CategoryForm;
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -144,7 +145,7 @@ fn CategoryEditor(form: CategoryForm) -> impl IntoView {
                     <input id="slug" name="form[slug]" value=slug class=FIELD aria-invalid=invalid("slug") aria-describedby="slug-hint slug-error"/>
                 </Field>
                 <Field name="description" label="Description" hint={"A sentence or two shown above the category's treatments.".to_owned()} problems>
-                    <textarea id="description" name="form[description]" rows="3" class=FIELD aria-invalid=invalid("description") aria-describedby="description-hint description-error">{description}</textarea>
+                    <textarea id="description" name="form[description]" rows="3" class=FIELD aria-invalid=invalid("description") aria-describedby="description-hint description-error">{textarea_text(description)}</textarea>
                 </Field>
                 <div class="flex flex-wrap gap-3 pt-2">
                     <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>

@@ -15,6 +15,7 @@ use crate::ui::components::{
     Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -201,7 +202,7 @@ fn CollectionEditor(
                 <span class="text-sm text-red-700">{move || crate::domain::form::problem_for(&problems.read(), "slug").map(str::to_owned)}</span>
             </label>
             <label class=format!("{LABEL} sm:col-span-2")>"Description"
-                <textarea name="form[description]" rows="2" class=FIELD>{description}</textarea>
+                <textarea name="form[description]" rows="2" class=FIELD>{textarea_text(description)}</textarea>
             </label>
             <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="form[published]" value="true" checked=published/>"Published"</label>
             <div><button type="submit" class=BUTTON_PRIMARY>{if id.is_empty() { "Create" } else { "Save" }}</button></div>
@@ -394,7 +395,7 @@ fn CaseDetailsForm(
             </div>
             <div class="sm:col-span-2">
                 <Field name="notes" label="Case notes (public)" problems>
-                    <textarea id="notes" name="form[notes]" rows="4" class=FIELD aria-invalid=invalid("notes")>{form.notes}</textarea>
+                    <textarea id="notes" name="form[notes]" rows="4" class=FIELD aria-invalid=invalid("notes")>{textarea_text(form.notes)}</textarea>
                 </Field>
             </div>
             <div><button type="submit" class=BUTTON_PRIMARY>{if is_new { "Create case" } else { "Save details" }}</button></div>
@@ -506,7 +507,7 @@ fn PictureEditor(picture: AdminPicture) -> impl IntoView {
                     <input name="crop" value=picture.crop.clone() class=FIELD placeholder="10, 0, 80, 100"/>
                 </label>
                 <label class=LABEL>"Blur (one region per line, same form)"
-                    <textarea name="blur" rows="2" class=FIELD placeholder="30, 20, 40, 12">{picture.blur.clone()}</textarea>
+                    <textarea name="blur" rows="2" class=FIELD placeholder="30, 20, 40, 12">{textarea_text(picture.blur.clone())}</textarea>
                     <span class="text-sm text-red-700">{problem("privacy")}</span>
                 </label>
                 <p class="text-sm text-stone-500 sm:col-span-2">"Crop and blur change only what the public sees; the original stays as it was."</p>

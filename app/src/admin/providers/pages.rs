@@ -15,6 +15,7 @@ use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
 };
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -175,7 +176,7 @@ fn ProfileForm(
                 <input id="slug" name="form[slug]" value=slug class=FIELD aria-invalid=invalid("slug") aria-describedby="slug-hint slug-error"/>
             </Field>
             <Field name="bio" label="Biography" hint={"Training, experience, what patients can expect. Shown on treatment pages.".to_owned()} problems>
-                <textarea id="bio" name="form[bio]" rows="6" class=FIELD aria-invalid=invalid("bio") aria-describedby="bio-hint bio-error">{bio}</textarea>
+                <textarea id="bio" name="form[bio]" rows="6" class=FIELD aria-invalid=invalid("bio") aria-describedby="bio-hint bio-error">{textarea_text(bio)}</textarea>
             </Field>
             <Checklist legend="Treatments they perform" field="treatment_ids" name="form[treatment_ids]" choices=treatments ticked=treatment_ids problems/>
             <div class="space-y-1">

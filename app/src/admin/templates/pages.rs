@@ -6,6 +6,7 @@ use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::templates::sms_segments;
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -139,7 +140,7 @@ fn Editor(editor: TemplateEditor) -> impl IntoView {
                         <Field name="body" label="Message" problems>
                             <textarea id="body" name="body" rows="12" class=format!("{FIELD} font-mono text-sm")
                                 on:input=move |ev| set_body.set(event_target_value(&ev))
-                                aria-invalid=invalid("body") aria-describedby="body-error">{body.clone()}</textarea>
+                                aria-invalid=invalid("body") aria-describedby="body-error">{textarea_text(body.clone())}</textarea>
                         </Field>
                         <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get()>"Save wording"</button>
                     </ActionForm>

@@ -11,6 +11,7 @@ use crate::domain::treatment::{TreatmentForm, OWN_CHARGE};
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -167,10 +168,10 @@ fn TreatmentEditorForm(editor: TreatmentEditor) -> impl IntoView {
                     </select>
                 </Field>
                 <Field name="summary" label="Short summary" hint={"One or two sentences for the treatment list.".to_owned()} problems>
-                    <textarea id="summary" name="form[summary]" rows="2" maxlength="300" class=FIELD aria-invalid=invalid("summary") aria-describedby="summary-hint summary-error">{short}</textarea>
+                    <textarea id="summary" name="form[summary]" rows="2" maxlength="300" class=FIELD aria-invalid=invalid("summary") aria-describedby="summary-hint summary-error">{textarea_text(short)}</textarea>
                 </Field>
                 <Field name="description" label="Description" problems>
-                    <textarea id="description" name="form[description]" rows="6" class=FIELD aria-invalid=invalid("description") aria-describedby="description-error">{description}</textarea>
+                    <textarea id="description" name="form[description]" rows="6" class=FIELD aria-invalid=invalid("description") aria-describedby="description-error">{textarea_text(description)}</textarea>
                 </Field>
                 <div class="grid gap-6 sm:grid-cols-2">
                     <Field name="duration_minutes" label="Duration (minutes)" problems>
