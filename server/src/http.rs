@@ -109,11 +109,12 @@ pub fn router(state: AppState) -> Router {
                                 .get("x-request-id")
                                 .and_then(|v| v.to_str().ok())
                                 .unwrap_or("-");
-                            // The path only: query strings may one day carry personal data.
+                            // The path only (query strings may carry personal data), and
+                            // without the booking links' secrets.
                             tracing::info_span!(
                                 "request",
                                 method = %request.method(),
-                                path = %request.uri().path(),
+                                path = %crate::telemetry::loggable_path(request.uri().path()),
                                 request_id = %request_id,
                             )
                         })
@@ -142,8 +143,15 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(
                     crate::protect::same_origin_writes,
                 ))
+                .layer(axum::middleware::from_fn(
+                    crate::input::refuse_unstorable_input,
+                ))
                 .layer(axum::middleware::from_fn(crate::protect::hsts_over_https))
-                .layer(CompressionLayer::new()),
+                .layer(CompressionLayer::new())
+                // Inside compression: it reads the error it was handed.
+                .layer(axum::middleware::from_fn(
+                    crate::input::api_errors_keep_their_status,
+                )),
         )
 }
 

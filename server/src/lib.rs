@@ -5,6 +5,7 @@ pub mod clinics;
 pub mod config;
 pub mod database;
 pub mod http;
+pub mod input;
 pub mod postgres;
 pub mod protect;
 pub mod razorpay_routes;

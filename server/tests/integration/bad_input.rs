@@ -1,0 +1,212 @@
+//! Bad input over every public form, server function and page address, as a careless (or
+//! hostile) visitor would send it: NUL characters, bytes that are not UTF-8, over-long
+//! text, huge and negative numbers, impossible dates and time zones, markup and SQL. None
+//! is answered with a 5xx (a 5xx means a failure of ours), and nothing is left half-written.
+
+use crate::common::{self, get, send_as_is, PUBLIC_URL};
+use app::backend::state::Clock;
+use axum::body::Body;
+use axum::http::Request;
+use chrono::{TimeZone, Utc};
+use sqlx::PgPool;
+
+/// Values as they appear in a form body or an address (already percent-encoded).
+fn bad_values() -> Vec<String> {
+    vec![
+        "a%00b".into(),
+        "%00".into(),
+        "%FF%FE".into(),
+        "%C3%28".into(),
+        "x".repeat(20_000),
+        "99999999999999999999999999".into(),
+        "-1".into(),
+        "1e309".into(),
+        "2026-13-45".into(),
+        "2026-02-30T25%3A61%3A00%2B99%3A00".into(),
+        "2026-03-17T10%3A00%3A00%2B25%3A00".into(),
+        "2026-03-17T10%3A00%3A00%5BMars%2FOlympus%5D".into(),
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
+        "'+OR+1%3D1%3B+DROP+TABLE+patients%3B--".into(),
+        "%F0%9F%98%80".into(),
+        "".into(),
+    ]
+}
+
+const DETAILS: [&str; 6] = [
+    "details[first_name]",
+    "details[last_name]",
+    "details[email]",
+    "details[phone]",
+    "details[notes]",
+    "details[mode]",
+];
+
+/// Every public server function with the fields it reads.
+fn functions() -> Vec<(&'static str, Vec<&'static str>)> {
+    let with_details = |first: &'static str| {
+        let mut fields = vec![first];
+        fields.extend(DETAILS);
+        fields
+    };
+    vec![
+        (
+            "booking/picker",
+            vec!["treatment", "provider", "day", "from", "booking"],
+        ),
+        (
+            "booking/hold",
+            vec!["treatment", "provider", "start", "hold"],
+        ),
+        ("booking/held", vec!["hold"]),
+        ("booking/details", with_details("hold")),
+        ("booking/confirm", vec!["hold"]),
+        ("booking/paid", vec!["session"]),
+        ("booking/pay", vec!["order"]),
+        ("booking/managed", vec!["token"]),
+        ("booking/cancel", vec!["token"]),
+        ("booking/reschedule", vec!["token", "provider", "start"]),
+        ("booking/seat", vec!["session"]),
+        ("booking/book_seat", with_details("session")),
+        ("sign_in", vec!["email", "password", "next"]),
+        (
+            "register",
+            vec![
+                "form[first_name]",
+                "form[last_name]",
+                "form[email]",
+                "form[password]",
+            ],
+        ),
+        ("confirm_email", vec!["token"]),
+        ("forgot_password", vec!["email"]),
+        ("reset_password", vec!["token", "password"]),
+        (
+            "gallery",
+            vec![
+                "gallery",
+                "filter[treatment]",
+                "filter[album]",
+                "filter[age_range]",
+                "filter[sessions]",
+                "filter[time_since]",
+                "filter[page]",
+            ],
+        ),
+        ("case", vec!["slug"]),
+        ("treatment", vec!["slug"]),
+    ]
+}
+
+/// Page addresses, with `{}` where the bad value goes.
+const PAGES: [&str; 10] = [
+    "/cases/{}",
+    "/treatments/{}",
+    "/book?treatment={}",
+    "/book?treatment=mole-check&day={}",
+    "/book/details?hold={}",
+    "/book/seat?session={}",
+    "/booking/{}",
+    "/gallery?treatment={}&page={}",
+    "/sign-in?next={}",
+    "/reset-password?token={}",
+];
+
+async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
+    let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+    let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
+    let before = (
+        count(&pool, "patients").await,
+        count(&pool, "appointments").await,
+        count(&pool, "users").await,
+    );
+    let mut tried = 0;
+    let mut failures = Vec::new();
+    for (endpoint, fields) in functions() {
+        for field in &fields {
+            for value in bad_values() {
+                let body: Vec<String> = fields
+                    .iter()
+                    .map(|name| {
+                        let this = if name == field { value.as_str() } else { "x" };
+                        format!("{}={this}", name.replace('[', "%5B").replace(']', "%5D"))
+                    })
+                    .collect();
+                for accept in ["application/json", "text/html"] {
+                    let reply = send_as_is(
+                        &app,
+                        Request::post(format!("/api/{endpoint}"))
+                            .header("host", "clinic.example")
+                            .header("origin", PUBLIC_URL)
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .header("accept", accept)
+                            .body(Body::from(body.join("&")))
+                            .unwrap(),
+                    )
+                    .await;
+                    tried += 1;
+                    if reply.status.is_server_error() {
+                        let shown: String = value.chars().take(40).collect();
+                        failures.push(format!(
+                            "{endpoint} {field}={shown} ({accept}): {}",
+                            reply.status
+                        ));
+                    }
+                }
+            }
+        }
+        // A body that is not form data at all, and one that is not UTF-8.
+        for body in [
+            &b"\xff\xfe\x00garbage"[..],
+            b"%%%&&&===",
+            b"{\"json\": true}",
+        ] {
+            let reply = send_as_is(
+                &app,
+                Request::post(format!("/api/{endpoint}"))
+                    .header("host", "clinic.example")
+                    .header("origin", PUBLIC_URL)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(body.to_vec()))
+                    .unwrap(),
+            )
+            .await;
+            tried += 1;
+            if reply.status.is_server_error() {
+                failures.push(format!("{endpoint} with body {body:?}: {}", reply.status));
+            }
+        }
+    }
+    for page in PAGES {
+        for value in bad_values() {
+            let path = page.replace("{}", &value);
+            let reply = get(&app, &path).await;
+            tried += 1;
+            if reply.status.is_server_error() {
+                let shown: String = path.chars().take(60).collect();
+                failures.push(format!("GET {shown}: {}", reply.status));
+            }
+        }
+    }
+    println!(
+        "bad input: {tried} cases tried, {} answered with a 5xx",
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(
+        (
+            count(&pool, "patients").await,
+            count(&pool, "appointments").await,
+            count(&pool, "users").await,
+        ),
+        before,
+        "nothing was written"
+    );
+}
