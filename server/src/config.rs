@@ -1,6 +1,7 @@
 //! Configuration from environment variables, with an error that names the variable and
 //! says what a good value looks like.
 
+use app::backend::store::housekeeping::Retention;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub struct Config {
     pub allow_demo_accounts: bool,
     pub log_format: LogFormat,
     pub max_connections: u32,
+    /// How long unconfirmed registrations and sent messages are kept.
+    pub retention: Retention,
     /// Where the public reaches the site, for links in emails; `None`: the listen address.
     pub public_url: Option<String>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
@@ -135,18 +138,34 @@ impl Config {
             }
         };
 
-        let max_connections = match get("LUMEN_DB_MAX_CONNECTIONS") {
-            None => 10,
-            Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if (1..=1000).contains(&n) => n,
-                _ => {
-                    return Err(ConfigError {
-                        variable: "LUMEN_DB_MAX_CONNECTIONS",
-                        value: raw,
-                        problem: "must be a whole number from 1 to 1000",
-                    })
-                }
-            },
+        let max_connections = whole_number(
+            &get,
+            "LUMEN_DB_MAX_CONNECTIONS",
+            10,
+            1..=1000,
+            "must be a whole number from 1 to 1000",
+        )?;
+        let retention = Retention {
+            unconfirmed_accounts: chrono::Duration::days(
+                whole_number(
+                    &get,
+                    "LUMEN_UNCONFIRMED_ACCOUNT_DAYS",
+                    7,
+                    1..=365,
+                    "must be a whole number of days from 1 to 365",
+                )?
+                .into(),
+            ),
+            sent_messages: chrono::Duration::days(
+                whole_number(
+                    &get,
+                    "LUMEN_MESSAGE_RETENTION_DAYS",
+                    365,
+                    30..=3650,
+                    "must be a whole number of days from 30 to 3650",
+                )?
+                .into(),
+            ),
         };
 
         let clinic = match get("LUMEN_CLINIC") {
@@ -238,6 +257,7 @@ impl Config {
             allow_demo_accounts: flag(&get, "LUMEN_ALLOW_DEMO_ACCOUNTS", false)?,
             log_format,
             max_connections,
+            retention,
             public_url,
             cloudinary_url,
             email,
@@ -435,6 +455,26 @@ pub fn is_loopback_url(url: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|address| address.is_loopback())
+}
+
+fn whole_number(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u32,
+    allowed: std::ops::RangeInclusive<u32>,
+    problem: &'static str,
+) -> Result<u32, ConfigError> {
+    match get(variable) {
+        None => Ok(default),
+        Some(raw) => match raw.trim().parse::<u32>() {
+            Ok(n) if allowed.contains(&n) => Ok(n),
+            _ => Err(ConfigError {
+                variable,
+                value: raw,
+                problem,
+            }),
+        },
+    }
 }
 
 fn flag(
@@ -722,6 +762,22 @@ mod tests {
             "http://[2001:db8::1]:3000",
         ] {
             assert!(!is_loopback_url(public), "{public}");
+        }
+    }
+
+    #[test]
+    fn retention_is_in_days_within_sensible_bounds() {
+        let defaults = config(&[]).unwrap().retention;
+        assert_eq!(defaults.unconfirmed_accounts, chrono::Duration::days(7));
+        assert_eq!(defaults.sent_messages, chrono::Duration::days(365));
+        let set = config(&[("LUMEN_MESSAGE_RETENTION_DAYS", "90")]).unwrap();
+        assert_eq!(set.retention.sent_messages, chrono::Duration::days(90));
+        for (variable, bad) in [
+            ("LUMEN_MESSAGE_RETENTION_DAYS", "7"),
+            ("LUMEN_MESSAGE_RETENTION_DAYS", "a year"),
+            ("LUMEN_UNCONFIRMED_ACCOUNT_DAYS", "0"),
+        ] {
+            assert_eq!(config(&[(variable, bad)]).unwrap_err().variable, variable);
         }
     }
 

@@ -120,6 +120,7 @@ async fn serve_with(
         );
     }
     let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
+    let housekeeper = lumen::workers::keep_house(pool.clone(), clinic_id, config.retention);
     let messaging = messaging(config, &public_url)?;
     let payments = payments(config);
     let state = AppState {
@@ -155,6 +156,7 @@ async fn serve_with(
     .await?;
     tracing::info!("requests drained; shutting down");
     hold_sweeper.abort();
+    housekeeper.abort();
     consent_sweeper.abort();
     delivery.abort();
     payment_retries.abort();

@@ -31,6 +31,30 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
     })
 }
 
+/// How often old rows are tidied away: nothing waits for it.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Removes what is no longer of use (see [`app::backend::store::housekeeping`]) at start
+/// and every hour until the task is aborted.
+pub fn keep_house(
+    pool: PgPool,
+    clinic_id: Uuid,
+    retention: app::backend::store::housekeeping::Retention,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+        loop {
+            every.tick().await;
+            let now = chrono::Utc::now();
+            match app::backend::store::housekeeping::sweep(&pool, clinic_id, retention, now).await {
+                Ok(swept) if swept.total() == 0 => {}
+                Ok(swept) => tracing::info!(?swept, "removed rows no longer of use"),
+                Err(error) => tracing::warn!(%error, "could not tidy old rows"),
+            }
+        }
+    })
+}
+
 /// The longest wait between looks at the outbox when nothing new is announced: a message
 /// due later (a reminder, a retry) goes at most this late.
 pub const DELIVERY_IDLE: Duration = Duration::from_secs(1);

@@ -202,3 +202,52 @@ fn the_readme_lists_the_demo_staffs_real_recovery_codes() {
         assert!(readme.contains(&format!("`{code}`")), "{code} missing");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_authenticator_key_is_made_by_the_sign_in_post_and_never_by_showing_a_page(
+    pool: PgPool,
+) {
+    let app = common::app_with_clock(&pool, clock()).await;
+    let hash = password::hash(PASSWORD.to_owned()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
+         SELECT id, 'front_desk', 'noor@juniper-clinic.example', 'Noor Haddad', $1, now()
+         FROM clinics LIMIT 1",
+    )
+    .bind(hash)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let key = || async {
+        sqlx::query_scalar::<_, Option<Vec<u8>>>(
+            "SELECT totp_secret FROM users WHERE email = 'noor@juniper-clinic.example'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+
+    let first = sign_in_as(&app, "noor@juniper-clinic.example", PASSWORD, None).await;
+    let made = key().await.expect("the sign-in's POST made the key");
+    let pending = session_cookie(&first);
+    let page = common::get_as(&app, "/sign-in/set-up?next=%2Fadmin", Some(&pending)).await;
+    assert!(page.status.is_success(), "{}", page.status);
+    assert_eq!(key().await, Some(made), "showing it changed nothing");
+
+    // Without a key (forgotten in between), the page says what to do and makes none.
+    sqlx::query("UPDATE users SET totp_secret = NULL WHERE email = 'noor@juniper-clinic.example'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let page = common::get_as(&app, "/sign-in/set-up?next=%2Fadmin", Some(&pending)).await;
+        assert!(
+            page.body.contains("Sign in again with your password"),
+            "{}",
+            page.body
+        );
+    }
+    assert_eq!(key().await, None);
+    sign_in_as(&app, "noor@juniper-clinic.example", PASSWORD, None).await;
+    assert!(key().await.is_some());
+}

@@ -63,6 +63,9 @@ pub async fn fetch_set_up() -> Result<SetUp, AppError> {
         store::second_factor::State::Enabled => Err(AppError::Invalid(
             "Your authenticator app is already set up. Sign in with a code from it.".to_owned(),
         )),
+        store::second_factor::State::NotStarted => Err(AppError::Invalid(
+            "There is no authenticator set-up waiting for this sign-in. Sign in again with your password to start one.".to_owned(),
+        )),
         store::second_factor::State::Pending(secret) => {
             let clinic = store::clinic::name(&state.pool, state.clinic_id).await?;
             let uri = totp::otpauth_uri(&secret, &clinic, &me.email);

@@ -18,6 +18,7 @@ pub mod email_change;
 pub mod fees;
 pub mod gallery;
 pub mod gallery_admin;
+pub mod housekeeping;
 pub mod locations;
 pub mod media;
 pub mod outbox;

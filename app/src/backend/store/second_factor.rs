@@ -12,30 +12,44 @@ pub enum State {
     Enabled,
     /// Not enabled yet; the secret the set-up page shows until the first code confirms it.
     Pending(Secret),
+    /// No secret yet: signing in with the password makes one.
+    NotStarted,
 }
 
 fn recovery_hash(code: &str) -> Vec<u8> {
     Sha256::digest(totp::normalise_recovery_code(code).as_bytes()).to_vec()
 }
 
-/// The user's second factor, creating the pending secret on first asking.
-pub async fn state(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<State, sqlx::Error> {
+/// Makes the pending secret the set-up page will show, unless there is one already (the
+/// person may have scanned it). Called by the sign-in's POST: showing a page writes nothing.
+pub async fn begin(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<(), sqlx::Error> {
     let fresh = Secret::generate();
-    // Keep an existing pending secret: the person may have scanned it already.
-    let row = sqlx::query!(
-        r#"UPDATE users SET totp_secret = coalesce(totp_secret, $3)
-           WHERE id = $1 AND clinic_id = $2
-           RETURNING totp_secret AS "secret!", totp_enabled_at IS NOT NULL AS "enabled!""#,
+    sqlx::query!(
+        "UPDATE users SET totp_secret = coalesce(totp_secret, $3)
+         WHERE id = $1 AND clinic_id = $2 AND totp_enabled_at IS NULL",
         user_id,
         clinic_id,
         fresh.as_bytes()
     )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The user's second factor, as it stands.
+pub async fn state(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<State, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT totp_secret, totp_enabled_at IS NOT NULL AS "enabled!"
+           FROM users WHERE id = $1 AND clinic_id = $2"#,
+        user_id,
+        clinic_id
+    )
     .fetch_one(pool)
     .await?;
-    Ok(if row.enabled {
-        State::Enabled
-    } else {
-        State::Pending(Secret::from_bytes(row.secret))
+    Ok(match (row.enabled, row.totp_secret) {
+        (true, _) => State::Enabled,
+        (false, Some(secret)) => State::Pending(Secret::from_bytes(secret)),
+        (false, None) => State::NotStarted,
     })
 }
 
