@@ -343,8 +343,9 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
         overlapping.body
     );
 
-    // Past the app's rules, the constraint alone decides: one minute of overlap is
-    // refused, back-to-back is accepted.
+    // Past the app's rules, the constraint alone decides over each appointment's time and
+    // its treatment's buffer (a mole check blocks 11:00–11:55, a consultation 5 minutes
+    // after its end): one minute of overlap is refused, back-to-back is accepted.
     let clinic_id = common::seeded_clinic_id(&pool).await;
     let (treatment, location): (Uuid, Uuid) = sqlx::query_as(
         "SELECT t.id, a.location_id FROM treatments t, appointments a
@@ -370,7 +371,7 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
     let longer = store::hold(
         &pool,
         clinic_id,
-        &placement(at(10, 0), 61),
+        &placement(at(10, 0), 56),
         &[1; 32],
         expires,
         now,
@@ -380,7 +381,7 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
     let adjacent = store::hold(
         &pool,
         clinic_id,
-        &placement(at(11, 45), 30),
+        &placement(at(11, 55), 30),
         &[2; 32],
         expires,
         now,
@@ -390,7 +391,7 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
     let before = store::hold(
         &pool,
         clinic_id,
-        &placement(at(10, 0), 60),
+        &placement(at(10, 0), 55),
         &[3; 32],
         expires,
         now,

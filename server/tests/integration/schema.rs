@@ -113,10 +113,25 @@ async fn overlapping_active_appointments_for_one_provider_are_refused(pool: PgPo
     }
 }
 
+/// Lip enhancement takes 45 minutes and 10 to clear up after: the next may start when the
+/// clearing up ends.
 #[sqlx::test(migrations = "../migrations")]
-async fn back_to_back_appointments_are_accepted(pool: PgPool) {
+async fn back_to_back_appointments_are_accepted_once_the_buffer_is_over(pool: PgPool) {
     let f = fixture(&pool).await;
-    book(
+    for start in [at(9, 0), at(9, 55), at(8, 5)] {
+        book(&pool, &f, f.provider, None, "confirmed", period(start, 45))
+            .await
+            .unwrap();
+    }
+}
+
+/// Two bookings racing past the application's check cannot squeeze into each other's
+/// buffers: the database guards the blocked period, buffers included, and keeps the one
+/// each appointment was placed with.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_appointment_cannot_start_inside_anothers_buffer(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let first = book(
         &pool,
         &f,
         f.provider,
@@ -126,23 +141,36 @@ async fn back_to_back_appointments_are_accepted(pool: PgPool) {
     )
     .await
     .unwrap();
+    for (start, status) in [(at(9, 50), "held"), (at(8, 10), "confirmed")] {
+        let error = book(&pool, &f, f.provider, None, status, period(start, 45))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            constraint(&error).as_deref(),
+            Some("appointments_provider_no_overlap"),
+            "{start}"
+        );
+    }
+    let blocked: PgRange<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT blocked FROM appointments WHERE id = $1")
+            .bind(first)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(blocked, period(at(9, 0), 55));
+    // A later change to the treatment's buffer leaves booked appointments as they were.
+    sqlx::query("UPDATE treatments SET buffer_after_minutes = 30 WHERE id = $1")
+        .bind(f.treatment)
+        .execute(&pool)
+        .await
+        .unwrap();
     book(
         &pool,
         &f,
         f.provider,
         None,
         "confirmed",
-        period(at(9, 45), 45),
-    )
-    .await
-    .unwrap();
-    book(
-        &pool,
-        &f,
-        f.provider,
-        None,
-        "confirmed",
-        period(at(8, 15), 45),
+        period(at(9, 55), 45),
     )
     .await
     .unwrap();

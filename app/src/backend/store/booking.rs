@@ -237,18 +237,18 @@ pub async fn diaries(
         start: Bound::Included(between.0),
         end: Bound::Excluded(between.1),
     };
-    // Existing appointments and live holds, widened by their own treatments' buffers. An
-    // expired hold (or a booking not paid in time) no longer counts, even before the worker
-    // releases it.
+    // Existing appointments and live holds, each over the period it blocks (its own time
+    // and its treatment's buffers, stored as it was placed: what the database's no-overlap
+    // constraints guard). An expired hold (or a booking not paid in time) no longer
+    // counts, even before the worker releases it.
     let mut busy = sqlx::query_as!(
         BusyRow,
         r#"SELECT a.provider_id AS "provider_id?", a.room_id,
-                  lower(a.period) - make_interval(mins => t.buffer_before_minutes) AS "starts!",
-                  upper(a.period) + make_interval(mins => t.buffer_after_minutes) AS "ends!"
-           FROM appointments a JOIN treatments t ON t.id = a.treatment_id
+                  lower(a.blocked) AS "starts!", upper(a.blocked) AS "ends!"
+           FROM appointments a
            WHERE a.clinic_id = $1 AND a.status <> 'cancelled'
              AND NOT (a.status IN ('held', 'pending_payment') AND a.hold_expires_at <= $5)
-             AND a.period && $4
+             AND a.blocked && $4
              AND (a.provider_id = ANY($2) OR a.room_id = ANY($3))
              AND a.id IS DISTINCT FROM $6"#,
         clinic_id,
@@ -316,13 +316,14 @@ async fn release_expired_in_the_way(
         "UPDATE appointments SET status = 'cancelled', hold_expires_at = NULL,
                 status_changed_at = $5
          WHERE clinic_id = $1 AND status IN ('held', 'pending_payment')
-           AND hold_expires_at <= $5 AND period && $4
+           AND hold_expires_at <= $5 AND blocked && blocked_period($6, $4)
            AND (provider_id = $2 OR room_id = $3)",
         clinic_id,
         placement.provider_id,
         placement.room_id,
         placement.period(),
-        now
+        now,
+        placement.treatment_id
     )
     .execute(&mut *tx)
     .await?;
