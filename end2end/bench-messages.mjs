@@ -24,10 +24,15 @@ const BURST = Number(process.env.BURST ?? 2000);
 const REMINDERS = Number(process.env.REMINDERS ?? 10000);
 
 // As a page of the site posts: the server refuses writes that do not say where they come from.
-const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
+const baseHeaders = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
+// Each request as a different visitor behind the proxy the benchmark server trusts
+// (LUMEN_TRUSTED_PROXIES=127.0.0.1): the per-address limits measure nothing here.
+let visitors = 0;
+const visitor = () => { visitors += 1; return `10.${(visitors >> 16) & 255}.${(visitors >> 8) & 255}.${visitors & 255}`; };
+const headers = () => ({ ...baseHeaders, "x-forwarded-for": visitor() });
 const post = (endpoint, fields) =>
   fetch(`${base}/api/${endpoint}`, {
-    method: "POST", headers, body: new URLSearchParams(fields).toString(), redirect: "manual",
+    method: "POST", headers: headers(), body: new URLSearchParams(fields).toString(), redirect: "manual",
     signal: AbortSignal.timeout(10000),
   });
 const sql = query => execFileSync("psql", [database, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", query], { encoding: "utf8" }).trim();

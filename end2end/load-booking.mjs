@@ -7,9 +7,14 @@
 const base = process.env.LUMEN_URL ?? "http://127.0.0.1:3000";
 const N = Number(process.env.REQUESTS ?? 2000), C = Number(process.env.CONCURRENCY ?? 10);
 // As a page of the site posts: the server refuses writes that do not say where they come from.
-const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
+const baseHeaders = { "content-type": "application/x-www-form-urlencoded", accept: "application/json", origin: base };
+// Each request as a different visitor behind the proxy the benchmark server trusts
+// (LUMEN_TRUSTED_PROXIES=127.0.0.1): the per-address limits measure nothing here.
+let visitors = 0;
+const visitor = () => { visitors += 1; return `10.${(visitors >> 16) & 255}.${(visitors >> 8) & 255}.${visitors & 255}`; };
+const headers = () => ({ ...baseHeaders, "x-forwarded-for": visitor() });
 const post = (endpoint, body) =>
-  fetch(`${base}/api/${endpoint}`, { method: "POST", headers, body, signal: AbortSignal.timeout(10000) });
+  fetch(`${base}/api/${endpoint}`, { method: "POST", headers: headers(), body, signal: AbortSignal.timeout(10000) });
 
 function summary(title, latencies, statuses, secs) {
   latencies.sort((a, b) => a - b);

@@ -34,6 +34,9 @@ pub struct Config {
     pub max_connections: u32,
     /// How long unconfirmed registrations and sent messages are kept.
     pub retention: Retention,
+    /// Proxies whose `X-Forwarded-For` is believed (`LUMEN_TRUSTED_PROXIES`): without any,
+    /// every visitor is the address that connected.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where the public reaches the site, for links in emails; `None`: the listen address.
     pub public_url: Option<String>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
@@ -145,6 +148,22 @@ impl Config {
             1..=1000,
             "must be a whole number from 1 to 1000",
         )?;
+        let trusted_proxies = match get("LUMEN_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(raw) => {
+                let parsed: Result<Vec<std::net::IpAddr>, _> = raw
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|entry| !entry.is_empty())
+                    .map(str::parse)
+                    .collect();
+                parsed.map_err(|_| ConfigError {
+                    variable: "LUMEN_TRUSTED_PROXIES",
+                    value: raw.clone(),
+                    problem: "must be the proxies' IP addresses, separated by commas (such as 10.0.0.2, ::1)",
+                })?
+            }
+        };
         let retention = Retention {
             unconfirmed_accounts: chrono::Duration::days(
                 whole_number(
@@ -258,6 +277,7 @@ impl Config {
             log_format,
             max_connections,
             retention,
+            trusted_proxies,
             public_url,
             cloudinary_url,
             email,
@@ -763,6 +783,25 @@ mod tests {
         ] {
             assert!(!is_loopback_url(public), "{public}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let set = config(&[("LUMEN_TRUSTED_PROXIES", "10.0.0.2, ::1")]).unwrap();
+        assert_eq!(
+            set.trusted_proxies,
+            [
+                "10.0.0.2".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert_eq!(
+            config(&[("LUMEN_TRUSTED_PROXIES", "10.0.0.0/8")])
+                .unwrap_err()
+                .variable,
+            "LUMEN_TRUSTED_PROXIES"
+        );
     }
 
     #[test]

@@ -150,7 +150,13 @@ async fn serve_with(
     // Connection info gives the rate limits each client's address.
     axum::serve(
         listener,
-        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        http::router(state)
+            .layer(axum::middleware::from_fn({
+                let trusted: std::sync::Arc<[std::net::IpAddr]> =
+                    config.trusted_proxies.clone().into();
+                move |request, next| lumen::client::resolve_visitor(trusted.clone(), request, next)
+            }))
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;

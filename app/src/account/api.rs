@@ -47,7 +47,7 @@ pub async fn sign_in(
     let state = app_state()?;
     let email = email.trim().to_lowercase();
     let now = state.clock.now();
-    let account_bucket = format!("sign_in:account:{}:{}", state.clinic_id, sha256_hex(&email));
+    let (account_bucket, _) = throttle::per_email("sign_in", state.clinic_id, &email, PER_ACCOUNT);
     let buckets: Vec<_> = per_address("sign_in", PER_ADDRESS)
         .into_iter()
         .chain([(account_bucket.clone(), PER_ACCOUNT)])
@@ -132,12 +132,6 @@ pub async fn sign_in(
     audit::record_for_request(Some(&actor), "sign_in", "user", Some(user_id)).await?;
     leptos_axum::redirect(&next);
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn sha256_hex(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    crate::backend::hex::hex(&Sha256::digest(text.as_bytes()))
 }
 
 #[server(endpoint = "sign_out")]

@@ -6,8 +6,8 @@ use crate::domain::rate_limit::{Decision, Limit};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The address the request came from, as the TCP connection says. Behind a proxy this is
-/// the proxy; trusting a forwarded-for header needs configuration that does not exist yet.
+/// The address the request came from: the connection's, or behind a trusted proxy the
+/// visitor's it forwarded (the server puts that one in `ConnectInfo`; see its `client`).
 pub fn client_address() -> Option<std::net::IpAddr> {
     use_context::<http::request::Parts>()?
         .extensions
@@ -18,6 +18,18 @@ pub fn client_address() -> Option<std::net::IpAddr> {
 /// A bucket per client address for `action`, when the address is known.
 pub fn per_address(action: &str, limit: Limit) -> Option<(String, Limit)> {
     client_address().map(|address| (format!("{action}:address:{address}"), limit))
+}
+
+/// A bucket per email address for `action`. Buckets never hold an address in clear.
+pub fn per_email(
+    action: &str,
+    clinic_id: uuid::Uuid,
+    email: &str,
+    limit: Limit,
+) -> (String, Limit) {
+    use sha2::{Digest, Sha256};
+    let hash = crate::backend::hex::hex(&Sha256::digest(email.trim().to_lowercase().as_bytes()));
+    (format!("{action}:email:{clinic_id}:{hash}"), limit)
 }
 
 /// Counts an attempt in every bucket, or refuses it (429, Retry-After) when one is full.

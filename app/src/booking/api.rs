@@ -27,6 +27,7 @@ use {
     crate::backend::store::booking_emails::booking_link,
     crate::backend::store::payments::{self as payments, CheckoutState, PaymentDue},
     crate::backend::store::sessions::{SeatRefusal, Session},
+    crate::backend::throttle::{self, per_address},
     crate::domain::access::Role,
     crate::domain::appointment::AppointmentStatus,
     crate::domain::booking::{may_change_online, DayPart, Offers},
@@ -34,6 +35,7 @@ use {
     crate::domain::duration::format_minutes,
     crate::domain::money::{Currency, Money},
     crate::domain::payment_policy::{describe_due, Processor},
+    crate::domain::rate_limit::Limit,
     crate::ui::status::answer,
     chrono::{DateTime, Datelike, Duration, NaiveDate, Utc},
     chrono_tz::Tz,
@@ -155,6 +157,77 @@ pub mod server {
 
     /// How many weeks the day picker shows at once.
     const WEEKS: i64 = 5;
+
+    /// Times held from one address: plenty for a household or an office that shares one,
+    /// too few to keep a clinic's free times held.
+    const HOLDS_PER_ADDRESS: Limit = Limit {
+        attempts: 30,
+        window: Duration::minutes(10),
+    };
+    /// Bookings (and places) confirmed from one address, each sending an email.
+    const CONFIRMATIONS_PER_ADDRESS: Limit = Limit {
+        attempts: 30,
+        window: Duration::hours(1),
+    };
+    /// Confirmations sent to one email address: nobody can make the clinic flood an inbox.
+    const CONFIRMATIONS_PER_EMAIL: Limit = Limit {
+        attempts: 3,
+        window: Duration::hours(1),
+    };
+    /// The browser's hold, so a second choice moves it: a person holds one time at once.
+    const HOLD_COOKIE: &str = "lumen_hold";
+
+    /// The hold this browser already has, if it is still a live hold.
+    async fn browser_hold(cx: &Context) -> Result<Option<Token>, AppError> {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return Ok(None);
+        };
+        let held = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|header| header.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == HOLD_COOKIE)
+            .and_then(|(_, value)| Token::parse(value));
+        let Some(link) = held else {
+            return Ok(None);
+        };
+        let live = store::by_link(&cx.state.pool, cx.state.clinic_id, &link.hash(), true)
+            .await?
+            .is_some_and(|row| row.hold_expires_at.is_some_and(|until| until > cx.now));
+        Ok(live.then_some(link))
+    }
+
+    /// Tells the browser which hold is its own, for as long as a hold lasts.
+    fn remember_hold(cx: &Context, link: &Token) {
+        let cookie = format!(
+            "{HOLD_COOKIE}={}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+            link.as_str(),
+            i64::from(cx.rules.hold_minutes) * 60
+        );
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&cookie),
+        ) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
+    /// Counts a confirmation from this address to `email`, or refuses it (429).
+    async fn count_confirmation(cx: &Context, email: &str) -> Result<(), AppError> {
+        let buckets: Vec<_> = per_address("confirm", CONFIRMATIONS_PER_ADDRESS)
+            .into_iter()
+            .chain([throttle::per_email(
+                "confirm",
+                cx.state.clinic_id,
+                email,
+                CONFIRMATIONS_PER_EMAIL,
+            )])
+            .collect();
+        throttle::attempt(&buckets).await
+    }
 
     impl From<Refusal> for AppError {
         fn from(refusal: Refusal) -> Self {
@@ -466,6 +539,7 @@ pub mod server {
                 cx.rules.home(),
             )
             .map_err(AppError::Rejected)?;
+        count_confirmation(&cx, details.email.as_str()).await?;
         let patient = match principal::current().await? {
             Some(me) if me.role == Role::Patient => {
                 match store::patient_of_account(&cx.state.pool, cx.state.clinic_id, me.user_id)
@@ -525,9 +599,18 @@ pub mod server {
         let treatment = cx.treatment(treatment).await?;
         let provider = chosen_provider(&treatment, provider)?;
         let start = start_time(start)?;
-        let link = Token::parse(hold.trim()).unwrap_or_else(Token::generate);
+        throttle::attempt(&Vec::from_iter(per_address("hold", HOLDS_PER_ADDRESS))).await?;
+        // The hold the page names, else the one this browser has (choosing again moves
+        // it), else a new one.
+        let link = match Token::parse(hold.trim()) {
+            Some(link) => link,
+            None => browser_hold(&cx).await?.unwrap_or_else(Token::generate),
+        };
         match cx.calendar().hold(&treatment, provider, start, &link).await {
-            Ok(_) => Ok(link),
+            Ok(_) => {
+                remember_hold(&cx, &link);
+                Ok(link)
+            }
             Err(Refusal::Taken) => Err(taken(&cx, &treatment, start, None).await),
             // The only hold the calendar closes: a group treatment, booked by the place.
             Err(Refusal::Closed) => Err(AppError::Invalid(
@@ -661,6 +744,7 @@ pub mod server {
             Some(me) if me.role == Role::Patient => Booker::Account(me.user_id),
             _ => Booker::Guest,
         };
+        count_confirmation(&cx, details.email.as_str()).await?;
         let manage = Token::generate();
         let manage_link = cx.link(&manage);
         let outcome = cx

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod booking;
+mod booking_limits;
 mod calendar;
 mod catalogue_admin;
 mod cloudinary;
