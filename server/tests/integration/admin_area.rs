@@ -9,130 +9,148 @@ use axum::http::StatusCode;
 use common::{get, get_as, post_as, signed_in, ADMIN, FRONT_DESK, PATIENT};
 use sqlx::PgPool;
 
-/// Every staff page, and whether front desk may open it.
-const PAGES: [(&str, bool); 21] = [
-    ("/admin/staff", false),
-    ("/admin", true),
-    ("/admin/calendar", true),
-    ("/admin/calendar/new", true),
-    ("/admin/patients", true),
-    ("/admin/payments", true),
-    ("/admin/gallery", false),
-    ("/admin/gallery/cases/new", false),
-    ("/admin/treatments", false),
-    ("/admin/treatments/new", false),
-    ("/admin/categories", false),
-    ("/admin/categories/new", false),
-    ("/admin/providers", false),
-    ("/admin/providers/new", false),
-    ("/admin/locations", false),
-    ("/admin/locations/new", false),
-    ("/admin/mailbox", false),
-    ("/admin/templates", false),
-    ("/admin/templates/reminder/sms", false),
-    ("/admin/audit", false),
-    ("/admin/settings", false),
+/// The demo's clinician.
+const PROVIDER: &str = "amara@juniper-clinic.example";
+
+/// Every staff page, and whether front desk, and a provider, may open it.
+const PAGES: [(&str, bool, bool); 21] = [
+    ("/admin/staff", false, false),
+    ("/admin", true, true),
+    ("/admin/calendar", true, true),
+    ("/admin/calendar/new", true, true),
+    ("/admin/patients", true, true),
+    ("/admin/payments", true, false),
+    ("/admin/gallery", false, true),
+    ("/admin/gallery/cases/new", false, true),
+    ("/admin/treatments", false, false),
+    ("/admin/treatments/new", false, false),
+    ("/admin/categories", false, false),
+    ("/admin/categories/new", false, false),
+    ("/admin/providers", false, false),
+    ("/admin/providers/new", false, false),
+    ("/admin/locations", false, false),
+    ("/admin/locations/new", false, false),
+    ("/admin/mailbox", false, false),
+    ("/admin/templates", false, false),
+    ("/admin/templates/reminder/sms", false, false),
+    ("/admin/audit", false, false),
+    ("/admin/settings", false, false),
 ];
 
-/// Every staff server function with arguments of the right shape, and whether front desk
-/// may call it.
-const FUNCTIONS: [(&str, &str, bool); 60] = [
-    ("admin/staff", "", false),
-    ("admin/calendar", "", true),
-    ("admin/appointment", "id=x", true),
-    ("admin/new_appointment", "", true),
-    ("admin/create_appointment", "form[patient]=", true),
-    ("admin/schedule_session", "form[treatment]=", true),
-    ("admin/move_appointment", "id=x", true),
-    ("admin/cancel_appointment", "id=x", true),
-    ("admin/record_outcome", "id=x&outcome=arrived", true),
-    ("admin/refund_payment", "id=x", true),
-    ("admin/charge_fee", "id=x", true),
-    ("admin/take_payment", "id=x", true),
-    ("admin/payments", "", true),
-    ("admin/patients", "", true),
-    ("admin/gallery", "", false),
-    ("admin/save_collection", "form[title]=", false),
+/// Every staff server function with arguments of the right shape, and whether front desk,
+/// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
+/// set-up), may call it.
+const FUNCTIONS: [(&str, &str, bool, bool); 60] = [
+    ("admin/staff", "", false, false),
+    ("admin/calendar", "", true, true),
+    ("admin/appointment", "id=x", true, true),
+    ("admin/new_appointment", "", true, true),
+    ("admin/create_appointment", "form[patient]=", true, true),
+    ("admin/schedule_session", "form[treatment]=", true, true),
+    ("admin/move_appointment", "id=x", true, true),
+    ("admin/cancel_appointment", "id=x", true, true),
+    ("admin/record_outcome", "id=x&outcome=arrived", true, true),
+    ("admin/refund_payment", "id=x", true, false),
+    ("admin/charge_fee", "id=x", true, false),
+    ("admin/take_payment", "id=x", true, false),
+    ("admin/payments", "", true, false),
+    ("admin/patients", "", true, true),
+    ("admin/gallery", "", false, true),
+    ("admin/save_collection", "form[title]=", false, true),
     (
         "admin/move_gallery_item",
         "level=case&id=x&direction=up",
         false,
+        true,
     ),
-    ("admin/case", "id=new", false),
-    ("admin/save_case", "form[title]=", false),
-    ("admin/record_consent", "form[case_id]=", false),
-    ("admin/revoke_consent", "case_id=x", false),
-    ("admin/publish_case", "case_id=x&publish=true", false),
+    ("admin/case", "id=new", false, true),
+    ("admin/save_case", "form[title]=", false, true),
+    ("admin/record_consent", "form[case_id]=", false, true),
+    ("admin/revoke_consent", "case_id=x", false, true),
+    ("admin/publish_case", "case_id=x&publish=true", false, true),
     (
         "admin/save_case_picture",
         "id=x&kind=before&pair=1&label=a&alt=b&crop=&blur=",
         false,
+        true,
     ),
-    ("admin/remove_case_picture", "id=x", false),
-    ("admin/patient", "id=x", true),
-    ("admin/add_patient_note", "patient_id=x", true),
-    ("admin/merge_patients", "from=x&into=y", true),
-    ("admin/invite_staff", "form[name]=", false),
+    ("admin/remove_case_picture", "id=x", false, true),
+    ("admin/patient", "id=x", true, true),
+    ("admin/add_patient_note", "patient_id=x", true, true),
+    ("admin/merge_patients", "from=x&into=y", true, true),
+    ("admin/invite_staff", "form[name]=", false, false),
     (
         "admin/update_staff",
         "user_id=00000000-0000-0000-0000-000000000000&role=provider&active=true",
         false,
+        false,
     ),
-    ("admin/reset_staff_authenticator", "user_id=x", false),
-    ("admin/dashboard", "", true),
-    ("admin/treatments", "", false),
-    ("admin/treatment_editor", "id=new", false),
-    ("admin/save_treatment", "form[name]=", false),
-    ("admin/categories", "", false),
-    ("admin/category", "id=new", false),
-    ("admin/save_category", "form[name]=", false),
-    ("admin/move_category", "id=x&direction=up", false),
-    ("admin/remove_category", "id=x", false),
-    ("admin/providers", "", false),
-    ("admin/provider_editor", "id=new", false),
-    ("admin/save_provider", "form[display_name]=", false),
+    ("admin/reset_staff_authenticator", "user_id=x", false, false),
+    ("admin/dashboard", "", true, true),
+    ("admin/treatments", "", false, false),
+    ("admin/treatment_editor", "id=new", false, false),
+    ("admin/save_treatment", "form[name]=", false, false),
+    ("admin/categories", "", false, false),
+    ("admin/category", "id=new", false, false),
+    ("admin/save_category", "form[name]=", false, false),
+    ("admin/move_category", "id=x&direction=up", false, false),
+    ("admin/remove_category", "id=x", false, false),
+    ("admin/providers", "", false, false),
+    ("admin/provider_editor", "id=new", false, false),
+    ("admin/save_provider", "form[display_name]=", false, false),
     (
         "admin/save_provider_week",
         "provider_id=x&location_id=y",
+        false,
         false,
     ),
     (
         "admin/add_time_off",
         "provider_id=x&time_off[starts]=",
         false,
+        false,
     ),
-    ("admin/remove_provider_photo", "provider_id=x", false),
+    ("admin/remove_provider_photo", "provider_id=x", false, false),
     (
         "admin/remove_time_off",
         "provider_id=x&time_off_id=y",
         false,
+        false,
     ),
-    ("admin/locations", "", false),
-    ("admin/location_editor", "id=new", false),
-    ("admin/save_location", "form[name]=", false),
+    ("admin/locations", "", false, false),
+    ("admin/location_editor", "id=new", false, false),
+    ("admin/save_location", "form[name]=", false, false),
     (
         "admin/save_opening_hours",
         "location_id=x&week[monday]=",
         false,
+        false,
     ),
-    ("admin/save_room", "location_id=x&room[name]=", false),
-    ("admin/mailbox", "", false),
+    ("admin/save_room", "location_id=x&room[name]=", false, false),
+    ("admin/mailbox", "", false, false),
     (
         "admin/mailbox/reply",
         "id=00000000-0000-0000-0000-000000000000&body=x",
         true,
+        true,
     ),
-    ("admin/templates", "", false),
-    ("admin/template", "kind=reminder&channel=sms", false),
+    ("admin/templates", "", false, false),
+    ("admin/template", "kind=reminder&channel=sms", false, false),
     (
         "admin/template/preview",
         "kind=reminder&channel=sms&body=x",
         false,
+        false,
     ),
-    ("admin/template/reset", "kind=reminder&channel=sms", false),
-    ("admin/audit_log", "filter[action]=", false),
-    ("admin/settings", "", false),
-    ("admin/save_settings", "form[name]=", false),
+    (
+        "admin/template/reset",
+        "kind=reminder&channel=sms",
+        false,
+        false,
+    ),
+    ("admin/audit_log", "filter[action]=", false, false),
+    ("admin/settings", "", false, false),
+    ("admin/save_settings", "form[name]=", false, false),
 ];
 
 #[sqlx::test(migrations = "../migrations")]
@@ -140,12 +158,14 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
     let app = common::app(&pool).await;
     let patient = signed_in(&app, PATIENT).await;
     let front_desk = signed_in(&app, FRONT_DESK).await;
+    let provider = signed_in(&app, PROVIDER).await;
     let admin = signed_in(&app, ADMIN).await;
-    for (path, front_desk_may) in PAGES {
+    for (path, front_desk_may, provider_may) in PAGES {
         for (who, cookie, allowed) in [
             ("anonymous", None, None),
             ("patient", Some(&patient), Some(false)),
             ("front desk", Some(&front_desk), Some(front_desk_may)),
+            ("provider", Some(&provider), Some(provider_may)),
             ("admin", Some(&admin), Some(true)),
         ] {
             let status = get_as(&app, path, cookie.map(String::as_str)).await.status;
@@ -157,11 +177,12 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
             assert_eq!(status, expected, "{who} opening {path}");
         }
     }
-    for (endpoint, args, front_desk_may) in FUNCTIONS {
+    for (endpoint, args, front_desk_may, provider_may) in FUNCTIONS {
         for (who, cookie, allowed) in [
             ("anonymous", None, None),
             ("patient", Some(&patient), Some(false)),
             ("front desk", Some(&front_desk), Some(front_desk_may)),
+            ("provider", Some(&provider), Some(provider_may)),
             ("admin", Some(&admin), Some(true)),
         ] {
             let status = post_as(&app, endpoint, cookie.map(String::as_str), args)

@@ -3,10 +3,11 @@
 //! text, huge and negative numbers, impossible dates and time zones, markup and SQL. None
 //! is answered with a 5xx (a 5xx means a failure of ours), and nothing is left half-written.
 
-use crate::common::{self, get, send_as_is, PUBLIC_URL};
+use crate::common::{self, get, send_as_is, Reply, PUBLIC_URL};
 use app::backend::state::Clock;
 use axum::body::Body;
 use axum::http::Request;
+use axum::Router;
 use chrono::{TimeZone, Utc};
 use sqlx::PgPool;
 
@@ -111,11 +112,20 @@ const PAGES: [&str; 10] = [
     "/reset-password?token={}",
 ];
 
-async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(pool)
-        .await
-        .unwrap()
+/// Posts `body` to server function `endpoint` from one of the site's pages, the body
+/// sent byte for byte as given.
+async fn post(app: &Router, endpoint: &str, accept: &str, body: Vec<u8>) -> Reply {
+    send_as_is(
+        app,
+        Request::post(format!("/api/{endpoint}"))
+            .header("host", "clinic.example")
+            .header("origin", PUBLIC_URL)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", accept)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -123,9 +133,9 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
     let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
     let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
     let before = (
-        count(&pool, "patients").await,
-        count(&pool, "appointments").await,
-        count(&pool, "users").await,
+        common::count_rows(&pool, "patients").await,
+        common::count_rows(&pool, "appointments").await,
+        common::count_rows(&pool, "users").await,
     );
     let mut tried = 0;
     let mut failures = Vec::new();
@@ -140,17 +150,7 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
                     })
                     .collect();
                 for accept in ["application/json", "text/html"] {
-                    let reply = send_as_is(
-                        &app,
-                        Request::post(format!("/api/{endpoint}"))
-                            .header("host", "clinic.example")
-                            .header("origin", PUBLIC_URL)
-                            .header("content-type", "application/x-www-form-urlencoded")
-                            .header("accept", accept)
-                            .body(Body::from(body.join("&")))
-                            .unwrap(),
-                    )
-                    .await;
+                    let reply = post(&app, endpoint, accept, body.join("&").into_bytes()).await;
                     tried += 1;
                     if reply.status.is_server_error() {
                         let shown: String = value.chars().take(40).collect();
@@ -168,16 +168,7 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
             b"%%%&&&===",
             b"{\"json\": true}",
         ] {
-            let reply = send_as_is(
-                &app,
-                Request::post(format!("/api/{endpoint}"))
-                    .header("host", "clinic.example")
-                    .header("origin", PUBLIC_URL)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(Body::from(body.to_vec()))
-                    .unwrap(),
-            )
-            .await;
+            let reply = post(&app, endpoint, "application/json", body.to_vec()).await;
             tried += 1;
             if reply.status.is_server_error() {
                 failures.push(format!("{endpoint} with body {body:?}: {}", reply.status));
@@ -202,9 +193,9 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!(
         (
-            count(&pool, "patients").await,
-            count(&pool, "appointments").await,
-            count(&pool, "users").await,
+            common::count_rows(&pool, "patients").await,
+            common::count_rows(&pool, "appointments").await,
+            common::count_rows(&pool, "users").await,
         ),
         before,
         "nothing was written"

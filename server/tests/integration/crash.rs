@@ -364,13 +364,6 @@ fn refuses_to_serve(pool: &PgPool, env: &[(&str, &str)]) -> String {
     said
 }
 
-async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_a_clinic(
     pool: PgPool,
@@ -378,8 +371,8 @@ async fn a_server_on_an_empty_database_creates_no_accounts_and_says_how_to_make_
     // Without LUMEN_SEED_DEMO: the demo's published passwords are never loaded by default.
     let said = refuses_to_serve(&pool, &[]);
     assert!(said.contains("lumen create-clinic"), "{said}");
-    assert_eq!(count(&pool, "users").await, 0);
-    assert_eq!(count(&pool, "clinics").await, 0);
+    assert_eq!(crate::common::count_rows(&pool, "users").await, 0);
+    assert_eq!(crate::common::count_rows(&pool, "clinics").await, 0);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -388,7 +381,7 @@ async fn a_server_reached_from_elsewhere_refuses_the_demo_accounts_unless_told(p
     // Asked to load the demo on a public address: refused before anything is written.
     let said = refuses_to_serve(&pool, &[public, ("LUMEN_SEED_DEMO", "true")]);
     assert!(said.contains("LUMEN_ALLOW_DEMO_ACCOUNTS"), "{said}");
-    assert_eq!(count(&pool, "users").await, 0);
+    assert_eq!(crate::common::count_rows(&pool, "users").await, 0);
 
     // A database that already holds them (a demo copied to a real server): refused too.
     crate::common::seeded(&pool).await;

@@ -130,10 +130,8 @@ async fn guessing_codes_is_slowed_down(pool: PgPool) {
     assert!(refused.headers.contains_key("retry-after"));
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn new_staff_set_up_their_authenticator_before_anything_else(pool: PgPool) {
-    let clock = clock();
-    let app = common::app_with_clock(&pool, clock.clone()).await;
+/// A new front-desk account, Noor's, with her password and no authenticator yet.
+async fn add_new_staff(pool: &PgPool) {
     let hash = password::hash(PASSWORD.to_owned()).await.unwrap();
     sqlx::query(
         "INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
@@ -141,9 +139,16 @@ async fn new_staff_set_up_their_authenticator_before_anything_else(pool: PgPool)
          FROM clinics LIMIT 1",
     )
     .bind(hash)
-    .execute(&pool)
+    .execute(pool)
     .await
     .unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn new_staff_set_up_their_authenticator_before_anything_else(pool: PgPool) {
+    let clock = clock();
+    let app = common::app_with_clock(&pool, clock.clone()).await;
+    add_new_staff(&pool).await;
 
     let first = sign_in_as(&app, "noor@juniper-clinic.example", PASSWORD, None).await;
     assert_eq!(first.headers["location"], "/sign-in/set-up?next=%2Fadmin");
@@ -208,16 +213,7 @@ async fn the_authenticator_key_is_made_by_the_sign_in_post_and_never_by_showing_
     pool: PgPool,
 ) {
     let app = common::app_with_clock(&pool, clock()).await;
-    let hash = password::hash(PASSWORD.to_owned()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO users (clinic_id, role, email, display_name, password_hash, email_verified_at)
-         SELECT id, 'front_desk', 'noor@juniper-clinic.example', 'Noor Haddad', $1, now()
-         FROM clinics LIMIT 1",
-    )
-    .bind(hash)
-    .execute(&pool)
-    .await
-    .unwrap();
+    add_new_staff(&pool).await;
     let key = || async {
         sqlx::query_scalar::<_, Option<Vec<u8>>>(
             "SELECT totp_secret FROM users WHERE email = 'noor@juniper-clinic.example'",

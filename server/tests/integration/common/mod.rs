@@ -324,6 +324,14 @@ pub fn field_problems(reply: &Reply) -> Vec<app::domain::form::FieldProblem> {
 }
 
 /// The demo clinic's id (after `app` or `seeded`).
+/// How many rows `table` holds.
+pub async fn count_rows(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 pub async fn seeded_clinic_id(pool: &PgPool) -> uuid::Uuid {
     sqlx::query_scalar("SELECT id FROM clinics WHERE slug = 'juniper'")
         .fetch_one(pool)
