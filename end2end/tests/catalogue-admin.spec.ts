@@ -21,6 +21,9 @@ test("an admin updates a provider's profile and hours, fixing a slip on the way"
   await page.getByRole("button", { name: "Save profile" }).click();
   await expect(page).toHaveURL(/\?saved=profile$/);
   await expect(page.getByRole("status")).toContainText("Profile saved");
+  // The screen reloads after a save; typing into it before that reload lands is lost with
+  // the form it replaces (a known weakness of the staff screens, noted on issue 13).
+  await page.waitForLoadState("networkidle");
 
   // A day written the way people say it is refused beside that day, and stays as typed.
   const newTown = page.getByRole("form", { name: "At New Town" });
