@@ -187,10 +187,8 @@ pub mod server {
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|header| header.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == HOLD_COOKIE)
-            .and_then(|(_, value)| Token::parse(value));
+            .find_map(|header| crate::backend::auth::session::cookie_value(header, HOLD_COOKIE))
+            .and_then(Token::parse);
         let Some(link) = held else {
             return Ok(None);
         };

@@ -68,13 +68,18 @@ pub fn clearing_cookie() -> String {
     format!("{COOKIE_NAME}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// The session token in a `Cookie` request header, if any.
-pub fn token_from_header(cookie_header: &str) -> Option<Token> {
+/// The value of cookie `name` in a `Cookie` request header, if it is there.
+pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     cookie_header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .and_then(|(_, value)| Token::parse(value))
+        .find(|(found, _)| *found == name)
+        .map(|(_, value)| value)
+}
+
+/// The session token in a `Cookie` request header, if any.
+pub fn token_from_header(cookie_header: &str) -> Option<Token> {
+    cookie_value(cookie_header, COOKIE_NAME).and_then(Token::parse)
 }
 
 /// Starts a fresh session: every sign-in (and the second factor) gets a new token, so a
