@@ -1,6 +1,7 @@
 //! Configuration from environment variables, with an error that names the variable and
 //! says what a good value looks like.
 
+use app::backend::auth::sealing::SecretKeys;
 use app::backend::store::housekeeping::Retention;
 use std::path::PathBuf;
 
@@ -39,6 +40,10 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where the public reaches the site, for links in emails; `None`: the listen address.
     pub public_url: Option<String>,
+    /// The key stored secrets are sealed with (`LUMEN_SECRET_KEY`, base64) and the keys it
+    /// replaced, which only open (`LUMEN_PREVIOUS_SECRET_KEYS`). See `Config::secret_keys`.
+    pub secret_key: Option<SecretText>,
+    pub previous_secret_keys: Vec<SecretText>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
     pub cloudinary_url: Option<SecretText>,
     /// An SMTP server: email really leaves. `None`: the development mailbox.
@@ -279,12 +284,39 @@ impl Config {
             retention,
             trusted_proxies,
             public_url,
+            secret_key: get("LUMEN_SECRET_KEY").map(SecretText),
+            previous_secret_keys: secrets(get("LUMEN_PREVIOUS_SECRET_KEYS")),
             cloudinary_url,
             email,
             texts,
             stripe,
             razorpay,
         })
+    }
+}
+
+impl Config {
+    /// The keys that seal stored secrets. Without `LUMEN_SECRET_KEY`, a server only this
+    /// machine reaches uses the published development key; one reached from elsewhere
+    /// refuses to start, since its sealed secrets would open for anyone.
+    pub fn secret_keys(&self, public_url: &str) -> Result<SecretKeys, String> {
+        match &self.secret_key {
+            Some(current) => {
+                let previous: Vec<&str> = self
+                    .previous_secret_keys
+                    .iter()
+                    .map(|key| key.0.as_str())
+                    .collect();
+                SecretKeys::from_base64(&current.0, &previous)
+            }
+            None if is_loopback_url(public_url) => Ok(SecretKeys::development()),
+            None => Err(format!(
+                "this server's public address is {public_url}, and LUMEN_SECRET_KEY is not set: \
+                 staff's authenticator keys would be sealed with the published development \
+                 key. Set LUMEN_SECRET_KEY to 32 random bytes in base64 (make one with \
+                 `head -c 32 /dev/urandom | base64`) and keep it as safe as the database"
+            )),
+        }
     }
 }
 
@@ -559,6 +591,44 @@ mod tests {
         );
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.max_connections, 10);
+    }
+
+    #[test]
+    fn a_server_reached_from_elsewhere_needs_a_secret_key_of_its_own() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let local = config(&[])
+            .unwrap()
+            .secret_keys("http://127.0.0.1:3000")
+            .unwrap();
+        assert!(local.is_development());
+        let refused = config(&[])
+            .unwrap()
+            .secret_keys("https://clinic.example")
+            .unwrap_err();
+        assert!(refused.contains("LUMEN_SECRET_KEY is not set"), "{refused}");
+        assert!(
+            refused.contains("head -c 32 /dev/urandom | base64"),
+            "{refused}"
+        );
+        let own = config(&[("LUMEN_SECRET_KEY", key)]).unwrap();
+        assert!(!own
+            .secret_keys("https://clinic.example")
+            .unwrap()
+            .is_development());
+        assert!(
+            !format!("{own:?}").contains(key),
+            "the key never reaches a log"
+        );
+        let rotating = config(&[
+            ("LUMEN_SECRET_KEY", key),
+            ("LUMEN_PREVIOUS_SECRET_KEYS", "c2hvcnQ="),
+        ])
+        .unwrap();
+        let bad = rotating.secret_keys("https://clinic.example").unwrap_err();
+        assert!(
+            bad.contains("key 1 of LUMEN_PREVIOUS_SECRET_KEYS must be 32 random bytes"),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -88,14 +88,30 @@ async fn serve_with(
     database::migrate(&database.pool).await?;
     let media = media_store(config)?;
     let address = leptos_options.site_addr;
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{address}"));
+    let public_url = public_url(config, address);
     refuse_published_demo_accounts(config, &public_url, &database.pool).await?;
+    let secret_keys = std::sync::Arc::new(config.secret_keys(&public_url)?);
+    if secret_keys.is_development() {
+        tracing::warn!(
+            "LUMEN_SECRET_KEY is not set: stored secrets are sealed with the published \
+             development key, which is fine only on this machine"
+        );
+    }
+    let sealed = app::backend::store::second_factor::seal_all(&database.pool, &secret_keys).await?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "sealed staff's authenticator keys with the current secret key"
+        );
+    }
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
-        let report =
-            seed::seed_demo_clinic(&database.pool, &media, chrono::Utc::now().date_naive()).await?;
+        let report = seed::seed_demo_clinic(
+            &database.pool,
+            &media,
+            &secret_keys,
+            chrono::Utc::now().date_naive(),
+        )
+        .await?;
         tracing::info!(?report, "seeded the demo clinic into the empty database");
     }
     let clinic_id = app::backend::store::clinic::resolve(&database.pool, config.clinic.as_deref())
@@ -132,6 +148,7 @@ async fn serve_with(
         media,
         messaging,
         payments,
+        secret_keys,
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
@@ -168,6 +185,14 @@ async fn serve_with(
     payment_retries.abort();
     pool.close().await;
     Ok(())
+}
+
+/// Where the public reaches this server: `LUMEN_PUBLIC_URL`, else the listen address.
+fn public_url(config: &Config, address: std::net::SocketAddr) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"))
 }
 
 /// Stops a server that patients can reach from elsewhere from running with the demo's
@@ -278,6 +303,7 @@ async fn reseed(config: Config) -> Result<(), Failure> {
         let report = seed::seed_demo_clinic(
             &database.pool,
             &media_store(&config)?,
+            &config.secret_keys(&public_url(&config, leptos_options()?.site_addr))?,
             chrono::Utc::now().date_naive(),
         )
         .await?;

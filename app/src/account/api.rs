@@ -122,7 +122,8 @@ pub async fn sign_in(
             "/sign-in/verify"
         } else {
             // The set-up page only shows the secret; it is made here, by the POST.
-            store::second_factor::begin(&state.pool, state.clinic_id, user_id).await?;
+            store::second_factor::begin(&state.pool, &state.secret_keys, state.clinic_id, user_id)
+                .await?;
             "/sign-in/set-up"
         };
         leptos_axum::redirect(&format!("{page}?next={}", percent_encode(&next)));

@@ -57,6 +57,8 @@ pub struct AppState {
     pub messaging: Messaging,
     /// The payment services this server has keys for.
     pub payments: Payments,
+    /// Seals the secrets the server stores and must read back (`LUMEN_SECRET_KEY`).
+    pub secret_keys: std::sync::Arc<crate::backend::auth::sealing::SecretKeys>,
 }
 
 impl AppState {

@@ -477,6 +477,20 @@ pub const DEMO_PASSWORD: &str = "juniper-demo-2026";
 /// Demo data only, like the password.
 pub const DEMO_TOTP_KEY: &str = "JUNIPERDEMOSTAFFSECRETKEY2345672";
 
+/// The demo staff's recovery codes, published with the key (README, "Demo sign-ins").
+pub const DEMO_RECOVERY_CODES: [&str; 10] = [
+    "xg5tu-dpqu5",
+    "e2hzs-btu4e",
+    "mwp6v-slkbd",
+    "c4he4-myeff",
+    "vrdkz-lvacr",
+    "wonvf-spaxn",
+    "ysmw5-p6poc",
+    "ghci7-vdv4y",
+    "gopyr-x6nke",
+    "yn2ep-k4msw",
+];
+
 /// Staff accounts: (email, name, role).
 pub const STAFF: [(&str, &str, &str); 3] = [
     (

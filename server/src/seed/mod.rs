@@ -4,6 +4,7 @@
 pub mod art;
 pub mod data;
 
+use app::backend::auth::sealing::SecretKeys;
 use app::backend::auth::totp::Secret;
 use app::backend::integrations::media::{Media, Prepared};
 use app::backend::store::second_factor;
@@ -97,6 +98,7 @@ fn time(hhmm: &str) -> NaiveTime {
 pub async fn seed_demo_clinic(
     pool: &PgPool,
     media: &Media,
+    keys: &SecretKeys,
     today: NaiveDate,
 ) -> Result<SeedReport, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -263,7 +265,7 @@ pub async fn seed_demo_clinic(
         .await?;
         patient_ids.push(id);
     }
-    seed_accounts(&mut tx, clinic_id, patient_ids[0]).await?;
+    seed_accounts(&mut tx, keys, clinic_id, patient_ids[0]).await?;
 
     report.appointments = seed_appointments(
         &mut tx,
@@ -305,6 +307,7 @@ pub async fn seed_demo_clinic(
 /// appointments) with an account of her own. One hash serves them all: it is demo data.
 async fn seed_accounts(
     tx: &mut Transaction<'_, Postgres>,
+    keys: &SecretKeys,
     clinic_id: Uuid,
     patient_id: Uuid,
 ) -> Result<(), sqlx::Error> {
@@ -325,7 +328,9 @@ async fn seed_accounts(
         )
         .fetch_one(&mut **tx)
         .await?;
-        second_factor::enable_known(tx, clinic_id, user_id, &totp_key, Utc::now()).await?;
+        let codes = data::DEMO_RECOVERY_CODES.map(str::to_owned);
+        second_factor::enable_known(tx, keys, clinic_id, user_id, &totp_key, &codes, Utc::now())
+            .await?;
     }
     sqlx::query!(
         r#"WITH account AS (

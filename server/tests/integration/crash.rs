@@ -391,15 +391,54 @@ async fn a_server_reached_from_elsewhere_refuses_the_demo_accounts_unless_told(p
     let said = refuses_to_serve(&pool, &[("LEPTOS_SITE_ADDR", "0.0.0.0:1")]);
     assert!(said.contains("http://0.0.0.0:1"), "{said}");
 
-    // Told that it is a demo on purpose, or on this machine only, it serves.
+    // Reached from elsewhere, it needs a secret key of its own, even for a demo.
+    let allowed = ("LUMEN_ALLOW_DEMO_ACCOUNTS", "true");
+    let said = refuses_to_serve(&pool, &[public, allowed]);
+    assert!(said.contains("LUMEN_SECRET_KEY is not set"), "{said}");
+
+    // On this machine only, or told that it is a demo on purpose (with a key of its own,
+    // taking over from the development key the seed sealed with), it serves.
+    let seed_key_id: Vec<u8> = sqlx::query_scalar(
+        "SELECT substring(totp_sealed from 2 for 4) FROM users WHERE email = 'admin@juniper-clinic.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let data = std::env::temp_dir().join(format!("lumen-demo-{}", free_port()));
     for env in [
-        vec![public, ("LUMEN_ALLOW_DEMO_ACCOUNTS", "true")],
         vec![("LUMEN_PUBLIC_URL", "http://localhost:3000")],
+        vec![
+            public,
+            allowed,
+            (
+                "LUMEN_SECRET_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
+            (
+                "LUMEN_PREVIOUS_SECRET_KEYS",
+                "bHVtZW4gZGV2ZWxvcG1lbnQga2V5LCBwdWJsaXNoZWQ=",
+            ),
+        ],
     ] {
         let port = free_port();
         let _server = start_with(&pool, &data, port, &env);
         until_ready(port).await;
     }
     let _ = std::fs::remove_dir_all(&data);
+    // The server that took over sealed everything again with its own key.
+    let sealed_by_the_seed = format!(
+        "users WHERE substring(totp_sealed from 2 for 4) = '\\x{}'::bytea",
+        seed_key_id
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    assert_eq!(
+        crate::common::count_rows(&pool, &sealed_by_the_seed).await,
+        0
+    );
+    assert_eq!(
+        crate::common::count_rows(&pool, "users WHERE totp_sealed IS NOT NULL").await,
+        3
+    );
 }

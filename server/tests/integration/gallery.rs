@@ -705,9 +705,10 @@ async fn blurring_a_region_remakes_the_public_sizes_and_keeps_the_original(pool:
 #[sqlx::test(migrations = "../migrations")]
 async fn the_sweep_withdraws_the_files_of_consent_that_has_expired(pool: PgPool) {
     let media = common::media();
-    let report = lumen::seed::seed_demo_clinic(&pool, &media, common::today())
-        .await
-        .unwrap();
+    let report =
+        lumen::seed::seed_demo_clinic(&pool, &media, &common::secret_keys(), common::today())
+            .await
+            .unwrap();
     let expired = case_id(&pool, "cheeks-and-under-eyes-2").await;
     let files: Vec<String> = sqlx::query_scalar(
         "SELECT m.content_hash FROM media_assets m JOIN case_images ci ON ci.image_id = m.image_id WHERE ci.case_id = $1",

@@ -41,6 +41,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         media: common::media(),
         messaging: app::backend::integrations::messaging::Messaging::development(),
         payments: Default::default(),
+        secret_keys: common::secret_keys().into(),
     })
 }
 

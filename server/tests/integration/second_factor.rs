@@ -4,8 +4,10 @@
 use crate::common;
 
 use app::account::second_factor::types::SetUp;
+use app::backend::auth::sealing::SecretKeys;
 use app::backend::auth::{password, totp};
 use app::backend::state::Clock;
+use app::backend::store::second_factor;
 use axum::http::StatusCode;
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
@@ -186,6 +188,35 @@ async fn new_staff_set_up_their_authenticator_before_anything_else(pool: PgPool)
     .await;
     assert!(enabled.status.is_success(), "{}", enabled.body);
     let full = session_cookie(&enabled);
+
+    // What is stored gives neither the key nor the codes away: the key is sealed, and
+    // only the codes' hashes are left once the app is on.
+    let row = sqlx::query_as::<_, (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, String)>(
+        "SELECT totp_secret, totp_sealed, recovery_codes_sealed, u::text
+         FROM users u WHERE email = 'noor@juniper-clinic.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((&row.0, &row.2), (&None, &None));
+    let sealed = row.1.expect("the key is kept, sealed");
+    assert!(!sealed
+        .windows(key.as_bytes().len())
+        .any(|w| w == key.as_bytes()));
+    for code in &set_up.recovery_codes {
+        let letters = totp::normalise_recovery_code(code);
+        assert_eq!(letters.len(), 16, "80 random bits: {code}");
+        assert!(!row.3.contains(&letters) && !row.3.contains(code.as_str()));
+    }
+    assert_eq!(
+        common::count_rows(
+            &pool,
+            "recovery_codes r JOIN users u ON u.id = r.user_id \
+             WHERE u.email = 'noor@juniper-clinic.example'"
+        )
+        .await,
+        10
+    );
     assert_eq!(
         call_as(&app, "admin/dashboard", Some(&full)).await.status,
         StatusCode::OK
@@ -216,7 +247,7 @@ async fn the_authenticator_key_is_made_by_the_sign_in_post_and_never_by_showing_
     add_new_staff(&pool).await;
     let key = || async {
         sqlx::query_scalar::<_, Option<Vec<u8>>>(
-            "SELECT totp_secret FROM users WHERE email = 'noor@juniper-clinic.example'",
+            "SELECT totp_sealed FROM users WHERE email = 'noor@juniper-clinic.example'",
         )
         .fetch_one(&pool)
         .await
@@ -231,7 +262,7 @@ async fn the_authenticator_key_is_made_by_the_sign_in_post_and_never_by_showing_
     assert_eq!(key().await, Some(made), "showing it changed nothing");
 
     // Without a key (forgotten in between), the page says what to do and makes none.
-    sqlx::query("UPDATE users SET totp_secret = NULL WHERE email = 'noor@juniper-clinic.example'")
+    sqlx::query("UPDATE users SET totp_sealed = NULL WHERE email = 'noor@juniper-clinic.example'")
         .execute(&pool)
         .await
         .unwrap();
@@ -246,4 +277,89 @@ async fn the_authenticator_key_is_made_by_the_sign_in_post_and_never_by_showing_
     assert_eq!(key().await, None);
     sign_in_as(&app, "noor@juniper-clinic.example", PASSWORD, None).await;
     assert!(key().await.is_some());
+}
+
+/// The app the tests use, sealing with `keys` instead of the development key.
+fn app_sealing_with(
+    app_state: &app::backend::state::AppState,
+    keys: SecretKeys,
+    clock: &Clock,
+) -> Router {
+    lumen::http::router(app::backend::state::AppState {
+        secret_keys: keys.into(),
+        clock: clock.clone(),
+        ..app_state.clone()
+    })
+}
+
+const NEW_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const DEVELOPMENT_KEY_BASE64: &str = "bHVtZW4gZGV2ZWxvcG1lbnQga2V5LCBwdWJsaXNoZWQ=";
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_stored_in_the_clear_are_sealed_at_start_and_a_rotated_key_takes_over(pool: PgPool) {
+    let clock = clock();
+    let (_, state) = common::app_with_state(
+        &pool,
+        clock.clone(),
+        common::media(),
+        app::backend::integrations::messaging::Messaging::development(),
+    )
+    .await;
+    let staff = common::count_rows(&pool, "users WHERE totp_enabled_at IS NOT NULL").await as u64;
+    assert!(staff >= 3);
+    // A key stored before sealing existed: in the clear.
+    sqlx::query("UPDATE users SET totp_sealed = NULL, totp_secret = $1 WHERE email = $2")
+        .bind(demo_key().as_bytes())
+        .bind(ADMIN)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let development = SecretKeys::development();
+    assert_eq!(
+        second_factor::seal_all(&pool, &development).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        second_factor::seal_all(&pool, &development).await.unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        common::count_rows(&pool, "users WHERE totp_secret IS NOT NULL").await,
+        0
+    );
+    let app = app_sealing_with(&state, SecretKeys::development(), &clock);
+    let cookie = password_step(&app, ADMIN).await;
+    session_cookie(&verify(&app, &cookie, &code_at(&demo_key(), &clock)).await);
+
+    // Rotation: the new key opens the old seals and seals everything again at start.
+    let rotated = SecretKeys::from_base64(NEW_KEY, &[DEVELOPMENT_KEY_BASE64]).unwrap();
+    assert_eq!(
+        second_factor::seal_all(&pool, &rotated).await.unwrap(),
+        staff
+    );
+    let later = Clock::fixed(clock.now() + Duration::minutes(5));
+    let only_new = SecretKeys::from_base64(NEW_KEY, &[]).unwrap();
+    let app = app_sealing_with(&state, only_new, &later);
+    let cookie = password_step(&app, "frontdesk@juniper-clinic.example").await;
+    session_cookie(&verify(&app, &cookie, &code_at(&demo_key(), &later)).await);
+
+    // The old key alone no longer opens them: the server says it is unavailable rather
+    // than letting anyone in.
+    let app = app_sealing_with(&state, SecretKeys::development(), &later);
+    let cookie = password_step(&app, "amara@juniper-clinic.example").await;
+    let refused = verify(&app, &cookie, &code_at(&demo_key(), &later)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+}
+
+#[test]
+fn the_development_key_is_the_published_one() {
+    assert!(SecretKeys::from_base64(DEVELOPMENT_KEY_BASE64, &[])
+        .unwrap()
+        .is_development());
 }

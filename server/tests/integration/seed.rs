@@ -132,11 +132,14 @@ async fn a_failed_seed_leaves_nothing_behind(pool: PgPool) {
     let before = count(&pool, "SELECT count(*) FROM treatments").await;
     // The demo clinic's slug is taken now, so a second seed fails on its first insert
     // and its transaction leaves the database as it was.
-    assert!(
-        seed::seed_demo_clinic(&pool, &common::media(), common::today())
-            .await
-            .is_err()
-    );
+    assert!(seed::seed_demo_clinic(
+        &pool,
+        &common::media(),
+        &common::secret_keys(),
+        common::today()
+    )
+    .await
+    .is_err());
     assert_eq!(count(&pool, "SELECT count(*) FROM clinics").await, 1);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM treatments").await,

@@ -59,14 +59,17 @@ async fn finish(
 pub async fn fetch_set_up() -> Result<SetUp, AppError> {
     let me = pending().await?;
     let state = app_state()?;
-    match store::second_factor::state(&state.pool, state.clinic_id, me.user_id).await? {
+    match store::second_factor::state(&state.pool, &state.secret_keys, state.clinic_id, me.user_id).await? {
         store::second_factor::State::Enabled => Err(AppError::Invalid(
             "Your authenticator app is already set up. Sign in with a code from it.".to_owned(),
         )),
         store::second_factor::State::NotStarted => Err(AppError::Invalid(
             "There is no authenticator set-up waiting for this sign-in. Sign in again with your password to start one.".to_owned(),
         )),
-        store::second_factor::State::Pending(secret) => {
+        store::second_factor::State::Pending {
+            secret,
+            recovery_codes,
+        } => {
             let clinic = store::clinic::name(&state.pool, state.clinic_id).await?;
             let uri = totp::otpauth_uri(&secret, &clinic, &me.email);
             Ok(SetUp {
@@ -78,7 +81,7 @@ pub async fn fetch_set_up() -> Result<SetUp, AppError> {
                     .collect::<Vec<_>>()
                     .join(" "),
                 qr_code: crate::backend::qr::svg_data_url(&uri),
-                recovery_codes: totp::recovery_codes(&secret),
+                recovery_codes,
             })
         }
     }
@@ -91,6 +94,7 @@ pub async fn enable_second_factor(code: String, next: Option<String>) -> Result<
     let state = app_state()?;
     let enabled = store::second_factor::enable(
         &state.pool,
+        &state.secret_keys,
         state.clinic_id,
         me.user_id,
         &code,
@@ -114,6 +118,7 @@ pub async fn verify_second_factor(code: String, next: Option<String>) -> Result<
     throttle::attempt(&[(bucket.clone(), PER_ACCOUNT)]).await?;
     let good = store::second_factor::check(
         &state.pool,
+        &state.secret_keys,
         state.clinic_id,
         me.user_id,
         &code,

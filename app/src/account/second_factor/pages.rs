@@ -113,7 +113,7 @@ fn SetUpSteps(set_up: SetUp) -> impl IntoView {
                     <p class="mt-1 text-stone-600">
                         "If you lose your phone, each of these codes signs you in once. Print them or keep them somewhere safe; this is the only time they are shown."
                     </p>
-                    <ul class="mt-4 grid grid-cols-2 gap-2 font-mono text-stone-900 sm:grid-cols-5" aria-label="Recovery codes">
+                    <ul class="mt-4 grid grid-cols-1 gap-2 font-mono text-stone-900 sm:grid-cols-2" aria-label="Recovery codes">
                         {set_up.recovery_codes.into_iter().map(|code| view! { <li>{code}</li> }).collect_view()}
                     </ul>
                 </li>

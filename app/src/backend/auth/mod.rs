@@ -2,5 +2,6 @@
 
 pub mod password;
 pub mod principal;
+pub mod sealing;
 pub mod session;
 pub mod totp;

@@ -128,19 +128,21 @@ pub fn otpauth_uri(secret: &Secret, issuer: &str, account: &str) -> String {
     )
 }
 
-/// The recovery codes that go with `secret`: ten single-use codes like `k7m2q-9xv4d`.
-/// Derived from the secret (HMAC of a counter), so the set-up page can show the same
-/// codes until the person confirms; whoever holds the secret can already make codes, so
-/// this gives nothing away. Only their hashes are kept once enabled.
-pub fn recovery_codes(secret: &Secret) -> Vec<String> {
+/// Ten fresh single-use recovery codes like `k7m2-q9xv-4dpa-3rtw`: 80 random bits each,
+/// nothing to do with the authenticator key, so neither gives the other away. So many bits
+/// that their stored hashes cannot be searched back to the codes.
+pub fn new_recovery_codes() -> Vec<String> {
     (0..RECOVERY_CODES)
-        .map(|i| {
-            let mut mac =
-                Hmac::<Sha1>::new_from_slice(&secret.0).expect("HMAC takes a key of any length");
-            mac.update(format!("lumen recovery code {i}").as_bytes());
-            let digest = mac.finalize().into_bytes();
-            let letters = Secret(digest[..7].to_vec()).to_base32().to_lowercase();
-            format!("{}-{}", &letters[..5], &letters[5..10])
+        .map(|_| {
+            let mut bytes = vec![0u8; 10];
+            getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+            let letters = Secret(bytes).to_base32().to_lowercase();
+            letters
+                .as_bytes()
+                .chunks(4)
+                .map(|group| std::str::from_utf8(group).expect("base32 is ASCII"))
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect()
 }
@@ -222,19 +224,23 @@ mod tests {
     }
 
     #[test]
-    fn recovery_codes_are_ten_distinct_codes_fixed_by_the_secret() {
-        let codes = recovery_codes(&rfc_secret());
+    fn recovery_codes_are_ten_distinct_random_codes() {
+        let codes = new_recovery_codes();
         assert_eq!(codes.len(), 10);
         let mut unique = codes.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), 10);
-        assert!(codes
-            .iter()
-            .all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'));
-        assert_eq!(codes, recovery_codes(&rfc_secret()));
-        assert_ne!(codes, recovery_codes(&Secret::generate()));
-        assert_eq!(normalise_recovery_code(" K7M2Q-9xv4d "), "k7m2q9xv4d");
+        for code in &codes {
+            assert_eq!(code.len(), 19, "{code}");
+            assert_eq!(code.matches('-').count(), 3, "{code}");
+            assert_eq!(normalise_recovery_code(code).len(), 16, "{code}");
+        }
+        assert_ne!(codes, new_recovery_codes());
+        assert_eq!(
+            normalise_recovery_code(" K7M2-q9xv-4DPA-3rtw "),
+            "k7m2q9xv4dpa3rtw"
+        );
     }
 
     #[test]

@@ -196,6 +196,7 @@ pub async fn erase(pool: &PgPool, clinic_id: Uuid, me: &Principal) -> Result<(),
     sqlx::query!(
         "UPDATE users SET email = 'deleted-' || id || '@deleted.invalid',
                 display_name = 'Deleted account', password_hash = NULL, totp_secret = NULL,
+                totp_sealed = NULL, recovery_codes_sealed = NULL,
                 totp_enabled_at = NULL, active = false
          WHERE clinic_id = $1 AND id = $2",
         clinic_id,

@@ -1,6 +1,8 @@
-//! Staff's second factor: the TOTP secret (pending until the first code confirms it), its
-//! replay guard, and the recovery codes' hashes.
+//! Staff's second factor: the TOTP key (pending until the first code confirms it) with the
+//! recovery codes shown beside it, its replay guard, and the recovery codes' hashes. The
+//! key and the pending codes are stored sealed (`auth::sealing`).
 
+use crate::backend::auth::sealing::SecretKeys;
 use crate::backend::auth::totp::{self, Secret};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -10,9 +12,13 @@ use uuid::Uuid;
 pub enum State {
     /// Enabled: sign-ins ask for a code.
     Enabled,
-    /// Not enabled yet; the secret the set-up page shows until the first code confirms it.
-    Pending(Secret),
-    /// No secret yet: signing in with the password makes one.
+    /// Not enabled yet: the key and the recovery codes the set-up page shows until the
+    /// first code confirms them.
+    Pending {
+        secret: Secret,
+        recovery_codes: Vec<String>,
+    },
+    /// No key yet: signing in with the password makes one.
     NotStarted,
 }
 
@@ -20,16 +26,52 @@ fn recovery_hash(code: &str) -> Vec<u8> {
     Sha256::digest(totp::normalise_recovery_code(code).as_bytes()).to_vec()
 }
 
-/// Makes the pending secret the set-up page will show, unless there is one already (the
-/// person may have scanned it). Called by the sign-in's POST: showing a page writes nothing.
-pub async fn begin(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<(), sqlx::Error> {
-    let fresh = Secret::generate();
+/// Where a sealed key belongs: it opens in this user's row only.
+fn key_context(user_id: Uuid) -> Vec<u8> {
+    format!("authenticator key of {user_id}").into_bytes()
+}
+
+fn codes_context(user_id: Uuid) -> Vec<u8> {
+    format!("recovery codes of {user_id}").into_bytes()
+}
+
+/// A stored value that does not open is a fault of the stored data or the keys: it is
+/// reported as a value that could not be decoded.
+fn unseal(keys: &SecretKeys, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, sqlx::Error> {
+    keys.open(sealed, context)
+        .map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+fn seal_codes(keys: &SecretKeys, user_id: Uuid, codes: &[String]) -> Vec<u8> {
+    keys.seal(codes.join("\n").as_bytes(), &codes_context(user_id))
+}
+
+fn open_codes(keys: &SecretKeys, user_id: Uuid, sealed: &[u8]) -> Result<Vec<String>, sqlx::Error> {
+    let text = unseal(keys, sealed, &codes_context(user_id))?;
+    Ok(String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Makes the pending key and recovery codes the set-up page will show, unless there are
+/// some already (the person may have scanned the key). Called by the sign-in's POST:
+/// showing a page writes nothing.
+pub async fn begin(
+    pool: &PgPool,
+    keys: &SecretKeys,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let secret = Secret::generate();
     sqlx::query!(
-        "UPDATE users SET totp_secret = coalesce(totp_secret, $3)
-         WHERE id = $1 AND clinic_id = $2 AND totp_enabled_at IS NULL",
+        "UPDATE users SET totp_sealed = $3, recovery_codes_sealed = $4
+         WHERE id = $1 AND clinic_id = $2 AND totp_enabled_at IS NULL
+           AND totp_sealed IS NULL AND totp_secret IS NULL",
         user_id,
         clinic_id,
-        fresh.as_bytes()
+        keys.seal(secret.as_bytes(), &key_context(user_id)),
+        seal_codes(keys, user_id, &totp::new_recovery_codes()),
     )
     .execute(pool)
     .await?;
@@ -37,25 +79,36 @@ pub async fn begin(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<(), 
 }
 
 /// The user's second factor, as it stands.
-pub async fn state(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<State, sqlx::Error> {
+pub async fn state(
+    pool: &PgPool,
+    keys: &SecretKeys,
+    clinic_id: Uuid,
+    user_id: Uuid,
+) -> Result<State, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT totp_secret, totp_enabled_at IS NOT NULL AS "enabled!"
+        r#"SELECT totp_sealed, recovery_codes_sealed, totp_enabled_at IS NOT NULL AS "enabled!"
            FROM users WHERE id = $1 AND clinic_id = $2"#,
         user_id,
         clinic_id
     )
     .fetch_one(pool)
     .await?;
-    Ok(match (row.enabled, row.totp_secret) {
-        (true, _) => State::Enabled,
-        (false, Some(secret)) => State::Pending(Secret::from_bytes(secret)),
-        (false, None) => State::NotStarted,
-    })
+    Ok(
+        match (row.enabled, row.totp_sealed, row.recovery_codes_sealed) {
+            (true, _, _) => State::Enabled,
+            (false, Some(secret), Some(codes)) => State::Pending {
+                secret: Secret::from_bytes(unseal(keys, &secret, &key_context(user_id))?),
+                recovery_codes: open_codes(keys, user_id, &codes)?,
+            },
+            _ => State::NotStarted,
+        },
+    )
 }
 
-/// Turns the pending secret on when `code` is right; stores the recovery codes' hashes.
+/// Turns the pending key on when `code` is right; keeps only the recovery codes' hashes.
 pub async fn enable(
     pool: &PgPool,
+    keys: &SecretKeys,
     clinic_id: Uuid,
     user_id: Uuid,
     code: &str,
@@ -63,58 +116,64 @@ pub async fn enable(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
-        "SELECT totp_secret FROM users
+        "SELECT totp_sealed, recovery_codes_sealed FROM users
          WHERE id = $1 AND clinic_id = $2 AND totp_enabled_at IS NULL FOR UPDATE",
         user_id,
         clinic_id
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(secret) = row.and_then(|r| r.totp_secret).map(Secret::from_bytes) else {
+    let Some((Some(sealed), Some(codes))) = row.map(|r| (r.totp_sealed, r.recovery_codes_sealed))
+    else {
         return Ok(false);
     };
+    let secret = Secret::from_bytes(unseal(keys, &sealed, &key_context(user_id))?);
     let Some(step) = totp::matching_step(&secret, code, now) else {
         return Ok(false);
     };
-    turn_on(&mut tx, clinic_id, user_id, &secret, Some(step), now).await?;
+    let codes = open_codes(keys, user_id, &codes)?;
+    turn_on(&mut tx, clinic_id, user_id, sealed, &codes, Some(step), now).await?;
     tx.commit().await?;
     Ok(true)
 }
 
-/// Turns the second factor on with a secret known in advance: the demo clinic's staff.
+/// Turns the second factor on with a key and recovery codes known in advance: the demo
+/// clinic's staff.
 pub async fn enable_known(
     tx: &mut PgConnection,
+    keys: &SecretKeys,
     clinic_id: Uuid,
     user_id: Uuid,
     secret: &Secret,
+    recovery_codes: &[String],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    turn_on(tx, clinic_id, user_id, secret, None, now).await
+    let sealed = keys.seal(secret.as_bytes(), &key_context(user_id));
+    turn_on(tx, clinic_id, user_id, sealed, recovery_codes, None, now).await
 }
 
 async fn turn_on(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     user_id: Uuid,
-    secret: &Secret,
+    sealed_secret: Vec<u8>,
+    recovery_codes: &[String],
     last_step: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET totp_secret = $3, totp_enabled_at = $4, totp_last_step = $5
+        "UPDATE users SET totp_sealed = $3, totp_secret = NULL, recovery_codes_sealed = NULL,
+                          totp_enabled_at = $4, totp_last_step = $5
          WHERE id = $1 AND clinic_id = $2",
         user_id,
         clinic_id,
-        secret.as_bytes(),
+        sealed_secret,
         now,
         last_step
     )
     .execute(&mut *tx)
     .await?;
-    let hashes: Vec<Vec<u8>> = totp::recovery_codes(secret)
-        .iter()
-        .map(|c| recovery_hash(c))
-        .collect();
+    let hashes: Vec<Vec<u8>> = recovery_codes.iter().map(|c| recovery_hash(c)).collect();
     sqlx::query!(
         "INSERT INTO recovery_codes (clinic_id, user_id, code_hash)
          SELECT $1, $2, unnest($3::bytea[])",
@@ -131,24 +190,25 @@ async fn turn_on(
 /// factor. A code is good once: its step must be later than the last one used.
 pub async fn check(
     pool: &PgPool,
+    keys: &SecretKeys,
     clinic_id: Uuid,
     user_id: Uuid,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let secret = sqlx::query_scalar!(
-        "SELECT totp_secret FROM users
+    let sealed = sqlx::query_scalar!(
+        "SELECT totp_sealed FROM users
          WHERE id = $1 AND clinic_id = $2 AND totp_enabled_at IS NOT NULL",
         user_id,
         clinic_id
     )
     .fetch_optional(pool)
     .await?
-    .flatten()
-    .map(Secret::from_bytes);
-    let Some(secret) = secret else {
+    .flatten();
+    let Some(sealed) = sealed else {
         return Ok(false);
     };
+    let secret = Secret::from_bytes(unseal(keys, &sealed, &key_context(user_id))?);
     if let Some(step) = totp::matching_step(&secret, code, now) {
         let fresh = sqlx::query!(
             "UPDATE users SET totp_last_step = $3
@@ -174,6 +234,56 @@ pub async fn check(
     Ok(used.rows_affected() == 1)
 }
 
+/// Seals what is not sealed with the current key, in one transaction, when the server
+/// starts: keys stored in the clear before sealing existed (a pending one gets recovery
+/// codes of its own), and values sealed with a previous key after the key is rotated.
+/// Runs as the database owner, for every clinic. Returns how many accounts changed.
+pub async fn seal_all(pool: &PgPool, keys: &SecretKeys) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query!(
+        r#"SELECT id, totp_secret, totp_sealed, recovery_codes_sealed,
+                  totp_enabled_at IS NOT NULL AS "enabled!"
+           FROM users
+           WHERE totp_secret IS NOT NULL OR totp_sealed IS NOT NULL
+              OR recovery_codes_sealed IS NOT NULL
+           FOR UPDATE"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut changed = 0;
+    for row in rows {
+        let key = match (&row.totp_secret, &row.totp_sealed) {
+            (Some(clear), _) => Some(clear.clone()),
+            (None, Some(sealed)) if !keys.is_current(sealed) => {
+                Some(unseal(keys, sealed, &key_context(row.id))?)
+            }
+            _ => None,
+        };
+        let codes = match &row.recovery_codes_sealed {
+            Some(sealed) if !keys.is_current(sealed) => Some(open_codes(keys, row.id, sealed)?),
+            None if row.totp_secret.is_some() && !row.enabled => Some(totp::new_recovery_codes()),
+            _ => None,
+        };
+        if key.is_none() && codes.is_none() {
+            continue;
+        }
+        sqlx::query!(
+            "UPDATE users SET totp_secret = NULL,
+                              totp_sealed = coalesce($2, totp_sealed),
+                              recovery_codes_sealed = coalesce($3, recovery_codes_sealed)
+             WHERE id = $1",
+            row.id,
+            key.map(|key| keys.seal(&key, &key_context(row.id))),
+            codes.map(|codes| seal_codes(keys, row.id, &codes)),
+        )
+        .execute(&mut *tx)
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
 /// Forgets a member of staff's authenticator and recovery codes and ends their sessions:
 /// their next sign-in sets up a new authenticator, with new recovery codes. `false` when
 /// the clinic has no such staff account.
@@ -183,7 +293,8 @@ pub async fn reset(
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query!(
-        "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL
+        "UPDATE users SET totp_secret = NULL, totp_sealed = NULL, recovery_codes_sealed = NULL,
+                          totp_enabled_at = NULL, totp_last_step = NULL
          WHERE id = $1 AND clinic_id = $2 AND role <> 'patient'",
         user_id,
         clinic_id

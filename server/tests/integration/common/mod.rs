@@ -6,7 +6,7 @@ pub mod stand_in;
 pub mod stripe;
 pub mod twilio;
 
-use app::backend::auth::totp::{self, Secret};
+use app::backend::auth::totp;
 use app::backend::integrations::media::Media;
 use app::backend::integrations::messaging::Messaging;
 use app::backend::integrations::payments::Payments;
@@ -29,8 +29,13 @@ pub fn today() -> NaiveDate {
     TODAY.parse().unwrap()
 }
 
+/// The keys the tests' app seals secrets with: the development key, as a local server's.
+pub fn secret_keys() -> app::backend::auth::sealing::SecretKeys {
+    app::backend::auth::sealing::SecretKeys::development()
+}
+
 pub async fn seeded(pool: &PgPool) -> SeedReport {
-    seed::seed_demo_clinic(pool, &media(), today())
+    seed::seed_demo_clinic(pool, &media(), &secret_keys(), today())
         .await
         .expect("the demo seed loads")
 }
@@ -86,7 +91,7 @@ pub async fn app_with_payments(
     messaging: Messaging,
     payments: Payments,
 ) -> (Router, AppState) {
-    let report = seed::seed_demo_clinic(pool, &media, today())
+    let report = seed::seed_demo_clinic(pool, &media, &secret_keys(), today())
         .await
         .expect("the demo seed loads");
     let tenant =
@@ -102,6 +107,7 @@ pub async fn app_with_payments(
         media,
         messaging,
         payments,
+        secret_keys: secret_keys().into(),
     };
     (lumen::http::router(state.clone()), state)
 }
@@ -247,8 +253,9 @@ pub async fn signed_in(app: &Router, email: &str) -> String {
 
 /// The demo staff's recovery codes, in order.
 pub fn recovery_codes() -> Vec<String> {
-    let key = Secret::from_base32(lumen::seed::data::DEMO_TOTP_KEY).unwrap();
-    totp::recovery_codes(&key)
+    lumen::seed::data::DEMO_RECOVERY_CODES
+        .map(str::to_owned)
+        .to_vec()
 }
 
 /// Gives the second factor for a session that has passed the password; returns the full
