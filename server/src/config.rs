@@ -22,6 +22,9 @@ pub enum DatabaseConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub database: DatabaseConfig,
+    /// How requests log in (`LUMEN_APP_DATABASE_URL`): as `lumen_app`. Unset: the owner
+    /// makes `lumen_app` a login role (`database::request_login`).
+    pub app_database_url: Option<SecretText>,
     pub data_dir: PathBuf,
     pub pg_bin_dir: Option<PathBuf>,
     pub pg_user: String,
@@ -269,6 +272,7 @@ impl Config {
 
         Ok(Config {
             database,
+            app_database_url: get("LUMEN_APP_DATABASE_URL").map(SecretText),
             data_dir: get("LUMEN_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(".data")),

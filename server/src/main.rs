@@ -126,8 +126,14 @@ async fn serve_with(
             }
         })?;
 
-    let pool =
-        database::tenant_pool(database.options.clone(), config.max_connections, clinic_id).await?;
+    let request_login = database::request_login(
+        &database.pool,
+        &database.options,
+        config.app_database_url.as_ref().map(|url| url.0.as_str()),
+        secret_keys.database_password(),
+    )
+    .await?;
+    let pool = database::tenant_pool(request_login, config.max_connections, clinic_id).await?;
     let moved = lumen::workers::move_stored_bytes_to_files(&database.pool, &media).await?;
     if moved > 0 {
         tracing::info!(

@@ -29,9 +29,7 @@ fn birch() -> NewClinicForm {
 
 /// The router as `lumen serve` builds it with LUMEN_CLINIC set to that clinic.
 async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
-    let tenant = lumen::database::tenant_pool((*pool.connect_options()).clone(), 5, clinic_id)
-        .await
-        .unwrap();
+    let tenant = common::request_pool(&pool, 5, clinic_id).await;
     lumen::http::router(AppState {
         leptos_options: common::leptos_options(),
         pool: tenant,

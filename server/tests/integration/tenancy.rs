@@ -53,12 +53,8 @@ async fn a_clinics_connections_see_no_row_of_another_clinic(pool: PgPool) {
     // the reminder rules every new clinic starts with.
     let demo = common::seeded(&pool).await.clinic_id;
     let other = other_clinic(&pool).await;
-    let as_other = lumen::database::tenant_pool((*pool.connect_options()).clone(), 2, other)
-        .await
-        .unwrap();
-    let as_demo = lumen::database::tenant_pool((*pool.connect_options()).clone(), 2, demo)
-        .await
-        .unwrap();
+    let as_other = common::request_pool(&pool, 2, other).await;
+    let as_demo = common::request_pool(&pool, 2, demo).await;
 
     let mut checked = 0;
     for table in tenant_tables(&pool).await {
@@ -109,9 +105,7 @@ async fn a_clinics_connections_see_no_row_of_another_clinic(pool: PgPool) {
 async fn a_clinics_connections_cannot_change_another_clinics_rows(pool: PgPool) {
     let demo = common::seeded(&pool).await.clinic_id;
     let other = other_clinic(&pool).await;
-    let as_other = lumen::database::tenant_pool((*pool.connect_options()).clone(), 2, other)
-        .await
-        .unwrap();
+    let as_other = common::request_pool(&pool, 2, other).await;
 
     let changed = sqlx::query("UPDATE treatments SET price_minor = 1")
         .execute(&as_other)
@@ -146,9 +140,7 @@ async fn a_clinics_connections_cannot_change_another_clinics_rows(pool: PgPool) 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_apps_role_cannot_bypass_row_level_security_or_rewrite_the_audit_log(pool: PgPool) {
     let demo = common::seeded(&pool).await.clinic_id;
-    let app = lumen::database::tenant_pool((*pool.connect_options()).clone(), 1, demo)
-        .await
-        .unwrap();
+    let app = common::request_pool(&pool, 1, demo).await;
     let role = sqlx::query(
         "SELECT current_user::text AS who, rolsuper, rolbypassrls
          FROM pg_roles WHERE rolname = current_user",
@@ -167,4 +159,48 @@ async fn the_apps_role_cannot_bypass_row_level_security_or_rewrite_the_audit_log
             "{sql}: {error}"
         );
     }
+
+    // Requests log in as lumen_app itself: there is no owner to switch back to.
+    let owner: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut connection = app.acquire().await.unwrap();
+    sqlx::raw_sql("RESET ROLE")
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    let after_reset: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+    assert_eq!(after_reset, "lumen_app");
+    for sql in [
+        format!("SET ROLE \"{owner}\""),
+        "SET SESSION AUTHORIZATION DEFAULT; ALTER TABLE audit_log DISABLE TRIGGER ALL".to_owned(),
+        "ALTER TABLE audit_log DISABLE TRIGGER ALL".to_owned(),
+        "ALTER TABLE patients DISABLE ROW LEVEL SECURITY".to_owned(),
+    ] {
+        let error = sqlx::raw_sql(&sql)
+            .execute(&mut *connection)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.as_database_error().unwrap().code().as_deref(),
+            Some("42501"),
+            "{sql}: {error}"
+        );
+    }
+    drop(connection);
+
+    // A request pool that would log in as the owner is refused before it serves anything.
+    let as_owner = lumen::database::tenant_pool((*pool.connect_options()).clone(), 1, demo)
+        .await
+        .unwrap_err();
+    assert!(
+        as_owner
+            .to_string()
+            .contains("can bypass row-level security"),
+        "{as_owner}"
+    );
 }

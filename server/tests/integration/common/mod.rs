@@ -34,6 +34,21 @@ pub fn secret_keys() -> app::backend::auth::sealing::SecretKeys {
     app::backend::auth::sealing::SecretKeys::development()
 }
 
+/// The pool requests are served from, as `lumen serve` makes it: logged in as `lumen_app`.
+pub async fn request_pool(pool: &PgPool, max_connections: u32, clinic_id: uuid::Uuid) -> PgPool {
+    let login = lumen::database::request_login(
+        pool,
+        &pool.connect_options(),
+        None,
+        secret_keys().database_password(),
+    )
+    .await
+    .expect("the owner makes lumen_app a login");
+    lumen::database::tenant_pool(login, max_connections, clinic_id)
+        .await
+        .expect("the app's role connects")
+}
+
 pub async fn seeded(pool: &PgPool) -> SeedReport {
     seed::seed_demo_clinic(pool, &media(), &secret_keys(), today())
         .await
@@ -94,10 +109,7 @@ pub async fn app_with_payments(
     let report = seed::seed_demo_clinic(pool, &media, &secret_keys(), today())
         .await
         .expect("the demo seed loads");
-    let tenant =
-        lumen::database::tenant_pool((*pool.connect_options()).clone(), 5, report.clinic_id)
-            .await
-            .expect("the app's role connects");
+    let tenant = request_pool(pool, 5, report.clinic_id).await;
     let state = AppState {
         leptos_options: leptos_options(),
         pool: tenant,
