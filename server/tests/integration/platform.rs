@@ -29,7 +29,7 @@ fn birch() -> NewClinicForm {
 
 /// The router as `lumen serve` builds it with LUMEN_CLINIC set to that clinic.
 async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
-    let tenant = common::request_pool(&pool, 5, clinic_id).await;
+    let tenant = common::request_pool(pool, 5, clinic_id).await;
     lumen::http::router(AppState {
         leptos_options: common::leptos_options(),
         pool: tenant,
