@@ -25,6 +25,7 @@ mod message_log;
 mod messaging;
 mod own_account;
 mod password_reset;
+mod patient_matrix;
 mod patients;
 mod payment_policy;
 mod platform;
