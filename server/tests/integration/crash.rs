@@ -17,7 +17,7 @@ const MESSAGES: usize = 300;
 
 /// The real server binary, on the test's database, sending to `smtp`; killed when dropped
 /// so the database can be dropped after the test.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -26,7 +26,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -35,7 +35,7 @@ fn free_port() -> u16 {
 }
 
 /// `DATABASE_URL` with its database swapped for the test's own.
-fn database_url(pool: &PgPool) -> String {
+pub(crate) fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("the tests' DATABASE_URL");
     let name = pool.connect_options().get_database().unwrap().to_owned();
     let (before_query, query) = match base.split_once('?') {
@@ -67,9 +67,14 @@ fn start(pool: &PgPool, smtp: &SmtpServer, data: &PathBuf) -> Server {
 
 /// The server on `port`, with the settings `env` besides its database and data.
 fn start_with(pool: &PgPool, data: &PathBuf, port: u16, env: &[(&str, &str)]) -> Server {
+    start_on(&database_url(pool), data, port, env)
+}
+
+/// The server on `port` and the database at `url`.
+pub(crate) fn start_on(url: &str, data: &PathBuf, port: u16, env: &[(&str, &str)]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_lumen"))
         .arg("serve")
-        .env("DATABASE_URL", database_url(pool))
+        .env("DATABASE_URL", url)
         .env("LUMEN_DATA_DIR", data)
         .env("LUMEN_SEED_DEMO", "true")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -84,7 +89,7 @@ fn start_with(pool: &PgPool, data: &PathBuf, port: u16, env: &[(&str, &str)]) ->
 }
 
 /// Waits until the server on `port` answers.
-async fn until_ready(port: u16) {
+pub(crate) async fn until_ready(port: u16) {
     let start = Instant::now();
     loop {
         let ready = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await;

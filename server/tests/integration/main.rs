@@ -15,6 +15,7 @@ mod calendar;
 mod catalogue_admin;
 mod cloudinary;
 mod crash;
+mod durability;
 mod embedded_postgres;
 mod fees;
 mod gallery;
