@@ -6,7 +6,7 @@
 use crate::common::{self, get, send_as_is, Reply, PUBLIC_URL};
 use app::backend::state::Clock;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{TimeZone, Utc};
 use sqlx::PgPool;
@@ -200,4 +200,164 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
         before,
         "nothing was written"
     );
+}
+
+/// Every staff server function (`admin/*`) with the fields it reads, found in the source:
+/// a function's plain arguments by name, and a form argument's fields as `form[field]`. A
+/// function added later is swept without anyone listing it here.
+fn staff_functions() -> Vec<(String, Vec<String>)> {
+    let mut sources = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/src"
+    ))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    let all = sources.join("\n");
+    let mut functions = Vec::new();
+    for piece in all.split("#[server(endpoint = \"").skip(1) {
+        let endpoint = &piece[..piece.find('"').unwrap()];
+        if !endpoint.starts_with("admin/") {
+            continue;
+        }
+        let signature = &piece[piece.find("pub async fn").unwrap()..];
+        let open = signature.find('(').unwrap();
+        let mut depth = 0;
+        let mut arguments = Vec::new();
+        let mut current = String::new();
+        for ch in signature[open + 1..].chars() {
+            match ch {
+                '(' | '<' | '[' => depth += 1,
+                ')' | '>' | ']' if depth > 0 => depth -= 1,
+                ')' => break,
+                ',' if depth == 0 => {
+                    arguments.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(ch);
+        }
+        arguments.push(current);
+        let mut fields = Vec::new();
+        for argument in arguments {
+            // Attributes such as `#[server(default)]` come before the name.
+            let argument = argument.rsplit(']').next().unwrap().trim();
+            let Some((name, kind)) = argument.split_once(':') else {
+                continue;
+            };
+            let (name, kind) = (name.trim(), kind.trim());
+            match struct_fields(&all, kind) {
+                Some(inner) => fields.extend(inner.into_iter().map(|f| format!("{name}[{f}]"))),
+                None => fields.push(name.to_owned()),
+            }
+        }
+        functions.push((endpoint.to_owned(), fields));
+    }
+    functions
+}
+
+/// The field names of `pub struct {kind}` in the source, if it is one of ours.
+fn struct_fields(source: &str, kind: &str) -> Option<Vec<String>> {
+    let start = source.find(&format!("pub struct {kind} {{"))?;
+    let body = &source[start..];
+    let body = &body[..body.find("\n}").unwrap()];
+    Some(
+        body.lines()
+            .filter_map(|line| {
+                let line = line.trim().strip_prefix("pub ")?;
+                let (name, _) = line.split_once(':')?;
+                Some(name.trim().to_owned())
+            })
+            .collect(),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn no_bad_input_from_staff_is_answered_with_a_server_failure(pool: PgPool) {
+    let monday = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+    let app = common::app_with_clock(&pool, Clock::fixed(monday)).await;
+    let admin = common::signed_in(&app, common::ADMIN).await;
+    let functions = staff_functions();
+    assert!(
+        functions.len() > 50,
+        "{} staff functions found",
+        functions.len()
+    );
+    assert!(functions
+        .iter()
+        .any(|(endpoint, fields)| endpoint == "admin/save_settings"
+            && fields.iter().any(|f| f == "form[time_zone]")));
+    let mut tried = 0;
+    let mut failures = Vec::new();
+    let mut refused = Vec::new();
+    for (endpoint, fields) in &functions {
+        let fields: Vec<&str> = if fields.is_empty() {
+            vec!["unexpected"]
+        } else {
+            fields.iter().map(String::as_str).collect()
+        };
+        for field in &fields {
+            for value in bad_values() {
+                let body: Vec<String> = fields
+                    .iter()
+                    .map(|name| {
+                        let this = if name == field { value.as_str() } else { "x" };
+                        format!("{}={this}", name.replace('[', "%5B").replace(']', "%5D"))
+                    })
+                    .collect();
+                let reply = send_as_is(
+                    &app,
+                    Request::post(format!("/api/{endpoint}"))
+                        .header("host", "clinic.example")
+                        .header("origin", PUBLIC_URL)
+                        .header("cookie", &admin)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("accept", "application/json")
+                        .body(Body::from(body.join("&")))
+                        .unwrap(),
+                )
+                .await;
+                tried += 1;
+                let shown: String = value.chars().take(40).collect();
+                if reply.status.is_server_error() {
+                    failures.push(format!(
+                        "{endpoint} {field}={shown}: {} {}",
+                        reply.status,
+                        reply.body.chars().take(120).collect::<String>()
+                    ));
+                }
+                if reply.status == StatusCode::UNAUTHORIZED || reply.status == StatusCode::FORBIDDEN
+                {
+                    refused.push(format!("{endpoint} {field}={shown}: {}", reply.status));
+                }
+            }
+        }
+    }
+    println!(
+        "bad input from staff: {tried} cases over {} functions, {} answered with a 5xx",
+        functions.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    // Every case reached the function as the admin: none was turned away at the door.
+    assert!(refused.is_empty(), "{refused:#?}");
+    assert_eq!(
+        common::call_as(&app, "admin/dashboard", Some(&admin))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(matches!(
+        app::backend::audit::verify(&pool).await.unwrap(),
+        app::backend::audit::Verdict::Intact { .. }
+    ));
 }
