@@ -205,7 +205,7 @@ async fn no_bad_input_is_answered_with_a_server_failure(pool: PgPool) {
 /// Every staff server function (`admin/*`) with the fields it reads, found in the source:
 /// a function's plain arguments by name, and a form argument's fields as `form[field]`. A
 /// function added later is swept without anyone listing it here.
-fn staff_functions() -> Vec<(String, Vec<String>)> {
+pub(crate) fn staff_functions() -> Vec<(String, Vec<String>)> {
     let mut sources = Vec::new();
     let mut dirs = vec![std::path::PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
