@@ -6,6 +6,7 @@ use app::backend::integrations::payments::{
     Payments, Razorpay, RazorpayConfig, Stripe, StripeConfig,
 };
 use app::backend::state::{AppState, Clock};
+use axum::serve::ListenerExt;
 use leptos::prelude::LeptosOptions;
 use lumen::config::Config;
 use lumen::database::{self, Database, DATABASE_NAME};
@@ -168,7 +169,15 @@ async fn serve_with(
         .await
         .map_err(|error| {
             format!("cannot listen on {address} ({error}); set LEPTOS_SITE_ADDR to a free address")
-        })?;
+        })?
+        // Responses are streamed in pieces; with Nagle's algorithm on, a piece that follows
+        // an unacknowledged one waits for the client's delayed ACK (40 ms on Linux), which
+        // put that stall into the tail of every file and page served over keep-alive.
+        .tap_io(|connection| {
+            if let Err(error) = connection.set_nodelay(true) {
+                tracing::debug!(%error, "could not turn off Nagle's algorithm");
+            }
+        });
     tracing::info!("Lumen is serving on http://{address}");
     // Connection info gives the rate limits each client's address.
     axum::serve(
