@@ -169,53 +169,93 @@ fn working_windows(query: &SlotQuery, diary: &ProviderDiary) -> Vec<Span> {
 }
 
 /// Every free slot for each provider, earliest first (ties in the providers' order). Each
-/// start appears once per provider.
+/// start appears once per provider. With a limit, the earliest that many.
 pub fn free_slots(query: &SlotQuery, providers: &[ProviderDiary]) -> Vec<Slot> {
+    earliest_slots(query, providers, Count::PerProvider)
+}
+
+/// "Any available provider": one slot per start, taken by the first provider (in the
+/// order given, such as the clinic's preference) who is free then.
+pub fn any_provider(query: &SlotQuery, providers: &[ProviderDiary]) -> Vec<Slot> {
+    earliest_slots(query, providers, Count::PerStart)
+}
+
+/// What the limit counts: every provider's slot, or each start once.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Count {
+    PerProvider,
+    PerStart,
+}
+
+/// The slots, a day at a time: every window that opens on a day is walked before the next
+/// day's, so once the slots that start before the next day reach the limit, no later
+/// window can add an earlier one and the rest of the range is never computed.
+fn earliest_slots(query: &SlotQuery, providers: &[ProviderDiary], count: Count) -> Vec<Slot> {
     if query.duration <= Duration::zero() || query.granularity <= Duration::zero() {
         return Vec::new();
     }
-    let earliest = query.now + query.min_notice;
-    let latest = query.now + query.horizon;
     let rooms: Option<Vec<(Uuid, Calendar)>> = query.rooms.as_ref().map(|rooms| {
         rooms
             .iter()
             .map(|r| (r.room, Calendar::new(&r.busy)))
             .collect()
     });
+    let mut diaries: Vec<(usize, &ProviderDiary, Calendar, Vec<Span>)> = providers
+        .iter()
+        .enumerate()
+        .map(|(order, diary)| {
+            let mut windows = working_windows(query, diary);
+            windows.sort();
+            windows.reverse(); // popped earliest first
+            (order, diary, Calendar::new(&diary.busy), windows)
+        })
+        .collect();
     let mut slots: Vec<(usize, Slot)> = Vec::new();
-    for (order, diary) in providers.iter().enumerate() {
-        let busy = Calendar::new(&diary.busy);
-        for window in working_windows(query, diary) {
-            let mut start = window.start;
-            while start + query.duration <= window.end {
-                let end = start + query.duration;
-                let padded = Span::new(start - query.buffer_before, end + query.buffer_after);
-                if start >= earliest && start <= latest && busy.is_free(&padded) {
-                    let room = match &rooms {
-                        None => Some(None),
-                        Some(rooms) => rooms
-                            .iter()
-                            .find(|(_, calendar)| calendar.is_free(&padded))
-                            .map(|(room, _)| Some(*room)),
-                    };
-                    if let Some(room) = room {
-                        slots.push((
-                            order,
-                            Slot {
-                                start,
-                                end,
-                                provider: diary.provider,
-                                room,
-                            },
-                        ));
-                    }
+    let mut day = query.first_day;
+    loop {
+        let next_day = day.succ_opt();
+        let before = next_day
+            .filter(|_| day < query.last_day)
+            .map(|d| instant(query.time_zone, d.and_time(NaiveTime::MIN), true));
+        for (order, diary, busy, windows) in &mut diaries {
+            while let Some(window) = windows.pop() {
+                if before.is_some_and(|before| window.start >= before) {
+                    windows.push(window);
+                    break;
                 }
-                start += query.granularity;
+                walk(
+                    query,
+                    &window,
+                    busy,
+                    rooms.as_deref(),
+                    |start, end, room| {
+                        let slot = Slot {
+                            start,
+                            end,
+                            provider: diary.provider,
+                            room,
+                        };
+                        slots.push((*order, slot));
+                    },
+                );
             }
         }
+        // Every window opens before the day after the last (`working_windows`), so the last
+        // day's pass has walked them all. Without a limit there is nothing to count.
+        let enough = query.limit.is_some_and(|limit| {
+            sort_and_dedup(&mut slots, count);
+            let known = match before {
+                Some(before) => slots.partition_point(|(_, slot)| slot.start < before),
+                None => slots.len(),
+            };
+            known >= limit
+        });
+        match next_day {
+            Some(next) if !enough && day < query.last_day => day = next,
+            _ => break,
+        }
     }
-    slots.sort_by_key(|(order, slot)| (slot.start, *order));
-    slots.dedup_by_key(|(order, slot)| (slot.start, *order));
+    sort_and_dedup(&mut slots, count);
     let mut slots: Vec<Slot> = slots.into_iter().map(|(_, slot)| slot).collect();
     if let Some(limit) = query.limit {
         slots.truncate(limit);
@@ -223,19 +263,44 @@ pub fn free_slots(query: &SlotQuery, providers: &[ProviderDiary]) -> Vec<Slot> {
     slots
 }
 
-/// "Any available provider": one slot per start, taken by the first provider (in the
-/// order given, such as the clinic's preference) who is free then.
-pub fn any_provider(query: &SlotQuery, providers: &[ProviderDiary]) -> Vec<Slot> {
-    let unlimited = SlotQuery {
-        limit: None,
-        ..query.clone()
-    };
-    let mut slots = free_slots(&unlimited, providers);
-    slots.dedup_by_key(|slot| slot.start);
-    if let Some(limit) = query.limit {
-        slots.truncate(limit);
+/// Earliest first, ties in the providers' order; each start once per provider, or once.
+fn sort_and_dedup(slots: &mut Vec<(usize, Slot)>, count: Count) {
+    slots.sort_by_key(|(order, slot)| (slot.start, *order));
+    match count {
+        Count::PerProvider => slots.dedup_by_key(|(order, slot)| (slot.start, *order)),
+        Count::PerStart => slots.dedup_by_key(|(_, slot)| slot.start),
     }
-    slots
+}
+
+/// Calls `found` with every free start in `window`: within notice and horizon, clear of
+/// the provider's busy times (buffers included), with a free room when one is needed.
+fn walk(
+    query: &SlotQuery,
+    window: &Span,
+    busy: &Calendar,
+    rooms: Option<&[(Uuid, Calendar)]>,
+    mut found: impl FnMut(DateTime<Utc>, DateTime<Utc>, Option<Uuid>),
+) {
+    let earliest = query.now + query.min_notice;
+    let latest = query.now + query.horizon;
+    let mut start = window.start;
+    while start + query.duration <= window.end {
+        let end = start + query.duration;
+        let padded = Span::new(start - query.buffer_before, end + query.buffer_after);
+        if start >= earliest && start <= latest && busy.is_free(&padded) {
+            let room = match rooms {
+                None => Some(None),
+                Some(rooms) => rooms
+                    .iter()
+                    .find(|(_, calendar)| calendar.is_free(&padded))
+                    .map(|(room, _)| Some(*room)),
+            };
+            if let Some(room) = room {
+                found(start, end, room);
+            }
+        }
+        start += query.granularity;
+    }
 }
 
 #[cfg(test)]
@@ -548,6 +613,16 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn stopping_early_gives_the_same_earliest_slots((q, providers) in scenario(), limit in 1usize..40) {
+            let everything = SlotQuery { limit: None, ..q.clone() };
+            let limited = SlotQuery { limit: Some(limit), ..q.clone() };
+            let all = free_slots(&everything, &providers);
+            prop_assert_eq!(free_slots(&limited, &providers), all[..all.len().min(limit)].to_vec());
+            let all = any_provider(&everything, &providers);
+            prop_assert_eq!(any_provider(&limited, &providers), all[..all.len().min(limit)].to_vec());
+        }
 
         #[test]
         fn every_slot_keeps_every_rule((q, providers) in scenario()) {
