@@ -213,10 +213,9 @@ fn earliest_slots(query: &SlotQuery, providers: &[ProviderDiary], count: Count) 
     let mut slots: Vec<(usize, Slot)> = Vec::new();
     let mut day = query.first_day;
     loop {
-        let next_day = day.succ_opt();
-        let before = next_day
-            .filter(|_| day < query.last_day)
-            .map(|d| instant(query.time_zone, d.and_time(NaiveTime::MIN), true));
+        // The start of the next day; none on the last, whose pass takes every window left.
+        let next_day = day.succ_opt().filter(|_| day < query.last_day);
+        let before = next_day.map(|d| instant(query.time_zone, d.and_time(NaiveTime::MIN), true));
         for (order, diary, busy, windows) in &mut diaries {
             while let Some(window) = windows.pop() {
                 if before.is_some_and(|before| window.start >= before) {
@@ -241,7 +240,7 @@ fn earliest_slots(query: &SlotQuery, providers: &[ProviderDiary], count: Count) 
             }
         }
         // Every window opens before the day after the last (`working_windows`), so the last
-        // day's pass has walked them all. Without a limit there is nothing to count.
+        // day's pass walks them all. Without a limit there is nothing to count.
         let enough = query.limit.is_some_and(|limit| {
             sort_and_dedup(&mut slots, count);
             let known = match before {
@@ -251,7 +250,7 @@ fn earliest_slots(query: &SlotQuery, providers: &[ProviderDiary], count: Count) 
             known >= limit
         });
         match next_day {
-            Some(next) if !enough && day < query.last_day => day = next,
+            Some(next) if !enough => day = next,
             _ => break,
         }
     }

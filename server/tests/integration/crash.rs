@@ -415,13 +415,10 @@ async fn a_server_reached_from_elsewhere_refuses_the_demo_accounts_unless_told(p
         vec![
             public,
             allowed,
-            (
-                "LUMEN_SECRET_KEY",
-                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-            ),
+            ("LUMEN_SECRET_KEY", crate::second_factor::NEW_KEY),
             (
                 "LUMEN_PREVIOUS_SECRET_KEYS",
-                "bHVtZW4gZGV2ZWxvcG1lbnQga2V5LCBwdWJsaXNoZWQ=",
+                crate::second_factor::DEVELOPMENT_KEY_BASE64,
             ),
         ],
     ] {

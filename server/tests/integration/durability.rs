@@ -13,8 +13,8 @@
 
 use crate::crash::{free_port, start_on, until_ready, Server};
 use app::backend::audit::{self, Verdict};
+use app::backend::auth::session::Token;
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -470,8 +470,9 @@ async fn book(browser: &Browser, ledger: &Mutex<Ledger>, rng: &mut Dice) -> bool
     }
 }
 
+/// What the database keeps of a link's secret, hashed as the app hashes it.
 fn hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+    Token::parse(token).expect("a link's secret").hash()
 }
 
 /// A booking as stored: start, status, link hash, times booked, confirmations waiting.

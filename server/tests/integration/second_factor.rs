@@ -292,8 +292,9 @@ fn app_sealing_with(
     })
 }
 
-const NEW_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-const DEVELOPMENT_KEY_BASE64: &str = "bHVtZW4gZGV2ZWxvcG1lbnQga2V5LCBwdWJsaXNoZWQ=";
+/// A secret key of the tests' own, and the published development key, in base64.
+pub(crate) const NEW_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+pub(crate) const DEVELOPMENT_KEY_BASE64: &str = "bHVtZW4gZGV2ZWxvcG1lbnQga2V5LCBwdWJsaXNoZWQ=";
 
 #[sqlx::test(migrations = "../migrations")]
 async fn keys_stored_in_the_clear_are_sealed_at_start_and_a_rotated_key_takes_over(pool: PgPool) {
