@@ -38,6 +38,8 @@ pub struct Config {
     pub max_connections: u32,
     /// How long unconfirmed registrations and sent messages are kept.
     pub retention: Retention,
+    /// How much memory public pages may be kept in (`LUMEN_PAGE_CACHE_MB`, 0 to keep none).
+    pub page_cache: crate::page_cache::Limits,
     /// Proxies whose `X-Forwarded-For` is believed (`LUMEN_TRUSTED_PROXIES`): without any,
     /// every visitor is the address that connected.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -195,6 +197,20 @@ impl Config {
             ),
         };
 
+        let page_cache = match whole_number(
+            &get,
+            "LUMEN_PAGE_CACHE_MB",
+            64,
+            0..=4096,
+            "must be a whole number of megabytes from 0 (keep no pages) to 4096",
+        )? {
+            0 => crate::page_cache::Limits::OFF,
+            megabytes => crate::page_cache::Limits {
+                bytes: megabytes as usize * 1024 * 1024,
+                ..crate::page_cache::Limits::DEFAULT
+            },
+        };
+
         let clinic = match get("LUMEN_CLINIC") {
             Some(slug) if app::domain::slug::Slug::parse(&slug).is_err() => {
                 return Err(ConfigError {
@@ -286,6 +302,7 @@ impl Config {
             log_format,
             max_connections,
             retention,
+            page_cache,
             trusted_proxies,
             public_url,
             secret_key: get("LUMEN_SECRET_KEY").map(SecretText),

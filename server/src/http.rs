@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static files, media, health checks,
 //! and the middleware every request passes through (request id, tracing, compression).
 
+use crate::page_cache::{Limits, PageCache};
 use app::backend::auth::session;
 use app::backend::state::AppState;
 use app::backend::store;
@@ -14,6 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -25,7 +27,18 @@ use tracing::Level;
 
 const A_YEAR: &str = "public, max-age=31536000, immutable";
 
+/// The router without a page cache: every page is rendered for its request.
 pub fn router(state: AppState) -> Router {
+    let cache = Arc::new(PageCache::new(Limits::OFF));
+    router_with_page_cache(state, cache)
+}
+
+/// The router, with public pages answered from `cache` (see [`crate::page_cache`]).
+pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router {
+    let pages = crate::page_cache::serve::Pages {
+        cache,
+        state: state.clone(),
+    };
     let options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let site_root = std::path::Path::new(options.site_root.as_ref());
@@ -116,6 +129,7 @@ pub fn router(state: AppState) -> Router {
                                 method = %request.method(),
                                 path = %crate::telemetry::loggable_path(request.uri().path()),
                                 request_id = %request_id,
+                                page_cache = tracing::field::Empty,
                             )
                         })
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
@@ -133,9 +147,14 @@ pub fn router(state: AppState) -> Router {
                     header::X_FRAME_OPTIONS,
                     HeaderValue::from_static("DENY"),
                 ))
+                // Not on a 304: the browser would take it as the page's new policy, in place
+                // of the one (with the nonce) stored with its copy.
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("frame-ancestors 'none'"),
+                    |response: &axum::http::Response<_>| {
+                        (response.status() != StatusCode::NOT_MODIFIED)
+                            .then(|| HeaderValue::from_static("frame-ancestors 'none'"))
+                    },
                 ))
                 .layer(axum::middleware::from_fn(
                     crate::protect::no_store_when_signed_in,
@@ -151,6 +170,11 @@ pub fn router(state: AppState) -> Router {
                 // Inside compression: it reads the error it was handed.
                 .layer(axum::middleware::from_fn(
                     crate::input::api_errors_keep_their_status,
+                ))
+                // Inside compression, which compresses each answer as it leaves.
+                .layer(axum::middleware::from_fn_with_state(
+                    pages,
+                    crate::page_cache::serve::public_pages,
                 )),
         )
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod database;
 pub mod http;
 pub mod input;
+pub mod page_cache;
 pub mod postgres;
 pub mod protect;
 pub mod razorpay_routes;

@@ -165,6 +165,9 @@ async fn serve_with(
     let delivery =
         lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
     let payment_retries = lumen::workers::send_waiting_payments(state.clone());
+    let page_cache = std::sync::Arc::new(lumen::page_cache::PageCache::new(config.page_cache));
+    let page_cache_listener =
+        lumen::page_cache::listen::clear_on_change(pool.clone(), page_cache.clone());
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| {
@@ -182,7 +185,7 @@ async fn serve_with(
     // Connection info gives the rate limits each client's address.
     axum::serve(
         listener,
-        http::router(state)
+        http::router_with_page_cache(state, page_cache)
             .layer(axum::middleware::from_fn({
                 let trusted: std::sync::Arc<[std::net::IpAddr]> =
                     config.trusted_proxies.clone().into();
@@ -198,6 +201,7 @@ async fn serve_with(
     consent_sweeper.abort();
     delivery.abort();
     payment_retries.abort();
+    page_cache_listener.abort();
     pool.close().await;
     Ok(())
 }

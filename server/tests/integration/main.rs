@@ -25,6 +25,7 @@ mod markup;
 mod message_log;
 mod messaging;
 mod own_account;
+mod page_cache;
 mod password_reset;
 mod patient_matrix;
 mod patients;

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::gallery::types::{
     AlbumNav, CaseCard, CaseDetail, CasePage, FilterOptions, GalleryNav, Picture, PicturePair,
 };
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -304,6 +305,23 @@ pub async fn is_public(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM public_cases WHERE id = $1) AND case_has_ready_pair($1) AS "public!""#,
         id
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// The moment the first consent among the clinic's public cases runs out, when one does:
+/// the start of the day after its last day, by the database's clock and time zone, which
+/// are what `public_cases` judges by. Until then the public pages cannot change by time
+/// alone.
+pub async fn next_consent_end(
+    pool: &PgPool,
+    clinic_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (min(consent_expires_on) + 1)::timestamptz AS "until"
+           FROM public_cases WHERE clinic_id = $1 AND consent_expires_on IS NOT NULL"#,
+        clinic_id
     )
     .fetch_one(pool)
     .await
