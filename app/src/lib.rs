@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod domain;
 pub mod error;
 pub mod gallery;
+pub mod lazy_pages;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -25,7 +26,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 use ui::layout::{ClinicResource, SiteFooter, SiteHeader};
 use ui::status::NotFound;
@@ -61,52 +62,52 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/gallery/:gallery") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
                         <Route path=path!("/gallery/:gallery/:album") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
                         <Route path=path!("/cases/:slug") view=gallery::pages::CasePage ssr=SsrMode::Async/>
-                        <Route path=path!("/book") view=booking::BookPage ssr=SsrMode::Async/>
-                        <Route path=path!("/book/details") view=booking::pages::DetailsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/book/review") view=booking::pages::ReviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/book/seat") view=booking::seats::SeatPage ssr=SsrMode::Async/>
-                        <Route path=path!("/book/paid") view=booking::pages::PaidPage ssr=SsrMode::Async/>
-                        <Route path=path!("/book/pay") view=booking::pay::RazorpayPayPage ssr=SsrMode::Async/>
-                        <Route path=path!("/booking/:token") view=booking::manage::ManageBookingPage ssr=SsrMode::Async/>
-                        <Route path=path!("/booking/:token/reschedule") view=booking::manage::RescheduleBookingPage ssr=SsrMode::Async/>
-                        <Route path=path!("/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
-                        <Route path=path!("/sign-in/verify") view=account::second_factor::pages::VerifySecondFactorPage ssr=SsrMode::Async/>
-                        <Route path=path!("/sign-in/set-up") view=account::second_factor::pages::SetUpSecondFactorPage ssr=SsrMode::Async/>
-                        <Route path=path!("/forgot-password") view=account::password_reset::pages::ForgotPasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/forgot-password/sent") view=account::password_reset::pages::ResetLinkSentPage ssr=SsrMode::Async/>
-                        <Route path=path!("/reset-password") view=account::password_reset::pages::ResetPasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account/receipts/:id") view=account::receipts::ReceiptPage ssr=SsrMode::Async/>
-                        <Route path=path!("/confirm-email-change") view=account::manage::pages::ConfirmEmailChangePage ssr=SsrMode::Async/>
-                        <Route path=path!("/account-deleted") view=account::manage::pages::AccountDeletedPage ssr=SsrMode::Async/>
-                        <Route path=path!("/register") view=account::registration::pages::RegisterPage ssr=SsrMode::Async/>
-                        <Route path=path!("/register/check-email") view=account::registration::pages::CheckEmailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/confirm-email") view=account::registration::pages::ConfirmEmailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/mailbox") view=admin::mailbox::MailboxPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/audit") view=admin::audit_log::AuditLogPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/templates") view=admin::templates::pages::TemplateListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/templates/:kind/:channel") view=admin::templates::pages::TemplateEditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/settings") view=admin::settings::SettingsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/staff") view=admin::staff::pages::StaffPage ssr=SsrMode::Async/>
-                        <Route path=path!("/accept-invite") view=account::invitation::pages::AcceptInvitePage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin") view=admin::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/calendar") view=admin::calendar::pages::CalendarPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/calendar/new") view=admin::calendar::pages::NewAppointmentPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/appointments/:id") view=admin::calendar::pages::AppointmentPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/patients") view=admin::patients::pages::PatientListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/payments") view=admin::payments::pages::PaymentsScreen ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/patients/:id") view=admin::patients::pages::PatientPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/gallery") view=admin::gallery::pages::GalleryAdminPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/gallery/cases/:id") view=admin::gallery::pages::CaseEditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/gallery/cases/:id/preview") view=admin::gallery::pages::CasePreviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/treatments") view=admin::treatments::pages::TreatmentListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/treatments/:id") view=admin::treatments::pages::TreatmentEditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/categories") view=admin::categories::pages::CategoryListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/categories/:id") view=admin::categories::pages::CategoryEditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/providers") view=admin::providers::pages::ProviderListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/providers/:id") view=admin::providers::pages::ProviderEditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/locations") view=admin::locations::pages::LocationListPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/locations/:id") view=admin::locations::pages::LocationEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/book") view={Lazy::<lazy_pages::Book>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/book/details") view={Lazy::<lazy_pages::Details>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/book/review") view={Lazy::<lazy_pages::Review>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/book/seat") view={Lazy::<lazy_pages::Seat>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/book/paid") view={Lazy::<lazy_pages::Paid>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/book/pay") view={Lazy::<lazy_pages::RazorpayPay>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/booking/:token") view={Lazy::<lazy_pages::ManageBooking>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/booking/:token/reschedule") view={Lazy::<lazy_pages::RescheduleBooking>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/sign-in") view={Lazy::<lazy_pages::SignIn>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/sign-in/verify") view={Lazy::<lazy_pages::VerifySecondFactor>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/sign-in/set-up") view={Lazy::<lazy_pages::SetUpSecondFactor>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view={Lazy::<lazy_pages::ForgotPassword>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password/sent") view={Lazy::<lazy_pages::ResetLinkSent>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view={Lazy::<lazy_pages::ResetPassword>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view={Lazy::<lazy_pages::Account>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/receipts/:id") view={Lazy::<lazy_pages::Receipt>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/confirm-email-change") view={Lazy::<lazy_pages::ConfirmEmailChange>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account-deleted") view={Lazy::<lazy_pages::AccountDeleted>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view={Lazy::<lazy_pages::Register>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/register/check-email") view={Lazy::<lazy_pages::CheckEmail>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/confirm-email") view={Lazy::<lazy_pages::ConfirmEmail>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/mailbox") view={Lazy::<lazy_pages::Mailbox>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view={Lazy::<lazy_pages::AuditLog>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/templates") view={Lazy::<lazy_pages::TemplateList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/templates/:kind/:channel") view={Lazy::<lazy_pages::TemplateEdit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/settings") view={Lazy::<lazy_pages::Settings>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/staff") view={Lazy::<lazy_pages::Staff>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/accept-invite") view={Lazy::<lazy_pages::AcceptInvite>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view={Lazy::<lazy_pages::AdminDashboard>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/calendar") view={Lazy::<lazy_pages::Calendar>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/calendar/new") view={Lazy::<lazy_pages::NewAppointment>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/appointments/:id") view={Lazy::<lazy_pages::Appointment>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/patients") view={Lazy::<lazy_pages::PatientList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payments") view={Lazy::<lazy_pages::PaymentsScreen>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/patients/:id") view={Lazy::<lazy_pages::Patient>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery") view={Lazy::<lazy_pages::GalleryAdmin>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery/cases/:id") view={Lazy::<lazy_pages::CaseEdit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/gallery/cases/:id/preview") view={Lazy::<lazy_pages::CasePreview>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/treatments") view={Lazy::<lazy_pages::TreatmentList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/treatments/:id") view={Lazy::<lazy_pages::TreatmentEdit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/categories") view={Lazy::<lazy_pages::CategoryList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/categories/:id") view={Lazy::<lazy_pages::CategoryEdit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/providers") view={Lazy::<lazy_pages::ProviderList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/providers/:id") view={Lazy::<lazy_pages::ProviderEdit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/locations") view={Lazy::<lazy_pages::LocationList>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/locations/:id") view={Lazy::<lazy_pages::LocationEdit>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -3,5 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazily loaded pages (`app::lazy_pages`) hydrate once their chunk has arrived.
+    leptos::mount::hydrate_lazy(app::App);
 }

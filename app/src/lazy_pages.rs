@@ -1,0 +1,117 @@
+//! Every page but the public ones is loaded by the browser when one of its area is first
+//! visited: with `cargo leptos --split` each area is a WebAssembly chunk of its own (code
+//! two areas share goes in chunks of its own too), so a patient reading about a treatment
+//! never downloads the booking steps, the account pages or the staff screens. The server
+//! renders them as before, and a page visited first hydrates once its area has arrived.
+//!
+//! Areas, not pages: the splitter makes a chunk for every combination of split points that
+//! shares code, so one split per page gave some 700 files, each optimised on its own (nine
+//! minutes of `wasm-opt`), and a staff screen's first visit a dozen requests.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// An area's pages: `booking_pages, __preload_booking_pages, BookingPage { Book =>
+/// crate::booking::BookPage, … }` makes the chunk's entry `booking_pages`, a `BookingPage`
+/// naming each page, and a route for each (`Book`), used as `view={Lazy::<Book>::new()}`.
+macro_rules! lazy_area {
+    ($(#[$doc:meta])* $entry:ident, $preload:ident, $area:ident { $($route:ident => $page:path,)* }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $area {
+            $($route,)*
+        }
+
+        $(#[$doc])*
+        #[lazy]
+        fn $entry(page: $area) -> AnyView {
+            match page {
+                $($area::$route => $page().into_any(),)*
+            }
+        }
+
+        $(
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                // Each page loads its own data, from its area's chunk.
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_route: Self) -> AnyView {
+                    $entry($area::$route).await
+                }
+
+                // The chunk is fetched while the route's data loads, not after.
+                async fn preload() {
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )*
+    };
+}
+
+lazy_area! {
+    /// The booking steps and a booking's own pages.
+    booking_pages, __preload_booking_pages, BookingPage {
+        Book => crate::booking::BookPage,
+        Details => crate::booking::pages::DetailsPage,
+        Review => crate::booking::pages::ReviewPage,
+        Seat => crate::booking::seats::SeatPage,
+        Paid => crate::booking::pages::PaidPage,
+        RazorpayPay => crate::booking::pay::RazorpayPayPage,
+        ManageBooking => crate::booking::manage::ManageBookingPage,
+        RescheduleBooking => crate::booking::manage::RescheduleBookingPage,
+    }
+}
+
+lazy_area! {
+    /// Signing in and up, and a patient's account.
+    account_pages, __preload_account_pages, AccountPage {
+        SignIn => crate::account::pages::SignInPage,
+        VerifySecondFactor => crate::account::second_factor::pages::VerifySecondFactorPage,
+        SetUpSecondFactor => crate::account::second_factor::pages::SetUpSecondFactorPage,
+        ForgotPassword => crate::account::password_reset::pages::ForgotPasswordPage,
+        ResetLinkSent => crate::account::password_reset::pages::ResetLinkSentPage,
+        ResetPassword => crate::account::password_reset::pages::ResetPasswordPage,
+        Account => crate::account::pages::AccountPage,
+        Receipt => crate::account::receipts::ReceiptPage,
+        ConfirmEmailChange => crate::account::manage::pages::ConfirmEmailChangePage,
+        AccountDeleted => crate::account::manage::pages::AccountDeletedPage,
+        Register => crate::account::registration::pages::RegisterPage,
+        CheckEmail => crate::account::registration::pages::CheckEmailPage,
+        ConfirmEmail => crate::account::registration::pages::ConfirmEmailPage,
+        AcceptInvite => crate::account::invitation::pages::AcceptInvitePage,
+    }
+}
+
+lazy_area! {
+    /// The staff area.
+    staff_pages, __preload_staff_pages, StaffPage {
+        Mailbox => crate::admin::mailbox::MailboxPage,
+        AuditLog => crate::admin::audit_log::AuditLogPage,
+        TemplateList => crate::admin::templates::pages::TemplateListPage,
+        TemplateEdit => crate::admin::templates::pages::TemplateEditPage,
+        Settings => crate::admin::settings::SettingsPage,
+        Staff => crate::admin::staff::pages::StaffPage,
+        AdminDashboard => crate::admin::dashboard::AdminDashboardPage,
+        Calendar => crate::admin::calendar::pages::CalendarPage,
+        NewAppointment => crate::admin::calendar::pages::NewAppointmentPage,
+        Appointment => crate::admin::calendar::pages::AppointmentPage,
+        PatientList => crate::admin::patients::pages::PatientListPage,
+        PaymentsScreen => crate::admin::payments::pages::PaymentsScreen,
+        Patient => crate::admin::patients::pages::PatientPage,
+        GalleryAdmin => crate::admin::gallery::pages::GalleryAdminPage,
+        CaseEdit => crate::admin::gallery::pages::CaseEditPage,
+        CasePreview => crate::admin::gallery::pages::CasePreviewPage,
+        TreatmentList => crate::admin::treatments::pages::TreatmentListPage,
+        TreatmentEdit => crate::admin::treatments::pages::TreatmentEditPage,
+        CategoryList => crate::admin::categories::pages::CategoryListPage,
+        CategoryEdit => crate::admin::categories::pages::CategoryEditPage,
+        ProviderList => crate::admin::providers::pages::ProviderListPage,
+        ProviderEdit => crate::admin::providers::pages::ProviderEditPage,
+        LocationList => crate::admin::locations::pages::LocationListPage,
+        LocationEdit => crate::admin::locations::pages::LocationEditPage,
+    }
+}
