@@ -13,7 +13,7 @@ use common::{call_as, get, get_as, post_as, signed_in, Reply, ADMIN, FRONT_DESK,
 use sqlx::PgPool;
 use uuid::Uuid;
 
-async fn treatment_id(pool: &PgPool, slug: &str) -> Uuid {
+pub(crate) async fn treatment_id(pool: &PgPool, slug: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM treatments WHERE slug = $1")
         .bind(slug)
         .fetch_one(pool)
@@ -21,7 +21,7 @@ async fn treatment_id(pool: &PgPool, slug: &str) -> Uuid {
         .unwrap()
 }
 
-async fn editor(app: &Router, cookie: &str, id: &str) -> TreatmentEditor {
+pub(crate) async fn editor(app: &Router, cookie: &str, id: &str) -> TreatmentEditor {
     let reply = post_as(
         app,
         "admin/treatment_editor",
@@ -34,7 +34,7 @@ async fn editor(app: &Router, cookie: &str, id: &str) -> TreatmentEditor {
 }
 
 /// Submits the treatment form with the browser's encoding.
-async fn save(app: &Router, cookie: Option<&str>, form: TreatmentForm) -> Reply {
+pub(crate) async fn save(app: &Router, cookie: Option<&str>, form: TreatmentForm) -> Reply {
     let body = serde_qs::to_string(&SaveTreatment { form }).unwrap();
     post_as(app, "admin/save_treatment", cookie, &body).await
 }

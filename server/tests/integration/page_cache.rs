@@ -5,14 +5,13 @@
 
 use crate::common;
 
-use app::admin::treatments::api::SaveTreatment;
-use app::admin::treatments::types::TreatmentEditor;
+use crate::admin_treatments::{editor, save, treatment_id};
 use app::backend::integrations::messaging::Messaging;
 use app::backend::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use common::{get, post_as, send, signed_in, Reply, ADMIN};
+use common::{get, send, signed_in, Reply, ADMIN};
 use lumen::page_cache::{listen, Limits, PageCache, Stats};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -178,23 +177,10 @@ async fn anyone_with_a_session_and_every_booking_step_bypass_the_cache(pool: PgP
 }
 
 async fn save_price(app: &Router, admin: &str, pool: &PgPool, price: &str) {
-    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM treatments WHERE slug = 'hydrafacial'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let editor = post_as(
-        app,
-        "admin/treatment_editor",
-        Some(admin),
-        &format!("id={id}"),
-    )
-    .await;
-    let mut form = serde_json::from_str::<TreatmentEditor>(&editor.body)
-        .unwrap()
-        .form;
+    let id = treatment_id(pool, "hydrafacial").await;
+    let mut form = editor(app, admin, &id.to_string()).await.form;
     form.price = price.to_owned();
-    let body = serde_qs::to_string(&SaveTreatment { form }).unwrap();
-    let saved = post_as(app, "admin/save_treatment", Some(admin), &body).await;
+    let saved = save(app, Some(admin), form).await;
     assert!(
         saved.status.is_success() || saved.status.is_redirection(),
         "{}",
