@@ -20,9 +20,9 @@ import {
 const dataDir = process.env.LUMEN_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lumen-e2e-"));
 const root = resolve(__dirname, "..");
 // The browser bundle is always the release one, as shipped. The server behind it defaults to
-// the release build (`cargo leptos end2end`); scripts/test points this at the debug build
-// the integration tests already made, which renders the same pages and saves building
-// every dependency a third time.
+// the release build (`cargo leptos end-to-end --release --split`); scripts/test points this
+// at the debug build the integration tests already made, which renders the same pages and
+// saves building every dependency a third time.
 const server = process.env.LUMEN_E2E_SERVER ?? `${root}/target/release/lumen`;
 try {
   chmodSync(dataDir, 0o755);
