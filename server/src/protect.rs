@@ -68,12 +68,7 @@ pub async fn same_origin_writes(request: Request<Body>, next: Next) -> Response 
 /// `Cache-Control: no-store` for anything answered to a signed-in browser, unless the
 /// response already says how to cache itself (static files, images).
 pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Response {
-    let signed_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| app::backend::auth::session::token_from_header(c).is_some());
+    let signed_in = is_signed_in(request.headers());
     let mut response = next.run(request).await;
     if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
         response
@@ -81,6 +76,16 @@ pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Resp
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// Whether the request carries a session cookie (a valid one or not: it is never answered
+/// as the public is).
+pub fn is_signed_in(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| app::backend::auth::session::token_from_header(c).is_some())
 }
 
 /// Whether the browser reached us over https: directly, or through a TLS-terminating proxy

@@ -3,7 +3,7 @@
 //! signed-in person's change has gone through.
 
 use super::{Page, PageCache, Template};
-use app::backend::auth::session;
+use crate::protect::is_signed_in;
 use app::backend::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -52,14 +52,6 @@ fn has_lumen_cookie(headers: &HeaderMap) -> bool {
                 .iter()
                 .any(|prefix| name.starts_with(prefix))
         })
-}
-
-fn is_signed_in(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| session::token_from_header(c).is_some())
 }
 
 fn note(outcome: &str) {
@@ -190,8 +182,7 @@ fn entity_tag(body: &Template) -> HeaderValue {
         // Where the nonce goes, so that moving it changes the tag.
         hash.update([0]);
     }
-    let digest = hash.finalize();
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = app::backend::hex::hex(&hash.finalize()[..16]);
     HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex digits are a valid header")
 }
 
