@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod appointment;
+pub mod assistant;
 pub mod availability;
 pub mod booking;
 pub mod calendar;

@@ -28,6 +28,11 @@ impl CallingCode {
     pub const fn of_known(code: u16) -> CallingCode {
         CallingCode(code)
     }
+
+    /// The code as a number: 44 for `+44`.
+    pub const fn code(self) -> u16 {
+        self.0
+    }
 }
 
 /// A phone number in E.164: `+`, the calling code, the national number; 8 to 15 digits.
