@@ -2,7 +2,10 @@
 //! each message first, the wording of its urgent answers and refusals, and the check every
 //! model answer passes before a patient reads it.
 
+pub mod builtin;
+pub mod knowledge;
 pub mod safety;
+pub mod search;
 pub mod urgent;
 pub mod vetting;
 pub mod words;
