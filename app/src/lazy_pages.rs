@@ -115,3 +115,10 @@ lazy_area! {
         LocationEdit => crate::admin::locations::pages::LocationEditPage,
     }
 }
+
+lazy_area! {
+    /// The assistant's page.
+    assistant_pages, __preload_assistant_pages, AssistantArea {
+        Assistant => crate::assistant::pages::AssistantPage,
+    }
+}

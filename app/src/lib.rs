@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assistant;
 pub mod booking;
 pub mod catalog;
 pub mod domain;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/book/pay") view={Lazy::<lazy_pages::RazorpayPay>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token") view={Lazy::<lazy_pages::ManageBooking>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token/reschedule") view={Lazy::<lazy_pages::RescheduleBooking>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/assistant") view={Lazy::<lazy_pages::Assistant>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view={Lazy::<lazy_pages::SignIn>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/verify") view={Lazy::<lazy_pages::VerifySecondFactor>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/set-up") view={Lazy::<lazy_pages::SetUpSecondFactor>::new()} ssr=SsrMode::Async/>

@@ -23,7 +23,7 @@ const PAGES = [
   { kind: "case", path: "/cases/lips-2", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "booking picker", path: "/book?treatment=lip-enhancement", budget: BUDGET_PICKER, areas: ["booking"] },
 ];
-const AREAS = ["booking", "account", "staff"];
+const AREAS = ["booking", "account", "staff", "assistant"];
 
 const pkg = resolve(__dirname, "../../target/site");
 

@@ -1,5 +1,6 @@
 //! Server-only code: the Postgres store and the state the server hands to Leptos.
 
+pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod charging;

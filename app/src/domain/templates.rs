@@ -230,6 +230,26 @@ const INVITE_LINK: Variable = Variable {
     sample: "https://clinic.example/accept-invite?token=…",
 };
 
+const REASON: Variable = Variable {
+    name: "reason",
+    meaning: "Why the assistant called staff, without the patient's words",
+    sample: "A patient described signs of a blocked blood vessel after filler.",
+};
+const CONVERSATION_LINK: Variable = Variable {
+    name: "conversation_link",
+    meaning: "The conversation in the staff area (staff sign in to read it)",
+    sample: "https://clinic.example/admin/assistant/…",
+};
+
+pub const ASSISTANT_ALERT: Kind = Kind {
+    kind: "assistant_alert",
+    title: "The assistant needs a person",
+    group: "Staff",
+    channels: &["email"],
+    variables: &[REASON, CONVERSATION_LINK, CLINIC],
+    required: &["conversation_link"],
+};
+
 pub const VERIFY_EMAIL: Kind = Kind {
     kind: "verify_email",
     title: "Confirm a new account",
@@ -338,7 +358,7 @@ pub const PAYMENT_RECEIPT: Kind = Kind {
     required: &["amount", "receipt_number"],
 };
 
-pub const KINDS: [Kind; 16] = [
+pub const KINDS: [Kind; 17] = [
     BOOKING_CONFIRMED,
     BOOKING_MOVED,
     BOOKING_CANCELLED,
@@ -355,6 +375,7 @@ pub const KINDS: [Kind; 16] = [
     EMAIL_CHANGED,
     STAFF_INVITE,
     SECOND_FACTOR_RESET,
+    ASSISTANT_ALERT,
 ];
 
 pub fn kind(kind: &str) -> Option<Kind> {
@@ -470,6 +491,12 @@ impl Kind {
                  here:\n\n{{ invite_link }}\n\n\
                  The link works once, for seven days. When you first sign in you will also set up an \
                  authenticator app on your phone.\n\n{{ clinic }}",
+            ),
+            ("assistant_alert", _) => (
+                "{{ clinic }}: a patient needs a person in the assistant",
+                "{{ reason }}\n\n\
+                 Read the conversation and reply to the patient here (sign in first):\n{{ conversation_link }}\n\n\
+                 The patient's words are kept in the staff area only.\n\n{{ clinic }}",
             ),
             ("second_factor_reset", _) => (
                 "Your sign-in authenticator for {{ clinic }} was reset",

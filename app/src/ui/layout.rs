@@ -51,6 +51,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <a href="/treatments" class=NAV_LINK>"Treatments"</a>
                     <a href="/gallery" class=NAV_LINK>"Results"</a>
                     <a href="/#results" class=NAV_LINK>"Results"</a>
+                    <a href="/assistant" class=NAV_LINK>"Ask us"</a>
                     <a href="#visit" class=NAV_LINK>"Visit us"</a>
                     <Suspense fallback=|| ()>{account_link}</Suspense>
                     <a href="/book" class="rounded-full bg-brand-700 px-5 py-2 font-semibold text-white transition hover:bg-brand-800">"Book"</a>
@@ -64,6 +65,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <a href="/treatments" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Treatments"</a>
                         <a href="/gallery" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Results"</a>
                         <a href="/#results" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Results"</a>
+                        <a href="/assistant" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Ask us"</a>
                         <a href="#visit" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Visit us"</a>
                         <a href="/sign-in" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Sign in"</a>
                         <a href="/book" class="mt-1 rounded-full bg-brand-700 px-3 py-2 text-center font-semibold text-white">"Book"</a>

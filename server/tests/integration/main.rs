@@ -6,6 +6,7 @@ mod common;
 mod account_security;
 mod admin_area;
 mod admin_treatments;
+mod assistant;
 mod audit;
 mod auth;
 mod bad_input;

@@ -1,5 +1,6 @@
 //! One module per outside concern, each behind a small interface with a built-in default.
 
+pub mod assistant;
 pub mod booking;
 pub mod media;
 pub mod messaging;

@@ -3,6 +3,7 @@
 pub mod account_tokens;
 pub mod accounts;
 pub mod admin;
+pub mod assistant;
 pub mod audit_log;
 pub mod booking;
 pub mod booking_emails;

@@ -44,6 +44,46 @@ pub enum Refusal {
     Medicine,
 }
 
+impl RedFlag {
+    /// The name the conversation's record keeps.
+    pub fn code(self) -> &'static str {
+        match self {
+            RedFlag::BloodFlow => "blood_flow",
+            RedFlag::Sight => "sight",
+            RedFlag::Stroke => "stroke",
+            RedFlag::Allergy => "allergy",
+            RedFlag::Collapse => "collapse",
+            RedFlag::ChestPain => "chest_pain",
+            RedFlag::Infection => "infection",
+            RedFlag::SelfHarm => "self_harm",
+        }
+    }
+
+    /// What staff are told, without the patient's words.
+    pub fn for_staff(self) -> &'static str {
+        match self {
+            RedFlag::BloodFlow => "signs of a blocked blood vessel after filler",
+            RedFlag::Sight => "a change in their sight",
+            RedFlag::Stroke => "signs of a stroke",
+            RedFlag::Allergy => "signs of a severe allergic reaction",
+            RedFlag::Collapse => "someone fainting or collapsing",
+            RedFlag::ChestPain => "chest pain",
+            RedFlag::Infection => "signs of a spreading infection",
+            RedFlag::SelfHarm => "thoughts of harming themselves",
+        }
+    }
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Diagnosis => "diagnosis",
+            Refusal::Dose => "dose",
+            Refusal::Medicine => "medicine",
+        }
+    }
+}
+
 // Colours skin turns when its blood supply is cut off.
 const COLOURS: &[&str] = &[
     "white", "pale", "grey", "gray", "blue", "bluish", "blueish", "purple", "purplish", "dusky",

@@ -1,0 +1,132 @@
+//! Server functions of the assistant's page. A conversation is reached only through the
+//! secret in this browser's cookie, so one patient never reads another's.
+
+use super::types::ChatView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::types::ChatMessage,
+    crate::backend::assistant,
+    crate::backend::auth::{principal, session::Token},
+    crate::backend::integrations::assistant::Engine,
+    crate::backend::state::app_state,
+    crate::backend::store::assistant as store,
+    crate::backend::throttle::{self, per_address},
+    crate::domain::access::Role,
+    crate::domain::rate_limit::Limit,
+    crate::ui::status::answer,
+};
+
+/// The conversation this browser has, with the clinic's questions and answers and policies.
+#[server(endpoint = "assistant/chat")]
+pub async fn fetch_chat() -> Result<ChatView, AppError> {
+    answer(server::chat().await)
+}
+
+/// Sends the patient's message and stores the reply, then shows the conversation again.
+#[server(endpoint = "assistant/ask")]
+pub async fn ask_assistant(#[server(default)] message: String) -> Result<(), AppError> {
+    answer(server::ask(&message).await)?;
+    leptos_axum::redirect("/assistant#latest");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+
+    /// Enough for a real conversation, too few to run up a bill or flood staff.
+    const PER_ADDRESS: Limit = Limit {
+        attempts: 40,
+        window: chrono::Duration::minutes(10),
+    };
+    const CHAT_COOKIE: &str = "lumen_chat";
+    /// How long a browser keeps its conversation.
+    const CHAT_DAYS: i64 = 30;
+
+    fn browser_chat() -> Option<Token> {
+        let parts = use_context::<http::request::Parts>()?;
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|header| crate::backend::auth::session::cookie_value(header, CHAT_COOKIE))
+            .and_then(Token::parse)
+    }
+
+    fn remember_chat(token: &Token) {
+        let cookie = format!(
+            "{CHAT_COOKIE}={}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+            token.as_str(),
+            CHAT_DAYS * 24 * 60 * 60
+        );
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&cookie),
+        ) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
+    pub async fn chat() -> Result<ChatView, AppError> {
+        let state = app_state()?;
+        let knowledge = store::knowledge(&state.pool, state.clinic_id).await?;
+        let reach = assistant::reach(&knowledge);
+        let conversation = match browser_chat() {
+            Some(token) => store::by_token(&state.pool, state.clinic_id, &token.hash()).await?,
+            None => None,
+        };
+        let messages = match &conversation {
+            Some(c) => store::messages(&state.pool, state.clinic_id, c.id)
+                .await?
+                .into_iter()
+                .map(|m| ChatMessage {
+                    author: m.author,
+                    body: m.body,
+                    sources: serde_json::from_value(m.sources).unwrap_or_default(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ChatView {
+            emergency: reach.emergency_number().to_owned(),
+            clinic: knowledge.clinic,
+            phone: knowledge.phone,
+            messages,
+            with_staff: conversation.is_some_and(|c| c.status != "assistant"),
+            faqs: knowledge.faqs,
+            cancellation_policy: knowledge.cancellation_policy,
+            payment_policy: knowledge.payment_policy,
+        })
+    }
+
+    pub async fn ask(typed: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        assistant::message(typed)?;
+        throttle::attempt(
+            &per_address("assistant", PER_ADDRESS)
+                .into_iter()
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let token = match browser_chat() {
+            Some(token) => token,
+            None => {
+                let token = Token::generate();
+                remember_chat(&token);
+                token
+            }
+        };
+        let patient = match principal::current().await? {
+            Some(who) if who.role == Role::Patient => {
+                store::patient_of_user(&state.pool, state.clinic_id, who.user_id).await?
+            }
+            _ => None,
+        };
+        assistant::ask(&state, &Engine::default(), &token, patient, typed).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,258 @@
+//! The assistant through the real router and database: answers read from the clinic's
+//! content at the moment of asking, with their pages; red flags answered at once, the
+//! conversation marked urgent and staff alerted without the patient's words; a request for
+//! a person handed over; a conversation only its own browser reads; and the plain form that
+//! works without JavaScript.
+
+use crate::common::{self, emails_to, field_problems, form, get_as, post_as, Reply};
+use app::assistant::types::ChatView;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use sqlx::PgPool;
+
+const CLINIC_EMAIL: &str = "hello@juniper-clinic.example";
+
+/// The browser's conversation cookie from an answer that started one.
+fn chat_cookie(reply: &Reply) -> String {
+    let set = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lumen_chat="))
+        .unwrap_or_else(|| panic!("no conversation cookie: {:?}", reply.headers));
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn ask(app: &Router, cookie: Option<&str>, message: &str) -> Reply {
+    let reply = post_as(app, "assistant/ask", cookie, &form(&[("message", message)])).await;
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    reply
+}
+
+async fn chat(app: &Router, cookie: Option<&str>) -> ChatView {
+    let reply = post_as(app, "assistant/chat", cookie, "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// The assistant's latest words in the conversation.
+fn last_answer(view: &ChatView) -> &app::assistant::types::ChatMessage {
+    let last = view.messages.last().expect("a message");
+    assert_eq!(last.author, "assistant");
+    last
+}
+
+async fn conversation_flags(pool: &PgPool) -> (String, bool) {
+    sqlx::query_as("SELECT status, urgent FROM assistant_conversations")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_price_is_read_from_the_database_when_asked_and_names_its_page(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let first = ask(&app, None, "How much is a HydraFacial?").await;
+    let cookie = chat_cookie(&first);
+    let view = chat(&app, Some(&cookie)).await;
+    assert_eq!(view.messages.len(), 2);
+    assert_eq!(view.messages[0].author, "patient");
+    let answer = last_answer(&view);
+    assert!(answer.body.contains("£165"), "{}", answer.body);
+    assert_eq!(answer.sources[0].href, "/treatments/hydrafacial");
+
+    // Staff change the price: the next answer has the new one, the old answer stays as said.
+    sqlx::query("UPDATE treatments SET price_minor = 17500 WHERE slug = 'hydrafacial'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    ask(&app, Some(&cookie), "and what does a hydrafacial cost now?").await;
+    let view = chat(&app, Some(&cookie)).await;
+    assert_eq!(view.messages.len(), 4);
+    assert!(last_answer(&view).body.contains("£175"));
+    assert!(view.messages[1].body.contains("£165"));
+
+    // What the clinic has not published gets no guess.
+    ask(&app, Some(&cookie), "Do you sell gift vouchers?").await;
+    let view = chat(&app, Some(&cookie)).await;
+    let answer = last_answer(&view);
+    assert!(answer.body.contains("I don't know"), "{}", answer.body);
+    assert!(answer.body.contains("+44 131 496 0100"), "{}", answer.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_red_flag_is_answered_at_once_and_staff_are_alerted_without_the_patients_words(
+    pool: PgPool,
+) {
+    let app = common::app(&pool).await;
+    let words = "I had lip filler this morning and my lip has gone white and blotchy";
+    let cookie = chat_cookie(&ask(&app, None, words).await);
+    let view = chat(&app, Some(&cookie)).await;
+    let answer = last_answer(&view);
+    assert!(answer.body.contains("999"), "{}", answer.body);
+    assert!(answer.body.contains("+44 131 496 0100"), "{}", answer.body);
+    assert_eq!(
+        conversation_flags(&pool).await,
+        ("handed_over".to_owned(), true)
+    );
+    let (screening,): (Option<String>,) =
+        sqlx::query_as("SELECT screening FROM assistant_messages WHERE author = 'patient'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(screening.as_deref(), Some("red_flag:blood_flow"));
+
+    let alerts = emails_to(&pool, CLINIC_EMAIL).await;
+    let alerts: Vec<_> = alerts
+        .iter()
+        .filter(|(kind, _)| kind == "assistant_alert")
+        .collect();
+    assert_eq!(alerts.len(), 1);
+    let body = &alerts[0].1;
+    assert!(
+        body.contains("URGENT") && body.contains("blocked blood vessel"),
+        "{body}"
+    );
+    assert!(
+        body.contains("https://clinic.example/admin/assistant/"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("gone white") && !body.contains("lip filler this morning"),
+        "{body}"
+    );
+
+    // Once staff have it, the assistant stays quiet, but another red flag is still answered
+    // (and staff are not alerted twice for one conversation).
+    ask(&app, Some(&cookie), "how much is a hydrafacial").await;
+    let view = chat(&app, Some(&cookie)).await;
+    assert_eq!(view.messages.last().unwrap().author, "patient");
+    assert!(view.with_staff);
+    ask(
+        &app,
+        Some(&cookie),
+        "now I can't see properly out of my left eye",
+    )
+    .await;
+    let view = chat(&app, Some(&cookie)).await;
+    assert!(last_answer(&view).body.contains("sight"));
+    let alerts = emails_to(&pool, CLINIC_EMAIL).await;
+    assert_eq!(
+        alerts
+            .iter()
+            .filter(|(kind, _)| kind == "assistant_alert")
+            .count(),
+        1
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn asking_for_a_person_hands_the_conversation_to_staff(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let cookie = chat_cookie(&ask(&app, None, "Can I talk to a real person?").await);
+    assert_eq!(
+        conversation_flags(&pool).await,
+        ("handed_over".to_owned(), false)
+    );
+    let alerts = emails_to(&pool, CLINIC_EMAIL).await;
+    let alert = alerts
+        .iter()
+        .find(|(kind, _)| kind == "assistant_alert")
+        .unwrap();
+    assert!(alert.1.contains("asked to talk to a person"), "{}", alert.1);
+    assert!(!alert.1.contains("URGENT"));
+    assert!(chat(&app, Some(&cookie)).await.with_staff);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_conversation_is_read_only_by_the_browser_that_holds_it(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let a = chat_cookie(&ask(&app, None, "What is the cancellation policy?").await);
+    assert_eq!(chat(&app, Some(&a)).await.messages.len(), 2);
+
+    assert!(chat(&app, None).await.messages.is_empty());
+    // A made-up secret, or A's with one character changed, opens nothing of A's.
+    let forged = format!("lumen_chat={}", "0".repeat(64));
+    assert!(chat(&app, Some(&forged)).await.messages.is_empty());
+    let mut near = a.clone();
+    let last = near.pop().unwrap();
+    near.push(if last == '0' { '1' } else { '0' });
+    assert!(chat(&app, Some(&near)).await.messages.is_empty());
+    // B's own question starts a conversation of B's own.
+    let b = chat_cookie(&ask(&app, None, "Where are you?").await);
+    assert_ne!(a, b);
+    assert_eq!(chat(&app, Some(&b)).await.messages.len(), 2);
+    assert_eq!(chat(&app, Some(&a)).await.messages.len(), 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_javascript_the_form_posts_and_the_page_shows_the_conversation(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let posted = common::send(
+        &app,
+        Request::post("/api/assistant/ask")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("host", "clinic.example")
+            .header("referer", "https://clinic.example/assistant")
+            .body(Body::from(form(&[(
+                "message",
+                "Are you open on Saturday?",
+            )])))
+            .unwrap(),
+    )
+    .await;
+    assert!(posted.status.is_redirection(), "{}", posted.status);
+    assert_eq!(posted.headers["location"], "/assistant#latest");
+    let cookie = chat_cookie(&posted);
+    let page = get_as(&app, "/assistant", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Are you open on Saturday?"),
+        "{}",
+        page.body
+    );
+    // Saturday hours of both locations, from the opening hours table.
+    assert!(page.body.contains("10:00–16:00"), "{}", page.body);
+    assert!(page.body.contains("09:00–15:00"), "{}", page.body);
+    assert!(page.body.contains(r#"href="/#visit""#));
+    assert!(page.body.contains(r#"id="latest""#));
+    assert!(page
+        .body
+        .contains(r#"<textarea id="message" name="message""#));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_empty_or_overlong_message_is_refused_beside_the_field_and_nothing_is_stored(
+    pool: PgPool,
+) {
+    let app = common::app(&pool).await;
+    for typed in ["   ", &"a".repeat(1001)] {
+        let reply = post_as(&app, "assistant/ask", None, &form(&[("message", typed)])).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        let problems = field_problems(&reply);
+        assert_eq!(problems[0].field, "message");
+        assert!(reply.headers.get("set-cookie").is_none());
+    }
+    assert_eq!(
+        common::count_rows(&pool, "assistant_conversations").await,
+        0
+    );
+    assert_eq!(common::count_rows(&pool, "assistant_messages").await, 0);
+}
