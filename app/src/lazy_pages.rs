@@ -90,6 +90,9 @@ lazy_area! {
     /// The staff area.
     staff_pages, __preload_staff_pages, StaffPage {
         Mailbox => crate::admin::mailbox::MailboxPage,
+        AssistantConversations => crate::admin::assistant::pages::ConversationsPage,
+        AssistantConversation => crate::admin::assistant::pages::ConversationPage,
+        AssistantAnswers => crate::admin::assistant::pages::AnswersPage,
         AuditLog => crate::admin::audit_log::AuditLogPage,
         TemplateList => crate::admin::templates::pages::TemplateListPage,
         TemplateEdit => crate::admin::templates::pages::TemplateEditPage,

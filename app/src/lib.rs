@@ -85,6 +85,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view={Lazy::<lazy_pages::Register>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/register/check-email") view={Lazy::<lazy_pages::CheckEmail>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/confirm-email") view={Lazy::<lazy_pages::ConfirmEmail>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/assistant") view={Lazy::<lazy_pages::AssistantConversations>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/assistant/answers") view={Lazy::<lazy_pages::AssistantAnswers>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/assistant/:id") view={Lazy::<lazy_pages::AssistantConversation>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/mailbox") view={Lazy::<lazy_pages::Mailbox>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view={Lazy::<lazy_pages::AuditLog>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/templates") view={Lazy::<lazy_pages::TemplateList>::new()} ssr=SsrMode::Async/>

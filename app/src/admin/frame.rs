@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 14] = [
+const SCREENS: [(&str, &str); 15] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
@@ -21,6 +21,7 @@ const SCREENS: [(&str, &str); 14] = [
     ("/admin/providers", "Providers"),
     ("/admin/locations", "Locations"),
     ("/admin/staff", "Staff"),
+    ("/admin/assistant", "Assistant"),
     ("/admin/mailbox", "Messages"),
     ("/admin/templates", "Wording"),
     ("/admin/audit", "Audit log"),

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 const PROVIDER: &str = "amara@juniper-clinic.example";
 
 /// Every staff page, and whether front desk, and a provider, may open it.
-const PAGES: [(&str, bool, bool); 21] = [
+const PAGES: [(&str, bool, bool); 23] = [
     ("/admin/staff", false, false),
     ("/admin", true, true),
     ("/admin/calendar", true, true),
@@ -31,6 +31,8 @@ const PAGES: [(&str, bool, bool); 21] = [
     ("/admin/locations", false, false),
     ("/admin/locations/new", false, false),
     ("/admin/mailbox", false, false),
+    ("/admin/assistant", true, true),
+    ("/admin/assistant/answers", false, false),
     ("/admin/templates", false, false),
     ("/admin/templates/reminder/sms", false, false),
     ("/admin/audit", false, false),
@@ -40,7 +42,7 @@ const PAGES: [(&str, bool, bool); 21] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 63] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 70] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -128,6 +130,13 @@ const FUNCTIONS: [(&str, &str, bool, bool); 63] = [
     ),
     ("admin/save_room", "location_id=x&room[name]=", false, false),
     ("admin/mailbox", "", false, false),
+    ("admin/assistant/conversations", "", true, true),
+    ("admin/assistant/conversation", "id=x", true, true),
+    ("admin/assistant/reply", "conversation=x", true, true),
+    ("admin/assistant/close", "conversation=x", true, true),
+    ("admin/assistant/answers", "", false, false),
+    ("admin/assistant/save_answer", "id=", false, false),
+    ("admin/assistant/delete_answer", "id=x", false, false),
     (
         "admin/mailbox/retry",
         "id=00000000-0000-0000-0000-000000000000",

@@ -256,3 +256,158 @@ async fn an_empty_or_overlong_message_is_refused_beside_the_field_and_nothing_is
     );
     assert_eq!(common::count_rows(&pool, "assistant_messages").await, 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_see_urgent_conversations_first_read_them_audited_and_reply(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let waiting = chat_cookie(&ask(&app, None, "Can I speak to someone please").await);
+    ask(&app, None, "my throat is swelling and I can't breathe").await;
+
+    // Patients and visitors are not staff.
+    let patient = common::signed_in(&app, common::PATIENT).await;
+    let refused = post_as(&app, "admin/assistant/conversations", Some(&patient), "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = post_as(&app, "admin/assistant/conversations", None, "").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let desk = common::signed_in(&app, common::FRONT_DESK).await;
+    let list = post_as(&app, "admin/assistant/conversations", Some(&desk), "").await;
+    let rows: Vec<app::admin::assistant::types::ConversationRow> =
+        serde_json::from_str(&list.body).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].urgent && !rows[1].urgent);
+    assert_eq!(rows[1].status, "Waiting for the team");
+    // The list names no patient's words.
+    assert!(!list.body.contains("throat"));
+
+    let id = &rows[1].id;
+    let read = post_as(
+        &app,
+        "admin/assistant/conversation",
+        Some(&desk),
+        &form(&[("id", id)]),
+    )
+    .await;
+    let transcript: app::admin::assistant::types::Transcript =
+        serde_json::from_str(&read.body).unwrap();
+    assert_eq!(transcript.lines[0].body, "Can I speak to someone please");
+    let (audited,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'read' AND subject_type = 'assistant_conversation'
+           AND subject_id = $1::uuid",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    let sent = post_as(
+        &app,
+        "admin/assistant/reply",
+        Some(&desk),
+        &form(&[
+            ("conversation", id),
+            ("message", "Hello, this is Sam at the front desk."),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        sent.headers["location"],
+        format!("/admin/assistant/{id}?saved=reply")
+    );
+    let view = chat(&app, Some(&waiting)).await;
+    let last = view.messages.last().unwrap();
+    assert_eq!(
+        (last.author.as_str(), last.body.as_str()),
+        ("staff", "Hello, this is Sam at the front desk.")
+    );
+
+    // A reply with nothing in it is refused beside the field; a closed one is not sent.
+    let empty = post_as(
+        &app,
+        "admin/assistant/reply",
+        Some(&desk),
+        &form(&[("conversation", id), ("message", " ")]),
+    )
+    .await;
+    assert_eq!(field_problems(&empty)[0].field, "message");
+    post_as(
+        &app,
+        "admin/assistant/close",
+        Some(&desk),
+        &form(&[("conversation", id)]),
+    )
+    .await;
+    let late = post_as(
+        &app,
+        "admin/assistant/reply",
+        Some(&desk),
+        &form(&[("conversation", id), ("message", "Still there?")]),
+    )
+    .await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        late.body
+    );
+    assert_eq!(chat(&app, Some(&waiting)).await.messages.len(), 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_questions_and_answers_are_given_word_for_word_with_their_page(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = common::signed_in(&app, common::ADMIN).await;
+    let answer = "Yes: gift vouchers from £50 are sold at reception.";
+    let saved = post_as(
+        &app,
+        "admin/assistant/save_answer",
+        Some(&admin),
+        &form(&[
+            ("id", ""),
+            ("question", "Do you sell gift vouchers?"),
+            ("answer_text", answer),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        saved.headers["location"],
+        "/admin/assistant/answers?saved=answer"
+    );
+
+    let cookie = chat_cookie(&ask(&app, None, "do you sell gift vouchers").await);
+    let view = chat(&app, Some(&cookie)).await;
+    let last = last_answer(&view);
+    assert_eq!(last.body, answer);
+    assert!(last.sources[0].href.starts_with("/assistant#faq-"));
+    assert_eq!(view.faqs.len(), 1);
+    let page = get_as(&app, "/assistant", Some(&cookie)).await;
+    assert!(page
+        .body
+        .contains(&format!(r#"id="faq-{}""#, view.faqs[0].id)));
+
+    // Bad input keeps what was stored; the front desk does not edit the clinic's content.
+    let bad = post_as(
+        &app,
+        "admin/assistant/save_answer",
+        Some(&admin),
+        &form(&[("id", ""), ("question", ""), ("answer_text", "")]),
+    )
+    .await;
+    let fields: Vec<String> = field_problems(&bad).into_iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["question", "answer_text"]);
+    let desk = common::signed_in(&app, common::FRONT_DESK).await;
+    let refused = post_as(
+        &app,
+        "admin/assistant/save_answer",
+        Some(&desk),
+        &form(&[
+            ("id", ""),
+            ("question", "Anything?"),
+            ("answer_text", "No."),
+        ]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(common::count_rows(&pool, "assistant_faqs").await, 1);
+}

@@ -341,3 +341,190 @@ pub async fn clinic_inbox(
         .await?;
     Ok((row.name, row.email))
 }
+
+/// A conversation as the staff list shows it: no message text.
+pub struct InboxRow {
+    pub id: Uuid,
+    pub status: String,
+    pub urgent: bool,
+    pub started_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+    pub patient: Option<String>,
+    pub messages: i64,
+}
+
+/// Open conversations first, urgent ones first among them, then the most recent.
+pub async fn inbox(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    limit: i64,
+) -> Result<Vec<InboxRow>, sqlx::Error> {
+    sqlx::query_as!(
+        InboxRow,
+        r#"SELECT c.id, c.status, c.urgent, c.started_at, c.last_message_at,
+                  p.first_name || ' ' || p.last_name AS patient,
+                  (SELECT count(*) FROM assistant_messages m WHERE m.conversation_id = c.id) AS "messages!"
+           FROM assistant_conversations c
+           LEFT JOIN patients p ON p.id = c.patient_id
+           WHERE c.clinic_id = $1
+           ORDER BY c.status = 'closed', c.urgent DESC, c.status = 'assistant', c.last_message_at DESC
+           LIMIT $2"#,
+        clinic_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn conversation(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<InboxRow>, sqlx::Error> {
+    sqlx::query_as!(
+        InboxRow,
+        r#"SELECT c.id, c.status, c.urgent, c.started_at, c.last_message_at,
+                  p.first_name || ' ' || p.last_name AS patient,
+                  (SELECT count(*) FROM assistant_messages m WHERE m.conversation_id = c.id) AS "messages!"
+           FROM assistant_conversations c
+           LEFT JOIN patients p ON p.id = c.patient_id
+           WHERE c.clinic_id = $1 AND c.id = $2"#,
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub struct TranscriptLine {
+    pub author: String,
+    pub body: String,
+    pub screening: Option<String>,
+    pub staff: Option<String>,
+    pub sent_at: DateTime<Utc>,
+}
+
+pub async fn transcript(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<Vec<TranscriptLine>, sqlx::Error> {
+    sqlx::query_as!(
+        TranscriptLine,
+        r#"SELECT m.author, m.body, m.screening, u.display_name AS "staff?", m.sent_at
+           FROM assistant_messages m
+           LEFT JOIN users u ON u.id = m.staff_user_id
+           WHERE m.clinic_id = $1 AND m.conversation_id = $2 ORDER BY m.id"#,
+        clinic_id,
+        conversation_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Staff's reply in the conversation, which stays with staff; `false` when there is no
+/// such conversation, or it is closed.
+pub async fn staff_reply(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    conversation_id: Uuid,
+    staff_user_id: Uuid,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let open = sqlx::query_scalar!(
+        "UPDATE assistant_conversations SET status = 'handed_over'
+         WHERE clinic_id = $1 AND id = $2 AND status <> 'closed' RETURNING id",
+        clinic_id,
+        conversation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if open.is_none() {
+        return Ok(false);
+    }
+    add_message(
+        &mut tx,
+        clinic_id,
+        conversation_id,
+        NewMessage {
+            author: "staff",
+            body,
+            sources: &[],
+            screening: None,
+            staff_user_id: Some(staff_user_id),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn close(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        "UPDATE assistant_conversations SET status = 'closed' WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        conversation_id
+    )
+    .execute(pool)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// Saves a question and answer: a new one when `id` is `None`. `false` when `id` names none.
+pub async fn save_faq(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Option<Uuid>,
+    question: &str,
+    answer: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let saved = match id {
+        Some(id) => sqlx::query!(
+            "UPDATE assistant_faqs SET question = $3, answer = $4, updated_at = $5
+             WHERE clinic_id = $1 AND id = $2",
+            clinic_id,
+            id,
+            question,
+            answer,
+            now
+        )
+        .execute(pool)
+        .await?
+        .rows_affected(),
+        None => sqlx::query!(
+            "INSERT INTO assistant_faqs (clinic_id, question, answer, position, updated_at)
+             VALUES ($1, $2, $3,
+                     (SELECT coalesce(max(position) + 1, 0) FROM assistant_faqs WHERE clinic_id = $1),
+                     $4)",
+            clinic_id,
+            question,
+            answer,
+            now
+        )
+        .execute(pool)
+        .await?
+        .rows_affected(),
+    };
+    Ok(saved > 0)
+}
+
+pub async fn delete_faq(pool: &PgPool, clinic_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        "DELETE FROM assistant_faqs WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        id
+    )
+    .execute(pool)
+    .await?
+    .rows_affected()
+        > 0)
+}
