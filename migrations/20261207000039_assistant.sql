@@ -45,6 +45,9 @@ CREATE TABLE assistant_messages (
     body            text NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),
     -- The clinic pages an answer came from: [{"title": …, "href": …}].
     sources         jsonb NOT NULL DEFAULT '[]',
+    -- Free times the assistant offered, each a button that holds it through the booking
+    -- steps: [{"treatment": …, "provider": …, "start": …, "label": …}].
+    offers          jsonb NOT NULL DEFAULT '[]',
     -- What the safety layer found in a patient's message, such as `red_flag:sight` or
     -- `refusal:dose`; NULL when it found nothing.
     screening       text,

@@ -15,6 +15,7 @@ use {
     crate::backend::store::assistant as store,
     crate::backend::throttle::{self, per_address},
     crate::domain::access::Role,
+    crate::domain::assistant::offer::Offer,
     crate::domain::rate_limit::Limit,
     crate::ui::status::answer,
 };
@@ -30,6 +31,20 @@ pub async fn fetch_chat() -> Result<ChatView, AppError> {
 pub async fn ask_assistant(#[server(default)] message: String) -> Result<(), AppError> {
     answer(server::ask(&message).await)?;
     leptos_axum::redirect("/assistant#latest");
+    Ok(())
+}
+
+/// Holds a time the assistant offered, through the booking steps' own hold (the same rules
+/// as the picker), then opens the details step. A time taken meanwhile gets the nearest
+/// free ones, said in the conversation.
+#[server(endpoint = "assistant/hold")]
+pub async fn hold_offer(
+    #[server(default)] treatment: String,
+    #[server(default)] provider: String,
+    #[server(default)] start: String,
+) -> Result<(), AppError> {
+    let next = answer(server::hold(&treatment, &provider, &start).await)?;
+    leptos_axum::redirect(&next);
     Ok(())
 }
 
@@ -87,6 +102,7 @@ mod server {
                     author: m.author,
                     body: m.body,
                     sources: serde_json::from_value(m.sources).unwrap_or_default(),
+                    offers: serde_json::from_value(m.offers).unwrap_or_default(),
                 })
                 .collect(),
             None => Vec::new(),
@@ -128,5 +144,29 @@ mod server {
         };
         assistant::ask(&state, &Engine::default(), &token, patient, typed).await?;
         Ok(())
+    }
+
+    /// Where the patient goes next: the details step, or back to the conversation.
+    pub async fn hold(treatment: &str, provider: &str, start: &str) -> Result<String, AppError> {
+        match crate::booking::api::server::hold(treatment, provider, start, "").await {
+            Ok(link) => Ok(format!("/book/details?hold={}", link.as_str())),
+            Err(AppError::Taken(nearest)) => {
+                let state = app_state()?;
+                let offers = nearest
+                    .into_iter()
+                    .map(|choice| Offer {
+                        treatment: treatment.trim().to_owned(),
+                        provider: choice.provider_id,
+                        start: choice.start,
+                        label: choice.label,
+                    })
+                    .collect();
+                if let Some(token) = browser_chat() {
+                    assistant::taken(&state, &token, treatment.trim(), offers).await?;
+                }
+                Ok("/assistant#latest".to_owned())
+            }
+            Err(other) => Err(other),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! without JavaScript; with it, the answer appears without a reload), the clinic's own
 //! questions and answers, and the policies answers point to.
 
-use super::api::{fetch_chat, AskAssistant};
+use super::api::{fetch_chat, AskAssistant, HoldOffer};
 use super::types::{ChatMessage, ChatView};
 use crate::error::AppError;
 use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
@@ -13,7 +13,12 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn AssistantPage() -> impl IntoView {
     let action = ServerAction::<AskAssistant>::new();
-    let chat = Resource::new(move || action.version().get(), |_| fetch_chat());
+    let hold = ServerAction::<HoldOffer>::new();
+    // A time taken meanwhile is answered in the conversation: load it again then too.
+    let chat = Resource::new(
+        move || (action.version().get(), hold.version().get()),
+        |_| fetch_chat(),
+    );
     view! {
         <Title text="Ask us"/>
         <Meta name="robots" content="noindex"/>
@@ -22,7 +27,7 @@ pub fn AssistantPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="mt-6 text-stone-600">"Loading…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     {move || Suspend::new(async move {
-                        Ok::<_, AppError>(view! { <Chat chat=chat.await? action/> })
+                        Ok::<_, AppError>(view! { <Chat chat=chat.await? action hold/> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -31,10 +36,15 @@ pub fn AssistantPage() -> impl IntoView {
 }
 
 #[component]
-fn Chat(chat: ChatView, action: ServerAction<AskAssistant>) -> impl IntoView {
+fn Chat(
+    chat: ChatView,
+    action: ServerAction<AskAssistant>,
+    hold: ServerAction<HoldOffer>,
+) -> impl IntoView {
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let summary = refusal.summary();
+    let hold_summary = Refusal::new(move || hold.value().get()).summary();
     let clinic = chat.clinic.clone();
     let count = chat.messages.len();
     view! {
@@ -47,9 +57,10 @@ fn Chat(chat: ChatView, action: ServerAction<AskAssistant>) -> impl IntoView {
         <ol class="mt-8 space-y-4" aria-label="Conversation" aria-live="polite">
             {chat.messages.into_iter().enumerate().map(|(at, message)| {
                 let latest = at + 1 == count;
-                view! { <Message message clinic=clinic.clone() latest/> }
+                view! { <Message message clinic=clinic.clone() latest hold/> }
             }).collect_view()}
         </ol>
+        <p role="alert" aria-live="assertive" class="mt-2 text-sm font-semibold text-red-700">{hold_summary}</p>
         {chat.with_staff.then(|| view! {
             <p class="mt-4 rounded-xl bg-brand-50 p-4 text-sm text-brand-900" role="status">
                 "The clinic's team has this conversation and will reply here. Reload the page to see their reply."
@@ -83,7 +94,12 @@ fn Chat(chat: ChatView, action: ServerAction<AskAssistant>) -> impl IntoView {
 }
 
 #[component]
-fn Message(message: ChatMessage, clinic: String, latest: bool) -> impl IntoView {
+fn Message(
+    message: ChatMessage,
+    clinic: String,
+    latest: bool,
+    hold: ServerAction<HoldOffer>,
+) -> impl IntoView {
     let (who, tone) = match message.author.as_str() {
         "patient" => ("You".to_owned(), "ml-8 bg-stone-100"),
         "staff" => (format!("{clinic} team"), "mr-8 bg-brand-50"),
@@ -96,6 +112,23 @@ fn Message(message: ChatMessage, clinic: String, latest: bool) -> impl IntoView 
         <li id=latest.then_some("latest") class=format!("rounded-2xl p-4 {tone}")>
             <p class="text-xs font-semibold uppercase tracking-wider text-stone-500">{who}</p>
             <p class="mt-1 whitespace-pre-line text-stone-900">{message.body}</p>
+            {(!message.offers.is_empty()).then(|| view! {
+                <ul class="mt-3 flex flex-wrap gap-2" aria-label="Free times">
+                    {message.offers.into_iter().map(|offer| view! {
+                        <li>
+                            <ActionForm action=hold>
+                                <input type="hidden" name="treatment" value=offer.treatment/>
+                                <input type="hidden" name="provider" value=offer.provider/>
+                                <input type="hidden" name="start" value=offer.start/>
+                                <button type="submit" class="rounded-full border border-brand-700 px-4 py-2 text-sm font-semibold text-brand-800 hover:bg-brand-50"
+                                    disabled=move || hold.pending().get()>
+                                    {offer.label}
+                                </button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             {(!message.sources.is_empty()).then(|| view! {
                 <p class="mt-2 text-sm text-stone-600">
                     "Sources: "

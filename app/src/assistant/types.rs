@@ -1,6 +1,7 @@
 //! What the assistant's page shows.
 
 pub use crate::domain::assistant::knowledge::{Faq, Source};
+pub use crate::domain::assistant::offer::Offer;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,4 +24,6 @@ pub struct ChatMessage {
     pub author: String,
     pub body: String,
     pub sources: Vec<Source>,
+    /// Free times offered: each holds its time when chosen.
+    pub offers: Vec<Offer>,
 }

@@ -4,18 +4,23 @@
 
 use crate::backend::auth::session::Token;
 use crate::backend::integrations::assistant::Engine;
+use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::assistant::{self as store, Conversation, NewMessage};
+use crate::backend::store::booking;
 use crate::backend::store::templates;
 use crate::backend::templates::Values;
 use crate::domain::assistant::builtin::{Outcome, Reply};
-use crate::domain::assistant::knowledge::Knowledge;
+use crate::domain::assistant::knowledge::{Knowledge, Source};
+use crate::domain::assistant::offer::Offer;
 use crate::domain::assistant::safety::{screen, Screening};
 use crate::domain::assistant::urgent::Reach;
 use crate::domain::form::FieldProblem;
 use crate::domain::phone::CallingCode;
 use crate::domain::templates::ASSISTANT_ALERT;
 use crate::error::AppError;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use uuid::Uuid;
 
 /// The longest message a patient may send, in characters.
@@ -68,6 +73,13 @@ pub async fn ask(
     } else {
         Some(engine.reply(message, &knowledge, &reach).await)
     };
+    let (reply, offers) = match reply {
+        Some(reply) => {
+            let (reply, offers) = with_free_times(state, reply, &knowledge).await?;
+            (Some(reply), offers)
+        }
+        None => (None, Vec::new()),
+    };
 
     let mut tx = state.pool.begin().await?;
     let conversation = match existing {
@@ -95,6 +107,7 @@ pub async fn ask(
             author: "patient",
             body: message,
             sources: &[],
+            offers: &[],
             screening: screened.as_deref(),
             staff_user_id: None,
         },
@@ -110,6 +123,7 @@ pub async fn ask(
                 author: "assistant",
                 body: &reply.text,
                 sources: &reply.sources,
+                offers: &offers,
                 screening: None,
                 staff_user_id: None,
             },
@@ -158,5 +172,167 @@ async fn alert_staff(
         ("clinic", name),
     ]);
     templates::enqueue_email(tx, state.clinic_id, &ASSISTANT_ALERT, &email, &values, now).await?;
+    Ok(())
+}
+
+/// How many free times one answer offers.
+const OFFERS: usize = 6;
+/// How many weeks ahead a weekday the patient named is looked for.
+const WEEKS_FOR_A_WEEKDAY: i64 = 4;
+
+/// A reply to "I'd like to book" with the earliest free times of the treatment (on the
+/// weekday asked for, when one was), found through the booking boundary with the same
+/// rules as the picker: notice, horizon, rooms, the provider's hours.
+async fn with_free_times(
+    state: &AppState,
+    mut reply: Reply,
+    knowledge: &Knowledge,
+) -> Result<(Reply, Vec<Offer>), AppError> {
+    let Outcome::Book {
+        treatment: Some(slug),
+        weekday,
+    } = &reply.outcome
+    else {
+        return Ok((reply, Vec::new()));
+    };
+    let offers = free_times(state, slug, *weekday).await?;
+    let name = knowledge.treatment(slug).map_or("it", |t| t.name.as_str());
+    let said = match (offers.is_empty(), weekday) {
+        (true, Some(_)) => format!(
+            "There is no free time for {name} on that day in the next {WEEKS_FOR_A_WEEKDAY} weeks \
+             online. Choose another day on the booking page, or call {}.",
+            knowledge.phone
+        ),
+        (true, None) => format!(
+            "There is no free time for {name} online at the moment. Please call {}.",
+            knowledge.phone
+        ),
+        (false, _) => "The earliest free times are below: choosing one holds it for you while \
+                       you give your details, then you review and confirm. Nothing is booked \
+                       until you confirm."
+            .to_owned(),
+    };
+    reply.text = format!("{}\n{said}", reply.text);
+    reply.sources.push(Source {
+        title: format!("Book {name}"),
+        href: format!("/book?treatment={slug}"),
+    });
+    Ok((reply, offers))
+}
+
+/// The earliest free times of treatment `slug`, as offers.
+pub async fn free_times(
+    state: &AppState,
+    slug: &str,
+    weekday: Option<u8>,
+) -> Result<Vec<Offer>, AppError> {
+    let rules = booking::rules(&state.pool, state.clinic_id).await?;
+    let Some(treatment) = booking::treatment(&state.pool, state.clinic_id, slug).await? else {
+        return Ok(Vec::new());
+    };
+    if treatment.capacity.is_some() {
+        // Group sessions are booked by the place, on their own page.
+        return Ok(Vec::new());
+    }
+    let now = state.clock.now();
+    let calendar = LumenCalendar {
+        pool: &state.pool,
+        clinic_id: state.clinic_id,
+        now,
+        rules: &rules,
+    };
+    let today = now.with_timezone(&rules.zone()).date_naive();
+    let days: Vec<(NaiveDate, NaiveDate)> = match weekday {
+        Some(day) => (0..7 * WEEKS_FOR_A_WEEKDAY)
+            .map(|ahead| today + Duration::days(ahead))
+            .filter(|date| date.weekday().number_from_monday() == u32::from(day))
+            .map(|date| (date, date))
+            .collect(),
+        None => vec![(today, today + Duration::days(i64::from(rules.horizon_days)))],
+    };
+    let mut found = Vec::new();
+    for (first_day, last_day) in days {
+        let search = Search {
+            treatment: &treatment,
+            provider: None,
+            first_day,
+            last_day,
+            limit: Some(OFFERS - found.len()),
+            ignoring: None,
+        };
+        found.extend(calendar.free_times(&search).await.map_err(AppError::from)?);
+        if found.len() >= OFFERS {
+            break;
+        }
+    }
+    Ok(found
+        .iter()
+        .map(|f| offer(&treatment, f.slot.start, f.slot.provider, f.time_zone))
+        .collect())
+}
+
+/// A free time as the patient reads it.
+pub fn offer(
+    treatment: &booking::Treatment,
+    start: DateTime<Utc>,
+    provider: Uuid,
+    zone: Tz,
+) -> Offer {
+    let who = treatment
+        .providers
+        .iter()
+        .find(|(id, _)| *id == provider)
+        .map_or("", |(_, name)| name.as_str());
+    Offer {
+        treatment: treatment.slug.clone(),
+        provider: provider.to_string(),
+        start: start.to_rfc3339(),
+        label: format!(
+            "{} with {who}",
+            start.with_timezone(&zone).format("%a %-d %b, %H:%M")
+        ),
+    }
+}
+
+/// When an offered time was taken before the patient chose it: the nearest free times
+/// instead, said in the conversation.
+pub async fn taken(
+    state: &AppState,
+    token: &Token,
+    slug: &str,
+    alternatives: Vec<Offer>,
+) -> Result<(), AppError> {
+    let Some(conversation) = store::by_token(&state.pool, state.clinic_id, &token.hash()).await?
+    else {
+        return Ok(());
+    };
+    let text = if alternatives.is_empty() {
+        "Sorry, that time was just taken, and there is no other free time near it. Ask me for \
+         another day, or choose one on the booking page."
+            .to_owned()
+    } else {
+        "Sorry, that time was just taken by someone else. These are the nearest free times:"
+            .to_owned()
+    };
+    let mut tx = state.pool.begin().await?;
+    store::add_message(
+        &mut tx,
+        state.clinic_id,
+        conversation.id,
+        NewMessage {
+            author: "assistant",
+            body: &text,
+            sources: &[Source {
+                title: "Book".to_owned(),
+                href: format!("/book?treatment={slug}"),
+            }],
+            offers: &alternatives,
+            screening: None,
+            staff_user_id: None,
+        },
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -411,3 +411,113 @@ async fn staff_questions_and_answers_are_given_word_for_word_with_their_page(poo
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(common::count_rows(&pool, "assistant_faqs").await, 1);
 }
+
+/// The offers in the assistant's latest answer.
+fn offers(view: &ChatView) -> Vec<app::assistant::types::Offer> {
+    last_answer(view).offers.clone()
+}
+
+async fn hold_offer(app: &Router, cookie: &str, offer: &app::assistant::types::Offer) -> Reply {
+    post_as(
+        app,
+        "assistant/hold",
+        Some(cookie),
+        &form(&[
+            ("treatment", &offer.treatment),
+            ("provider", &offer.provider),
+            ("start", &offer.start),
+        ]),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn booking_through_the_assistant_holds_a_time_under_the_pickers_rules(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let count = |pool: PgPool| async move {
+        let counts: (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE status = 'held'), count(*) FILTER (WHERE status <> 'held')
+             FROM appointments",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        counts
+    };
+    let (held_before, booked_before) = count(pool.clone()).await;
+    let cookie = chat_cookie(&ask(&app, None, "I'd like to book a HydraFacial").await);
+    let view = chat(&app, Some(&cookie)).await;
+    let offered = offers(&view);
+    assert_eq!(offered.len(), 6, "{:?}", last_answer(&view).body);
+    assert!(last_answer(&view)
+        .sources
+        .iter()
+        .any(|s| s.href == "/book?treatment=hydrafacial"));
+
+    // The picker's rules: nothing sooner than the clinic's notice (the tests' clock is
+    // Monday 16 March 2026, 08:00 UTC), times in order.
+    let (notice,): (i32,) = sqlx::query_as("SELECT min_notice_minutes FROM clinics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z").unwrap();
+    let starts: Vec<_> = offered
+        .iter()
+        .map(|o| chrono::DateTime::parse_from_rfc3339(&o.start).unwrap())
+        .collect();
+    assert!(
+        starts[0] >= now + chrono::Duration::minutes(i64::from(notice)),
+        "{starts:?}"
+    );
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+
+    // Choosing one holds it and opens the details step; nothing is booked yet.
+    let held = hold_offer(&app, &cookie, &offered[0]).await;
+    let location = held.headers["location"].to_str().unwrap();
+    assert!(location.starts_with("/book/details?hold="), "{location}");
+    assert_eq!(count(pool.clone()).await, (held_before + 1, booked_before));
+
+    // A day asked for is the day offered.
+    ask(&app, Some(&cookie), "can I book a hydrafacial on saturday?").await;
+    let saturdays = offers(&chat(&app, Some(&cookie)).await);
+    assert!(!saturdays.is_empty());
+    assert!(
+        saturdays.iter().all(|o| o.label.starts_with("Sat ")),
+        "{saturdays:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_time_taken_before_it_is_chosen_gets_the_nearest_free_ones(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let cookie = chat_cookie(&ask(&app, None, "book a hydrafacial please").await);
+    let offered = offers(&chat(&app, Some(&cookie)).await);
+    // Someone else takes the first time on the booking page.
+    let other = post_as(
+        &app,
+        "booking/hold",
+        None,
+        &form(&[
+            ("treatment", &offered[0].treatment),
+            ("provider", &offered[0].provider),
+            ("start", &offered[0].start),
+            ("hold", ""),
+        ]),
+    )
+    .await;
+    assert!(other.headers["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/book/details?hold="));
+
+    let late = hold_offer(&app, &cookie, &offered[0]).await;
+    assert_eq!(late.headers["location"], "/assistant#latest");
+    let view = chat(&app, Some(&cookie)).await;
+    let answer = last_answer(&view);
+    assert!(answer.body.contains("just taken"), "{}", answer.body);
+    assert!(!answer.offers.is_empty());
+    assert!(answer
+        .offers
+        .iter()
+        .all(|o| o.start != offered[0].start || o.provider != offered[0].provider));
+}

@@ -6,6 +6,7 @@ use crate::backend::store::payment_policy::{self, stored_charge};
 use crate::domain::assistant::knowledge::{
     Faq, Knowledge, LocationFacts, ProviderFacts, Source, TreatmentFacts,
 };
+use crate::domain::assistant::offer::Offer;
 use crate::domain::duration::format_minutes;
 use crate::domain::hours::OpeningRange;
 use crate::domain::money::Money;
@@ -216,6 +217,7 @@ pub struct NewMessage<'a> {
     pub author: &'a str,
     pub body: &'a str,
     pub sources: &'a [Source],
+    pub offers: &'a [Offer],
     pub screening: Option<&'a str>,
     pub staff_user_id: Option<Uuid>,
 }
@@ -228,15 +230,17 @@ pub async fn add_message(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let sources = serde_json::to_value(message.sources).unwrap_or_default();
+    let offers = serde_json::to_value(message.offers).unwrap_or_default();
     sqlx::query!(
         "INSERT INTO assistant_messages (clinic_id, conversation_id, author, body, sources,
-                                         screening, staff_user_id, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                         offers, screening, staff_user_id, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         clinic_id,
         conversation_id,
         message.author,
         message.body,
         sources,
+        offers,
         message.screening,
         message.staff_user_id,
         now
@@ -281,6 +285,7 @@ pub struct StoredMessage {
     pub author: String,
     pub body: String,
     pub sources: serde_json::Value,
+    pub offers: serde_json::Value,
     pub sent_at: DateTime<Utc>,
 }
 
@@ -291,7 +296,7 @@ pub async fn messages(
 ) -> Result<Vec<StoredMessage>, sqlx::Error> {
     sqlx::query_as!(
         StoredMessage,
-        "SELECT author, body, sources, sent_at FROM assistant_messages
+        "SELECT author, body, sources, offers, sent_at FROM assistant_messages
          WHERE clinic_id = $1 AND conversation_id = $2 ORDER BY id",
         clinic_id,
         conversation_id
@@ -452,6 +457,7 @@ pub async fn staff_reply(
             author: "staff",
             body,
             sources: &[],
+            offers: &[],
             screening: None,
             staff_user_id: Some(staff_user_id),
         },
