@@ -509,3 +509,27 @@ pub const STAFF: [(&str, &str, &str); 3] = [
         "provider",
     ),
 ];
+
+/// Questions and answers staff wrote for the assistant.
+pub const ASSISTANT_ANSWERS: [(&str, &str); 5] = [
+    (
+        "Is there parking near the clinic?",
+        "New Town: the Hanover Street car park is a two-minute walk away. Leith: there is pay-and-display parking on Shore Quay, right outside.",
+    ),
+    (
+        "Do you sell gift vouchers?",
+        "Yes. Gift vouchers for any amount from £25 can be bought at either location or by phone, and they are valid for twelve months.",
+    ),
+    (
+        "How old do I need to be for a treatment?",
+        "You must be 18 or over for injectable treatments. Facials and peels are available from 16 with a parent's or guardian's consent.",
+    ),
+    (
+        "Which payment methods do you accept?",
+        "We accept debit and credit cards, Apple Pay and Google Pay. We don't take cash.",
+    ),
+    (
+        "Can I wear make-up after my treatment?",
+        "After injectables, please wait until the next morning. After a HydraFacial or a light peel you can wear mineral make-up the same day; after microneedling or laser, wait 48 hours.",
+    ),
+];

@@ -12,7 +12,8 @@ use app::domain::gallery::{time_after_label, AGE_RANGES};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use data::{
-    ConsentSeed, CATEGORIES, CLINIC, GALLERIES, GROUP_SESSIONS, LOCATIONS, PATIENTS, PROVIDERS,
+    ConsentSeed, ASSISTANT_ANSWERS, CATEGORIES, CLINIC, GALLERIES, GROUP_SESSIONS, LOCATIONS,
+    PATIENTS, PROVIDERS,
 };
 use sha2::{Digest, Sha256};
 use sqlx::postgres::types::PgRange;
@@ -118,6 +119,19 @@ pub async fn seed_demo_clinic(
     .fetch_one(&mut *tx)
     .await?;
     report.clinic_id = clinic_id;
+
+    for (position, (question, answer)) in ASSISTANT_ANSWERS.iter().enumerate() {
+        sqlx::query!(
+            "INSERT INTO assistant_faqs (clinic_id, question, answer, position, updated_at)
+             VALUES ($1, $2, $3, $4, now())",
+            clinic_id,
+            question,
+            answer,
+            position as i16
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
 
     let mut location_ids = Vec::new();
     for (position, location) in LOCATIONS.iter().enumerate() {

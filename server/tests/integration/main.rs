@@ -7,6 +7,7 @@ mod account_security;
 mod admin_area;
 mod admin_treatments;
 mod assistant;
+mod assistant_eval;
 mod audit;
 mod auth;
 mod bad_input;

@@ -7,7 +7,6 @@ use crate::domain::assistant::knowledge::{
     Faq, Knowledge, LocationFacts, ProviderFacts, Source, TreatmentFacts,
 };
 use crate::domain::assistant::offer::Offer;
-use crate::domain::duration::format_minutes;
 use crate::domain::hours::OpeningRange;
 use crate::domain::money::Money;
 use crate::domain::payment_policy::Processor;
@@ -19,7 +18,8 @@ use uuid::Uuid;
 /// Everything the assistant may answer from, as the database has it now.
 pub async fn knowledge(pool: &PgPool, clinic_id: Uuid) -> Result<Knowledge, AppError> {
     let clinic = sqlx::query!(
-        "SELECT name, phone, email, currency, cancellation_policy FROM clinics WHERE id = $1",
+        "SELECT name, phone, email, currency, cancellation_policy, late_cancel_hours
+         FROM clinics WHERE id = $1",
         clinic_id
     )
     .fetch_one(pool)
@@ -56,7 +56,7 @@ pub async fn knowledge(pool: &PgPool, clinic_id: Uuid) -> Result<Knowledge, AppE
             name: t.name,
             summary: t.summary,
             description: t.description,
-            duration: format_minutes(t.duration_minutes.max(0) as u32),
+            duration: format!("{} minutes", t.duration_minutes),
             price: Money::new(t.price_minor, currency).to_string(),
             deposit: (due > 0).then(|| Money::new(due, currency).to_string()),
             providers: t.providers,
@@ -138,12 +138,21 @@ pub async fn knowledge(pool: &PgPool, clinic_id: Uuid) -> Result<Knowledge, AppE
     };
     Ok(Knowledge {
         clinic: clinic.name,
-        phone: clinic.phone,
+        phone: clinic.phone.clone(),
         email: clinic.email,
         treatments: facts,
         providers,
         locations,
-        cancellation_policy: clinic.cancellation_policy,
+        // The rule the booking pages enforce, then whatever staff wrote beside it.
+        cancellation_policy: format!(
+            "You can cancel or move a booking online up to {} hours before it; closer to the \
+             time, please call the clinic on {}. {}",
+            clinic.late_cancel_hours,
+            clinic.phone,
+            clinic.cancellation_policy.trim()
+        )
+        .trim_end()
+        .to_owned(),
         payment_policy,
         faqs: faqs(pool, clinic_id).await?,
     })

@@ -66,14 +66,14 @@ const HAND_OVER: &[Rule] = &[
 ];
 const BOOK: &[Rule] = &[
     phrase(&[&["book", "booking", "reserve", "schedule"]]),
-    phrase(&[&[
-        "appointment",
-        "appointments",
-        "availability",
-        "available",
-        "slot",
-        "slots",
-    ]]),
+    near(
+        5,
+        &[
+            &["make", "get", "need", "want", "like", "schedule", "arrange"],
+            &["appointment"],
+        ],
+    ),
+    phrase(&[&["appointments", "availability", "available", "slot", "slots"]]),
     phrase(&[&["free"], &["time", "times", "slot", "slots"]]),
     phrase(&[&["earliest", "soonest"]]),
     near(
@@ -117,7 +117,7 @@ const PRICE: &[Rule] = &[
 ];
 const DURATION: &[Rule] = &[
     near(
-        5,
+        8,
         &[
             &["how"],
             &["long"],
@@ -328,6 +328,11 @@ pub fn reply(message: &str, knowledge: &Knowledge, reach: &Reach) -> Reply {
     if any(BOOK, &said) {
         return book(treatments.first().copied(), weekday, knowledge);
     }
+    if treatments.is_empty() {
+        if let Some(reply) = faq_answering(message, knowledge) {
+            return reply;
+        }
+    }
     if any(POLICY_PAY, &said) && treatments.is_empty() {
         return policy("Paying for a booking", &knowledge.payment_policy, knowledge);
     }
@@ -390,6 +395,23 @@ fn faq_answer(message: &str, knowledge: &Knowledge) -> Option<Reply> {
     (shared * 3 >= asked.len() * 2).then(|| answered(faq.answer.clone(), vec![faq.source()]))
 }
 
+/// A staff answer that itself says all that was asked ("do you take cash?" against "which
+/// payment methods do you accept?"), for questions about no treatment: a treatment's name
+/// in some answer must not pass that answer off for the treatment's own facts.
+fn faq_answering(message: &str, knowledge: &Knowledge) -> Option<Reply> {
+    let asked = terms(message);
+    if asked.len() < 2 {
+        return None;
+    }
+    knowledge.faqs.iter().find_map(|faq| {
+        let theirs = terms(&format!("{} {}", faq.question, faq.answer));
+        asked
+            .iter()
+            .all(|t| theirs.contains(t))
+            .then(|| answered(faq.answer.clone(), vec![faq.source()]))
+    })
+}
+
 /// The treatments a question names, by the words of their names or a common other name.
 fn mentioned_treatments<'k>(said: &[String], knowledge: &'k Knowledge) -> Vec<&'k TreatmentFacts> {
     let mut looked_for: Vec<String> = said.to_vec();
@@ -423,7 +445,10 @@ fn mentioned_treatments<'k>(said: &[String], knowledge: &'k Knowledge) -> Vec<&'
                     })
                 })
                 .count();
-            (hits, t)
+            // A generic word alone ("removal", "skin") does not name a treatment: at
+            // least half of its name must be there.
+            let named = hits > 0 && hits * 2 >= name_terms.len();
+            (if named { hits } else { 0 }, t)
         })
         .filter(|(hits, _)| *hits > 0)
         .collect();
@@ -501,10 +526,14 @@ fn afterwards(treatment: &TreatmentFacts, message: &str) -> String {
     let passages = sentences(&treatment.description);
     // The treatment's own name says nothing about which of its sentences is meant.
     let name_terms = terms(&treatment.name);
-    let question: Vec<String> = terms(message)
+    let mut question: Vec<String> = terms(message)
         .into_iter()
         .filter(|t| !name_terms.contains(t))
         .collect();
+    // "How many (sessions, peels) will I need?" asks about a course.
+    if phrase(&[&["how"], &["many"]]).matches(&words(message)) {
+        question.push("course".to_owned());
+    }
     let best = rank(&question.join(" "), &passages)
         .first()
         .map(|(at, _)| passages[*at].clone());
@@ -710,9 +739,9 @@ fn best_passage(message: &str, knowledge: &Knowledge) -> Option<Reply> {
     let asked = terms(message);
     let (best, _) = *rank(message, &texts).first()?;
     let theirs = terms(&texts[best]);
-    // Half of what was asked must be there, or it is about something else.
+    // Two thirds of what was asked must be there, or it is about something else.
     let shared = asked.iter().filter(|t| theirs.contains(t)).count();
-    (shared * 2 >= asked.len() && shared > 0)
+    (shared * 3 >= asked.len() * 2 && shared > 0)
         .then(|| answered(passages[best].0.clone(), vec![passages[best].1.clone()]))
 }
 

@@ -33,7 +33,7 @@ pub struct TreatmentFacts {
     pub name: String,
     pub summary: String,
     pub description: String,
-    /// "45 minutes", "1 hour 30 minutes".
+    /// "45 minutes", "90 minutes".
     pub duration: String,
     /// "£165".
     pub price: String,
