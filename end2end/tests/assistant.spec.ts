@@ -1,0 +1,111 @@
+import { test, expect, type Page } from "@playwright/test";
+import { DEMO_RECOVERY_CODES, signInAsStaff } from "./staff";
+
+/** Asks the assistant on its page and waits for the reply below the question. */
+async function ask(page: Page, question: string) {
+  // The conversation's own entries; an answer's free times are a list inside one.
+  const answers = page.locator('ol[aria-label="Conversation"] > li');
+  const before = await answers.count();
+  await page.getByLabel("Your question").fill(question);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(answers).toHaveCount(before + 2);
+  return answers.last();
+}
+
+test("a patient asks a price and gets it with a link to the treatment's page", async ({ page }, testInfo) => {
+  await page.goto("/");
+  // On a phone the header's links are behind its menu.
+  if (testInfo.project.name === "phone") await page.getByText("Menu").click();
+  await page.getByRole("link", { name: "Ask us" }).filter({ visible: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ask us");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+
+  const answer = await ask(page, "How much is a HydraFacial?");
+  await expect(answer).toContainText("£165");
+  // The conversation is kept: a reload shows it again.
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Conversation" })).toContainText("How much is a HydraFacial?");
+  await page.getByRole("list", { name: "Conversation" }).getByRole("link", { name: "HydraFacial" }).click();
+  await expect(page).toHaveURL(/\/treatments\/hydrafacial$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("HydraFacial");
+});
+
+test("a patient books through the assistant and reaches the review step with the time held", async ({ page }) => {
+  await page.goto("/assistant");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  const answer = await ask(page, "I'd like to book a HydraFacial");
+  const times = answer.getByRole("list", { name: "Free times" }).getByRole("button");
+  await expect(times.first()).toBeVisible();
+  expect(await times.count()).toBeGreaterThan(1);
+  const chosen = (await times.first().textContent())!.trim();
+  await times.first().click();
+
+  await expect(page).toHaveURL(/\/book\/details\?hold=/);
+  await page.getByLabel("First name").fill("Rowan");
+  await page.getByLabel("Last name").fill("Assist");
+  await page.getByLabel("Email").fill(`rowan.assist.${test.info().project.name}@example.com`);
+  await page.getByLabel("Phone").fill("07700 900777");
+  await page.getByRole("button", { name: "Continue to review" }).click();
+  await expect(page).toHaveURL(/\/book\/review\?hold=/);
+  // The time chosen in the conversation is the one held, and nothing is booked yet.
+  const [day, time] = [chosen.split(",")[0], chosen.match(/\d\d:\d\d/)![0]];
+  await expect(page.getByRole("main")).toContainText(time);
+  await expect(page.getByRole("main")).toContainText(day.split(" ")[1]);
+  await expect(page.getByRole("button", { name: "Confirm booking" })).toBeVisible();
+});
+
+test("a red flag is answered at once, and staff see the conversation marked urgent", async ({ page, browser }, testInfo) => {
+  await page.goto("/assistant");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  const answer = await ask(page, `my lip has gone white and blotchy since my filler (${testInfo.project.name})`);
+  await expect(answer).toContainText("999");
+  await expect(answer).toContainText("+44 131 496 0100");
+  await expect(page.getByRole("status")).toContainText("The clinic's team has this conversation");
+
+  const staff = await (await browser.newContext()).newPage();
+  await staff.goto("/sign-in?next=/admin/assistant");
+  await signInAsStaff(staff, "amara@juniper-clinic.example", DEMO_RECOVERY_CODES[testInfo.project.name === "phone" ? 3 : 2]);
+  // The sign-in lands on the page it was asked for.
+  await expect(staff).toHaveURL(/\/admin\/assistant$/);
+  await expect(staff.getByRole("heading", { name: "Assistant" })).toBeVisible();
+  // Other tests' urgent conversations share the list: open each until this one's words show.
+  const urgent = staff.getByRole("list", { name: "Conversations" }).getByRole("listitem").filter({ hasText: "Urgent" });
+  await expect(urgent.first()).toBeVisible();
+  const links = await urgent.getByRole("link").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  let found = false;
+  for (const href of links) {
+    await staff.goto(href);
+    const transcript = staff.getByRole("list", { name: "Transcript" });
+    await expect(transcript).toBeVisible();
+    if ((await transcript.textContent())!.includes(`since my filler (${testInfo.project.name})`)) {
+      found = true;
+      break;
+    }
+  }
+  expect(found).toBe(true);
+  await expect(staff.getByRole("list", { name: "Transcript" })).toContainText("Red flag: blood flow");
+
+  await staff.getByLabel("Reply to the patient").fill("Dr Okafor here: please call us now on the urgent line.");
+  await staff.getByRole("button", { name: "Send reply" }).click();
+  await expect(staff.getByRole("status")).toContainText("Reply sent");
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Conversation" })).toContainText("Dr Okafor here");
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the assistant's form posts and the page shows the answer", async ({ page }) => {
+    await page.goto("/assistant");
+    await page.getByLabel("Your question").fill("Are you open on Saturday?");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page).toHaveURL(/\/assistant#latest$/);
+    const conversation = page.getByRole("list", { name: "Conversation" });
+    await expect(conversation).toContainText("Are you open on Saturday?");
+    await expect(conversation).toContainText("10:00–16:00");
+
+    await page.getByLabel("Your question").fill("I think I'm having an allergic reaction, my throat is swelling");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.locator('ol[aria-label="Conversation"] > li').last()).toContainText("Call 999 now");
+  });
+});
