@@ -57,6 +57,8 @@ pub struct Config {
     pub texts: Option<TextsConfig>,
     /// Stripe, for payments online: `LUMEN_STRIPE_*`.
     pub stripe: Option<StripeSettings>,
+    /// A model behind an OpenAI-compatible API for the assistant; `None`: the built-in engine.
+    pub assistant: Option<AssistantSettings>,
     /// Razorpay, for payments online: `LUMEN_RAZORPAY_*`.
     pub razorpay: Option<RazorpaySettings>,
 }
@@ -69,6 +71,15 @@ pub struct RazorpaySettings {
     pub key_secret: SecretText,
     /// Every webhook secret accepted; more than one while rotating.
     pub webhook_secrets: Vec<SecretText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssistantSettings {
+    /// Up to the API's version: `https://api.openai.com/v1`, `http://localhost:11434/v1`.
+    pub url: String,
+    pub model: String,
+    pub key: Option<SecretText>,
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +295,7 @@ impl Config {
 
         let texts = texts(&get, public_url.is_some())?;
         let stripe = stripe(&get)?;
+        let assistant = assistant(&get)?;
         let razorpay = razorpay(&get)?;
 
         Ok(Config {
@@ -311,6 +323,7 @@ impl Config {
             email,
             texts,
             stripe,
+            assistant,
             razorpay,
         })
     }
@@ -400,6 +413,48 @@ fn razorpay(
 }
 
 /// Stripe's keys, when `LUMEN_STRIPE_SECRET_KEY` is set.
+fn assistant(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<AssistantSettings>, ConfigError> {
+    let (url, model) = match (get("LUMEN_ASSISTANT_URL"), get("LUMEN_ASSISTANT_MODEL")) {
+        (None, None) => return Ok(None),
+        (Some(url), Some(model)) => (url, model),
+        (url, _) => {
+            return Err(ConfigError {
+                variable: if url.is_none() { "LUMEN_ASSISTANT_URL" } else { "LUMEN_ASSISTANT_MODEL" },
+                value: String::new(),
+                problem: "LUMEN_ASSISTANT_URL and LUMEN_ASSISTANT_MODEL go together: the API's base URL (up to /v1) and the model's name",
+            })
+        }
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(ConfigError {
+            variable: "LUMEN_ASSISTANT_URL",
+            value: url,
+            problem: "must be the API's base URL, such as https://api.openai.com/v1 or http://localhost:11434/v1",
+        });
+    }
+    let timeout_secs = match get("LUMEN_ASSISTANT_TIMEOUT_SECS") {
+        None => 20,
+        Some(raw) => match raw.parse::<u64>() {
+            Ok(secs) if (1..=120).contains(&secs) => secs,
+            _ => {
+                return Err(ConfigError {
+                    variable: "LUMEN_ASSISTANT_TIMEOUT_SECS",
+                    value: raw,
+                    problem: "must be a whole number of seconds from 1 to 120",
+                })
+            }
+        },
+    };
+    Ok(Some(AssistantSettings {
+        url: url.trim_end_matches('/').to_owned(),
+        model,
+        key: get("LUMEN_ASSISTANT_KEY").map(SecretText),
+        timeout_secs,
+    }))
+}
+
 fn stripe(get: &impl Fn(&str) -> Option<String>) -> Result<Option<StripeSettings>, ConfigError> {
     let Some(secret_key) = get("LUMEN_STRIPE_SECRET_KEY") else {
         return Ok(None);
@@ -720,6 +775,36 @@ mod tests {
             local.razorpay.unwrap().checkout_js,
             "http://127.0.0.1:4100/v1/checkout.js"
         );
+    }
+
+    #[test]
+    fn a_model_for_the_assistant_needs_its_url_and_name_and_its_key_is_never_shown() {
+        assert_eq!(config(&[]).unwrap().assistant, None);
+        let c = config(&[
+            ("LUMEN_ASSISTANT_URL", "http://localhost:11434/v1/"),
+            ("LUMEN_ASSISTANT_MODEL", "llama3.1"),
+            ("LUMEN_ASSISTANT_KEY", "sk-secret-model-key"),
+        ])
+        .unwrap();
+        let settings = c.assistant.as_ref().unwrap();
+        assert_eq!(settings.url, "http://localhost:11434/v1");
+        assert_eq!(settings.timeout_secs, 20);
+        assert!(!format!("{c:?}").contains("sk-secret-model-key"));
+        let missing = config(&[("LUMEN_ASSISTANT_URL", "http://localhost:11434/v1")]).unwrap_err();
+        assert_eq!(missing.variable, "LUMEN_ASSISTANT_MODEL");
+        let bad = config(&[
+            ("LUMEN_ASSISTANT_URL", "localhost:11434"),
+            ("LUMEN_ASSISTANT_MODEL", "llama3.1"),
+        ])
+        .unwrap_err();
+        assert_eq!(bad.variable, "LUMEN_ASSISTANT_URL");
+        let slow = config(&[
+            ("LUMEN_ASSISTANT_URL", "http://localhost:11434/v1"),
+            ("LUMEN_ASSISTANT_MODEL", "llama3.1"),
+            ("LUMEN_ASSISTANT_TIMEOUT_SECS", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(slow.variable, "LUMEN_ASSISTANT_TIMEOUT_SECS");
     }
 
     #[test]

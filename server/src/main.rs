@@ -1,5 +1,7 @@
 //! `lumen`: runs the clinic web app, or one of its maintenance commands.
 
+use app::backend::integrations::assistant::model::{Model, ModelConfig};
+use app::backend::integrations::assistant::Engine;
 use app::backend::integrations::media::{Cloudinary, Media};
 use app::backend::integrations::messaging::{Messaging, Smtp, Twilio, TwilioConfig};
 use app::backend::integrations::payments::{
@@ -156,6 +158,7 @@ async fn serve_with(
         messaging,
         payments,
         secret_keys,
+        assistant: assistant(config),
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
@@ -288,6 +291,23 @@ fn messaging(config: &Config, public_url: &str) -> Result<Messaging, Failure> {
 /// The payment services the server has keys for: Stripe when `LUMEN_STRIPE_SECRET_KEY` is
 /// set, Razorpay when `LUMEN_RAZORPAY_KEY_ID` is. Each clinic chooses among them in its
 /// settings.
+/// The assistant's engine: a model when one is configured, the built-in one otherwise
+/// (and whenever the model's answer cannot be used).
+fn assistant(config: &Config) -> Engine {
+    match &config.assistant {
+        Some(settings) => {
+            tracing::info!(model = %settings.model, "the assistant answers through a model");
+            Engine::Model(std::sync::Arc::new(Model::new(ModelConfig {
+                base_url: settings.url.clone(),
+                model: settings.model.clone(),
+                key: settings.key.as_ref().map(|k| k.0.clone()),
+                timeout: std::time::Duration::from_secs(settings.timeout_secs),
+            })))
+        }
+        None => Engine::Builtin,
+    }
+}
+
 fn payments(config: &Config) -> Payments {
     let mut payments = Payments::default();
     if let Some(stripe) = &config.stripe {

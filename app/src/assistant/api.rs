@@ -10,7 +10,6 @@ use {
     super::types::ChatMessage,
     crate::backend::assistant,
     crate::backend::auth::{principal, session::Token},
-    crate::backend::integrations::assistant::Engine,
     crate::backend::state::app_state,
     crate::backend::store::assistant as store,
     crate::backend::throttle::{self, per_address},
@@ -142,7 +141,7 @@ mod server {
             }
             _ => None,
         };
-        assistant::ask(&state, &Engine::default(), &token, patient, typed).await?;
+        assistant::ask(&state, &token, patient, typed).await?;
         Ok(())
     }
 

@@ -3,7 +3,6 @@
 //! the outbox in the same transaction.
 
 use crate::backend::auth::session::Token;
-use crate::backend::integrations::assistant::Engine;
 use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::assistant::{self as store, Conversation, NewMessage};
@@ -56,7 +55,6 @@ pub fn message(typed: &str) -> Result<&str, AppError> {
 /// conversation the assistant stays quiet, except that red flags are always answered.
 pub async fn ask(
     state: &AppState,
-    engine: &Engine,
     token: &Token,
     patient_id: Option<Uuid>,
     typed: &str,
@@ -71,7 +69,17 @@ pub async fn ask(
     let reply = if with_staff && !matches!(screening, Screening::RedFlag(_)) {
         None
     } else {
-        Some(engine.reply(message, &knowledge, &reach).await)
+        let names = match patient_id {
+            Some(id) => store::patient_names(&state.pool, state.clinic_id, id).await?,
+            None => Vec::new(),
+        };
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Some(
+            state
+                .assistant
+                .reply(state, message, &names, &knowledge, &reach)
+                .await,
+        )
     };
     let (reply, offers) = match reply {
         Some(reply) => {

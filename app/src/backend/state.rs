@@ -59,6 +59,8 @@ pub struct AppState {
     pub payments: Payments,
     /// Seals the secrets the server stores and must read back (`LUMEN_SECRET_KEY`).
     pub secret_keys: std::sync::Arc<crate::backend::auth::sealing::SecretKeys>,
+    /// Which engine answers patients' questions: the built-in one unless a model is set.
+    pub assistant: crate::backend::integrations::assistant::Engine,
 }
 
 impl AppState {

@@ -455,21 +455,26 @@ async fn booking_through_the_assistant_holds_a_time_under_the_pickers_rules(pool
         .iter()
         .any(|s| s.href == "/book?treatment=hydrafacial"));
 
-    // The picker's rules: nothing sooner than the clinic's notice (the tests' clock is
-    // Monday 16 March 2026, 08:00 UTC), times in order.
+    // The picker's rules: nothing sooner than the clinic's notice from now (this app runs
+    // on the system clock), times in order.
     let (notice,): (i32,) = sqlx::query_as("SELECT min_notice_minutes FROM clinics")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z").unwrap();
+    let now = chrono::Utc::now();
     let starts: Vec<_> = offered
         .iter()
-        .map(|o| chrono::DateTime::parse_from_rfc3339(&o.start).unwrap())
+        .map(|o| {
+            chrono::DateTime::parse_from_rfc3339(&o.start)
+                .unwrap()
+                .to_utc()
+        })
         .collect();
     assert!(
         starts[0] >= now + chrono::Duration::minutes(i64::from(notice)),
         "{starts:?}"
     );
+    assert!(starts[0] < now + chrono::Duration::days(14), "{starts:?}");
     assert!(starts.windows(2).all(|w| w[0] <= w[1]));
 
     // Choosing one holds it and opens the details step; nothing is booked yet.

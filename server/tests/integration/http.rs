@@ -244,6 +244,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         messaging: app::backend::integrations::messaging::Messaging::development(),
         payments: Default::default(),
         secret_keys: common::secret_keys().into(),
+        assistant: Default::default(),
     });
     assert_eq!(
         get(&app, "/healthz").await.status,

@@ -8,6 +8,7 @@ mod admin_area;
 mod admin_treatments;
 mod assistant;
 mod assistant_eval;
+mod assistant_model;
 mod audit;
 mod auth;
 mod bad_input;

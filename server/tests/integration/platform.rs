@@ -40,6 +40,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         messaging: app::backend::integrations::messaging::Messaging::development(),
         payments: Default::default(),
         secret_keys: common::secret_keys().into(),
+        assistant: Default::default(),
     })
 }
 

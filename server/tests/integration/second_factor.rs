@@ -287,6 +287,7 @@ fn app_sealing_with(
 ) -> Router {
     lumen::http::router(app::backend::state::AppState {
         secret_keys: keys.into(),
+        assistant: Default::default(),
         clock: clock.clone(),
         ..app_state.clone()
     })

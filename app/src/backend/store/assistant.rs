@@ -543,3 +543,19 @@ pub async fn delete_faq(pool: &PgPool, clinic_id: Uuid, id: Uuid) -> Result<bool
     .rows_affected()
         > 0)
 }
+
+/// A patient's first and last names, which never leave for a model.
+pub async fn patient_names(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    patient_id: Uuid,
+) -> Result<Vec<String>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT first_name, last_name FROM patients WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        patient_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map_or_else(Vec::new, |r| vec![r.first_name, r.last_name]))
+}

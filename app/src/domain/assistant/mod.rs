@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod knowledge;
+pub mod masking;
 pub mod offer;
 pub mod safety;
 pub mod search;

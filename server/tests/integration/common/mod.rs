@@ -1,5 +1,6 @@
 //! Shared set-up for the integration tests: a seeded database and the real router on it.
 
+pub mod model;
 pub mod razorpay;
 pub mod smtp;
 pub mod stand_in;
@@ -120,6 +121,7 @@ pub async fn app_with_payments(
         messaging,
         payments,
         secret_keys: secret_keys().into(),
+        assistant: Default::default(),
     };
     (lumen::http::router(state.clone()), state)
 }

@@ -1,0 +1,460 @@
+//! Any OpenAI-compatible chat API as the assistant's engine (OpenAI, a local Ollama,
+//! llama.cpp's server, vLLM), set by base URL, model and key. The model sees only content
+//! retrieved for the question and the question with the patient's details masked; it may
+//! call tools (search the content, list free times, hand over). Its answer must pass the
+//! vetting before anyone reads it, and any failure (a timeout, an error status, a stream
+//! that makes no sense, an answer that fails the vetting) gives the built-in engine's reply
+//! instead.
+
+use crate::backend::state::AppState;
+use crate::domain::assistant::builtin::{Outcome, Reply};
+use crate::domain::assistant::knowledge::{sentences, Knowledge, Source};
+use crate::domain::assistant::masking::mask;
+use crate::domain::assistant::search::rank;
+use crate::domain::assistant::vetting::vet;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct ModelConfig {
+    /// Up to and including the API's version: `https://api.openai.com/v1`,
+    /// `http://localhost:11434/v1` for Ollama.
+    pub base_url: String,
+    pub model: String,
+    /// None for a local server that asks for none.
+    pub key: Option<String>,
+    /// The whole answer, tool calls included, must arrive within this.
+    pub timeout: Duration,
+}
+
+// By hand, so the key never reaches a log through `{:?}`.
+impl std::fmt::Debug for ModelConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("key", &self.key.as_ref().map(|_| "…"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    config: ModelConfig,
+    client: reqwest::Client,
+}
+
+/// Why the model's answer was not used.
+#[derive(Debug)]
+pub enum Failure {
+    Timeout,
+    Status(u16),
+    Transport(String),
+    /// Not the stream the API documents.
+    Malformed(String),
+    Unsafe(crate::domain::assistant::vetting::Unsafe),
+    /// Tool calls went round more times than an answer needs.
+    TooManyRounds,
+}
+
+/// Passages of content in the prompt: enough to answer, few enough to stay cheap.
+const PASSAGES: usize = 8;
+const ROUNDS: usize = 3;
+const MAX_TOKENS: u32 = 400;
+
+impl Model {
+    pub fn new(config: ModelConfig) -> Model {
+        Model {
+            config,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The model's reply, or why there is none (the caller falls back).
+    pub async fn reply(
+        &self,
+        state: &AppState,
+        message: &str,
+        names: &[&str],
+        knowledge: &Knowledge,
+    ) -> Result<Reply, Failure> {
+        tokio::time::timeout(
+            self.config.timeout,
+            self.converse(state, message, names, knowledge),
+        )
+        .await
+        .map_err(|_| Failure::Timeout)?
+    }
+
+    async fn converse(
+        &self,
+        state: &AppState,
+        message: &str,
+        names: &[&str],
+        knowledge: &Knowledge,
+    ) -> Result<Reply, Failure> {
+        let masked = mask(message, names);
+        let (facts, mut sources) = retrieve(message, knowledge);
+        let mut messages = vec![
+            json!({"role": "system", "content": system_prompt(knowledge, &facts)}),
+            json!({"role": "user", "content": masked.text}),
+        ];
+        let mut outcome = Outcome::Answered;
+        for _ in 0..ROUNDS {
+            let answer = self.complete(&messages).await?;
+            if answer.calls.is_empty() {
+                let text = masked.restore(answer.text.trim());
+                if text.is_empty() {
+                    return Err(Failure::Malformed("an empty answer".to_owned()));
+                }
+                let content = format!("{facts}\n{knowledge:?}");
+                vet(&text, &content).map_err(Failure::Unsafe)?;
+                sources.dedup();
+                return Ok(Reply {
+                    text,
+                    sources,
+                    outcome,
+                });
+            }
+            messages.push(json!({
+                "role": "assistant",
+                "content": Value::Null,
+                "tool_calls": answer.calls.iter().map(|c| json!({
+                    "id": c.id, "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments},
+                })).collect::<Vec<_>>(),
+            }));
+            for call in &answer.calls {
+                let result = self
+                    .run_tool(state, call, knowledge, &mut sources, &mut outcome)
+                    .await;
+                messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": result}));
+            }
+        }
+        Err(Failure::TooManyRounds)
+    }
+
+    async fn run_tool(
+        &self,
+        state: &AppState,
+        call: &ToolCall,
+        knowledge: &Knowledge,
+        sources: &mut Vec<Source>,
+        outcome: &mut Outcome,
+    ) -> String {
+        let arguments: Value = serde_json::from_str(&call.arguments).unwrap_or(Value::Null);
+        match call.name.as_str() {
+            "search_content" => {
+                let query = arguments["query"].as_str().unwrap_or_default();
+                let (facts, found) = retrieve(query, knowledge);
+                sources.extend(found);
+                facts
+            }
+            "list_free_times" => {
+                let slug = arguments["treatment"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let Some(treatment) = knowledge.treatment(&slug) else {
+                    return format!("No treatment has the slug {slug:?}.");
+                };
+                let weekday = arguments["weekday"]
+                    .as_u64()
+                    .and_then(|d| u8::try_from(d).ok());
+                let found = crate::backend::assistant::free_times(state, &slug, weekday)
+                    .await
+                    .unwrap_or_default();
+                *outcome = Outcome::Book {
+                    treatment: Some(slug),
+                    weekday,
+                };
+                sources.push(treatment.source());
+                if found.is_empty() {
+                    "No free times online in that range.".to_owned()
+                } else {
+                    let labels: Vec<&str> = found.iter().map(|o| o.label.as_str()).collect();
+                    format!(
+                        "Free times (the patient chooses one from buttons shown with your answer; \
+                         choosing holds it): {}",
+                        labels.join("; ")
+                    )
+                }
+            }
+            "hand_over" => {
+                *outcome = Outcome::HandOver;
+                "The team has been asked to join; tell the patient someone will reply here."
+                    .to_owned()
+            }
+            other => format!("There is no tool named {other:?}."),
+        }
+    }
+
+    async fn complete(&self, messages: &[Value]) -> Result<Answer, Failure> {
+        let body = json!({
+            "model": self.config.model,
+            "messages": messages,
+            "stream": true,
+            "max_tokens": MAX_TOKENS,
+            "temperature": 0.2,
+            "tools": tools(),
+        });
+        let mut request = self
+            .client
+            .post(format!("{}/chat/completions", self.config.base_url))
+            .json(&body);
+        if let Some(key) = &self.config.key {
+            request = request.bearer_auth(key);
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| Failure::Transport(super::super::error_without_url(&e, "the model")))?;
+        if !response.status().is_success() {
+            return Err(Failure::Status(response.status().as_u16()));
+        }
+        let mut stream = Stream::default();
+        while let Some(bytes) = response
+            .chunk()
+            .await
+            .map_err(|e| Failure::Transport(super::super::error_without_url(&e, "the model")))?
+        {
+            if stream.feed(&bytes)? {
+                return Ok(stream.answer());
+            }
+        }
+        Err(Failure::Malformed(
+            "the stream ended without [DONE]".to_owned(),
+        ))
+    }
+}
+
+/// The content most related to `question`, as numbered facts for the prompt, with the
+/// pages they come from.
+fn retrieve(question: &str, knowledge: &Knowledge) -> (String, Vec<Source>) {
+    let mut passages: Vec<(String, Source)> = Vec::new();
+    for t in &knowledge.treatments {
+        let deposit = t
+            .deposit
+            .as_ref()
+            .map(|d| format!(" A deposit of {d} is taken when booking."))
+            .unwrap_or_default();
+        passages.push((
+            format!(
+                "{} (slug {}): price {}, takes {}.{deposit} Performed by: {}.",
+                t.name,
+                t.slug,
+                t.price,
+                t.duration,
+                t.providers.join("; ")
+            ),
+            t.source(),
+        ));
+        for sentence in sentences(&format!("{} {}", t.summary, t.description)) {
+            passages.push((format!("{}: {sentence}", t.name), t.source()));
+        }
+    }
+    for faq in &knowledge.faqs {
+        passages.push((format!("{} {}", faq.question, faq.answer), faq.source()));
+    }
+    passages.push((
+        format!("Cancellation policy: {}", knowledge.cancellation_policy),
+        Source {
+            title: "Cancelling or changing a booking".to_owned(),
+            href: "/assistant#policies".to_owned(),
+        },
+    ));
+    passages.push((
+        format!("Paying: {}", knowledge.payment_policy),
+        Source {
+            title: "Paying for a booking".to_owned(),
+            href: "/assistant#policies".to_owned(),
+        },
+    ));
+    for l in &knowledge.locations {
+        passages.push((
+            format!("{}: {}, phone {}.", l.name, l.address, l.phone),
+            knowledge.visit_source(),
+        ));
+    }
+    let texts: Vec<String> = passages.iter().map(|(t, _)| t.clone()).collect();
+    let ranked = rank(question, &texts);
+    let chosen: Vec<&(String, Source)> = ranked
+        .iter()
+        .take(PASSAGES)
+        .map(|(at, _)| &passages[*at])
+        .collect();
+    let facts = chosen
+        .iter()
+        .enumerate()
+        .map(|(n, (text, _))| format!("{}. {text}", n + 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (facts, chosen.into_iter().map(|(_, s)| s.clone()).collect())
+}
+
+fn system_prompt(knowledge: &Knowledge, facts: &str) -> String {
+    format!(
+        "You are the online assistant of {clinic}, an aesthetic and medical clinic. Answer in \
+         two or three short sentences, only from the facts below or from what your tools \
+         return. If they do not answer the question, say you don't know and offer to hand \
+         over to a person, or give the clinic's phone number, {phone}. Never give medical \
+         advice, a diagnosis, a dose, or reassurance about symptoms; never say whether \
+         something is normal. Never invent a price, a time or a policy. To book, call \
+         list_free_times with the treatment's slug; never say a booking is made.\n\nFacts:\n{facts}",
+        clinic = knowledge.clinic,
+        phone = knowledge.phone,
+    )
+}
+
+/// The tools the model may call, in the API's schema.
+fn tools() -> Value {
+    json!([
+        {"type": "function", "function": {
+            "name": "search_content",
+            "description": "Search the clinic's own content (treatments, prices, team, policies, questions and answers).",
+            "parameters": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+        }},
+        {"type": "function", "function": {
+            "name": "list_free_times",
+            "description": "The earliest free times for a treatment, optionally on one weekday (1 = Monday … 7 = Sunday). The patient chooses one from buttons under your answer.",
+            "parameters": {"type": "object", "properties": {
+                "treatment": {"type": "string", "description": "The treatment's slug"},
+                "weekday": {"type": "integer", "minimum": 1, "maximum": 7},
+            }, "required": ["treatment"]},
+        }},
+        {"type": "function", "function": {
+            "name": "hand_over",
+            "description": "Ask a person from the clinic's team to join the conversation.",
+            "parameters": {"type": "object", "properties": {}},
+        }},
+    ])
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct ToolCall {
+    id: String,
+    name: String,
+    arguments: String,
+}
+
+#[derive(Debug, Default)]
+struct Answer {
+    text: String,
+    calls: Vec<ToolCall>,
+}
+
+/// A chat-completions stream read as it arrives: `data:` lines until `data: [DONE]`, the
+/// text in content deltas, tool calls as deltas keyed by index whose arguments arrive in
+/// fragments.
+#[derive(Debug, Default)]
+struct Stream {
+    pending: Vec<u8>,
+    answer: Answer,
+}
+
+impl Stream {
+    /// Takes the next bytes; `true` once `[DONE]` has arrived.
+    fn feed(&mut self, bytes: &[u8]) -> Result<bool, Failure> {
+        self.pending.extend_from_slice(bytes);
+        while let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let line = String::from_utf8_lossy(&line);
+            let Some(data) = line.trim().strip_prefix("data:") else {
+                continue;
+            };
+            let data = data.trim();
+            if data == "[DONE]" {
+                return Ok(true);
+            }
+            let event: Value = serde_json::from_str(data)
+                .map_err(|e| Failure::Malformed(format!("an event that is not JSON: {e}")))?;
+            self.take(&event)?;
+        }
+        Ok(false)
+    }
+
+    fn take(&mut self, event: &Value) -> Result<(), Failure> {
+        let Some(delta) = event["choices"].get(0).map(|c| &c["delta"]) else {
+            // Some servers send events without choices (usage, keep-alive): nothing to take.
+            return Ok(());
+        };
+        if let Some(text) = delta["content"].as_str() {
+            self.answer.text.push_str(text);
+        }
+        for call in delta["tool_calls"].as_array().into_iter().flatten() {
+            let index = call["index"]
+                .as_u64()
+                .ok_or_else(|| Failure::Malformed("a tool call without its index".to_owned()))?
+                as usize;
+            if index > 16 {
+                return Err(Failure::Malformed("too many tool calls".to_owned()));
+            }
+            if self.answer.calls.len() <= index {
+                self.answer.calls.resize(index + 1, ToolCall::default());
+            }
+            let slot = &mut self.answer.calls[index];
+            if let Some(id) = call["id"].as_str() {
+                slot.id = id.to_owned();
+            }
+            if let Some(name) = call["function"]["name"].as_str() {
+                slot.name.push_str(name);
+            }
+            if let Some(part) = call["function"]["arguments"].as_str() {
+                slot.arguments.push_str(part);
+            }
+        }
+        Ok(())
+    }
+
+    fn answer(self) -> Answer {
+        self.answer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_in_odd_pieces_gives_the_text_and_the_tool_calls() {
+        let events = [
+            r#"data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":""}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"list_free_times","arguments":"{\"treat"}}]}}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ment\":\"x\"}"}}]}}]}"#,
+            "data: [DONE]",
+        ]
+        .map(|e| format!("{e}\n\n"))
+        .concat();
+        let mut stream = Stream::default();
+        let bytes = events.as_bytes();
+        let mut done = false;
+        for piece in bytes.chunks(5) {
+            done = stream.feed(piece).unwrap();
+            if done {
+                break;
+            }
+        }
+        assert!(done);
+        let answer = stream.answer();
+        assert_eq!(answer.text, "Hello");
+        assert_eq!(
+            answer.calls,
+            [ToolCall {
+                id: "c1".to_owned(),
+                name: "list_free_times".to_owned(),
+                arguments: r#"{"treatment":"x"}"#.to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_event_that_is_not_json_is_a_malformed_stream() {
+        let mut stream = Stream::default();
+        assert!(matches!(
+            stream.feed(b"data: {\"choices\": [\n"),
+            Err(Failure::Malformed(_))
+        ));
+    }
+}

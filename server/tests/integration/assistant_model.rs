@@ -1,0 +1,218 @@
+//! The assistant through a model behind an OpenAI-compatible API: Lumen's own client against
+//! the stand-in (`common::model`), which checks each request and answers with a scripted
+//! stream. What reaches the model carries no patient's name, email or phone number; tool
+//! calls split across events are put together and run; and a malformed stream, an error
+//! status, a timeout or an unsafe answer each give the built-in engine's reply instead.
+
+use crate::common::model::{calls, says, FakeModel, Script, KEY, MODEL};
+use crate::common::{self, form, post_as, signed_in, PATIENT};
+use app::assistant::types::ChatView;
+use app::backend::integrations::assistant::model::{Model, ModelConfig};
+use app::backend::integrations::assistant::Engine;
+use app::backend::integrations::messaging::Messaging;
+use app::backend::state::{AppState, Clock};
+use axum::Router;
+use serde_json::json;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn app_with_model(pool: &PgPool, model: &FakeModel, timeout: Duration) -> Router {
+    let (_, state) = common::app_with_state(
+        pool,
+        Clock::system(),
+        common::media(),
+        Messaging::development(),
+    )
+    .await;
+    with_model(state, model, timeout)
+}
+
+/// The router of `state`, its assistant answering through `model`.
+fn with_model(state: AppState, model: &FakeModel, timeout: Duration) -> Router {
+    let engine = Engine::Model(Arc::new(Model::new(ModelConfig {
+        base_url: model.url.clone(),
+        model: MODEL.to_owned(),
+        key: Some(KEY.to_owned()),
+        timeout,
+    })));
+    lumen::http::router(AppState {
+        assistant: engine,
+        ..state
+    })
+}
+
+/// Asks as a signed-in patient (or a visitor) and answers the assistant's reply.
+async fn ask(
+    app: &Router,
+    cookie: Option<&str>,
+    message: &str,
+) -> app::assistant::types::ChatMessage {
+    let asked = post_as(app, "assistant/ask", cookie, &form(&[("message", message)])).await;
+    assert!(
+        asked.status.is_redirection() || asked.status.is_success(),
+        "{}",
+        asked.body
+    );
+    let chat_cookie = asked
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lumen_chat="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap();
+    let both = match cookie {
+        Some(session) => format!("{session}; {chat_cookie}"),
+        None => chat_cookie,
+    };
+    let view: ChatView =
+        serde_json::from_str(&post_as(app, "assistant/chat", Some(&both), "").await.body).unwrap();
+    let last = view.messages.last().unwrap().clone();
+    assert_eq!(last.author, "assistant");
+    last
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_model_answers_from_retrieved_content_and_never_sees_the_patients_details(
+    pool: PgPool,
+) {
+    let model = FakeModel::start(vec![says(
+        "Hello [name 1]: a HydraFacial costs £165 and takes 60 minutes. We will not call [phone 1] unless you ask.",
+    )])
+    .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let session = signed_in(&app, PATIENT).await;
+    let answer = ask(
+        &app,
+        Some(&session),
+        "Hi, I'm Isla Morrison (isla.morrison@example.com, 07700 900456). How much is a HydraFacial?",
+    )
+    .await;
+    // The placeholders the model used are the patient's details again.
+    assert_eq!(
+        answer.body,
+        "Hello Isla: a HydraFacial costs £165 and takes 60 minutes. We will not call 07700 900456 unless you ask."
+    );
+    assert!(answer
+        .sources
+        .iter()
+        .any(|s| s.href == "/treatments/hydrafacial"));
+
+    let received = model.received();
+    assert_eq!(received.len(), 1);
+    let sent = received[0].to_string();
+    for detail in [
+        "Isla",
+        "Morrison",
+        "isla.morrison@example.com",
+        "07700 900456",
+        "900456",
+    ] {
+        assert!(!sent.contains(detail), "{detail} reached the model: {sent}");
+    }
+    // The system prompt holds the retrieved facts, prices from the database included.
+    let system = received[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        system.contains("HydraFacial") && system.contains("£165"),
+        "{system}"
+    );
+    assert_eq!(received[0]["messages"][1]["role"], "user");
+    assert!(received[0]["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("[email 1]"));
+    let tools: Vec<&str> = received[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["function"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, ["search_content", "list_free_times", "hand_over"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tool_call_split_across_events_lists_free_times_as_buttons(pool: PgPool) {
+    let model = FakeModel::start(vec![
+        calls(
+            "list_free_times",
+            json!({"treatment": "hydrafacial", "weekday": 6}),
+        ),
+        says("Here are the earliest Saturday times for a HydraFacial: choose one to hold it."),
+    ])
+    .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let answer = ask(
+        &app,
+        None,
+        "Could I come in for a hydrafacial one saturday?",
+    )
+    .await;
+    assert!(
+        answer.body.contains("earliest Saturday times"),
+        "{}",
+        answer.body
+    );
+    assert!(!answer.offers.is_empty());
+    assert!(
+        answer.offers.iter().all(|o| o.label.starts_with("Sat ")),
+        "{:?}",
+        answer.offers
+    );
+
+    // The second request carried the call and its result back to the model.
+    let received = model.received();
+    assert_eq!(received.len(), 2);
+    let messages = received[1]["messages"].as_array().unwrap();
+    let call = &messages[2]["tool_calls"][0];
+    assert_eq!(call["function"]["name"], "list_free_times");
+    assert_eq!(
+        call["function"]["arguments"],
+        r#"{"treatment":"hydrafacial","weekday":6}"#
+    );
+    assert_eq!(messages[3]["role"], "tool");
+    assert!(messages[3]["content"].as_str().unwrap().contains("Sat "));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn when_the_model_fails_the_builtin_engine_answers(pool: PgPool) {
+    let (_, state) = common::app_with_state(
+        &pool,
+        Clock::system(),
+        common::media(),
+        Messaging::development(),
+    )
+    .await;
+    let malformed = Script::Stream(vec!["{\"choices\": [".to_owned()]);
+    let cut_short = Script::Stream(vec![
+        r#"{"choices":[{"index":0,"delta":{"content":"A Hydra"}}]}"#.to_owned(),
+    ]);
+    for (script, timeout) in [
+        (malformed, Duration::from_secs(10)),
+        (cut_short, Duration::from_secs(10)),
+        (Script::Status(500), Duration::from_secs(10)),
+        (Script::Hang, Duration::from_secs(1)),
+        // An answer that reassures about a symptom never reaches the patient.
+        (
+            says("A HydraFacial is £165. Swelling afterwards is perfectly normal, don't worry."),
+            Duration::from_secs(10),
+        ),
+    ] {
+        let model = FakeModel::start(vec![script]).await;
+        let app = with_model(state.clone(), &model, timeout);
+        let answer = ask(&app, None, "How much is a HydraFacial?").await;
+        assert_eq!(answer.body, "HydraFacial costs £165 and takes 60 minutes.");
+        assert_eq!(model.received().len(), 1);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn red_flags_and_refusals_never_reach_the_model(pool: PgPool) {
+    let model = FakeModel::start(vec![says("This should never be asked.")]).await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let red_flag = ask(&app, None, "my lip has gone white after filler").await;
+    assert!(red_flag.body.contains("999"));
+    let refused = ask(&app, None, "how many units of botox do I need").await;
+    assert!(refused.body.contains("doses"));
+    assert!(model.received().is_empty());
+}

@@ -1,0 +1,191 @@
+//! A stand-in for an OpenAI-compatible chat API (OpenAI, Ollama, llama.cpp's server,
+//! vLLM), served in the test's runtime. It checks what such a server checks (the bearer
+//! key, the model, the messages' and tools' shape, `stream: true`), keeps every request
+//! for the test to read, and answers each with the next scripted reply: a stream of
+//! server-sent events, an error status, or nothing at all.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+pub const KEY: &str = "sk-test-lumen-model";
+pub const MODEL: &str = "lumen-test-model";
+
+pub enum Script {
+    /// The `data:` payloads of a stream, `[DONE]` included where the stream ends well.
+    Stream(Vec<String>),
+    Status(u16),
+    /// Accepts the request and never answers.
+    Hang,
+}
+
+#[derive(Clone)]
+struct Shared {
+    scripts: Arc<Mutex<VecDeque<Script>>>,
+    received: Arc<Mutex<Vec<Value>>>,
+}
+
+pub struct FakeModel {
+    pub url: String,
+    received: Arc<Mutex<Vec<Value>>>,
+}
+
+impl FakeModel {
+    pub async fn start(scripts: Vec<Script>) -> FakeModel {
+        let shared = Shared {
+            scripts: Arc::new(Mutex::new(scripts.into())),
+            received: Arc::default(),
+        };
+        let router = Router::new()
+            .route("/v1/chat/completions", post(complete))
+            .with_state(shared.clone());
+        let (listener, address) = super::listener().await;
+        super::serve(listener, router);
+        FakeModel {
+            url: format!("{address}/v1"),
+            received: shared.received,
+        }
+    }
+
+    /// Every request body received, in order.
+    pub fn received(&self) -> Vec<Value> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let body = json!({"error": {"message": message, "type": "invalid_request_error"}});
+    (status, Json(body)).into_response()
+}
+
+/// What a chat-completions server refuses before answering.
+fn problem(headers: &HeaderMap, body: &Value) -> Option<Response> {
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok())
+        == Some(&format!("Bearer {KEY}"));
+    if !authorized {
+        return Some(refuse(
+            StatusCode::UNAUTHORIZED,
+            "Incorrect API key provided.",
+        ));
+    }
+    if body["model"] != MODEL {
+        return Some(refuse(StatusCode::NOT_FOUND, "The model does not exist."));
+    }
+    if body["stream"] != true {
+        return Some(refuse(
+            StatusCode::BAD_REQUEST,
+            "this stand-in only streams",
+        ));
+    }
+    let messages = body["messages"].as_array();
+    let well_formed = messages.is_some_and(|messages| {
+        !messages.is_empty()
+            && messages.iter().all(|m| {
+                let role = m["role"].as_str().unwrap_or("");
+                match role {
+                    "system" | "user" => m["content"].is_string(),
+                    "assistant" => m["content"].is_string() || m["tool_calls"].is_array(),
+                    "tool" => m["tool_call_id"].is_string() && m["content"].is_string(),
+                    _ => false,
+                }
+            })
+    });
+    if !well_formed {
+        return Some(refuse(StatusCode::BAD_REQUEST, "messages are malformed"));
+    }
+    let tools_ok = body["tools"].as_array().is_some_and(|tools| {
+        tools.iter().all(|t| {
+            t["type"] == "function"
+                && t["function"]["name"].is_string()
+                && t["function"]["description"].is_string()
+                && t["function"]["parameters"]["type"] == "object"
+        })
+    });
+    if !tools_ok {
+        return Some(refuse(StatusCode::BAD_REQUEST, "tools are malformed"));
+    }
+    None
+}
+
+async fn complete(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    shared.received.lock().unwrap().push(body.clone());
+    if let Some(refused) = problem(&headers, &body) {
+        return refused;
+    }
+    let script = shared.scripts.lock().unwrap().pop_front();
+    match script {
+        Some(Script::Stream(events)) => {
+            let text: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+            Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(Body::from(text))
+                .unwrap()
+        }
+        Some(Script::Status(code)) => refuse(
+            StatusCode::from_u16(code).unwrap(),
+            "The server had an error.",
+        ),
+        Some(Script::Hang) => {
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        None => refuse(StatusCode::TOO_MANY_REQUESTS, "no reply scripted"),
+    }
+}
+
+fn chunk(delta: Value, finish: Option<&str>) -> String {
+    json!({
+        "id": "chatcmpl-lumen",
+        "object": "chat.completion.chunk",
+        "model": MODEL,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    })
+    .to_string()
+}
+
+/// A streamed answer of `text`, a few characters per event.
+pub fn says(text: &str) -> Script {
+    let chars: Vec<char> = text.chars().collect();
+    let mut events = vec![chunk(json!({"role": "assistant", "content": ""}), None)];
+    events.extend(
+        chars
+            .chunks(7)
+            .map(|piece| chunk(json!({"content": piece.iter().collect::<String>()}), None)),
+    );
+    events.push(chunk(json!({}), Some("stop")));
+    events.push("[DONE]".to_owned());
+    Script::Stream(events)
+}
+
+/// A streamed call of tool `name` with `arguments`, the arguments split across events.
+pub fn calls(name: &str, arguments: Value) -> Script {
+    let arguments = arguments.to_string();
+    let (head, tail) = arguments.split_at(arguments.len() / 2);
+    Script::Stream(vec![
+        chunk(
+            json!({"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                   "function": {"name": name, "arguments": ""}}]}),
+            None,
+        ),
+        chunk(
+            json!({"tool_calls": [{"index": 0, "function": {"arguments": head}}]}),
+            None,
+        ),
+        chunk(
+            json!({"tool_calls": [{"index": 0, "function": {"arguments": tail}}]}),
+            None,
+        ),
+        chunk(json!({}), Some("tool_calls")),
+        "[DONE]".to_owned(),
+    ])
+}
