@@ -1,6 +1,10 @@
 -- The clinic's assistant: the questions and answers staff write for it, and the
 -- conversations patients have with it (and with staff, once handed over).
 
+-- Conversations are removed this many days after their last message.
+ALTER TABLE clinics ADD COLUMN assistant_retention_days integer NOT NULL DEFAULT 90
+    CHECK (assistant_retention_days BETWEEN 1 AND 3650);
+
 CREATE TABLE assistant_faqs (
     id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     clinic_id  uuid NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,

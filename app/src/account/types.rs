@@ -56,6 +56,23 @@ pub struct MyData {
     pub account_created: String,
     pub patient_records: Vec<MyPatientRecord>,
     pub appointments: Vec<MyAppointmentRecord>,
+    /// Conversations with the assistant (and staff) had while signed in.
+    #[serde(default)]
+    pub conversations: Vec<MyConversation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyConversation {
+    pub started: String,
+    pub messages: Vec<MyChatLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyChatLine {
+    /// `patient`, `assistant` or `staff`.
+    pub author: String,
+    pub body: String,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

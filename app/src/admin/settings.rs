@@ -45,6 +45,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         slot_minutes,
         min_notice_hours,
         horizon_days,
+        assistant_retention_days,
         allow_double_booking,
         reminder_hours,
         remind_by_email,
@@ -119,6 +120,9 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                     </div>
                     <Checkbox id="allow_double_booking" name="form[allow_double_booking]" label="Let staff double-book on purpose (each one is recorded in the audit log)" checked=allow_double_booking/>
                 </fieldset>
+                <Field name="assistant_retention_days" label="Keep assistant conversations for (days)" hint={"After a conversation's last message; then it is deleted. 1 to 3,650.".to_owned()} problems>
+                    <input id="assistant_retention_days" name="form[assistant_retention_days]" value=assistant_retention_days inputmode="numeric" class=FIELD aria-invalid=invalid("assistant_retention_days") aria-describedby="assistant_retention_days-hint assistant_retention_days-error"/>
+                </Field>
                 <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
                     <legend class="px-1 font-semibold text-stone-900">"Reminders"</legend>
                     <Field name="reminder_hours" label="Send reminders (hours before)" hint={"Such as 24, 2: a day before and two hours before. Up to four; empty for none. Each patient chooses how they hear from you.".to_owned()} problems>

@@ -37,6 +37,8 @@ pub struct SettingsForm {
     /// Whether staff may book over another appointment on purpose.
     #[serde(deserialize_with = "checkbox")]
     pub allow_double_booking: bool,
+    /// Days the assistant's conversations are kept after their last message.
+    pub assistant_retention_days: String,
     /// Hours before an appointment that its reminders go, such as `24, 2`.
     pub reminder_hours: String,
     #[serde(deserialize_with = "checkbox")]
@@ -90,6 +92,7 @@ pub struct Settings {
     pub booking: BookingRules,
     pub reminders: ReminderRules,
     pub payments: PaymentPolicy,
+    pub assistant_retention_days: i32,
 }
 
 /// A whole number within `range`, or `message` against `field`. Ranges match the
@@ -225,6 +228,13 @@ impl SettingsForm {
             ),
             allow_double_booking: self.allow_double_booking,
         };
+        let assistant_retention_days = whole(
+            &mut problems,
+            "assistant_retention_days",
+            &self.assistant_retention_days,
+            1..=3650,
+            "Enter a whole number of days from 1 to 3,650 (ten years).",
+        );
         let hours_before = parse_hours(&self.reminder_hours)
             .map_err(|problem| problems.push(FieldProblem::new("reminder_hours", problem)))
             .unwrap_or_default();
@@ -263,6 +273,7 @@ impl SettingsForm {
                 booking,
                 reminders,
                 payments,
+                assistant_retention_days,
             }),
             _ => Err(problems),
         }
@@ -349,6 +360,7 @@ mod tests {
             min_notice_hours: "2".to_owned(),
             horizon_days: "60".to_owned(),
             allow_double_booking: false,
+            assistant_retention_days: "90".to_owned(),
             reminder_hours: "24, 2".to_owned(),
             remind_by_email: true,
             remind_by_sms: false,
@@ -463,11 +475,13 @@ mod tests {
     fn booking_rules_are_whole_numbers_within_what_the_database_allows() {
         let settings = form().parse().unwrap();
         assert_eq!(settings.booking.min_notice_minutes, 120);
+        assert_eq!(settings.assistant_retention_days, 90);
         let problems = SettingsForm {
             hold_minutes: "0".to_owned(),
             slot_minutes: "two".to_owned(),
             min_notice_hours: "337".to_owned(),
             horizon_days: "366".to_owned(),
+            assistant_retention_days: "0".to_owned(),
             ..form()
         }
         .parse()
@@ -477,6 +491,7 @@ mod tests {
             "slot_minutes",
             "min_notice_hours",
             "horizon_days",
+            "assistant_retention_days",
         ] {
             assert!(problem_for(&problems, field).is_some(), "{field}");
         }

@@ -527,3 +527,41 @@ async fn a_time_taken_before_it_is_chosen_gets_the_nearest_free_ones(pool: PgPoo
         .iter()
         .all(|o| o.start != offered[0].start || o.provider != offered[0].provider));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_in_patients_conversations_are_in_their_export_and_go_with_their_account(
+    pool: PgPool,
+) {
+    let app = common::app(&pool).await;
+    let session = common::signed_in(&app, common::PATIENT).await;
+    let asked = ask(&app, Some(&session), "What does a HydraFacial cost?").await;
+    let both = format!("{session}; {}", chat_cookie(&asked));
+    // A visitor's conversation is nobody's record.
+    ask(&app, None, "Where are you?").await;
+
+    let export = get_as(&app, "/api/account/my_data", Some(&session)).await;
+    let data: app::account::types::MyData = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(data.conversations.len(), 1);
+    let lines = &data.conversations[0].messages;
+    assert_eq!(lines[0].body, "What does a HydraFacial cost?");
+    assert!(lines[1].body.contains("£165"));
+    assert!(chat(&app, Some(&both)).await.messages.len() == 2);
+
+    let deleted = post_as(
+        &app,
+        "account/delete",
+        Some(&session),
+        &form(&[("current_password", common::PASSWORD)]),
+    )
+    .await;
+    assert!(
+        deleted.status.is_success() || deleted.status.is_redirection(),
+        "{}",
+        deleted.body
+    );
+    assert_eq!(
+        common::count_rows(&pool, "assistant_conversations").await,
+        1
+    );
+    assert!(chat(&app, Some(&both)).await.messages.is_empty());
+}

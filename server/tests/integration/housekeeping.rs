@@ -75,6 +75,29 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
+    // Assistant conversations: the clinic keeps them 30 days after their last message.
+    sqlx::query("UPDATE clinics SET assistant_retention_days = 30")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (token, last) in [
+        ("stale", now - Duration::days(31)),
+        ("kept", now - Duration::days(29)),
+    ] {
+        sqlx::query(
+            "WITH c AS (
+                 INSERT INTO assistant_conversations (clinic_id, token_hash, started_at, last_message_at)
+                 VALUES ($1, sha256($2::bytea), $3, $3) RETURNING id)
+             INSERT INTO assistant_messages (clinic_id, conversation_id, author, body, sent_at)
+             SELECT $1, id, 'patient', 'Hello', $3 FROM c",
+        )
+        .bind(state.clinic_id)
+        .bind(token.as_bytes())
+        .bind(last)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     let sessions = count(&pool, "SELECT count(*) FROM sessions").await;
 
     let retention = Retention {
@@ -91,7 +114,13 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
             rate_limit_hits: 1,
             unconfirmed_accounts: 1,
             sent_messages: 1,
+            assistant_conversations: 1,
         }
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM assistant_messages").await,
+        1,
+        "the stale one's messages went with it"
     );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM sessions").await,

@@ -30,6 +30,7 @@ pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppErr
                   hold_minutes::text AS "hold_minutes!", slot_minutes::text AS "slot_minutes!",
                   (min_notice_minutes / 60)::text AS "min_notice_hours!",
                   horizon_days::text AS "horizon_days!", allow_double_booking,
+                  assistant_retention_days::text AS "assistant_retention_days!",
                   coalesce((SELECT string_agg(r.hours_before::text, ', ' ORDER BY r.hours_before DESC)
                             FROM reminder_rules r WHERE r.clinic_id = c.id), '') AS "reminder_hours!",
                   coalesce((SELECT bool_or(r.by_email) FROM reminder_rules r WHERE r.clinic_id = c.id), true) AS "remind_by_email!",
@@ -72,7 +73,8 @@ pub async fn save(
                 late_cancel_hours = $7, cancellation_policy = $8, currency = $9,
                 hold_minutes = $10, slot_minutes = $11, min_notice_minutes = $12,
                 horizon_days = $13, allow_double_booking = $14,
-                quiet_hours_start = $15, quiet_hours_end = $16, tax_id = $17
+                quiet_hours_start = $15, quiet_hours_end = $16, tax_id = $17,
+                assistant_retention_days = $18
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -90,7 +92,8 @@ pub async fn save(
         settings.booking.allow_double_booking,
         settings.reminders.quiet.start,
         settings.reminders.quiet.end,
-        settings.tax_id
+        settings.tax_id,
+        settings.assistant_retention_days
     )
     .execute(&mut *tx)
     .await?;

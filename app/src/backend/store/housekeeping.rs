@@ -1,6 +1,7 @@
 //! What the background worker tidies away, so the database keeps only what is still of
 //! use: sessions past their end, rate-limit hits older than any window, registrations
-//! never confirmed, and sent messages past the clinic's retention. (Released holds are
+//! never confirmed, sent messages past the clinic's retention, and the assistant's
+//! conversations past the retention the clinic set. (Released holds are
 //! deleted with the holds' own sweep.) Each kind is one statement: a sweep cut short by a
 //! restart leaves nothing half-deleted, and the next one finishes.
 
@@ -28,11 +29,16 @@ pub struct Swept {
     pub rate_limit_hits: u64,
     pub unconfirmed_accounts: u64,
     pub sent_messages: u64,
+    pub assistant_conversations: u64,
 }
 
 impl Swept {
     pub fn total(&self) -> u64 {
-        self.sessions + self.rate_limit_hits + self.unconfirmed_accounts + self.sent_messages
+        self.sessions
+            + self.rate_limit_hits
+            + self.unconfirmed_accounts
+            + self.sent_messages
+            + self.assistant_conversations
     }
 }
 
@@ -92,10 +98,22 @@ pub async fn sweep(
     .execute(pool)
     .await?
     .rows_affected();
+    // Their messages go with them (ON DELETE CASCADE).
+    let assistant_conversations = sqlx::query!(
+        "DELETE FROM assistant_conversations a USING clinics c
+         WHERE a.clinic_id = $1 AND c.id = a.clinic_id
+           AND a.last_message_at <= $2::timestamptz - make_interval(days => c.assistant_retention_days)",
+        clinic_id,
+        now
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
         sessions,
         rate_limit_hits,
         unconfirmed_accounts,
         sent_messages,
+        assistant_conversations,
     })
 }

@@ -2,7 +2,9 @@
 //! take their data, and erase the account. Every query is keyed by the signed-in user's
 //! id, so nobody reaches another person's rows.
 
-use crate::account::types::{MyAppointmentRecord, MyData, MyPatientRecord};
+use crate::account::types::{
+    MyAppointmentRecord, MyChatLine, MyConversation, MyData, MyPatientRecord,
+};
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 use crate::domain::profile::{Profile, ProfileForm};
@@ -156,12 +158,51 @@ pub async fn export(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<MyD
     )
     .fetch_all(pool)
     .await?;
+    let lines = sqlx::query!(
+        r#"SELECT m.conversation_id,
+                  to_char(c.started_at AT TIME ZONE k.time_zone, 'YYYY-MM-DD"T"HH24:MI') AS "started!",
+                  m.author, m.body,
+                  to_char(m.sent_at AT TIME ZONE k.time_zone, 'YYYY-MM-DD"T"HH24:MI') AS "at!"
+           FROM assistant_messages m
+           JOIN assistant_conversations c ON c.id = m.conversation_id
+           JOIN patients p ON p.id = c.patient_id
+           JOIN clinics k ON k.id = c.clinic_id
+           WHERE c.clinic_id = $1 AND p.user_id = $2
+           ORDER BY c.started_at, c.id, m.id"#,
+        clinic_id,
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut conversations: Vec<(Uuid, MyConversation)> = Vec::new();
+    for line in lines {
+        if conversations
+            .last()
+            .is_none_or(|(id, _)| *id != line.conversation_id)
+        {
+            conversations.push((
+                line.conversation_id,
+                MyConversation {
+                    started: line.started,
+                    messages: Vec::new(),
+                },
+            ));
+        }
+        if let Some((_, conversation)) = conversations.last_mut() {
+            conversation.messages.push(MyChatLine {
+                author: line.author,
+                body: line.body,
+                at: line.at,
+            });
+        }
+    }
     Ok(MyData {
         email: account.email,
         name: account.display_name,
         account_created: account.created,
         patient_records,
         appointments,
+        conversations: conversations.into_iter().map(|(_, c)| c).collect(),
     })
 }
 
@@ -182,6 +223,16 @@ pub async fn erase(pool: &PgPool, clinic_id: Uuid, me: &Principal) -> Result<(),
     .into_iter()
     .flatten()
     .collect();
+    // Conversations with the assistant are the patient's words: they go, messages and all.
+    sqlx::query!(
+        "DELETE FROM assistant_conversations
+         WHERE clinic_id = $1
+           AND patient_id IN (SELECT id FROM patients WHERE clinic_id = $1 AND user_id = $2)",
+        clinic_id,
+        me.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "UPDATE patients SET first_name = 'Deleted', last_name = 'patient',
                 email = 'deleted-' || id || '@deleted.invalid', phone = '', date_of_birth = NULL,
