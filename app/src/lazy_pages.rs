@@ -125,3 +125,9 @@ lazy_area! {
         Assistant => crate::assistant::pages::AssistantPage,
     }
 }
+
+/// Opens the assistant's panel over a public page, its code loaded the first time.
+#[lazy]
+pub fn assistant_panel() {
+    crate::assistant::panel::open();
+}

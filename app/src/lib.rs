@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
                 <SiteFooter/>
+                <ui::ask::AskButton/>
             </div>
         </Router>
     }

@@ -109,3 +109,24 @@ test.describe("without JavaScript", () => {
     await expect(page.locator('ol[aria-label="Conversation"] > li').last()).toContainText("Call 999 now");
   });
 });
+
+test("on a public page the assistant opens in a panel whose code arrives only then", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto("/treatments/hydrafacial");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  const panelCode = () => fetched.filter((path) => path.includes("split_assistant_panel"));
+  expect(panelCode()).toEqual([]);
+
+  await page.getByRole("link", { name: "Ask a question" }).click();
+  const panel = page.getByRole("dialog", { name: "Ask us" });
+  await expect(panel).toBeVisible();
+  expect(panelCode().length).toBeGreaterThan(0);
+  await panel.getByLabel("Your question").fill("Who does the HydraFacial?");
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(panel.locator('ol[aria-label="Conversation"] > li').last()).toContainText("Hannah Price");
+  // The patient is still on the page they were reading.
+  await expect(page).toHaveURL(/\/treatments\/hydrafacial$/);
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+});

@@ -15,7 +15,9 @@ import { join, resolve } from "node:path";
 // of a public page and 300 kB for the booking picker; README "Bundle" says where the rest is.
 const KB = 1000;
 const BUDGET_PUBLIC = 330 * KB;
-const BUDGET_PICKER = 560 * KB;
+// 560 kB until the assistant's area (issue 15): a fourth area sharing code with booking
+// split the shared code into more, smaller chunks, and the picker's total grew by 13 kB.
+const BUDGET_PICKER = 570 * KB;
 const PAGES = [
   { kind: "home", path: "/", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "treatment", path: "/treatments/lip-enhancement", budget: BUDGET_PUBLIC, areas: [] },

@@ -25,11 +25,17 @@ pub async fn fetch_chat() -> Result<ChatView, AppError> {
     answer(server::chat().await)
 }
 
-/// Sends the patient's message and stores the reply, then shows the conversation again.
+/// Sends the patient's message and stores the reply, then shows the conversation again:
+/// on the assistant's page, or (`stay`, from the panel over another page) where it is.
 #[server(endpoint = "assistant/ask")]
-pub async fn ask_assistant(#[server(default)] message: String) -> Result<(), AppError> {
+pub async fn ask_assistant(
+    #[server(default)] message: String,
+    #[server(default)] stay: bool,
+) -> Result<(), AppError> {
     answer(server::ask(&message).await)?;
-    leptos_axum::redirect("/assistant#latest");
+    if !stay {
+        leptos_axum::redirect("/assistant#latest");
+    }
     Ok(())
 }
 

@@ -35,11 +35,37 @@ pub fn AssistantPage() -> impl IntoView {
     }
 }
 
+/// The assistant in a panel over a public page: the conversation and the form, without
+/// the page's questions and answers and policies (their links still lead there).
+#[component]
+pub fn AssistantPanel() -> impl IntoView {
+    let action = ServerAction::<AskAssistant>::new();
+    let hold = ServerAction::<HoldOffer>::new();
+    let chat = Resource::new(
+        move || (action.version().get(), hold.version().get()),
+        |_| fetch_chat(),
+    );
+    // Mounted beside the page, outside its router: the failure is said here, plainly.
+    view! {
+        <Transition fallback=|| view! { <p class="mt-4 text-stone-600">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match chat.await {
+                    Ok(chat) => view! { <Chat chat action hold compact=true/> }.into_any(),
+                    Err(error) => view! { <p role="alert" class="mt-4 text-red-700">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 fn Chat(
     chat: ChatView,
     action: ServerAction<AskAssistant>,
     hold: ServerAction<HoldOffer>,
+    /// In the panel: no questions and answers or policies below the form.
+    #[prop(optional)]
+    compact: bool,
 ) -> impl IntoView {
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
@@ -67,6 +93,7 @@ fn Chat(
             </p>
         })}
         <ActionForm action attr:class="mt-8 space-y-4" attr:novalidate="">
+            {compact.then(|| view! { <input type="hidden" name="stay" value="true"/> })}
             <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
             <Field name="message" label="Your question" problems>
                 <textarea id="message" name="message" rows="3" maxlength="1000" required class=FIELD
@@ -78,17 +105,25 @@ fn Chat(
             </div>
         </ActionForm>
         <ActionForm action attr:class="mt-3">
+            {compact.then(|| view! { <input type="hidden" name="stay" value="true"/> })}
             <input type="hidden" name="message" value="I'd like to talk to a person"/>
             <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Talk to a person"</button>
         </ActionForm>
-        <Faqs faqs=chat.faqs/>
+        {(!compact).then(|| view! { <Faqs faqs=chat.faqs/> <Policies chat_policies=(chat.cancellation_policy, chat.payment_policy, chat.clinic, chat.phone)/> })}
+    }
+}
+
+#[component]
+fn Policies(chat_policies: (String, String, String, String)) -> impl IntoView {
+    let (cancellation_policy, payment_policy, clinic, phone) = chat_policies;
+    view! {
         <section id="policies" class="mt-12">
             <h2 class="font-display text-2xl text-stone-900">"Our policies"</h2>
             <h3 class="mt-4 font-semibold text-stone-900">"Cancelling or changing a booking"</h3>
-            <p class="mt-1 whitespace-pre-line text-stone-700">{chat.cancellation_policy}</p>
+            <p class="mt-1 whitespace-pre-line text-stone-700">{cancellation_policy}</p>
             <h3 class="mt-4 font-semibold text-stone-900">"Paying for a booking"</h3>
-            <p class="mt-1 text-stone-700">{chat.payment_policy}</p>
-            <p class="mt-4 text-sm text-stone-600">{format!("Questions? Call {} on {}.", chat.clinic, chat.phone)}</p>
+            <p class="mt-1 text-stone-700">{payment_policy}</p>
+            <p class="mt-4 text-sm text-stone-600">{format!("Questions? Call {clinic} on {phone}.")}</p>
         </section>
     }
 }

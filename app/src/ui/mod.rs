@@ -1,5 +1,6 @@
 //! The design system: page layout, shared pieces, and the pages for errors and unknown paths.
 
+pub mod ask;
 pub mod components;
 pub mod delivery;
 pub mod layout;
