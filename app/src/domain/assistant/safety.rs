@@ -200,7 +200,8 @@ const SYMPTOMS: &[&str] = &[
 const JUDGING: &[&str] = &[
     "normal", "worr*", "concern*", "ok", "okay", "fine", "expected", "serious", "usual", "alright",
 ];
-const CONDITIONS: &[&str] = &[
+/// Conditions a question (or an answer) may name: the wording of a diagnosis.
+pub(super) const CONDITIONS: &[&str] = &[
     "infection",
     "infected",
     "allergic",

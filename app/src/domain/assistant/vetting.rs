@@ -3,6 +3,7 @@
 //! only when the clinic's own content, which the answer was built from, says it word for
 //! word (an aftercare leaflet may well say "some swelling for two days is expected").
 
+use super::safety::CONDITIONS;
 use super::words::{near, phrase, words, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,24 +46,7 @@ const DIAGNOSIS: &[Rule] = &[
         &["probably", "likely", "definitely"],
     ]),
     phrase(&[&["its", "thats"], &["probably", "likely", "definitely"]]),
-    near(
-        4,
-        &[
-            &["you", "your", "its", "it", "this"],
-            &[
-                "infection",
-                "infected",
-                "allergic",
-                "cellulitis",
-                "necrosis",
-                "occlusion",
-                "herpes",
-                "granuloma*",
-                "abscess",
-                "nodule*",
-            ],
-        ],
-    ),
+    near(4, &[&["you", "your", "its", "it", "this"], CONDITIONS]),
 ];
 
 const REASSURANCE: &[Rule] = &[
