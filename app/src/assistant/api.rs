@@ -67,28 +67,11 @@ mod server {
     const CHAT_DAYS: i64 = 30;
 
     fn browser_chat() -> Option<Token> {
-        let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|header| crate::backend::auth::session::cookie_value(header, CHAT_COOKIE))
-            .and_then(Token::parse)
+        principal::request_secret(CHAT_COOKIE)
     }
 
     fn remember_chat(token: &Token) {
-        let cookie = format!(
-            "{CHAT_COOKIE}={}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
-            token.as_str(),
-            CHAT_DAYS * 24 * 60 * 60
-        );
-        if let (Some(response), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
-        ) {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
+        principal::keep_secret(CHAT_COOKIE, token, CHAT_DAYS * 24 * 60 * 60);
     }
 
     pub async fn chat() -> Result<ChatView, AppError> {

@@ -179,17 +179,7 @@ pub mod server {
 
     /// The hold this browser already has, if it is still a live hold.
     async fn browser_hold(cx: &Context) -> Result<Option<Token>, AppError> {
-        let Some(parts) = use_context::<http::request::Parts>() else {
-            return Ok(None);
-        };
-        let held = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|header| crate::backend::auth::session::cookie_value(header, HOLD_COOKIE))
-            .and_then(Token::parse);
-        let Some(link) = held else {
+        let Some(link) = principal::request_secret(HOLD_COOKIE) else {
             return Ok(None);
         };
         let live = store::by_link(&cx.state.pool, cx.state.clinic_id, &link.hash(), true)
@@ -200,17 +190,7 @@ pub mod server {
 
     /// Tells the browser which hold is its own, for as long as a hold lasts.
     fn remember_hold(cx: &Context, link: &Token) {
-        let cookie = format!(
-            "{HOLD_COOKIE}={}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
-            link.as_str(),
-            i64::from(cx.rules.hold_minutes) * 60
-        );
-        if let (Some(response), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
-        ) {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
+        principal::keep_secret(HOLD_COOKIE, link, i64::from(cx.rules.hold_minutes) * 60);
     }
 
     /// Counts a confirmation from this address to `email`, or refuses it (429).

@@ -42,6 +42,34 @@ pub fn request_token() -> Option<session::Token> {
         .find_map(session::token_from_header)
 }
 
+/// The secret the current request's cookie `name` holds (a browser's hold, its conversation
+/// with the assistant), when it holds one.
+pub fn request_secret(name: &str) -> Option<session::Token> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|header| session::cookie_value(header, name))
+        .and_then(session::Token::parse)
+}
+
+/// Lets this browser keep `token` in the cookie `name` for `max_age_seconds`: sent back to
+/// this site only, never readable by script.
+pub fn keep_secret(name: &str, token: &session::Token, max_age_seconds: i64) {
+    let cookie = format!(
+        "{name}={}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}",
+        token.as_str()
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 /// Hands `token` to the browser as its session cookie.
 pub fn give_cookie(token: &session::Token) -> Result<(), AppError> {
     let value =
