@@ -88,8 +88,8 @@ test("a red flag is answered at once, and staff see the conversation marked urge
   await staff.getByLabel("Reply to the patient").fill("Dr Okafor here: please call us now on the urgent line.");
   await staff.getByRole("button", { name: "Send reply" }).click();
   await expect(staff.getByRole("status")).toContainText("Reply sent");
-  await page.reload();
-  await expect(page.getByRole("list", { name: "Conversation" })).toContainText("Dr Okafor here");
+  // The patient's page shows the reply by itself, without a reload.
+  await expect(page.getByRole("list", { name: "Conversation" })).toContainText("Dr Okafor here", { timeout: 15_000 });
 });
 
 test.describe("without JavaScript", () => {
@@ -125,6 +125,9 @@ test("on a public page the assistant opens in a panel whose code arrives only th
   await panel.getByLabel("Your question").fill("Who does the HydraFacial?");
   await panel.getByRole("button", { name: "Send" }).click();
   await expect(panel.locator('ol[aria-label="Conversation"] > li').last()).toContainText("Hannah Price");
+  // The answer came through the stream, the form emptied for the next question.
+  expect(fetched).toContain("/api/assistant/stream");
+  await expect(panel.getByLabel("Your question")).toHaveValue("");
   // The patient is still on the page they were reading.
   await expect(page).toHaveURL(/\/treatments\/hydrafacial$/);
   await page.keyboard.press("Escape");

@@ -18,7 +18,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -166,7 +167,14 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
                     crate::input::refuse_unstorable_input,
                 ))
                 .layer(axum::middleware::from_fn(crate::protect::hsts_over_https))
-                .layer(CompressionLayer::new())
+                // Not streams: a compressor holds their pieces back until it has enough of
+                // them (the assistant's answer would arrive all at once at its end).
+                .layer(
+                    CompressionLayer::new().compress_when(
+                        DefaultPredicate::new()
+                            .and(NotForContentType::const_new("application/octet-stream")),
+                    ),
+                )
                 // Inside compression: it reads the error it was handed.
                 .layer(axum::middleware::from_fn(
                     crate::input::api_errors_keep_their_status,

@@ -4,12 +4,15 @@
 use super::types::ChatView;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 use {
     super::types::ChatMessage,
+    super::types::Said,
     crate::backend::assistant,
     crate::backend::auth::{principal, session::Token},
+    crate::backend::integrations::assistant::Listener,
     crate::backend::state::app_state,
     crate::backend::store::assistant as store,
     crate::backend::throttle::{self, per_address},
@@ -25,18 +28,30 @@ pub async fn fetch_chat() -> Result<ChatView, AppError> {
     answer(server::chat().await)
 }
 
-/// Sends the patient's message and stores the reply, then shows the conversation again:
-/// on the assistant's page, or (`stay`, from the panel over another page) where it is.
+/// How many messages this browser's conversation has: the page looks every few seconds,
+/// while staff have the conversation, to show their reply when it comes.
+#[server(endpoint = "assistant/length")]
+pub async fn fetch_chat_length() -> Result<usize, AppError> {
+    answer(server::length().await)
+}
+
+/// Sends the patient's message and stores the reply, then shows the conversation again.
+/// The form's way without JavaScript; with it, the page streams the answer instead.
 #[server(endpoint = "assistant/ask")]
-pub async fn ask_assistant(
-    #[server(default)] message: String,
-    #[server(default)] stay: bool,
-) -> Result<(), AppError> {
+pub async fn ask_assistant(#[server(default)] message: String) -> Result<(), AppError> {
     answer(server::ask(&message).await)?;
-    if !stay {
-        leptos_axum::redirect("/assistant#latest");
-    }
+    leptos_axum::redirect("/assistant#latest");
     Ok(())
+}
+
+/// Sends the patient's message, and streams the answer back as it is written: lines of
+/// [`super::types::Said`], ending once the answer is stored (the page then loads the
+/// conversation again, with the answer's sources and free times).
+#[server(endpoint = "assistant/stream", output = StreamingText)]
+pub async fn stream_answer(
+    #[server(default)] message: String,
+) -> Result<TextStream<AppError>, AppError> {
+    answer(server::stream(message).await)
 }
 
 /// Holds a time the assistant offered, through the booking steps' own hold (the same rules
@@ -107,7 +122,44 @@ mod server {
         })
     }
 
+    pub async fn length() -> Result<usize, AppError> {
+        let state = app_state()?;
+        let Some(token) = browser_chat() else {
+            return Ok(0);
+        };
+        let length = store::length(&state.pool, state.clinic_id, &token.hash()).await?;
+        Ok(usize::try_from(length).unwrap_or_default())
+    }
+
     pub async fn ask(typed: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        let (token, patient) = asker(typed).await?;
+        assistant::ask(&state, &token, patient, typed, &Listener::default()).await?;
+        Ok(())
+    }
+
+    pub async fn stream(typed: String) -> Result<TextStream<AppError>, AppError> {
+        let state = app_state()?;
+        let (token, patient) = asker(&typed).await?;
+        let (listener, said) = Listener::channel();
+        // The answer is written and stored whether or not the patient stays to read it.
+        tokio::spawn(async move {
+            let last = match assistant::ask(&state, &token, patient, &typed, &listener).await {
+                Ok(_) => Said::Done,
+                Err(error) => Said::Failed(error.to_string()),
+            };
+            listener.send(last);
+        });
+        let lines = futures::stream::unfold(said, |mut said| async move {
+            let next = said.recv().await?;
+            Some((Ok(next.line()), said))
+        });
+        Ok(TextStream::new(lines))
+    }
+
+    /// Who is asking, once the message is one that may be sent: this browser's
+    /// conversation (started now if it has none) and the signed-in patient, if any.
+    async fn asker(typed: &str) -> Result<(Token, Option<uuid::Uuid>), AppError> {
         let state = app_state()?;
         assistant::message(typed)?;
         throttle::attempt(
@@ -130,8 +182,7 @@ mod server {
             }
             _ => None,
         };
-        assistant::ask(&state, &token, patient, typed).await?;
-        Ok(())
+        Ok((token, patient))
     }
 
     /// Where the patient goes next: the details step, or back to the conversation.

@@ -1,24 +1,45 @@
 //! `/assistant`: the conversation so far, a form to ask (a plain form post, so it works
-//! without JavaScript; with it, the answer appears without a reload), the clinic's own
-//! questions and answers, and the policies answers point to.
+//! without JavaScript; with it, the answer streams in as it is written, and a reply from
+//! staff appears by itself), the clinic's own questions and answers, and the policies
+//! answers point to.
 
-use super::api::{fetch_chat, AskAssistant, HoldOffer};
-use super::types::{ChatMessage, ChatView};
+use super::api::{fetch_chat, fetch_chat_length, stream_answer, AskAssistant, HoldOffer};
+use super::types::{ChatMessage, ChatView, Said};
 use crate::error::AppError;
 use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::status::ErrorPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
+
+/// What outlives each loading of the conversation: the question being typed, and a count
+/// that loads the conversation again when it goes up.
+#[derive(Clone, Copy)]
+struct Asking {
+    draft: RwSignal<String>,
+    reload: RwSignal<u32>,
+    hold: ServerAction<HoldOffer>,
+}
+
+impl Asking {
+    fn new() -> (Asking, Resource<Result<ChatView, AppError>>) {
+        let asking = Asking {
+            draft: RwSignal::new(String::new()),
+            reload: RwSignal::new(0),
+            hold: ServerAction::<HoldOffer>::new(),
+        };
+        // A time taken meanwhile is answered in the conversation: load it again then too.
+        let chat = Resource::new(
+            move || (asking.reload.get(), asking.hold.version().get()),
+            |_| fetch_chat(),
+        );
+        (asking, chat)
+    }
+}
 
 #[component]
 pub fn AssistantPage() -> impl IntoView {
-    let action = ServerAction::<AskAssistant>::new();
-    let hold = ServerAction::<HoldOffer>::new();
-    // A time taken meanwhile is answered in the conversation: load it again then too.
-    let chat = Resource::new(
-        move || (action.version().get(), hold.version().get()),
-        |_| fetch_chat(),
-    );
+    let (asking, chat) = Asking::new();
     view! {
         <Title text="Ask us"/>
         <Meta name="robots" content="noindex"/>
@@ -27,7 +48,7 @@ pub fn AssistantPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="mt-6 text-stone-600">"Loading…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     {move || Suspend::new(async move {
-                        Ok::<_, AppError>(view! { <Chat chat=chat.await? action hold/> })
+                        Ok::<_, AppError>(view! { <Chat chat=chat.await? asking/> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -39,18 +60,13 @@ pub fn AssistantPage() -> impl IntoView {
 /// the page's questions and answers and policies (their links still lead there).
 #[component]
 pub fn AssistantPanel() -> impl IntoView {
-    let action = ServerAction::<AskAssistant>::new();
-    let hold = ServerAction::<HoldOffer>::new();
-    let chat = Resource::new(
-        move || (action.version().get(), hold.version().get()),
-        |_| fetch_chat(),
-    );
+    let (asking, chat) = Asking::new();
     // Mounted beside the page, outside its router: the failure is said here, plainly.
     view! {
         <Transition fallback=|| view! { <p class="mt-4 text-stone-600">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match chat.await {
-                    Ok(chat) => view! { <Chat chat action hold compact=true/> }.into_any(),
+                    Ok(chat) => view! { <Chat chat asking compact=true/> }.into_any(),
                     Err(error) => view! { <p role="alert" class="mt-4 text-red-700">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -58,21 +74,48 @@ pub fn AssistantPanel() -> impl IntoView {
     }
 }
 
+/// A question on its way and the answer so far, shown until the conversation is loaded
+/// again with both stored.
+#[derive(Debug, Clone, Default)]
+struct Live {
+    asked: String,
+    answer: String,
+}
+
+/// How often the conversation is checked for a reply while staff have it.
+const STAFF_REPLY_CHECK: std::time::Duration = std::time::Duration::from_secs(4);
+
 #[component]
 fn Chat(
     chat: ChatView,
-    action: ServerAction<AskAssistant>,
-    hold: ServerAction<HoldOffer>,
+    asking: Asking,
     /// In the panel: no questions and answers or policies below the form.
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
-    let refusal = Refusal::new(move || action.value().get());
+    let Asking {
+        draft,
+        reload,
+        hold,
+    } = asking;
+    let outcome = RwSignal::new(None::<Result<(), AppError>>);
+    let live = RwSignal::new(None::<Live>);
+    let refusal = Refusal::new(move || outcome.get());
     let problems = refusal.problems;
     let summary = refusal.summary();
     let hold_summary = Refusal::new(move || hold.value().get()).summary();
     let clinic = chat.clinic.clone();
     let count = chat.messages.len();
+    if chat.with_staff {
+        watch_for_replies(count, reload);
+    }
+    let send = move |message: String| {
+        if live.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(stream(message, live, outcome, draft, reload));
+    };
+    let ask_url = AskAssistant::PATH;
     view! {
         <p class="mt-3 text-stone-600">
             {format!(
@@ -85,32 +128,134 @@ fn Chat(
                 let latest = at + 1 == count;
                 view! { <Message message clinic=clinic.clone() latest hold/> }
             }).collect_view()}
+            {move || live.get().map(|live| view! {
+                <li class="ml-8 rounded-2xl bg-stone-100 p-4">
+                    <p class="text-xs font-semibold uppercase tracking-wider text-stone-500">"You"</p>
+                    <p class="mt-1 whitespace-pre-line text-stone-900">{live.asked}</p>
+                </li>
+                <li class="mr-8 rounded-2xl border border-stone-200 bg-white p-4" aria-busy="true">
+                    <p class="text-xs font-semibold uppercase tracking-wider text-stone-500">"Assistant"</p>
+                    <p class="mt-1 whitespace-pre-line text-stone-900">
+                        {if live.answer.is_empty() { "…".to_owned() } else { live.answer }}
+                    </p>
+                </li>
+            })}
         </ol>
         <p role="alert" aria-live="assertive" class="mt-2 text-sm font-semibold text-red-700">{hold_summary}</p>
         {chat.with_staff.then(|| view! {
             <p class="mt-4 rounded-xl bg-brand-50 p-4 text-sm text-brand-900" role="status">
-                "The clinic's team has this conversation and will reply here. Reload the page to see their reply."
+                "The clinic's team has this conversation and will reply here."
             </p>
         })}
-        <ActionForm action attr:class="mt-8 space-y-4" attr:novalidate="">
-            {compact.then(|| view! { <input type="hidden" name="stay" value="true"/> })}
+        // A plain form post without JavaScript; with it, the answer streams in as it is
+        // written.
+        <form method="post" action=ask_url class="mt-8 space-y-4" novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                send(draft.get_untracked());
+            }>
             <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
             <Field name="message" label="Your question" problems>
                 <textarea id="message" name="message" rows="3" maxlength="1000" required class=FIELD
                     aria-invalid=refusal.invalid("message")
-                    aria-describedby="message-error"></textarea>
+                    aria-describedby="message-error"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))>{draft.get_untracked()}</textarea>
             </Field>
             <div class="flex flex-wrap gap-3">
-                <button type="submit" class=BUTTON_PRIMARY disabled=move || action.pending().get()>"Send"</button>
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || live.get().is_some()>"Send"</button>
             </div>
-        </ActionForm>
-        <ActionForm action attr:class="mt-3">
-            {compact.then(|| view! { <input type="hidden" name="stay" value="true"/> })}
-            <input type="hidden" name="message" value="I'd like to talk to a person"/>
-            <button type="submit" class=BUTTON_SECONDARY disabled=move || action.pending().get()>"Talk to a person"</button>
-        </ActionForm>
+        </form>
+        <form method="post" action=ask_url class="mt-3"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                send(TALK_TO_A_PERSON.to_owned());
+            }>
+            <input type="hidden" name="message" value=TALK_TO_A_PERSON/>
+            <button type="submit" class=BUTTON_SECONDARY disabled=move || live.get().is_some()>"Talk to a person"</button>
+        </form>
         {(!compact).then(|| view! { <Faqs faqs=chat.faqs/> <Policies chat_policies=(chat.cancellation_policy, chat.payment_policy, chat.clinic, chat.phone)/> })}
     }
+}
+
+const TALK_TO_A_PERSON: &str = "I'd like to talk to a person";
+
+/// Sends `message` and shows the answer as it streams in; once it is stored, the
+/// conversation is loaded again (which also empties the form: the question was sent).
+async fn stream(
+    message: String,
+    live: RwSignal<Option<Live>>,
+    outcome: RwSignal<Option<Result<(), AppError>>>,
+    draft: RwSignal<String>,
+    reload: RwSignal<u32>,
+) {
+    use futures::StreamExt;
+    outcome.set(None);
+    live.set(Some(Live {
+        asked: message.trim().to_owned(),
+        answer: String::new(),
+    }));
+    let mut result = Ok(());
+    match stream_answer(message).await {
+        Err(error) => result = Err(error),
+        Ok(lines) => {
+            let mut lines = lines.into_inner();
+            let mut buffer = String::new();
+            while let Some(piece) = lines.next().await {
+                match piece {
+                    Ok(piece) => buffer.push_str(&piece),
+                    Err(error) => {
+                        result = Err(error);
+                        break;
+                    }
+                }
+                for said in Said::take_lines(&mut buffer) {
+                    match said {
+                        Said::Text(text) => {
+                            live.update(|l| l.iter_mut().for_each(|l| l.answer.push_str(&text)))
+                        }
+                        Said::Withdrawn => {
+                            live.update(|l| l.iter_mut().for_each(|l| l.answer.clear()))
+                        }
+                        Said::Done => {}
+                        Said::Failed(problem) => result = Err(AppError::Invalid(problem)),
+                    }
+                }
+            }
+        }
+    }
+    if result.is_ok() {
+        draft.set(String::new());
+    }
+    // The form is shown again: what was asked is in the conversation, or, refused, still
+    // in the form with the reason.
+    let asked = result.is_ok();
+    outcome.try_set(Some(result));
+    live.try_set(None);
+    if asked {
+        reload.update(|n| *n += 1);
+    }
+}
+
+/// While staff have the conversation, looks every few seconds for a message it does not
+/// show yet, and loads the conversation again when one has come.
+/// (An effect: it runs in the browser only, and stops when the conversation is replaced.)
+fn watch_for_replies(shown: usize, reload: RwSignal<u32>) {
+    Effect::new(move |_| {
+        let look = set_interval_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if fetch_chat_length().await.is_ok_and(|now| now > shown) {
+                        reload.try_update(|n| *n += 1);
+                    }
+                })
+            },
+            STAFF_REPLY_CHECK,
+        );
+        if let Ok(look) = look {
+            on_cleanup(move || look.clear());
+        }
+    });
 }
 
 #[component]

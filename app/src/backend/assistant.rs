@@ -3,6 +3,7 @@
 //! the outbox in the same transaction.
 
 use crate::backend::auth::session::Token;
+use crate::backend::integrations::assistant::Listener;
 use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::assistant::{self as store, Conversation, NewMessage};
@@ -53,11 +54,13 @@ pub fn message(typed: &str) -> Result<&str, AppError> {
 /// Stores the patient's message in the conversation `token` opens (starting one if there
 /// is none yet) with the assistant's reply, and answers the reply. Once staff have the
 /// conversation the assistant stays quiet, except that red flags are always answered.
+/// The reply is shown to `listener` as it is written.
 pub async fn ask(
     state: &AppState,
     token: &Token,
     patient_id: Option<Uuid>,
     typed: &str,
+    listener: &Listener,
 ) -> Result<Option<Reply>, AppError> {
     let message = message(typed)?;
     let now = state.clock.now();
@@ -77,13 +80,14 @@ pub async fn ask(
         Some(
             state
                 .assistant
-                .reply(state, message, &names, &knowledge, &reach)
+                .reply(state, message, &names, &knowledge, &reach, listener)
                 .await,
         )
     };
     let (reply, offers) = match reply {
         Some(reply) => {
             let (reply, offers) = with_free_times(state, reply, &knowledge).await?;
+            listener.settle(&reply.text);
             (Some(reply), offers)
         }
         None => (None, Vec::new()),

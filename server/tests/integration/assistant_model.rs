@@ -3,10 +3,12 @@
 //! stream. What reaches the model carries no patient's name, email or phone number; tool
 //! calls split across events are put together and run; and a malformed stream, an error
 //! status, a timeout or an unsafe answer each give the built-in engine's reply instead.
+//! Through the answer stream, each sentence reaches the patient as soon as it is written
+//! and vetted, and a sentence that fails the vetting withdraws what was shown.
 
-use crate::common::model::{calls, says, FakeModel, Script, KEY, MODEL};
+use crate::common::model::{calls, says, says_held, FakeModel, Script, KEY, MODEL};
 use crate::common::{self, form, post_as, signed_in, PATIENT};
-use app::assistant::types::ChatView;
+use app::assistant::types::{ChatView, Said};
 use app::backend::integrations::assistant::model::{Model, ModelConfig};
 use app::backend::integrations::assistant::Engine;
 use app::backend::integrations::messaging::Messaging;
@@ -214,5 +216,120 @@ async fn red_flags_and_refusals_never_reach_the_model(pool: PgPool) {
     assert!(red_flag.body.contains("999"));
     let refused = ask(&app, None, "how many units of botox do I need").await;
     assert!(refused.body.contains("doses"));
+    assert!(model.received().is_empty());
+}
+
+/// Asks through the answer stream, as the page does with JavaScript; gives the response,
+/// whose body the test reads piece by piece.
+async fn stream_request(app: &Router, message: &str) -> axum::response::Response {
+    use tower::ServiceExt;
+    let request = axum::http::Request::post("/api/assistant/stream")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", common::PUBLIC_URL)
+        .header("host", "clinic.example")
+        // Compressed, the pieces would wait for each other.
+        .header("accept-encoding", "br, gzip")
+        .body(axum::body::Body::from(form(&[("message", message)])))
+        .unwrap();
+    app.clone().oneshot(request).await.unwrap()
+}
+
+/// Reads `body` until it has said at least `wanted` things (or ended), within a time
+/// that a stream sent in pieces keeps easily.
+async fn read_said(
+    body: &mut axum::body::BodyDataStream,
+    buffer: &mut String,
+    wanted: usize,
+) -> Vec<Said> {
+    use futures::StreamExt;
+    let mut said = Vec::new();
+    while said.len() < wanted {
+        let piece = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("the stream said something within 10 s");
+        let Some(piece) = piece else { break };
+        buffer.push_str(std::str::from_utf8(&piece.unwrap()).unwrap());
+        said.extend(Said::take_lines(buffer));
+    }
+    said
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_answer_reaches_the_patient_a_sentence_at_a_time_while_the_model_writes(pool: PgPool) {
+    let gate = Arc::new(tokio::sync::Notify::new());
+    let model = FakeModel::start(vec![says_held(
+        "A HydraFacial costs £165. It ta",
+        "kes 60 minutes.",
+        gate.clone(),
+    )])
+    .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let response = stream_request(&app, "How much is a HydraFacial?").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("content-encoding").is_none());
+    let chat_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lumen_chat="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .expect("the conversation is this browser's");
+    let mut body = response.into_body().into_data_stream();
+    let mut buffer = String::new();
+
+    // The first sentence is shown while the model is still writing; the half sentence
+    // after it waits for its end.
+    let first = read_said(&mut body, &mut buffer, 1).await;
+    assert_eq!(first, [Said::Text("A HydraFacial costs £165. ".to_owned())]);
+    gate.notify_one();
+    let rest = read_said(&mut body, &mut buffer, usize::MAX).await;
+    assert_eq!(
+        rest,
+        [Said::Text("It takes 60 minutes.".to_owned()), Said::Done]
+    );
+
+    // What was shown is what is stored.
+    let view: ChatView = serde_json::from_str(
+        &post_as(&app, "assistant/chat", Some(&chat_cookie), "")
+            .await
+            .body,
+    )
+    .unwrap();
+    let authors: Vec<&str> = view.messages.iter().map(|m| m.author.as_str()).collect();
+    assert_eq!(authors, ["patient", "assistant"]);
+    assert_eq!(
+        view.messages[1].body,
+        "A HydraFacial costs £165. It takes 60 minutes."
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_sentence_that_fails_the_check_withdraws_what_was_shown(pool: PgPool) {
+    let model = FakeModel::start(vec![says(
+        "A HydraFacial is £165. Swelling afterwards is perfectly normal, don't worry. Book soon.",
+    )])
+    .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let response = stream_request(&app, "How much is a HydraFacial?").await;
+    let mut body = response.into_body().into_data_stream();
+    let said = read_said(&mut body, &mut String::new(), usize::MAX).await;
+    assert_eq!(
+        said,
+        [
+            Said::Text("A HydraFacial is £165. ".to_owned()),
+            Said::Withdrawn,
+            Said::Text("HydraFacial costs £165 and takes 60 minutes.".to_owned()),
+            Said::Done,
+        ]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_message_the_stream_cannot_take_is_refused_before_it_starts(pool: PgPool) {
+    let model = FakeModel::start(Vec::new()).await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let response = stream_request(&app, "   ").await;
+    assert_eq!(response.status(), 422);
     assert!(model.received().is_empty());
 }

@@ -298,6 +298,19 @@ pub struct StoredMessage {
     pub sent_at: DateTime<Utc>,
 }
 
+/// How many messages the conversation `token_hash` opens has: a cheap look for a reply.
+pub async fn length(pool: &PgPool, clinic_id: Uuid, token_hash: &[u8]) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(m.id) AS "count!" FROM assistant_conversations c
+           JOIN assistant_messages m ON m.conversation_id = c.id AND m.clinic_id = c.clinic_id
+           WHERE c.clinic_id = $1 AND c.token_hash = $2"#,
+        clinic_id,
+        token_hash
+    )
+    .fetch_one(pool)
+    .await
+}
+
 pub async fn messages(
     pool: &PgPool,
     clinic_id: Uuid,

@@ -6,6 +6,7 @@ pub mod builtin;
 pub mod knowledge;
 pub mod masking;
 pub mod offer;
+pub mod release;
 pub mod safety;
 pub mod search;
 pub mod urgent;

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use futures::StreamExt;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,13 @@ pub enum Script {
     Status(u16),
     /// Accepts the request and never answers.
     Hang,
+    /// A stream that sends `before`, then waits for `gate` before it sends `after`: the
+    /// test sees what reached the patient while the model was still writing.
+    Held {
+        before: Vec<String>,
+        after: Vec<String>,
+        gate: Arc<tokio::sync::Notify>,
+    },
 }
 
 #[derive(Clone)]
@@ -131,6 +139,23 @@ async fn complete(
                 .body(Body::from(text))
                 .unwrap()
         }
+        Some(Script::Held {
+            before,
+            after,
+            gate,
+        }) => {
+            let line = |e: &String| Ok::<_, std::convert::Infallible>(format!("data: {e}\n\n"));
+            let first = futures::stream::iter(before.iter().map(line).collect::<Vec<_>>());
+            let rest = futures::stream::once(async move {
+                gate.notified().await;
+                futures::stream::iter(after.iter().map(line).collect::<Vec<_>>())
+            })
+            .flatten();
+            Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(first.chain(rest)))
+                .unwrap()
+        }
         Some(Script::Status(code)) => refuse(
             StatusCode::from_u16(code).unwrap(),
             "The server had an error.",
@@ -165,6 +190,24 @@ pub fn says(text: &str) -> Script {
     events.push(chunk(json!({}), Some("stop")));
     events.push("[DONE]".to_owned());
     Script::Stream(events)
+}
+
+/// A streamed answer of `first` then `then`, the second held back until `gate` opens.
+pub fn says_held(first: &str, then: &str, gate: Arc<tokio::sync::Notify>) -> Script {
+    let Script::Stream(before) = says(first) else {
+        unreachable!()
+    };
+    let Script::Stream(after) = says(then) else {
+        unreachable!()
+    };
+    // The first part's own end and the second's start are dropped: one answer in two halves.
+    let before = before[..before.len() - 2].to_vec();
+    let after = after[1..].to_vec();
+    Script::Held {
+        before,
+        after,
+        gate,
+    }
 }
 
 /// A streamed call of tool `name` with `arguments`, the arguments split across events.

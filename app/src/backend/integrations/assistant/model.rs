@@ -6,10 +6,12 @@
 //! that makes no sense, an answer that fails the vetting) gives the built-in engine's reply
 //! instead.
 
+use super::Listener;
 use crate::backend::state::AppState;
 use crate::domain::assistant::builtin::{Outcome, Reply};
 use crate::domain::assistant::knowledge::{sentences, Knowledge, Source};
-use crate::domain::assistant::masking::mask;
+use crate::domain::assistant::masking::{mask, Masked};
+use crate::domain::assistant::release::Release;
 use crate::domain::assistant::search::rank;
 use crate::domain::assistant::vetting::vet;
 use serde_json::{json, Value};
@@ -78,10 +80,11 @@ impl Model {
         message: &str,
         names: &[&str],
         knowledge: &Knowledge,
+        listener: &Listener,
     ) -> Result<Reply, Failure> {
         tokio::time::timeout(
             self.config.timeout,
-            self.converse(state, message, names, knowledge),
+            self.converse(state, message, names, knowledge, listener),
         )
         .await
         .map_err(|_| Failure::Timeout)?
@@ -93,6 +96,7 @@ impl Model {
         message: &str,
         names: &[&str],
         knowledge: &Knowledge,
+        listener: &Listener,
     ) -> Result<Reply, Failure> {
         let masked = mask(message, names);
         let (facts, mut sources) = retrieve(message, knowledge);
@@ -100,16 +104,23 @@ impl Model {
             json!({"role": "system", "content": system_prompt(knowledge, &facts)}),
             json!({"role": "user", "content": masked.text}),
         ];
+        let mut gate = Gate {
+            release: Release::default(),
+            masked: &masked,
+            content: format!("{facts}\n{knowledge:?}"),
+            listener,
+            shown: String::new(),
+        };
         let mut outcome = Outcome::Answered;
         for _ in 0..ROUNDS {
-            let answer = self.complete(&messages).await?;
+            let answer = self.complete(&messages, &mut gate).await?;
             if answer.calls.is_empty() {
-                let text = masked.restore(answer.text.trim());
+                // What the patient saw is the answer, so it is vetted again as a whole.
+                let text = gate.shown.trim().to_owned();
                 if text.is_empty() {
                     return Err(Failure::Malformed("an empty answer".to_owned()));
                 }
-                let content = format!("{facts}\n{knowledge:?}");
-                vet(&text, &content).map_err(Failure::Unsafe)?;
+                vet(&text, &gate.content).map_err(Failure::Unsafe)?;
                 sources.dedup();
                 return Ok(Reply {
                     text,
@@ -190,7 +201,7 @@ impl Model {
         }
     }
 
-    async fn complete(&self, messages: &[Value]) -> Result<Answer, Failure> {
+    async fn complete(&self, messages: &[Value], gate: &mut Gate<'_>) -> Result<Answer, Failure> {
         let body = json!({
             "model": self.config.model,
             "messages": messages,
@@ -219,13 +230,60 @@ impl Model {
             .await
             .map_err(|e| Failure::Transport(super::super::error_without_url(&e, "the model")))?
         {
-            if stream.feed(&bytes)? {
+            let done = stream.feed(&bytes)?;
+            gate.take(&std::mem::take(&mut stream.fresh))?;
+            if done {
+                gate.finish()?;
                 return Ok(stream.answer());
             }
         }
         Err(Failure::Malformed(
             "the stream ended without [DONE]".to_owned(),
         ))
+    }
+}
+
+/// Lets the model's text out to the patient a sentence at a time, each with the patient's
+/// details put back and vetted before it is shown.
+struct Gate<'a> {
+    release: Release,
+    masked: &'a Masked,
+    /// What the answer may say word for word: the content it was given.
+    content: String,
+    listener: &'a Listener,
+    shown: String,
+}
+
+impl Gate<'_> {
+    fn take(&mut self, text: &str) -> Result<(), Failure> {
+        for sentence in self.release.take(text) {
+            self.show(&sentence)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Failure> {
+        match self.release.finish() {
+            Some(rest) => self.show(&rest),
+            None => Ok(()),
+        }
+    }
+
+    fn show(&mut self, sentence: &str) -> Result<(), Failure> {
+        let text = self.masked.restore(sentence);
+        vet(&text, &self.content).map_err(Failure::Unsafe)?;
+        // Nothing before the first words: an answer that opens with a line break.
+        let text = if self.shown.is_empty() {
+            text.trim_start()
+        } else {
+            &text
+        };
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.listener.text(text);
+        self.shown.push_str(text);
+        Ok(())
     }
 }
 
@@ -351,6 +409,8 @@ struct Answer {
 struct Stream {
     pending: Vec<u8>,
     answer: Answer,
+    /// Text taken since the caller last looked.
+    fresh: String,
 }
 
 impl Stream {
@@ -381,6 +441,7 @@ impl Stream {
         };
         if let Some(text) = delta["content"].as_str() {
             self.answer.text.push_str(text);
+            self.fresh.push_str(text);
         }
         for call in delta["tool_calls"].as_array().into_iter().flatten() {
             let index = call["index"]
