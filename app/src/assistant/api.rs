@@ -4,13 +4,13 @@
 use super::types::ChatView;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::{StreamingText, TextStream};
+use leptos::server_fn::codec::{GetUrl, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 use {
     super::types::ChatMessage,
     super::types::Said,
-    crate::backend::assistant,
+    crate::backend::assistant::{self, Asker},
     crate::backend::auth::{principal, session::Token},
     crate::backend::integrations::assistant::Listener,
     crate::backend::state::app_state,
@@ -52,6 +52,16 @@ pub async fn stream_answer(
     #[server(default)] message: String,
 ) -> Result<TextStream<AppError>, AppError> {
     answer(server::stream(message).await)
+}
+
+/// Where a patient goes on from a time the assistant held for them: the details step of
+/// that hold, reached through this browser's conversation (a plain link: the hold's own
+/// secret is never written in the conversation, where staff read it).
+#[server(endpoint = "assistant/held", input = GetUrl)]
+pub async fn go_to_held() -> Result<(), AppError> {
+    let next = answer(server::held().await)?;
+    leptos_axum::redirect(&next);
+    Ok(())
 }
 
 /// Holds a time the assistant offered, through the booking steps' own hold (the same rules
@@ -131,20 +141,34 @@ mod server {
         Ok(usize::try_from(length).unwrap_or_default())
     }
 
+    pub async fn held() -> Result<String, AppError> {
+        Ok(match browser_chat() {
+            Some(token) => {
+                let asker = Asker {
+                    token,
+                    patient_id: None,
+                    address: None,
+                };
+                format!("/book/details?hold={}", asker.hold_link().as_str())
+            }
+            None => "/assistant".to_owned(),
+        })
+    }
+
     pub async fn ask(typed: &str) -> Result<(), AppError> {
         let state = app_state()?;
-        let (token, patient) = asker(typed).await?;
-        assistant::ask(&state, &token, patient, typed, &Listener::default()).await?;
+        let asker = asker(typed).await?;
+        assistant::ask(&state, &asker, typed, &Listener::default()).await?;
         Ok(())
     }
 
     pub async fn stream(typed: String) -> Result<TextStream<AppError>, AppError> {
         let state = app_state()?;
-        let (token, patient) = asker(&typed).await?;
+        let asker = asker(&typed).await?;
         let (listener, said) = Listener::channel();
         // The answer is written and stored whether or not the patient stays to read it.
         tokio::spawn(async move {
-            let last = match assistant::ask(&state, &token, patient, &typed, &listener).await {
+            let last = match assistant::ask(&state, &asker, &typed, &listener).await {
                 Ok(_) => Said::Done,
                 Err(error) => Said::Failed(error.to_string()),
             };
@@ -158,8 +182,9 @@ mod server {
     }
 
     /// Who is asking, once the message is one that may be sent: this browser's
-    /// conversation (started now if it has none) and the signed-in patient, if any.
-    async fn asker(typed: &str) -> Result<(Token, Option<uuid::Uuid>), AppError> {
+    /// conversation (started now if it has none), the signed-in patient if any, and the
+    /// address.
+    async fn asker(typed: &str) -> Result<Asker, AppError> {
         let state = app_state()?;
         assistant::message(typed)?;
         throttle::attempt(
@@ -182,7 +207,11 @@ mod server {
             }
             _ => None,
         };
-        Ok((token, patient))
+        Ok(Asker {
+            token,
+            patient_id: patient,
+            address: throttle::client_address(),
+        })
     }
 
     /// Where the patient goes next: the details step, or back to the conversation.

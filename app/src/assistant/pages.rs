@@ -309,14 +309,25 @@ fn Message(
                     }).collect_view()}
                 </ul>
             })}
-            {(!message.sources.is_empty()).then(|| view! {
-                <p class="mt-2 text-sm text-stone-600">
-                    "Sources: "
-                    {message.sources.into_iter().map(|source| view! {
-                        <a href=source.href class="mr-3 font-medium text-brand-700 underline">{source.title}</a>
-                    }).collect_view()}
-                </p>
-            })}
+            // A way on (a time held, to confirm) is a link of the server's own, which the
+            // router must leave to the browser; the rest are the pages the answer came from.
+            {let (ways_on, sources): (Vec<_>, Vec<_>) =
+                message.sources.into_iter().partition(|s| s.href.starts_with("/api/"));
+            view! {
+                {ways_on.into_iter().map(|way| view! {
+                    <p class="mt-3">
+                        <a href=way.href rel="external" class=BUTTON_PRIMARY>{way.title}</a>
+                    </p>
+                }).collect_view()}
+                {(!sources.is_empty()).then(|| view! {
+                    <p class="mt-2 text-sm text-stone-600">
+                        "Sources: "
+                        {sources.into_iter().map(|source| view! {
+                            <a href=source.href class="mr-3 font-medium text-brand-700 underline">{source.title}</a>
+                        }).collect_view()}
+                    </p>
+                })}
+            }}
         </li>
     }
 }

@@ -3,7 +3,7 @@
 //! the outbox in the same transaction.
 
 use crate::backend::auth::session::Token;
-use crate::backend::integrations::assistant::Listener;
+use crate::backend::integrations::assistant::{Listener, Turn};
 use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::assistant::{self as store, Conversation, NewMessage};
@@ -27,6 +27,36 @@ use uuid::Uuid;
 pub const MESSAGE_LIMIT: usize = 1000;
 /// Messages a patient may write in one conversation; past it, the clinic is the way on.
 pub const MESSAGES_PER_CONVERSATION: i64 = 100;
+/// A model's tokens one conversation may use (a long conversation is some 20 answers);
+/// past it, the built-in engine answers.
+pub const MODEL_TOKENS_PER_CONVERSATION: i64 = 30_000;
+/// A model's tokens the conversations from one address may use in a day (UTC).
+pub const MODEL_TOKENS_PER_ADDRESS_DAY: i64 = 200_000;
+/// Where a patient goes on from a time the assistant held (see [`hold`]).
+pub const HELD_PATH: &str = "/api/assistant/held";
+
+/// Who is asking: this browser's conversation, the signed-in patient, the address.
+pub struct Asker {
+    pub token: Token,
+    pub patient_id: Option<Uuid>,
+    pub address: Option<std::net::IpAddr>,
+}
+
+impl Asker {
+    /// The link of the hold the assistant may place for this conversation: worked out from
+    /// the conversation's secret, so only this browser reaches it and no page or
+    /// transcript needs to carry it.
+    pub fn hold_link(&self) -> Token {
+        self.token.derive("assistant-hold")
+    }
+
+    /// The address as kept for its caps: a hash, never the address itself.
+    fn address_hash(&self, clinic_id: Uuid) -> Option<Vec<u8>> {
+        use sha2::{Digest, Sha256};
+        self.address
+            .map(|address| Sha256::digest(format!("{clinic_id}:{address}")).to_vec())
+    }
+}
 
 /// How a patient reaches help from this clinic: its own number, and its country's.
 pub fn reach(knowledge: &Knowledge) -> Reach {
@@ -57,18 +87,32 @@ pub fn message(typed: &str) -> Result<&str, AppError> {
 /// The reply is shown to `listener` as it is written.
 pub async fn ask(
     state: &AppState,
-    token: &Token,
-    patient_id: Option<Uuid>,
+    asker: &Asker,
     typed: &str,
     listener: &Listener,
 ) -> Result<Option<Reply>, AppError> {
     let message = message(typed)?;
+    let Asker {
+        token, patient_id, ..
+    } = asker;
+    let patient_id = *patient_id;
     let now = state.clock.now();
+    let today = now.date_naive();
     let knowledge = store::knowledge(&state.pool, state.clinic_id).await?;
     let reach = reach(&knowledge);
     let existing = store::by_token(&state.pool, state.clinic_id, &token.hash()).await?;
+    let address_hash = asker.address_hash(state.clinic_id);
+    let address_tokens = match &address_hash {
+        Some(hash) => store::address_tokens(&state.pool, state.clinic_id, hash, today).await?,
+        None => 0,
+    };
+    let model_allowed = existing
+        .as_ref()
+        .is_none_or(|c| i64::from(c.model_tokens) < MODEL_TOKENS_PER_CONVERSATION)
+        && address_tokens < MODEL_TOKENS_PER_ADDRESS_DAY;
     let with_staff = existing.as_ref().is_some_and(|c| c.status != "assistant");
     let screening = screen(message);
+    let mut model_tokens = 0;
     let reply = if with_staff && !matches!(screening, Screening::RedFlag(_)) {
         None
     } else {
@@ -77,12 +121,18 @@ pub async fn ask(
             None => Vec::new(),
         };
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        Some(
-            state
-                .assistant
-                .reply(state, message, &names, &knowledge, &reach, listener)
-                .await,
-        )
+        let turn = Turn {
+            message,
+            names: &names,
+            knowledge: &knowledge,
+            reach: &reach,
+            listener,
+            model_allowed,
+            hold_link: &asker.hold_link(),
+        };
+        let answer = state.assistant.reply(state, &turn).await;
+        model_tokens = answer.model_tokens;
+        Some(answer.reply)
     };
     let (reply, offers) = match reply {
         Some(reply) => {
@@ -98,6 +148,17 @@ pub async fn ask(
         Some(conversation) => conversation,
         None => store::start(&mut tx, state.clinic_id, &token.hash(), patient_id, now).await?,
     };
+    if model_tokens > 0 {
+        store::spend_tokens(
+            &mut tx,
+            state.clinic_id,
+            conversation.id,
+            address_hash.as_deref(),
+            today,
+            model_tokens,
+        )
+        .await?;
+    }
     if store::patient_messages(&mut tx, state.clinic_id, conversation.id).await?
         >= MESSAGES_PER_CONVERSATION
     {
@@ -281,6 +342,55 @@ pub async fn free_times(
         .iter()
         .map(|f| offer(&treatment, f.slot.start, f.slot.provider, f.time_zone))
         .collect())
+}
+
+/// A time the assistant held: until when.
+pub struct Held {
+    pub until: String,
+}
+
+/// Holds `offer` for the conversation's hold `link` through the booking boundary, with the
+/// picker's rules (notice, horizon, rooms, the provider's hours); moving the hold when the
+/// conversation has one already. The refusal is said for the model to pass on.
+pub async fn hold(state: &AppState, offer: &Offer, link: &Token) -> Result<Held, String> {
+    use crate::backend::store::booking::Refusal;
+    let refused = |_| "The time could not be held just now; give the clinic's phone number.";
+    let rules = booking::rules(&state.pool, state.clinic_id)
+        .await
+        .map_err(|e| refused(e).to_owned())?;
+    let treatment = booking::treatment(&state.pool, state.clinic_id, &offer.treatment)
+        .await
+        .map_err(|e| refused(e).to_owned())?
+        .ok_or_else(|| "That treatment is no longer offered.".to_owned())?;
+    let (Ok(start), Ok(provider)) = (
+        DateTime::parse_from_rfc3339(&offer.start),
+        offer.provider.parse::<Uuid>(),
+    ) else {
+        return Err("That is not one of the times listed.".to_owned());
+    };
+    let calendar = LumenCalendar {
+        pool: &state.pool,
+        clinic_id: state.clinic_id,
+        now: state.clock.now(),
+        rules: &rules,
+    };
+    let start = start.with_timezone(&Utc);
+    match calendar.hold(&treatment, Some(provider), start, link).await {
+        Ok(until) => Ok(Held {
+            until: until
+                .with_timezone(&rules.zone())
+                .format("%H:%M")
+                .to_string(),
+        }),
+        Err(Refusal::Taken) => Err(
+            "That time was just taken by someone else. Call list_free_times again and offer \
+             the patient the times it gives."
+                .to_owned(),
+        ),
+        Err(_) => {
+            Err("That time cannot be booked online; give the clinic's phone number.".to_owned())
+        }
+    }
 }
 
 /// A free time as the patient reads it.

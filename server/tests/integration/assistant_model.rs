@@ -130,7 +130,15 @@ async fn the_model_answers_from_retrieved_content_and_never_sees_the_patients_de
         .iter()
         .map(|t| t["function"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools, ["search_content", "list_free_times", "hand_over"]);
+    assert_eq!(
+        tools,
+        [
+            "search_content",
+            "list_free_times",
+            "hold_time",
+            "hand_over"
+        ]
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -332,4 +340,196 @@ async fn a_message_the_stream_cannot_take_is_refused_before_it_starts(pool: PgPo
     let response = stream_request(&app, "   ").await;
     assert_eq!(response.status(), 422);
     assert!(model.received().is_empty());
+}
+
+/// Asks from `address` in the conversation `chat` (a new one when `None`); gives the
+/// reply and the conversation's cookie.
+async fn ask_from(
+    app: &Router,
+    chat: Option<&str>,
+    address: [u8; 4],
+    message: &str,
+) -> (app::assistant::types::ChatMessage, String) {
+    let mut request = axum::http::Request::post("/api/assistant/ask")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(chat) = chat {
+        request = request.header("cookie", chat);
+    }
+    let mut request = request
+        .body(axum::body::Body::from(form(&[("message", message)])))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            address, 40000,
+        ))));
+    let asked = common::send(app, request).await;
+    assert!(asked.status.is_success(), "{}", asked.body);
+    let chat = match chat {
+        Some(chat) => chat.to_owned(),
+        None => asked
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("lumen_chat="))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+            .unwrap(),
+    };
+    let view: ChatView =
+        serde_json::from_str(&post_as(app, "assistant/chat", Some(&chat), "").await.body).unwrap();
+    (view.messages.last().unwrap().clone(), chat)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn past_its_share_of_tokens_a_conversation_or_an_address_gets_the_builtin_engine(
+    pool: PgPool,
+) {
+    let question = "How much is a HydraFacial?";
+    let from_the_model = "A HydraFacial costs £165 and takes 60 minutes.";
+    let builtin = "HydraFacial costs £165 and takes 60 minutes.";
+    // Each answer is said to cost 16,000 tokens: a conversation's 30,000 allow two.
+    let model =
+        FakeModel::start_costing((0..4).map(|_| says(from_the_model)).collect(), Some(16_000))
+            .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let home = [192, 0, 2, 10];
+    let (first, chat) = ask_from(&app, None, home, question).await;
+    let (second, _) = ask_from(&app, Some(&chat), home, question).await;
+    let (third, _) = ask_from(&app, Some(&chat), home, question).await;
+    assert_eq!(
+        [first.body, second.body, third.body],
+        [from_the_model, from_the_model, builtin]
+    );
+    assert_eq!(model.received().len(), 2);
+    let used: i32 = sqlx::query_scalar("SELECT model_tokens FROM assistant_conversations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(used, 32_000);
+
+    // New conversations from the same address: its day's 200,000 are set near their end
+    // here, rather than spent a dozen answers at a time.
+    sqlx::query("UPDATE assistant_address_usage SET tokens = 199000")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (from_home, _) = ask_from(&app, None, home, question).await;
+    assert_eq!(from_home.body, from_the_model, "under the cap, just");
+    let (again_from_home, _) = ask_from(&app, None, home, question).await;
+    assert_eq!(again_from_home.body, builtin);
+    let (elsewhere, _) = ask_from(&app, None, [198, 51, 100, 7], question).await;
+    assert_eq!(elsewhere.body, from_the_model);
+    assert_eq!(model.received().len(), 4);
+    // Each request asked for the usage it was charged by.
+    assert!(model
+        .received()
+        .iter()
+        .all(|r| r["stream_options"]["include_usage"] == true));
+    // The address is kept as a hash only.
+    let kept: Vec<Vec<u8>> = sqlx::query_scalar("SELECT address_hash FROM assistant_address_usage")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|hash| hash.len() == 32));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_model_holds_a_time_the_patient_chose_and_the_patient_confirms_it_themselves(
+    pool: PgPool,
+) {
+    let model = FakeModel::start(vec![
+        calls("list_free_times", json!({"treatment": "hydrafacial"})),
+        calls("hold_time", json!({"time": 2})),
+        says("I've held that time for you. Continue from the link below to confirm it."),
+    ])
+    .await;
+    let app = app_with_model(&pool, &model, Duration::from_secs(10)).await;
+    let booked = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM appointments WHERE status <> 'held'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let booked_before = booked().await;
+    let (answer, chat) = ask_from(
+        &app,
+        None,
+        [192, 0, 2, 20],
+        "Book me the second earliest HydraFacial please",
+    )
+    .await;
+    let way_on = answer
+        .sources
+        .iter()
+        .find(|s| s.href == "/api/assistant/held")
+        .expect("a link on to the held time");
+    assert!(
+        way_on.title.starts_with("Continue booking "),
+        "{}",
+        way_on.title
+    );
+    // The model was told the time is held, not booked.
+    let received = model.received();
+    let told = received[2]["messages"].as_array().unwrap().last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        told.starts_with("Held ") && told.contains("It is not booked"),
+        "{told}"
+    );
+    // No secret is written in the conversation: only the conversation's own cookie
+    // reaches the hold.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT sources::text FROM assistant_messages")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!stored.iter().any(|s| s.contains("hold=")));
+
+    let reply = common::send(
+        &app,
+        axum::http::Request::get("/api/assistant/held")
+            .header("accept", "text/html")
+            .header("cookie", &chat)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let location = reply.headers["location"].to_str().unwrap().to_owned();
+    let hold = location
+        .strip_prefix("/book/details?hold=")
+        .expect("the details step of the hold");
+    let held = post_as(&app, "booking/held", None, &form(&[("hold", hold)])).await;
+    assert_eq!(held.status, 200, "{}", held.body);
+    assert!(held.body.contains("hydrafacial"), "{}", held.body);
+    // The hold is the second time listed; nothing is booked until the patient confirms.
+    let second: String = {
+        let listed = received[1]["messages"].as_array().unwrap().last().unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let from = listed.find("2. ").unwrap() + 3;
+        listed[from..].split(';').next().unwrap().to_owned()
+    };
+    assert!(
+        way_on.title.ends_with(&second),
+        "{} / {second}",
+        way_on.title
+    );
+    assert_eq!(booked().await, booked_before);
+
+    // Without the conversation's cookie, the link leads nowhere near the hold.
+    let stranger = common::send(
+        &app,
+        axum::http::Request::get("/api/assistant/held")
+            .header("accept", "text/html")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(stranger.headers["location"], "/assistant");
 }

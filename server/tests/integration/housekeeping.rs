@@ -98,6 +98,18 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
         .await
         .unwrap();
     }
+    // A model's use per address: yesterday's still counts somewhere on earth; older is gone.
+    for days_ago in [1, 2] {
+        sqlx::query(
+            "INSERT INTO assistant_address_usage (clinic_id, address_hash, day, tokens)
+             VALUES ($1, sha256('address'::bytea), ($2::timestamptz AT TIME ZONE 'UTC')::date, 500)",
+        )
+        .bind(state.clinic_id)
+        .bind(now - Duration::days(days_ago))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     let sessions = count(&pool, "SELECT count(*) FROM sessions").await;
 
     let retention = Retention {
@@ -115,7 +127,12 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
             unconfirmed_accounts: 1,
             sent_messages: 1,
             assistant_conversations: 1,
+            assistant_address_usage: 1,
         }
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM assistant_address_usage").await,
+        1
     );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM assistant_messages").await,

@@ -46,6 +46,17 @@ impl Token {
     pub fn hash(&self) -> Vec<u8> {
         Sha256::digest(self.0.as_bytes()).to_vec()
     }
+
+    /// A secret of its own for `purpose`, which only a holder of this one can work out:
+    /// the hold the assistant places for a conversation is reached through the
+    /// conversation's secret, so its link need never be written down.
+    pub fn derive(&self, purpose: &str) -> Token {
+        let mut digest = Sha256::new();
+        digest.update(purpose.as_bytes());
+        digest.update(b":");
+        digest.update(self.0.as_bytes());
+        Token(crate::backend::hex::hex(&digest.finalize()))
+    }
 }
 
 impl std::fmt::Debug for Token {

@@ -11,7 +11,7 @@ use crate::domain::hours::OpeningRange;
 use crate::domain::money::Money;
 use crate::domain::payment_policy::Processor;
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -181,6 +181,8 @@ pub struct Conversation {
     pub status: String,
     pub urgent: bool,
     pub started_at: DateTime<Utc>,
+    /// A model's tokens the conversation has used.
+    pub model_tokens: i32,
 }
 
 /// The conversation whose secret hashes to `token_hash`.
@@ -191,7 +193,7 @@ pub async fn by_token(
 ) -> Result<Option<Conversation>, sqlx::Error> {
     sqlx::query_as!(
         Conversation,
-        "SELECT id, status, urgent, started_at FROM assistant_conversations
+        "SELECT id, status, urgent, started_at, model_tokens FROM assistant_conversations
          WHERE clinic_id = $1 AND token_hash = $2",
         clinic_id,
         token_hash
@@ -211,7 +213,7 @@ pub async fn start(
         Conversation,
         "INSERT INTO assistant_conversations (clinic_id, token_hash, patient_id, started_at, last_message_at)
          VALUES ($1, $2, $3, $4, $4)
-         RETURNING id, status, urgent, started_at",
+         RETURNING id, status, urgent, started_at, model_tokens",
         clinic_id,
         token_hash,
         patient_id,
@@ -296,6 +298,63 @@ pub struct StoredMessage {
     pub sources: serde_json::Value,
     pub offers: serde_json::Value,
     pub sent_at: DateTime<Utc>,
+}
+
+/// A model's tokens the conversations from the address hashed to `address_hash` used on
+/// `day`.
+pub async fn address_tokens(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    address_hash: &[u8],
+    day: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    let tokens = sqlx::query_scalar!(
+        "SELECT tokens FROM assistant_address_usage
+         WHERE clinic_id = $1 AND address_hash = $2 AND day = $3",
+        clinic_id,
+        address_hash,
+        day
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(tokens.map_or(0, i64::from))
+}
+
+/// Counts `tokens` of a model against the conversation and the address.
+pub async fn spend_tokens(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    conversation_id: Uuid,
+    address_hash: Option<&[u8]>,
+    day: NaiveDate,
+    tokens: u32,
+) -> Result<(), sqlx::Error> {
+    let tokens = i32::try_from(tokens).unwrap_or(i32::MAX);
+    sqlx::query!(
+        "UPDATE assistant_conversations
+         SET model_tokens = LEAST(model_tokens::bigint + $3, 2147483647)::integer
+         WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        conversation_id,
+        i64::from(tokens)
+    )
+    .execute(&mut *tx)
+    .await?;
+    if let Some(address_hash) = address_hash {
+        sqlx::query!(
+            "INSERT INTO assistant_address_usage (clinic_id, address_hash, day, tokens)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (clinic_id, address_hash, day) DO UPDATE
+             SET tokens = LEAST(assistant_address_usage.tokens::bigint + EXCLUDED.tokens, 2147483647)::integer",
+            clinic_id,
+            address_hash,
+            day,
+            tokens
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// How many messages the conversation `token_hash` opens has: a cheap look for a reply.

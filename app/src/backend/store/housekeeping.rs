@@ -30,6 +30,7 @@ pub struct Swept {
     pub unconfirmed_accounts: u64,
     pub sent_messages: u64,
     pub assistant_conversations: u64,
+    pub assistant_address_usage: u64,
 }
 
 impl Swept {
@@ -39,6 +40,7 @@ impl Swept {
             + self.unconfirmed_accounts
             + self.sent_messages
             + self.assistant_conversations
+            + self.assistant_address_usage
     }
 }
 
@@ -109,11 +111,21 @@ pub async fn sweep(
     .execute(pool)
     .await?
     .rows_affected();
+    // A day's count is needed for that day only; a day more covers every clock's midnight.
+    let assistant_address_usage = sqlx::query!(
+        "DELETE FROM assistant_address_usage WHERE clinic_id = $1 AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date - 1",
+        clinic_id,
+        now
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
         sessions,
         rate_limit_hits,
         unconfirmed_accounts,
         sent_messages,
         assistant_conversations,
+        assistant_address_usage,
     })
 }

@@ -37,6 +37,9 @@ pub enum Script {
 struct Shared {
     scripts: Arc<Mutex<VecDeque<Script>>>,
     received: Arc<Mutex<Vec<Value>>>,
+    /// What each answer is said to cost when usage is asked for; else counted from the
+    /// lengths, about four characters a token.
+    cost: Option<u32>,
 }
 
 pub struct FakeModel {
@@ -46,9 +49,15 @@ pub struct FakeModel {
 
 impl FakeModel {
     pub async fn start(scripts: Vec<Script>) -> FakeModel {
+        FakeModel::start_costing(scripts, None).await
+    }
+
+    /// A stand-in whose every answer reports `cost` tokens used.
+    pub async fn start_costing(scripts: Vec<Script>, cost: Option<u32>) -> FakeModel {
         let shared = Shared {
             scripts: Arc::new(Mutex::new(scripts.into())),
             received: Arc::default(),
+            cost,
         };
         let router = Router::new()
             .route("/v1/chat/completions", post(complete))
@@ -89,6 +98,13 @@ fn problem(headers: &HeaderMap, body: &Value) -> Option<Response> {
         return Some(refuse(
             StatusCode::BAD_REQUEST,
             "this stand-in only streams",
+        ));
+    }
+    let options = &body["stream_options"];
+    if !options.is_null() && !options["include_usage"].is_boolean() {
+        return Some(refuse(
+            StatusCode::BAD_REQUEST,
+            "stream_options.include_usage must be a boolean",
         ));
     }
     let messages = body["messages"].as_array();
@@ -132,7 +148,30 @@ async fn complete(
     }
     let script = shared.scripts.lock().unwrap().pop_front();
     match script {
-        Some(Script::Stream(events)) => {
+        Some(Script::Stream(mut events)) => {
+            // Asked for, the usage comes last before [DONE], in an event without choices.
+            if body["stream_options"]["include_usage"] == true
+                && events.last().is_some_and(|e| e == "[DONE]")
+            {
+                let prompt = body["messages"].to_string().chars().count().div_ceil(4) as u32;
+                let written: usize = events
+                    .iter()
+                    .filter_map(|e| serde_json::from_str::<Value>(e).ok())
+                    .map(|e| e["choices"][0]["delta"].to_string().chars().count())
+                    .sum();
+                let completion = written.div_ceil(4) as u32;
+                let (prompt, completion) = match shared.cost {
+                    Some(cost) => (cost / 2, cost - cost / 2),
+                    None => (prompt, completion),
+                };
+                let usage = json!({
+                    "id": "chatcmpl-lumen", "object": "chat.completion.chunk", "model": MODEL,
+                    "choices": [],
+                    "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                              "total_tokens": prompt + completion},
+                });
+                events.insert(events.len() - 1, usage.to_string());
+            }
             let text: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
             Response::builder()
                 .header("content-type", "text/event-stream")

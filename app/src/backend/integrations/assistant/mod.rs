@@ -7,6 +7,7 @@
 pub mod model;
 
 use crate::assistant::types::Said;
+use crate::backend::auth::session::Token;
 use crate::backend::state::AppState;
 use crate::domain::assistant::builtin::{self, Reply};
 use crate::domain::assistant::knowledge::Knowledge;
@@ -73,37 +74,56 @@ pub enum Engine {
     Model(Arc<Model>),
 }
 
+/// One message to answer, and what answering it may use.
+pub struct Turn<'a> {
+    pub message: &'a str,
+    /// The signed-in patient's own names, masked before anything leaves.
+    pub names: &'a [&'a str],
+    pub knowledge: &'a Knowledge,
+    pub reach: &'a Reach,
+    pub listener: &'a Listener,
+    /// False once the conversation or the address has used its share of the model.
+    pub model_allowed: bool,
+    /// The link of the one hold this conversation may have (the model may place it).
+    pub hold_link: &'a Token,
+}
+
+/// A reply, and the model's tokens it cost (none from the built-in engine).
+pub struct Answer {
+    pub reply: Reply,
+    pub model_tokens: u32,
+}
+
 impl Engine {
-    /// The reply to `message`. `names` are the patient's own, masked before anything leaves.
-    pub async fn reply(
-        &self,
-        state: &AppState,
-        message: &str,
-        names: &[&str],
-        knowledge: &Knowledge,
-        reach: &Reach,
-        listener: &Listener,
-    ) -> Reply {
+    pub async fn reply(&self, state: &AppState, turn: &Turn<'_>) -> Answer {
+        let builtin = || Answer {
+            reply: builtin::reply(turn.message, turn.knowledge, turn.reach),
+            model_tokens: 0,
+        };
         let model = match self {
-            Engine::Builtin => return builtin::reply(message, knowledge, reach),
-            Engine::Model(model) => model,
+            Engine::Model(model) if turn.model_allowed => model,
+            _ => return builtin(),
         };
         // Red flags and refusals are answered by the rules, never by a model.
-        if screen(message) != Screening::Clear {
-            return builtin::reply(message, knowledge, reach);
+        if screen(turn.message) != Screening::Clear {
+            return builtin();
         }
-        match model
-            .reply(state, message, names, knowledge, listener)
-            .await
-        {
-            Ok(reply) => reply,
+        let (result, model_tokens) = model.reply(state, turn).await;
+        match result {
+            Ok(reply) => Answer {
+                reply,
+                model_tokens,
+            },
             Err(failure) => {
                 // The failure names what went wrong, never what the patient wrote.
                 tracing::warn!(
                     ?failure,
                     "the model's answer was not used; the built-in engine answered"
                 );
-                builtin::reply(message, knowledge, reach)
+                Answer {
+                    model_tokens,
+                    ..builtin()
+                }
             }
         }
     }

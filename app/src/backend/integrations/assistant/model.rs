@@ -6,11 +6,13 @@
 //! that makes no sense, an answer that fails the vetting) gives the built-in engine's reply
 //! instead.
 
-use super::Listener;
+use super::{Listener, Turn};
+use crate::backend::assistant::{self, Held, HELD_PATH};
 use crate::backend::state::AppState;
 use crate::domain::assistant::builtin::{Outcome, Reply};
 use crate::domain::assistant::knowledge::{sentences, Knowledge, Source};
 use crate::domain::assistant::masking::{mask, Masked};
+use crate::domain::assistant::offer::Offer;
 use crate::domain::assistant::release::Release;
 use crate::domain::assistant::search::rank;
 use crate::domain::assistant::vetting::vet;
@@ -62,7 +64,8 @@ pub enum Failure {
 
 /// Passages of content in the prompt: enough to answer, few enough to stay cheap.
 const PASSAGES: usize = 8;
-const ROUNDS: usize = 3;
+/// Enough to list times, hold one and answer.
+const ROUNDS: usize = 4;
 const MAX_TOKENS: u32 = 400;
 
 impl Model {
@@ -73,33 +76,26 @@ impl Model {
         }
     }
 
-    /// The model's reply, or why there is none (the caller falls back).
-    pub async fn reply(
-        &self,
-        state: &AppState,
-        message: &str,
-        names: &[&str],
-        knowledge: &Knowledge,
-        listener: &Listener,
-    ) -> Result<Reply, Failure> {
-        tokio::time::timeout(
-            self.config.timeout,
-            self.converse(state, message, names, knowledge, listener),
-        )
-        .await
-        .map_err(|_| Failure::Timeout)?
+    /// The model's reply, or why there is none (the caller falls back), and the tokens it
+    /// cost either way.
+    pub async fn reply(&self, state: &AppState, turn: &Turn<'_>) -> (Result<Reply, Failure>, u32) {
+        let mut spent = 0;
+        let result =
+            tokio::time::timeout(self.config.timeout, self.converse(state, turn, &mut spent))
+                .await
+                .unwrap_or(Err(Failure::Timeout));
+        (result, spent)
     }
 
     async fn converse(
         &self,
         state: &AppState,
-        message: &str,
-        names: &[&str],
-        knowledge: &Knowledge,
-        listener: &Listener,
+        turn: &Turn<'_>,
+        spent: &mut u32,
     ) -> Result<Reply, Failure> {
-        let masked = mask(message, names);
-        let (facts, mut sources) = retrieve(message, knowledge);
+        let knowledge = turn.knowledge;
+        let masked = mask(turn.message, turn.names);
+        let (facts, sources) = retrieve(turn.message, knowledge);
         let mut messages = vec![
             json!({"role": "system", "content": system_prompt(knowledge, &facts)}),
             json!({"role": "user", "content": masked.text}),
@@ -108,100 +104,56 @@ impl Model {
             release: Release::default(),
             masked: &masked,
             content: format!("{facts}\n{knowledge:?}"),
-            listener,
+            listener: turn.listener,
             shown: String::new(),
         };
-        let mut outcome = Outcome::Answered;
+        let mut tools = Tools {
+            state,
+            turn,
+            sources,
+            outcome: Outcome::Answered,
+            listed: Vec::new(),
+        };
         for _ in 0..ROUNDS {
-            let answer = self.complete(&messages, &mut gate).await?;
-            if answer.calls.is_empty() {
+            let completion = self.complete(&messages, &mut gate, spent).await?;
+            if completion.calls.is_empty() {
                 // What the patient saw is the answer, so it is vetted again as a whole.
                 let text = gate.shown.trim().to_owned();
                 if text.is_empty() {
                     return Err(Failure::Malformed("an empty answer".to_owned()));
                 }
                 vet(&text, &gate.content).map_err(Failure::Unsafe)?;
-                sources.dedup();
+                tools.sources.dedup();
                 return Ok(Reply {
                     text,
-                    sources,
-                    outcome,
+                    sources: tools.sources,
+                    outcome: tools.outcome,
                 });
             }
             messages.push(json!({
                 "role": "assistant",
                 "content": Value::Null,
-                "tool_calls": answer.calls.iter().map(|c| json!({
+                "tool_calls": completion.calls.iter().map(|c| json!({
                     "id": c.id, "type": "function",
                     "function": {"name": c.name, "arguments": c.arguments},
                 })).collect::<Vec<_>>(),
             }));
-            for call in &answer.calls {
-                let result = self
-                    .run_tool(state, call, knowledge, &mut sources, &mut outcome)
-                    .await;
+            for call in &completion.calls {
+                let result = tools.run(call).await;
                 messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": result}));
             }
         }
         Err(Failure::TooManyRounds)
     }
 
-    async fn run_tool(
+    /// One round with the model: its text let out through `gate`, its tool calls, and its
+    /// cost added to `spent` (as the server reports it, else estimated from the length).
+    async fn complete(
         &self,
-        state: &AppState,
-        call: &ToolCall,
-        knowledge: &Knowledge,
-        sources: &mut Vec<Source>,
-        outcome: &mut Outcome,
-    ) -> String {
-        let arguments: Value = serde_json::from_str(&call.arguments).unwrap_or(Value::Null);
-        match call.name.as_str() {
-            "search_content" => {
-                let query = arguments["query"].as_str().unwrap_or_default();
-                let (facts, found) = retrieve(query, knowledge);
-                sources.extend(found);
-                facts
-            }
-            "list_free_times" => {
-                let slug = arguments["treatment"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                let Some(treatment) = knowledge.treatment(&slug) else {
-                    return format!("No treatment has the slug {slug:?}.");
-                };
-                let weekday = arguments["weekday"]
-                    .as_u64()
-                    .and_then(|d| u8::try_from(d).ok());
-                let found = crate::backend::assistant::free_times(state, &slug, weekday)
-                    .await
-                    .unwrap_or_default();
-                *outcome = Outcome::Book {
-                    treatment: Some(slug),
-                    weekday,
-                };
-                sources.push(treatment.source());
-                if found.is_empty() {
-                    "No free times online in that range.".to_owned()
-                } else {
-                    let labels: Vec<&str> = found.iter().map(|o| o.label.as_str()).collect();
-                    format!(
-                        "Free times (the patient chooses one from buttons shown with your answer; \
-                         choosing holds it): {}",
-                        labels.join("; ")
-                    )
-                }
-            }
-            "hand_over" => {
-                *outcome = Outcome::HandOver;
-                "The team has been asked to join; tell the patient someone will reply here."
-                    .to_owned()
-            }
-            other => format!("There is no tool named {other:?}."),
-        }
-    }
-
-    async fn complete(&self, messages: &[Value], gate: &mut Gate<'_>) -> Result<Answer, Failure> {
+        messages: &[Value],
+        gate: &mut Gate<'_>,
+        spent: &mut u32,
+    ) -> Result<Completion, Failure> {
         let body = json!({
             "model": self.config.model,
             "messages": messages,
@@ -209,7 +161,11 @@ impl Model {
             "max_tokens": MAX_TOKENS,
             "temperature": 0.2,
             "tools": tools(),
+            "stream_options": {"include_usage": true},
         });
+        // Counted up front, so that a round cut short still counts what it sent.
+        let sent = body.to_string().chars().count();
+        *spent = spent.saturating_add(estimated_tokens(sent));
         let mut request = self
             .client
             .post(format!("{}/chat/completions", self.config.base_url))
@@ -234,7 +190,17 @@ impl Model {
             gate.take(&std::mem::take(&mut stream.fresh))?;
             if done {
                 gate.finish()?;
-                return Ok(stream.answer());
+                let completion = stream.completion();
+                // The server's own count, when it gives one, replaces the estimate.
+                let counted = match completion.usage {
+                    Some(tokens) => tokens,
+                    None => estimated_tokens(sent)
+                        .saturating_add(estimated_tokens(completion.text.chars().count())),
+                };
+                *spent = spent
+                    .saturating_sub(estimated_tokens(sent))
+                    .saturating_add(counted);
+                return Ok(completion);
             }
         }
         Err(Failure::Malformed(
@@ -284,6 +250,101 @@ impl Gate<'_> {
         self.listener.text(text);
         self.shown.push_str(text);
         Ok(())
+    }
+}
+
+/// What the model's tool calls do, and what they leave for the reply: its sources, its
+/// outcome, and the free times listed (which `hold_time` chooses from by number).
+struct Tools<'a> {
+    state: &'a AppState,
+    turn: &'a Turn<'a>,
+    sources: Vec<Source>,
+    outcome: Outcome,
+    listed: Vec<Offer>,
+}
+
+impl Tools<'_> {
+    async fn run(&mut self, call: &ToolCall) -> String {
+        let arguments: Value = serde_json::from_str(&call.arguments).unwrap_or(Value::Null);
+        let knowledge = self.turn.knowledge;
+        match call.name.as_str() {
+            "search_content" => {
+                let query = arguments["query"].as_str().unwrap_or_default();
+                let (facts, found) = retrieve(query, knowledge);
+                self.sources.extend(found);
+                facts
+            }
+            "list_free_times" => {
+                let slug = arguments["treatment"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let Some(treatment) = knowledge.treatment(&slug) else {
+                    return format!("No treatment has the slug {slug:?}.");
+                };
+                let weekday = arguments["weekday"]
+                    .as_u64()
+                    .and_then(|d| u8::try_from(d).ok());
+                let found = assistant::free_times(self.state, &slug, weekday)
+                    .await
+                    .unwrap_or_default();
+                self.outcome = Outcome::Book {
+                    treatment: Some(slug),
+                    weekday,
+                };
+                self.sources.push(treatment.source());
+                if found.is_empty() {
+                    return "No free times online in that range.".to_owned();
+                }
+                let listed: Vec<String> = found
+                    .iter()
+                    .enumerate()
+                    .map(|(n, o)| format!("{}. {}", n + 1, o.label))
+                    .collect();
+                self.listed = found;
+                format!(
+                    "Free times (shown to the patient as buttons under your answer; choosing one \
+                     holds it, or call hold_time with its number when the patient has chosen): {}",
+                    listed.join("; ")
+                )
+            }
+            "hold_time" => {
+                let chosen = arguments["time"]
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|at| self.listed.get(at))
+                    .cloned();
+                let Some(offer) = chosen else {
+                    return "Call list_free_times first, then hold_time with the number of a \
+                            time it listed."
+                        .to_owned();
+                };
+                match assistant::hold(self.state, &offer, self.turn.hold_link).await {
+                    Ok(Held { until }) => {
+                        // The time is held; the patient goes on from the link to confirm.
+                        self.outcome = Outcome::Answered;
+                        self.sources.push(Source {
+                            title: format!("Continue booking {}", offer.label),
+                            href: HELD_PATH.to_owned(),
+                        });
+                        format!(
+                            "Held {} until {until}. It is not booked: tell the patient to \
+                             continue from the link under your answer to give their details and \
+                             confirm.",
+                            offer.label
+                        )
+                    }
+                    Err(why) => why,
+                }
+            }
+            "hand_over" => {
+                self.outcome = Outcome::HandOver;
+                "The team has been asked to join; tell the patient someone will reply here."
+                    .to_owned()
+            }
+            other => format!("There is no tool named {other:?}."),
+        }
     }
 }
 
@@ -359,7 +420,8 @@ fn system_prompt(knowledge: &Knowledge, facts: &str) -> String {
          over to a person, or give the clinic's phone number, {phone}. Never give medical \
          advice, a diagnosis, a dose, or reassurance about symptoms; never say whether \
          something is normal. Never invent a price, a time or a policy. To book, call \
-         list_free_times with the treatment's slug; never say a booking is made.\n\nFacts:\n{facts}",
+         list_free_times with the treatment's slug, and hold_time once the patient has \
+         chosen a time; never say a booking is made.\n\nFacts:\n{facts}",
         clinic = knowledge.clinic,
         phone = knowledge.phone,
     )
@@ -382,6 +444,13 @@ fn tools() -> Value {
             }, "required": ["treatment"]},
         }},
         {"type": "function", "function": {
+            "name": "hold_time",
+            "description": "Hold one of the times list_free_times gave, by its number, once the patient has chosen it. The patient then confirms from a link under your answer; nothing is booked until they do.",
+            "parameters": {"type": "object", "properties": {
+                "time": {"type": "integer", "minimum": 1, "description": "The number list_free_times gave the time"},
+            }, "required": ["time"]},
+        }},
+        {"type": "function", "function": {
             "name": "hand_over",
             "description": "Ask a person from the clinic's team to join the conversation.",
             "parameters": {"type": "object", "properties": {}},
@@ -397,9 +466,16 @@ struct ToolCall {
 }
 
 #[derive(Debug, Default)]
-struct Answer {
+struct Completion {
     text: String,
     calls: Vec<ToolCall>,
+    /// The tokens the server says the round cost (`stream_options.include_usage`).
+    usage: Option<u32>,
+}
+
+/// About four characters a token, as OpenAI's own guidance has it for English.
+fn estimated_tokens(characters: usize) -> u32 {
+    u32::try_from(characters.div_ceil(4)).unwrap_or(u32::MAX)
 }
 
 /// A chat-completions stream read as it arrives: `data:` lines until `data: [DONE]`, the
@@ -408,7 +484,7 @@ struct Answer {
 #[derive(Debug, Default)]
 struct Stream {
     pending: Vec<u8>,
-    answer: Answer,
+    answer: Completion,
     /// Text taken since the caller last looked.
     fresh: String,
 }
@@ -435,6 +511,9 @@ impl Stream {
     }
 
     fn take(&mut self, event: &Value) -> Result<(), Failure> {
+        if let Some(total) = event["usage"]["total_tokens"].as_u64() {
+            self.answer.usage = Some(u32::try_from(total).unwrap_or(u32::MAX));
+        }
         let Some(delta) = event["choices"].get(0).map(|c| &c["delta"]) else {
             // Some servers send events without choices (usage, keep-alive): nothing to take.
             return Ok(());
@@ -468,7 +547,7 @@ impl Stream {
         Ok(())
     }
 
-    fn answer(self) -> Answer {
+    fn completion(self) -> Completion {
         self.answer
     }
 }
@@ -498,7 +577,7 @@ mod tests {
             }
         }
         assert!(done);
-        let answer = stream.answer();
+        let answer = stream.completion();
         assert_eq!(answer.text, "Hello");
         assert_eq!(
             answer.calls,
