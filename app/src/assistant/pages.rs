@@ -8,6 +8,7 @@ use super::types::{ChatMessage, ChatView, Said};
 use crate::error::AppError;
 use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
 use crate::ui::status::ErrorPage;
+use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -160,7 +161,7 @@ fn Chat(
                     aria-invalid=refusal.invalid("message")
                     aria-describedby="message-error"
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))>{draft.get_untracked()}</textarea>
+                    on:input=move |ev| draft.set(event_target_value(&ev))>{textarea_text(draft.get_untracked())}</textarea>
             </Field>
             <div class="flex flex-wrap gap-3">
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || live.get().is_some()>"Send"</button>
