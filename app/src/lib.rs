@@ -18,6 +18,7 @@ pub mod ui;
 pub mod backend;
 #[cfg(feature = "ssr")]
 mod shell;
+pub mod video;
 #[cfg(feature = "ssr")]
 pub use shell::shell;
 

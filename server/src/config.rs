@@ -61,6 +61,9 @@ pub struct Config {
     pub assistant: Option<AssistantSettings>,
     /// Razorpay, for payments online: `LUMEN_RAZORPAY_*`.
     pub razorpay: Option<RazorpaySettings>,
+    /// The STUN and TURN servers video visits use: `LUMEN_STUN_URLS`, `LUMEN_TURN_URLS`,
+    /// `LUMEN_TURN_SECRET`.
+    pub ice: app::backend::video::ice::IceSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,6 +300,7 @@ impl Config {
         let stripe = stripe(&get)?;
         let assistant = assistant(&get)?;
         let razorpay = razorpay(&get)?;
+        let ice = ice(&get)?;
 
         Ok(Config {
             database,
@@ -325,6 +329,7 @@ impl Config {
             stripe,
             assistant,
             razorpay,
+            ice,
         })
     }
 }
@@ -412,7 +417,47 @@ fn razorpay(
     }))
 }
 
-/// Stripe's keys, when `LUMEN_STRIPE_SECRET_KEY` is set.
+/// Video visits' network paths: STUN servers, and TURN servers with the secret shared
+/// with them (both or neither), each a comma-separated list of `stun:`, `turn:` or
+/// `turns:` URLs.
+fn ice(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<app::backend::video::ice::IceSettings, ConfigError> {
+    let urls = |variable: &'static str, schemes: &[&str]| -> Result<Vec<String>, ConfigError> {
+        let urls: Vec<String> = get(variable)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned)
+            .collect();
+        match urls.iter().find(|u| !schemes.iter().any(|s| u.starts_with(s))) {
+            Some(wrong) => Err(ConfigError {
+                variable,
+                value: wrong.clone(),
+                problem: "must be a comma-separated list of stun: (LUMEN_STUN_URLS) or turn: and turns: (LUMEN_TURN_URLS) URLs, such as turn:turn.example.org:3478",
+            }),
+            None => Ok(urls),
+        }
+    };
+    let stun_urls = urls("LUMEN_STUN_URLS", &["stun:", "stuns:"])?;
+    let turn_urls = urls("LUMEN_TURN_URLS", &["turn:", "turns:"])?;
+    let turn_secret = get("LUMEN_TURN_SECRET").filter(|s| !s.trim().is_empty());
+    if turn_urls.is_empty() != turn_secret.is_none() {
+        return Err(ConfigError {
+            variable: if turn_urls.is_empty() { "LUMEN_TURN_URLS" } else { "LUMEN_TURN_SECRET" },
+            value: String::new(),
+            problem: "LUMEN_TURN_URLS and LUMEN_TURN_SECRET go together: the TURN servers, and the secret shared with them (coturn's static-auth-secret)",
+        });
+    }
+    Ok(app::backend::video::ice::IceSettings {
+        stun_urls,
+        turn_urls,
+        turn_secret,
+    })
+}
+
+/// A model for the assistant, when `LUMEN_ASSISTANT_URL` is set.
 fn assistant(
     get: &impl Fn(&str) -> Option<String>,
 ) -> Result<Option<AssistantSettings>, ConfigError> {
@@ -775,6 +820,28 @@ mod tests {
             local.razorpay.unwrap().checkout_js,
             "http://127.0.0.1:4100/v1/checkout.js"
         );
+    }
+
+    #[test]
+    fn video_visits_take_stun_and_turn_servers_and_turn_needs_its_secret() {
+        let none = config(&[]).unwrap().ice;
+        assert!(none.stun_urls.is_empty() && !none.has_turn());
+        let ice = config(&[
+            ("LUMEN_STUN_URLS", "stun:stun.example.org:3478"),
+            (
+                "LUMEN_TURN_URLS",
+                "turn:turn.example.org:3478, turns:turn.example.org:5349",
+            ),
+            ("LUMEN_TURN_SECRET", "north"),
+        ])
+        .unwrap()
+        .ice;
+        assert_eq!(ice.turn_urls.len(), 2);
+        assert!(ice.has_turn());
+        let alone = config(&[("LUMEN_TURN_URLS", "turn:turn.example.org:3478")]).unwrap_err();
+        assert_eq!(alone.variable, "LUMEN_TURN_SECRET");
+        let wrong = config(&[("LUMEN_STUN_URLS", "https://stun.example.org")]).unwrap_err();
+        assert_eq!(wrong.variable, "LUMEN_STUN_URLS");
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .route("/booking/{token}/calendar.ics", get(booking_calendar))
+        .route(crate::video_routes::PATH, get(crate::video_routes::signal))
         .route(
             crate::twilio_hooks::STATUS_PATH,
             post(crate::twilio_hooks::status),

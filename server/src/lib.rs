@@ -15,4 +15,5 @@ pub mod seed;
 pub mod stripe_hooks;
 pub mod telemetry;
 pub mod twilio_hooks;
+pub mod video_routes;
 pub mod workers;

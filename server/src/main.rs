@@ -159,6 +159,10 @@ async fn serve_with(
         payments,
         secret_keys,
         assistant: assistant(config),
+        video: app::backend::video::Video {
+            ice: std::sync::Arc::new(config.ice.clone()),
+            ..Default::default()
+        },
     };
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {

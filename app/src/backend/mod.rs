@@ -17,3 +17,4 @@ pub mod state;
 pub mod store;
 pub mod templates;
 pub mod throttle;
+pub mod video;

@@ -61,6 +61,8 @@ pub struct AppState {
     pub secret_keys: std::sync::Arc<crate::backend::auth::sealing::SecretKeys>,
     /// Which engine answers patients' questions: the built-in one unless a model is set.
     pub assistant: crate::backend::integrations::assistant::Engine,
+    /// The video rooms open in this process, and the STUN and TURN servers calls use.
+    pub video: crate::backend::video::Video,
 }
 
 impl AppState {

@@ -40,3 +40,4 @@ pub mod texts;
 pub mod treatment;
 pub mod upload;
 pub mod url;
+pub mod video;

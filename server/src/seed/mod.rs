@@ -345,6 +345,18 @@ async fn seed_accounts(
         let codes = data::DEMO_RECOVERY_CODES.map(str::to_owned);
         second_factor::enable_known(tx, keys, clinic_id, user_id, &totp_key, &codes, Utc::now())
             .await?;
+        // A provider who signs in is their provider's account: they join their own video
+        // visits as the clinician.
+        sqlx::query!(
+            "UPDATE providers SET user_id = $3
+             WHERE clinic_id = $1 AND display_name = $2 AND $4 = 'provider'",
+            clinic_id,
+            name,
+            user_id,
+            role
+        )
+        .execute(&mut **tx)
+        .await?;
     }
     sqlx::query!(
         r#"WITH account AS (

@@ -48,3 +48,4 @@ mod stripe_checkout;
 mod templates;
 mod tenancy;
 mod texts;
+mod video;

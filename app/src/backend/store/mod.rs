@@ -40,6 +40,7 @@ pub mod sessions;
 pub mod staff;
 pub mod templates;
 pub mod texts;
+pub mod video;
 
 use crate::domain::form::FieldProblem;
 use crate::error::AppError;
