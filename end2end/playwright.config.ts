@@ -60,6 +60,9 @@ export default defineConfig({
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // Video visits: a generated camera picture and microphone tone, allowed without asking.
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
           ],
         },
       },
@@ -71,7 +74,8 @@ export default defineConfig({
         ...devices["Pixel 7"],
         launchOptions: {
           executablePath: "/usr/bin/chromium",
-          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
         },
       },
     },

@@ -126,6 +126,14 @@ lazy_area! {
     }
 }
 
+lazy_area! {
+    /// A video visit's room, with its call.
+    video_pages, __preload_video_pages, VideoArea {
+        Visit => crate::video::pages::VisitPage,
+        BookingVisit => crate::video::pages::BookingVisitPage,
+    }
+}
+
 /// Opens the assistant's panel over a public page, its code loaded the first time.
 #[lazy]
 pub fn assistant_panel() {

@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/booking/:token") view={Lazy::<lazy_pages::ManageBooking>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token/reschedule") view={Lazy::<lazy_pages::RescheduleBooking>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/assistant") view={Lazy::<lazy_pages::Assistant>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/visits/:id") view={Lazy::<lazy_pages::Visit>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/booking/:token/visit") view={Lazy::<lazy_pages::BookingVisit>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view={Lazy::<lazy_pages::SignIn>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/verify") view={Lazy::<lazy_pages::VerifySecondFactor>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in/set-up") view={Lazy::<lazy_pages::SetUpSecondFactor>::new()} ssr=SsrMode::Async/>

@@ -14,10 +14,14 @@ import { join, resolve } from "node:path";
 // so no change grows it unnoticed. Issue 14 aims lower, at 200 kB for the whole first load
 // of a public page and 300 kB for the booking picker; README "Bundle" says where the rest is.
 const KB = 1000;
-const BUDGET_PUBLIC = 330 * KB;
+// 330 kB until video visits (issue 16): their two routes and area, and the assistant's
+// streamed answers, grew the main module's WebAssembly and JavaScript from 327 to 330.6 kB; the call itself
+// is in its own chunk (`split_video_pages`, 195 kB raw), loaded only on a visit's page.
+const BUDGET_PUBLIC = 335 * KB;
 // 560 kB until the assistant's area (issue 15): a fourth area sharing code with booking
-// split the shared code into more, smaller chunks, and the picker's total grew by 13 kB.
-const BUDGET_PICKER = 570 * KB;
+// split the shared code into more, smaller chunks, and the picker's total grew by 13 kB;
+// 570 kB until video visits, as above.
+const BUDGET_PICKER = 575 * KB;
 const PAGES = [
   { kind: "home", path: "/", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "treatment", path: "/treatments/lip-enhancement", budget: BUDGET_PUBLIC, areas: [] },
@@ -25,7 +29,7 @@ const PAGES = [
   { kind: "case", path: "/cases/lips-2", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "booking picker", path: "/book?treatment=lip-enhancement", budget: BUDGET_PICKER, areas: ["booking"] },
 ];
-const AREAS = ["booking", "account", "staff", "assistant"];
+const AREAS = ["booking", "account", "staff", "assistant", "video"];
 
 const pkg = resolve(__dirname, "../../target/site");
 

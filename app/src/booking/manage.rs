@@ -4,6 +4,7 @@
 
 use super::api::{fetch_managed, fetch_picker, CancelBooking};
 use super::picker::{PickerView, Purpose};
+use crate::domain::booking::Mode;
 use crate::error::AppError;
 use crate::ui::components::{Loading, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY};
 use crate::ui::layout::tel_href;
@@ -76,6 +77,11 @@ fn Booking(booking: super::types::ManagedBooking, token: String) -> impl IntoVie
                 <p class="mt-1 text-stone-800" class:line-through=booking.cancelled>{booking.when.clone()}</p>
                 <p class="text-stone-700">{format!("With {} · {}", booking.provider_name, booking.mode.label())}</p>
                 <p class="text-sm text-stone-600">{format!("{}, {}", booking.location, booking.address)}</p>
+                {(!booking.cancelled && booking.mode == Mode::Video).then(|| view! {
+                    <a href=format!("/booking/{token}/visit") class=format!("{BUTTON_PRIMARY} mt-4 mr-4")>
+                        "Join the video visit"
+                    </a>
+                })}
                 {(!booking.cancelled).then(|| view! {
                     <a href=calendar_href rel="external" download="appointment.ics" class="mt-4 inline-block font-semibold text-brand-700 underline">
                         "Add to my calendar (.ics)"

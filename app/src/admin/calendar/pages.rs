@@ -310,6 +310,8 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         balance,
         may_take_payment,
     } = detail;
+    let visit_href =
+        (mode == crate::domain::booking::Mode::Video.label()).then(|| format!("/visits/{id}"));
     let outcome = ServerAction::<RecordOutcome>::new();
     reload_after(move || matches!(outcome.value().get(), Some(Ok(_))));
     let outcome_refusal = Refusal::new(move || outcome.value().get());
@@ -353,7 +355,12 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                 <dt class="font-medium text-stone-600">"Where"</dt>
                 <dd>{where_}</dd>
                 <dt class="font-medium text-stone-600">"How"</dt>
-                <dd>{mode}</dd>
+                <dd>
+                    {mode}
+                    {visit_href.map(|href| view! {
+                        " · "<a href=href class="font-semibold text-brand-700 underline">"Open the video visit"</a>
+                    })}
+                </dd>
                 <dt class="font-medium text-stone-600">"Patient's notes"</dt>
                 <dd class="whitespace-pre-line">{if notes.is_empty() { "None".to_owned() } else { notes }}</dd>
             </dl>

@@ -1,0 +1,101 @@
+import { test, expect, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { DEMO_RECOVERY_CODES, signInAsStaff } from "./staff";
+
+/** One statement on the server's own PostgreSQL (the data directory the tests gave it). */
+function sql(statement: string): string {
+  const dir = process.env.LUMEN_E2E_DATA_DIR;
+  if (!dir) throw new Error("LUMEN_E2E_DATA_DIR names the server's data directory");
+  return execFileSync("psql", ["-qAtX", "-v", "ON_ERROR_STOP=1", `postgresql://lumen@localhost:5432/lumen?host=${dir}/postgres`, "-c", statement])
+    .toString()
+    .trim();
+}
+
+/**
+ * A video visit with Dr Okafor starting in five minutes (so its room is open now), booked
+ * for Isla, with `link` as its booking link. Booking pages keep two hours' notice, so it is
+ * written directly; Dr Okafor sees it through a provider entry of its own, hidden from the
+ * public site, so no other booking is in its way whenever the tests run.
+ */
+function visitStartingSoon(link: string, project: string): string {
+  const slug = `video-test-${project}-${Date.now()}`;
+  return sql(`
+    WITH p AS (
+      INSERT INTO providers (clinic_id, user_id, slug, display_name, title, active)
+      SELECT u.clinic_id, u.id, '${slug}', 'Dr Amara Okafor', 'Medical director', false
+      FROM users u WHERE u.email = 'amara@juniper-clinic.example'
+      RETURNING id, clinic_id)
+    INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id,
+                              mode, status, period, access_token_hash)
+    SELECT p.clinic_id, l.id, p.id, t.id, pa.id, 'video', 'confirmed',
+           tstzrange(now() + interval '5 minutes', now() + interval '35 minutes'),
+           sha256('${link}'::bytea)
+    FROM p
+    JOIN locations l ON l.clinic_id = p.clinic_id
+    JOIN treatments t ON t.clinic_id = p.clinic_id AND t.slug = 'aesthetic-consultation'
+    JOIN patients pa ON pa.clinic_id = p.clinic_id
+    JOIN users u ON u.id = pa.user_id AND u.email = 'isla.morrison@example.com'
+    ORDER BY l.position LIMIT 1
+    RETURNING id`);
+}
+
+const stage = (page: Page) => page.locator("[data-stage]");
+const remoteVideo = (page: Page) => page.getByLabel("The other side's video");
+
+/** Frames the other side's video has shown so far. */
+async function framesShown(page: Page): Promise<number> {
+  return remoteVideo(page).evaluate((video) => (video as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
+}
+
+test("a patient and their clinician meet in a video visit, peer to peer", async ({ browser }, testInfo) => {
+  const link = randomBytes(32).toString("hex");
+  const visit = visitStartingSoon(link, testInfo.project.name);
+  const media = { permissions: ["camera", "microphone"] };
+
+  // The patient, from the booking's link: the camera check, then the waiting room.
+  const patient = await (await browser.newContext(media)).newPage();
+  await patient.goto(`/booking/${link}/visit`);
+  await expect(patient.getByRole("heading", { level: 1 })).toContainText("Aesthetic consultation with Dr Amara Okafor");
+  await expect(patient.locator("[data-hydrated=true]")).toBeAttached();
+  await patient.getByRole("button", { name: "Join the visit" }).click();
+  await expect(stage(patient)).toHaveAttribute("data-stage", "waiting");
+  await expect(stage(patient)).toContainText("waiting room");
+
+  // The clinician, signed in: lets the patient in.
+  const clinician = await (await browser.newContext(media)).newPage();
+  await clinician.goto(`/sign-in?next=/visits/${visit}`);
+  await signInAsStaff(clinician, "amara@juniper-clinic.example", DEMO_RECOVERY_CODES[testInfo.project.name === "phone" ? 5 : 4]);
+  await expect(clinician).toHaveURL(new RegExp(`/visits/${visit}$`));
+  await expect(clinician.locator("[data-hydrated=true]")).toBeAttached();
+  await clinician.getByRole("button", { name: "Join the visit" }).click();
+  await clinician.getByRole("button", { name: "Let the patient in" }).click();
+
+  // Both connect, and each receives the other's video: frames keep arriving.
+  for (const side of [patient, clinician]) {
+    await expect(stage(side)).toHaveAttribute("data-stage", "connected", { timeout: 20_000 });
+    await expect.poll(() => framesShown(side), { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = await framesShown(side);
+    await expect.poll(() => framesShown(side), { timeout: 15_000 }).toBeGreaterThan(before);
+  }
+
+  // The chat beside the video.
+  await patient.getByLabel("Message").fill("Can you hear me?");
+  await patient.getByRole("button", { name: "Send" }).click();
+  await expect(clinician.getByRole("list", { name: "Chat" })).toContainText("Patient: Can you hear me?");
+
+  // Muting is the patient's own.
+  await patient.getByRole("button", { name: "Mute" }).click();
+  await expect(patient.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
+
+  // Hanging up ends the call on both sides.
+  await clinician.getByRole("button", { name: "Hang up" }).click();
+  await expect(stage(clinician)).toHaveAttribute("data-stage", "ended");
+  await expect(stage(patient)).toHaveAttribute("data-stage", "peerleft");
+
+  // Someone else's link, or a stranger at the visit's address: no such page.
+  const stranger = await (await browser.newContext()).newPage();
+  const response = await stranger.goto(`/visits/${visit}`);
+  expect(response?.status()).toBe(404);
+  expect((await stranger.goto(`/booking/${"0".repeat(64)}/visit`))?.status()).toBe(404);
+});
