@@ -44,6 +44,16 @@ fn with_model(state: AppState, model: &FakeModel, timeout: Duration) -> Router {
     })
 }
 
+/// The conversation's cookie a response gave this browser, as a `Cookie` header's part.
+fn chat_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lumen_chat="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
 /// Asks as a signed-in patient (or a visitor) and answers the assistant's reply.
 async fn ask(
     app: &Router,
@@ -56,14 +66,7 @@ async fn ask(
         "{}",
         asked.body
     );
-    let chat_cookie = asked
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lumen_chat="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .unwrap();
+    let chat_cookie = chat_cookie(&asked.headers).unwrap();
     let both = match cookie {
         Some(session) => format!("{session}; {chat_cookie}"),
         None => chat_cookie,
@@ -275,14 +278,7 @@ async fn the_answer_reaches_the_patient_a_sentence_at_a_time_while_the_model_wri
     let response = stream_request(&app, "How much is a HydraFacial?").await;
     assert_eq!(response.status(), 200);
     assert!(response.headers().get("content-encoding").is_none());
-    let chat_cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lumen_chat="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .expect("the conversation is this browser's");
+    let chat_cookie = chat_cookie(response.headers()).expect("the conversation is this browser's");
     let mut body = response.into_body().into_data_stream();
     let mut buffer = String::new();
 
@@ -368,14 +364,7 @@ async fn ask_from(
     assert!(asked.status.is_success(), "{}", asked.body);
     let chat = match chat {
         Some(chat) => chat.to_owned(),
-        None => asked
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("lumen_chat="))
-            .map(|v| v.split(';').next().unwrap().to_owned())
-            .unwrap(),
+        None => chat_cookie(&asked.headers).unwrap(),
     };
     let view: ChatView =
         serde_json::from_str(&post_as(app, "assistant/chat", Some(&chat), "").await.body).unwrap();

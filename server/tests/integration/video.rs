@@ -224,13 +224,23 @@ async fn only_the_visits_patient_and_clinician_enter_and_a_third_connection_is_r
     // Every join and leave is audited.
     patient.close(None).await.unwrap();
     assert_eq!(next(&mut clinician).await, ToPeer::PeerLeft);
-    let audited: Vec<(String, String)> = sqlx::query_as(
-        "SELECT action, actor_role FROM audit_log WHERE subject_id = $1 ORDER BY seq",
-    )
-    .bind(visit)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    // (The leave is recorded just after the other side hears of it.)
+    let audited = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT action, actor_role FROM audit_log WHERE subject_id = $1 ORDER BY seq",
+        )
+        .bind(visit)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    for _ in 0..50 {
+        if audited().await.iter().any(|(a, _)| a == "video_left") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let audited = audited().await;
     let joins = audited.iter().filter(|(a, _)| a == "video_joined").count();
     assert_eq!(joins, 2, "{audited:?}");
     assert!(audited.contains(&("video_joined".to_owned(), "booking_link".to_owned())));
@@ -248,6 +258,25 @@ async fn nothing_passes_until_the_clinician_admits_the_patient_and_the_call_is_k
     let mut patient = open(&room, visit, "", Some(&isla)).await.unwrap();
     next(&mut patient).await;
     let provider = signed_in(&app, PROVIDER).await;
+    // The provider's calendar shows who is waiting in the video room.
+    let waiting = |cookie: String| {
+        let app = app.clone();
+        async move {
+            let detail: app::admin::calendar::types::AppointmentDetail = serde_json::from_str(
+                &post_as(
+                    &app,
+                    "admin/appointment",
+                    Some(&cookie),
+                    &format!("id={visit}"),
+                )
+                .await
+                .body,
+            )
+            .unwrap();
+            detail.video_waiting
+        }
+    };
+    assert!(waiting(provider.clone()).await);
     let mut clinician = open(&room, visit, "", Some(&provider)).await.unwrap();
     next(&mut clinician).await;
     assert_eq!(next(&mut clinician).await, ToPeer::Waiting);
@@ -257,6 +286,7 @@ async fn nothing_passes_until_the_clinician_admits_the_patient_and_the_call_is_k
     send(&mut clinician, r#"{"type":"admit"}"#).await;
     assert_eq!(next(&mut clinician).await, ToPeer::Admitted);
     assert_eq!(next(&mut patient).await, ToPeer::Admitted);
+    assert!(!waiting(provider.clone()).await, "let in");
     let started: Option<DateTime<Utc>> =
         sqlx::query_scalar("SELECT video_started_at FROM appointments WHERE id = $1")
             .bind(visit)

@@ -407,6 +407,7 @@ mod server {
                                     .to_owned(),
                                 arrived: e.arrived,
                                 double_booked: e.double_booked,
+                                video_waiting: desk.state.video.rooms.waiting(e.id),
                             }
                         })
                         .collect();
@@ -525,6 +526,7 @@ mod server {
                     .to_string()
             }),
             double_booked: row.double_booked,
+            video_waiting: desk.state.video.rooms.waiting(row.id),
             notes: row.notes,
             outcomes,
             can_change: matches!(

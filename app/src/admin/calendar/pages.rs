@@ -219,6 +219,7 @@ fn Block(block: CalendarBlock) -> impl IntoView {
                 {block.status_label}
                 {block.arrived.then_some(" · Arrived")}
                 {block.double_booked.then_some(" · Double-booked")}
+                {block.video_waiting.then_some(" · Waiting in the video room")}
             </span>
         </a>
     }
@@ -296,6 +297,7 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
         arrived_at,
         patient_confirmed,
         double_booked,
+        video_waiting,
         notes,
         outcomes,
         can_change,
@@ -359,6 +361,9 @@ fn Appointment(detail: AppointmentDetail) -> impl IntoView {
                     {mode}
                     {visit_href.map(|href| view! {
                         " · "<a href=href class="font-semibold text-brand-700 underline">"Open the video visit"</a>
+                        {video_waiting.then(|| view! {
+                            <span class="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-sm font-semibold text-amber-900">"The patient is waiting"</span>
+                        })}
                     })}
                 </dd>
                 <dt class="font-medium text-stone-600">"Patient's notes"</dt>

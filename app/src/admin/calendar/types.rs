@@ -19,6 +19,8 @@ pub struct CalendarBlock {
     pub status_label: String,
     pub arrived: bool,
     pub double_booked: bool,
+    /// A video visit whose patient is in its waiting room now.
+    pub video_waiting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +86,8 @@ pub struct AppointmentDetail {
     /// When the patient confirmed they are coming (a `C` reply to a reminder).
     pub patient_confirmed: Option<String>,
     pub double_booked: bool,
+    /// A video visit whose patient is in its waiting room now.
+    pub video_waiting: bool,
     pub notes: String,
     /// `arrived`, `completed`, `no_show`: what may be recorded now.
     pub outcomes: Vec<String>,

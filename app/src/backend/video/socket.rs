@@ -89,9 +89,11 @@ pub async fn serve(state: AppState, mut socket: WebSocket, visit: Visit, who: Pa
             }
         }
     }
+    // Out of the room first, so that the same person coming straight back finds their
+    // place free; then recorded.
     let change = rooms.leave(visit.id, who.side, id);
-    changed(&state, &visit, change).await;
     record(&state, &visit, &who, "video_left").await;
+    changed(&state, &visit, change).await;
 }
 
 /// Acts on one message; `false` when the socket is done.
