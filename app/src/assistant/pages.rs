@@ -117,6 +117,7 @@ fn Chat(
         leptos::task::spawn_local(stream(message, live, outcome, draft, reload));
     };
     let ask_url = AskAssistant::PATH;
+    let question = NodeRef::<leptos::html::Textarea>::new();
     view! {
         <p class="mt-3 text-stone-600">
             {format!(
@@ -153,11 +154,18 @@ fn Chat(
         <form method="post" action=ask_url class="mt-8 space-y-4" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                send(draft.get_untracked());
+                // What the box holds: typed before the page's code arrived, it never
+                // passed through `draft`.
+                let typed = question
+                    .get_untracked()
+                    .map(|box_| box_.value())
+                    .unwrap_or_else(|| draft.get_untracked());
+                draft.set(typed.clone());
+                send(typed);
             }>
             <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700">{summary}</p>
             <Field name="message" label="Your question" problems>
-                <textarea id="message" name="message" rows="3" maxlength="1000" required class=FIELD
+                <textarea id="message" name="message" rows="3" maxlength="1000" required class=FIELD node_ref=question
                     aria-invalid=refusal.invalid("message")
                     aria-describedby="message-error"
                     prop:value=move || draft.get()
