@@ -100,6 +100,10 @@ fn Call(room: RoomView) -> impl IntoView {
     let camera = RwSignal::new(true);
     let typed = RwSignal::new(String::new());
     let controls = Controls::new(room, screen, joined);
+    // Joining needs the page's code: until it has run, the button says so by being off
+    // (server-rendered, it would do nothing when pressed).
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     let stage = screen.stage;
     let in_call = move || {
         matches!(
@@ -124,7 +128,7 @@ fn Call(room: RoomView) -> impl IntoView {
                 </div>
                 <div class="mt-4 flex flex-wrap gap-3">
                     {move || (!joined.get() && stage.get() == Stage::Preview).then(|| view! {
-                        <button type="button" class=BUTTON_PRIMARY on:click=move |_| controls.join()>"Join the visit"</button>
+                        <button type="button" class=BUTTON_PRIMARY disabled=move || !ready.get() on:click=move |_| controls.join()>"Join the visit"</button>
                     })}
                     {move || (side == Side::Clinician && screen.waiting.get()).then(|| view! {
                         <button type="button" class=BUTTON_PRIMARY on:click=move |_| controls.admit()>"Let the patient in"</button>
