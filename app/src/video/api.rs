@@ -30,23 +30,15 @@ mod server {
     pub async fn room(visit: &str, link: &str) -> Result<RoomView, AppError> {
         let state = app_state()?;
         let link = Token::parse(link.trim());
-        let visit_id = match (&link, Uuid::parse_str(visit.trim())) {
-            (Some(link), _) => store::visit_by_link(&state.pool, state.clinic_id, &link.hash())
-                .await?
-                .map(|v| v.id)
-                .ok_or(AppError::NotFound)?,
-            (None, Ok(id)) => id,
-            (None, Err(_)) => return Err(AppError::NotFound),
+        let entered = match (&link, Uuid::parse_str(visit.trim())) {
+            (Some(link), _) => access::by_link(&state, link.as_str()).await?,
+            (None, Ok(id)) => {
+                let session = principal::request_token();
+                access::participant(&state, id, None, session.as_ref()).await?
+            }
+            (None, Err(_)) => None,
         };
-        let session = principal::request_token();
-        let Some((visit, who)) = access::participant(
-            &state,
-            visit_id,
-            link.as_ref().map(Token::as_str),
-            session.as_ref(),
-        )
-        .await?
-        else {
+        let Some((visit, who)) = entered else {
             return Err(AppError::NotFound);
         };
         let zone = booking::rules(&state.pool, state.clinic_id).await?.zone();

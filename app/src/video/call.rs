@@ -242,18 +242,26 @@ impl Call {
         else {
             return;
         };
-        if let Some(sdp) = sdp_of(&offer) {
-            let init = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
-            init.set_sdp(&sdp);
-            if JsFuture::from(peer.set_local_description(&init))
-                .await
-                .is_ok()
-            {
-                self.say(&FromPeer::Description {
-                    kind: DescriptionKind::Offer,
-                    sdp,
-                });
-            }
+        self.send_own(&peer, DescriptionKind::Offer, &offer).await;
+    }
+
+    /// Takes `description` (just made) as this side's, and sends it to the other side.
+    async fn send_own(
+        &self,
+        peer: &RtcPeerConnection,
+        kind: DescriptionKind,
+        description: &JsValue,
+    ) {
+        let Some(sdp) = sdp_of(description) else {
+            return;
+        };
+        let init = RtcSessionDescriptionInit::new(sdp_type(kind));
+        init.set_sdp(&sdp);
+        if JsFuture::from(peer.set_local_description(&init))
+            .await
+            .is_ok()
+        {
+            self.say(&FromPeer::Description { kind, sdp });
         }
     }
 
@@ -264,10 +272,7 @@ impl Call {
         let Some(peer) = self.peer.borrow().clone() else {
             return;
         };
-        let init = RtcSessionDescriptionInit::new(match kind {
-            DescriptionKind::Offer => RtcSdpType::Offer,
-            DescriptionKind::Answer => RtcSdpType::Answer,
-        });
+        let init = RtcSessionDescriptionInit::new(sdp_type(kind));
         init.set_sdp(sdp);
         if JsFuture::from(peer.set_remote_description(&init))
             .await
@@ -286,19 +291,7 @@ impl Call {
             let Ok(answer) = JsFuture::from(peer.create_answer()).await else {
                 return;
             };
-            if let Some(sdp) = sdp_of(&answer) {
-                let init = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
-                init.set_sdp(&sdp);
-                if JsFuture::from(peer.set_local_description(&init))
-                    .await
-                    .is_ok()
-                {
-                    self.say(&FromPeer::Description {
-                        kind: DescriptionKind::Answer,
-                        sdp,
-                    });
-                }
-            }
+            self.send_own(&peer, DescriptionKind::Answer, &answer).await;
         }
     }
 
@@ -357,6 +350,13 @@ impl Call {
             }
         }
         self.screen.stage.set(Stage::Ended);
+    }
+}
+
+fn sdp_type(kind: DescriptionKind) -> RtcSdpType {
+    match kind {
+        DescriptionKind::Offer => RtcSdpType::Offer,
+        DescriptionKind::Answer => RtcSdpType::Answer,
     }
 }
 

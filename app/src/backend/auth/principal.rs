@@ -33,13 +33,7 @@ impl From<SessionUser> for Principal {
 
 /// The session token the current request carries, if any.
 pub fn request_token() -> Option<session::Token> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session::token_from_header)
+    request_secret(session::COOKIE_NAME)
 }
 
 /// The secret the current request's cookie `name` holds (a browser's hold, its conversation

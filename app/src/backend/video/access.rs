@@ -17,6 +17,26 @@ pub struct Participant {
     pub user: Option<SessionUser>,
 }
 
+/// The visit the booking link `link` manages, entered by its patient.
+pub async fn by_link(
+    state: &AppState,
+    link: &str,
+) -> Result<Option<(Visit, Participant)>, sqlx::Error> {
+    let Some(link) = Token::parse(link.trim()) else {
+        return Ok(None);
+    };
+    let visit = store::visit_by_link(&state.pool, state.clinic_id, &link.hash()).await?;
+    Ok(visit.map(|visit| {
+        (
+            visit,
+            Participant {
+                side: Side::Patient,
+                user: None,
+            },
+        )
+    }))
+}
+
 /// The visit `visit_id` and who is asking to enter it (by the booking link `link`, or by
 /// the session `session`), when they may.
 pub async fn participant(
@@ -25,17 +45,9 @@ pub async fn participant(
     link: Option<&str>,
     session: Option<&Token>,
 ) -> Result<Option<(Visit, Participant)>, sqlx::Error> {
-    if let Some(link) = link.and_then(|l| Token::parse(l.trim())) {
-        let visit = store::visit_by_link(&state.pool, state.clinic_id, &link.hash()).await?;
-        return Ok(visit.filter(|v| v.id == visit_id).map(|visit| {
-            (
-                visit,
-                Participant {
-                    side: Side::Patient,
-                    user: None,
-                },
-            )
-        }));
+    if let Some(link) = link {
+        let entered = by_link(state, link).await?;
+        return Ok(entered.filter(|(visit, _)| visit.id == visit_id));
     }
     let Some(token) = session else {
         return Ok(None);

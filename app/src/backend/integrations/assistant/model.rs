@@ -164,8 +164,8 @@ impl Model {
             "stream_options": {"include_usage": true},
         });
         // Counted up front, so that a round cut short still counts what it sent.
-        let sent = body.to_string().chars().count();
-        *spent = spent.saturating_add(estimated_tokens(sent));
+        let sent = estimated_tokens(body.to_string().chars().count());
+        *spent = spent.saturating_add(sent);
         let mut request = self
             .client
             .post(format!("{}/chat/completions", self.config.base_url))
@@ -194,12 +194,9 @@ impl Model {
                 // The server's own count, when it gives one, replaces the estimate.
                 let counted = match completion.usage {
                     Some(tokens) => tokens,
-                    None => estimated_tokens(sent)
-                        .saturating_add(estimated_tokens(completion.text.chars().count())),
+                    None => sent.saturating_add(estimated_tokens(completion.text.chars().count())),
                 };
-                *spent = spent
-                    .saturating_sub(estimated_tokens(sent))
-                    .saturating_add(counted);
+                *spent = spent.saturating_sub(sent).saturating_add(counted);
                 return Ok(completion);
             }
         }
