@@ -46,6 +46,7 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
         min_notice_hours,
         horizon_days,
         assistant_retention_days,
+        video_relay_only,
         allow_double_booking,
         reminder_hours,
         remind_by_email,
@@ -123,6 +124,11 @@ fn SettingsEditor(form: SettingsForm) -> impl IntoView {
                 <Field name="assistant_retention_days" label="Keep assistant conversations for (days)" hint={"After a conversation's last message; then it is deleted. 1 to 3,650.".to_owned()} problems>
                     <input id="assistant_retention_days" name="form[assistant_retention_days]" value=assistant_retention_days inputmode="numeric" class=FIELD aria-invalid=invalid("assistant_retention_days") aria-describedby="assistant_retention_days-hint assistant_retention_days-error"/>
                 </Field>
+                <fieldset class="space-y-3 rounded-2xl border border-stone-200 bg-white p-5">
+                    <legend class="px-1 font-semibold text-stone-900">"Video visits"</legend>
+                    <Checkbox id="video_relay_only" name="form[video_relay_only]" label="Send every call through the relay (TURN) server, so patient and clinician never learn each other's network address" checked=video_relay_only/>
+                    <p class="text-sm text-stone-500">"Needs a TURN server in the configuration (README, \"Video visits\"); without one, calls cannot connect while this is on."</p>
+                </fieldset>
                 <fieldset class="space-y-6 rounded-2xl border border-stone-200 bg-white p-5">
                     <legend class="px-1 font-semibold text-stone-900">"Reminders"</legend>
                     <Field name="reminder_hours" label="Send reminders (hours before)" hint={"Such as 24, 2: a day before and two hours before. Up to four; empty for none. Each patient chooses how they hear from you.".to_owned()} problems>

@@ -288,6 +288,40 @@ mod tests {
     }
 
     #[test]
+    fn a_video_visit_is_joined_by_its_link_and_a_text_or_a_change_without_it_points_to_the_email() {
+        let mut values = sample(&REMINDER);
+        values.insert("by_video", "yes".to_owned());
+        let email = compose(&REMINDER, "email", None, &values).body;
+        assert!(
+            email.contains("by video.\n\nJoin it from this page"),
+            "{email}"
+        );
+        assert!(email.contains("/booking/…/visit"), "{email}");
+        assert!(!email.contains("Cockburn Street"), "{email}");
+        values.insert("visit_link", String::new());
+        let email = compose(&REMINDER, "email", None, &values).body;
+        assert!(
+            email.contains("Join it from the link in your confirmation email."),
+            "{email}"
+        );
+        let text = compose(&REMINDER, "sms", None, &values).body;
+        assert!(
+            text.contains("10:45, by video: join from the link in your email."),
+            "{text}"
+        );
+        let mut moved = sample(&BOOKING_MOVED);
+        moved.insert("by_video", "yes".to_owned());
+        moved.insert("visit_link", String::new());
+        let moved = compose(&BOOKING_MOVED, "email", None, &moved).body;
+        assert!(
+            moved
+                .contains("It is a video visit: join it from the link in your confirmation email."),
+            "{moved}"
+        );
+        assert!(!moved.contains("Where:"), "{moved}");
+    }
+
+    #[test]
     fn wording_must_keep_what_the_message_is_for() {
         let problems = check(&BOOKING_CONFIRMED, "email", "Booked", "See you {{ when }}");
         assert_eq!(problems.len(), 1, "{problems:?}");

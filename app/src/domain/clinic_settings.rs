@@ -39,6 +39,10 @@ pub struct SettingsForm {
     pub allow_double_booking: bool,
     /// Days the assistant's conversations are kept after their last message.
     pub assistant_retention_days: String,
+    /// Whether video calls go through the relay (TURN) only, so neither side learns the
+    /// other's network address.
+    #[serde(deserialize_with = "checkbox")]
+    pub video_relay_only: bool,
     /// Hours before an appointment that its reminders go, such as `24, 2`.
     pub reminder_hours: String,
     #[serde(deserialize_with = "checkbox")]
@@ -93,6 +97,7 @@ pub struct Settings {
     pub reminders: ReminderRules,
     pub payments: PaymentPolicy,
     pub assistant_retention_days: i32,
+    pub video_relay_only: bool,
 }
 
 /// A whole number within `range`, or `message` against `field`. Ranges match the
@@ -274,6 +279,7 @@ impl SettingsForm {
                 reminders,
                 payments,
                 assistant_retention_days,
+                video_relay_only: self.video_relay_only,
             }),
             _ => Err(problems),
         }
@@ -361,6 +367,7 @@ mod tests {
             horizon_days: "60".to_owned(),
             allow_double_booking: false,
             assistant_retention_days: "90".to_owned(),
+            video_relay_only: false,
             reminder_hours: "24, 2".to_owned(),
             remind_by_email: true,
             remind_by_sms: false,

@@ -73,6 +73,16 @@ const MANAGE_LINK_IF_KNOWN: Variable = Variable {
     meaning: "The patient's private link to the booking when the patient made the change; empty when staff did (only the patient holds it)",
     sample: "https://clinic.example/booking/…",
 };
+const BY_VIDEO: Variable = Variable {
+    name: "by_video",
+    meaning: "\"yes\" when the appointment is a video visit, empty when it is in person",
+    sample: "",
+};
+const VISIT_LINK: Variable = Variable {
+    name: "visit_link",
+    meaning: "For a video visit, the patient's private link to join it, when the change knows it (emails only: a text never carries it); empty otherwise",
+    sample: "https://clinic.example/booking/…/visit",
+};
 const WAS: Variable = Variable {
     name: "was",
     meaning: "The day and time it was before it moved",
@@ -132,6 +142,8 @@ pub const BOOKING_CONFIRMED: Kind = Kind {
         CLINIC,
         MANAGE_LINK,
         LATE_CANCEL_HOURS,
+        BY_VIDEO,
+        VISIT_LINK,
     ],
     required: &["manage_link"],
 };
@@ -152,6 +164,8 @@ pub const BOOKING_MOVED: Kind = Kind {
         PHONE,
         CLINIC,
         MANAGE_LINK_IF_KNOWN,
+        BY_VIDEO,
+        VISIT_LINK,
     ],
     required: &["when"],
 };
@@ -184,7 +198,8 @@ pub const REMINDER: Kind = Kind {
     group: "Bookings",
     channels: &["email", "sms", "whatsapp"],
     variables: &[
-        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC,
+        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, ADDRESS, PHONE, CLINIC, BY_VIDEO,
+        VISIT_LINK,
     ],
     required: &[],
 };
@@ -393,15 +408,20 @@ impl Kind {
             ("booking_confirmed", _) => (
                 "Your booking at {{ clinic }} is confirmed",
                 "Hello {{ first_name }},\n\nYou're booked for {{ treatment }} with {{ provider }} on {{ when }}.\n\n\
-                 Where: {{ location }}, {{ address }}\n\n\
-                 To see, move or cancel your booking, or add it to your calendar, open:\n{{ manage_link }}\n\n\
+                 {% if by_video %}This is a video visit. Join it from this page, which opens ten minutes before \
+                 the start and checks your camera and microphone first:\n{{ visit_link }}\n\n\
+                 {% else %}Where: {{ location }}, {{ address }}\n\n\
+                 {% endif %}To see, move or cancel your booking, or add it to your calendar, open:\n{{ manage_link }}\n\n\
                  Keep this link private: it opens your booking without signing in. \
                  To change your booking less than {{ late_cancel_hours }} hours before it, please call {{ phone }}.\n\n{{ clinic }}",
             ),
             ("booking_moved", _) => (
                 "Your booking at {{ clinic }} has moved",
                 "Hello {{ first_name }},\n\nYour {{ treatment }} with {{ provider }} is now on {{ when }} \
-                 (it was {{ was }}).\n\nWhere: {{ location }}, {{ address }}\n\n\
+                 (it was {{ was }}).\n\n{% if by_video %}{% if visit_link %}It is a video visit: join it from \
+                 this page, which opens ten minutes before the start:\n{{ visit_link }}\n\n\
+                 {% else %}It is a video visit: join it from the link in your confirmation email.\n\n\
+                 {% endif %}{% else %}Where: {{ location }}, {{ address }}\n\n{% endif %}\
                  {% if manage_link %}To see, move or cancel it, open:\n{{ manage_link }}\n\n\
                  {% else %}To see, move or cancel it, use the link in your confirmation email, or call {{ phone }}.\n\n\
                  {% endif %}{{ clinic }}",
@@ -507,18 +527,23 @@ impl Kind {
             ),
             ("reminder", "sms") => (
                 "",
-                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, {{ location }}. \
+                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, \
+                 {% if by_video %}by video: join from the link in your email{% else %}{{ location }}{% endif %}. \
                  Reply C to confirm; to change it, call {{ phone }}. Reply STOP to opt out.",
             ),
             ("reminder", "whatsapp") => (
                 "",
-                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, {{ location }}. \
+                "{{ clinic }}: reminder of your {{ treatment }} with {{ provider }} on {{ when }}, \
+                 {% if by_video %}by video: join from the link in your email{% else %}{{ location }}{% endif %}. \
                  Reply C to confirm; to change it, call {{ phone }}.",
             ),
             _ => (
                 "Reminder: your {{ treatment }} at {{ clinic }}",
                 "Hello {{ first_name }},\n\nA reminder of your {{ treatment }} with {{ provider }} on {{ when }}, \
-                 at {{ location }}, {{ address }}.\n\n\
+                 {% if by_video %}by video.\n\n{% if visit_link %}Join it from this page, which opens ten minutes \
+                 before the start and checks your camera and microphone first:\n{{ visit_link }}\n\n\
+                 {% else %}Join it from the link in your confirmation email.\n\n{% endif %}\
+                 {% else %}at {{ location }}, {{ address }}.\n\n{% endif %}\
                  To move or cancel it, use the link in your confirmation email, or call {{ phone }}.\n\n{{ clinic }}",
             ),
         }

@@ -243,7 +243,7 @@ async fn every_staff_page_and_function_refuses_whoever_may_not_use_it(pool: PgPo
 
 fn settings_form(name: &str, phone: &str, time_zone: &str) -> String {
     format!(
-        "form[name]={}&form[tagline]=&form[tax_id]=GB+123+4567+89&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[currency]=EUR&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.&form[hold_minutes]=15&form[slot_minutes]=10&form[min_notice_hours]=4&form[horizon_days]=90&form[assistant_retention_days]=90&form[allow_double_booking]=on&form[reminder_hours]=24&form[remind_by_email]=on&form[quiet_hours_start]=21%3A00&form[quiet_hours_end]=08%3A00&form[payment_processor]=offline&form[payment_rule]=at_clinic&form[pay_within_minutes]=30&form[refund_on_time_cancellation]=on",
+        "form[name]={}&form[tagline]=&form[tax_id]=GB+123+4567+89&form[email]=hello%40juniper.example&form[phone]={}&form[time_zone]={}&form[currency]=EUR&form[late_cancel_hours]=48&form[cancellation_policy]=Call+us.&form[hold_minutes]=15&form[slot_minutes]=10&form[min_notice_hours]=4&form[horizon_days]=90&form[assistant_retention_days]=90&form[allow_double_booking]=on&form[reminder_hours]=24&form[remind_by_email]=on&form[quiet_hours_start]=21%3A00&form[quiet_hours_end]=08%3A00&form[payment_processor]=offline&form[payment_rule]=at_clinic&form[pay_within_minutes]=30&form[refund_on_time_cancellation]=on&form[video_relay_only]=on",
         name.replace(' ', "+"),
         phone.replace('+', "%2B").replace(' ', "+"),
         time_zone.replace('/', "%2F")
@@ -281,6 +281,10 @@ async fn an_admin_renames_the_clinic_and_every_public_page_says_so(pool: PgPool)
         serde_json::from_str(&post_as(&app, "admin/settings", Some(&admin), "").await.body)
             .unwrap();
     assert_eq!(settings.tax_id, "GB 123 4567 89", "for the receipts");
+    assert!(
+        settings.video_relay_only,
+        "video calls through the relay only"
+    );
     let rules: (i32, i32, i32, i32, bool) = sqlx::query_as(
         "SELECT hold_minutes, slot_minutes, min_notice_minutes, horizon_days, allow_double_booking
          FROM clinics",

@@ -17,7 +17,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 pub(crate) const MOLE_CHECK: &str = "mole-check"; // 45 min + 10 min after; only Lewis Grant
-const CONSULTATION: &str = "dermatology-consultation"; // 30 min + 5 min after
+pub(crate) const CONSULTATION: &str = "dermatology-consultation"; // 30 min + 5 min after
 pub(crate) const GUEST: &str = "ana.ruiz@example.com";
 
 pub(crate) fn at(h: u32, m: u32) -> DateTime<Utc> {

@@ -4,7 +4,10 @@
 //! server when due. The exact instants across clock changes and quiet hours are
 //! `domain::reminders`' tests.
 
-use crate::booking::{at, book, lewis, move_booking, GUEST, MOLE_CHECK};
+use crate::booking::{
+    at, book, confirm, details, held_link, lewis, link_in, move_booking, save_details,
+    CONSULTATION, GUEST, MOLE_CHECK,
+};
 use crate::common::smtp::SmtpServer;
 use crate::common::{self, form, post_as};
 use app::backend::integrations::messaging::{Messaging, Smtp};
@@ -192,6 +195,61 @@ async fn each_place_at_a_group_session_gets_its_reminders(pool: PgPool) {
         assert_eq!(mine.len(), 2, "{email}");
         assert!(mine.iter().all(|at| *at < starts));
     }
+}
+
+/// The bodies of the queued emails of `kind`, oldest first.
+async fn emails_of(pool: &PgPool, kind: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT body FROM outbox_messages WHERE kind = $1 AND channel = 'email'
+         ORDER BY next_attempt_at",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_video_visits_confirmation_and_reminders_carry_the_way_in_and_no_address(pool: PgPool) {
+    let app = common::app_with_clock(&pool, Clock::fixed(monday(8, 0))).await;
+    let lewis = lewis(&pool).await;
+    let hold = held_link(&app, CONSULTATION, lewis, at(10, 0)).await;
+    let mut fields = details(GUEST);
+    fields.push(("details[mode]", "video".to_owned()));
+    let saved = save_details(&app, &hold, &fields).await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    let confirmed = confirm(&app, &hold).await;
+    assert!(confirmed.status.is_success(), "{}", confirmed.body);
+    let manage = link_in(&confirmed, "/booking/");
+    let visit = format!("/booking/{manage}/visit");
+
+    let confirmation = &emails_of(&pool, "booking_confirmed").await[0];
+    assert!(
+        confirmation.contains("This is a video visit"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains(&visit), "{confirmation}");
+    assert!(!confirmation.contains("Where:"), "{confirmation}");
+    let reminders = emails_of(&pool, "reminder").await;
+    assert_eq!(reminders.len(), 2);
+    for body in &reminders {
+        assert!(body.contains("by video"), "{body}");
+        assert!(body.contains(&visit), "{body}");
+        assert!(!body.contains("Edinburgh"), "{body}");
+    }
+
+    // Moved by the patient through the link: the new reminders still carry it.
+    let moved = move_booking(&app, &manage, at(14, 0)).await;
+    assert!(moved.status.is_success(), "{}", moved.body);
+    let reminders = emails_of(&pool, "reminder").await;
+    assert_eq!(reminders.len(), 2);
+    assert!(reminders.iter().all(|body| body.contains(&visit)));
+
+    // An appointment in person still says where.
+    book(&app, MOLE_CHECK, lewis, at(16, 0), "rui@example.com").await;
+    let confirmation = &emails_of(&pool, "booking_confirmed").await[1];
+    assert!(confirmation.contains("Where: "), "{confirmation}");
+    assert!(!confirmation.contains("video"), "{confirmation}");
 }
 
 /// The settings form as the screen would post it, from what `admin/settings` holds, with

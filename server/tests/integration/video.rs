@@ -479,6 +479,7 @@ async fn each_participant_gets_turn_credentials_of_their_own_and_strangers_get_n
     .await;
     let clinician: RoomView = serde_json::from_str(&as_provider.body).unwrap();
     assert_eq!(clinician.side, Side::Clinician);
+    assert!(!view.relay_only && !clinician.relay_only);
     assert_ne!(
         clinician.ice_servers.last().unwrap().username,
         Some(username),
@@ -500,4 +501,13 @@ async fn each_participant_gets_turn_credentials_of_their_own_and_strangers_get_n
         assert_eq!(refused.status, 404, "{}", refused.body);
         assert!(!refused.body.contains("turn"));
     }
+
+    // A clinic that asks for the relay only: both browsers are told to use nothing else.
+    sqlx::query("UPDATE clinics SET video_relay_only = true")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let by_link = post_as(&app, "video/room", None, &common::form(&[("link", LINK)])).await;
+    let view: RoomView = serde_json::from_str(&by_link.body).unwrap();
+    assert!(view.relay_only);
 }

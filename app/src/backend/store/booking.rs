@@ -718,7 +718,7 @@ pub async fn book_in(
         now,
     )
     .await?;
-    reminders::schedule(tx, clinic_id, id, now).await?;
+    reminders::schedule(tx, clinic_id, id, notice.manage_link, now).await?;
     Ok(())
 }
 
@@ -902,7 +902,8 @@ pub async fn reschedule(
     }
     changed(&mut tx, appointment_id, "moved", by, now).await?;
     reminders::cancel(&mut tx, clinic_id, appointment_id, now).await?;
-    reminders::schedule(&mut tx, clinic_id, appointment_id, now).await?;
+    let booking_link = notice.as_ref().and_then(|n| n.manage_link);
+    reminders::schedule(&mut tx, clinic_id, appointment_id, booking_link, now).await?;
     if let Some(notice) = notice {
         let to = concerned(&mut tx, appointment_id).await?;
         booking_emails::send(
@@ -998,6 +999,7 @@ pub(crate) struct AppointmentFacts {
     pub treatment_slug: String,
     pub quiet_hours_start: NaiveTime,
     pub quiet_hours_end: NaiveTime,
+    pub by_video: bool,
 }
 
 pub(crate) async fn appointment_facts(
@@ -1015,7 +1017,8 @@ pub(crate) async fn appointment_facts(
                   c.name AS clinic, c.email AS clinic_email,
                   coalesce(t.late_cancel_hours, c.late_cancel_hours) AS "late_cancel_hours!",
                   t.slug AS treatment_slug,
-                  c.quiet_hours_start, c.quiet_hours_end
+                  c.quiet_hours_start, c.quiet_hours_end,
+                  a.mode = 'video' AS "by_video!"
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN providers p ON p.id = a.provider_id
@@ -1087,6 +1090,7 @@ pub async fn book_for_patient(
     .await?
     .ok_or(Refusal::NotFound)?;
     changed(&mut tx, id, "booked", &Changer::Staff(staff), now).await?;
+    let booking_link = notice.as_ref().and_then(|n| n.manage_link);
     if let Some(notice) = notice {
         let to = concerned(&mut tx, id).await?;
         booking_emails::send(
@@ -1102,7 +1106,7 @@ pub async fn book_for_patient(
         )
         .await?;
     }
-    reminders::schedule(&mut tx, clinic_id, id, now).await?;
+    reminders::schedule(&mut tx, clinic_id, id, booking_link, now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -31,6 +31,28 @@ pub fn booking_link(public_url: &str, token: &Token) -> String {
     format!("{public_url}/booking/{}", token.as_str())
 }
 
+/// Where the patient joins a video visit: its booking's page, one step on.
+pub fn visit_link(booking_link: &str) -> String {
+    format!("{booking_link}/visit")
+}
+
+/// The values that say how the patient attends: `by_video`, and for a video visit whose
+/// booking link the change knows, `visit_link` (secret, so only ever in an email, whose
+/// body the outbox redacts once sent).
+pub(crate) fn attendance(
+    a: &AppointmentFacts,
+    manage_link: Option<&str>,
+) -> [(&'static str, String); 2] {
+    let visit = match manage_link {
+        Some(link) if a.by_video => visit_link(link),
+        _ => String::new(),
+    };
+    [
+        ("by_video", if a.by_video { "yes" } else { "" }.to_owned()),
+        ("visit_link", visit),
+    ]
+}
+
 /// Someone a booking email goes to.
 pub struct Recipient {
     pub email: String,
@@ -121,7 +143,7 @@ fn values(
     notice: &Notice<'_>,
     was: Option<(DateTime<Utc>, DateTime<Utc>)>,
 ) -> Values {
-    Values::from([
+    let mut values = Values::from([
         ("first_name", person.first_name.clone()),
         ("treatment", a.treatment.clone()),
         ("provider", a.provider.clone()),
@@ -144,7 +166,9 @@ fn values(
             "book_link",
             format!("{}/book?treatment={}", notice.public_url, a.treatment_slug),
         ),
-    ])
+    ]);
+    values.extend(attendance(a, notice.manage_link));
+    values
 }
 
 /// The appointment as a calendar invitation for `attendee` (a request, or a cancellation).
@@ -161,7 +185,11 @@ fn invitation(
         end: a.ends,
         stamp: now,
         summary: &format!("{} with {}", a.treatment, a.provider),
-        location: &format!("{}, {}", a.location, a.address),
+        location: &if a.by_video {
+            "Video visit (join from the link in the email)".to_owned()
+        } else {
+            format!("{}, {}", a.location, a.address)
+        },
         description: &format!(
             "{} at {}. To change it, use the link in the email or call {}.",
             a.treatment, a.clinic, a.phone

@@ -31,6 +31,7 @@ pub async fn load(pool: &PgPool, clinic_id: Uuid) -> Result<SettingsForm, AppErr
                   (min_notice_minutes / 60)::text AS "min_notice_hours!",
                   horizon_days::text AS "horizon_days!", allow_double_booking,
                   assistant_retention_days::text AS "assistant_retention_days!",
+                  video_relay_only,
                   coalesce((SELECT string_agg(r.hours_before::text, ', ' ORDER BY r.hours_before DESC)
                             FROM reminder_rules r WHERE r.clinic_id = c.id), '') AS "reminder_hours!",
                   coalesce((SELECT bool_or(r.by_email) FROM reminder_rules r WHERE r.clinic_id = c.id), true) AS "remind_by_email!",
@@ -74,7 +75,7 @@ pub async fn save(
                 hold_minutes = $10, slot_minutes = $11, min_notice_minutes = $12,
                 horizon_days = $13, allow_double_booking = $14,
                 quiet_hours_start = $15, quiet_hours_end = $16, tax_id = $17,
-                assistant_retention_days = $18
+                assistant_retention_days = $18, video_relay_only = $19
          WHERE id = $1",
         clinic_id,
         settings.name,
@@ -93,7 +94,8 @@ pub async fn save(
         settings.reminders.quiet.start,
         settings.reminders.quiet.end,
         settings.tax_id,
-        settings.assistant_retention_days
+        settings.assistant_retention_days,
+        settings.video_relay_only
     )
     .execute(&mut *tx)
     .await?;

@@ -4,6 +4,7 @@
 //! clinic's quiet hours, never late).
 
 use super::booking::appointment_facts;
+use super::booking_emails::attendance;
 use super::outbox::{self, Email, Text, Timing};
 use super::templates;
 use crate::backend::templates::{compose, Values, Wording};
@@ -24,12 +25,14 @@ fn causes_of(appointment_id: Uuid) -> String {
 /// each place holder) by each channel they chose and the clinic's rules allow (texts only
 /// to numbers that have not replied STOP). Reminders
 /// already written for this version of the appointment are left as they are, so calling
-/// it again (a new place at a session) adds only what is missing. Returns how many it
-/// wrote.
+/// it again (a new place at a session) adds only what is missing. `booking_link` is the
+/// patient's private link when the change knows it: a video visit's reminder emails then
+/// carry the way in. Returns how many it wrote.
 pub async fn schedule(
     tx: &mut PgConnection,
     clinic_id: Uuid,
     appointment_id: Uuid,
+    booking_link: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     let Some(a) = appointment_facts(tx, clinic_id, appointment_id)
@@ -80,8 +83,9 @@ pub async fn schedule(
         ));
     }
     // What each person's reminders say; a WhatsApp template is filled from the same values.
-    let values = |first_name: &str| {
-        Values::from([
+    // A text's values are stored with it, and a text is never redacted: no secret link.
+    let values_for = |first_name: &str, booking_link: Option<&str>| {
+        let mut values = Values::from([
             ("first_name", first_name.to_owned()),
             ("treatment", a.treatment.clone()),
             ("provider", a.provider.clone()),
@@ -90,7 +94,9 @@ pub async fn schedule(
             ("address", a.address.clone()),
             ("phone", a.phone.clone()),
             ("clinic", a.clinic.clone()),
-        ])
+        ]);
+        values.extend(attendance(&a, booking_link));
+        values
     };
     let wording = |channel: &str, values: &Values| {
         let custom = wordings
@@ -111,7 +117,7 @@ pub async fn schedule(
         );
         let timing = Timing { now, due };
         for person in &people {
-            let values = values(&person.first_name);
+            let values = values_for(&person.first_name, None);
             for (channel, wanted) in [
                 ("sms", rule.by_sms && person.by_sms),
                 ("whatsapp", rule.by_whatsapp && person.by_whatsapp),
@@ -138,6 +144,7 @@ pub async fn schedule(
             if !(rule.by_email && person.remind_by_email) {
                 continue;
             }
+            let values = values_for(&person.first_name, booking_link);
             let Wording { subject, body } = wording("email", &values);
             let email = Email {
                 kind: "reminder",

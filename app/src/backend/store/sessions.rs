@@ -192,7 +192,7 @@ pub async fn book_seat(
         now,
     )
     .await?;
-    crate::backend::store::reminders::schedule(&mut tx, clinic_id, session_id, now).await?;
+    crate::backend::store::reminders::schedule(&mut tx, clinic_id, session_id, None, now).await?;
     tx.commit().await?;
     Ok(seat)
 }
