@@ -45,11 +45,10 @@ function visitStartingSoon(link: string, project: string): string {
 }
 
 const stage = (page: Page) => page.locator("[data-stage]");
-const remoteVideo = (page: Page) => page.getByLabel("The other side's video");
 
-/** Frames the other side's video has shown so far. */
-async function framesShown(page: Page): Promise<number> {
-  return remoteVideo(page).evaluate((video) => (video as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
+/** Frames a video (by default the other side's) has shown so far. */
+async function framesShown(page: Page, label = "The other side's video"): Promise<number> {
+  return page.getByLabel(label).evaluate((video) => (video as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
 }
 
 test("a patient and their clinician meet in a video visit, peer to peer", async ({ browser }, testInfo) => {
@@ -62,6 +61,26 @@ test("a patient and their clinician meet in a video visit, peer to peer", async 
   await patient.goto(`/booking/${link}/visit`);
   await expect(patient.getByRole("heading", { level: 1 })).toContainText("Aesthetic consultation with Dr Amara Okafor");
   await expect(patient.locator("[data-hydrated=true]")).toBeAttached();
+
+  // The device check: the cameras and microphones to choose from, and the level moving.
+  const cameras = patient.getByLabel("Camera", { exact: true }).locator("option");
+  const microphones = patient.getByLabel("Microphone", { exact: true }).locator("option");
+  await expect(cameras.first()).toBeAttached();
+  await expect(microphones.first()).toBeAttached();
+  // Sound runs once the person has done something on the page (the browser's rule).
+  await patient.getByText("Camera", { exact: true }).click();
+  if ((await microphones.count()) > 1) {
+    const other = await microphones.nth(1).getAttribute("value");
+    await patient.getByLabel("Microphone", { exact: true }).selectOption(other!);
+    await expect(patient.getByLabel("Microphone", { exact: true })).toHaveValue(other!);
+  }
+  await patient.waitForFunction(
+    () => Number(document.querySelector("meter")?.getAttribute("value")) > 0,
+    null,
+    { polling: 20, timeout: 15_000 },
+  );
+  await expect.poll(() => framesShown(patient, "Your camera"), { timeout: 15_000 }).toBeGreaterThan(0);
+
   await patient.getByRole("button", { name: "Join the visit" }).click();
   await expect(stage(patient)).toHaveAttribute("data-stage", "waiting");
   await expect(stage(patient)).toContainText("waiting room");

@@ -13,10 +13,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlVideoElement, MediaStream, MediaStreamConstraints, MessageEvent, RtcConfiguration,
-    RtcIceCandidateInit, RtcIceConnectionState, RtcIceServer, RtcIceTransportPolicy,
-    RtcOfferOptions, RtcPeerConnection, RtcPeerConnectionIceEvent, RtcSdpType,
-    RtcSessionDescriptionInit, RtcTrackEvent, WebSocket,
+    HtmlVideoElement, MediaStream, MessageEvent, RtcConfiguration, RtcIceCandidateInit,
+    RtcIceConnectionState, RtcIceServer, RtcIceTransportPolicy, RtcOfferOptions, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent, WebSocket,
 };
 
 /// A call in progress: what its controls act on.
@@ -28,31 +27,6 @@ pub struct Call {
     peer: RefCell<Option<RtcPeerConnection>>,
     /// Candidates that came before the other side's description.
     early: RefCell<Vec<RtcIceCandidateInit>>,
-}
-
-/// Asks for the camera and microphone, and shows the preview.
-pub async fn preview(screen: Screen) -> Option<MediaStream> {
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&JsValue::TRUE);
-    constraints.set_video(&JsValue::TRUE);
-    let asked = window()
-        .navigator()
-        .media_devices()
-        .and_then(|devices| devices.get_user_media_with_constraints(&constraints));
-    let media = match asked {
-        Ok(promise) => JsFuture::from(promise).await.ok(),
-        Err(_) => None,
-    };
-    let Some(media) = media.and_then(|m| m.dyn_into::<MediaStream>().ok()) else {
-        screen.stage.set(Stage::NoDevices);
-        return None;
-    };
-    if let Some(video) = screen.local.get_untracked() {
-        let video: &HtmlVideoElement = &video;
-        video.set_muted(true);
-        video.set_src_object(Some(&media));
-    }
-    Some(media)
 }
 
 impl Call {

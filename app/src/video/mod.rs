@@ -5,6 +5,8 @@
 pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod call;
+#[cfg(feature = "hydrate")]
+pub mod devices;
 pub mod pages;
 pub mod screen;
 pub mod types;

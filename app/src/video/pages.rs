@@ -86,13 +86,7 @@ fn said(stage: &Stage, side: Side, has_turn: bool) -> String {
 
 #[component]
 fn Call(room: RoomView) -> impl IntoView {
-    let screen = Screen {
-        stage: RwSignal::new(Stage::Preview),
-        waiting: RwSignal::new(false),
-        chat: RwSignal::new(Vec::new()),
-        local: NodeRef::new(),
-        remote: NodeRef::new(),
-    };
+    let screen = Screen::fresh();
     let side = room.side;
     let has_turn = room.has_turn;
     let joined = RwSignal::new(false);
@@ -126,6 +120,7 @@ fn Call(room: RoomView) -> impl IntoView {
                     <video node_ref=screen.remote autoplay playsinline aria-label="The other side's video" class="h-full w-full object-cover"></video>
                     <video node_ref=screen.local autoplay playsinline aria-label="Your camera" class="absolute bottom-3 right-3 w-1/4 rounded-xl border-2 border-white bg-stone-800"></video>
                 </div>
+                {move || (!joined.get() && stage.get() == Stage::Preview).then(|| view! { <DeviceCheck screen controls/> })}
                 <div class="mt-4 flex flex-wrap gap-3">
                     {move || (!joined.get() && stage.get() == Stage::Preview).then(|| view! {
                         <button type="button" class=BUTTON_PRIMARY disabled=move || !ready.get() on:click=move |_| controls.join()>"Join the visit"</button>
@@ -174,6 +169,47 @@ fn Call(room: RoomView) -> impl IntoView {
     }
 }
 
+/// Choosing the camera and microphone, and the microphone's level, before joining.
+#[component]
+fn DeviceCheck(screen: Screen, controls: Controls) -> impl IntoView {
+    let choice = move |devices: RwSignal<Vec<super::screen::Device>>, chosen: RwSignal<String>| {
+        move || {
+            devices
+                .get()
+                .into_iter()
+                .map(|device| {
+                    let selected = device.id == chosen.get();
+                    view! { <option value=device.id selected=selected>{device.label}</option> }
+                })
+                .collect_view()
+        }
+    };
+    let level = screen.level;
+    view! {
+        <div class="mt-4 grid gap-4 sm:grid-cols-2" on:pointerdown=move |_| controls.wake() on:keydown=move |_| controls.wake()>
+            <div>
+                <label for="camera" class="block text-sm font-semibold text-stone-800">"Camera"</label>
+                <select id="camera" class=FIELD on:change=move |ev| {
+                    screen.camera.set(event_target_value(&ev));
+                    controls.reopen();
+                }>{choice(screen.cameras, screen.camera)}</select>
+            </div>
+            <div>
+                <label for="microphone" class="block text-sm font-semibold text-stone-800">"Microphone"</label>
+                <select id="microphone" class=FIELD on:change=move |ev| {
+                    screen.microphone.set(event_target_value(&ev));
+                    controls.reopen();
+                }>{choice(screen.microphones, screen.microphone)}</select>
+            </div>
+        </div>
+        <div class="mt-3 flex items-center gap-3">
+            <span id="microphone-level" class="text-sm font-semibold text-stone-800">"Microphone level"</span>
+            <meter aria-labelledby="microphone-level" min="0" max="100" low="5" value=move || level.get() class="h-3 w-48"></meter>
+            <span class="text-sm text-stone-600">"Say something: the bar should move."</span>
+        </div>
+    }
+}
+
 /// The buttons' actions: on the call in the browser; on the server, never pressed.
 #[derive(Clone, Copy)]
 struct Controls {
@@ -185,6 +221,11 @@ struct Controls {
     screen: Screen,
     #[cfg(feature = "hydrate")]
     joined: RwSignal<bool>,
+    /// The camera and microphone the preview opened, for the call to take.
+    #[cfg(feature = "hydrate")]
+    media: StoredValue<Option<web_sys::MediaStream>, LocalStorage>,
+    #[cfg(feature = "hydrate")]
+    meter: StoredValue<Option<super::devices::Meter>, LocalStorage>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -195,20 +236,45 @@ impl Controls {
             room: StoredValue::new_local(room),
             screen,
             joined,
+            media: StoredValue::new_local(None),
+            meter: StoredValue::new_local(None),
         };
         // The camera's preview as soon as the page runs: the device check before joining.
-        Effect::new(move |_| {
-            leptos::task::spawn_local(async move {
-                super::call::preview(screen).await;
-            });
-        });
+        Effect::new(move |_| controls.reopen());
         controls
+    }
+
+    /// Lets the level meter run: browsers hold sound back until the person does something.
+    fn wake(self) {
+        self.meter
+            .with_value(|meter| meter.as_ref().map(|m| m.resume()));
+    }
+
+    /// Opens the chosen devices (again), in place of those open before.
+    fn reopen(self) {
+        self.meter.set_value(None);
+        if let Some(old) = self.media.try_update_value(Option::take).flatten() {
+            super::devices::stop(&old);
+        }
+        leptos::task::spawn_local(async move {
+            let media = super::devices::preview(self.screen).await;
+            let meter = media
+                .as_ref()
+                .and_then(|media| super::devices::Meter::start(self.screen, media));
+            self.meter.set_value(meter);
+            self.media.set_value(media);
+        });
     }
 
     fn join(self) {
         self.joined.set(true);
+        self.wake();
         leptos::task::spawn_local(async move {
-            let Some(media) = super::call::preview(self.screen).await else {
+            let media = match self.media.get_value() {
+                Some(media) => Some(media),
+                None => super::devices::preview(self.screen).await,
+            };
+            let Some(media) = media else {
                 return;
             };
             let room = self.room.get_value();
@@ -261,6 +327,8 @@ impl Controls {
     fn new(_: RoomView, _: Screen, _: RwSignal<bool>) -> Controls {
         Controls {}
     }
+    fn reopen(self) {}
+    fn wake(self) {}
     fn join(self) {}
     fn admit(self) {}
     fn complete(self) {}
