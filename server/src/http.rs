@@ -2,7 +2,7 @@
 //! and the middleware every request passes through (request id, tracing, compression).
 
 use crate::page_cache::{Limits, PageCache};
-use app::backend::auth::session;
+use app::backend::auth::principal;
 use app::backend::state::AppState;
 use app::backend::store;
 use app::domain::access::{allows, Action};
@@ -78,6 +78,7 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
         .route("/robots.txt", get(robots))
         .route("/booking/{token}/calendar.ics", get(booking_calendar))
         .route(crate::video_routes::PATH, get(crate::video_routes::signal))
+        .route(crate::live_routes::PATH, get(crate::live_routes::stream))
         .route(
             crate::twilio_hooks::STATUS_PATH,
             post(crate::twilio_hooks::status),
@@ -275,18 +276,11 @@ async fn staff_media(
     let Some(hash) = file_hash(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session::token_from_header);
-    let user = match token {
-        Some(token) => session::resume(&state.pool, &token, state.clock.now()).await,
+    let user = match crate::protect::session_token(&headers) {
+        Some(token) => principal::of_session(&state, &token).await,
         None => Ok(None),
     };
-    let allowed = matches!(&user, Ok(Some(u)) if u.clinic_id == Some(state.clinic_id)
-        && (u.second_factor || !u.role.needs_second_factor())
-        && allows(u.role, Action::ManageGallery));
+    let allowed = matches!(&user, Ok(Some(u)) if allows(u.role, Action::ManageGallery));
     if !allowed {
         return StatusCode::NOT_FOUND.into_response();
     }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod database;
 pub mod http;
 pub mod input;
+pub mod live_routes;
 pub mod page_cache;
 pub mod postgres;
 pub mod protect;

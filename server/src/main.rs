@@ -159,6 +159,7 @@ async fn serve_with(
         payments,
         secret_keys,
         assistant: assistant(config),
+        live: Default::default(),
         video: app::backend::video::Video {
             ice: std::sync::Arc::new(config.ice.clone()),
             ..Default::default()
@@ -172,6 +173,8 @@ async fn serve_with(
     let delivery =
         lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
     let payment_retries = lumen::workers::send_waiting_payments(state.clone());
+    let live = state.live.clone();
+    let live_listener = live.listen(pool.clone());
     let page_cache = std::sync::Arc::new(lumen::page_cache::PageCache::new(config.page_cache));
     let page_cache_listener =
         lumen::page_cache::listen::clear_on_change(pool.clone(), page_cache.clone());
@@ -200,7 +203,11 @@ async fn serve_with(
             }))
             .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Staff screens' streams never end by themselves: the drain would wait for ever.
+        live.close();
+    })
     .await?;
     tracing::info!("requests drained; shutting down");
     hold_sweeper.abort();
@@ -209,6 +216,7 @@ async fn serve_with(
     delivery.abort();
     payment_retries.abort();
     page_cache_listener.abort();
+    live_listener.abort();
     pool.close().await;
     Ok(())
 }

@@ -81,11 +81,17 @@ pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Resp
 /// Whether the request carries a session cookie (a valid one or not: it is never answered
 /// as the public is).
 pub fn is_signed_in(headers: &HeaderMap) -> bool {
+    session_token(headers).is_some()
+}
+
+/// The session token the request's cookie carries, for the routes that are not server
+/// functions; whether it opens a live session is the session store's to say.
+pub fn session_token(headers: &HeaderMap) -> Option<app::backend::auth::session::Token> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|c| app::backend::auth::session::token_from_header(c).is_some())
+        .find_map(app::backend::auth::session::token_from_header)
 }
 
 /// Whether the browser reached us over https: directly, or through a TLS-terminating proxy

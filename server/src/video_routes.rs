@@ -3,8 +3,7 @@
 //! clinician (signed in), while the room is open. Anyone else gets 404; a page on another
 //! site, which would bring the visitor's cookies, gets 403.
 
-use crate::protect::is_same_origin;
-use app::backend::auth::session;
+use crate::protect::{is_same_origin, session_token};
 use app::backend::state::AppState;
 use app::backend::video::{access, socket};
 use app::domain::video::{Openness, Window, MAX_MESSAGE_BYTES};
@@ -36,11 +35,7 @@ pub async fn signal(
     let Ok(id) = Uuid::parse_str(&id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let session = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session::token_from_header);
+    let session = session_token(&headers);
     let entered = access::participant(
         &state,
         id,

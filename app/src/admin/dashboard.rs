@@ -5,6 +5,7 @@ use super::types::DashboardData;
 use crate::admin::frame::AdminNav;
 use crate::error::AppError;
 use crate::ui::components::Loading;
+use crate::ui::live::changes;
 use crate::ui::status::{AccessRefused, ErrorPage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -12,9 +13,11 @@ use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn AdminDashboardPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| fetch_dashboard());
+    let changes = changes(&["appointment"]);
+    let data = Resource::new(move || changes.get(), |_| fetch_dashboard());
     view! {
-        <Suspense fallback=Loading>
+        // A transition: a change reloads the numbers in place, without "Loading…" between.
+        <Transition fallback=Loading>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                 {move || Suspend::new(async move {
                     Ok::<_, AppError>(match data.await {
@@ -25,7 +28,7 @@ pub fn AdminDashboardPage() -> impl IntoView {
                     })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 

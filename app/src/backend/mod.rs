@@ -7,6 +7,7 @@ pub mod charging;
 pub mod delivery;
 pub mod hex;
 pub mod integrations;
+pub mod live;
 pub mod media_jobs;
 pub mod page_policy;
 pub mod qr;

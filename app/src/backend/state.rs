@@ -63,6 +63,8 @@ pub struct AppState {
     pub assistant: crate::backend::integrations::assistant::Engine,
     /// The video rooms open in this process, and the STUN and TURN servers calls use.
     pub video: crate::backend::video::Video,
+    /// The changes staff screens follow live (`backend::live`); `listen` starts hearing them.
+    pub live: crate::backend::live::Live,
 }
 
 impl AppState {

@@ -16,6 +16,7 @@ pub mod gallery;
 pub mod gallery_forms;
 pub mod hours;
 pub mod ics;
+pub mod live;
 pub mod location;
 pub mod message_log;
 pub mod messaging;

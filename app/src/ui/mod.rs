@@ -4,6 +4,7 @@ pub mod ask;
 pub mod components;
 pub mod delivery;
 pub mod layout;
+pub mod live;
 pub mod saves;
 pub mod seo;
 pub mod status;

@@ -245,6 +245,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         payments: Default::default(),
         secret_keys: common::secret_keys().into(),
         assistant: Default::default(),
+        live: Default::default(),
         video: Default::default(),
     });
     assert_eq!(

@@ -24,6 +24,7 @@ mod fees;
 mod gallery;
 mod housekeeping;
 mod http;
+mod live;
 mod markup;
 mod message_log;
 mod messaging;

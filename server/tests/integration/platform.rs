@@ -41,6 +41,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         payments: Default::default(),
         secret_keys: common::secret_keys().into(),
         assistant: Default::default(),
+        live: Default::default(),
         video: Default::default(),
     })
 }

@@ -8,6 +8,7 @@ use super::api::{
 use super::types::{ConversationRow, Faq, Transcript};
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::live::changes;
 use crate::ui::saves::{reload_after, Saves};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +17,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ConversationsPage() -> impl IntoView {
     let saves = Saves::count();
-    let data = Resource::new(move || saves.get(), |_| fetch_conversations());
+    let changes = changes(&["conversation"]);
+    let data = Resource::new(
+        move || (saves.get(), changes.get()),
+        |_| fetch_conversations(),
+    );
     view! {
         <StaffScreen data here="/admin/assistant".to_owned() view=|rows| view! { <Conversations rows/> }/>
     }
@@ -63,9 +68,13 @@ fn Conversations(rows: Vec<ConversationRow>) -> impl IntoView {
 pub fn ConversationPage() -> impl IntoView {
     let params = use_params_map();
     let saves = Saves::count();
+    let changes = changes(&["conversation"]);
     let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), saves.get()),
-        |(id, _)| fetch_transcript(id),
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, saves.get(), changes.get())
+        },
+        |(id, _, _)| fetch_transcript(id),
     );
     let here = params.read_untracked().get("id").unwrap_or_default();
     view! {

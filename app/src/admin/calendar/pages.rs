@@ -18,6 +18,7 @@ use crate::domain::url::percent_encode;
 use crate::ui::components::{
     Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD, LABEL,
 };
+use crate::ui::live::changes;
 use crate::ui::saves::{reload_after, Saves};
 use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ use leptos_router::params::ParamsMap;
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
+    let changes = changes(&["appointment"]);
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -36,9 +38,10 @@ pub fn CalendarPage() -> impl IntoView {
                 q.get("span").unwrap_or_default(),
                 q.get("by").unwrap_or_default(),
                 q.get("chosen").unwrap_or_default(),
+                changes.get(),
             )
         },
-        |(day, span, by, chosen)| fetch_calendar(day, span, by, chosen),
+        |(day, span, by, chosen, _)| fetch_calendar(day, span, by, chosen),
     );
     view! {
         <StaffScreen data here="/admin/calendar".to_owned() view=|data| view! { <Calendar data/> }/>
@@ -247,9 +250,13 @@ fn Legend() -> impl IntoView {
 pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let saves = Saves::count();
+    let changes = changes(&["appointment"]);
     let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), saves.get()),
-        |(id, _)| fetch_appointment(id),
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, saves.get(), changes.get())
+        },
+        |(id, _, _)| fetch_appointment(id),
     );
     let here = params.read_untracked().get("id").unwrap_or_default();
     view! {

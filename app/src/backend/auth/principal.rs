@@ -2,7 +2,7 @@
 //! `require(Action::…)`; pages call the same functions, so page and data access agree.
 
 use super::session::{self, SessionUser};
-use crate::backend::state::app_state;
+use crate::backend::state::{app_state, AppState};
 use crate::domain::access::{allows, Action, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -85,19 +85,37 @@ async fn session_user() -> Result<Option<SessionUser>, AppError> {
     let Some(token) = request_token() else {
         return Ok(None);
     };
-    let state = app_state()?;
-    let user = session::resume(&state.pool, &token, state.clock.now()).await?;
+    session_here(&app_state()?, &token).await
+}
+
+/// The live session `token` opens, if it belongs to this clinic's site.
+async fn session_here(
+    state: &AppState,
+    token: &session::Token,
+) -> Result<Option<SessionUser>, AppError> {
+    let user = session::resume(&state.pool, token, state.clock.now()).await?;
     // A session only counts on the clinic site it was started on.
     Ok(user.filter(|u| u.clinic_id == Some(state.clinic_id) || u.role == Role::PlatformOperator))
 }
 
-/// The signed-in user of the current request, if any. A session that still owes its
-/// second factor does not count: it reaches only the second-factor pages.
+/// A session that still owes its second factor does not count: it reaches only the
+/// second-factor pages.
+fn signed_in(user: SessionUser) -> Option<Principal> {
+    (user.second_factor || !user.role.needs_second_factor()).then(|| Principal::from(user))
+}
+
+/// The signed-in user of the current request, if any.
 pub async fn current() -> Result<Option<Principal>, AppError> {
-    Ok(session_user()
-        .await?
-        .filter(|u| u.second_factor || !u.role.needs_second_factor())
-        .map(Principal::from))
+    Ok(session_user().await?.and_then(signed_in))
+}
+
+/// The signed-in user `token` is the session of, as `current` finds them: for the routes
+/// that are not server functions (a staff screen's live changes).
+pub async fn of_session(
+    state: &AppState,
+    token: &session::Token,
+) -> Result<Option<Principal>, AppError> {
+    Ok(session_here(state, token).await?.and_then(signed_in))
 }
 
 /// The user whose session has passed the password and still owes the second factor.

@@ -122,6 +122,7 @@ pub async fn app_with_payments(
         payments,
         secret_keys: secret_keys().into(),
         assistant: Default::default(),
+        live: Default::default(),
         video: Default::default(),
     };
     (lumen::http::router(state.clone()), state)
