@@ -104,6 +104,7 @@ lazy_area! {
         Appointment => crate::admin::calendar::pages::AppointmentPage,
         PatientList => crate::admin::patients::pages::PatientListPage,
         PaymentsScreen => crate::admin::payments::pages::PaymentsScreen,
+        ReportsScreen => crate::admin::reports::pages::ReportsScreen,
         Patient => crate::admin::patients::pages::PatientPage,
         GalleryAdmin => crate::admin::gallery::pages::GalleryAdminPage,
         CaseEdit => crate::admin::gallery::pages::CaseEditPage,

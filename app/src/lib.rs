@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/appointments/:id") view={Lazy::<lazy_pages::Appointment>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients") view={Lazy::<lazy_pages::PatientList>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/payments") view={Lazy::<lazy_pages::PaymentsScreen>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/reports") view={Lazy::<lazy_pages::ReportsScreen>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients/:id") view={Lazy::<lazy_pages::Patient>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery") view={Lazy::<lazy_pages::GalleryAdmin>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery/cases/:id") view={Lazy::<lazy_pages::CaseEdit>::new()} ssr=SsrMode::Async/>

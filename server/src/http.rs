@@ -80,6 +80,10 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
         .route(crate::video_routes::PATH, get(crate::video_routes::signal))
         .route(crate::live_routes::PATH, get(crate::live_routes::stream))
         .route(
+            crate::report_routes::PATH,
+            get(crate::report_routes::download),
+        )
+        .route(
             crate::twilio_hooks::STATUS_PATH,
             post(crate::twilio_hooks::status),
         )

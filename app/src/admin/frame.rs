@@ -10,11 +10,12 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 15] = [
+const SCREENS: [(&str, &str); 16] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
     ("/admin/payments", "Payments"),
+    ("/admin/reports", "Reports"),
     ("/admin/gallery", "Gallery"),
     ("/admin/treatments", "Treatments"),
     ("/admin/categories", "Categories"),

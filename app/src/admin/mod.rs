@@ -15,6 +15,7 @@ pub mod mailbox;
 pub mod patients;
 pub mod payments;
 pub mod providers;
+pub mod reports;
 pub mod settings;
 pub mod staff;
 pub mod templates;

@@ -2,9 +2,10 @@
 //! of the clinic's calendar, in what state, how, for whom. Filters live in the address (a
 //! GET form), so a filtered view can be shared and works without JavaScript.
 
+use super::days::DaysFilter;
 use super::form::FieldProblem;
 use super::payments::DeskMethod;
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -63,29 +64,13 @@ impl PaymentsFilter {
     /// given.
     pub fn parse(&self, today: NaiveDate, zone: Tz) -> Result<PaymentsQuery, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let mut day = |field: &str, raw: &str, empty: NaiveDate| match raw.trim() {
-            "" => empty,
-            text => NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| {
-                problems.push(FieldProblem::new(
-                    field,
-                    "Enter a date as year-month-day, such as 2026-03-16.",
-                ));
-                empty
-            }),
-        };
-        let to = day("to", &self.to, today);
-        let from = day("from", &self.from, to - Duration::days(DEFAULT_DAYS - 1));
-        if to < from {
-            problems.push(FieldProblem::new(
-                "to",
-                "Choose an end on or after the start.",
-            ));
-        } else if (to - from).num_days() >= MAX_DAYS {
-            problems.push(FieldProblem::new(
-                "from",
-                format!("Choose at most {MAX_DAYS} days at a time."),
-            ));
+        let days = DaysFilter {
+            from: self.from.clone(),
+            to: self.to.clone(),
         }
+        .parse(today, zone, DEFAULT_DAYS, MAX_DAYS)
+        .map_err(|refused| problems.extend(refused))
+        .ok();
         let known =
             |field: &str, raw: &str, codes: &[&str], problems: &mut Vec<FieldProblem>| match raw
                 .trim()
@@ -110,32 +95,19 @@ impl PaymentsFilter {
         };
         let provider = id("provider", &self.provider);
         let treatment = id("treatment", &self.treatment);
-        if !problems.is_empty() {
+        let Some(days) = days.filter(|_| problems.is_empty()) else {
             return Err(problems);
-        }
+        };
         Ok(PaymentsQuery {
-            from,
-            to,
-            starts: start_of(from, zone),
-            ends: start_of(to + Duration::days(1), zone),
+            from: days.from,
+            to: days.to,
+            starts: days.starts,
+            ends: days.ends,
             status,
             method,
             provider,
             treatment,
         })
-    }
-}
-
-/// When `day` begins in `zone` (its first instant, even on a day that skips midnight).
-pub fn start_of(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists as a time");
-    match zone.from_local_datetime(&midnight).earliest() {
-        Some(start) => start.with_timezone(&Utc),
-        // Midnight skipped by a clock change: the day begins an hour later.
-        None => zone
-            .from_local_datetime(&(midnight + Duration::hours(1)))
-            .earliest()
-            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc)),
     }
 }
 

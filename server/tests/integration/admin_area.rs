@@ -13,13 +13,14 @@ use sqlx::PgPool;
 const PROVIDER: &str = "amara@juniper-clinic.example";
 
 /// Every staff page, and whether front desk, and a provider, may open it.
-const PAGES: [(&str, bool, bool); 23] = [
+const PAGES: [(&str, bool, bool); 24] = [
     ("/admin/staff", false, false),
     ("/admin", true, true),
     ("/admin/calendar", true, true),
     ("/admin/calendar/new", true, true),
     ("/admin/patients", true, true),
     ("/admin/payments", true, false),
+    ("/admin/reports", true, true),
     ("/admin/gallery", false, true),
     ("/admin/gallery/cases/new", false, true),
     ("/admin/treatments", false, false),
@@ -42,7 +43,7 @@ const PAGES: [(&str, bool, bool); 23] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 70] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 71] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -56,6 +57,7 @@ const FUNCTIONS: [(&str, &str, bool, bool); 70] = [
     ("admin/charge_fee", "id=x", true, false),
     ("admin/take_payment", "id=x", true, false),
     ("admin/payments", "", true, false),
+    ("admin/reports", "", true, true),
     ("admin/patients", "", true, true),
     ("admin/gallery", "", false, true),
     ("admin/save_collection", "form[title]=", false, true),

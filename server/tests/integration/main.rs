@@ -39,6 +39,7 @@ mod razorpay;
 mod refunds;
 mod registration;
 mod reminders;
+mod reports;
 mod schema;
 mod second_factor;
 mod seed;

@@ -84,7 +84,7 @@ fn Payments(page: PaymentsPage) -> impl IntoView {
 }
 
 #[component]
-fn DateField(
+pub(crate) fn DateField(
     id: &'static str,
     label: &'static str,
     value: String,

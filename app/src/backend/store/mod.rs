@@ -35,6 +35,7 @@ pub mod receipts;
 pub mod refunds;
 pub mod registration;
 pub mod reminders;
+pub mod reports;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

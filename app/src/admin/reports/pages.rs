@@ -1,0 +1,205 @@
+//! The reports screen: a GET form of days (in the address, so a report can be shared and
+//! works without JavaScript), a table per provider, treatment and location with its CSV,
+//! and the week's busy hours as a grid whose numbers are in its cells.
+
+use super::api::fetch_report;
+use super::types::{ReportPage, Table};
+use crate::admin::frame::{ScreenHeading, StaffScreen};
+use crate::admin::payments::pages::DateField;
+use crate::domain::days::DaysFilter;
+use crate::domain::form::problem_for;
+use crate::domain::money::{format_amount, Currency};
+use crate::domain::reports::Figures;
+use crate::ui::components::BUTTON_SECONDARY;
+use crate::ui::live::changes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ReportsScreen() -> impl IntoView {
+    let query = use_query_map();
+    let changes = changes(&["appointment"]);
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            let filter = DaysFilter {
+                from: q.get("from").unwrap_or_default(),
+                to: q.get("to").unwrap_or_default(),
+            };
+            (filter, changes.get())
+        },
+        |(filter, _)| fetch_report(filter),
+    );
+    view! { <StaffScreen data here="/admin/reports".to_owned() view=|page| view! { <Report page/> }/> }
+}
+
+#[component]
+fn Report(page: ReportPage) -> impl IntoView {
+    let ReportPage {
+        filter,
+        problems,
+        tables,
+        peaks,
+        currency,
+    } = page;
+    let problem = |field: &str| problem_for(&problems, field).map(str::to_owned);
+    let query = format!("from={}&to={}", filter.from, filter.to);
+    let currency = Currency::parse(&currency).ok();
+    view! {
+        <Title text="Reports — Staff area"/>
+        <div class="mx-auto max-w-6xl px-4 py-10">
+            <ScreenHeading title="Reports" lead="Appointments patients booked that start in these days, in the clinic's time: what each provider, treatment and location did, and when the clinic is busiest."/>
+            <form method="get" action="/admin/reports" class="mt-8 grid gap-4 rounded-2xl border border-stone-200 bg-white p-5 sm:grid-cols-3">
+                <DateField id="from" label="From" value=filter.from.clone() problem=problem("from")/>
+                <DateField id="to" label="To" value=filter.to.clone() problem=problem("to")/>
+                <div class="flex items-end">
+                    <button type="submit" class=BUTTON_SECONDARY>"Show"</button>
+                </div>
+            </form>
+            {tables.into_iter().map(|table| view! { <FiguresTable table query=query.clone() currency/> }).collect_view()}
+            {(!peaks.is_empty()).then(|| view! { <PeakTimes peaks/> })}
+        </div>
+    }
+}
+
+#[component]
+fn FiguresTable(table: Table, query: String, currency: Option<Currency>) -> impl IntoView {
+    let Table { by, rows } = table;
+    let money = currency.filter(|_| rows.iter().any(|row| row.taken_minor.is_some()));
+    let amount = move |minor: Option<i64>| {
+        minor
+            .zip(money)
+            .map(|(minor, currency)| format_amount(minor, currency))
+            .unwrap_or_default()
+    };
+    let heading = format!("report-{}", by.code());
+    let empty = rows.is_empty();
+    view! {
+        <section aria-labelledby=heading.clone() class="mt-10">
+            <div class="flex flex-wrap items-baseline justify-between gap-3">
+                <h2 id=heading.clone() class="font-display text-2xl text-stone-900">{by.title()}</h2>
+                <a href=format!("/admin/reports/{}.csv?{query}", by.code()) rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
+                    {format!("Download {} (CSV)", by.title().to_lowercase())}
+                </a>
+            </div>
+            {if empty {
+                view! { <p class="mt-3 text-stone-600">"No appointments in these days."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
+                        <table class="min-w-full text-sm">
+                            <thead class="bg-stone-50 text-left text-stone-700">
+                                <tr>
+                                    <th scope="col" class="px-3 py-2">"Name"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"Booked"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"Attended"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"Cancelled"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"Late cancellations"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"No-shows"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"No-show rate"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"New patients"</th>
+                                    <th scope="col" class="px-3 py-2 text-right">"Returning"</th>
+                                    {money.map(|c| view! {
+                                        <th scope="col" class="px-3 py-2 text-right">{format!("Taken ({})", c.code())}</th>
+                                        <th scope="col" class="px-3 py-2 text-right">{format!("Refunded ({})", c.code())}</th>
+                                        <th scope="col" class="px-3 py-2 text-right">{format!("Net ({})", c.code())}</th>
+                                    })}
+                                </tr>
+                            </thead>
+                            <tbody class="divide-y divide-stone-100">
+                                {rows.into_iter().map(|row: Figures| {
+                                    let rate = row.no_show_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".to_owned());
+                                    let net = row.taken_minor.zip(row.refunded_minor).map(|(t, r)| t - r);
+                                    view! {
+                                        <tr>
+                                            <th scope="row" class="px-3 py-2 text-left font-medium">{row.name.clone()}</th>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.booked}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.attended}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.cancelled}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.late_cancelled}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.no_shows}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{rate}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.new_patients}</td>
+                                            <td class="px-3 py-2 text-right tabular-nums">{row.returning}</td>
+                                            {money.map(|_| view! {
+                                                <td class="px-3 py-2 text-right tabular-nums">{amount(row.taken_minor)}</td>
+                                                <td class="px-3 py-2 text-right tabular-nums">{amount(row.refunded_minor)}</td>
+                                                <td class="px-3 py-2 text-right tabular-nums">{amount(net)}</td>
+                                            })}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The week's hours as a grid: each cell says how many visits started in it, and is
+/// shaded by how many that is beside the busiest hour.
+#[component]
+fn PeakTimes(peaks: Vec<Vec<i64>>) -> impl IntoView {
+    let busiest = peaks.iter().flatten().copied().max().unwrap_or(0).max(1);
+    // Only the hours anything happens in, so the grid fits a screen.
+    let hours: Vec<usize> = (0..24)
+        .filter(|hour| {
+            peaks
+                .iter()
+                .any(|day| day.get(*hour).is_some_and(|n| *n > 0))
+        })
+        .collect();
+    let shade = move |count: i64| match count * 4 / busiest {
+        _ if count == 0 => "bg-white text-stone-400",
+        0 => "bg-brand-50 text-stone-900",
+        1 => "bg-brand-100 text-stone-900",
+        2 => "bg-brand-300 text-stone-900",
+        _ => "bg-brand-700 text-white",
+    };
+    view! {
+        <section aria-labelledby="report-peaks" class="mt-10">
+            <h2 id="report-peaks" class="font-display text-2xl text-stone-900">"Busy hours"</h2>
+            <p class="mt-1 text-sm text-stone-600">"Visits starting in each hour, in each location's own time. Darker is busier."</p>
+            {if hours.is_empty() {
+                view! { <p class="mt-3 text-stone-600">"No visits in these days."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="mt-3 overflow-x-auto">
+                        <table class="text-xs" aria-label="Visits by weekday and hour">
+                            <thead>
+                                <tr>
+                                    <td></td>
+                                    {hours.iter().map(|hour| view! { <th scope="col" class="px-1 py-1 font-medium text-stone-600">{format!("{hour:02}:00")}</th> }).collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {WEEKDAYS.iter().zip(peaks.iter()).map(|(weekday, counts)| view! {
+                                    <tr>
+                                        <th scope="row" class="pr-2 text-left font-medium text-stone-700">{*weekday}</th>
+                                        {hours.iter().map(|hour| {
+                                            let count = counts.get(*hour).copied().unwrap_or(0);
+                                            view! { <td class=format!("h-8 w-12 border border-stone-100 text-center tabular-nums {}", shade(count))>{count}</td> }
+                                        }).collect_view()}
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

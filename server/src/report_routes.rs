@@ -1,0 +1,98 @@
+//! `GET /admin/reports/{provider|treatment|location}.csv?from=&to=`: a report's table as a
+//! spreadsheet file, for the same people and with the same figures as the screen (money
+//! only for clinic admins). Audited as the screen is.
+
+use crate::protect::session_token;
+use app::admin::reports::api::server::report;
+use app::backend::audit::{self, Entry};
+use app::backend::auth::principal;
+use app::backend::state::AppState;
+use app::backend::store::clinic;
+use app::domain::access::{allows, Action};
+use app::domain::days::DaysFilter;
+use app::domain::reports::{table_csv, By};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+pub const PATH: &str = "/admin/reports/{file}";
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(filter): Query<DaysFilter>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(by) = file.strip_suffix(".csv").and_then(By::parse) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let viewer = match session_token(&headers) {
+        Some(token) => principal::of_session(&state, &token).await,
+        None => Ok(None),
+    };
+    let viewer = match viewer {
+        Ok(Some(viewer)) if allows(viewer.role, Action::ManageAppointments) => viewer,
+        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(error) => return failed(&error.to_string()),
+    };
+    let page = match report(&state, viewer.role, filter).await {
+        Ok(page) => page,
+        Err(error) => return failed(&error.to_string()),
+    };
+    if let Some(problem) = page.problems.first() {
+        return (StatusCode::UNPROCESSABLE_ENTITY, problem.message.clone()).into_response();
+    }
+    let audited = audit::record(
+        &state.pool,
+        Entry {
+            at: state.clock.now(),
+            clinic_id: Some(state.clinic_id),
+            actor_user_id: Some(viewer.user_id),
+            actor_role: viewer.role.as_str(),
+            action: "export",
+            subject_type: "reports",
+            subject_id: None,
+            request_id: "",
+        },
+    )
+    .await;
+    if let Err(error) = audited {
+        return failed(&error.to_string());
+    }
+    let currency = match clinic::currency(&state.pool, state.clinic_id).await {
+        Ok(currency) => currency,
+        Err(error) => return failed(&error.to_string()),
+    };
+    let rows = page
+        .tables
+        .into_iter()
+        .find(|table| table.by == by)
+        .map(|table| table.rows)
+        .unwrap_or_default();
+    let name = format!(
+        "attachment; filename=\"report-{}-{}-to-{}.csv\"",
+        by.code(),
+        page.filter.from,
+        page.filter.to
+    );
+    let mut response = table_csv(by, &rows, currency).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(name) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, name);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+fn failed(error: &str) -> Response {
+    tracing::error!(%error, "making a report's CSV failed");
+    StatusCode::SERVICE_UNAVAILABLE.into_response()
+}
