@@ -4,31 +4,13 @@
 // (mobile) loads that case's public page and reports its transfer, LCP and CLS.
 // Needs LUMEN_URL; reports, asserts nothing about speed.
 import { chromium } from "@playwright/test";
-import { createHmac } from "node:crypto";
+import { DEMO_PASSWORD, totp } from "./demo-staff.mjs";
 import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const base = process.env.LUMEN_URL ?? "http://127.0.0.1:3400";
-const KEY = "JUNIPERDEMOSTAFFSECRETKEY2345672";
-
-function totp() {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0, value = 0;
-  const bytes = [];
-  for (const ch of KEY) {
-    value = (value << 5) | alphabet.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) { bits -= 8; bytes.push((value >> bits) & 0xff); }
-  }
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const digest = createHmac("sha1", Buffer.from(bytes)).update(counter).digest();
-  const offset = digest[19] & 0x0f;
-  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
-
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox"] });
 const page = await browser.newPage({ baseURL: base });
 
@@ -58,7 +40,7 @@ async function photo(hue) {
 await page.goto("/sign-in?next=/admin/gallery");
 await page.locator("[data-hydrated=true]").waitFor({ state: "attached" });
 await page.getByLabel("Email").fill("admin@juniper-clinic.example");
-await page.getByLabel("Password").fill("juniper-demo-2026");
+await page.getByLabel("Password").fill(DEMO_PASSWORD);
 await page.getByRole("button", { name: "Sign in" }).click();
 await page.getByLabel("Code").fill(totp());
 await page.getByRole("button", { name: "Continue" }).click();

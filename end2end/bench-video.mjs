@@ -6,29 +6,13 @@
 // Needs LUMEN_URL and LUMEN_DATA_DIR (the server's data directory, to write the visits);
 // reports, asserts nothing about speed.
 import { chromium } from "@playwright/test";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { DEMO_PASSWORD, totp } from "./demo-staff.mjs";
 import { execFileSync } from "node:child_process";
 
 const base = process.env.LUMEN_URL ?? "http://127.0.0.1:3400";
 const database = `postgresql://lumen@localhost:5432/lumen?host=${process.env.LUMEN_DATA_DIR}/postgres`;
 const CALLS = 5;
-const KEY = "JUNIPERDEMOSTAFFSECRETKEY2345672";
-
-function totp() {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0, value = 0;
-  const bytes = [];
-  for (const ch of KEY) {
-    value = (value << 5) | alphabet.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) { bits -= 8; bytes.push((value >> bits) & 0xff); }
-  }
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const digest = createHmac("sha1", Buffer.from(bytes)).update(counter).digest();
-  const offset = digest[19] & 0x0f;
-  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 function sql(statement) {
   return execFileSync("psql", ["-qAtX", "-v", "ON_ERROR_STOP=1", database, "-c", statement]).toString().trim();
@@ -78,7 +62,7 @@ const clinician = await clinicianContext.newPage();
 await clinician.goto("/sign-in?next=/admin");
 await clinician.locator("[data-hydrated=true]").waitFor({ state: "attached" });
 await clinician.getByLabel("Email").fill("amara@juniper-clinic.example");
-await clinician.getByLabel("Password").fill("juniper-demo-2026");
+await clinician.getByLabel("Password").fill(DEMO_PASSWORD);
 await clinician.getByRole("button", { name: "Sign in" }).click();
 await clinician.getByLabel("Code").fill(totp());
 await clinician.getByRole("button", { name: "Continue" }).click();

@@ -3,13 +3,12 @@
 //! means changes may have been missed. Only this clinic's staff, signed in past the second
 //! factor, get a stream, and it carries only what their role may see.
 
-use crate::protect::session_token;
-use app::backend::auth::principal;
+use crate::protect::allowed;
 use app::backend::live::Heard;
 use app::backend::state::AppState;
-use app::domain::access::{allows, Action};
+use app::domain::access::Action;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -17,18 +16,9 @@ use std::convert::Infallible;
 pub const PATH: &str = "/api/live";
 
 pub async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let viewer = match session_token(&headers) {
-        Some(token) => principal::of_session(&state, &token).await,
-        None => Ok(None),
-    };
-    let viewer = match viewer {
-        Ok(Some(viewer)) if allows(viewer.role, Action::ViewAdmin) => viewer,
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(error) => {
-            tracing::error!(%error, "checking a live stream's session failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let viewer = match allowed(&state, &headers, Action::ViewAdmin).await {
+        Ok(viewer) => viewer,
+        Err(status) => return status.into_response(),
     };
     let following = state.live.follow(state.clinic_id, viewer.role);
     let events = futures::stream::unfold(following, |mut following| async move {

@@ -78,6 +78,29 @@ pub async fn no_store_when_signed_in(request: Request<Body>, next: Next) -> Resp
     response
 }
 
+/// The signed-in member of this clinic behind a route that is not a server function, when
+/// their role allows `action`; otherwise the answer to give: 401 (signing in would help),
+/// 403 (it would not), 503 (the session could not be checked).
+pub async fn allowed(
+    state: &app::backend::state::AppState,
+    headers: &HeaderMap,
+    action: app::domain::access::Action,
+) -> Result<app::backend::auth::principal::Principal, StatusCode> {
+    let viewer = match session_token(headers) {
+        Some(token) => app::backend::auth::principal::of_session(state, &token).await,
+        None => Ok(None),
+    };
+    match viewer {
+        Ok(Some(viewer)) if app::domain::access::allows(viewer.role, action) => Ok(viewer),
+        Ok(Some(_)) => Err(StatusCode::FORBIDDEN),
+        Ok(None) => Err(StatusCode::UNAUTHORIZED),
+        Err(error) => {
+            tracing::error!(%error, "checking a session failed");
+            Err(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 /// Whether the request carries a session cookie (a valid one or not: it is never answered
 /// as the public is).
 pub fn is_signed_in(headers: &HeaderMap) -> bool {

@@ -2,13 +2,12 @@
 //! spreadsheet file, for the same people and with the same figures as the screen (money
 //! only for clinic admins). Audited as the screen is.
 
-use crate::protect::session_token;
+use crate::protect::allowed;
 use app::admin::reports::api::server::report;
 use app::backend::audit::{self, Entry};
-use app::backend::auth::principal;
 use app::backend::state::AppState;
 use app::backend::store::clinic;
-use app::domain::access::{allows, Action};
+use app::domain::access::Action;
 use app::domain::days::DaysFilter;
 use app::domain::reports::{table_csv, By};
 use axum::extract::{Path, Query, State};
@@ -26,15 +25,9 @@ pub async fn download(
     let Some(by) = file.strip_suffix(".csv").and_then(By::parse) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let viewer = match session_token(&headers) {
-        Some(token) => principal::of_session(&state, &token).await,
-        None => Ok(None),
-    };
-    let viewer = match viewer {
-        Ok(Some(viewer)) if allows(viewer.role, Action::ManageAppointments) => viewer,
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(error) => return failed(&error.to_string()),
+    let viewer = match allowed(&state, &headers, Action::ManageAppointments).await {
+        Ok(viewer) => viewer,
+        Err(status) => return status.into_response(),
     };
     let page = match report(&state, viewer.role, filter).await {
         Ok(page) => page,
