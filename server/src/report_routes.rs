@@ -1,6 +1,7 @@
 //! `GET /admin/reports/{provider|treatment|location}.csv?from=&to=`: a report's table as a
 //! spreadsheet file, for the same people and with the same figures as the screen (money
-//! only for clinic admins). Audited as the screen is.
+//! only for clinic admins), audited as the screen is; `….svg`: its bookings as a bar chart
+//! the screen shows as a picture.
 
 use crate::protect::allowed;
 use app::admin::reports::api::server::report;
@@ -8,6 +9,7 @@ use app::backend::audit::{self, Entry};
 use app::backend::state::AppState;
 use app::backend::store::clinic;
 use app::domain::access::Action;
+use app::domain::charts::bar_chart;
 use app::domain::days::DaysFilter;
 use app::domain::reports::{table_csv, By};
 use axum::extract::{Path, Query, State};
@@ -22,7 +24,12 @@ pub async fn download(
     Query(filter): Query<DaysFilter>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(by) = file.strip_suffix(".csv").and_then(By::parse) else {
+    let (by, chart) = match file.rsplit_once('.') {
+        Some((by, "csv")) => (By::parse(by), false),
+        Some((by, "svg")) => (By::parse(by), true),
+        _ => (None, false),
+    };
+    let Some(by) = by else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let viewer = match allowed(&state, &headers, Action::ManageAppointments).await {
@@ -35,6 +42,30 @@ pub async fn download(
     };
     if let Some(problem) = page.problems.first() {
         return (StatusCode::UNPROCESSABLE_ENTITY, problem.message.clone()).into_response();
+    }
+    let rows = page
+        .tables
+        .into_iter()
+        .find(|table| table.by == by)
+        .map(|table| table.rows)
+        .unwrap_or_default();
+    if chart {
+        let title = format!(
+            "Booked {}, {} to {}",
+            by.title().to_lowercase(),
+            page.filter.from,
+            page.filter.to
+        );
+        let bars: Vec<(String, i64)> = rows.into_iter().map(|row| (row.name, row.booked)).collect();
+        return (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            bar_chart(&title, &bars),
+        )
+            .into_response();
     }
     let audited = audit::record(
         &state.pool,
@@ -57,12 +88,6 @@ pub async fn download(
         Ok(currency) => currency,
         Err(error) => return failed(&error.to_string()),
     };
-    let rows = page
-        .tables
-        .into_iter()
-        .find(|table| table.by == by)
-        .map(|table| table.rows)
-        .unwrap_or_default();
     let name = format!(
         "attachment; filename=\"report-{}-{}-to-{}.csv\"",
         by.code(),

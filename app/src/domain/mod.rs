@@ -7,6 +7,7 @@ pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod category;
+pub mod charts;
 pub mod clinic_settings;
 pub mod consent;
 pub mod days;

@@ -192,7 +192,34 @@ async fn the_front_desk_sees_bookings_not_money_and_patients_see_nothing(pool: P
         csv.body
     );
 
+    // The chart beside the table: a picture drawn on the server, its numbers in its text.
+    let chart = get_as(
+        &app,
+        "/admin/reports/treatment.svg?from=2026-10-19&to=2026-11-01",
+        Some(&desk),
+    )
+    .await;
+    assert_eq!(chart.status, 200);
+    assert_eq!(chart.headers["content-type"], "image/svg+xml");
+    assert_eq!(
+        chart.headers["content-security-policy"],
+        "default-src 'none'"
+    );
+    assert!(
+        chart
+            .body
+            .contains("<desc id=\"d\">Mole and skin check: 5</desc>"),
+        "{}",
+        chart.body
+    );
+
     let patient = signed_in(&app, PATIENT).await;
+    assert_eq!(
+        get_as(&app, "/admin/reports/treatment.svg", Some(&patient))
+            .await
+            .status,
+        403
+    );
     assert_eq!(
         post_as(&app, "admin/reports", Some(&patient), RANGE)
             .await

@@ -87,6 +87,12 @@ fn FiguresTable(table: Table, query: String, currency: Option<Currency>) -> impl
                 view! { <p class="mt-3 text-stone-600">"No appointments in these days."</p> }.into_any()
             } else {
                 view! {
+                    // Drawn on the server: no charting code comes to the browser.
+                    <img
+                        src=format!("/admin/reports/{}.svg?{query}", by.code())
+                        alt=format!("Bar chart of bookings {}; the numbers are in the table below.", by.title().to_lowercase())
+                        class="mt-3 h-auto max-w-full"
+                    />
                     <div class="mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
                         <table class="min-w-full text-sm">
                             <thead class="bg-stone-50 text-left text-stone-700">
