@@ -4,10 +4,9 @@
 //! the screen shows as a picture.
 
 use crate::protect::allowed;
-use app::admin::reports::api::server::report;
+use app::admin::reports::api::server::{range, tables};
 use app::backend::audit::{self, Entry};
 use app::backend::state::AppState;
-use app::backend::store::clinic;
 use app::domain::access::Action;
 use app::domain::charts::bar_chart;
 use app::domain::days::DaysFilter;
@@ -36,25 +35,35 @@ pub async fn download(
         Ok(viewer) => viewer,
         Err(status) => return status.into_response(),
     };
-    let page = match report(&state, viewer.role, filter).await {
-        Ok(page) => page,
+    // Only the one table: not the screen's busy hours, nor the other groupings' rows.
+    let (days, currency) = match range(&state, &filter).await {
+        Ok(range) => range,
         Err(error) => return failed(&error.to_string()),
     };
-    if let Some(problem) = page.problems.first() {
-        return (StatusCode::UNPROCESSABLE_ENTITY, problem.message.clone()).into_response();
-    }
-    let rows = page
-        .tables
-        .into_iter()
-        .find(|table| table.by == by)
-        .map(|table| table.rows)
-        .unwrap_or_default();
+    let days = match days {
+        Ok(days) => days,
+        Err(problems) => {
+            let message = problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response();
+        }
+    };
+    let rows = match tables(&state, viewer.role, &days).await {
+        Ok(tables) => tables
+            .into_iter()
+            .find(|table| table.by == by)
+            .map(|table| table.rows)
+            .unwrap_or_default(),
+        Err(error) => return failed(&error.to_string()),
+    };
     if chart {
         let title = format!(
             "Booked {}, {} to {}",
             by.title().to_lowercase(),
-            page.filter.from,
-            page.filter.to
+            days.from,
+            days.to
         );
         let bars: Vec<(String, i64)> = rows.into_iter().map(|row| (row.name, row.booked)).collect();
         return (
@@ -84,15 +93,11 @@ pub async fn download(
     if let Err(error) = audited {
         return failed(&error.to_string());
     }
-    let currency = match clinic::currency(&state.pool, state.clinic_id).await {
-        Ok(currency) => currency,
-        Err(error) => return failed(&error.to_string()),
-    };
     let name = format!(
         "attachment; filename=\"report-{}-{}-to-{}.csv\"",
         by.code(),
-        page.filter.from,
-        page.filter.to
+        days.from,
+        days.to
     );
     let mut response = table_csv(by, &rows, currency).into_response();
     let headers = response.headers_mut();
@@ -111,6 +116,6 @@ pub async fn download(
 }
 
 fn failed(error: &str) -> Response {
-    tracing::error!(%error, "making a report's CSV failed");
+    tracing::error!(%error, "making a report's file failed");
     StatusCode::SERVICE_UNAVAILABLE.into_response()
 }

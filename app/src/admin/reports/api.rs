@@ -23,38 +23,29 @@ pub mod server {
     use crate::backend::state::AppState;
     use crate::backend::store::{booking, clinic, reports};
     use crate::domain::access::{allows, Action, Role};
-    use crate::domain::days::DaysFilter;
+    use crate::domain::days::{Days, DaysFilter};
+    use crate::domain::form::FieldProblem;
+    use crate::domain::money::Currency;
     use crate::domain::reports::{By, DEFAULT_DAYS, MAX_DAYS};
     use crate::error::AppError;
 
-    /// The report for someone of `role`: money only when the role may see it.
-    pub async fn report(
+    /// The days `filter` asks for in the clinic's time (or what is wrong with it), and the
+    /// clinic's currency.
+    pub async fn range(
         state: &AppState,
-        role: Role,
-        mut filter: DaysFilter,
-    ) -> Result<ReportPage, AppError> {
-        let pool = &state.pool;
-        let clinic_id = state.clinic_id;
-        let zone = booking::rules(pool, clinic_id).await?.zone();
-        let currency = clinic::currency(pool, clinic_id).await?;
+        filter: &DaysFilter,
+    ) -> Result<(Result<Days, Vec<FieldProblem>>, Currency), AppError> {
+        let zone = booking::rules(&state.pool, state.clinic_id).await?.zone();
+        let currency = clinic::currency(&state.pool, state.clinic_id).await?;
         let today = state.clock.now().with_timezone(&zone).date_naive();
-        let days = match filter.parse(today, zone, DEFAULT_DAYS, MAX_DAYS) {
-            Ok(days) => days,
-            Err(problems) => {
-                return Ok(ReportPage {
-                    filter,
-                    problems,
-                    tables: Vec::new(),
-                    peaks: Vec::new(),
-                    currency: currency.code().to_owned(),
-                })
-            }
-        };
-        filter.from = days.from.to_string();
-        filter.to = days.to.to_string();
+        Ok((filter.parse(today, zone, DEFAULT_DAYS, MAX_DAYS), currency))
+    }
+
+    /// A table for each grouping, for someone of `role`: money only when the role may see it.
+    pub async fn tables(state: &AppState, role: Role, days: &Days) -> Result<Vec<Table>, AppError> {
         let with_money = allows(role, Action::ManageClinic);
-        let figures = reports::figures(pool, clinic_id, &days, with_money).await?;
-        let tables = By::ALL
+        let figures = reports::figures(&state.pool, state.clinic_id, days, with_money).await?;
+        Ok(By::ALL
             .into_iter()
             .map(|by| Table {
                 by,
@@ -64,8 +55,32 @@ pub mod server {
                     .map(|(_, row)| row.clone())
                     .collect(),
             })
-            .collect();
-        let peaks = reports::peak_times(pool, clinic_id, &days)
+            .collect())
+    }
+
+    /// The screen's whole report: the tables and the busy hours.
+    pub async fn report(
+        state: &AppState,
+        role: Role,
+        mut filter: DaysFilter,
+    ) -> Result<ReportPage, AppError> {
+        let (days, currency) = range(state, &filter).await?;
+        let currency = currency.code().to_owned();
+        let days = match days {
+            Ok(days) => days,
+            Err(problems) => {
+                return Ok(ReportPage {
+                    filter,
+                    problems,
+                    tables: Vec::new(),
+                    peaks: Vec::new(),
+                    currency,
+                })
+            }
+        };
+        filter.from = days.from.to_string();
+        filter.to = days.to.to_string();
+        let peaks = reports::peak_times(&state.pool, state.clinic_id, &days)
             .await?
             .iter()
             .map(|hours| hours.to_vec())
@@ -73,9 +88,9 @@ pub mod server {
         Ok(ReportPage {
             filter,
             problems: Vec::new(),
-            tables,
+            tables: tables(state, role, &days).await?,
             peaks,
-            currency: currency.code().to_owned(),
+            currency,
         })
     }
 }
