@@ -10,7 +10,7 @@ test("the front desk's calendar shows a booking made online while it is open, wi
 
   // A patient chooses a time and gives their details; the time is held.
   const patient = await (await browser.newContext()).newPage();
-  await patient.goto("/book?treatment=skin-boosters");
+  await patient.goto("/book?treatment=tear-trough");
   await expect(patient.locator("[data-hydrated=true]")).toBeAttached();
   const times = patient.locator('form[action="/api/booking/hold"] button[type=submit]');
   await (phone ? times.last() : times.first()).click();
@@ -34,7 +34,7 @@ test("the front desk's calendar shows a booking made online while it is open, wi
   await signInAsStaff(desk, "frontdesk@juniper-clinic.example", DEMO_RECOVERY_CODES[phone ? 9 : 8]);
   await expect(desk).toHaveURL(new RegExp(`/admin/calendar\\?day=${day}$`));
   await expect(desk.locator("[data-hydrated=true]")).toBeAttached();
-  const booked = desk.locator(`a[aria-label*=", Ana ${surname}: Skin boosters"]`);
+  const booked = desk.locator(`a[aria-label*=", Ana ${surname}: Tear trough treatment"]`);
   await expect(booked).toHaveCount(0);
   // Marks this very page: a reload would lose it.
   await desk.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
