@@ -105,6 +105,7 @@ lazy_area! {
         PatientList => crate::admin::patients::pages::PatientListPage,
         PaymentsScreen => crate::admin::payments::pages::PaymentsScreen,
         ReportsScreen => crate::admin::reports::pages::ReportsScreen,
+        WaitlistScreen => crate::admin::waitlist::pages::WaitlistScreen,
         Patient => crate::admin::patients::pages::PatientPage,
         GalleryAdmin => crate::admin::gallery::pages::GalleryAdminPage,
         CaseEdit => crate::admin::gallery::pages::CaseEditPage,
@@ -132,6 +133,17 @@ lazy_area! {
     video_pages, __preload_video_pages, VideoArea {
         Visit => crate::video::pages::VisitPage,
         BookingVisit => crate::video::pages::BookingVisitPage,
+    }
+}
+
+lazy_area! {
+    /// The waitlist: joining it, an offered time, leaving it.
+    waitlist_pages, __preload_waitlist_pages, WaitlistArea {
+        JoinWaitlist => crate::waitlist::pages::JoinPage,
+        JoinedWaitlist => crate::waitlist::pages::JoinedPage,
+        WaitlistOffer => crate::waitlist::pages::OfferPage,
+        LeaveWaitlist => crate::waitlist::pages::LeavePage,
+        LeftWaitlist => crate::waitlist::pages::LeftPage,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod gallery;
 pub mod lazy_pages;
 pub mod ui;
+pub mod waitlist;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -72,6 +73,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/book/pay") view={Lazy::<lazy_pages::RazorpayPay>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token") view={Lazy::<lazy_pages::ManageBooking>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token/reschedule") view={Lazy::<lazy_pages::RescheduleBooking>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/waitlist") view={Lazy::<lazy_pages::JoinWaitlist>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/waitlist/joined") view={Lazy::<lazy_pages::JoinedWaitlist>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/waitlist/offer") view={Lazy::<lazy_pages::WaitlistOffer>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/waitlist/leave") view={Lazy::<lazy_pages::LeaveWaitlist>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/waitlist/left") view={Lazy::<lazy_pages::LeftWaitlist>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/assistant") view={Lazy::<lazy_pages::Assistant>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/visits/:id") view={Lazy::<lazy_pages::Visit>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/booking/:token/visit") view={Lazy::<lazy_pages::BookingVisit>::new()} ssr=SsrMode::Async/>
@@ -105,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/patients") view={Lazy::<lazy_pages::PatientList>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/payments") view={Lazy::<lazy_pages::PaymentsScreen>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/reports") view={Lazy::<lazy_pages::ReportsScreen>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/waitlist") view={Lazy::<lazy_pages::WaitlistScreen>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/patients/:id") view={Lazy::<lazy_pages::Patient>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery") view={Lazy::<lazy_pages::GalleryAdmin>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/gallery/cases/:id") view={Lazy::<lazy_pages::CaseEdit>::new()} ssr=SsrMode::Async/>

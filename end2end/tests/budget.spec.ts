@@ -29,7 +29,7 @@ const PAGES = [
   { kind: "case", path: "/cases/lips-2", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "booking picker", path: "/book?treatment=lip-enhancement", budget: BUDGET_PICKER, areas: ["booking"] },
 ];
-const AREAS = ["booking", "account", "staff", "assistant", "video"];
+const AREAS = ["booking", "account", "staff", "assistant", "video", "waitlist"];
 
 const pkg = resolve(__dirname, "../../target/site");
 

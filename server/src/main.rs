@@ -173,6 +173,7 @@ async fn serve_with(
     let delivery =
         lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
     let payment_retries = lumen::workers::send_waiting_payments(state.clone());
+    let waitlist = lumen::workers::offer_waitlist_times(state.clone());
     let live = state.live.clone();
     let live_listener = live.listen(pool.clone());
     let page_cache = std::sync::Arc::new(lumen::page_cache::PageCache::new(config.page_cache));
@@ -215,6 +216,7 @@ async fn serve_with(
     consent_sweeper.abort();
     delivery.abort();
     payment_retries.abort();
+    waitlist.abort();
     page_cache_listener.abort();
     live_listener.abort();
     pool.close().await;

@@ -1,16 +1,20 @@
-//! `GET /admin/reports/{provider|treatment|location}.csv?from=&to=`: a report's table as a
-//! spreadsheet file, for the same people and with the same figures as the screen (money
-//! only for clinic admins), audited as the screen is; `….svg`: its bookings as a bar chart
-//! the screen shows as a picture.
+//! `GET /admin/reports/{provider|treatment|location|weeks}.csv?from=&to=`: a report's table
+//! as a spreadsheet file, for the same people and with the same figures as the screen (money
+//! only for clinic admins), audited as the screen is; `….svg`: its bookings as a chart the
+//! screen shows as a picture (bars for a grouping, lines for the weeks).
 
 use crate::protect::allowed;
 use app::admin::reports::api::server::{range, tables};
 use app::backend::audit::{self, Entry};
 use app::backend::state::AppState;
-use app::domain::access::Action;
-use app::domain::charts::bar_chart;
+use app::backend::store::reports;
+use app::domain::access::{Action, Role};
+use app::domain::charts::{bar_chart, line_chart, Line};
+use app::domain::days::Days;
 use app::domain::days::DaysFilter;
-use app::domain::reports::{table_csv, By};
+use app::domain::money::Currency;
+use app::domain::reports::{table_csv, weeks_csv, By};
+use app::error::AppError;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,19 +27,22 @@ pub async fn download(
     Query(filter): Query<DaysFilter>,
     headers: HeaderMap,
 ) -> Response {
-    let (by, chart) = match file.rsplit_once('.') {
-        Some((by, "csv")) => (By::parse(by), false),
-        Some((by, "svg")) => (By::parse(by), true),
-        _ => (None, false),
+    let (name, chart) = match file.rsplit_once('.') {
+        Some((name, "csv")) => (name, false),
+        Some((name, "svg")) => (name, true),
+        _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    let Some(by) = by else {
-        return StatusCode::NOT_FOUND.into_response();
+    let table = match name {
+        "weeks" => Table::Weeks,
+        name => match By::parse(name) {
+            Some(by) => Table::By(by),
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
     };
     let viewer = match allowed(&state, &headers, Action::ManageAppointments).await {
         Ok(viewer) => viewer,
         Err(status) => return status.into_response(),
     };
-    // Only the one table: not the screen's busy hours, nor the other groupings' rows.
     let (days, currency) = match range(&state, &filter).await {
         Ok(range) => range,
         Err(error) => return failed(&error.to_string()),
@@ -50,29 +57,22 @@ pub async fn download(
             return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response();
         }
     };
-    let rows = match tables(&state, viewer.role, &days).await {
-        Ok(tables) => tables
-            .into_iter()
-            .find(|table| table.by == by)
-            .map(|table| table.rows)
-            .unwrap_or_default(),
+    let made = match table {
+        Table::By(by) => grouped(&state, viewer.role, by, &days, currency, chart).await,
+        Table::Weeks => weekly(&state, &days, chart).await,
+    };
+    let body = match made {
+        Ok(body) => body,
         Err(error) => return failed(&error.to_string()),
     };
     if chart {
-        let title = format!(
-            "Booked {}, {} to {}",
-            by.title().to_lowercase(),
-            days.from,
-            days.to
-        );
-        let bars: Vec<(String, i64)> = rows.into_iter().map(|row| (row.name, row.booked)).collect();
         return (
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
                 (header::CACHE_CONTROL, "private, no-store"),
             ],
-            bar_chart(&title, &bars),
+            body,
         )
             .into_response();
     }
@@ -94,12 +94,10 @@ pub async fn download(
         return failed(&error.to_string());
     }
     let name = format!(
-        "attachment; filename=\"report-{}-{}-to-{}.csv\"",
-        by.code(),
-        days.from,
-        days.to
+        "attachment; filename=\"report-{name}-{}-to-{}.csv\"",
+        days.from, days.to
     );
-    let mut response = table_csv(by, &rows, currency).into_response();
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -113,6 +111,68 @@ pub async fn download(
         HeaderValue::from_static("private, no-store"),
     );
     response
+}
+
+/// Which of the screen's tables a file is of.
+enum Table {
+    By(By),
+    Weeks,
+}
+
+/// One grouping's table, or its bookings as bars; only that table is read (not the screen's
+/// busy hours, nor the other groupings' rows).
+async fn grouped(
+    state: &AppState,
+    role: Role,
+    by: By,
+    days: &Days,
+    currency: Currency,
+    chart: bool,
+) -> Result<String, AppError> {
+    let rows = tables(state, role, days)
+        .await?
+        .into_iter()
+        .find(|table| table.by == by)
+        .map(|table| table.rows)
+        .unwrap_or_default();
+    if !chart {
+        return Ok(table_csv(by, &rows, currency));
+    }
+    let title = format!(
+        "Booked {}, {} to {}",
+        by.title().to_lowercase(),
+        days.from,
+        days.to
+    );
+    let bars: Vec<(String, i64)> = rows.into_iter().map(|row| (row.name, row.booked)).collect();
+    Ok(bar_chart(&title, &bars))
+}
+
+/// The weeks of the range as CSV, or as lines of booked and attended.
+async fn weekly(state: &AppState, days: &Days, chart: bool) -> Result<String, AppError> {
+    let weeks = reports::weeks(&state.pool, state.clinic_id, days).await?;
+    if !chart {
+        return Ok(weeks_csv(&weeks));
+    }
+    let labels: Vec<String> = weeks
+        .iter()
+        .map(|week| week.starts.format("%-d %b").to_string())
+        .collect();
+    let title = format!("Week by week, {} to {}", days.from, days.to);
+    Ok(line_chart(
+        &title,
+        &labels,
+        &[
+            Line {
+                name: "Booked",
+                values: weeks.iter().map(|week| week.booked).collect(),
+            },
+            Line {
+                name: "Attended",
+                values: weeks.iter().map(|week| week.attended).collect(),
+            },
+        ],
+    ))
 }
 
 fn failed(error: &str) -> Response {

@@ -201,3 +201,38 @@ pub async fn move_stored_bytes_to_files(
     }
     Ok(stored.len())
 }
+
+/// The longest wait between waitlist rounds when nothing changes: new working hours, or a
+/// time coming within the booking horizon, are offered at most this late.
+const WAITLIST_EVERY: Duration = Duration::from_secs(60);
+/// A burst of changes (a move is several) makes one round, this long after the first.
+const WAITLIST_SETTLE: Duration = Duration::from_millis(500);
+
+/// Offers freed times to the waitlist (see [`app::backend::waitlist`]) whenever one of the
+/// clinic's appointments changes, and every minute besides, until the task is aborted or
+/// the process stops.
+pub fn offer_waitlist_times(state: app::backend::state::AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut changes = state
+            .live
+            .follow(state.clinic_id, app::domain::access::Role::ClinicAdmin);
+        let mut every = tokio::time::interval(WAITLIST_EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                heard = changes.next() => {
+                    if heard.is_none() {
+                        return;
+                    }
+                    tokio::time::sleep(WAITLIST_SETTLE).await;
+                    changes.skip_heard();
+                }
+            }
+            match app::backend::waitlist::offer_free_times(&state, state.clock.now()).await {
+                Ok(round) if round == Default::default() => {}
+                Ok(round) => tracing::info!(?round, "offered freed times to the waitlist"),
+                Err(error) => tracing::warn!(%error, "could not offer times to the waitlist"),
+            }
+        }
+    })
+}

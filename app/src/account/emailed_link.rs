@@ -1,6 +1,11 @@
 //! The frame of every page an emailed link opens (confirming an address, choosing a new
 //! password, accepting an invitation): the token the link carries, kept out of search
 //! engines and out of the Referer of anything the page links to.
+//!
+//! The referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` a browser
+//! posts a plain form (before hydration, or without JavaScript) with `Origin: null`, and
+//! the same-origin guard rightly refuses that. `same-origin` still sends nothing to other
+//! sites.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -26,7 +31,7 @@ pub fn EmailedLinkPage(
     view! {
         <Title text=title/>
         <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
+        <Meta name="referrer" content="same-origin"/>
         <section class="mx-auto max-w-md px-4 py-16">
             <h1 class="font-display text-4xl text-stone-900">{title}</h1>
             {lead.map(|lead| view! { <p class="mt-4 text-stone-600">{lead}</p> })}

@@ -59,6 +59,18 @@ pub struct MyData {
     /// Conversations with the assistant (and staff) had while signed in.
     #[serde(default)]
     pub conversations: Vec<MyConversation>,
+    /// Times waited for on the waitlist.
+    #[serde(default)]
+    pub waitlist: Vec<MyWaitlistEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyWaitlistEntry {
+    pub treatment: String,
+    pub waiting_for: String,
+    /// `waiting`, `taken`, `left` or `removed`.
+    pub status: String,
+    pub joined: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 16] = [
+const SCREENS: [(&str, &str); 17] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
+    ("/admin/waitlist", "Waitlist"),
     ("/admin/payments", "Payments"),
     ("/admin/reports", "Reports"),
     ("/admin/gallery", "Gallery"),

@@ -21,3 +21,4 @@ pub mod staff;
 pub mod templates;
 pub mod treatments;
 pub mod types;
+pub mod waitlist;

@@ -124,6 +124,14 @@ pub struct Following {
 }
 
 impl Following {
+    /// Forgets what has arrived but not been read yet: for a follower that reacts once to
+    /// a burst of changes, however many it was.
+    pub fn skip_heard(&mut self) {
+        while let Ok(Some(_)) | Err(broadcast::error::TryRecvError::Lagged(_)) =
+            self.receiver.try_recv()
+        {}
+    }
+
     /// The next thing this screen should hear; `None` once the process is stopping.
     pub async fn next(&mut self) -> Option<Heard> {
         loop {

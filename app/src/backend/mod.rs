@@ -19,3 +19,4 @@ pub mod store;
 pub mod templates;
 pub mod throttle;
 pub mod video;
+pub mod waitlist;

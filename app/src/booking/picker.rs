@@ -143,6 +143,11 @@ pub fn PickerView(picker: Picker, purpose: Purpose) -> impl IntoView {
     let no_times = picker.slots.is_empty();
     let purpose_for_taken = purpose.clone();
     let slug_for_taken = slug.clone();
+    // Only when booking: a booking being moved keeps its time until a new one is chosen.
+    let waitlist = matches!(purpose, Purpose::Book { .. }).then(|| {
+        let href = format!("/waitlist?treatment={slug}&provider={provider}");
+        view! { <p class="mt-8 text-stone-700">"No time that suits you? "<a href=href class="font-semibold text-brand-700 underline">"Join the waitlist"</a></p> }
+    });
 
     view! {
         <div>
@@ -167,6 +172,7 @@ pub fn PickerView(picker: Picker, purpose: Purpose) -> impl IntoView {
             </h2>
             {no_times.then(|| view! { <p class="mt-2 text-stone-600">"Try another provider or later dates, or call the clinic and we'll help."</p> })}
             {parts}
+            {waitlist}
         </div>
     }
 }

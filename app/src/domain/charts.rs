@@ -53,6 +53,107 @@ pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> String {
     svg
 }
 
+/// One line of a line chart: its name (in the legend and the text) and its values. The
+/// second line is dashed, so the two differ by more than colour.
+pub struct Line<'a> {
+    pub name: &'a str,
+    pub values: Vec<i64>,
+}
+
+const LINE_HEIGHT: u32 = 260;
+const PLOT_LEFT: u32 = 48;
+const PLOT_RIGHT: u32 = WIDTH - 16;
+const PLOT_TOP: u32 = 56;
+const PLOT_BOTTOM: u32 = LINE_HEIGHT - 36;
+/// The second line's colour (`--color-stone-500`), dashed besides.
+const SECOND: &str = "#78716c";
+
+/// Lines over points in time labelled `labels` (one value per label in each line), from
+/// zero to the largest value, with a legend; the text alternative lists every value.
+pub fn line_chart(title: &str, labels: &[String], lines: &[Line]) -> String {
+    let most = lines
+        .iter()
+        .flat_map(|line| line.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let x = |index: usize| -> u32 {
+        match labels.len() {
+            0 | 1 => (PLOT_LEFT + PLOT_RIGHT) / 2,
+            n => PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * index as u32 / (n as u32 - 1),
+        }
+    };
+    let y = |value: i64| -> u32 {
+        let value = u32::try_from(value.clamp(0, most)).unwrap_or(0);
+        PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * value / most as u32
+    };
+    let summary: Vec<String> = labels
+        .iter()
+        .enumerate()
+        .map(|(index, label)| {
+            let values: Vec<String> = lines
+                .iter()
+                .map(|line| {
+                    let value = line.values.get(index).copied().unwrap_or(0);
+                    format!("{} {value}", line.name)
+                })
+                .collect();
+            format!("{label}: {}", values.join(", "))
+        })
+        .collect();
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {LINE_HEIGHT}\" width=\"{WIDTH}\" height=\"{LINE_HEIGHT}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\
+         <title id=\"t\">{}</title><desc id=\"d\">{}</desc>\
+         <text x=\"0\" y=\"20\" font-size=\"15\" font-weight=\"600\" fill=\"#1c1917\">{}</text>\
+         <line x1=\"{PLOT_LEFT}\" y1=\"{PLOT_BOTTOM}\" x2=\"{PLOT_RIGHT}\" y2=\"{PLOT_BOTTOM}\" stroke=\"#d6d3d1\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#44403c\">0</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#44403c\">{most}</text>",
+        escaped(title),
+        escaped(&summary.join("; ")),
+        escaped(title),
+        PLOT_LEFT - 8,
+        PLOT_BOTTOM + 4,
+        PLOT_LEFT - 8,
+        PLOT_TOP + 4,
+    );
+    // First, middle and last labels: more would overlap on a long range.
+    let mut shown: Vec<usize> = vec![0, labels.len() / 2, labels.len().saturating_sub(1)];
+    shown.dedup();
+    for index in shown.into_iter().filter(|index| *index < labels.len()) {
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#44403c\">{}</text>",
+            x(index),
+            PLOT_BOTTOM + 20,
+            escaped(&labels[index])
+        ));
+    }
+    for (order, line) in lines.iter().enumerate() {
+        let (colour, dash) = if order == 0 {
+            (FILL, "")
+        } else {
+            (SECOND, " stroke-dasharray=\"6 4\"")
+        };
+        let points: Vec<String> = line
+            .values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| format!("{},{}", x(index), y(*value)))
+            .collect();
+        let legend_x = PLOT_LEFT + order as u32 * 140;
+        svg.push_str(&format!(
+            "<line x1=\"{legend_x}\" y1=\"36\" x2=\"{}\" y2=\"36\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>\
+             <text x=\"{}\" y=\"40\" fill=\"#1c1917\">{}</text>\
+             <polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>",
+            legend_x + 24,
+            legend_x + 30,
+            escaped(line.name),
+            points.join(" ")
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +190,56 @@ mod tests {
         assert!(!svg.contains("<script>") && !svg.contains("<b>"), "{svg}");
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
         assert!(bar_chart("Empty", &[]).contains("<title id=\"t\">Empty</title>"));
+    }
+
+    fn points(svg: &str) -> Vec<String> {
+        svg.split("<polyline points=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_rises_with_its_values_from_the_axis_to_the_top() {
+        let labels: Vec<String> = ["19 Oct", "26 Oct", "2 Nov"].map(str::to_owned).to_vec();
+        let svg = line_chart(
+            "Bookings by week",
+            &labels,
+            &[
+                Line {
+                    name: "Booked",
+                    values: vec![2, 4, 0],
+                },
+                Line {
+                    name: "Attended",
+                    values: vec![1, 0, 0],
+                },
+            ],
+        );
+        // x from the plot's left (48) to its right (624); y from the axis (224) up to the
+        // top (56) at the largest value, 4.
+        assert_eq!(
+            points(&svg),
+            ["48,140 336,56 624,224", "48,182 336,224 624,224"]
+        );
+        assert!(svg.contains(
+            "<desc id=\"d\">19 Oct: Booked 2, Attended 1; 26 Oct: Booked 4, Attended 0; 2 Nov: Booked 0, Attended 0</desc>"
+        ));
+        // The second line differs by its dashes too, not by colour alone.
+        assert_eq!(svg.matches("stroke-dasharray").count(), 2);
+    }
+
+    #[test]
+    fn a_single_week_or_none_still_draws() {
+        let one = line_chart(
+            "One",
+            &["19 Oct".to_owned()],
+            &[Line {
+                name: "Booked",
+                values: vec![0],
+            }],
+        );
+        assert_eq!(points(&one), ["336,224"]);
+        assert!(line_chart("None", &[], &[]).ends_with("</svg>"));
     }
 }

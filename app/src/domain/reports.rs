@@ -4,6 +4,7 @@
 //! table as CSV that a spreadsheet opens without running anything in it.
 
 use super::money::{format_amount, Currency};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The longest range one report covers: two years, as the issue's clinics keep.
@@ -58,19 +59,58 @@ pub struct Figures {
     /// Patients for whom this was their first booking with the clinic.
     pub new_patients: i64,
     pub returning: i64,
-    /// Money taken for these appointments (deposits, payments at the desk, fees), and
-    /// returned, in the clinic's currency's minor units; `None` for those who may not see
-    /// money.
-    pub taken_minor: Option<i64>,
-    pub refunded_minor: Option<i64>,
+    /// How much of the working time was booked; providers and locations have working
+    /// hours, treatments do not.
+    pub time: Option<Time>,
+    /// `None` for those who may not see money.
+    pub money: Option<Money>,
 }
 
 impl Figures {
     /// No-shows over the visits that were due (attended or not), in whole percent; `None`
     /// when none were.
     pub fn no_show_percent(&self) -> Option<i64> {
-        let due = self.attended + self.no_shows;
-        (due > 0).then(|| (self.no_shows * 100 + due / 2) / due)
+        percent(self.no_shows, self.attended + self.no_shows)
+    }
+}
+
+/// `part` of `whole` in whole percent, rounded half up; `None` of nothing.
+fn percent(part: i64, whole: i64) -> Option<i64> {
+    (whole > 0).then(|| (part * 100 + whole / 2) / whole)
+}
+
+/// Minutes providers were booked (visits, and group sessions with a seat taken; not
+/// cancelled) beside the minutes their working hours gave, less their time off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Time {
+    pub booked_minutes: i64,
+    pub working_minutes: i64,
+}
+
+impl Time {
+    /// Utilisation in whole percent; `None` without working hours. Above 100 when
+    /// appointments were booked outside the hours.
+    pub fn percent(&self) -> Option<i64> {
+        percent(self.booked_minutes, self.working_minutes)
+    }
+}
+
+/// Money taken for a row's appointments and given back, in the clinic's currency's minor
+/// units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    /// Paid online when booking.
+    pub deposits_minor: i64,
+    /// Recorded by staff at the desk (cash, the card terminal).
+    pub at_desk_minor: i64,
+    /// Late-cancellation and no-show fees.
+    pub fees_minor: i64,
+    pub refunded_minor: i64,
+}
+
+impl Money {
+    pub fn net_minor(&self) -> i64 {
+        self.deposits_minor + self.at_desk_minor + self.fees_minor - self.refunded_minor
     }
 }
 
@@ -100,10 +140,12 @@ pub fn csv(rows: &[Vec<String>]) -> String {
         .collect()
 }
 
-/// A report's table as CSV: a header naming each column (money in `currency`, when the
-/// rows carry money), then a row for each name, amounts as plain decimals.
+/// A report's table as CSV: a header naming each column, then a row for each name. The
+/// time columns only when the rows have working hours; the money columns (in `currency`,
+/// as plain decimals) only when the rows carry money.
 pub fn table_csv(by: By, rows: &[Figures], currency: Currency) -> String {
-    let money = rows.iter().any(|row| row.taken_minor.is_some());
+    let time = rows.iter().any(|row| row.time.is_some());
+    let money = rows.iter().any(|row| row.money.is_some());
     let mut header: Vec<String> = [
         by.code(),
         "booked",
@@ -117,14 +159,19 @@ pub fn table_csv(by: By, rows: &[Figures], currency: Currency) -> String {
     ]
     .map(str::to_owned)
     .to_vec();
+    if time {
+        header.extend(
+            ["booked_minutes", "working_minutes", "utilisation_percent"].map(str::to_owned),
+        );
+    }
     if money {
         let code = currency.code();
-        header.extend([
-            format!("taken_{code}"),
-            format!("refunded_{code}"),
-            format!("net_{code}"),
-        ]);
+        header.extend(
+            ["deposits", "at_desk", "fees", "refunded", "net"]
+                .map(|column| format!("{column}_{code}")),
+        );
     }
+    let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
     let mut lines = vec![header];
     for row in rows {
         let mut line = vec![
@@ -134,22 +181,64 @@ pub fn table_csv(by: By, rows: &[Figures], currency: Currency) -> String {
             row.cancelled.to_string(),
             row.late_cancelled.to_string(),
             row.no_shows.to_string(),
-            row.no_show_percent()
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
+            optional(row.no_show_percent()),
             row.new_patients.to_string(),
             row.returning.to_string(),
         ];
-        if let (true, Some(taken), Some(refunded)) = (money, row.taken_minor, row.refunded_minor) {
+        if time {
+            let t = row.time.unwrap_or_default();
             line.extend([
-                format_amount(taken, currency),
-                format_amount(refunded, currency),
-                format_amount(taken - refunded, currency),
+                t.booked_minutes.to_string(),
+                t.working_minutes.to_string(),
+                optional(t.percent()),
             ]);
+        }
+        if money {
+            let m = row.money.unwrap_or_default();
+            line.extend(
+                [
+                    m.deposits_minor,
+                    m.at_desk_minor,
+                    m.fees_minor,
+                    m.refunded_minor,
+                    m.net_minor(),
+                ]
+                .map(|minor| format_amount(minor, currency)),
+            );
         }
         lines.push(line);
     }
     csv(&lines)
+}
+
+/// Appointments patients booked that start in one week of the range, for the range's
+/// line chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Week {
+    /// Its Monday, in the clinic's time.
+    pub starts: NaiveDate,
+    pub booked: i64,
+    pub attended: i64,
+}
+
+/// The weeks as CSV: each week by its Monday (ISO 8601), what was booked and attended.
+pub fn weeks_csv(weeks: &[Week]) -> String {
+    let mut lines = vec![["week_starting", "booked", "attended"]
+        .map(str::to_owned)
+        .to_vec()];
+    lines.extend(weeks.iter().map(|week| {
+        vec![
+            week.starts.to_string(),
+            week.booked.to_string(),
+            week.attended.to_string(),
+        ]
+    }));
+    csv(&lines)
+}
+
+/// Minutes as hours and minutes, `85:05`, as a timesheet has them.
+pub fn hours_and_minutes(minutes: i64) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
 }
 
 #[cfg(test)]
@@ -178,29 +267,54 @@ mod tests {
     }
 
     #[test]
-    fn a_tables_csv_has_money_only_when_its_rows_carry_it() {
+    fn a_tables_csv_has_time_and_money_only_when_its_rows_carry_them() {
         let gbp = Currency::parse("GBP").unwrap();
         let row = Figures {
             name: "=Dr Grant".into(),
             booked: 3,
             attended: 1,
             no_shows: 1,
-            taken_minor: Some(5000),
-            refunded_minor: Some(1250),
+            time: Some(Time {
+                booked_minutes: 90,
+                working_minutes: 480,
+            }),
+            money: Some(Money {
+                deposits_minor: 5000,
+                at_desk_minor: 3000,
+                fees_minor: 2500,
+                refunded_minor: 1250,
+            }),
             ..Figures::default()
         };
         assert_eq!(
             table_csv(By::Provider, std::slice::from_ref(&row), gbp),
-            "provider,booked,attended,cancelled,late_cancellations,no_shows,no_show_percent,new_patients,returning_patients,taken_GBP,refunded_GBP,net_GBP\r\n\
-             '=Dr Grant,3,1,0,0,1,50,0,0,50.00,12.50,37.50\r\n"
+            "provider,booked,attended,cancelled,late_cancellations,no_shows,no_show_percent,new_patients,returning_patients,\
+             booked_minutes,working_minutes,utilisation_percent,deposits_GBP,at_desk_GBP,fees_GBP,refunded_GBP,net_GBP\r\n\
+             '=Dr Grant,3,1,0,0,1,50,0,0,90,480,19,50.00,30.00,25.00,12.50,92.50\r\n"
         );
         let without = Figures {
-            taken_minor: None,
-            refunded_minor: None,
+            time: None,
+            money: None,
             ..row
         };
-        let csv = table_csv(By::Provider, &[without], gbp);
-        assert!(!csv.contains("GBP") && !csv.contains("50.00"), "{csv}");
+        assert_eq!(
+            table_csv(By::Treatment, &[without], gbp),
+            "treatment,booked,attended,cancelled,late_cancellations,no_shows,no_show_percent,new_patients,returning_patients\r\n\
+             '=Dr Grant,3,1,0,0,1,50,0,0\r\n"
+        );
+    }
+
+    #[test]
+    fn utilisation_is_booked_over_working_time_and_says_nothing_without_hours() {
+        let time = |booked_minutes, working_minutes| Time {
+            booked_minutes,
+            working_minutes,
+        };
+        assert_eq!(time(195, 5100).percent(), Some(4));
+        assert_eq!(time(240, 480).percent(), Some(50));
+        // Booked outside the hours: said as it is, not capped.
+        assert_eq!(time(600, 480).percent(), Some(125));
+        assert_eq!(time(45, 0).percent(), None);
     }
 
     #[test]
@@ -213,5 +327,20 @@ mod tests {
         };
         assert_eq!(figures.no_show_percent(), Some(33));
         assert_eq!(Figures::default().no_show_percent(), None);
+    }
+
+    #[test]
+    fn weeks_are_dated_as_iso_and_time_as_a_timesheet_has_it() {
+        let week = |day, booked, attended| Week {
+            starts: NaiveDate::from_ymd_opt(2026, 10, day).unwrap(),
+            booked,
+            attended,
+        };
+        assert_eq!(
+            weeks_csv(&[week(19, 2, 1), week(26, 3, 0)]),
+            "week_starting,booked,attended\r\n2026-10-19,2,1\r\n2026-10-26,3,0\r\n"
+        );
+        assert_eq!(hours_and_minutes(5100), "85:00");
+        assert_eq!(hours_and_minutes(65), "1:05");
     }
 }

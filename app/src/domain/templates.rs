@@ -126,6 +126,70 @@ const RECEIPT_NUMBER: Variable = Variable {
     sample: "3F9A1C2B",
 };
 
+const WAITING_FOR: Variable = Variable {
+    name: "waiting_for",
+    meaning: "The days and hours the patient can come, and until when",
+    sample: "Mondays and Thursdays, 09:00–12:30, until Thursday 30 April 2026",
+};
+const OFFER_LINK: Variable = Variable {
+    name: "offer_link",
+    meaning: "The patient's private link to take the offered time (or leave the waitlist)",
+    sample: "https://clinic.example/waitlist/offer?token=…",
+};
+const LEAVE_LINK: Variable = Variable {
+    name: "leave_link",
+    meaning: "The patient's private link to leave the waitlist",
+    sample: "https://clinic.example/waitlist/leave?token=…",
+};
+const HELD_UNTIL: Variable = Variable {
+    name: "held_until",
+    meaning: "Until when the offered time is held, in the location's time",
+    sample: "10:35",
+};
+const OTHERS: Variable = Variable {
+    name: "others",
+    meaning:
+        "How many other patients on the waitlist were offered the same time at once (0 when none)",
+    sample: "2",
+};
+
+pub const WAITLIST_JOINED: Kind = Kind {
+    kind: "waitlist_joined",
+    title: "On the waitlist",
+    group: "Bookings",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME,
+        TREATMENT,
+        WAITING_FOR,
+        LEAVE_LINK,
+        PHONE,
+        CLINIC,
+    ],
+    required: &["leave_link"],
+};
+
+pub const WAITLIST_OFFER: Kind = Kind {
+    kind: "waitlist_offer",
+    title: "A time from the waitlist",
+    group: "Bookings",
+    channels: &["email"],
+    variables: &[
+        FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, HELD_UNTIL, OTHERS, OFFER_LINK, PHONE,
+        CLINIC,
+    ],
+    required: &["offer_link", "when"],
+};
+
+pub const WAITLIST_GONE: Kind = Kind {
+    kind: "waitlist_gone",
+    title: "A waitlist time was taken",
+    group: "Bookings",
+    channels: &["email"],
+    variables: &[FIRST_NAME, TREATMENT, WHEN, PHONE, CLINIC],
+    required: &[],
+};
+
 pub const BOOKING_CONFIRMED: Kind = Kind {
     kind: "booking_confirmed",
     title: "Booking confirmed",
@@ -373,12 +437,15 @@ pub const PAYMENT_RECEIPT: Kind = Kind {
     required: &["amount", "receipt_number"],
 };
 
-pub const KINDS: [Kind; 17] = [
+pub const KINDS: [Kind; 20] = [
     BOOKING_CONFIRMED,
     BOOKING_MOVED,
     BOOKING_CANCELLED,
     SEAT_BOOKED,
     REMINDER,
+    WAITLIST_JOINED,
+    WAITLIST_OFFER,
+    WAITLIST_GONE,
     PAYMENT_RECEIPT,
     PAYMENT_REFUNDED,
     VERIFY_EMAIL,
@@ -445,6 +512,30 @@ impl Kind {
                  {{ why }}\n\n\
                  The money goes back to the card you paid with; banks take up to ten days to show it.\n\n\
                  If you have a question, call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("waitlist_joined", _) => (
+                "You're on the waitlist for {{ treatment }}",
+                "Hello {{ first_name }},\n\nYou're on {{ clinic }}'s waitlist for {{ treatment }}: {{ waiting_for }}.\n\n\
+                 When such a time comes free, we'll email you and hold it for a short while. We may offer \
+                 it to a few patients at once: the first to take it gets it.\n\n\
+                 To leave the waitlist, open:\n{{ leave_link }}\n\n\
+                 Questions? Call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("waitlist_offer", _) => (
+                "A time for {{ treatment }} has come free",
+                "Hello {{ first_name }},\n\nA time you can do has come free: {{ treatment }} with {{ provider }} \
+                 on {{ when }}, at {{ location }}.\n\n\
+                 It's held until {{ held_until }}{% if others != \"0\" %} for you and {{ others }} \
+                 other{% if others != \"1\" %}s{% endif %} on the waitlist: the first to take it gets it{% endif %}. To take it (or leave the waitlist), open:\n\
+                 {{ offer_link }}\n\n\
+                 Keep this link private. If the time doesn't suit you, do nothing: you stay on the waitlist.\n\n\
+                 {{ clinic }}",
+            ),
+            ("waitlist_gone", _) => (
+                "The {{ treatment }} time has been taken",
+                "Hello {{ first_name }},\n\nThe time we offered you, {{ when }}, was taken by another patient \
+                 on the waitlist first. You're still on the waitlist, and we'll email you when another time \
+                 comes free.\n\nQuestions? Call {{ phone }}.\n\n{{ clinic }}",
             ),
             ("seat_booked", _) => (
                 "Your place at {{ treatment }}",

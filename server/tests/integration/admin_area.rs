@@ -13,7 +13,7 @@ use sqlx::PgPool;
 const PROVIDER: &str = "amara@juniper-clinic.example";
 
 /// Every staff page, and whether front desk, and a provider, may open it.
-const PAGES: [(&str, bool, bool); 24] = [
+const PAGES: [(&str, bool, bool); 25] = [
     ("/admin/staff", false, false),
     ("/admin", true, true),
     ("/admin/calendar", true, true),
@@ -21,6 +21,7 @@ const PAGES: [(&str, bool, bool); 24] = [
     ("/admin/patients", true, true),
     ("/admin/payments", true, false),
     ("/admin/reports", true, true),
+    ("/admin/waitlist", true, true),
     ("/admin/gallery", false, true),
     ("/admin/gallery/cases/new", false, true),
     ("/admin/treatments", false, false),
@@ -43,7 +44,7 @@ const PAGES: [(&str, bool, bool); 24] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 71] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 73] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -58,6 +59,8 @@ const FUNCTIONS: [(&str, &str, bool, bool); 71] = [
     ("admin/take_payment", "id=x", true, false),
     ("admin/payments", "", true, false),
     ("admin/reports", "", true, true),
+    ("admin/waitlist", "", true, true),
+    ("admin/remove_from_waitlist", "id=x", true, true),
     ("admin/patients", "", true, true),
     ("admin/gallery", "", false, true),
     ("admin/save_collection", "form[title]=", false, true),

@@ -51,3 +51,4 @@ mod templates;
 mod tenancy;
 mod texts;
 mod video;
+mod waitlist;

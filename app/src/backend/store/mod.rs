@@ -42,6 +42,7 @@ pub mod staff;
 pub mod templates;
 pub mod texts;
 pub mod video;
+pub mod waitlist;
 
 use crate::domain::form::FieldProblem;
 use crate::error::AppError;

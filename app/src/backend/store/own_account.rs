@@ -3,7 +3,7 @@
 //! id, so nobody reaches another person's rows.
 
 use crate::account::types::{
-    MyAppointmentRecord, MyChatLine, MyConversation, MyData, MyPatientRecord,
+    MyAppointmentRecord, MyChatLine, MyConversation, MyData, MyPatientRecord, MyWaitlistEntry,
 };
 use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
@@ -158,6 +158,35 @@ pub async fn export(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<MyD
     )
     .fetch_all(pool)
     .await?;
+    let waitlist = sqlx::query!(
+        r#"SELECT t.name AS treatment, w.provider_id, w.weekdays, w.earliest, w.latest, w.last_day,
+                  w.status, to_char(w.created_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD"T"HH24:MI') AS "joined!"
+           FROM waitlist_entries w
+           JOIN patients p ON p.id = w.patient_id
+           JOIN treatments t ON t.id = w.treatment_id
+           JOIN clinics c ON c.id = w.clinic_id
+           WHERE w.clinic_id = $1 AND p.user_id = $2
+           ORDER BY w.created_at"#,
+        clinic_id,
+        user_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|w| MyWaitlistEntry {
+        treatment: w.treatment,
+        waiting_for: crate::domain::waitlist::Wish {
+            provider: w.provider_id,
+            weekdays: w.weekdays.iter().filter_map(|d| u8::try_from(*d).ok()).collect(),
+            earliest: w.earliest,
+            latest: w.latest,
+            last_day: w.last_day,
+        }
+        .describe(),
+        status: w.status,
+        joined: w.joined,
+    })
+    .collect();
     let lines = sqlx::query!(
         r#"SELECT m.conversation_id,
                   to_char(c.started_at AT TIME ZONE k.time_zone, 'YYYY-MM-DD"T"HH24:MI') AS "started!",
@@ -203,6 +232,7 @@ pub async fn export(pool: &PgPool, clinic_id: Uuid, user_id: Uuid) -> Result<MyD
         patient_records,
         appointments,
         conversations: conversations.into_iter().map(|(_, c)| c).collect(),
+        waitlist,
     })
 }
 
@@ -223,6 +253,16 @@ pub async fn erase(pool: &PgPool, clinic_id: Uuid, me: &Principal) -> Result<(),
     .into_iter()
     .flatten()
     .collect();
+    // What they waited for goes too: nobody is offered times in their name.
+    sqlx::query!(
+        "DELETE FROM waitlist_entries
+         WHERE clinic_id = $1
+           AND patient_id IN (SELECT id FROM patients WHERE clinic_id = $1 AND user_id = $2)",
+        clinic_id,
+        me.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
     // Conversations with the assistant are the patient's words: they go, messages and all.
     sqlx::query!(
         "DELETE FROM assistant_conversations
