@@ -20,8 +20,11 @@ const KB = 1000;
 const BUDGET_PUBLIC = 335 * KB;
 // 560 kB until the assistant's area (issue 15): a fourth area sharing code with booking
 // split the shared code into more, smaller chunks, and the picker's total grew by 13 kB;
-// 570 kB until video visits, as above.
-const BUDGET_PICKER = 575 * KB;
+// 570 kB until video visits, as above; 575 kB until the waitlist (issue 17): its pages, in
+// the account area (an area of their own cost the picker 11 kB), share the picker's
+// provider list and form parts, which left the booking chunk for smaller shared chunks, and
+// the picker links to it: 4.7 kB more.
+const BUDGET_PICKER = 580 * KB;
 const PAGES = [
   { kind: "home", path: "/", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "treatment", path: "/treatments/lip-enhancement", budget: BUDGET_PUBLIC, areas: [] },
@@ -29,7 +32,7 @@ const PAGES = [
   { kind: "case", path: "/cases/lips-2", budget: BUDGET_PUBLIC, areas: [] },
   { kind: "booking picker", path: "/book?treatment=lip-enhancement", budget: BUDGET_PICKER, areas: ["booking"] },
 ];
-const AREAS = ["booking", "account", "staff", "assistant", "video", "waitlist"];
+const AREAS = ["booking", "account", "staff", "assistant", "video"];
 
 const pkg = resolve(__dirname, "../../target/site");
 

@@ -1,7 +1,8 @@
-//! `GET /admin/reports/{provider|treatment|location|weeks}.csv?from=&to=`: a report's table
-//! as a spreadsheet file, for the same people and with the same figures as the screen (money
-//! only for clinic admins), audited as the screen is; `….svg`: its bookings as a chart the
-//! screen shows as a picture (bars for a grouping, lines for the weeks).
+//! `GET /admin/reports/{provider|treatment|location|weeks|peaks}.csv?from=&to=`: a report's
+//! table as a spreadsheet file, for the same people and with the same figures as the screen
+//! (money only for clinic admins), audited as the screen is; `….svg`: the same as a chart
+//! the screen shows as a picture (bars for a grouping, lines for the weeks, a heatmap for
+//! the busy hours).
 
 use crate::protect::allowed;
 use app::admin::reports::api::server::{range, tables};
@@ -9,11 +10,11 @@ use app::backend::audit::{self, Entry};
 use app::backend::state::AppState;
 use app::backend::store::reports;
 use app::domain::access::{Action, Role};
-use app::domain::charts::{bar_chart, line_chart, Line};
+use app::domain::charts::{bar_chart, heatmap, line_chart, Line};
 use app::domain::days::Days;
 use app::domain::days::DaysFilter;
 use app::domain::money::Currency;
-use app::domain::reports::{table_csv, weeks_csv, By};
+use app::domain::reports::{peaks_csv, table_csv, weeks_csv, By};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -34,6 +35,7 @@ pub async fn download(
     };
     let table = match name {
         "weeks" => Table::Weeks,
+        "peaks" => Table::Peaks,
         name => match By::parse(name) {
             Some(by) => Table::By(by),
             None => return StatusCode::NOT_FOUND.into_response(),
@@ -60,6 +62,7 @@ pub async fn download(
     let made = match table {
         Table::By(by) => grouped(&state, viewer.role, by, &days, currency, chart).await,
         Table::Weeks => weekly(&state, &days, chart).await,
+        Table::Peaks => busy_hours(&state, &days, chart).await,
     };
     let body = match made {
         Ok(body) => body,
@@ -117,6 +120,7 @@ pub async fn download(
 enum Table {
     By(By),
     Weeks,
+    Peaks,
 }
 
 /// One grouping's table, or its bookings as bars; only that table is read (not the screen's
@@ -173,6 +177,23 @@ async fn weekly(state: &AppState, days: &Days, chart: bool) -> Result<String, Ap
             },
         ],
     ))
+}
+
+/// The busy hours as CSV, or as a heatmap of the hours anything happened in.
+async fn busy_hours(state: &AppState, days: &Days, chart: bool) -> Result<String, AppError> {
+    let grid: Vec<Vec<i64>> = reports::peak_times(&state.pool, state.clinic_id, days)
+        .await?
+        .iter()
+        .map(|hours| hours.to_vec())
+        .collect();
+    if !chart {
+        return Ok(peaks_csv(&grid));
+    }
+    let hours: Vec<usize> = (0..24)
+        .filter(|hour| grid.iter().any(|day| day[*hour] > 0))
+        .collect();
+    let title = format!("Busy hours, {} to {}", days.from, days.to);
+    Ok(heatmap(&title, &grid, &hours))
 }
 
 fn failed(error: &str) -> Response {

@@ -154,6 +154,95 @@ pub fn line_chart(title: &str, labels: &[String], lines: &[Line]) -> String {
     svg
 }
 
+const CELL: u32 = 22;
+const DAY_LABELS: u32 = 90;
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A cell's shade: white for none, then the brand colour, lighter to darker in five steps
+/// of `count` beside `busiest`.
+fn shade(count: i64, busiest: i64) -> &'static str {
+    match count * 4 / busiest.max(1) {
+        _ if count <= 0 => "#ffffff",
+        0 => "#e7f0ee",
+        1 => "#b9d3ce",
+        2 => "#7faea6",
+        3 => "#4d857c",
+        _ => FILL,
+    }
+}
+
+/// Visits by weekday (rows, Monday first) and hour (columns, only `hours`), each cell
+/// shaded by its count beside the busiest and carrying the count as text; the text
+/// alternative lists every hour with visits.
+pub fn heatmap(title: &str, grid: &[Vec<i64>], hours: &[usize]) -> String {
+    let busiest = grid.iter().flatten().copied().max().unwrap_or(0);
+    let width = DAY_LABELS + hours.len() as u32 * CELL + 8;
+    let height = TOP + 20 + 7 * CELL + 8;
+    let summary: Vec<String> = WEEKDAYS
+        .iter()
+        .zip(grid)
+        .flat_map(|(day, counts)| {
+            hours.iter().filter_map(move |hour| {
+                let count = counts.get(*hour).copied().unwrap_or(0);
+                (count > 0).then(|| format!("{day} {hour:02}:00: {count}"))
+            })
+        })
+        .collect();
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"system-ui, sans-serif\" font-size=\"11\">\
+         <title id=\"t\">{}</title><desc id=\"d\">{}</desc>\
+         <text x=\"0\" y=\"20\" font-size=\"15\" font-weight=\"600\" fill=\"#1c1917\">{}</text>",
+        escaped(title),
+        escaped(&if summary.is_empty() { "No visits".to_owned() } else { summary.join("; ") }),
+        escaped(title)
+    );
+    for (column, hour) in hours.iter().enumerate() {
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#44403c\">{hour:02}</text>",
+            DAY_LABELS + column as u32 * CELL + CELL / 2,
+            TOP + 12
+        ));
+    }
+    for (row, (day, counts)) in WEEKDAYS.iter().zip(grid).enumerate() {
+        let y = TOP + 20 + row as u32 * CELL;
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#44403c\">{day}</text>",
+            DAY_LABELS - 6,
+            y + CELL / 2 + 4
+        ));
+        for (column, hour) in hours.iter().enumerate() {
+            let count = counts.get(*hour).copied().unwrap_or(0);
+            let x = DAY_LABELS + column as u32 * CELL;
+            let ink = if count * 4 / busiest.max(1) >= 3 {
+                "#ffffff"
+            } else {
+                "#1c1917"
+            };
+            svg.push_str(&format!(
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{CELL}\" height=\"{CELL}\" fill=\"{}\" stroke=\"#e7e5e4\"/>",
+                shade(count, busiest)
+            ));
+            if count > 0 {
+                svg.push_str(&format!(
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{ink}\">{count}</text>",
+                    x + CELL / 2,
+                    y + CELL / 2 + 4
+                ));
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +330,25 @@ mod tests {
         );
         assert_eq!(points(&one), ["336,224"]);
         assert!(line_chart("None", &[], &[]).ends_with("</svg>"));
+    }
+
+    #[test]
+    fn a_heatmap_shades_each_hour_by_its_visits_and_says_them() {
+        let mut grid = vec![vec![0; 24]; 7];
+        grid[0][9] = 4;
+        grid[3][14] = 1;
+        let svg = heatmap("Busy hours", &grid, &[9, 14]);
+        assert!(
+            svg.contains("<desc id=\"d\">Monday 09:00: 4; Thursday 14:00: 1</desc>"),
+            "{svg}"
+        );
+        // Seven days of the two hours shown; the busiest in the brand colour, a quarter of
+        // it two steps lighter, none white.
+        assert_eq!(svg.matches("<rect ").count(), 14);
+        assert_eq!(svg.matches(&format!("fill=\"{FILL}\"")).count(), 1);
+        assert_eq!(svg.matches("fill=\"#b9d3ce\"").count(), 1);
+        assert_eq!(svg.matches("fill=\"#ffffff\" stroke").count(), 12);
+        assert!(heatmap("Busy hours", &vec![vec![0; 24]; 7], &[])
+            .contains("<desc id=\"d\">No visits</desc>"));
     }
 }

@@ -1,6 +1,7 @@
 //! Pure rules shared by the browser and the server: no Leptos, no sqlx, no axum.
 
 pub mod access;
+pub mod alternatives;
 pub mod appointment;
 pub mod assistant;
 pub mod availability;

@@ -236,6 +236,28 @@ pub fn weeks_csv(weeks: &[Week]) -> String {
     csv(&lines)
 }
 
+/// The busy hours as CSV: a row per weekday, Monday first, a column per hour 00 to 23.
+pub fn peaks_csv(peaks: &[Vec<i64>]) -> String {
+    const WEEKDAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let mut header = vec!["weekday".to_owned()];
+    header.extend((0..24).map(|hour| format!("{hour:02}:00")));
+    let mut lines = vec![header];
+    for (day, counts) in WEEKDAYS.iter().zip(peaks) {
+        let mut line = vec![(*day).to_owned()];
+        line.extend(counts.iter().map(i64::to_string));
+        lines.push(line);
+    }
+    csv(&lines)
+}
+
 /// Minutes as hours and minutes, `85:05`, as a timesheet has them.
 pub fn hours_and_minutes(minutes: i64) -> String {
     format!("{}:{:02}", minutes / 60, minutes % 60)
@@ -341,6 +363,16 @@ mod tests {
             "week_starting,booked,attended\r\n2026-10-19,2,1\r\n2026-10-26,3,0\r\n"
         );
         assert_eq!(hours_and_minutes(5100), "85:00");
+        let mut peaks = vec![vec![0; 24]; 7];
+        peaks[1][9] = 3;
+        let csv = peaks_csv(&peaks);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 8);
+        assert!(lines[0].starts_with("weekday,00:00,01:00,") && lines[0].ends_with(",23:00"));
+        assert_eq!(
+            lines[2],
+            format!("Tuesday,{}3{}", "0,".repeat(9), ",0".repeat(14))
+        );
         assert_eq!(hours_and_minutes(65), "1:05");
     }
 }

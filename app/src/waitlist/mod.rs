@@ -1,6 +1,6 @@
 //! The waitlist, as patients meet it: joining it for a treatment when no time suits them,
 //! the page an offered time's email opens (take it, or leave the waitlist), and leaving.
-//! Its pages are an area of their own, loaded when first opened.
+//! Its pages load with the account area's, when first opened.
 
 pub mod api;
 pub mod pages;

@@ -344,6 +344,30 @@ async fn the_front_desk_sees_bookings_not_money_and_patients_see_nothing(pool: P
         lines.body
     );
 
+    // The busy hours as a heatmap and as CSV: the 19th, 27th and 29th at 09:00 in London.
+    let heat = get_as(
+        &app,
+        "/admin/reports/peaks.svg?from=2026-10-19&to=2026-11-01",
+        Some(&desk),
+    )
+    .await;
+    assert!(
+        heat.body
+            .contains("<desc id=\"d\">Monday 09:00: 1; Tuesday 09:00: 1; Thursday 09:00: 1</desc>"),
+        "{}",
+        heat.body
+    );
+    let peaks = get_as(
+        &app,
+        "/admin/reports/peaks.csv?from=2026-10-19&to=2026-11-01",
+        Some(&desk),
+    )
+    .await;
+    assert_eq!(
+        peaks.body.lines().nth(1).unwrap(),
+        format!("Monday,{}1{}", "0,".repeat(9), ",0".repeat(14))
+    );
+
     let patient = signed_in(&app, PATIENT).await;
     assert_eq!(
         get_as(&app, "/admin/reports/treatment.svg", Some(&patient))

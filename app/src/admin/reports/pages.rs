@@ -63,7 +63,7 @@ fn Report(page: ReportPage) -> impl IntoView {
             </form>
             {(!weeks.is_empty()).then(|| view! { <Weeks weeks query=query.clone()/> })}
             {tables.into_iter().map(|table| view! { <FiguresTable table query=query.clone() currency/> }).collect_view()}
-            {(!peaks.is_empty()).then(|| view! { <PeakTimes peaks/> })}
+            {(!peaks.is_empty()).then(|| view! { <PeakTimes peaks query=query.clone()/> })}
             <DemandAhead demand filter=filter.clone()/>
         </div>
     }
@@ -309,7 +309,7 @@ const WEEKDAYS: [&str; 7] = [
 /// The week's hours as a grid: each cell says how many visits started in it, and is
 /// shaded by how many that is beside the busiest hour.
 #[component]
-fn PeakTimes(peaks: Vec<Vec<i64>>) -> impl IntoView {
+fn PeakTimes(peaks: Vec<Vec<i64>>, query: String) -> impl IntoView {
     let busiest = peaks.iter().flatten().copied().max().unwrap_or(0).max(1);
     // Only the hours anything happens in, so the grid fits a screen.
     let hours: Vec<usize> = (0..24)
@@ -328,12 +328,22 @@ fn PeakTimes(peaks: Vec<Vec<i64>>) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="report-peaks" class="mt-10">
-            <h2 id="report-peaks" class="font-display text-2xl text-stone-900">"Busy hours"</h2>
+            <div class="flex flex-wrap items-baseline justify-between gap-3">
+                <h2 id="report-peaks" class="font-display text-2xl text-stone-900">"Busy hours"</h2>
+                <a href=format!("/admin/reports/peaks.csv?{query}") rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
+                    "Download busy hours (CSV)"
+                </a>
+            </div>
             <p class="mt-1 text-sm text-stone-600">"Visits starting in each hour, in each location's own time. Darker is busier."</p>
             {if hours.is_empty() {
                 view! { <p class="mt-3 text-stone-600">"No visits in these days."</p> }.into_any()
             } else {
                 view! {
+                    <img
+                        src=format!("/admin/reports/peaks.svg?{query}")
+                        alt="Heatmap of visits by weekday and hour; the numbers are in the table below."
+                        class="mt-3 h-auto max-w-full"
+                    />
                     <div class="mt-3 overflow-x-auto">
                         <table class="text-xs" aria-label="Visits by weekday and hour">
                             <thead>

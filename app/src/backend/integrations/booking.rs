@@ -10,6 +10,7 @@ use crate::backend::store::booking::{
     StaffBooking, Treatment,
 };
 use crate::backend::store::sessions::{self, SeatRefusal, Session};
+use crate::domain::alternatives::{rank, Candidate};
 use crate::domain::appointment::Outcome;
 use crate::domain::availability::{
     any_provider, free_slots, ProviderDiary, RoomDiary, Slot, SlotQuery, Span, WeeklyHours,
@@ -467,7 +468,8 @@ impl BookingSystem for LumenCalendar<'_> {
     }
 }
 
-/// The nearest free times to a wanted start (for "that time was just taken").
+/// Free times to offer instead of a wanted start (for "that time was just taken"): near
+/// it, and of those about as near, in the quieter stretches (`domain::alternatives`).
 pub async fn alternatives(
     calendar: &LumenCalendar<'_>,
     treatment: &Treatment,
@@ -475,14 +477,26 @@ pub async fn alternatives(
     wanted: DateTime<Utc>,
     ignoring: Option<Uuid>,
 ) -> Result<Vec<FoundSlot>, Refusal> {
-    let mut found = calendar
+    let found = calendar
         .around(treatment, provider, wanted, 3, ignoring)
         .await?;
-    found.retain(|f| f.slot.start != wanted);
-    found.sort_by_key(|f| ((f.slot.start - wanted).num_seconds().abs(), f.slot.start));
-    found.truncate(3);
-    found.sort_by_key(|f| f.slot.start);
-    Ok(found)
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .map(|f| Candidate {
+            provider: f.slot.provider,
+            start: f.slot.start,
+        })
+        .collect();
+    let step = Duration::minutes(i64::from(calendar.rules.slot_minutes));
+    Ok(rank(wanted, &candidates, step)
+        .into_iter()
+        .filter_map(|chosen| {
+            found
+                .iter()
+                .find(|f| f.slot.provider == chosen.provider && f.slot.start == chosen.start)
+                .copied()
+        })
+        .collect())
 }
 
 /// Runs the engine once per location (each has its own zone and rooms) and merges.
