@@ -19,6 +19,8 @@ CREATE TABLE waitlist_entries (
     latest            time NOT NULL CHECK (latest > earliest),
     -- The last day the patient can come; after it the entry ends by itself.
     last_day          date NOT NULL,
+    -- The patient asked for a text too when a time is offered (to the patient's phone).
+    by_sms            boolean NOT NULL DEFAULT false,
     -- waiting: offered times as they come free; taken: took an offer; left: the patient
     -- left by their link; removed: by staff.
     status            text NOT NULL DEFAULT 'waiting'

@@ -115,7 +115,7 @@ pub fn check(kind: &Kind, channel: &str, subject: &str, body: &str) -> Vec<Field
     }
     let readable = problems.is_empty();
     for name in kind.required {
-        if readable && !used.contains(*name) {
+        if readable && kind.requires(channel, name) && !used.contains(*name) {
             problems.push(FieldProblem::new(
                 "body",
                 format!("Keep {{{{ {name} }}}}: without it this message cannot do its job."),
@@ -220,6 +220,23 @@ mod tests {
         assert!(link[0].message.contains("manage_link"));
         assert_eq!(
             check(&BOOKING_CONFIRMED, "email", "Hi", "{{ manage_link }}"),
+            []
+        );
+    }
+
+    #[test]
+    fn an_offers_email_must_keep_its_link_and_its_text_need_not() {
+        use crate::domain::templates::WAITLIST_OFFER;
+        let email = check(&WAITLIST_OFFER, "email", "A time", "{{ when }}");
+        assert_eq!(email.len(), 1, "{email:?}");
+        assert!(email[0].message.contains("offer_link"));
+        assert_eq!(
+            check(
+                &WAITLIST_OFFER,
+                "sms",
+                "",
+                "{{ when }}. Reply STOP to opt out."
+            ),
             []
         );
     }

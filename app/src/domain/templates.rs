@@ -19,7 +19,8 @@ pub struct Kind {
     pub group: &'static str,
     pub channels: &'static [&'static str],
     pub variables: &'static [Variable],
-    /// Variables the wording must keep: without them the message cannot do its job.
+    /// Variables the wording must keep: without them the message cannot do its job. A link
+    /// (`…_link`) is required of emails only: a text never carries one.
     pub required: &'static [&'static str],
 }
 
@@ -133,7 +134,7 @@ const WAITING_FOR: Variable = Variable {
 };
 const OFFER_LINK: Variable = Variable {
     name: "offer_link",
-    meaning: "The patient's private link to take the offered time (or leave the waitlist)",
+    meaning: "The patient's private link to take the offered time (or leave the waitlist); emails only, a text never carries it",
     sample: "https://clinic.example/waitlist/offer?token=…",
 };
 const LEAVE_LINK: Variable = Variable {
@@ -173,7 +174,7 @@ pub const WAITLIST_OFFER: Kind = Kind {
     kind: "waitlist_offer",
     title: "A time from the waitlist",
     group: "Bookings",
-    channels: &["email"],
+    channels: &["email", "sms"],
     variables: &[
         FIRST_NAME, TREATMENT, PROVIDER, WHEN, LOCATION, HELD_UNTIL, OTHERS, OFFER_LINK, PHONE,
         CLINIC,
@@ -469,6 +470,11 @@ impl Kind {
         self.channels.contains(&channel)
     }
 
+    /// Whether the wording on `channel` must keep variable `name`.
+    pub fn requires(&self, channel: &str, name: &str) -> bool {
+        self.required.contains(&name) && (channel == "email" || !name.ends_with("_link"))
+    }
+
     /// The built-in subject (emails only) and body for `channel`.
     pub fn default_wording(&self, channel: &str) -> (&'static str, &'static str) {
         match (self.kind, channel) {
@@ -520,6 +526,11 @@ impl Kind {
                  it to a few patients at once: the first to take it gets it.\n\n\
                  To leave the waitlist, open:\n{{ leave_link }}\n\n\
                  Questions? Call {{ phone }}.\n\n{{ clinic }}",
+            ),
+            ("waitlist_offer", "sms") => (
+                "",
+                "{{ clinic }}: a time for {{ treatment }} has come free, {{ when }}, held until \
+                 {{ held_until }}. Take it from the link in our email. Reply STOP to opt out.",
             ),
             ("waitlist_offer", _) => (
                 "A time for {{ treatment }} has come free",

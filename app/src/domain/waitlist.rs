@@ -46,6 +46,9 @@ pub struct WaitlistForm {
     pub last_name: String,
     pub email: String,
     pub phone: String,
+    /// Text me too when a time comes free.
+    #[serde(deserialize_with = "checkbox")]
+    pub by_sms: bool,
 }
 
 impl WaitlistForm {
@@ -129,6 +132,8 @@ pub struct Joining {
     pub email: Email,
     /// E.164, or empty.
     pub phone: String,
+    /// A text goes with each offer's email.
+    pub by_sms: bool,
 }
 
 fn time_of_day(
@@ -217,6 +222,12 @@ pub fn check(
         home,
         "+44 7700 900123",
     );
+    if form.by_sms && phone.is_empty() {
+        problems.push(FieldProblem::new(
+            "phone",
+            "Enter the mobile number to text, or untick the texts.",
+        ));
+    }
     match email {
         Ok(email) if problems.is_empty() => Ok(Joining {
             wish: Wish {
@@ -230,6 +241,7 @@ pub fn check(
             last_name,
             email,
             phone,
+            by_sms: form.by_sms,
         }),
         _ => Err(problems),
     }
@@ -519,6 +531,15 @@ mod tests {
         let problems = check(&wrong, None, day(16), 90, None).unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["monday", "latest", "last_day", "email"]);
+        let texts_without_a_number = WaitlistForm {
+            by_sms: true,
+            phone: " ".into(),
+            ..form()
+        };
+        assert_eq!(
+            check(&texts_without_a_number, None, day(16), 90, None).unwrap_err()[0].field,
+            "phone"
+        );
         let typo = WaitlistForm {
             earliest: "9am".into(),
             ..form()

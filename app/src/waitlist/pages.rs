@@ -114,6 +114,10 @@ fn Join(screen: JoinScreen) -> impl IntoView {
                 <Field name="phone" label="Phone (optional)" problems>
                     <input id="phone" name="form[phone]" type="tel" value=phone autocomplete="tel" class=FIELD aria-invalid=invalid("phone") aria-describedby="phone-error"/>
                 </Field>
+                <label for="by_sms" class="flex min-h-11 items-center gap-3 text-stone-800">
+                    <input id="by_sms" type="checkbox" name="form[by_sms]" class="h-5 w-5 rounded border-stone-300 text-brand-700"/>
+                    "Text me too when a time comes free"
+                </label>
                 <button type="submit" class=format!("{BUTTON_PRIMARY} w-full") disabled=move || action.pending().get()>
                     "Join the waitlist"
                 </button>

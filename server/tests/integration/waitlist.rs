@@ -24,6 +24,12 @@ fn email(name: &str) -> String {
 
 async fn join(app: &Router, name: &str) -> common::Reply {
     let email = email(name);
+    // Dan asks for texts too.
+    let (phone, by_sms) = if name == "dan" {
+        ("07700 900777", "on")
+    } else {
+        ("", "")
+    };
     post_as(
         app,
         "waitlist/join",
@@ -38,7 +44,8 @@ async fn join(app: &Router, name: &str) -> common::Reply {
             ("form[first_name]", name),
             ("form[last_name]", "Wait"),
             ("form[email]", &email),
-            ("form[phone]", ""),
+            ("form[phone]", phone),
+            ("form[by_sms]", by_sms),
         ]),
     )
     .await

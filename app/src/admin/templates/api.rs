@@ -81,7 +81,7 @@ pub async fn fetch_template(kind: String, channel: String) -> Result<TemplateEdi
             .map(|v| TemplateVariable {
                 name: v.name.to_owned(),
                 meaning: v.meaning.to_owned(),
-                required: found.required.contains(&v.name),
+                required: found.requires(&channel, v.name),
             })
             .collect(),
         kind,

@@ -85,8 +85,8 @@ pub async fn join(
     let entry = sqlx::query_scalar!(
         "INSERT INTO waitlist_entries (clinic_id, patient_id, treatment_id, provider_id, weekdays,
                                        earliest, latest, last_day, leave_token_hash,
-                                       created_at, status_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                                       created_at, status_changed_at, by_sms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
          RETURNING id",
         clinic_id,
         patient_id,
@@ -97,10 +97,21 @@ pub async fn join(
         joining.wish.latest,
         joining.wish.last_day,
         leave.hash(),
-        now
+        now,
+        joining.by_sms
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A signed-in patient's own record may have no phone yet: the one they gave is kept.
+    if joining.by_sms {
+        sqlx::query!(
+            "UPDATE patients SET phone = $2 WHERE id = $1 AND phone = ''",
+            patient_id,
+            joining.phone
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     let facts = sqlx::query!(
         r#"SELECT t.name AS treatment, c.name AS clinic, c.phone, p.first_name, p.email
            FROM waitlist_entries w
@@ -283,8 +294,12 @@ pub async fn offer(
         .fetch_one(&mut *tx)
         .await?;
         let patient = sqlx::query!(
-            "SELECT p.first_name, p.email FROM waitlist_entries w
-             JOIN patients p ON p.id = w.patient_id WHERE w.id = $1",
+            r#"SELECT p.first_name, p.email, p.phone,
+                      w.by_sms AND p.phone <> '' AND NOT EXISTS (
+                          SELECT 1 FROM message_opt_outs o
+                          WHERE o.clinic_id = p.clinic_id AND o.phone = p.phone AND o.channel = 'sms') AS "by_sms!"
+               FROM waitlist_entries w
+               JOIN patients p ON p.id = w.patient_id WHERE w.id = $1"#,
             entry
         )
         .fetch_one(&mut *tx)
@@ -314,8 +329,41 @@ pub async fn offer(
             now,
         )
         .await?;
+        if patient.by_sms {
+            text(&mut tx, clinic_id, &patient.phone, values, offer, now).await?;
+        }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// The text that goes with an offer's email. A text is stored as sent and never redacted,
+/// so it carries no link: it sends the patient to the email.
+async fn text(
+    tx: &mut PgConnection,
+    clinic_id: Uuid,
+    phone: &str,
+    mut values: Values,
+    offer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    values.remove("offer_link");
+    let custom = templates::custom(tx, clinic_id, WAITLIST_OFFER.kind, "sms").await?;
+    let body = compose(&WAITLIST_OFFER, "sms", custom, &values).body;
+    outbox::enqueue_text(
+        tx,
+        clinic_id,
+        outbox::Text {
+            channel: "sms",
+            kind: WAITLIST_OFFER.kind,
+            to: phone,
+            body: &body,
+            variables: &serde_json::json!(values),
+        },
+        &format!("waitlist-offer:{offer}"),
+        outbox::Timing::at_once(now),
+    )
+    .await?;
     Ok(())
 }
 
