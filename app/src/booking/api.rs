@@ -287,7 +287,10 @@ pub mod server {
     }
 
     /// `""`/`any` for any provider, otherwise one of the treatment's providers.
-    fn chosen_provider(treatment: &store::Treatment, raw: &str) -> Result<Option<Uuid>, AppError> {
+    pub fn chosen_provider(
+        treatment: &store::Treatment,
+        raw: &str,
+    ) -> Result<Option<Uuid>, AppError> {
         match raw.trim() {
             "" | "any" => Ok(None),
             raw => {

@@ -2,6 +2,8 @@
 //! code goes to it, and they print as they look. Each carries its title and its numbers as
 //! text for screen readers; the page puts the same numbers in a table beside it.
 
+use super::hours::WEEK_DAYS;
+
 /// Text as SVG may hold it: the five characters XML reserves, escaped.
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -156,15 +158,6 @@ pub fn line_chart(title: &str, labels: &[String], lines: &[Line]) -> String {
 
 const CELL: u32 = 22;
 const DAY_LABELS: u32 = 90;
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// A cell's shade: white for none, then the brand colour, lighter to darker in five steps
 /// of `count` beside `busiest`.
@@ -186,8 +179,9 @@ pub fn heatmap(title: &str, grid: &[Vec<i64>], hours: &[usize]) -> String {
     let busiest = grid.iter().flatten().copied().max().unwrap_or(0);
     let width = DAY_LABELS + hours.len() as u32 * CELL + 8;
     let height = TOP + 20 + 7 * CELL + 8;
-    let summary: Vec<String> = WEEKDAYS
+    let summary: Vec<String> = WEEK_DAYS
         .iter()
+        .map(|(_, day)| *day)
         .zip(grid)
         .flat_map(|(day, counts)| {
             hours.iter().filter_map(move |hour| {
@@ -211,7 +205,7 @@ pub fn heatmap(title: &str, grid: &[Vec<i64>], hours: &[usize]) -> String {
             TOP + 12
         ));
     }
-    for (row, (day, counts)) in WEEKDAYS.iter().zip(grid).enumerate() {
+    for (row, (day, counts)) in WEEK_DAYS.iter().map(|(_, day)| day).zip(grid).enumerate() {
         let y = TOP + 20 + row as u32 * CELL;
         svg.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#44403c\">{day}</text>",

@@ -3,6 +3,7 @@
 //! for those who may see money, what it earned), when the clinic is busiest, and every
 //! table as CSV that a spreadsheet opens without running anything in it.
 
+use super::hours::WEEK_DAYS;
 use super::money::{format_amount, Currency};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -238,19 +239,10 @@ pub fn weeks_csv(weeks: &[Week]) -> String {
 
 /// The busy hours as CSV: a row per weekday, Monday first, a column per hour 00 to 23.
 pub fn peaks_csv(peaks: &[Vec<i64>]) -> String {
-    const WEEKDAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     let mut header = vec!["weekday".to_owned()];
     header.extend((0..24).map(|hour| format!("{hour:02}:00")));
     let mut lines = vec![header];
-    for (day, counts) in WEEKDAYS.iter().zip(peaks) {
+    for ((_, day), counts) in WEEK_DAYS.iter().zip(peaks) {
         let mut line = vec![(*day).to_owned()];
         line.extend(counts.iter().map(i64::to_string));
         lines.push(line);

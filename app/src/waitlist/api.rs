@@ -16,6 +16,7 @@ use {
     crate::backend::store::booking,
     crate::backend::store::waitlist::{self as store, Taking},
     crate::backend::throttle::{self, per_address},
+    crate::booking::api::server::chosen_provider,
     crate::booking::types::ProviderChoice,
     crate::domain::access::Role,
     crate::domain::booking::{when, DetailsForm},
@@ -23,7 +24,6 @@ use {
     crate::domain::waitlist::check,
     crate::ui::status::answer,
     chrono::Duration,
-    uuid::Uuid,
 };
 
 /// Joinings from one address: a household's or an office's, not a flood.
@@ -55,23 +55,6 @@ async fn waitable(slug: &str) -> Result<booking::Treatment, AppError> {
     Ok(treatment)
 }
 
-/// One of the treatment's providers by id, or `None` for any.
-#[cfg(feature = "ssr")]
-fn chosen(treatment: &booking::Treatment, raw: &str) -> Result<Option<Uuid>, AppError> {
-    match raw.trim() {
-        "" | "any" => Ok(None),
-        raw => {
-            let id = AppError::record_id(raw)?;
-            treatment
-                .providers
-                .iter()
-                .any(|(p, _)| *p == id)
-                .then_some(Some(id))
-                .ok_or(AppError::NotFound)
-        }
-    }
-}
-
 #[cfg(feature = "ssr")]
 fn link_token(raw: &str) -> Result<Token, AppError> {
     Token::parse(raw.trim()).ok_or(AppError::NotFound)
@@ -84,7 +67,7 @@ pub async fn fetch_join(
 ) -> Result<JoinScreen, AppError> {
     let state = app_state()?;
     let treatment = answer(waitable(&treatment).await)?;
-    let provider = answer(chosen(&treatment, &provider))?;
+    let provider = answer(chosen_provider(&treatment, &provider))?;
     let rules = booking::rules(&state.pool, state.clinic_id).await?;
     let today = state.clock.now().with_timezone(&rules.zone()).date_naive();
     let details = match principal::current().await? {
@@ -115,7 +98,7 @@ pub async fn fetch_join(
 pub async fn join_waitlist(form: WaitlistForm) -> Result<(), AppError> {
     let state = app_state()?;
     let treatment = answer(waitable(&form.treatment).await)?;
-    let provider = answer(chosen(&treatment, &form.provider))?;
+    let provider = answer(chosen_provider(&treatment, &form.provider))?;
     let rules = booking::rules(&state.pool, state.clinic_id).await?;
     let now = state.clock.now();
     let today = now.with_timezone(&rules.zone()).date_naive();

@@ -29,6 +29,7 @@ pub mod server {
     use crate::domain::days::{Days, DaysFilter};
     use crate::domain::forecast::{backtest, capacity, forecast, suggest, Advice, WeekGrid};
     use crate::domain::form::FieldProblem;
+    use crate::domain::hours::WEEK_DAYS;
     use crate::domain::money::Currency;
     use crate::domain::reports::{By, DEFAULT_DAYS, MAX_DAYS};
     use crate::error::AppError;
@@ -67,15 +68,6 @@ pub mod server {
     const HISTORY_WEEKS: i64 = 16;
     /// Weeks a back-test holds out.
     const HELD_OUT: usize = 4;
-    const WEEKDAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
 
     fn tenths(grid: &WeekGrid) -> Vec<Vec<i64>> {
         grid.iter()
@@ -108,7 +100,7 @@ pub mod server {
             .map(|s| {
                 let hours = format!(
                     "{} {:02}:00–{:02}:00",
-                    WEEKDAYS[usize::from(s.weekday - 1)],
+                    WEEK_DAYS[usize::from(s.weekday - 1)].1,
                     s.hour,
                     s.hour + 1
                 );

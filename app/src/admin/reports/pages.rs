@@ -8,6 +8,7 @@ use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::admin::payments::pages::DateField;
 use crate::domain::days::DaysFilter;
 use crate::domain::form::problem_for;
+use crate::domain::hours::WEEK_DAYS;
 use crate::domain::money::{format_amount, Currency};
 use crate::domain::reports::{hours_and_minutes, Figures, Week};
 use crate::ui::components::BUTTON_SECONDARY;
@@ -277,7 +278,7 @@ fn DemandAhead(demand: Demand, filter: DaysFilter) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {WEEKDAYS.iter().enumerate().map(|(day, weekday)| view! {
+                            {WEEK_DAYS.iter().enumerate().map(|(day, (_, weekday))| view! {
                                 <tr>
                                     <th scope="row" class="pr-2 text-left font-medium text-stone-700">{*weekday}</th>
                                     {hours.iter().map(|hour| {
@@ -295,16 +296,6 @@ fn DemandAhead(demand: Demand, filter: DaysFilter) -> impl IntoView {
         </section>
     }
 }
-
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// The week's hours as a grid: each cell says how many visits started in it, and is
 /// shaded by how many that is beside the busiest hour.
@@ -353,7 +344,7 @@ fn PeakTimes(peaks: Vec<Vec<i64>>, query: String) -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {WEEKDAYS.iter().zip(peaks.iter()).map(|(weekday, counts)| view! {
+                                {WEEK_DAYS.iter().zip(peaks.iter()).map(|((_, weekday), counts)| view! {
                                     <tr>
                                         <th scope="row" class="pr-2 text-left font-medium text-stone-700">{*weekday}</th>
                                         {hours.iter().map(|hour| {
