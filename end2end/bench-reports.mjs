@@ -1,5 +1,5 @@
 // Reports over a clinic with two years of history (scripts/bench reports): some 100,000
-// appointments (six providers, every half hour of every day, 08:00 to 19:30, for 730 days,
+// appointments (six providers, every half hour of every day, 07:30 to 20:00, for 730 days,
 // most attended, some no-shows and cancellations) and 30,000 deposits are written into
 // the release build's database, then a clinic admin's report is timed over the whole two
 // years, over the default four weeks, and as a CSV download of two years. Prints p50/p99
@@ -32,22 +32,22 @@ let started = Date.now();
 sql(`INSERT INTO patients (clinic_id, first_name, last_name, email, created_at)
      SELECT c.id, 'Bench', 'Patient ' || g, 'bench.' || g || '@example.com', now() - interval '3 years'
      FROM clinics c, generate_series(1, 5000) g`);
-// Each provider's first treatment; ON CONFLICT skips the few times the demo's own
-// appointments already fill.
+// Each provider's first treatment, 12 minutes long so that its buffers still fit the half
+// hour; ON CONFLICT skips the few times the demo's own appointments already fill.
 sql(`WITH bench AS (SELECT array_agg(id) AS ids FROM patients WHERE email LIKE 'bench.%@example.com')
      INSERT INTO appointments (clinic_id, location_id, provider_id, treatment_id, patient_id, status, mode,
                                period, booked_at, created_at, status_changed_at)
      SELECT c.id, l.id, p.id, pt.treatment_id,
             bench.ids[1 + abs(hashtext(p.id::text || s::text)) % cardinality(bench.ids)],
             (CASE WHEN r < 0.70 THEN 'completed' WHEN r < 0.80 THEN 'no_show' WHEN r < 0.95 THEN 'cancelled' ELSE 'confirmed' END)::appointment_status,
-            'in_person', tstzrange(s, s + interval '25 minutes'), s - interval '14 days', s - interval '14 days', s - interval '1 day'
+            'in_person', tstzrange(s, s + interval '12 minutes'), s - interval '14 days', s - interval '14 days', s - interval '1 day'
      FROM bench, clinics c
      JOIN locations l ON l.clinic_id = c.id AND l.slug = 'new-town'
      JOIN providers p ON p.clinic_id = c.id
      JOIN LATERAL (SELECT treatment_id FROM provider_treatments WHERE provider_id = p.id ORDER BY treatment_id LIMIT 1) pt ON true
-     CROSS JOIN LATERAL (SELECT (d::date + make_interval(mins => 480 + 30 * k)) AT TIME ZONE c.time_zone AS s, random() AS r
+     CROSS JOIN LATERAL (SELECT (d::date + make_interval(mins => 450 + 30 * k)) AT TIME ZONE c.time_zone AS s, random() AS r
                          FROM generate_series(now() - interval '730 days', now() - interval '1 day', interval '1 day') d,
-                              generate_series(0, 23) k) slots
+                              generate_series(0, 25) k) slots
      ON CONFLICT DO NOTHING`);
 sql(`INSERT INTO payments (clinic_id, appointment_id, processor, amount_minor, currency, status, idempotency_key,
                            expires_at, paid_at, purpose)

@@ -268,6 +268,50 @@ async fn an_offer_nobody_takes_lapses_and_the_time_goes_to_the_next_in_line(pool
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_patient_who_takes_an_offer_but_never_books_it_waits_again(pool: PgPool) {
+    let (app, state, clock, manage) = waiting_for_a_taken_time(&pool).await;
+    cancel_and_offer(&app, &state, &clock, &manage).await;
+    let taken = take(&app, &offer_token(&pool, "ana").await).await;
+    assert!(taken.headers["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/book/details?hold="));
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let waiting = |body: &str| -> Vec<String> {
+        serde_json::from_str::<Vec<WaitingRow>>(body)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.patient)
+            .collect()
+    };
+    let list = post_as(&app, "admin/waitlist", Some(&desk), "").await;
+    assert_eq!(waiting(&list.body), ["ben Wait", "cat Wait", "dan Wait"]);
+    // Her hold runs out unbooked: she waits again, and the time goes to Dan, the only one
+    // it was not offered to.
+    clock.advance(Duration::hours(1));
+    let round = offer_free_times(&state, clock.now()).await.unwrap();
+    assert_eq!(
+        round,
+        Round {
+            lapsed: 0,
+            times: 1,
+            offers: 1
+        }
+    );
+    // (An hour idle signs staff out.)
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let list = post_as(&app, "admin/waitlist", Some(&desk), "").await;
+    assert_eq!(
+        waiting(&list.body),
+        ["ana Wait", "ben Wait", "cat Wait", "dan Wait"]
+    );
+    assert_eq!(
+        kinds(&pool, "dan").await,
+        ["waitlist_joined", "waitlist_offer"]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn patients_leave_by_their_link_and_staff_take_people_off(pool: PgPool) {
     let (app, state, clock, manage) = waiting_for_a_taken_time(&pool).await;
     let leave = token_in_email(

@@ -17,30 +17,39 @@ pub async fn figures(
     with_money: bool,
 ) -> Result<Vec<(By, Figures)>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"WITH booked AS (
+        r#"WITH
+           -- Each patient's first booking with the clinic (cancelled ones aside), in one pass.
+           firsts AS (
+               SELECT DISTINCT ON (patient_id) id
+               FROM appointments
+               WHERE clinic_id = $1 AND patient_id IS NOT NULL
+                 AND status IN ('confirmed', 'completed', 'no_show')
+               ORDER BY patient_id, lower(period), id),
+           paid AS (
+               SELECT appointment_id,
+                      sum(amount_minor) FILTER (WHERE purpose = 'booking') AS deposits,
+                      sum(amount_minor) FILTER (WHERE purpose = 'at_desk') AS at_desk,
+                      sum(amount_minor) FILTER (WHERE purpose IN ('late_cancel_fee', 'no_show_fee')) AS fees
+               FROM payments WHERE clinic_id = $1 AND status = 'paid'
+               GROUP BY appointment_id),
+           returned AS (
+               SELECT pay.appointment_id, sum(r.amount_minor) AS refunded
+               FROM refunds r JOIN payments pay ON pay.id = r.payment_id
+               WHERE r.clinic_id = $1 AND r.status IN ('pending', 'succeeded')
+               GROUP BY pay.appointment_id),
+           booked AS (
                SELECT a.provider_id, a.treatment_id, a.location_id, a.status::text AS status,
                       a.status = 'cancelled'
                         AND a.status_changed_at > lower(a.period) - make_interval(
                               hours => coalesce(t.late_cancel_hours, c.late_cancel_hours)) AS late,
-                      -- The patient's first booking with the clinic (cancelled ones aside).
-                      NOT EXISTS (
-                          SELECT 1 FROM appointments e
-                          WHERE e.clinic_id = a.clinic_id AND e.patient_id = a.patient_id
-                            AND e.id <> a.id AND e.status IN ('confirmed', 'completed', 'no_show')
-                            AND (lower(e.period), e.id) < (lower(a.period), a.id)) AS first_booking,
-                      paid.deposits, paid.at_desk, paid.fees,
-                      (SELECT coalesce(sum(r.amount_minor), 0) FROM refunds r
-                       JOIN payments pay ON pay.id = r.payment_id
-                       WHERE pay.appointment_id = a.id AND r.status IN ('pending', 'succeeded')) AS refunded
+                      a.id IN (SELECT id FROM firsts) AS first_booking,
+                      coalesce(paid.deposits, 0) AS deposits, coalesce(paid.at_desk, 0) AS at_desk,
+                      coalesce(paid.fees, 0) AS fees, coalesce(returned.refunded, 0) AS refunded
                FROM appointments a
                JOIN treatments t ON t.id = a.treatment_id
                JOIN clinics c ON c.id = a.clinic_id
-               CROSS JOIN LATERAL (
-                   SELECT coalesce(sum(pay.amount_minor) FILTER (WHERE pay.purpose = 'booking'), 0) AS deposits,
-                          coalesce(sum(pay.amount_minor) FILTER (WHERE pay.purpose = 'at_desk'), 0) AS at_desk,
-                          coalesce(sum(pay.amount_minor) FILTER (
-                              WHERE pay.purpose IN ('late_cancel_fee', 'no_show_fee')), 0) AS fees
-                   FROM payments pay WHERE pay.appointment_id = a.id AND pay.status = 'paid') paid
+               LEFT JOIN paid ON paid.appointment_id = a.id
+               LEFT JOIN returned ON returned.appointment_id = a.id
                WHERE a.clinic_id = $1 AND a.patient_id IS NOT NULL
                  AND a.status IN ('confirmed', 'completed', 'no_show', 'cancelled')
                  AND a.period && tstzrange($2, $3) AND lower(a.period) >= $2 AND lower(a.period) < $3)

@@ -174,13 +174,14 @@ async fn email(
     Ok(())
 }
 
-/// Offers nobody took in time lapse; their patients wait on, for other times.
+/// Offers nobody took in time lapse; their patients wait on, for other times. So does a
+/// patient who took an offer but never booked it (the hold ran out or was released).
 pub async fn expire_offers(
     pool: &PgPool,
     clinic_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!(
+    let lapsed = sqlx::query!(
         "UPDATE waitlist_offers SET status = 'expired', answered_at = $2
          WHERE clinic_id = $1 AND status = 'open' AND expires_at <= $2",
         clinic_id,
@@ -188,7 +189,21 @@ pub async fn expire_offers(
     )
     .execute(pool)
     .await?
-    .rows_affected())
+    .rows_affected();
+    sqlx::query!(
+        "UPDATE waitlist_entries w SET status = 'waiting', status_changed_at = $2
+         WHERE w.clinic_id = $1 AND w.status = 'taken'
+           AND NOT EXISTS (
+               SELECT 1 FROM waitlist_offers o JOIN appointments a ON a.id = o.appointment_id
+               WHERE o.entry_id = w.id AND o.status = 'taken'
+                 AND (a.patient_id IS NOT NULL
+                      OR (a.status IN ('held', 'pending_payment') AND a.hold_expires_at > $2)))",
+        clinic_id,
+        now
+    )
+    .execute(pool)
+    .await?;
+    Ok(lapsed)
 }
 
 /// Everyone waiting for a treatment up to a day not yet past, first come first, with the
