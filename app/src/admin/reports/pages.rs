@@ -79,12 +79,7 @@ fn FiguresTable(table: Table, query: String, currency: Option<Currency>) -> impl
     let empty = rows.is_empty();
     view! {
         <section aria-labelledby=heading.clone() class="mt-10">
-            <div class="flex flex-wrap items-baseline justify-between gap-3">
-                <h2 id=heading.clone() class="font-display text-2xl text-stone-900">{by.title()}</h2>
-                <a href=format!("/admin/reports/{}.csv?{query}", by.code()) rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
-                    {format!("Download {} (CSV)", by.title().to_lowercase())}
-                </a>
-            </div>
+            <TableHeading file=by.code() title=by.title() query=query.clone()/>
             {if empty {
                 view! { <p class="mt-3 text-stone-600">"No appointments in these days."</p> }.into_any()
             } else {
@@ -161,18 +156,27 @@ fn FiguresTable(table: Table, query: String, currency: Option<Currency>) -> impl
     }
 }
 
+/// A table's heading (`report-{file}`, which its section is labelled by) and the link to
+/// download it as CSV.
+#[component]
+fn TableHeading(file: &'static str, title: &'static str, query: String) -> impl IntoView {
+    view! {
+        <div class="flex flex-wrap items-baseline justify-between gap-3">
+            <h2 id=format!("report-{file}") class="font-display text-2xl text-stone-900">{title}</h2>
+            <a href=format!("/admin/reports/{file}.csv?{query}") rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
+                {format!("Download {} (CSV)", title.to_lowercase())}
+            </a>
+        </div>
+    }
+}
+
 /// The range week by week: a line chart drawn on the server, the numbers in a table
 /// beside it, and the same as CSV.
 #[component]
 fn Weeks(weeks: Vec<Week>, query: String) -> impl IntoView {
     view! {
         <section aria-labelledby="report-weeks" class="mt-10">
-            <div class="flex flex-wrap items-baseline justify-between gap-3">
-                <h2 id="report-weeks" class="font-display text-2xl text-stone-900">"Week by week"</h2>
-                <a href=format!("/admin/reports/weeks.csv?{query}") rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
-                    "Download week by week (CSV)"
-                </a>
-            </div>
+            <TableHeading file="weeks" title="Week by week" query=query.clone()/>
             <img
                 src=format!("/admin/reports/weeks.svg?{query}")
                 alt="Line chart of appointments booked and attended each week; the numbers are in the table beside it."
@@ -319,12 +323,7 @@ fn PeakTimes(peaks: Vec<Vec<i64>>, query: String) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="report-peaks" class="mt-10">
-            <div class="flex flex-wrap items-baseline justify-between gap-3">
-                <h2 id="report-peaks" class="font-display text-2xl text-stone-900">"Busy hours"</h2>
-                <a href=format!("/admin/reports/peaks.csv?{query}") rel="external" download="" class="text-sm font-semibold text-brand-800 underline">
-                    "Download busy hours (CSV)"
-                </a>
-            </div>
+            <TableHeading file="peaks" title="Busy hours" query=query.clone()/>
             <p class="mt-1 text-sm text-stone-600">"Visits starting in each hour, in each location's own time. Darker is busier."</p>
             {if hours.is_empty() {
                 view! { <p class="mt-3 text-stone-600">"No visits in these days."</p> }.into_any()
