@@ -9,7 +9,14 @@ test("a patient's booking confirmation arrives by email with the manage link and
   const email = `e2e.mail.${testInfo.project.name}@example.com`;
   await page.goto("/book?treatment=chemical-peel");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
-  const time = page.locator('form[action="/api/booking/hold"] button[type=submit]').nth(testInfo.project.name === "phone" ? 1 : 0);
+  // The projects run side by side and the templates test books this treatment too, so
+  // each takes a day of its own: late in the afternoon the first day may have one time left.
+  if (testInfo.project.name === "phone") {
+    const second = await page.locator("a[data-free=true]").nth(1).getAttribute("aria-label");
+    await page.getByRole("link", { name: second!, exact: true }).click();
+    await expect(page.getByRole("link", { name: second!, exact: true })).toHaveAttribute("aria-current", "date");
+  }
+  const time = page.locator('form[action="/api/booking/hold"] button[type=submit]').first();
   await expect(time).toBeVisible();
   await time.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your details");

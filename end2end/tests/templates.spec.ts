@@ -36,6 +36,11 @@ test("staff reword the booking confirmation with a live preview, and the next co
   const email = "e2e.wording@example.com";
   const patient = await browser.newPage();
   await patient.goto("/book?treatment=chemical-peel");
+  await expect(patient.locator("[data-hydrated=true]")).toBeAttached();
+  // The last free day of the strip: the messaging test books this treatment's first two days.
+  const day = await patient.locator("a[data-free=true]").last().getAttribute("aria-label");
+  await patient.getByRole("link", { name: day!, exact: true }).click();
+  await expect(patient.getByRole("link", { name: day!, exact: true })).toHaveAttribute("aria-current", "date");
   await patient.locator('form[action="/api/booking/hold"] button[type=submit]').last().click();
   await patient.getByLabel("First name").fill("Lea");
   await patient.getByLabel("Last name").fill("Novak");
