@@ -7,7 +7,7 @@ const treatments: Record<string, { slug: string; name: string; price: string }> 
   phone: { slug: "laser-hair-removal", name: "Laser hair removal, small area", price: "82" },
 };
 
-test("a clinic admin changes a price and the public page shows it at once", async ({ page }, testInfo) => {
+test("a clinic admin changes a price and the public page shows it at once, then makes an API key", async ({ page }, testInfo) => {
   const treatment = treatments[testInfo.project.name];
   await page.goto("/sign-in?next=/admin/treatments");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
@@ -36,6 +36,30 @@ test("a clinic admin changes a price and the public page shows it at once", asyn
 
   await page.goto(`/treatments/${treatment.slug}`);
   await expect(page.getByRole("complementary")).toContainText(`£${treatment.price}`);
+
+  // Still signed in (a second sign-in would need another code): the admin makes an API
+  // key for another system, sees its secret once, and revokes it.
+  const name = `Practice system (${testInfo.project.name})`;
+  await page.goto("/admin/settings");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  const keys = page.getByRole("region", { name: "API keys" });
+  await keys.getByLabel("Key name").fill(name);
+  await keys.getByLabel(/Read and write/).check();
+  await keys.getByRole("button", { name: "Make a key" }).click();
+  const secret = keys.getByTestId("new-key");
+  await expect(secret).toHaveValue(/^lumen_[0-9a-f]{64}$/);
+  const key = await secret.inputValue();
+  await expect(keys.getByRole("row").filter({ hasText: name })).toContainText("Read and write");
+
+  const range = "/api/v1/appointments?from=2026-01-01&to=2026-01-31";
+  const answer = await page.request.get(range, { headers: { Authorization: `Bearer ${key}` } });
+  expect(answer.status()).toBe(200);
+  expect((await answer.json()).data).toEqual([]);
+
+  await keys.getByRole("button", { name: `Revoke the key “${name}”` }).click();
+  await expect(page.getByText("Key revoked.")).toBeVisible();
+  const refused = await page.request.get(range, { headers: { Authorization: `Bearer ${key}` } });
+  expect(refused.status()).toBe(401);
 });
 
 test("a receptionist cannot open the treatment editor", async ({ page }, testInfo) => {

@@ -107,6 +107,7 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
             crate::razorpay_routes::LINK_RETURN_PATH,
             get(crate::razorpay_routes::link_return),
         )
+        .merge(crate::api::router())
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(

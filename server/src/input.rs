@@ -40,8 +40,11 @@ fn content_type(headers: &HeaderMap) -> &str {
 
 /// The refusal, as the caller can read it: the error a server function would give for an
 /// API call, a sentence for a browser's page or form post.
-fn refused(wants_json: bool) -> Response {
+fn refused(path: &str, wants_json: bool) -> Response {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
+    if path.starts_with(crate::api::PREFIX_SLASH) {
+        return crate::api::problem::Problem::bad_request(UNSTORABLE).into_response();
+    }
     if wants_json {
         let body = serde_json::to_string(&AppError::Invalid(UNSTORABLE.to_owned()))
             .expect("an error serialises");
@@ -67,7 +70,7 @@ pub async fn refuse_unstorable_input(request: Request<Body>, next: Next) -> Resp
     let address_storable = storable_encoded(uri.path().as_bytes())
         && uri.query().is_none_or(|q| storable_encoded(q.as_bytes()));
     if !address_storable {
-        return refused(wants_json);
+        return refused(uri.path(), wants_json);
     }
     let kind = content_type(request.headers());
     let form = kind.starts_with("application/x-www-form-urlencoded");
@@ -86,7 +89,7 @@ pub async fn refuse_unstorable_input(request: Request<Body>, next: Next) -> Resp
         storable_json(&bytes)
     };
     if !storable {
-        return refused(wants_json);
+        return refused(parts.uri.path(), wants_json);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

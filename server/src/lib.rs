@@ -1,6 +1,7 @@
 //! The Lumen server: configuration, the database (embedded or external), the demo seed,
 //! and the HTTP router around the Leptos app. `main.rs` only parses the command line.
 
+pub mod api;
 pub mod client;
 pub mod clinics;
 pub mod config;

@@ -2,6 +2,7 @@
 //! the authorization check.
 
 pub mod api;
+pub mod api_keys;
 pub mod assistant;
 pub mod audit_log;
 pub mod calendar;

@@ -3,6 +3,8 @@
 //! when they book.
 
 use super::api::{fetch_settings, SaveSettings};
+use super::api_keys::api::{fetch_api_keys, CreateApiKey, RevokeApiKey};
+use super::api_keys::section::ApiKeys;
 use super::fields::ChargeFields;
 use super::frame::StaffScreen;
 use crate::domain::clinic_settings::{
@@ -10,6 +12,7 @@ use crate::domain::clinic_settings::{
 };
 use crate::domain::form::problem_for;
 use crate::domain::payment_policy::Processor;
+use crate::error::AppError;
 use crate::ui::components::{Checkbox, Field, Refusal, SavedNotice, BUTTON_PRIMARY, FIELD};
 use crate::ui::saves::{reload_after, Saves};
 use crate::ui::textarea::textarea_text;
@@ -19,8 +22,26 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let saves = Saves::count();
-    let data = Resource::new(move || saves.get(), |_| fetch_settings());
-    view! { <StaffScreen data here="/admin/settings".to_owned() view=|form| view! { <SettingsEditor form/> }/> }
+    let create_key = ServerAction::<CreateApiKey>::new();
+    let revoke_key = ServerAction::<RevokeApiKey>::new();
+    let data = Resource::new(
+        move || {
+            (
+                saves.get(),
+                create_key.version().get(),
+                revoke_key.version().get(),
+            )
+        },
+        |_| async { Ok::<_, AppError>((fetch_settings().await?, fetch_api_keys().await?)) },
+    );
+    view! {
+        <StaffScreen data here="/admin/settings".to_owned() view=move |(form, keys)| view! {
+            <SettingsEditor form/>
+            <div class="mx-auto max-w-3xl px-4 pb-16">
+                <ApiKeys keys create=create_key revoke=revoke_key/>
+            </div>
+        }/>
+    }
 }
 
 #[component]

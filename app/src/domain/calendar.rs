@@ -175,6 +175,33 @@ pub struct NewPatient {
     pub phone: String,
 }
 
+/// A new patient's record from their first name, last name, email and phone as typed (the
+/// phone may be empty); `None` with the problems added when it will not do.
+pub fn new_patient(
+    problems: &mut Vec<FieldProblem>,
+    [first_name, last_name, email, phone]: [&str; 4],
+    home: Option<CallingCode>,
+) -> Option<NewPatient> {
+    let (first_name, last_name) = person_name(problems, first_name, last_name);
+    let email = Email::parse(email)
+        .map_err(|error| problems.push(FieldProblem::new("email", error)))
+        .ok();
+    let phone = patient_phone(
+        problems,
+        "phone",
+        phone,
+        false,
+        home,
+        "+44 7700 900123 (or leave it empty)",
+    );
+    email.map(|email| NewPatient {
+        first_name,
+        last_name,
+        email,
+        phone,
+    })
+}
+
 /// The staff form for a new appointment, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -231,29 +258,12 @@ impl AppointmentForm {
         let mut problems = Vec::new();
         let patient = match record_id(&mut problems, &self.patient, "patient") {
             Some(id) => Some(PatientChoice::Existing(id)),
-            None if problems.is_empty() => {
-                let (first_name, last_name) =
-                    person_name(&mut problems, &self.first_name, &self.last_name);
-                let email = Email::parse(&self.email)
-                    .map_err(|error| problems.push(FieldProblem::new("email", error)))
-                    .ok();
-                let phone = patient_phone(
-                    &mut problems,
-                    "phone",
-                    &self.phone,
-                    false,
-                    home,
-                    "+44 7700 900123 (or leave it empty)",
-                );
-                email.map(|email| {
-                    PatientChoice::New(NewPatient {
-                        first_name,
-                        last_name,
-                        email,
-                        phone,
-                    })
-                })
-            }
+            None if problems.is_empty() => new_patient(
+                &mut problems,
+                [&self.first_name, &self.last_name, &self.email, &self.phone],
+                home,
+            )
+            .map(PatientChoice::New),
             None => None,
         };
         let treatment = self.treatment.trim().to_owned();

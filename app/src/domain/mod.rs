@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod alternatives;
+pub mod api_keys;
 pub mod appointment;
 pub mod assistant;
 pub mod availability;

@@ -44,7 +44,7 @@ const PAGES: [(&str, bool, bool); 25] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 73] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 76] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -178,6 +178,9 @@ const FUNCTIONS: [(&str, &str, bool, bool); 73] = [
     ("admin/audit_log", "filter[action]=", false, false),
     ("admin/settings", "", false, false),
     ("admin/save_settings", "form[name]=", false, false),
+    ("admin/api_keys", "", false, false),
+    ("admin/create_api_key", "form[name]=", false, false),
+    ("admin/revoke_api_key", "id=x", false, false),
 ];
 
 #[test]

@@ -110,6 +110,20 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
         .await
         .unwrap();
     }
+    // An API key's first answers are kept a day, for its idempotency keys.
+    sqlx::query(
+        "WITH k AS (INSERT INTO api_keys (clinic_id, name, scope, prefix, secret_hash, created_at)
+                    VALUES ($1, 'Practice system', 'write', 'lumen_0', sha256('k'::bytea), $2)
+                    RETURNING id)
+         INSERT INTO api_idempotency (clinic_id, api_key_id, idempotency_key, request_hash, status, body, created_at)
+         SELECT $1, k.id, key, sha256('r'::bytea), 201, '{}', at
+         FROM k, (VALUES ('old', $2 - interval '25 hours'), ('new', $2 - interval '1 hour')) AS a (key, at)",
+    )
+    .bind(state.clinic_id)
+    .bind(now)
+    .execute(&pool)
+    .await
+    .unwrap();
     let sessions = count(&pool, "SELECT count(*) FROM sessions").await;
 
     let retention = Retention {
@@ -128,7 +142,16 @@ async fn the_sweep_removes_only_what_is_past_its_use(pool: PgPool) {
             sent_messages: 1,
             assistant_conversations: 1,
             assistant_address_usage: 1,
+            idempotent_answers: 1,
         }
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM api_idempotency WHERE idempotency_key = 'new'"
+        )
+        .await,
+        1
     );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM assistant_address_usage").await,

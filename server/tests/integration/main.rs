@@ -6,6 +6,7 @@ mod common;
 mod account_security;
 mod admin_area;
 mod admin_treatments;
+mod api;
 mod assistant;
 mod assistant_eval;
 mod assistant_model;

@@ -16,13 +16,15 @@ pub async fn page(
         AuditEntry,
         r#"SELECT a.seq,
                   to_char(a.at AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI:SS') AS "at!",
-                  coalesce(u.display_name, 'Someone not signed in') AS "actor!",
+                  coalesce(u.display_name, 'API key “' || k.name || '”', 'Someone not signed in') AS "actor!",
                   a.actor_role AS role, a.action,
                   a.subject_type || coalesce(' ' || a.subject_id::text, '') AS "subject!",
                   a.request_id
            FROM audit_log a
            JOIN clinics c ON c.id = a.clinic_id
            LEFT JOIN users u ON u.id = a.actor_user_id
+           -- Requests made with an API key name the key as their actor.
+           LEFT JOIN api_keys k ON a.actor_role = 'api_key' AND k.id = a.actor_user_id
            WHERE a.clinic_id = $1
              AND ($2 = '' OR a.action = $2)
              AND ($3 = '' OR a.subject_type = $3)

@@ -807,12 +807,23 @@ pub enum Changer<'a> {
     /// A member of staff passing on the patient's own cancellation (they phoned, say):
     /// audited as staff's, and paid for as the patient's.
     StaffForPatient(&'a Principal),
+    /// Another system, through the REST API with a key: audited with the key as the actor.
+    Integration(&'a Integration<'a>),
+}
+
+/// A change made through the REST API: which key, in which request, and, for a
+/// cancellation, whose it is (it decides whether the patient's payment goes back).
+pub struct Integration<'a> {
+    pub key: &'a super::api_keys::ApiKey,
+    pub clinic_id: Uuid,
+    pub request_id: &'a str,
+    pub cancelled_by: CancelledBy,
 }
 
 impl Changer<'_> {
     fn user_id(&self) -> Option<Uuid> {
         match self {
-            Changer::ManageLink => None,
+            Changer::ManageLink | Changer::Integration(_) => None,
             Changer::Staff(staff) | Changer::StaffForPatient(staff) => Some(staff.user_id),
         }
     }
@@ -823,6 +834,7 @@ impl Changer<'_> {
         match self {
             Changer::ManageLink | Changer::StaffForPatient(_) => CancelledBy::Patient,
             Changer::Staff(_) => CancelledBy::Clinic,
+            Changer::Integration(change) => change.cancelled_by,
         }
     }
 }
@@ -852,6 +864,19 @@ async fn changed(
             audit::append_for_request(tx, staff, change, "appointment", Some(appointment_id))
                 .await
                 .map_err(Refusal::Failed)?;
+        }
+        Changer::Integration(integration) => {
+            record_change(tx, appointment_id, change, None, "api", now).await?;
+            let entry = super::api_keys::entry_for(
+                integration.key,
+                integration.clinic_id,
+                change,
+                "appointment",
+                Some(appointment_id),
+                now,
+                integration.request_id,
+            );
+            audit::append(tx, entry).await?;
         }
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! What the background worker tidies away, so the database keeps only what is still of
 //! use: sessions past their end, rate-limit hits older than any window, registrations
 //! never confirmed, sent messages past the clinic's retention, and the assistant's
-//! conversations past the retention the clinic set. (Released holds are
+//! conversations past the retention the clinic set, and the REST API's remembered answers
+//! once their idempotency keys have expired. (Released holds are
 //! deleted with the holds' own sweep.) Each kind is one statement: a sweep cut short by a
 //! restart leaves nothing half-deleted, and the next one finishes.
 
@@ -31,6 +32,7 @@ pub struct Swept {
     pub sent_messages: u64,
     pub assistant_conversations: u64,
     pub assistant_address_usage: u64,
+    pub idempotent_answers: u64,
 }
 
 impl Swept {
@@ -41,6 +43,7 @@ impl Swept {
             + self.sent_messages
             + self.assistant_conversations
             + self.assistant_address_usage
+            + self.idempotent_answers
     }
 }
 
@@ -120,6 +123,14 @@ pub async fn sweep(
     .execute(pool)
     .await?
     .rows_affected();
+    let idempotent_answers = sqlx::query!(
+        "DELETE FROM api_idempotency WHERE clinic_id = $1 AND created_at <= $2",
+        clinic_id,
+        now - Duration::days(super::api_keys::IDEMPOTENCY_DAYS)
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
         sessions,
         rate_limit_hits,
@@ -127,5 +138,6 @@ pub async fn sweep(
         sent_messages,
         assistant_conversations,
         assistant_address_usage,
+        idempotent_answers,
     })
 }

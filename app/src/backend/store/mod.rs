@@ -3,6 +3,8 @@
 pub mod account_tokens;
 pub mod accounts;
 pub mod admin;
+pub mod api_keys;
+pub mod api_reads;
 pub mod assistant;
 pub mod audit_log;
 pub mod booking;

@@ -1,0 +1,214 @@
+//! What the REST API reads: the catalogue as integrators see it (ids beside slugs, money in
+//! minor units), appointments page by page in start order, and one patient's record.
+
+use crate::domain::calendar::NewPatient;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::types::PgRange;
+use sqlx::PgPool;
+use std::ops::Bound;
+use uuid::Uuid;
+
+pub struct TreatmentRead {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub category: String,
+    pub duration_minutes: i32,
+    pub price_minor: i64,
+    pub currency: String,
+    pub in_person: bool,
+    pub video: bool,
+    /// Places per session for a group treatment.
+    pub capacity: Option<i32>,
+}
+
+/// The clinic's active treatments, in the order its site lists them.
+pub async fn treatments(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<TreatmentRead>, sqlx::Error> {
+    sqlx::query_as!(
+        TreatmentRead,
+        r#"SELECT t.id, t.slug, t.name, t.summary, c.name AS category, t.duration_minutes,
+                  t.price_minor, cl.currency, t.offers_in_person AS in_person,
+                  t.offers_video AS video, t.capacity
+           FROM treatments t
+           JOIN treatment_categories c ON c.id = t.category_id
+           JOIN clinics cl ON cl.id = t.clinic_id
+           WHERE t.clinic_id = $1 AND t.active
+           ORDER BY c.position, c.name, t.position, t.name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct ProviderRead {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub title: String,
+    /// The slugs of the active treatments they perform.
+    pub treatments: Vec<String>,
+}
+
+pub async fn providers(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<ProviderRead>, sqlx::Error> {
+    sqlx::query_as!(
+        ProviderRead,
+        r#"SELECT p.id, p.slug, p.display_name AS name, p.title,
+                  array(SELECT t.slug FROM provider_treatments pt
+                        JOIN treatments t ON t.id = pt.treatment_id AND t.active
+                        WHERE pt.provider_id = p.id ORDER BY t.position, t.name) AS "treatments!"
+           FROM providers p
+           WHERE p.clinic_id = $1 AND p.active
+           ORDER BY p.position, p.display_name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct LocationRead {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub postcode: String,
+    pub country: String,
+    pub phone: String,
+    pub time_zone: String,
+}
+
+pub async fn locations(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<LocationRead>, sqlx::Error> {
+    sqlx::query_as!(
+        LocationRead,
+        r#"SELECT l.id, l.slug, l.name, l.address_line1, l.address_line2, l.city, l.postcode,
+                  l.country, l.phone, coalesce(l.time_zone, c.time_zone) AS "time_zone!"
+           FROM locations l JOIN clinics c ON c.id = l.clinic_id
+           WHERE l.clinic_id = $1 AND l.active
+           ORDER BY l.position, l.name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct AppointmentRead {
+    pub id: Uuid,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub status: String,
+    pub mode: String,
+    pub treatment: String,
+    pub provider_id: Uuid,
+    pub location_id: Uuid,
+    pub patient_id: Option<Uuid>,
+}
+
+/// Where a page of appointments starts: after this start and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub start: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// Appointments starting in `[from, to)`, in start order, after `after`, at most `limit`.
+/// Holds (a patient still choosing) are not appointments yet and are left out.
+pub async fn appointments(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<AppointmentRead>, sqlx::Error> {
+    let within = PgRange {
+        start: Bound::Included(from),
+        end: Bound::Excluded(to),
+    };
+    let (after_start, after_id) = after.map(|a| (a.start, a.id)).unzip();
+    sqlx::query_as!(
+        AppointmentRead,
+        r#"SELECT a.id, lower(a.period) AS "start!", upper(a.period) AS "end!",
+                  a.status::text AS "status!", a.mode::text AS "mode!", t.slug AS treatment,
+                  a.provider_id, a.location_id, a.patient_id
+           FROM appointments a JOIN treatments t ON t.id = a.treatment_id
+           WHERE a.clinic_id = $1 AND a.status <> 'held'
+             AND lower(a.period) <@ $2::tstzrange
+             AND ($3::timestamptz IS NULL OR (lower(a.period), a.id) > ($3, $4::uuid))
+           ORDER BY lower(a.period), a.id
+           LIMIT $5"#,
+        clinic_id,
+        within,
+        after_start,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// One appointment (not a hold), as the list gives it.
+pub async fn appointment(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<AppointmentRead>, sqlx::Error> {
+    sqlx::query_as!(
+        AppointmentRead,
+        r#"SELECT a.id, lower(a.period) AS "start!", upper(a.period) AS "end!",
+                  a.status::text AS "status!", a.mode::text AS "mode!", t.slug AS treatment,
+                  a.provider_id, a.location_id, a.patient_id
+           FROM appointments a JOIN treatments t ON t.id = a.treatment_id
+           WHERE a.clinic_id = $1 AND a.id = $2 AND a.status <> 'held'"#,
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub struct PatientRead {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn patient(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    id: Uuid,
+) -> Result<Option<PatientRead>, sqlx::Error> {
+    sqlx::query_as!(
+        PatientRead,
+        "SELECT id, first_name, last_name, email, phone, created_at
+         FROM patients WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The clinic's record for this person, as staff adding them by name would get: the one
+/// that already has their email address (a missing phone filled in), or a new one; audited
+/// in the same transaction (`audit` names the record once it is known).
+pub async fn add_patient(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    person: NewPatient,
+    audit: crate::backend::audit::Entry<'_>,
+) -> Result<Uuid, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let choice = crate::domain::calendar::PatientChoice::New(person);
+    let id = super::booking::find_or_add_patient(&mut tx, clinic_id, &choice, audit.at).await?;
+    let audit = crate::backend::audit::Entry {
+        subject_id: Some(id),
+        ..audit
+    };
+    crate::backend::audit::append(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(id)
+}
