@@ -9,6 +9,7 @@ pub mod bookings;
 pub mod catalog;
 pub mod idempotency;
 pub mod keys;
+pub mod paging;
 pub mod patients;
 pub mod problem;
 pub mod types;
@@ -33,7 +34,7 @@ pub const REFERENCE_PATH: &str = "/api/v1/docs";
         title = "Lumen API",
         version = "1",
         description = "Read a clinic's treatments, practitioners, locations and free times; \
-                       with a key, its appointments and patients.\n\n\
+                       with a key, its appointments, bookings, patients and payments.\n\n\
                        Keys are made by the clinic's administrators (Staff area → Settings → \
                        API keys) and sent as `Authorization: Bearer lumen_…`. A read-only key \
                        reads; a read-and-write key also changes. Each key may make 120 (or its own set number of) \
@@ -48,6 +49,7 @@ pub const REFERENCE_PATH: &str = "/api/v1/docs";
         (name = "appointments", description = "The clinic's diary"),
         (name = "bookings", description = "Booking, moving and cancelling, under the booking pages' rules"),
         (name = "patients", description = "The clinic's patients"),
+        (name = "payments", description = "What patients paid, and what went back"),
     )
 )]
 struct Document;
@@ -78,6 +80,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::locations))
         .routes(routes!(catalog::availability))
         .routes(routes!(appointments::appointments))
+        .routes(routes!(appointments::payments))
         .routes(routes!(bookings::create))
         .routes(routes!(bookings::read))
         .routes(routes!(bookings::move_to))

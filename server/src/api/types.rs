@@ -240,3 +240,28 @@ pub enum Whose {
     Patient,
     Clinic,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Payment {
+    pub id: Uuid,
+    /// The booking it is for.
+    pub appointment_id: Uuid,
+    /// `stripe`, `razorpay`, `cash` or `card_terminal`.
+    pub processor: String,
+    /// `booking` (a deposit or the price, online), `at_desk`, `late_cancel_fee` or `no_show_fee`.
+    pub purpose: String,
+    pub amount: Money,
+    /// What has gone back to the patient so far.
+    pub refunded: Money,
+    /// `open` (waiting for the patient), `paid`, `expired` or `failed`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentPage {
+    pub data: Vec<Payment>,
+    /// Pass as `cursor` (with the same `from` and `to`) for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}

@@ -823,3 +823,98 @@ async fn fifty_requests_racing_for_one_time_book_it_once(pool: PgPool) {
     .unwrap();
     assert_eq!(at_that_time, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn payments_come_page_by_page_with_what_went_back(pool: PgPool) {
+    let app = common::app_with_clock(&pool, Clock::fixed(at(8, 0))).await;
+    let doc = document(&app).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let writer = make_key(&app, &admin, "Accountant", "write").await;
+    // A booking made through the API, paid at the desk in three parts.
+    let time = free_time(&app, "chemical-peel", "2026-03-18", 0).await;
+    let reply = api(
+        &app,
+        "POST",
+        "/api/v1/bookings",
+        Some(&writer),
+        Some(&booking_body(&time, "payer@example.com")),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let made: Value = serde_json::from_str(&reply.body).unwrap();
+    let appointment = made["booking"]["id"].as_str().unwrap().to_owned();
+    for amount in ["40", "40", "40"] {
+        let taken = post_as(
+            &app,
+            "admin/take_payment",
+            Some(&admin),
+            &format!("id={appointment}&form[amount]={amount}&form[method]=cash"),
+        )
+        .await;
+        assert!(
+            taken.status.is_success() || taken.status.is_redirection(),
+            "{}",
+            taken.body
+        );
+    }
+    // Ten pounds of the first went back.
+    sqlx::query(
+        "INSERT INTO refunds (clinic_id, payment_id, amount_minor, reason, status, idempotency_key, created_at, updated_at)
+         SELECT clinic_id, id, 1000, 'at_processor', 'succeeded', 'r1', now(), now()
+         FROM payments ORDER BY created_at, id LIMIT 1",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let expected: Vec<String> =
+        sqlx::query_scalar("SELECT id::text FROM payments ORDER BY created_at, id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(expected.len(), 3);
+
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let reply = api(
+            &app,
+            "GET",
+            &format!("/api/v1/payments?from=2026-03-01&to=2026-03-31&limit=2&cursor={cursor}"),
+            Some(&writer),
+            None,
+        )
+        .await;
+        let page = conforms(&doc, "GET", "/api/v1/payments", &reply);
+        for payment in page["data"].as_array().unwrap() {
+            assert_eq!(payment["appointment_id"], appointment.as_str());
+            assert_eq!(payment["amount"]["amount_minor"], 4000);
+            assert_eq!(payment["amount"]["currency"], "GBP");
+            assert_eq!(payment["processor"], "cash");
+            seen.push((
+                payment["id"].as_str().unwrap().to_owned(),
+                payment["refunded"]["amount_minor"].as_i64().unwrap(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let ids: Vec<String> = seen.iter().map(|(id, _)| id.clone()).collect();
+    assert_eq!(ids, expected);
+    let refunded: Vec<i64> = seen.iter().map(|(_, r)| *r).collect();
+    assert_eq!(refunded, [1000, 0, 0]);
+    // Another range holds none of them.
+    let reply = api(
+        &app,
+        "GET",
+        "/api/v1/payments?from=2026-04-01&to=2026-04-30",
+        Some(&writer),
+        None,
+    )
+    .await;
+    assert_eq!(
+        conforms(&doc, "GET", "/api/v1/payments", &reply)["data"],
+        serde_json::json!([])
+    );
+}

@@ -212,3 +212,50 @@ pub async fn add_patient(
     tx.commit().await?;
     Ok(id)
 }
+
+pub struct PaymentRead {
+    pub id: Uuid,
+    pub appointment_id: Uuid,
+    pub processor: String,
+    pub purpose: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+    /// What has gone back to the patient so far.
+    pub refunded_minor: i64,
+}
+
+/// Payments made in `[from, to)`, in the order they were made, after `after`, at most
+/// `limit`.
+pub async fn payments(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<PaymentRead>, sqlx::Error> {
+    let (after_at, after_id) = after.map(|a| (a.start, a.id)).unzip();
+    sqlx::query_as!(
+        PaymentRead,
+        r#"SELECT p.id, p.appointment_id, p.processor, p.purpose, p.amount_minor, p.currency,
+                  p.status, p.created_at, p.paid_at,
+                  coalesce((SELECT sum(r.amount_minor) FROM refunds r
+                            WHERE r.payment_id = p.id AND r.status = 'succeeded'), 0)::bigint
+                      AS "refunded_minor!"
+           FROM payments p
+           WHERE p.clinic_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+             AND ($4::timestamptz IS NULL OR (p.created_at, p.id) > ($4, $5::uuid))
+           ORDER BY p.created_at, p.id
+           LIMIT $6"#,
+        clinic_id,
+        from,
+        to,
+        after_at,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
