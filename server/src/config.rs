@@ -49,6 +49,8 @@ pub struct Config {
     /// replaced, which only open (`LUMEN_PREVIOUS_SECRET_KEYS`). See `Config::secret_keys`.
     pub secret_key: Option<SecretText>,
     pub previous_secret_keys: Vec<SecretText>,
+    /// The bearer token `/metrics` answers (`LUMEN_METRICS_TOKEN`); unset: no `/metrics`.
+    pub metrics_token: Option<SecretText>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
     pub cloudinary_url: Option<SecretText>,
     /// An SMTP server: email really leaves. `None`: the development mailbox.
@@ -323,6 +325,7 @@ impl Config {
             public_url,
             secret_key: get("LUMEN_SECRET_KEY").map(SecretText),
             previous_secret_keys: secrets(get("LUMEN_PREVIOUS_SECRET_KEYS")),
+            metrics_token: get("LUMEN_METRICS_TOKEN").map(SecretText),
             cloudinary_url,
             email,
             texts,

@@ -68,6 +68,7 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
         .service(ServeDir::new(site_root.join("assets")));
 
     let context_state = state.clone();
+    crate::metrics::recorder();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -116,6 +117,8 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
         )
+        // After every route: it labels requests by the pattern the router matched.
+        .route_layer(axum::middleware::from_fn(crate::metrics::track_requests))
         .fallback(not_found)
         .with_state(state)
         .layer(

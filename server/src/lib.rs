@@ -9,6 +9,7 @@ pub mod database;
 pub mod http;
 pub mod input;
 pub mod live_routes;
+pub mod metrics;
 pub mod page_cache;
 pub mod postgres;
 pub mod protect;

@@ -194,9 +194,12 @@ async fn serve_with(
         });
     tracing::info!("Lumen is serving on http://{address}");
     // Connection info gives the rate limits each client's address.
+    let metrics_token = config.metrics_token.as_ref().map(|t| t.0.as_str());
+    let metrics = lumen::metrics::router(state.clone(), metrics_token);
     axum::serve(
         listener,
         http::router_with_page_cache(state, page_cache)
+            .merge(metrics)
             .layer(axum::middleware::from_fn({
                 let trusted: std::sync::Arc<[std::net::IpAddr]> =
                     config.trusted_proxies.clone().into();

@@ -16,13 +16,14 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
         let mut every = tokio::time::interval(HOLD_SWEEP_EVERY);
         loop {
             every.tick().await;
-            match app::backend::store::booking::release_expired_holds(
+            let released = app::backend::store::booking::release_expired_holds(
                 &pool,
                 clinic_id,
                 chrono::Utc::now(),
             )
-            .await
-            {
+            .await;
+            crate::metrics::job_ran("release_expired_holds", released.is_ok());
+            match released {
                 Ok(0) => {}
                 Ok(released) => tracing::info!(released, "released expired holds"),
                 Err(error) => tracing::warn!(%error, "could not release expired holds"),
@@ -46,7 +47,10 @@ pub fn keep_house(
         loop {
             every.tick().await;
             let now = chrono::Utc::now();
-            match app::backend::store::housekeeping::sweep(&pool, clinic_id, retention, now).await {
+            let swept =
+                app::backend::store::housekeeping::sweep(&pool, clinic_id, retention, now).await;
+            crate::metrics::job_ran("keep_house", swept.is_ok());
+            match swept {
                 Ok(swept) if swept.total() == 0 => {}
                 Ok(swept) => tracing::info!(?swept, "removed rows no longer of use"),
                 Err(error) => tracing::warn!(%error, "could not tidy old rows"),
@@ -73,10 +77,11 @@ pub fn deliver_messages(
     tokio::spawn(async move {
         let mut announcements = listen(&deliverer.pool).await;
         loop {
-            match deliverer
+            let round = deliverer
                 .deliver_due(chrono::Utc::now(), DELIVERY_BATCH)
-                .await
-            {
+                .await;
+            crate::metrics::job_ran("deliver_messages", round.is_ok());
+            match round {
                 Ok(round) if round.handled() > 0 => continue,
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "could not read the outbox"),
@@ -129,26 +134,28 @@ pub fn send_waiting_payments(state: app::backend::state::AppState) -> JoinHandle
         loop {
             every.tick().await;
             let now = state.clock.now();
-            match app::backend::refunding::send_due(
+            let refunds = app::backend::refunding::send_due(
                 &state.pool,
                 state.clinic_id,
                 &state.payments,
                 now,
             )
-            .await
-            {
+            .await;
+            crate::metrics::job_ran("send_refunds", refunds.is_ok());
+            match refunds {
                 Ok(round) if round == Default::default() => {}
                 Ok(round) => tracing::info!(?round, "sent refunds"),
                 Err(error) => tracing::warn!(%error, "could not send refunds"),
             }
-            match app::backend::charging::charge_waiting(
+            let fees = app::backend::charging::charge_waiting(
                 &state.pool,
                 state.clinic_id,
                 &state.payments,
                 now,
             )
-            .await
-            {
+            .await;
+            crate::metrics::job_ran("charge_waiting_fees", fees.is_ok());
+            match fees {
                 Ok(charged) if charged.is_empty() => {}
                 Ok(charged) => tracing::info!(?charged, "charged waiting fees again"),
                 Err(error) => tracing::warn!(%error, "could not charge waiting fees"),
@@ -168,7 +175,9 @@ pub fn withdraw_expired_pictures(jobs: app::backend::media_jobs::Jobs) -> JoinHa
         let mut every = tokio::time::interval(CONSENT_SWEEP_EVERY);
         loop {
             every.tick().await;
-            match jobs.withdraw_expired(chrono::Utc::now().date_naive()).await {
+            let withdrawn = jobs.withdraw_expired(chrono::Utc::now().date_naive()).await;
+            crate::metrics::job_ran("withdraw_expired_pictures", withdrawn.is_ok());
+            match withdrawn {
                 Ok(0) => {}
                 Ok(withdrawn) => {
                     tracing::info!(withdrawn, "withdrew pictures whose consent expired")
@@ -228,7 +237,9 @@ pub fn offer_waitlist_times(state: app::backend::state::AppState) -> JoinHandle<
                     changes.skip_heard();
                 }
             }
-            match app::backend::waitlist::offer_free_times(&state, state.clock.now()).await {
+            let round = app::backend::waitlist::offer_free_times(&state, state.clock.now()).await;
+            crate::metrics::job_ran("offer_waitlist_times", round.is_ok());
+            match round {
                 Ok(round) if round == Default::default() => {}
                 Ok(round) => tracing::info!(?round, "offered freed times to the waitlist"),
                 Err(error) => tracing::warn!(%error, "could not offer times to the waitlist"),

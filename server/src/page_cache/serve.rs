@@ -94,9 +94,11 @@ pub async fn public_pages(
     let asked = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = pages.cache.get(&key, pages.state.clock.now()) {
         note("hit");
+        crate::metrics::page_cache(true);
         return answer(&page, asked.as_ref());
     }
     note("miss");
+    crate::metrics::page_cache(false);
     let generation = pages.cache.generation();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {

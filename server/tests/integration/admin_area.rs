@@ -384,3 +384,29 @@ async fn a_call_with_arguments_that_cannot_be_read_is_the_callers_mistake(pool: 
         );
     }
 }
+
+/// The `id`s an HTML page gives more than one element.
+fn repeated_ids(html: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut repeated = Vec::new();
+    for piece in html.split(" id=\"").skip(1) {
+        let id = piece.split('"').next().unwrap_or_default().to_owned();
+        if !seen.insert(id.clone()) && !repeated.contains(&id) {
+            repeated.push(id);
+        }
+    }
+    repeated
+}
+
+/// A label names the first element with its `for` id, so two fields with one id leave the
+/// second without its label (and a screen reader names the first by both).
+#[sqlx::test(migrations = "../migrations")]
+async fn no_staff_page_gives_two_elements_one_id(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let admin = signed_in(&app, ADMIN).await;
+    for (path, ..) in PAGES {
+        let page = get_as(&app, path, Some(&admin)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(repeated_ids(&page.body), Vec::<String>::new(), "{path}");
+    }
+}

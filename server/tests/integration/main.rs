@@ -29,6 +29,7 @@ mod live;
 mod markup;
 mod message_log;
 mod messaging;
+mod metrics;
 mod own_account;
 mod page_cache;
 mod password_reset;

@@ -40,10 +40,11 @@ pub fn ApiKeys(
             <noscript><p class="mt-6 text-stone-700">"Making a key needs JavaScript turned on, so that its secret can be shown to you once."</p></noscript>
             <ActionForm action=create attr:class="mt-6 grid gap-5 sm:grid-cols-2" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700 sm:col-span-2">{refusal.summary()}</p>
-                <Field name="name" label="Key name" hint="Who holds it, for example “Practice system”.".to_owned() problems>
-                    <input id="name" name="form[name]" maxlength="80" class=FIELD aria-invalid=invalid("name") aria-describedby="name-hint name-error"/>
+                // Its own ids: the settings form above has a `name` field too.
+                <Field name="name" id="key_name" label="Key name" hint="Who holds it, for example “Practice system”.".to_owned() problems>
+                    <input id="key_name" name="form[name]" maxlength="80" class=FIELD aria-invalid=invalid("name") aria-describedby="key_name-hint key_name-error"/>
                 </Field>
-                <fieldset aria-describedby="scope-error">
+                <fieldset aria-describedby="key_scope-error">
                     <legend class=LABEL>"It may"</legend>
                     <div class="mt-2 space-y-2">
                         {[Scope::Read, Scope::Write].map(|scope| view! {
@@ -56,7 +57,7 @@ pub fn ApiKeys(
                             </label>
                         })}
                     </div>
-                    <p id="scope-error" class="mt-1 text-sm text-red-700">{move || crate::domain::form::problem_for(&problems.read(), "scope").map(str::to_owned)}</p>
+                    <p id="key_scope-error" class="mt-1 text-sm text-red-700">{move || crate::domain::form::problem_for(&problems.read(), "scope").map(str::to_owned)}</p>
                 </fieldset>
                 <div class="sm:col-span-2">
                     <button type="submit" class=BUTTON_PRIMARY>"Make a key"</button>

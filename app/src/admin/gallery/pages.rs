@@ -182,11 +182,12 @@ fn CollectionEditor(
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
-    let prefix = format!(
-        "c-{}-{}",
-        if id.is_empty() { "new" } else { &id },
-        if parent_id.is_empty() { "g" } else { "a" }
-    );
+    // Unique on the screen: every gallery has a form for a new album of its own.
+    let prefix = match (id.is_empty(), parent_id.is_empty()) {
+        (false, _) => format!("c-{id}"),
+        (true, true) => "c-new-gallery".to_owned(),
+        (true, false) => format!("c-new-in-{parent_id}"),
+    };
     let (title_id, slug_id) = (format!("{prefix}-title"), format!("{prefix}-slug"));
     view! {
         <ActionForm action attr:class="mt-3 grid gap-3 sm:grid-cols-2" attr:novalidate="">

@@ -520,3 +520,27 @@ pub async fn received_by(
     .fetch_all(pool)
     .await
 }
+
+/// Messages waiting to leave, by channel: how many, and how long the oldest has waited
+/// (seconds), for the operator's metrics.
+pub async fn waiting_by_channel(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, i64, f64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT channel, count(*) AS "waiting!",
+                  coalesce(extract(epoch FROM $2 - min(created_at)), 0)::float8 AS "oldest!"
+           FROM outbox_messages
+           WHERE clinic_id = $1 AND status = 'queued'
+           GROUP BY channel ORDER BY channel"#,
+        clinic_id,
+        now
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.channel, r.waiting, r.oldest))
+        .collect())
+}
