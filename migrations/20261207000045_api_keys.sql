@@ -24,7 +24,8 @@ CREATE TABLE api_keys (
 CREATE UNIQUE INDEX api_keys_live_name ON api_keys (clinic_id, lower(name)) WHERE revoked_at IS NULL;
 
 -- The first answer to a POST made with an `Idempotency-Key`, kept a day: the same key again
--- gets the same answer, and the same key with another request is refused.
+-- gets the same answer, and the same key with another request is refused. The row is
+-- written first as a claim (status 0) and gets its answer when the request is answered.
 CREATE TABLE api_idempotency (
     clinic_id       uuid NOT NULL,
     api_key_id      uuid NOT NULL,

@@ -5,6 +5,7 @@
 
 use super::appointments::appointment_json;
 use super::idempotency;
+use super::idempotency::json_body;
 use super::keys::{audit, authorize, request_id};
 use super::problem::Problem;
 use super::types::{Appointment, BookingMade, CancelBooking, MoveBooking, NewBooking, Whose};
@@ -17,6 +18,7 @@ use app::backend::store::booking::{
     self as store, Booked, Booker, Changer, Integration, Notice, Refusal,
 };
 use app::domain::api_keys::Scope;
+use app::domain::booking::may_change_online;
 use app::domain::booking::{DetailsForm, Offers};
 use app::domain::form::FieldProblem;
 use app::domain::refunds::CancelledBy;
@@ -25,7 +27,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 const PROBLEMS: &str = "application/problem+json";
@@ -35,9 +36,10 @@ const PROBLEMS: &str = "application/problem+json";
     summary = "Book a time",
     description = "Holds the time and confirms it for the patient, as the booking pages do: \
                    only a time `GET /treatments/{slug}/availability` offers can be booked. \
-                   Where the clinic asks for a payment first, the booking waits for it \
-                   (`pending_payment`) and the patient pays from `manage_url`. The patient \
-                   is emailed the confirmation. Needs a read-and-write key; honours \
+                   Where the clinic asks for a payment when booking, which the API cannot \
+                   take, the time is given back and the answer is 422 (`payment-required`): \
+                   the patient books it on the clinic's site. The patient is emailed the \
+                   confirmation. Needs a read-and-write key; honours \
                    `Idempotency-Key`.",
     request_body = NewBooking,
     params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string of 1 to 255 characters")),
@@ -47,26 +49,25 @@ const PROBLEMS: &str = "application/problem+json";
         (status = 400, body = Problem, content_type = PROBLEMS),
         (status = 401, body = Problem, content_type = PROBLEMS),
         (status = 403, body = Problem, content_type = PROBLEMS),
-        (status = 409, body = Problem, content_type = PROBLEMS, description = "The time is not free"),
+        (status = 409, body = Problem, content_type = PROBLEMS, description = "The time is not free, or a request with the same Idempotency-Key is still being answered"),
         (status = 422, body = Problem, content_type = PROBLEMS),
         (status = 429, body = Problem, content_type = PROBLEMS),
         (status = 503, body = Problem, content_type = PROBLEMS),
     )
 )]
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (st, hd, bd) = (state.clone(), headers.clone(), body.clone());
-    writing(
-        &state,
-        &headers,
+    let (state, headers, body) = (&state, &headers, &body);
+    idempotency::write(
+        state,
+        headers,
         "POST /bookings",
-        &body,
-        |key| async move {
-            let (state, headers, body) = (st, hd, bd);
-            let asked: NewBooking = json_body(&body)?;
-            let made = book(&state, asked).await?;
+        body,
+        move |key| async move {
+            let asked: NewBooking = json_body(headers, body)?;
+            let made = book(state, headers, &key, asked).await?;
             audit(
-                &state,
-                &headers,
+                state,
+                headers,
                 &key,
                 "create",
                 "appointment",
@@ -119,7 +120,7 @@ pub async fn read(
         (status = 401, body = Problem, content_type = PROBLEMS),
         (status = 403, body = Problem, content_type = PROBLEMS),
         (status = 404, body = Problem, content_type = PROBLEMS),
-        (status = 409, body = Problem, content_type = PROBLEMS, description = "The time is not free, or the booking can no longer move"),
+        (status = 409, body = Problem, content_type = PROBLEMS, description = "The time is not free, the booking can no longer move, or a request with the same Idempotency-Key is still being answered"),
         (status = 422, body = Problem, content_type = PROBLEMS),
         (status = 429, body = Problem, content_type = PROBLEMS),
         (status = 503, body = Problem, content_type = PROBLEMS),
@@ -132,13 +133,13 @@ pub async fn move_to(
     body: Bytes,
 ) -> Response {
     let what = format!("POST /bookings/{id}/move");
-    let (st, hd, bd) = (state.clone(), headers.clone(), body.clone());
-    writing(&state, &headers, &what, &body, |key| async move {
-        let (state, headers, body) = (st, hd, bd);
+    let (state, headers, body) = (&state, &headers, &body);
+    idempotency::write(state, headers, &what, body, move |key| async move {
         let id = booking_id(&id)?;
-        let asked: MoveBooking = json_body(&body)?;
-        let booking = stored(&state, id).await?;
-        let (calendar_rules, now) = rules(&state).await?;
+        let asked: MoveBooking = json_body(headers, body)?;
+        let booking = stored(state, id).await?;
+        let (calendar_rules, now) = rules(state).await?;
+        may_change(state, id, now).await?;
         let treatment = store::treatment(&state.pool, state.clinic_id, &booking.treatment)
             .await?
             .ok_or_else(|| {
@@ -151,23 +152,23 @@ pub async fn move_to(
             start: asked.start,
             double_book: false,
         };
-        let request_id = request_id(&headers);
+        let request_id = request_id(headers);
         let change = Integration {
             key: &key,
             clinic_id: state.clinic_id,
             request_id: &request_id,
             cancelled_by: CancelledBy::Patient,
         };
-        calendar(&state, &calendar_rules, now)
+        calendar(state, &calendar_rules, now)
             .reschedule(
                 id,
                 &wanted,
                 &Changer::Integration(&change),
-                Some(notice(&state)),
+                Some(notice(state)),
             )
             .await
             .map_err(refused)?;
-        Ok(Json(stored(&state, id).await?).into_response())
+        Ok(Json(stored(state, id).await?).into_response())
     })
     .await
 }
@@ -188,7 +189,7 @@ pub async fn move_to(
         (status = 401, body = Problem, content_type = PROBLEMS),
         (status = 403, body = Problem, content_type = PROBLEMS),
         (status = 404, body = Problem, content_type = PROBLEMS),
-        (status = 409, body = Problem, content_type = PROBLEMS, description = "Already cancelled, or past"),
+        (status = 409, body = Problem, content_type = PROBLEMS, description = "Already cancelled, past, inside the late-cancel window, or a request with the same Idempotency-Key is still being answered"),
         (status = 422, body = Problem, content_type = PROBLEMS, description = "The Idempotency-Key was used for another request"),
         (status = 429, body = Problem, content_type = PROBLEMS),
         (status = 503, body = Problem, content_type = PROBLEMS),
@@ -201,14 +202,14 @@ pub async fn cancel(
     body: Bytes,
 ) -> Response {
     let what = format!("POST /bookings/{id}/cancel");
-    let (st, hd, bd) = (state.clone(), headers.clone(), body.clone());
-    writing(&state, &headers, &what, &body, |key| async move {
-        let (state, headers, body) = (st, hd, bd);
+    let (state, headers, body) = (&state, &headers, &body);
+    idempotency::write(state, headers, &what, body, move |key| async move {
         let id = booking_id(&id)?;
-        let asked: CancelBooking = json_body(&body)?;
-        stored(&state, id).await?;
-        let (calendar_rules, now) = rules(&state).await?;
-        let request_id = request_id(&headers);
+        let asked: CancelBooking = json_body(headers, body)?;
+        stored(state, id).await?;
+        let (calendar_rules, now) = rules(state).await?;
+        may_change(state, id, now).await?;
+        let request_id = request_id(headers);
         let change = Integration {
             key: &key,
             clinic_id: state.clinic_id,
@@ -218,50 +219,43 @@ pub async fn cancel(
                 Whose::Clinic => CancelledBy::Clinic,
             },
         };
-        let tell = asked.tell_patient.then(|| notice(&state));
-        calendar(&state, &calendar_rules, now)
+        let tell = asked.tell_patient.then(|| notice(state));
+        calendar(state, &calendar_rules, now)
             .cancel(id, &Changer::Integration(&change), tell)
             .await
             .map_err(refused)?;
         // What the cancellation returns of the patient's payment is stored; send it.
         state.send_refunds_soon();
-        Ok(Json(stored(&state, id).await?).into_response())
+        Ok(Json(stored(state, id).await?).into_response())
     })
     .await
 }
 
-/// A write: a read-and-write key, once per `Idempotency-Key`, answered with `answer`'s
-/// result or its problem.
-async fn writing<F, Fut>(
+/// A booking the patient's own link could still change: open, not a group session, and
+/// not inside the late-cancel window (then the clinic changes it, in the staff calendar).
+async fn may_change(
     state: &AppState,
-    headers: &HeaderMap,
-    what: &str,
-    body: &[u8],
-    answer: F,
-) -> Response
-where
-    F: FnOnce(ApiKey) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, Problem>>,
-{
-    let key = match authorize(state, headers, Scope::Write).await {
-        Ok(key) => key,
-        Err(problem) => return problem.into_response(),
-    };
-    let kept = key.clone();
-    idempotency::once(state, &kept, headers, what, body, || async move {
-        answer(key)
-            .await
-            .unwrap_or_else(IntoResponse::into_response)
-    })
-    .await
-}
-
-fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(body).map_err(|error| {
-        Problem::bad_request(&format!(
-            "The body must be a JSON object as documented: {error}."
-        ))
-    })
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Problem> {
+    let rules = api_reads::change_rules(&state.pool, state.clinic_id, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("The clinic has no booking with that id."))?;
+    if rules.group {
+        return Err(Problem::closed(
+            "This is a group session: its patients change their own places, and the clinic the session.",
+        ));
+    }
+    if !matches!(rules.status.as_str(), "confirmed" | "pending_payment") {
+        return Err(Problem::closed("This booking is cancelled or over."));
+    }
+    if !may_change_online(rules.start, now, rules.late_cancel_hours) {
+        return Err(Problem::closed(&format!(
+            "It starts in less than {} hours (or has started): the clinic changes it now.",
+            rules.late_cancel_hours
+        )));
+    }
+    Ok(())
 }
 
 fn booking_id(id: &str) -> Result<Uuid, Problem> {
@@ -318,7 +312,12 @@ fn refused(refusal: Refusal) -> Problem {
 }
 
 /// Holds the asked time and confirms it for the patient the request names.
-async fn book(state: &AppState, asked: NewBooking) -> Result<BookingMade, Problem> {
+async fn book(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: &ApiKey,
+    asked: NewBooking,
+) -> Result<BookingMade, Problem> {
     let (calendar_rules, now) = rules(state).await?;
     let treatment = store::treatment(&state.pool, state.clinic_id, asked.treatment.trim())
         .await?
@@ -368,11 +367,22 @@ async fn book(state: &AppState, asked: NewBooking) -> Result<BookingMade, Proble
         .map_err(refused)?;
     let id = match booked {
         Booked::Confirmed(id) => id,
-        Booked::AwaitingPayment(_) => {
-            store::by_link(&state.pool, state.clinic_id, &manage.hash(), false)
-                .await?
-                .ok_or_else(Problem::unavailable)?
-                .id
+        Booked::AwaitingPayment(due) => {
+            // The API cannot take the payment (it has no checkout to send the patient
+            // to): the waiting booking is given back at once, rather than left to lapse
+            // with its time out of reach.
+            let request_id = request_id(headers);
+            let change = Integration {
+                key,
+                clinic_id: state.clinic_id,
+                request_id: &request_id,
+                cancelled_by: CancelledBy::Clinic,
+            };
+            calendar
+                .cancel(due.appointment_id, &Changer::Integration(&change), None)
+                .await
+                .map_err(refused)?;
+            return Err(Problem::payment_required());
         }
     };
     Ok(BookingMade {

@@ -6,8 +6,9 @@ use super::problem::Problem;
 use app::backend::hex::{hex, unhex};
 use app::backend::state::AppState;
 use app::backend::store::{api_reads::After, booking};
+use app::domain::days::start_of;
 use app::domain::form::FieldProblem;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -56,14 +57,11 @@ impl Page {
             })?),
         };
         let zone = booking::rules(&state.pool, state.clinic_id).await?.zone();
-        let start_of = |day: NaiveDate| -> DateTime<Utc> {
-            zone.from_local_datetime(&day.and_time(NaiveTime::MIN))
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)))
-        };
         Ok(Page {
-            range: (start_of(query.from), start_of(query.to + Duration::days(1))),
+            range: (
+                start_of(query.from, zone),
+                start_of(query.to + Duration::days(1), zone),
+            ),
             after,
             limit,
         })
@@ -101,7 +99,7 @@ fn read_cursor(cursor: &str) -> Option<After> {
     let text = String::from_utf8(unhex(cursor)?).ok()?;
     let (micros, id) = text.split_once('|')?;
     Some(After {
-        start: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
         id: id.parse().ok()?,
     })
 }
@@ -112,10 +110,11 @@ mod tests {
 
     #[test]
     fn a_cursor_reads_back_and_anything_else_is_refused() {
-        let start = Utc.with_ymd_and_hms(2026, 3, 17, 9, 30, 0).unwrap();
+        use chrono::TimeZone;
+        let at = Utc.with_ymd_and_hms(2026, 3, 17, 9, 30, 0).unwrap();
         let id = Uuid::from_u128(7);
-        let cursor = write_cursor(start, id);
-        assert_eq!(read_cursor(&cursor), Some(After { start, id }));
+        let cursor = write_cursor(at, id);
+        assert_eq!(read_cursor(&cursor), Some(After { at, id }));
         assert_eq!(read_cursor("zz"), None);
         assert_eq!(read_cursor(&hex(b"12|not-a-uuid")), None);
     }

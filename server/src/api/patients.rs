@@ -5,7 +5,7 @@ use super::keys::{audit, authorize, request_id};
 use super::problem::Problem;
 use super::types::{NewPatient, Patient};
 use app::backend::state::AppState;
-use app::backend::store::{api_keys, api_reads, booking};
+use app::backend::store::{api_keys, api_reads, booking, patients};
 use app::domain::api_keys::Scope;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -56,6 +56,7 @@ pub async fn patient(
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "A request with the same Idempotency-Key is still being answered"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
@@ -66,16 +67,17 @@ pub async fn add_patient(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let key = match authorize(&state, &headers, Scope::Write).await {
-        Ok(key) => key,
-        Err(problem) => return problem.into_response(),
-    };
-    idempotency::once(&state, &key, &headers, "POST /patients", &body, || async {
-        match added(&state, &headers, &key, &body).await {
-            Ok(patient) => (StatusCode::CREATED, Json(patient)).into_response(),
-            Err(problem) => problem.into_response(),
-        }
-    })
+    let (st, hd, bd) = (&state, &headers, &body);
+    idempotency::write(
+        &state,
+        &headers,
+        "POST /patients",
+        &body,
+        move |key| async move {
+            let patient = added(st, hd, &key, bd).await?;
+            Ok((StatusCode::CREATED, Json(patient)).into_response())
+        },
+    )
     .await
 }
 
@@ -85,11 +87,7 @@ async fn added(
     key: &api_keys::ApiKey,
     body: &[u8],
 ) -> Result<Patient, Problem> {
-    let form: NewPatient = serde_json::from_slice(body).map_err(|error| {
-        Problem::bad_request(&format!(
-            "The body must be a JSON object of a new patient: {error}."
-        ))
-    })?;
+    let form: NewPatient = idempotency::json_body(headers, body)?;
     let home = booking::rules(&state.pool, state.clinic_id).await?.home();
     let mut problems = Vec::new();
     let person = app::domain::calendar::new_patient(
@@ -111,7 +109,7 @@ async fn added(
         state.clock.now(),
         &request_id,
     );
-    let id = api_reads::add_patient(&state.pool, state.clinic_id, person, entry).await?;
+    let id = patients::add_patient(&state.pool, state.clinic_id, person, entry).await?;
     let stored = api_reads::patient(&state.pool, state.clinic_id, id)
         .await?
         .ok_or_else(Problem::unavailable)?;

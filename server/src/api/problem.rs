@@ -146,6 +146,28 @@ impl Problem {
         )
     }
 
+    /// The clinic asks for a payment when this treatment is booked, which the API cannot
+    /// take.
+    pub fn payment_required() -> Self {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "urn:lumen:problem:payment-required",
+            "The clinic asks for a payment to book this",
+            "The API cannot take payments yet: the patient books this treatment on the clinic's site, where they pay."
+                .to_owned(),
+        )
+    }
+
+    /// A request with the same `Idempotency-Key` is still being answered.
+    pub fn in_progress() -> Self {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "urn:lumen:problem:idempotency-key-in-use",
+            "A request with this Idempotency-Key is still being answered",
+            "Try again in a moment: you will get its answer.".to_owned(),
+        )
+    }
+
     /// The key's rate limit is spent; it may try again after `seconds`.
     pub fn too_many(seconds: u64, per_minute: usize) -> Self {
         let mut problem = Problem::new(

@@ -205,8 +205,7 @@ pub struct NewBooking {
     pub notes: String,
 }
 
-/// A booking just made, and the patient's private link to it (to manage it, and to pay
-/// where the clinic asks for a payment first). The link is given this once.
+/// A booking just made, and the patient's private link to manage it (given this once).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BookingMade {
     pub booking: Appointment,

@@ -4,8 +4,8 @@
 use crate::backend::audit::{append, Entry};
 use crate::backend::auth::principal::Principal;
 use crate::domain::api_keys::{NewKey, Scope};
-use chrono::{DateTime, Duration, Utc};
-use sqlx::{PgConnection, PgPool};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 /// How long the first answer to an idempotent POST is kept.
@@ -190,76 +190,115 @@ pub async fn presented(
 /// The first answer given to a POST with this key and `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remembered {
-    pub request_hash: Vec<u8>,
     pub status: u16,
     pub body: String,
 }
 
-/// Makes requests with the same key and `Idempotency-Key` wait for each other until the
-/// transaction ends, so only the first is answered afresh.
-pub async fn lock_idempotency_key(
-    tx: &mut PgConnection,
+/// What became of a request's claim on its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The first with this key (or the first since it expired): answer it.
+    Claimed,
+    /// Answered before: give that answer again.
+    Answered(Remembered),
+    /// The first is still being answered.
+    InProgress,
+    /// The key was used for another request.
+    OtherRequest,
+}
+
+/// A claim not answered in this long was left by a server that stopped mid-request: the
+/// key may be claimed again.
+const ABANDONED_AFTER_SECONDS: f64 = 60.0;
+
+/// Claims the key for the request whose hash is `request_hash`. A claim is a row without
+/// an answer (status 0) until [`answered`] fills it in, so no connection is held while the
+/// request is answered.
+pub async fn claim(
+    pool: &PgPool,
+    clinic_id: Uuid,
     key_id: Uuid,
     idempotency_key: &str,
+    request_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Claim, sqlx::Error> {
+    let claimed = sqlx::query_scalar!(
+        r#"INSERT INTO api_idempotency
+               (clinic_id, api_key_id, idempotency_key, request_hash, status, body, created_at)
+           VALUES ($1, $2, $3, $4, 0, '', $5)
+           ON CONFLICT (api_key_id, idempotency_key) DO UPDATE
+           SET request_hash = excluded.request_hash, status = 0, body = '',
+               created_at = excluded.created_at
+           WHERE api_idempotency.created_at <= $5 - make_interval(days => $6)
+              OR (api_idempotency.status = 0
+                  AND api_idempotency.created_at <= $5 - make_interval(secs => $7))
+           RETURNING true AS "claimed!""#,
+        clinic_id,
+        key_id,
+        idempotency_key,
+        request_hash,
+        now,
+        IDEMPOTENCY_DAYS as i32,
+        ABANDONED_AFTER_SECONDS
+    )
+    .fetch_optional(pool)
+    .await?;
+    if claimed.is_some() {
+        return Ok(Claim::Claimed);
+    }
+    let earlier = sqlx::query!(
+        "SELECT request_hash, status, body FROM api_idempotency
+         WHERE clinic_id = $1 AND api_key_id = $2 AND idempotency_key = $3",
+        clinic_id,
+        key_id,
+        idempotency_key
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(if earlier.request_hash != request_hash {
+        Claim::OtherRequest
+    } else if earlier.status == 0 {
+        Claim::InProgress
+    } else {
+        Claim::Answered(Remembered {
+            status: earlier.status as u16,
+            body: earlier.body,
+        })
+    })
+}
+
+/// Keeps the answer to a claimed request.
+pub async fn answered(
+    pool: &PgPool,
+    key_id: Uuid,
+    idempotency_key: &str,
+    answer: &Remembered,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-        format!("{key_id}:{idempotency_key}")
+        "UPDATE api_idempotency SET status = $3, body = $4
+         WHERE api_key_id = $1 AND idempotency_key = $2",
+        key_id,
+        idempotency_key,
+        answer.status as i16,
+        answer.body
     )
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
     Ok(())
 }
 
-pub async fn remembered(
-    tx: &mut PgConnection,
-    clinic_id: Uuid,
+/// Gives the key up after a failure on our side, so the client may try again with it.
+pub async fn release(
+    pool: &PgPool,
     key_id: Uuid,
     idempotency_key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Remembered>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT request_hash, status, body FROM api_idempotency
-         WHERE clinic_id = $1 AND api_key_id = $2 AND idempotency_key = $3 AND created_at > $4",
-        clinic_id,
-        key_id,
-        idempotency_key,
-        now - Duration::days(IDEMPOTENCY_DAYS)
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(row.map(|r| Remembered {
-        request_hash: r.request_hash,
-        status: r.status as u16,
-        body: r.body,
-    }))
-}
-
-/// Keeps the first answer (replacing one older than a day, whose key starts afresh).
-pub async fn remember(
-    tx: &mut PgConnection,
-    clinic_id: Uuid,
-    key_id: Uuid,
-    idempotency_key: &str,
-    answer: &Remembered,
-    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO api_idempotency
-             (clinic_id, api_key_id, idempotency_key, request_hash, status, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (api_key_id, idempotency_key) DO UPDATE
-         SET request_hash = excluded.request_hash, status = excluded.status,
-             body = excluded.body, created_at = excluded.created_at",
-        clinic_id,
+        "DELETE FROM api_idempotency WHERE api_key_id = $1 AND idempotency_key = $2",
         key_id,
-        idempotency_key,
-        answer.request_hash,
-        answer.status as i16,
-        answer.body,
-        now
+        idempotency_key
     )
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
     Ok(())
 }

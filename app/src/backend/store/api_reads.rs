@@ -1,7 +1,7 @@
 //! What the REST API reads: the catalogue as integrators see it (ids beside slugs, money in
-//! minor units), appointments page by page in start order, and one patient's record.
+//! minor units), appointments and payments page by page in time order, one patient's
+//! record, and what decides whether a booking may still change.
 
-use crate::domain::calendar::NewPatient;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::types::PgRange;
 use sqlx::PgPool;
@@ -105,15 +105,18 @@ pub struct AppointmentRead {
     pub patient_id: Option<Uuid>,
 }
 
-/// Where a page of appointments starts: after this start and id.
+/// Where a page starts: after the row with this time (an appointment's start, a payment's
+/// making) and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct After {
-    pub start: DateTime<Utc>,
+    pub at: DateTime<Utc>,
     pub id: Uuid,
 }
 
 /// Appointments starting in `[from, to)`, in start order, after `after`, at most `limit`.
-/// Holds (a patient still choosing) are not appointments yet and are left out.
+/// Only bookings someone has made: holds (a patient still choosing), and the rows they
+/// leave when released or while their checkout is open, have no patient yet and are left
+/// out. A group session has no patient of its own and is listed.
 pub async fn appointments(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -125,14 +128,14 @@ pub async fn appointments(
         start: Bound::Included(from),
         end: Bound::Excluded(to),
     };
-    let (after_start, after_id) = after.map(|a| (a.start, a.id)).unzip();
+    let (after_start, after_id) = after.map(|a| (a.at, a.id)).unzip();
     sqlx::query_as!(
         AppointmentRead,
         r#"SELECT a.id, lower(a.period) AS "start!", upper(a.period) AS "end!",
                   a.status::text AS "status!", a.mode::text AS "mode!", t.slug AS treatment,
                   a.provider_id, a.location_id, a.patient_id
            FROM appointments a JOIN treatments t ON t.id = a.treatment_id
-           WHERE a.clinic_id = $1 AND a.status <> 'held'
+           WHERE a.clinic_id = $1 AND (a.patient_id IS NOT NULL OR a.capacity IS NOT NULL)
              AND lower(a.period) <@ $2::tstzrange
              AND ($3::timestamptz IS NULL OR (lower(a.period), a.id) > ($3, $4::uuid))
            ORDER BY lower(a.period), a.id
@@ -147,7 +150,7 @@ pub async fn appointments(
     .await
 }
 
-/// One appointment (not a hold), as the list gives it.
+/// One appointment someone has made, as the list gives it.
 pub async fn appointment(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -159,7 +162,8 @@ pub async fn appointment(
                   a.status::text AS "status!", a.mode::text AS "mode!", t.slug AS treatment,
                   a.provider_id, a.location_id, a.patient_id
            FROM appointments a JOIN treatments t ON t.id = a.treatment_id
-           WHERE a.clinic_id = $1 AND a.id = $2 AND a.status <> 'held'"#,
+           WHERE a.clinic_id = $1 AND a.id = $2
+             AND (a.patient_id IS NOT NULL OR a.capacity IS NOT NULL)"#,
         clinic_id,
         id
     )
@@ -192,25 +196,35 @@ pub async fn patient(
     .await
 }
 
-/// The clinic's record for this person, as staff adding them by name would get: the one
-/// that already has their email address (a missing phone filled in), or a new one; audited
-/// in the same transaction (`audit` names the record once it is known).
-pub async fn add_patient(
+/// What decides whether a booking may still change as its patient could change it.
+pub struct ChangeRules {
+    pub start: DateTime<Utc>,
+    pub status: String,
+    /// A group session: its patients change their own places.
+    pub group: bool,
+    /// The treatment's late-cancel window, else the clinic's.
+    pub late_cancel_hours: i32,
+}
+
+pub async fn change_rules(
     pool: &PgPool,
     clinic_id: Uuid,
-    person: NewPatient,
-    audit: crate::backend::audit::Entry<'_>,
-) -> Result<Uuid, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let choice = crate::domain::calendar::PatientChoice::New(person);
-    let id = super::booking::find_or_add_patient(&mut tx, clinic_id, &choice, audit.at).await?;
-    let audit = crate::backend::audit::Entry {
-        subject_id: Some(id),
-        ..audit
-    };
-    crate::backend::audit::append(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(id)
+    id: Uuid,
+) -> Result<Option<ChangeRules>, sqlx::Error> {
+    sqlx::query_as!(
+        ChangeRules,
+        r#"SELECT lower(a.period) AS "start!", a.status::text AS "status!",
+                  a.capacity IS NOT NULL AS "group!",
+                  coalesce(t.late_cancel_hours, c.late_cancel_hours) AS "late_cancel_hours!"
+           FROM appointments a
+           JOIN treatments t ON t.id = a.treatment_id
+           JOIN clinics c ON c.id = a.clinic_id
+           WHERE a.clinic_id = $1 AND a.id = $2 AND a.patient_id IS NOT NULL"#,
+        clinic_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 pub struct PaymentRead {
@@ -236,7 +250,7 @@ pub async fn payments(
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<PaymentRead>, sqlx::Error> {
-    let (after_at, after_id) = after.map(|a| (a.start, a.id)).unzip();
+    let (after_at, after_id) = after.map(|a| (a.at, a.id)).unzip();
     sqlx::query_as!(
         PaymentRead,
         r#"SELECT p.id, p.appointment_id, p.processor, p.purpose, p.amount_minor, p.currency,

@@ -963,7 +963,7 @@ pub async fn cancel(
     let cancelled = sqlx::query!(
         "UPDATE appointments
          SET status = 'cancelled', status_changed_at = $3, status_changed_by = $4,
-             calendar_sequence = calendar_sequence + 1
+             calendar_sequence = calendar_sequence + 1, hold_expires_at = NULL
          WHERE clinic_id = $1 AND id = $2 AND status IN ('confirmed', 'pending_payment')",
         clinic_id,
         appointment_id,

@@ -306,3 +306,24 @@ pub async fn add_note(
     tx.commit().await?;
     Ok(true)
 }
+
+/// The clinic's record for this person, as staff adding them by name would get: the one
+/// that already has their email address (a missing phone filled in), or a new one; audited
+/// in the same transaction (`audit` names the record once it is known).
+pub async fn add_patient(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    person: crate::domain::calendar::NewPatient,
+    audit: audit::Entry<'_>,
+) -> Result<Uuid, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let choice = crate::domain::calendar::PatientChoice::New(person);
+    let id = super::booking::find_or_add_patient(&mut tx, clinic_id, &choice, audit.at).await?;
+    let audit = audit::Entry {
+        subject_id: Some(id),
+        ..audit
+    };
+    audit::append(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(id)
+}
