@@ -478,7 +478,9 @@ pub async fn payments_of(
            LEFT JOIN users u ON u.id = p.taken_by
            WHERE p.clinic_id = $1 AND p.appointment_id = $2
              AND (p.status IN ('paid', 'open') OR p.purpose <> 'booking')
-           ORDER BY p.created_at"#,
+           -- Made at the same moment (a test's clock), the booking's own payment comes
+           -- before what was added to it.
+           ORDER BY p.created_at, p.purpose <> 'booking', p.id"#,
         clinic_id,
         appointment_id
     )
