@@ -135,7 +135,7 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
 }
 
 /// The current request's id, so a log line and an audit row can be matched.
-pub fn request_id() -> String {
+fn request_id() -> String {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| {
             parts

@@ -206,8 +206,8 @@ pub async fn cancel(
     idempotency::write(state, headers, &what, body, move |key| async move {
         let id = booking_id(&id)?;
         let asked: CancelBooking = json_body(headers, body)?;
-        stored(state, id).await?;
         let (calendar_rules, now) = rules(state).await?;
+        // Also where a booking that is not the clinic's (or is a hold) is not found.
         may_change(state, id, now).await?;
         let request_id = request_id(headers);
         let change = Integration {

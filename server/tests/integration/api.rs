@@ -994,6 +994,23 @@ async fn what_the_api_cannot_finish_is_refused_and_gives_its_time_back(pool: PgP
     .await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
 
+    // A group session is the clinic's to change; its patients change their own places.
+    let session: String =
+        sqlx::query_scalar("SELECT id::text FROM appointments WHERE capacity IS NOT NULL LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let reply = api(
+        &app,
+        "POST",
+        &format!("/api/v1/bookings/{session}/cancel"),
+        Some(&writer),
+        Some(r#"{"by":"clinic"}"#),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(reply.body.contains("group session"), "{}", reply.body);
+
     // A treatment the clinic takes a deposit for cannot be booked here yet: the time is
     // given back at once.
     sqlx::query("UPDATE clinics SET payment_processor = 'stripe'")

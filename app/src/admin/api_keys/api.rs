@@ -58,14 +58,12 @@ pub async fn create_api_key(#[server(default)] form: NewKeyForm) -> Result<MadeK
         secret_hash: &token.hash(),
         shown_start: &shown_start(&secret),
     };
-    let request_id = crate::backend::audit::request_id();
     let made = api_keys::create(
         &state.pool,
         state.clinic_id,
         &minted,
         &me,
         state.clock.now(),
-        &request_id,
     )
     .await;
     answer(match made {
@@ -74,7 +72,7 @@ pub async fn create_api_key(#[server(default)] form: NewKeyForm) -> Result<MadeK
             "name",
             "A live key already has this name. Give this one another, so the audit log can tell them apart.",
         )])),
-        Err(CreateError::Database(error)) => Err(error.into()),
+        Err(CreateError::Failed(error)) => Err(error),
     })?;
     Ok(MadeKey {
         name: key.name,
@@ -91,14 +89,12 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     let me = require(Action::ManageClinic).await?;
     let id = answer(AppError::record_id(&id))?;
     let state = crate::backend::state::app_state()?;
-    let request_id = crate::backend::audit::request_id();
     let revoked = crate::backend::store::api_keys::revoke(
         &state.pool,
         state.clinic_id,
         id,
         &me,
         state.clock.now(),
-        &request_id,
     )
     .await?;
     answer(if revoked {

@@ -1,9 +1,10 @@
 //! API keys as the database keeps them (the hash of each secret, never the secret), the
 //! key a request presents, and the first answers to idempotent POSTs.
 
-use crate::backend::audit::{append, Entry};
+use crate::backend::audit::{append_for_request, Entry};
 use crate::backend::auth::principal::Principal;
 use crate::domain::api_keys::{NewKey, Scope};
+use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -39,7 +40,13 @@ pub enum CreateError {
     #[error("a live key already has that name")]
     NameTaken,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Failed(#[from] AppError),
+}
+
+impl From<sqlx::Error> for CreateError {
+    fn from(error: sqlx::Error) -> Self {
+        CreateError::Failed(error.into())
+    }
 }
 
 /// A key about to be stored: what the admin asked for and its secret's hash.
@@ -49,14 +56,13 @@ pub struct Minted<'a> {
     pub shown_start: &'a str,
 }
 
-/// Stores a new key (its secret's hash) and audits it, together.
+/// Stores a new key (its secret's hash) and audits it, together, for the current request.
 pub async fn create(
     pool: &PgPool,
     clinic_id: Uuid,
     minted: &Minted<'_>,
     by: &Principal,
     now: DateTime<Utc>,
-    request_id: &str,
 ) -> Result<Uuid, CreateError> {
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
@@ -75,20 +81,7 @@ pub async fn create(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(CreateError::NameTaken)?;
-    append(
-        &mut tx,
-        Entry {
-            at: now,
-            clinic_id: Some(clinic_id),
-            actor_user_id: Some(by.user_id),
-            actor_role: by.role.as_str(),
-            action: "create",
-            subject_type: "api_key",
-            subject_id: Some(id),
-            request_id,
-        },
-    )
-    .await?;
+    append_for_request(&mut tx, by, "create", "api_key", Some(id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -121,15 +114,15 @@ pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<KeyRow>, sqlx::E
         .collect())
 }
 
-/// Revokes a live key and audits it, together; `false` when there is no such live key.
+/// Revokes a live key and audits it, together, for the current request; `false` when
+/// there is no such live key.
 pub async fn revoke(
     pool: &PgPool,
     clinic_id: Uuid,
     id: Uuid,
     by: &Principal,
     now: DateTime<Utc>,
-    request_id: &str,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
     let revoked = sqlx::query!(
         "UPDATE api_keys SET revoked_at = $3
@@ -143,20 +136,7 @@ pub async fn revoke(
     .rows_affected()
         == 1;
     if revoked {
-        append(
-            &mut tx,
-            Entry {
-                at: now,
-                clinic_id: Some(clinic_id),
-                actor_user_id: Some(by.user_id),
-                actor_role: by.role.as_str(),
-                action: "revoke",
-                subject_type: "api_key",
-                subject_id: Some(id),
-                request_id,
-            },
-        )
-        .await?;
+        append_for_request(&mut tx, by, "revoke", "api_key", Some(id)).await?;
     }
     tx.commit().await?;
     Ok(revoked)

@@ -219,7 +219,8 @@ pub async fn change_rules(
            FROM appointments a
            JOIN treatments t ON t.id = a.treatment_id
            JOIN clinics c ON c.id = a.clinic_id
-           WHERE a.clinic_id = $1 AND a.id = $2 AND a.patient_id IS NOT NULL"#,
+           WHERE a.clinic_id = $1 AND a.id = $2
+             AND (a.patient_id IS NOT NULL OR a.capacity IS NOT NULL)"#,
         clinic_id,
         id
     )
