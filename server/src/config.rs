@@ -49,6 +49,9 @@ pub struct Config {
     /// replaced, which only open (`LUMEN_PREVIOUS_SECRET_KEYS`). See `Config::secret_keys`.
     pub secret_key: Option<SecretText>,
     pub previous_secret_keys: Vec<SecretText>,
+    /// Webhook deliveries may reach private and loopback addresses
+    /// (`LUMEN_WEBHOOKS_ALLOW_PRIVATE`): for receivers on the operator's own network.
+    pub webhooks_allow_private: bool,
     /// The bearer token `/metrics` answers (`LUMEN_METRICS_TOKEN`); unset: no `/metrics`.
     pub metrics_token: Option<SecretText>,
     /// Cloudinary's `cloudinary://key:secret@cloud` URL: public pictures go there.
@@ -317,6 +320,7 @@ impl Config {
             // The demo's accounts have published passwords: only a demo asks for them.
             seed_demo: flag(&get, "LUMEN_SEED_DEMO", false)?,
             allow_demo_accounts: flag(&get, "LUMEN_ALLOW_DEMO_ACCOUNTS", false)?,
+            webhooks_allow_private: flag(&get, "LUMEN_WEBHOOKS_ALLOW_PRIVATE", false)?,
             log_format,
             max_connections,
             retention,

@@ -107,6 +107,10 @@ async fn serve_with(
             "sealed staff's authenticator keys with the current secret key"
         );
     }
+    let sealed = app::backend::store::webhooks::seal_all(&database.pool, &secret_keys).await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed webhook secrets with the current secret key");
+    }
     if config.seed_demo && seed::database_is_empty(&database.pool).await? {
         let report = seed::seed_demo_clinic(
             &database.pool,
@@ -160,6 +164,7 @@ async fn serve_with(
         secret_keys,
         assistant: assistant(config),
         live: Default::default(),
+        webhooks: app::backend::webhooks::Webhooks::new(config.webhooks_allow_private),
         video: app::backend::video::Video {
             ice: std::sync::Arc::new(config.ice.clone()),
             ..Default::default()
@@ -170,8 +175,11 @@ async fn serve_with(
         tracing::info!(resumed, "making the sizes of pictures left unfinished");
     }
     let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
-    let delivery =
-        lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
+    let delivery = lumen::workers::deliver_messages(
+        state.deliverer(),
+        state.dispatcher(),
+        lumen::workers::DELIVERY_IDLE,
+    );
     let payment_retries = lumen::workers::send_waiting_payments(state.clone());
     let waitlist = lumen::workers::offer_waitlist_times(state.clone());
     let live = state.live.clone();

@@ -85,6 +85,20 @@ pub fn job_ran(job: &'static str, succeeded: bool) {
         .increment(1);
 }
 
+/// What a round of webhook deliveries did: delivered, to be retried, dead-lettered.
+pub fn webhook_round(round: &app::backend::delivery::Round) {
+    for (outcome, count) in [
+        ("delivered", round.sent),
+        ("retrying", round.retrying),
+        ("dead", round.dead),
+    ] {
+        if count > 0 {
+            metrics::counter!("lumen_webhook_deliveries_total", "outcome" => outcome)
+                .increment(count as u64);
+        }
+    }
+}
+
 /// A public page answered from memory or rendered afresh.
 pub fn page_cache(hit: bool) {
     let name = if hit {

@@ -23,3 +23,4 @@ pub mod templates;
 pub mod treatments;
 pub mod types;
 pub mod waitlist;
+pub mod webhooks;

@@ -7,6 +7,10 @@ use super::api_keys::api::{fetch_api_keys, CreateApiKey, RevokeApiKey};
 use super::api_keys::section::ApiKeys;
 use super::fields::ChargeFields;
 use super::frame::StaffScreen;
+use super::webhooks::api::{
+    fetch_webhooks, AddWebhook, RemoveWebhook, ReplayWebhook, RotateWebhookSecret,
+};
+use super::webhooks::section::{WebhookActions, Webhooks};
 use crate::domain::clinic_settings::{
     SettingsForm, FIRST_VISIT_CHARGE, LATE_CANCEL_MAX_HOURS, USUAL_CHARGE,
 };
@@ -24,21 +28,38 @@ pub fn SettingsPage() -> impl IntoView {
     let saves = Saves::count();
     let create_key = ServerAction::<CreateApiKey>::new();
     let revoke_key = ServerAction::<RevokeApiKey>::new();
+    let hooks = WebhookActions {
+        add: ServerAction::<AddWebhook>::new(),
+        rotate: ServerAction::<RotateWebhookSecret>::new(),
+        remove: ServerAction::<RemoveWebhook>::new(),
+        replay: ServerAction::<ReplayWebhook>::new(),
+    };
     let data = Resource::new(
         move || {
             (
                 saves.get(),
                 create_key.version().get(),
                 revoke_key.version().get(),
+                hooks.add.version().get(),
+                hooks.rotate.version().get(),
+                hooks.remove.version().get(),
+                hooks.replay.version().get(),
             )
         },
-        |_| async { Ok::<_, AppError>((fetch_settings().await?, fetch_api_keys().await?)) },
+        |_| async {
+            Ok::<_, AppError>((
+                fetch_settings().await?,
+                fetch_api_keys().await?,
+                fetch_webhooks().await?,
+            ))
+        },
     );
     view! {
-        <StaffScreen data here="/admin/settings".to_owned() view=move |(form, keys)| view! {
+        <StaffScreen data here="/admin/settings".to_owned() view=move |(form, keys, screen)| view! {
             <SettingsEditor form/>
             <div class="mx-auto max-w-3xl px-4 pb-16">
                 <ApiKeys keys create=create_key revoke=revoke_key/>
+                <Webhooks screen actions=hooks/>
             </div>
         }/>
     }

@@ -120,6 +120,7 @@ impl Deliverer {
                     self.clinic_id,
                     message,
                     Tried::Dead { error },
+                    None,
                     now,
                 )
                 .await?;
@@ -139,7 +140,7 @@ impl Deliverer {
                         provider,
                         provider_message_id,
                     };
-                    outbox::record(&self.pool, self.clinic_id, message, tried, at).await?;
+                    outbox::record(&self.pool, self.clinic_id, message, tried, None, at).await?;
                     tracing::info!(message_id = %message.id, channel = channel.as_str(), "message sent");
                 }
                 Delivery::Temporary { error, after } => {
@@ -158,13 +159,13 @@ impl Deliverer {
                             Tried::Dead { error }
                         }
                     };
-                    outbox::record(&self.pool, self.clinic_id, message, tried, at).await?;
+                    outbox::record(&self.pool, self.clinic_id, message, tried, None, at).await?;
                     tracing::warn!(message_id = %message.id, attempt = message.attempt, "message not sent; will retry or give up");
                 }
                 Delivery::Permanent { error } => {
                     round.dead += 1;
                     let tried = Tried::Dead { error };
-                    outbox::record(&self.pool, self.clinic_id, message, tried, at).await?;
+                    outbox::record(&self.pool, self.clinic_id, message, tried, None, at).await?;
                     tracing::warn!(message_id = %message.id, "message refused for good");
                 }
             }
@@ -205,8 +206,8 @@ fn outgoing<'a>(message: &'a Claimed, sender_name: &'a str, reply_to: &'a str) -
     }
 }
 
-/// A number in 0..=1 from the operating system's randomness.
-fn jitter() -> f64 {
+/// A number in 0..=1 from the operating system's randomness, to spread retries out.
+pub(crate) fn jitter() -> f64 {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)

@@ -20,3 +20,4 @@ pub mod templates;
 pub mod throttle;
 pub mod video;
 pub mod waitlist;
+pub mod webhooks;

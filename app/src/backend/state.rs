@@ -65,6 +65,8 @@ pub struct AppState {
     pub video: crate::backend::video::Video,
     /// The changes staff screens follow live (`backend::live`); `listen` starts hearing them.
     pub live: crate::backend::live::Live,
+    /// The client webhook deliveries leave by, and whether it may reach private addresses.
+    pub webhooks: crate::backend::webhooks::Webhooks,
 }
 
 impl AppState {
@@ -95,6 +97,16 @@ impl AppState {
     /// The delivery of this clinic's outbox.
     pub fn deliverer(&self) -> Deliverer {
         Deliverer::new(self.pool.clone(), self.clinic_id, self.messaging.clone())
+    }
+
+    /// The delivery of this clinic's webhooks.
+    pub fn dispatcher(&self) -> crate::backend::webhooks::Dispatcher {
+        crate::backend::webhooks::Dispatcher {
+            pool: self.pool.clone(),
+            clinic_id: self.clinic_id,
+            webhooks: self.webhooks.clone(),
+            secret_keys: self.secret_keys.clone(),
+        }
     }
 }
 

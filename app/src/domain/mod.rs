@@ -49,3 +49,4 @@ pub mod upload;
 pub mod url;
 pub mod video;
 pub mod waitlist;
+pub mod webhooks;

@@ -44,7 +44,7 @@ const PAGES: [(&str, bool, bool); 25] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 76] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 81] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -181,6 +181,11 @@ const FUNCTIONS: [(&str, &str, bool, bool); 76] = [
     ("admin/api_keys", "", false, false),
     ("admin/create_api_key", "form[name]=", false, false),
     ("admin/revoke_api_key", "id=x", false, false),
+    ("admin/webhooks", "", false, false),
+    ("admin/add_webhook", "form[url]=", false, false),
+    ("admin/rotate_webhook_secret", "id=x", false, false),
+    ("admin/remove_webhook", "id=x", false, false),
+    ("admin/replay_webhook", "id=x", false, false),
 ];
 
 #[test]

@@ -26,7 +26,7 @@ fn request(method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> R
     .unwrap()
 }
 
-async fn api(
+pub(crate) async fn api(
     app: &Router,
     method: &str,
     path: &str,
@@ -95,7 +95,7 @@ fn conforms(document: &Value, method: &str, template: &str, reply: &Reply) -> Va
     body
 }
 
-async fn make_key(app: &Router, cookie: &str, name: &str, scope: &str) -> String {
+pub(crate) async fn make_key(app: &Router, cookie: &str, name: &str, scope: &str) -> String {
     let reply = post_as(
         app,
         "admin/create_api_key",
@@ -599,7 +599,7 @@ async fn a_key_past_its_rate_limit_is_told_when_to_come_back(pool: PgPool) {
 }
 
 /// The first free time the API offers for `treatment` on `day`, after skipping `skip`.
-async fn free_time(app: &Router, treatment: &str, day: &str, skip: usize) -> Value {
+pub(crate) async fn free_time(app: &Router, treatment: &str, day: &str, skip: usize) -> Value {
     let reply = api(
         app,
         "GET",
@@ -612,7 +612,7 @@ async fn free_time(app: &Router, treatment: &str, day: &str, skip: usize) -> Val
     free["data"][skip].clone()
 }
 
-fn booking_body(time: &Value, email: &str) -> String {
+pub(crate) fn booking_body(time: &Value, email: &str) -> String {
     serde_json::json!({
         "treatment": "chemical-peel",
         "start": time["start"],

@@ -246,6 +246,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         secret_keys: common::secret_keys().into(),
         assistant: Default::default(),
         live: Default::default(),
+        webhooks: app::backend::webhooks::Webhooks::new(true),
         video: Default::default(),
     });
     assert_eq!(

@@ -54,3 +54,4 @@ mod tenancy;
 mod texts;
 mod video;
 mod waitlist;
+mod webhooks;

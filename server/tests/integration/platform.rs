@@ -42,6 +42,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         secret_keys: common::secret_keys().into(),
         assistant: Default::default(),
         live: Default::default(),
+        webhooks: app::backend::webhooks::Webhooks::new(true),
         video: Default::default(),
     })
 }

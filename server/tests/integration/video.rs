@@ -48,6 +48,7 @@ async fn room(pool: &PgPool, now: DateTime<Utc>) -> Room {
     .await;
     let state = AppState {
         live: Default::default(),
+        webhooks: app::backend::webhooks::Webhooks::new(true),
         video: Video {
             ice: Arc::new(IceSettings {
                 stun_urls: vec!["stun:stun.clinic.example:3478".to_owned()],

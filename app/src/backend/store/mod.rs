@@ -45,6 +45,7 @@ pub mod templates;
 pub mod texts;
 pub mod video;
 pub mod waitlist;
+pub mod webhooks;
 
 use crate::domain::form::FieldProblem;
 use crate::error::AppError;

@@ -223,11 +223,18 @@ pub enum Tried<'a> {
 
 /// Records a try and its outcome in one transaction. A message that has gone (or never
 /// will) keeps its secret links redacted from then on.
+/// What a webhook's receiver answered (messages' providers answer through `tried`).
+pub struct Answer<'a> {
+    pub status: i32,
+    pub body: &'a str,
+}
+
 pub async fn record(
     pool: &PgPool,
     clinic_id: Uuid,
     message: &Claimed,
     tried: Tried<'_>,
+    answer: Option<Answer<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -238,15 +245,18 @@ pub async fn record(
     };
     // Numbered across staff's "send again", so the log keeps every try.
     sqlx::query!(
-        "INSERT INTO outbox_attempts (clinic_id, message_id, attempt, at, outcome, error, next_attempt_at)
-         SELECT $1, $2, coalesce(max(attempt), 0) + 1, $3, $4, $5, $6
+        "INSERT INTO outbox_attempts (clinic_id, message_id, attempt, at, outcome, error,
+                                      next_attempt_at, response_status, response_body)
+         SELECT $1, $2, coalesce(max(attempt), 0) + 1, $3, $4, $5, $6, $7, $8
          FROM outbox_attempts WHERE message_id = $2",
         clinic_id,
         message.id,
         now,
         outcome,
         error,
-        next
+        next,
+        answer.as_ref().map(|a| a.status),
+        answer.as_ref().map(|a| a.body)
     )
     .execute(&mut *tx)
     .await?;
@@ -340,7 +350,8 @@ pub async fn retry_dead(
 ) -> Result<Result<(), RetryRefusal>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let Some(row) = sqlx::query!(
-        "SELECT status, redacted FROM outbox_messages WHERE clinic_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT status, redacted FROM outbox_messages
+         WHERE clinic_id = $1 AND id = $2 AND channel <> 'webhook' FOR UPDATE",
         clinic_id,
         id
     )
@@ -391,7 +402,7 @@ pub async fn log(
                   m.attachment_name,
                   m.status = 'dead' AND NOT m.redacted AS "retryable!"
            FROM outbox_messages m JOIN clinics c ON c.id = m.clinic_id
-           WHERE m.clinic_id = $1
+           WHERE m.clinic_id = $1 AND m.channel <> 'webhook'
              AND ($3::text IS NULL OR m.status = $3)
              AND ($4::text IS NULL OR m.channel = $4)
              AND ($5::text IS NULL OR m.kind = $5)
@@ -469,7 +480,8 @@ pub async fn log(
 /// The kinds of message the clinic has written, for the log's filter.
 pub async fn kinds(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT DISTINCT kind FROM outbox_messages WHERE clinic_id = $1 ORDER BY kind",
+        "SELECT DISTINCT kind FROM outbox_messages
+         WHERE clinic_id = $1 AND channel <> 'webhook' ORDER BY kind",
         clinic_id
     )
     .fetch_all(pool)

@@ -123,6 +123,7 @@ pub async fn app_with_payments(
         secret_keys: secret_keys().into(),
         assistant: Default::default(),
         live: Default::default(),
+        webhooks: app::backend::webhooks::Webhooks::new(true),
         video: Default::default(),
     };
     (lumen::http::router(state.clone()), state)

@@ -1,0 +1,178 @@
+-- Outbound webhooks (issue 18): clinic admins register endpoints and the events each wants;
+-- every event becomes one outbox row per endpoint, delivered, retried and dead-lettered by
+-- the same machinery as messages (channel `webhook`).
+
+CREATE TABLE webhook_endpoints (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    clinic_id   uuid NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,
+    url         text NOT NULL CHECK (url ~ '^https?://' AND length(url) <= 2000),
+    events      text[] NOT NULL CHECK (
+                    cardinality(events) > 0
+                    AND events <@ ARRAY['booking.created', 'booking.moved', 'booking.cancelled',
+                                        'payment.succeeded', 'payment.refunded',
+                                        'patient.created']),
+    created_at  timestamptz NOT NULL,
+    created_by  uuid REFERENCES users (id),
+    -- Removed endpoints stay for their delivery log; nothing more is sent to them.
+    removed_at  timestamptz,
+    UNIQUE (clinic_id, id)
+);
+CREATE INDEX webhook_endpoints_live ON webhook_endpoints (clinic_id) WHERE removed_at IS NULL;
+ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON webhook_endpoints USING (clinic_id = current_clinic_id())
+    WITH CHECK (clinic_id = current_clinic_id());
+
+-- The secrets deliveries are signed with, sealed under LUMEN_SECRET_KEY (the server must
+-- read them back to sign). A new secret gives the one before it a day to live, and until
+-- then each delivery carries a signature by each, so receivers can switch without a gap.
+CREATE TABLE webhook_secrets (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    clinic_id   uuid NOT NULL,
+    endpoint_id uuid NOT NULL,
+    sealed      bytea NOT NULL,
+    -- `whsec_` and a few characters, so staff can tell which secret a receiver holds.
+    shown_start text NOT NULL,
+    created_at  timestamptz NOT NULL,
+    expires_at  timestamptz,
+    FOREIGN KEY (clinic_id, endpoint_id) REFERENCES webhook_endpoints (clinic_id, id)
+        ON DELETE CASCADE
+);
+CREATE INDEX webhook_secrets_by_endpoint ON webhook_secrets (endpoint_id, created_at);
+ALTER TABLE webhook_secrets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON webhook_secrets USING (clinic_id = current_clinic_id())
+    WITH CHECK (clinic_id = current_clinic_id());
+
+-- A delivery is an outbox row: `recipient` is the endpoint's id, `kind` the event type,
+-- `body` the JSON sent, `cause` `webhook:<event id>:…`.
+ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_channel_check;
+ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_channel_check
+    CHECK (channel IN ('email', 'sms', 'whatsapp', 'webhook'));
+
+-- What a receiver answered, for the delivery log (the start of its body only).
+ALTER TABLE outbox_attempts
+    ADD COLUMN response_status integer,
+    ADD COLUMN response_body   text;
+
+-- One event: a delivery to each of the clinic's live endpoints that asked for its type,
+-- in the transaction of the change itself. Stamped with the clock, not the transaction's
+-- start, so events of one transaction keep their order. The body is what receivers get: ids and
+-- facts, never a patient's name or contact details (a receiver with an API key reads
+-- those through the API).
+CREATE FUNCTION webhook_event(clinic uuid, event_type text, data jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    event_id uuid := gen_random_uuid();
+    body text := jsonb_build_object(
+        'id', event_id,
+        'type', event_type,
+        'created_at', webhook_time(clock_timestamp()),
+        'data', data)::text;
+BEGIN
+    INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, body, created_at,
+                                 next_attempt_at, cause)
+    SELECT clinic, 'webhook', event_type, e.id::text, body, clock_timestamp(), clock_timestamp(),
+           'webhook:' || event_id
+    FROM webhook_endpoints e
+    WHERE e.clinic_id = clinic AND e.removed_at IS NULL AND event_type = ANY (e.events);
+END
+$$;
+
+-- Times in events are UTC in RFC 3339, whatever the session's time zone.
+CREATE FUNCTION webhook_time(at timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+-- Bookings: confirmed (from a hold, a payment, or staff), moved, cancelled. Holds and
+-- group sessions themselves are not bookings; an expired hold is not a cancellation.
+CREATE FUNCTION webhook_booking() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    event_type text;
+    unconfirmed appointment_status[] := ARRAY['held', 'pending_payment']::appointment_status[];
+BEGIN
+    IF NEW.patient_id IS NULL THEN
+        RETURN NULL;
+    ELSIF NEW.status = 'confirmed'
+          AND (TG_OP = 'INSERT' OR OLD.status = ANY (unconfirmed)) THEN
+        event_type := 'booking.created';
+    ELSIF TG_OP = 'INSERT' THEN
+        RETURN NULL;
+    ELSIF NEW.status = 'cancelled' AND OLD.status <> 'cancelled'
+          AND NOT OLD.status = ANY (unconfirmed) THEN
+        event_type := 'booking.cancelled';
+    ELSIF NEW.period <> OLD.period AND NEW.status = OLD.status
+          AND NOT NEW.status = ANY (unconfirmed || 'cancelled'::appointment_status) THEN
+        event_type := 'booking.moved';
+    ELSE
+        RETURN NULL;
+    END IF;
+    PERFORM webhook_event(NEW.clinic_id, event_type, jsonb_build_object(
+        'booking_id', NEW.id,
+        'patient_id', NEW.patient_id,
+        'treatment_id', NEW.treatment_id,
+        'provider_id', NEW.provider_id,
+        'location_id', NEW.location_id,
+        'status', NEW.status,
+        'mode', NEW.mode,
+        'starts_at', webhook_time(lower(NEW.period)),
+        'ends_at', webhook_time(upper(NEW.period))));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER appointments_webhook AFTER INSERT OR UPDATE OF status, period ON appointments
+    FOR EACH ROW EXECUTE FUNCTION webhook_booking();
+
+-- Money in: online, a fee, or at the desk.
+CREATE FUNCTION webhook_payment() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status <> 'paid' OR (TG_OP = 'UPDATE' AND OLD.status = 'paid') THEN
+        RETURN NULL;
+    END IF;
+    PERFORM webhook_event(NEW.clinic_id, 'payment.succeeded', jsonb_build_object(
+        'payment_id', NEW.id,
+        'booking_id', NEW.appointment_id,
+        'amount_minor', NEW.amount_minor,
+        'currency', NEW.currency,
+        'processor', NEW.processor,
+        'purpose', NEW.purpose,
+        'paid_at', webhook_time(NEW.paid_at)));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER payments_webhook AFTER INSERT OR UPDATE OF status ON payments
+    FOR EACH ROW EXECUTE FUNCTION webhook_payment();
+
+-- Money back, once the processor says it has gone.
+CREATE FUNCTION webhook_refund() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status <> 'succeeded' OR (TG_OP = 'UPDATE' AND OLD.status = 'succeeded') THEN
+        RETURN NULL;
+    END IF;
+    PERFORM webhook_event(NEW.clinic_id, 'payment.refunded', jsonb_build_object(
+        'refund_id', NEW.id,
+        'payment_id', NEW.payment_id,
+        'booking_id', p.appointment_id,
+        'amount_minor', NEW.amount_minor,
+        'currency', p.currency,
+        'reason', NEW.reason))
+    FROM payments p WHERE p.id = NEW.payment_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER refunds_webhook AFTER INSERT OR UPDATE OF status ON refunds
+    FOR EACH ROW EXECUTE FUNCTION webhook_refund();
+
+CREATE FUNCTION webhook_patient() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM webhook_event(NEW.clinic_id, 'patient.created', jsonb_build_object(
+        'patient_id', NEW.id,
+        'has_account', NEW.user_id IS NOT NULL));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER patients_webhook AFTER INSERT ON patients
+    FOR EACH ROW EXECUTE FUNCTION webhook_patient();
