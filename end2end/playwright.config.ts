@@ -143,6 +143,8 @@ export default defineConfig({
       LUMEN_DATA_DIR: dataDir,
       LUMEN_PG_FSYNC: "false",
       LUMEN_SEED_DEMO: "true",
+      // The webhook test's receiver listens on this machine.
+      LUMEN_WEBHOOKS_ALLOW_PRIVATE: "true",
       RUST_LOG: "warn",
       LUMEN_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       LUMEN_EMAIL_FROM: "bookings@juniper-clinic.example",

@@ -1,4 +1,7 @@
 import { test, expect } from "@playwright/test";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DEMO_RECOVERY_CODES, signInAsStaff, totpNow } from "./staff";
 
 // Each browser project edits its own treatment: the projects share one server and database.
@@ -7,7 +10,31 @@ const treatments: Record<string, { slug: string; name: string; price: string }> 
   phone: { slug: "laser-hair-removal", name: "Laser hair removal, small area", price: "82" },
 };
 
-test("a clinic admin changes a price and the public page shows it at once, then makes an API key", async ({ page }, testInfo) => {
+/** A webhook receiver on this machine, keeping every request it is sent. */
+async function receiver() {
+  const heard: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      heard.push({ headers: request.headers, body });
+      response.end("ok");
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hooks`, heard, close: () => server.close() };
+}
+
+/** The README's scheme: HMAC-SHA256 under the secret over `t.body`, against each `v1`. */
+function signedBy(header: string, body: string, secret: string): boolean {
+  const parts = header.split(",").map((part) => part.split("=", 2) as [string, string]);
+  const t = parts.find(([name]) => name === "t")?.[1] ?? "";
+  const mac = Buffer.from(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"));
+  return parts.some(([name, value]) => name === "v1" && value.length === mac.length && timingSafeEqual(Buffer.from(value), mac));
+}
+
+test("a clinic admin changes a price and the public page shows it at once, then makes an API key and a webhook", async ({ page }, testInfo) => {
   const treatment = treatments[testInfo.project.name];
   await page.goto("/sign-in?next=/admin/treatments");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
@@ -55,6 +82,46 @@ test("a clinic admin changes a price and the public page shows it at once, then 
   const answer = await page.request.get(range, { headers: { Authorization: `Bearer ${key}` } });
   expect(answer.status()).toBe(200);
   expect((await answer.json()).data).toEqual([]);
+
+  // A webhook endpoint for new patients: a slip first, then the receiver's address; its
+  // secret is shown once, and a patient added through the API reaches it, signed.
+  const hooks = page.getByRole("region", { name: "Webhooks" });
+  const receiving = await receiver();
+  try {
+    const address = hooks.getByLabel("Endpoint address");
+    await address.fill("ftp://127.0.0.1/hooks");
+    await hooks.getByLabel(/A patient is added/).check();
+    await hooks.getByRole("button", { name: "Add the endpoint" }).click();
+    await expect(hooks.locator("#webhook_url-error")).toContainText("must start https://");
+    await expect(address).toHaveValue("ftp://127.0.0.1/hooks");
+    await address.fill(receiving.url);
+    await hooks.getByRole("button", { name: "Add the endpoint" }).click();
+    const shown = hooks.getByTestId("new-webhook-secret");
+    await expect(shown).toHaveValue(/^whsec_[0-9a-f]{64}$/);
+    const signingSecret = await shown.inputValue();
+    await expect(hooks.getByRole("listitem").filter({ hasText: receiving.url })).toContainText("patient.created");
+
+    const email = `webhook.${testInfo.project.name}@example.com`;
+    const added = await page.request.post("/api/v1/patients", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { first_name: "Wen", last_name: "Hook", email, phone: "07700 900456" },
+    });
+    expect(added.status()).toBe(201);
+    const patientId = (await added.json()).id;
+    await expect.poll(() => receiving.heard.find((r) => r.body.includes(patientId)), { timeout: 10_000 }).toBeTruthy();
+    const delivery = receiving.heard.find((r) => r.body.includes(patientId))!;
+    expect(delivery.headers["lumen-event"]).toBe("patient.created");
+    expect(signedBy(String(delivery.headers["lumen-signature"]), delivery.body, signingSecret)).toBe(true);
+    expect(delivery.body).not.toContain(email);
+
+    await page.reload();
+    await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+    await expect(hooks.getByTestId("webhook-log")).toContainText("patient.created");
+    await hooks.getByRole("button", { name: `Remove ${receiving.url}` }).click();
+    await expect(page.getByText("Endpoint removed.")).toBeVisible();
+  } finally {
+    receiving.close();
+  }
 
   await keys.getByRole("button", { name: `Revoke the key “${name}”` }).click();
   await expect(page.getByText("Key revoked.")).toBeVisible();

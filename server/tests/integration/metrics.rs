@@ -9,9 +9,9 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use sqlx::PgPool;
 
-const TOKEN: &str = "scrape-secret-for-tests";
+pub(crate) const TOKEN: &str = "scrape-secret-for-tests";
 
-async fn scrape(app: &Router, token: Option<&str>) -> common::Reply {
+pub(crate) async fn scrape(app: &Router, token: Option<&str>) -> common::Reply {
     let mut request = Request::get("/metrics");
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
@@ -20,7 +20,7 @@ async fn scrape(app: &Router, token: Option<&str>) -> common::Reply {
 }
 
 /// The value of the sample of `name` whose labels include all of `labels`; 0 when none.
-fn sample(text: &str, name: &str, labels: &[&str]) -> f64 {
+pub(crate) fn sample(text: &str, name: &str, labels: &[&str]) -> f64 {
     text.lines()
         .filter(|line| {
             line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))

@@ -377,3 +377,51 @@ async fn private_and_loopback_endpoints_are_refused_unless_the_operator_allows_t
         assert!(error.contains("not on the public internet"), "{error}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_server_worker_sends_an_event_as_it_commits_and_counts_it(pool: PgPool) {
+    use crate::metrics::{sample, scrape, TOKEN};
+    let (app, state) = common::app_with_state(
+        &pool,
+        Clock::fixed(at(8, 0)),
+        common::media(),
+        app::backend::integrations::messaging::Messaging::development(),
+    )
+    .await;
+    let app = app.merge(lumen::metrics::router(state.clone(), Some(TOKEN)));
+    let admin = signed_in(&app, ADMIN).await;
+    let (url, heard, _) = receiver().await;
+    add_endpoint(&app, &admin, &url, &["patient_created"]).await;
+    let key = make_key(&app, &admin, "Marketing", "write").await;
+    let delivered = [r#"outcome="delivered""#];
+    let before = sample(
+        &scrape(&app, Some(TOKEN)).await.body,
+        "lumen_webhook_deliveries_total",
+        &delivered,
+    );
+    // Its next look is an hour away: only the outbox's announcement can bring it sooner.
+    let worker = lumen::workers::deliver_messages(
+        state.deliverer(),
+        state.dispatcher(),
+        std::time::Duration::from_secs(3600),
+    );
+    // Let it start listening before the event is committed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let ana = r#"{"first_name":"Ana","last_name":"Ruiz","email":"ana.worker@example.com","phone":"07700 900123"}"#;
+    let reply = api(&app, "POST", "/api/v1/patients", Some(&key), Some(ana)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let started = std::time::Instant::now();
+    while heard.lock().unwrap().is_empty() {
+        assert!(started.elapsed().as_secs() < 10, "the worker never sent it");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The counter moves once the delivery is recorded, just after the receiver answers.
+    let mut after = before;
+    while after < before + 1.0 && started.elapsed().as_secs() < 10 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let text = scrape(&app, Some(TOKEN)).await.body;
+        after = sample(&text, "lumen_webhook_deliveries_total", &delivered);
+    }
+    worker.abort();
+    assert!(after >= before + 1.0, "{before} → {after}");
+}
