@@ -83,15 +83,42 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 
--- Bookings: confirmed (from a hold, a payment, or staff), moved, cancelled. Holds and
--- group sessions themselves are not bookings; an expired hold is not a cancellation.
+-- What an event says about a booking: the appointment, and for a place at a group session
+-- the place and its patient (the appointment is then the session).
+CREATE FUNCTION webhook_booking_data(a appointments, seat session_seats) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'booking_id', a.id,
+        'patient_id', coalesce(seat.patient_id, a.patient_id),
+        'treatment_id', a.treatment_id,
+        'provider_id', a.provider_id,
+        'location_id', a.location_id,
+        'status', CASE WHEN seat.id IS NULL THEN a.status::text ELSE seat.status END,
+        'mode', a.mode,
+        'starts_at', webhook_time(lower(a.period)),
+        'ends_at', webhook_time(upper(a.period)),
+        'group_session', a.capacity IS NOT NULL)
+        || CASE WHEN seat.id IS NULL THEN '{}'::jsonb
+                ELSE jsonb_build_object('seat_id', seat.id) END
+$$;
+
+-- Bookings: confirmed (from a hold, a payment, or staff), moved, cancelled. A hold is not
+-- a booking, and an expired hold is not a cancellation. A group session's own changes are
+-- told for each place booked at it when it moves; its places tell their own booking and
+-- cancelling (below), cancelling the session included.
 CREATE FUNCTION webhook_booking() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     event_type text;
     unconfirmed appointment_status[] := ARRAY['held', 'pending_payment']::appointment_status[];
 BEGIN
-    IF NEW.patient_id IS NULL THEN
+    IF NEW.patient_id IS NULL AND NEW.capacity IS NULL THEN
+        RETURN NULL;
+    ELSIF NEW.patient_id IS NULL THEN
+        IF TG_OP = 'UPDATE' AND NEW.period <> OLD.period AND NEW.status <> 'cancelled' THEN
+            PERFORM webhook_event(NEW.clinic_id, 'booking.moved', webhook_booking_data(NEW, s))
+            FROM session_seats s WHERE s.appointment_id = NEW.id AND s.status = 'booked';
+        END IF;
         RETURN NULL;
     ELSIF NEW.status = 'confirmed'
           AND (TG_OP = 'INSERT' OR OLD.status = ANY (unconfirmed)) THEN
@@ -107,21 +134,28 @@ BEGIN
     ELSE
         RETURN NULL;
     END IF;
-    PERFORM webhook_event(NEW.clinic_id, event_type, jsonb_build_object(
-        'booking_id', NEW.id,
-        'patient_id', NEW.patient_id,
-        'treatment_id', NEW.treatment_id,
-        'provider_id', NEW.provider_id,
-        'location_id', NEW.location_id,
-        'status', NEW.status,
-        'mode', NEW.mode,
-        'starts_at', webhook_time(lower(NEW.period)),
-        'ends_at', webhook_time(upper(NEW.period))));
+    PERFORM webhook_event(NEW.clinic_id, event_type, webhook_booking_data(NEW, NULL));
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER appointments_webhook AFTER INSERT OR UPDATE OF status, period ON appointments
     FOR EACH ROW EXECUTE FUNCTION webhook_booking();
+
+CREATE FUNCTION webhook_seat() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND NEW.status = 'booked' THEN
+        PERFORM webhook_event(NEW.clinic_id, 'booking.created', webhook_booking_data(a, NEW))
+        FROM appointments a WHERE a.id = NEW.appointment_id;
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'cancelled' AND OLD.status = 'booked' THEN
+        PERFORM webhook_event(NEW.clinic_id, 'booking.cancelled', webhook_booking_data(a, NEW))
+        FROM appointments a WHERE a.id = NEW.appointment_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER session_seats_webhook AFTER INSERT OR UPDATE OF status ON session_seats
+    FOR EACH ROW EXECUTE FUNCTION webhook_seat();
 
 -- Money in: online, a fee, or at the desk.
 CREATE FUNCTION webhook_payment() RETURNS trigger

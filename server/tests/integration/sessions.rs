@@ -32,7 +32,7 @@ async fn sessions_app(pool: &PgPool) -> Router {
 }
 
 /// The workshop on Tuesday 17 March.
-async fn first_session(pool: &PgPool) -> Uuid {
+pub(crate) async fn first_session(pool: &PgPool) -> Uuid {
     sqlx::query_scalar(
         "SELECT a.id FROM appointments a JOIN treatments t ON t.id = a.treatment_id
          WHERE t.slug = $1 AND lower(a.period) = $2",
@@ -44,7 +44,7 @@ async fn first_session(pool: &PgPool) -> Uuid {
     .unwrap()
 }
 
-fn seat_form(session: Uuid, first: &str, email: &str) -> String {
+pub(crate) fn seat_form(session: Uuid, first: &str, email: &str) -> String {
     form(&[
         ("session", &session.to_string()),
         ("details[first_name]", first),

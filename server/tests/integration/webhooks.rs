@@ -73,6 +73,12 @@ fn signed_by(headers: &HeaderMap, body: &str, secret: &str) -> usize {
         .count()
 }
 
+/// The demo clinic on `clock`, its deliveries allowed to reach this machine.
+async fn clinic(pool: &PgPool, clock: Clock) -> (Router, AppState) {
+    let messaging = app::backend::integrations::messaging::Messaging::development();
+    common::app_with_state(pool, clock, common::media(), messaging).await
+}
+
 async fn deliver(state: &AppState, at: chrono::DateTime<Utc>) -> app::backend::delivery::Round {
     state.dispatcher().deliver_due(at, 100).await.unwrap()
 }
@@ -88,13 +94,7 @@ async fn bookings_made_moved_and_cancelled_reach_the_endpoint_signed_by_every_li
     pool: PgPool,
 ) {
     let clock = Clock::fixed(at(8, 0));
-    let (app, state) = common::app_with_state(
-        &pool,
-        clock.clone(),
-        common::media(),
-        app::backend::integrations::messaging::Messaging::development(),
-    )
-    .await;
+    let (app, state) = clinic(&pool, clock.clone()).await;
     let admin = signed_in(&app, ADMIN).await;
     let (url, heard, _) = receiver().await;
     let events = [
@@ -209,13 +209,7 @@ async fn bookings_made_moved_and_cancelled_reach_the_endpoint_signed_by_every_li
 async fn a_failing_endpoint_is_retried_with_backoff_then_dead_lettered_and_can_be_replayed(
     pool: PgPool,
 ) {
-    let (app, state) = common::app_with_state(
-        &pool,
-        Clock::fixed(at(8, 0)),
-        common::media(),
-        app::backend::integrations::messaging::Messaging::development(),
-    )
-    .await;
+    let (app, state) = clinic(&pool, Clock::fixed(at(8, 0))).await;
     let admin = signed_in(&app, ADMIN).await;
     let (url, heard, status) = receiver().await;
     add_endpoint(&app, &admin, &url, &["patient_created"]).await;
@@ -313,13 +307,7 @@ async fn a_failing_endpoint_is_retried_with_backoff_then_dead_lettered_and_can_b
 
 #[sqlx::test(migrations = "../migrations")]
 async fn private_and_loopback_endpoints_are_refused_unless_the_operator_allows_them(pool: PgPool) {
-    let (allowing, state) = common::app_with_state(
-        &pool,
-        Clock::fixed(at(8, 0)),
-        common::media(),
-        app::backend::integrations::messaging::Messaging::development(),
-    )
-    .await;
+    let (allowing, state) = clinic(&pool, Clock::fixed(at(8, 0))).await;
     let strict = AppState {
         webhooks: Webhooks::new(false),
         ..state.clone()
@@ -381,13 +369,7 @@ async fn private_and_loopback_endpoints_are_refused_unless_the_operator_allows_t
 #[sqlx::test(migrations = "../migrations")]
 async fn the_server_worker_sends_an_event_as_it_commits_and_counts_it(pool: PgPool) {
     use crate::metrics::{sample, scrape, TOKEN};
-    let (app, state) = common::app_with_state(
-        &pool,
-        Clock::fixed(at(8, 0)),
-        common::media(),
-        app::backend::integrations::messaging::Messaging::development(),
-    )
-    .await;
+    let (app, state) = clinic(&pool, Clock::fixed(at(8, 0))).await;
     let app = app.merge(lumen::metrics::router(state.clone(), Some(TOKEN)));
     let admin = signed_in(&app, ADMIN).await;
     let (url, heard, _) = receiver().await;
@@ -424,4 +406,114 @@ async fn the_server_worker_sends_an_event_as_it_commits_and_counts_it(pool: PgPo
     }
     worker.abort();
     assert!(after >= before + 1.0, "{before} → {after}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_deposit_paid_and_refunded_is_told_as_payment_events(pool: PgPool) {
+    use crate::common::FRONT_DESK;
+    use crate::refunds::{paid_booking, until_refunds_are};
+    let (app, stripe) = crate::stripe_checkout::paying_clinic(&pool, true).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let (url, heard, _) = receiver().await;
+    add_endpoint(
+        &app,
+        &admin,
+        &url,
+        &["payment_succeeded", "payment_refunded"],
+    )
+    .await;
+
+    paid_booking(&app, &pool, &stripe).await;
+    let (id, payment): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("SELECT appointment_id, id FROM payments")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let desk = signed_in(&app, FRONT_DESK).await;
+    let by_clinic = format!("id={id}&form[by]=clinic&form[tell_patient]=on");
+    let cancelled = post_as(&app, "admin/cancel_appointment", Some(&desk), &by_clinic).await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    until_refunds_are(&pool, &[("cancelled_by_clinic", 5000, "succeeded")]).await;
+
+    let dispatcher = app::backend::webhooks::Dispatcher {
+        pool: pool.clone(),
+        clinic_id: common::seeded_clinic_id(&pool).await,
+        webhooks: Webhooks::new(true),
+        secret_keys: common::secret_keys().into(),
+    };
+    let round = dispatcher.deliver_due(Utc::now(), 100).await.unwrap();
+    assert_eq!(round.sent, 2);
+    let events: Vec<Value> = heard
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    let of = |kind: &str| {
+        events
+            .iter()
+            .find(|e| e["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {events:?}"))["data"]
+            .clone()
+    };
+    let paid = of("payment.succeeded");
+    assert_eq!(paid["payment_id"], payment.to_string());
+    assert_eq!(paid["booking_id"], id.to_string());
+    assert_eq!(
+        (paid["amount_minor"].as_i64(), paid["currency"].as_str()),
+        (Some(5000), Some("GBP"))
+    );
+    let refunded = of("payment.refunded");
+    assert_eq!(refunded["payment_id"], payment.to_string());
+    assert_eq!(refunded["amount_minor"], 5000);
+    assert_eq!(refunded["reason"], "cancelled_by_clinic");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_place_at_a_group_session_is_told_as_a_booking_and_so_is_the_session_cancelled(
+    pool: PgPool,
+) {
+    use crate::sessions::{first_session, seat_form};
+    let (app, state) = clinic(&pool, Clock::fixed(at(8, 0))).await;
+    let admin = signed_in(&app, ADMIN).await;
+    let (url, heard, _) = receiver().await;
+    add_endpoint(
+        &app,
+        &admin,
+        &url,
+        &["booking_created", "booking_cancelled"],
+    )
+    .await;
+    let session = first_session(&pool).await;
+    let seat = seat_form(session, "Freya", "freya.hooks@example.com");
+    let booked = post_as(&app, "booking/book_seat", None, &seat).await;
+    assert!(booked.status.is_success(), "{}", booked.body);
+    let cancel = format!("id={session}&form[tell_patient]=on");
+    let cancelled = post_as(&app, "admin/cancel_appointment", Some(&admin), &cancel).await;
+    assert!(
+        cancelled.headers.contains_key("location"),
+        "{}",
+        cancelled.body
+    );
+
+    assert_eq!(deliver(&state, Utc::now()).await.sent, 2);
+    let events: Vec<Value> = heard
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    let mut types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    types.sort();
+    assert_eq!(types, ["booking.cancelled", "booking.created"]);
+    for event in &events {
+        let data = &event["data"];
+        assert_eq!(data["booking_id"], session.to_string());
+        assert_eq!(data["group_session"], true);
+        assert!(
+            data["seat_id"].is_string() && data["patient_id"].is_string(),
+            "{data}"
+        );
+        assert_eq!(data["seat_id"], events[0]["data"]["seat_id"]);
+    }
 }
