@@ -64,6 +64,9 @@ pub fn keep_house(
 pub const DELIVERY_IDLE: Duration = Duration::from_secs(1);
 /// Messages one round takes.
 const DELIVERY_BATCH: i64 = 100;
+/// Webhook deliveries one round takes: each may wait 10 s for its receiver, and the last
+/// must still be sent inside the claim's lease (`delivery::LEASE`, 5 minutes).
+const WEBHOOK_BATCH: i64 = 20;
 /// Where the outbox announces a new message on commit (its trigger, migration 25).
 const OUTBOX_CHANNEL: &str = "outbox_messages";
 
@@ -81,7 +84,7 @@ pub fn deliver_messages(
             let now = chrono::Utc::now();
             let round = deliverer.deliver_due(now, DELIVERY_BATCH).await;
             crate::metrics::job_ran("deliver_messages", round.is_ok());
-            let hooks = dispatcher.deliver_due(now, DELIVERY_BATCH).await;
+            let hooks = dispatcher.deliver_due(now, WEBHOOK_BATCH).await;
             crate::metrics::job_ran("deliver_webhooks", hooks.is_ok());
             if let Ok(hooks) = &hooks {
                 crate::metrics::webhook_round(hooks);
