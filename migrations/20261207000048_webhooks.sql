@@ -65,7 +65,8 @@ DECLARE
     body text := jsonb_build_object(
         'id', event_id,
         'type', event_type,
-        'created_at', webhook_time(clock_timestamp()),
+        'created_at', to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                              'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         'data', data)::text;
 BEGIN
     INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, body, created_at,
@@ -77,7 +78,8 @@ BEGIN
 END
 $$;
 
--- Times in events are UTC in RFC 3339, whatever the session's time zone.
+-- Times in events are UTC in RFC 3339, whatever the session's time zone; an event's own
+-- time has microseconds, so events a moment apart keep their order.
 CREATE FUNCTION webhook_time(at timestamptz) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
@@ -93,7 +95,10 @@ LANGUAGE sql STABLE AS $$
         'treatment_id', a.treatment_id,
         'provider_id', a.provider_id,
         'location_id', a.location_id,
-        'status', CASE WHEN seat.id IS NULL THEN a.status::text ELSE seat.status END,
+        -- A place booked reads as any booking confirmed.
+        'status', CASE WHEN seat.id IS NULL THEN a.status::text
+                       WHEN seat.status = 'booked' THEN 'confirmed'
+                       ELSE seat.status END,
         'mode', a.mode,
         'starts_at', webhook_time(lower(a.period)),
         'ends_at', webhook_time(upper(a.period)),
@@ -102,7 +107,8 @@ LANGUAGE sql STABLE AS $$
                 ELSE jsonb_build_object('seat_id', seat.id) END
 $$;
 
--- Bookings: confirmed (from a hold, a payment, or staff), moved, cancelled. A hold is not
+-- Bookings: confirmed (from a hold, a payment, or staff), moved (in time, or to another
+-- provider or location), cancelled. A hold is not
 -- a booking, and an expired hold is not a cancellation. A group session's own changes are
 -- told for each place booked at it when it moves; its places tell their own booking and
 -- cancelling (below), cancelling the session included.
@@ -115,7 +121,9 @@ BEGIN
     IF NEW.patient_id IS NULL AND NEW.capacity IS NULL THEN
         RETURN NULL;
     ELSIF NEW.patient_id IS NULL THEN
-        IF TG_OP = 'UPDATE' AND NEW.period <> OLD.period AND NEW.status <> 'cancelled' THEN
+        IF TG_OP = 'UPDATE' AND NEW.status <> 'cancelled'
+           AND (NEW.period, NEW.provider_id, NEW.location_id)
+               IS DISTINCT FROM (OLD.period, OLD.provider_id, OLD.location_id) THEN
             PERFORM webhook_event(NEW.clinic_id, 'booking.moved', webhook_booking_data(NEW, s))
             FROM session_seats s WHERE s.appointment_id = NEW.id AND s.status = 'booked';
         END IF;
@@ -128,7 +136,9 @@ BEGIN
     ELSIF NEW.status = 'cancelled' AND OLD.status <> 'cancelled'
           AND NOT OLD.status = ANY (unconfirmed) THEN
         event_type := 'booking.cancelled';
-    ELSIF NEW.period <> OLD.period AND NEW.status = OLD.status
+    ELSIF (NEW.period, NEW.provider_id, NEW.location_id)
+              IS DISTINCT FROM (OLD.period, OLD.provider_id, OLD.location_id)
+          AND NEW.status = OLD.status
           AND NOT NEW.status = ANY (unconfirmed || 'cancelled'::appointment_status) THEN
         event_type := 'booking.moved';
     ELSE
@@ -138,7 +148,8 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER appointments_webhook AFTER INSERT OR UPDATE OF status, period ON appointments
+CREATE TRIGGER appointments_webhook
+    AFTER INSERT OR UPDATE OF status, period, provider_id, location_id ON appointments
     FOR EACH ROW EXECUTE FUNCTION webhook_booking();
 
 CREATE FUNCTION webhook_seat() RETURNS trigger

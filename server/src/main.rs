@@ -175,11 +175,10 @@ async fn serve_with(
         tracing::info!(resumed, "making the sizes of pictures left unfinished");
     }
     let consent_sweeper = lumen::workers::withdraw_expired_pictures(state.jobs());
-    let delivery = lumen::workers::deliver_messages(
-        state.deliverer(),
-        state.dispatcher(),
-        lumen::workers::DELIVERY_IDLE,
-    );
+    let delivery =
+        lumen::workers::deliver_messages(state.deliverer(), lumen::workers::DELIVERY_IDLE);
+    let webhooks =
+        lumen::workers::deliver_webhooks(state.dispatcher(), lumen::workers::DELIVERY_IDLE);
     let payment_retries = lumen::workers::send_waiting_payments(state.clone());
     let waitlist = lumen::workers::offer_waitlist_times(state.clone());
     let live = state.live.clone();
@@ -226,6 +225,7 @@ async fn serve_with(
     housekeeper.abort();
     consent_sweeper.abort();
     delivery.abort();
+    webhooks.abort();
     payment_retries.abort();
     waitlist.abort();
     page_cache_listener.abort();

@@ -70,34 +70,52 @@ const WEBHOOK_BATCH: i64 = 20;
 /// Where the outbox announces a new message on commit (its trigger, migration 25).
 const OUTBOX_CHANNEL: &str = "outbox_messages";
 
-/// Delivers due messages and webhook deliveries until the task is aborted: at once while
-/// there is work, then as soon as a new one is committed, and at least every `idle`. With
-/// no message provider configured it claims no messages (webhooks need none).
+/// Delivers due messages until the task is aborted: at once while there is work, then as
+/// soon as a new message is committed, and at least every `idle`. With no provider
+/// configured it never claims anything.
 pub fn deliver_messages(
     deliverer: app::backend::delivery::Deliverer,
-    dispatcher: app::backend::webhooks::Dispatcher,
     idle: Duration,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut announcements = listen(&deliverer.pool).await;
         loop {
-            let now = chrono::Utc::now();
-            let round = deliverer.deliver_due(now, DELIVERY_BATCH).await;
+            let round = deliverer
+                .deliver_due(chrono::Utc::now(), DELIVERY_BATCH)
+                .await;
             crate::metrics::job_ran("deliver_messages", round.is_ok());
-            let hooks = dispatcher.deliver_due(now, WEBHOOK_BATCH).await;
-            crate::metrics::job_ran("deliver_webhooks", hooks.is_ok());
-            if let Ok(hooks) = &hooks {
-                crate::metrics::webhook_round(hooks);
+            match round {
+                Ok(round) if round.handled() > 0 => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "could not read the outbox"),
             }
-            let handled = [&round, &hooks]
-                .into_iter()
-                .map(|r| r.as_ref().map_or(0, |r| r.handled()))
-                .sum::<usize>();
-            for error in [round.err(), hooks.err()].into_iter().flatten() {
-                tracing::warn!(%error, "could not read the outbox");
-            }
-            if handled > 0 {
-                continue;
+            wait_for_news(&mut announcements, idle).await;
+        }
+    })
+}
+
+/// Delivers due webhook deliveries until the task is aborted, as [`deliver_messages`]
+/// delivers messages. A task of its own, so a receiver that is slow to answer never holds
+/// up a patient's email.
+pub fn deliver_webhooks(
+    dispatcher: app::backend::webhooks::Dispatcher,
+    idle: Duration,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut announcements = listen(&dispatcher.pool).await;
+        loop {
+            let round = dispatcher
+                .deliver_due(chrono::Utc::now(), WEBHOOK_BATCH)
+                .await;
+            crate::metrics::job_ran("deliver_webhooks", round.is_ok());
+            match round {
+                Ok(round) => {
+                    crate::metrics::webhook_round(&round);
+                    if round.handled() > 0 {
+                        continue;
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "could not read the webhook deliveries"),
             }
             wait_for_news(&mut announcements, idle).await;
         }

@@ -11,9 +11,10 @@ use crate::backend::auth::sealing::SecretKeys;
 use crate::backend::delivery::{jitter, Round, LEASE};
 use crate::backend::store::outbox::{self, Answer, Claimed, Tried};
 use crate::backend::store::webhooks::{self as store, secret_context};
-use crate::domain::messaging::{after_failure, AfterFailure};
+use crate::domain::messaging::{after_failure, AfterFailure, LONGEST_DELAY};
 use crate::domain::webhooks::{
-    is_public, kept_response, signature_header, signed_text, RESPONSE_KEPT, SIGNATURE_HEADER,
+    is_link_local, is_public, kept_response, signature_header, signed_text, RESPONSE_KEPT,
+    SIGNATURE_HEADER,
 };
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -55,7 +56,7 @@ impl Resolve for CheckedResolver {
             let allowed: Vec<SocketAddr> = found
                 .iter()
                 .copied()
-                .filter(|a| allow_private || is_public(a.ip()))
+                .filter(|a| may_reach(a.ip(), allow_private))
                 .collect();
             if allowed.is_empty() {
                 return Err(Box::new(Refused(refusal(&host, &found))) as _);
@@ -65,16 +66,21 @@ impl Resolve for CheckedResolver {
     }
 }
 
+/// Whether a delivery may connect to `address`: a public one, or with the operator's leave
+/// a private one. Link-local addresses never, where cloud metadata services answer.
+fn may_reach(address: IpAddr, allow_private: bool) -> bool {
+    is_public(address) || (allow_private && !is_link_local(address))
+}
+
+/// Why `host` is refused, without the address it led to: the admin reading it should not
+/// learn the layout of the operator's own network.
 fn refusal(host: &str, found: &[SocketAddr]) -> String {
-    match found.first() {
-        Some(_) if host.parse::<IpAddr>().is_ok() => format!(
-            "{host} is not on the public internet; Lumen sends only to public addresses."
-        ),
-        Some(address) => format!(
-            "{host} leads to {}, which is not on the public internet; Lumen sends only to public addresses.",
-            address.ip()
-        ),
-        None => format!("{host} has no address."),
+    if found.is_empty() {
+        format!("{host} has no address.")
+    } else if host.parse::<IpAddr>().is_ok() {
+        format!("{host} is not on the public internet; Lumen sends only to public addresses.")
+    } else {
+        format!("{host} leads to an address that is not on the public internet; Lumen sends only to public addresses.")
     }
 }
 
@@ -97,10 +103,6 @@ impl Webhooks {
         }
     }
 
-    pub fn allows_private(&self) -> bool {
-        self.allow_private
-    }
-
     /// The endpoint's address if deliveries may go there, else what is wrong with it, in
     /// words for the admin who typed it.
     pub async fn check_endpoint(&self, typed: &str) -> Result<Url, String> {
@@ -117,9 +119,6 @@ impl Webhooks {
         let Some(host) = url.host_str() else {
             return Err("The address needs a host name.".into());
         };
-        if self.allow_private {
-            return Ok(url);
-        }
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let found: Vec<SocketAddr> = match host.parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, 0)],
@@ -128,7 +127,10 @@ impl Webhooks {
                 Err(_) => return Err(format!("{host} could not be found. Check the address.")),
             },
         };
-        match found.iter().find(|a| !is_public(a.ip())) {
+        match found
+            .iter()
+            .find(|a| !may_reach(a.ip(), self.allow_private))
+        {
             Some(_) => Err(refusal(host, &found)),
             None if found.is_empty() => Err(refusal(host, &found)),
             None => Ok(url),
@@ -141,9 +143,15 @@ impl Webhooks {
             Ok(url) => url,
             Err(_) => return Sent::Refused("The endpoint's address is not valid.".into()),
         };
+        // Registered while the operator allowed plain http, perhaps.
+        if url.scheme() != "https" && !self.allow_private {
+            return Sent::Refused(
+                "The address must start https://, so deliveries are encrypted.".into(),
+            );
+        }
         // A literal address is never resolved, so the resolver cannot check it.
         if let Some(ip) = literal_ip(&url) {
-            if !self.allow_private && !is_public(ip) {
+            if !may_reach(ip, self.allow_private) {
                 return Sent::Refused(refusal(&ip.to_string(), &[SocketAddr::new(ip, 0)]));
             }
         }
@@ -163,7 +171,8 @@ impl Webhooks {
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(std::time::Duration::from_secs);
+                    // A receiver asks for a pause, not for its deliveries to stop for good.
+                    .map(|s| std::time::Duration::from_secs(s).min(LONGEST_DELAY));
                 let body = read_start(response).await;
                 Sent::Answered {
                     status,
@@ -305,7 +314,9 @@ impl Dispatcher {
         let Ok(endpoint_id) = Uuid::parse_str(&delivery.recipient) else {
             return Ok((Outcome::Dead("The endpoint was removed.".into()), None));
         };
-        let timestamp = now.timestamp();
+        // Signed as it leaves: receivers check the time against their own clock, and a
+        // round's earlier deliveries may have taken a while.
+        let timestamp = Utc::now().timestamp();
         let text = signed_text(timestamp, &delivery.body);
         let macs: Vec<String> = target
             .sealed_secrets

@@ -158,18 +158,37 @@ pub fn is_public(address: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public_v4(v4);
             }
-            let first = v6.segments()[0];
+            let [first, second, third, ..] = v6.segments();
             !(v6.is_unspecified()
                 || v6.is_loopback()
                 || v6.is_multicast()
                 // Unique local fc00::/7 and link-local fe80::/10.
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
+                // Site-local fec0::/10 (deprecated, still routed inside some networks).
+                || (first & 0xffc0) == 0xfec0
+                // 6to4 2002::/16 and Teredo 2001::/32 carry an IPv4 address inside.
+                || first == 0x2002
+                || (first == 0x2001 && second == 0)
+                // Local-use NAT64 64:ff9b:1::/48.
+                || (first == 0x64 && second == 0xff9b && third == 1)
                 // IPv4-compatible ::/96, NAT64 64:ff9b::/96, documentation 2001:db8::/32.
                 || v6.segments()[..6] == [0; 6]
                 || v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
-                || (first == 0x2001 && v6.segments()[1] == 0x0db8))
+                || (first == 0x2001 && second == 0x0db8))
         }
+    }
+}
+
+/// Link-local addresses (169.254.0.0/16, fe80::/10), where cloud providers' metadata
+/// services answer: never reached, whatever the operator allows.
+pub fn is_link_local(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_link_local(),
+            None => (v6.segments()[0] & 0xffc0) == 0xfe80,
+        },
     }
 }
 
@@ -248,10 +267,24 @@ mod tests {
             "64:ff9b::a00:1",
             "2001:db8::1",
             "ff02::1",
+            "fec0::1",
+            "2002:7f00:1::1",
+            "2001:0:4136:e378::1",
+            "64:ff9b:1::a00:1",
         ] {
             assert!(!is_public(ip(private)), "{private} is not on the internet");
         }
         assert!(!is_public(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+    }
+
+    #[test]
+    fn link_local_is_link_local_in_either_family() {
+        for link_local in ["169.254.169.254", "fe80::1", "::ffff:169.254.169.254"] {
+            assert!(is_link_local(ip(link_local)), "{link_local}");
+        }
+        for other in ["127.0.0.1", "10.0.0.1", "::1", "8.8.8.8"] {
+            assert!(!is_link_local(ip(other)), "{other}");
+        }
     }
 
     #[test]

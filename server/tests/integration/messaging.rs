@@ -470,11 +470,8 @@ async fn a_committed_message_wakes_the_worker_without_waiting_for_its_next_look(
     let server = SmtpServer::start();
     let (_, state) = app_sending_to(&pool, &server).await;
     // Its next look is an hour away: only the outbox's announcement can bring it sooner.
-    let worker = lumen::workers::deliver_messages(
-        state.deliverer(),
-        state.dispatcher(),
-        std::time::Duration::from_secs(3600),
-    );
+    let worker =
+        lumen::workers::deliver_messages(state.deliverer(), std::time::Duration::from_secs(3600));
     let started = std::time::Instant::now();
     loop {
         let listening: i64 = sqlx::query_scalar(

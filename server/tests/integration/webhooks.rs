@@ -346,24 +346,61 @@ async fn private_and_loopback_endpoints_are_refused_unless_the_operator_allows_t
     assert_eq!(common::count_rows(&pool, "webhook_endpoints").await, 0);
 
     // Registered while the operator allowed it (or pointed there later by DNS): when
-    // deliveries may not go there, the resolver and the address check refuse at sending,
-    // and nothing reaches the receiver.
+    // deliveries may not go there, the address check (a literal address), the resolver (a
+    // name) and the scheme refuse at sending, and nothing reaches the receiver.
     let allowing_admin = signed_in(&allowing, ADMIN).await;
+    // Cloud metadata answers on link-local addresses: never, whatever the operator allows.
+    let metadata = form(&[
+        ("form[url]", "http://169.254.169.254/latest/meta-data"),
+        ("form[patient_created]", "on"),
+    ]);
+    let reply = post_as(
+        &allowing,
+        "admin/add_webhook",
+        Some(&allowing_admin),
+        &metadata,
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     let (url, heard, _) = receiver().await;
-    let by_name = url.replace("127.0.0.1", "localhost");
-    add_endpoint(&allowing, &allowing_admin, &url, &["patient_created"]).await;
-    add_endpoint(&allowing, &allowing_admin, &by_name, &["patient_created"]).await;
+    let literal = url.replace("http://", "https://");
+    let by_name = literal.replace("127.0.0.1", "localhost");
+    for endpoint in [&literal, &by_name, &url] {
+        add_endpoint(&allowing, &allowing_admin, endpoint, &["patient_created"]).await;
+    }
     let key = make_key(&allowing, &allowing_admin, "Marketing", "write").await;
     let ana = r#"{"first_name":"Ana","last_name":"Ruiz","email":"ana.ssrf@example.com","phone":"07700 900123"}"#;
     let reply = api(&allowing, "POST", "/api/v1/patients", Some(&key), Some(ana)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let round = deliver(&strict, Utc::now()).await;
-    assert_eq!((round.sent, round.dead), (0, 2));
+    assert_eq!((round.sent, round.dead), (0, 3));
     assert!(heard.lock().unwrap().is_empty());
-    for delivery in screen(&app, &admin).await.deliveries {
-        let error = delivery.attempts[0].error.clone().unwrap();
-        assert!(error.contains("not on the public internet"), "{error}");
-    }
+    let mut errors: Vec<(String, String)> = screen(&app, &admin)
+        .await
+        .deliveries
+        .into_iter()
+        .map(|d| (d.url, d.attempts[0].error.clone().unwrap()))
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            (url.clone(), "The address must start https://, so deliveries are encrypted.".to_owned()),
+            (
+                literal.clone(),
+                "127.0.0.1 is not on the public internet; Lumen sends only to public addresses.".to_owned()
+            ),
+            (
+                by_name.clone(),
+                "localhost leads to an address that is not on the public internet; Lumen sends only to public addresses.".to_owned()
+            ),
+        ]
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -382,11 +419,8 @@ async fn the_server_worker_sends_an_event_as_it_commits_and_counts_it(pool: PgPo
         &delivered,
     );
     // Its next look is an hour away: only the outbox's announcement can bring it sooner.
-    let worker = lumen::workers::deliver_messages(
-        state.deliverer(),
-        state.dispatcher(),
-        std::time::Duration::from_secs(3600),
-    );
+    let worker =
+        lumen::workers::deliver_webhooks(state.dispatcher(), std::time::Duration::from_secs(3600));
     // Let it start listening before the event is committed.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let ana = r#"{"first_name":"Ana","last_name":"Ruiz","email":"ana.worker@example.com","phone":"07700 900123"}"#;
