@@ -69,6 +69,13 @@ DECLARE
                               'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         'data', data)::text;
 BEGIN
+    -- Most clinics have no endpoint for most events: then not even an empty INSERT, whose
+    -- statement trigger would wake every delivery worker for nothing.
+    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints e
+                   WHERE e.clinic_id = clinic AND e.removed_at IS NULL
+                     AND event_type = ANY (e.events)) THEN
+        RETURN;
+    END IF;
     INSERT INTO outbox_messages (clinic_id, channel, kind, recipient, body, created_at,
                                  next_attempt_at, cause)
     SELECT clinic, 'webhook', event_type, e.id::text, body, clock_timestamp(), clock_timestamp(),
