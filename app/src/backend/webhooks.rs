@@ -311,9 +311,6 @@ impl Dispatcher {
         let Some(target) = target.filter(|t| !t.removed) else {
             return Ok((Outcome::Dead("The endpoint was removed.".into()), None));
         };
-        let Ok(endpoint_id) = Uuid::parse_str(&delivery.recipient) else {
-            return Ok((Outcome::Dead("The endpoint was removed.".into()), None));
-        };
         // Signed as it leaves: receivers check the time against their own clock, and a
         // round's earlier deliveries may have taken a while.
         let timestamp = Utc::now().timestamp();
@@ -322,7 +319,7 @@ impl Dispatcher {
             .sealed_secrets
             .iter()
             .filter_map(|(id, sealed)| {
-                let opened = self.secret_keys.open(sealed, &secret_context(endpoint_id));
+                let opened = self.secret_keys.open(sealed, &secret_context(target.id));
                 if opened.is_err() {
                     tracing::warn!(secret_id = %id, "a webhook secret does not open with this server's keys");
                 }

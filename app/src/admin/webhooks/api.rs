@@ -24,13 +24,8 @@ pub async fn fetch_webhooks() -> Result<WebhooksScreen, AppError> {
             .format("%-d %b %Y, %H:%M:%S")
             .to_string()
     };
-    let endpoints = webhooks::list(&state.pool, state.clinic_id).await?;
-    let live: Vec<String> = endpoints
-        .iter()
-        .filter(|e| e.removed_at.is_none())
-        .map(|e| e.url.clone())
-        .collect();
-    let endpoints = endpoints
+    let endpoints = webhooks::list(&state.pool, state.clinic_id)
+        .await?
         .into_iter()
         .map(|e| EndpointView {
             id: e.id.to_string(),
@@ -65,7 +60,7 @@ pub async fn fetch_webhooks() -> Result<WebhooksScreen, AppError> {
             DeliveryView {
                 id: d.id.to_string(),
                 event: d.event,
-                replayable: d.status != "queued" && live.contains(&url),
+                replayable: d.status != "queued" && d.endpoint_live,
                 url,
                 status,
                 created: at(d.created_at),
@@ -174,20 +169,16 @@ pub async fn rotate_webhook_secret(id: String) -> Result<ShownSecret, AppError> 
         sealed: &sealed,
         shown_start: &shown_start,
     };
-    let now = state.clock.now();
-    let rotated =
-        webhooks::rotate_secret(&state.pool, state.clinic_id, id, &secret_row, &me, now).await?;
-    answer(if rotated {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    })?;
-    let url = webhooks::list(&state.pool, state.clinic_id)
-        .await?
-        .into_iter()
-        .find(|e| e.id == id)
-        .map(|e| e.url)
-        .unwrap_or_default();
+    let rotated = webhooks::rotate_secret(
+        &state.pool,
+        state.clinic_id,
+        id,
+        &secret_row,
+        &me,
+        state.clock.now(),
+    )
+    .await?;
+    let url = answer(rotated.ok_or(AppError::NotFound))?;
     Ok(ShownSecret { url, secret })
 }
 

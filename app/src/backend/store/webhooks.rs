@@ -128,8 +128,8 @@ pub async fn list(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<EndpointRow>, sq
         .collect())
 }
 
-/// Gives a live endpoint a new secret; those before it sign for one more day. `false`
-/// when there is no such live endpoint.
+/// Gives a live endpoint a new secret; those before it sign for one more day. The
+/// endpoint's address, or `None` when there is no such live endpoint.
 pub async fn rotate_secret(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -137,19 +137,19 @@ pub async fn rotate_secret(
     secret: &NewSecret<'_>,
     by: &Principal,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Option<String>, AppError> {
     let mut tx = pool.begin().await?;
-    let live = sqlx::query_scalar!(
-        "SELECT id FROM webhook_endpoints
+    let url = sqlx::query_scalar!(
+        "SELECT url FROM webhook_endpoints
          WHERE clinic_id = $1 AND id = $2 AND removed_at IS NULL FOR UPDATE",
         clinic_id,
         endpoint_id
     )
     .fetch_optional(&mut *tx)
     .await?;
-    if live.is_none() {
-        return Ok(false);
-    }
+    let Some(url) = url else {
+        return Ok(None);
+    };
     sqlx::query!(
         "UPDATE webhook_secrets SET expires_at = now() + make_interval(hours => $3)
          WHERE clinic_id = $1 AND endpoint_id = $2
@@ -170,7 +170,7 @@ pub async fn rotate_secret(
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(url))
 }
 
 /// Stops sending to an endpoint (its log stays); `false` when there is no such live one.
@@ -203,6 +203,7 @@ pub async fn remove(
 /// Where a delivery goes and what signs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    pub id: Uuid,
     pub url: String,
     pub removed: bool,
     /// The sealed secrets still signing, newest first.
@@ -242,6 +243,7 @@ pub async fn target(
     .map(|s| (s.id, s.sealed))
     .collect();
     Ok(Some(Target {
+        id: endpoint_id,
         url: row.url,
         removed: row.removed,
         sealed_secrets,
@@ -254,6 +256,8 @@ pub struct DeliveryRow {
     pub id: Uuid,
     pub event: String,
     pub url: Option<String>,
+    /// Its endpoint still takes deliveries (so it may be sent again).
+    pub endpoint_live: bool,
     pub body: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -278,7 +282,8 @@ pub async fn deliveries(
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.id, m.kind, e.url AS "url?", m.body, m.status, m.created_at,
+        r#"SELECT m.id, m.kind, e.url AS "url?", e.removed_at IS NULL AND e.id IS NOT NULL AS "endpoint_live!",
+                  m.body, m.status, m.created_at,
                   CASE WHEN m.status = 'queued' THEN m.next_attempt_at END AS next_attempt_at
            FROM outbox_messages m
            LEFT JOIN webhook_endpoints e ON e.clinic_id = m.clinic_id AND e.id::text = m.recipient
@@ -318,6 +323,7 @@ pub async fn deliveries(
             id: r.id,
             event: r.kind,
             url: r.url,
+            endpoint_live: r.endpoint_live,
             body: r.body,
             status: r.status,
             created_at: r.created_at,
