@@ -39,7 +39,9 @@ macro_rules! lazy_area {
                 }
 
                 async fn view(_route: Self) -> AnyView {
-                    $entry($area::$route).await
+                    let page = $entry($area::$route).await;
+                    crate::ui::interactive::mark_when_hydrated();
+                    page
                 }
 
                 // The chunk is fetched while the route's data loads, not after.

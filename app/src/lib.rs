@@ -31,6 +31,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
+use ui::interactive::marked;
 use ui::layout::{ClinicResource, SiteFooter, SiteHeader};
 use ui::status::NotFound;
 
@@ -43,8 +44,7 @@ pub fn App() -> impl IntoView {
     provide_context(clinic);
 
     // Lets tests (and curious developers) see when the page has become interactive.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = ui::interactive::provide_mark();
 
     // Every page waits for its data on the server, so the HTML that arrives is complete
     // (titles and descriptions included) and the page reads without JavaScript.
@@ -57,14 +57,14 @@ pub fn App() -> impl IntoView {
                 </a>
                 <SiteHeader/>
                 <main id="main" class="flex-1">
-                    <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                        <Route path=path!("/treatments") view=TreatmentsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/treatments/:slug") view=TreatmentPage ssr=SsrMode::Async/>
-                        <Route path=path!("/gallery") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
-                        <Route path=path!("/gallery/:gallery") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
-                        <Route path=path!("/gallery/:gallery/:album") view=gallery::pages::GalleryPage ssr=SsrMode::Async/>
-                        <Route path=path!("/cases/:slug") view=gallery::pages::CasePage ssr=SsrMode::Async/>
+                    <Routes fallback=|| marked(NotFound)>
+                        <Route path=path!("/") view=|| marked(HomePage) ssr=SsrMode::Async/>
+                        <Route path=path!("/treatments") view=|| marked(TreatmentsPage) ssr=SsrMode::Async/>
+                        <Route path=path!("/treatments/:slug") view=|| marked(TreatmentPage) ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery") view=|| marked(gallery::pages::GalleryPage) ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery/:gallery") view=|| marked(gallery::pages::GalleryPage) ssr=SsrMode::Async/>
+                        <Route path=path!("/gallery/:gallery/:album") view=|| marked(gallery::pages::GalleryPage) ssr=SsrMode::Async/>
+                        <Route path=path!("/cases/:slug") view=|| marked(gallery::pages::CasePage) ssr=SsrMode::Async/>
                         <Route path=path!("/book") view={Lazy::<lazy_pages::Book>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/book/details") view={Lazy::<lazy_pages::Details>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/book/review") view={Lazy::<lazy_pages::Review>::new()} ssr=SsrMode::Async/>

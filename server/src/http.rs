@@ -123,6 +123,10 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
         .with_state(state)
         .layer(
             ServiceBuilder::new()
+                // Outermost: every poll of the request and its body, whatever layer it is in.
+                .layer(axum::middleware::from_fn(
+                    crate::render_isolation::own_owner_only,
+                ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()

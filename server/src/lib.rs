@@ -14,6 +14,7 @@ pub mod page_cache;
 pub mod postgres;
 pub mod protect;
 pub mod razorpay_routes;
+pub mod render_isolation;
 pub mod report_routes;
 pub mod seed;
 pub mod stripe_hooks;

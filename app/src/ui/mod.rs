@@ -3,6 +3,7 @@
 pub mod ask;
 pub mod components;
 pub mod delivery;
+pub mod interactive;
 pub mod layout;
 pub mod live;
 pub mod saves;
