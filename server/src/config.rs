@@ -66,6 +66,9 @@ pub struct Config {
     pub assistant: Option<AssistantSettings>,
     /// Razorpay, for payments online: `LUMEN_RAZORPAY_*`.
     pub razorpay: Option<RazorpaySettings>,
+    /// A practice-management system that keeps the clinic's calendar: `LUMEN_PRACTICE_*`;
+    /// `None`: Lumen's own calendar.
+    pub practice: Option<app::backend::integrations::practice::PracticeConfig>,
     /// The STUN and TURN servers video visits use: `LUMEN_STUN_URLS`, `LUMEN_TURN_URLS`,
     /// `LUMEN_TURN_SECRET`.
     pub ice: app::backend::video::ice::IceSettings,
@@ -305,6 +308,7 @@ impl Config {
         let stripe = stripe(&get)?;
         let assistant = assistant(&get)?;
         let razorpay = razorpay(&get)?;
+        let practice = practice(&get)?;
         let ice = ice(&get)?;
 
         Ok(Config {
@@ -336,6 +340,7 @@ impl Config {
             stripe,
             assistant,
             razorpay,
+            practice,
             ice,
         })
     }
@@ -421,6 +426,46 @@ fn razorpay(
         key_id,
         key_secret: SecretText(key_secret.trim().to_owned()),
         webhook_secrets,
+    }))
+}
+
+/// The practice system bookings go through: its API's address, the key it gave Lumen, and
+/// the centre Lumen books at, all three or none.
+fn practice(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<app::backend::integrations::practice::PracticeConfig>, ConfigError> {
+    let Some(api) = get("LUMEN_PRACTICE_API_URL") else {
+        return Ok(None);
+    };
+    if !(api.starts_with("https://") || api.starts_with("http://")) {
+        return Err(ConfigError {
+            variable: "LUMEN_PRACTICE_API_URL",
+            value: api,
+            problem: "must be the practice system's API address, starting with https://",
+        });
+    }
+    let needed = |variable: &'static str, problem: &'static str| {
+        get(variable)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .ok_or(ConfigError {
+                variable,
+                value: String::new(),
+                problem,
+            })
+    };
+    let api_key = needed(
+        "LUMEN_PRACTICE_API_KEY",
+        "must be set with LUMEN_PRACTICE_API_URL: the API key the practice system gave the clinic",
+    )?;
+    let center = needed(
+        "LUMEN_PRACTICE_CENTER",
+        "must be set with LUMEN_PRACTICE_API_URL: the practice system's id for the clinic's centre",
+    )?;
+    Ok(Some(app::backend::integrations::practice::PracticeConfig {
+        api: api.trim_end_matches('/').to_owned(),
+        api_key,
+        center,
     }))
 }
 
@@ -789,6 +834,34 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.variable, "LUMEN_SMTP_URL");
         assert!(!e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_practice_system_needs_its_key_and_centre_and_the_key_is_never_shown() {
+        assert_eq!(config(&[]).unwrap().practice, None);
+        let c = config(&[
+            ("LUMEN_PRACTICE_API_URL", "https://api.practice.example/"),
+            ("LUMEN_PRACTICE_API_KEY", "pk-s3cret"),
+            ("LUMEN_PRACTICE_CENTER", "ctr-1"),
+        ])
+        .unwrap();
+        let practice = c.practice.as_ref().unwrap();
+        assert_eq!(
+            (practice.api.as_str(), practice.center.as_str()),
+            ("https://api.practice.example", "ctr-1")
+        );
+        assert!(!format!("{c:?}").contains("pk-s3cret"));
+        let refused =
+            config(&[("LUMEN_PRACTICE_API_URL", "https://api.practice.example")]).unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_PRACTICE_API_KEY");
+        let refused = config(&[
+            ("LUMEN_PRACTICE_API_URL", "https://api.practice.example"),
+            ("LUMEN_PRACTICE_API_KEY", "pk-s3cret"),
+        ])
+        .unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_PRACTICE_CENTER");
+        let refused = config(&[("LUMEN_PRACTICE_API_URL", "api.practice.example")]).unwrap_err();
+        assert_eq!(refused.variable, "LUMEN_PRACTICE_API_URL");
     }
 
     #[test]

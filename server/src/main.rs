@@ -165,6 +165,14 @@ async fn serve_with(
         assistant: assistant(config),
         live: Default::default(),
         webhooks: app::backend::webhooks::Webhooks::new(config.webhooks_allow_private),
+        booking: match config.practice.clone() {
+            Some(practice) => {
+                app::backend::integrations::booking::BookingBackend::Practice(std::sync::Arc::new(
+                    app::backend::integrations::practice::PracticeSystem::new(practice),
+                ))
+            }
+            None => Default::default(),
+        },
         video: app::backend::video::Video {
             ice: std::sync::Arc::new(config.ice.clone()),
             ..Default::default()

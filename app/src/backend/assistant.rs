@@ -4,7 +4,7 @@
 
 use crate::backend::auth::session::Token;
 use crate::backend::integrations::assistant::{Listener, Turn};
-use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
+use crate::backend::integrations::booking::{BookingSystem, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::assistant::{self as store, Conversation, NewMessage};
 use crate::backend::store::booking;
@@ -308,12 +308,7 @@ pub async fn free_times(
         return Ok(Vec::new());
     }
     let now = state.clock.now();
-    let calendar = LumenCalendar {
-        pool: &state.pool,
-        clinic_id: state.clinic_id,
-        now,
-        rules: &rules,
-    };
+    let calendar = state.calendar(now, &rules);
     let today = now.with_timezone(&rules.zone()).date_naive();
     let days: Vec<(NaiveDate, NaiveDate)> = match weekday {
         Some(day) => (0..7 * WEEKS_FOR_A_WEEKDAY)
@@ -368,12 +363,7 @@ pub async fn hold(state: &AppState, offer: &Offer, link: &Token) -> Result<Held,
     ) else {
         return Err("That is not one of the times listed.".to_owned());
     };
-    let calendar = LumenCalendar {
-        pool: &state.pool,
-        clinic_id: state.clinic_id,
-        now: state.clock.now(),
-        rules: &rules,
-    };
+    let calendar = state.calendar(state.clock.now(), &rules);
     let start = start.with_timezone(&Utc);
     match calendar.hold(&treatment, Some(provider), start, link).await {
         Ok(until) => Ok(Held {

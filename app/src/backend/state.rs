@@ -67,6 +67,8 @@ pub struct AppState {
     pub live: crate::backend::live::Live,
     /// The client webhook deliveries leave by, and whether it may reach private addresses.
     pub webhooks: crate::backend::webhooks::Webhooks,
+    /// The calendar bookings go through: Lumen's own, or the clinic's practice system.
+    pub booking: crate::backend::integrations::booking::BookingBackend,
 }
 
 impl AppState {
@@ -95,6 +97,16 @@ impl AppState {
     }
 
     /// The delivery of this clinic's outbox.
+    /// The clinic's calendar as of `now`, whichever backend it is.
+    pub fn calendar<'a>(
+        &'a self,
+        now: DateTime<Utc>,
+        rules: &'a crate::backend::store::booking::Rules,
+    ) -> crate::backend::integrations::booking::ClinicCalendar<'a> {
+        self.booking
+            .calendar(&self.pool, self.clinic_id, now, rules)
+    }
+
     pub fn deliverer(&self) -> Deliverer {
         Deliverer::new(self.pool.clone(), self.clinic_id, self.messaging.clone())
     }

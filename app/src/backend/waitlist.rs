@@ -5,7 +5,7 @@
 //! and every minute besides (new hours, a time coming within the booking horizon).
 
 use crate::backend::auth::session::Token;
-use crate::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
+use crate::backend::integrations::booking::{BookingSystem, Search};
 use crate::backend::state::AppState;
 use crate::backend::store::booking::{self, Refusal};
 use crate::backend::store::waitlist as store;
@@ -40,12 +40,7 @@ pub async fn offer_free_times(state: &AppState, now: DateTime<Utc>) -> Result<Ro
             None => treatments.push((slug, vec![waiting])),
         }
     }
-    let calendar = LumenCalendar {
-        pool,
-        clinic_id,
-        now,
-        rules: &rules,
-    };
+    let calendar = state.calendar(now, &rules);
     for (slug, waiting) in treatments {
         let Some(treatment) = booking::treatment(pool, clinic_id, &slug).await? else {
             continue;

@@ -16,7 +16,7 @@ use {
     crate::backend::auth::principal,
     crate::backend::auth::session::Token,
     crate::backend::integrations::booking::{
-        alternatives, BookingSystem, FoundSlot, LumenCalendar, Search, Wanted,
+        alternatives, BookingSystem, ClinicCalendar, FoundSlot, Search, Wanted,
     },
     crate::backend::integrations::payments::razorpay::NewOrder,
     crate::backend::integrations::payments::stripe::NewCheckout,
@@ -248,13 +248,8 @@ pub mod server {
             })
         }
 
-        fn calendar(&self) -> LumenCalendar<'_> {
-            LumenCalendar {
-                pool: &self.state.pool,
-                clinic_id: self.state.clinic_id,
-                now: self.now,
-                rules: &self.rules,
-            }
+        fn calendar(&self) -> ClinicCalendar<'_> {
+            self.state.calendar(self.now, &self.rules)
         }
 
         async fn treatment(&self, slug: &str) -> Result<store::Treatment, AppError> {

@@ -10,7 +10,7 @@ use super::keys::{audit, authorize, request_id};
 use super::problem::Problem;
 use super::types::{Appointment, BookingMade, CancelBooking, MoveBooking, NewBooking, Whose};
 use app::backend::auth::session::Token;
-use app::backend::integrations::booking::{BookingSystem, LumenCalendar, Wanted};
+use app::backend::integrations::booking::{BookingSystem, Wanted};
 use app::backend::state::AppState;
 use app::backend::store::api_keys::ApiKey;
 use app::backend::store::api_reads;
@@ -159,7 +159,8 @@ pub async fn move_to(
             request_id: &request_id,
             cancelled_by: CancelledBy::Patient,
         };
-        calendar(state, &calendar_rules, now)
+        state
+            .calendar(now, &calendar_rules)
             .reschedule(
                 id,
                 &wanted,
@@ -220,7 +221,8 @@ pub async fn cancel(
             },
         };
         let tell = asked.tell_patient.then(|| notice(state));
-        calendar(state, &calendar_rules, now)
+        state
+            .calendar(now, &calendar_rules)
             .cancel(id, &Changer::Integration(&change), tell)
             .await
             .map_err(refused)?;
@@ -275,19 +277,6 @@ async fn rules(state: &AppState) -> Result<(store::Rules, chrono::DateTime<chron
         store::rules(&state.pool, state.clinic_id).await?,
         state.clock.now(),
     ))
-}
-
-fn calendar<'a>(
-    state: &'a AppState,
-    rules: &'a store::Rules,
-    now: chrono::DateTime<chrono::Utc>,
-) -> LumenCalendar<'a> {
-    LumenCalendar {
-        pool: &state.pool,
-        clinic_id: state.clinic_id,
-        now,
-        rules,
-    }
 }
 
 fn notice(state: &AppState) -> Notice<'_> {
@@ -349,7 +338,7 @@ async fn book(
         calendar_rules.home(),
     )
     .map_err(Problem::invalid)?;
-    let calendar = calendar(state, &calendar_rules, now);
+    let calendar = state.calendar(now, &calendar_rules);
     let hold = Token::generate();
     calendar
         .hold(&treatment, asked.provider_id, asked.start, &hold)

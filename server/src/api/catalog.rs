@@ -7,7 +7,7 @@ use super::types::{
     Availability, FreeTime, Location, LocationList, Money, Provider, ProviderList, Treatment,
     TreatmentList,
 };
-use app::backend::integrations::booking::{BookingSystem, LumenCalendar, Search};
+use app::backend::integrations::booking::{BookingSystem, Search};
 use app::backend::state::AppState;
 use app::backend::store::{api_reads, booking};
 use axum::extract::rejection::QueryRejection;
@@ -160,12 +160,7 @@ pub async fn availability(
     let found = if treatment.capacity.is_some() {
         Vec::new()
     } else {
-        let calendar = LumenCalendar {
-            pool: &state.pool,
-            clinic_id: state.clinic_id,
-            now,
-            rules: &rules,
-        };
+        let calendar = state.calendar(now, &rules);
         calendar
             .free_times(&Search {
                 treatment: &treatment,

@@ -132,7 +132,7 @@ pub(crate) async fn move_booking(app: &Router, manage: &str, start: DateTime<Utc
     .await
 }
 
-async fn picker(app: &Router, treatment: &str, provider: Uuid, day: &str) -> Picker {
+pub(crate) async fn picker(app: &Router, treatment: &str, provider: Uuid, day: &str) -> Picker {
     let reply = post_as(
         app,
         "booking/picker",
@@ -148,7 +148,7 @@ async fn picker(app: &Router, treatment: &str, provider: Uuid, day: &str) -> Pic
     serde_json::from_str(&reply.body).unwrap()
 }
 
-fn offered(picker: &Picker, start: DateTime<Utc>) -> bool {
+pub(crate) fn offered(picker: &Picker, start: DateTime<Utc>) -> bool {
     picker.slots.iter().any(|s| s.start == start.to_rfc3339())
 }
 
@@ -156,7 +156,7 @@ async fn managed(app: &Router, token: &str) -> Reply {
     post_as(app, "booking/managed", None, &form(&[("token", token)])).await
 }
 
-async fn status_at(pool: &PgPool, provider: Uuid, start: DateTime<Utc>) -> Vec<String> {
+pub(crate) async fn status_at(pool: &PgPool, provider: Uuid, start: DateTime<Utc>) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT status::text FROM appointments WHERE provider_id = $1 AND lower(period) = $2
          ORDER BY created_at",
@@ -169,7 +169,7 @@ async fn status_at(pool: &PgPool, provider: Uuid, start: DateTime<Utc>) -> Vec<S
 }
 
 /// The kinds of email the guest was sent, sorted (the fixed clock gives them one time).
-async fn email_kinds(pool: &PgPool) -> Vec<String> {
+pub(crate) async fn email_kinds(pool: &PgPool) -> Vec<String> {
     let mut kinds: Vec<String> = emails_to(pool, GUEST)
         .await
         .into_iter()

@@ -247,6 +247,7 @@ async fn readiness_fails_while_the_database_is_down(pool: PgPool) {
         assistant: Default::default(),
         live: Default::default(),
         webhooks: app::backend::webhooks::Webhooks::new(true),
+        booking: Default::default(),
         video: Default::default(),
     });
     assert_eq!(

@@ -37,6 +37,8 @@ mod patient_matrix;
 mod patients;
 mod payment_policy;
 mod platform;
+mod practice_stand_in;
+mod practice_system;
 mod razorpay;
 mod refunds;
 mod registration;

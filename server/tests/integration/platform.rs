@@ -43,6 +43,7 @@ async fn site_of(pool: &PgPool, clinic_id: Uuid) -> Router {
         assistant: Default::default(),
         live: Default::default(),
         webhooks: app::backend::webhooks::Webhooks::new(true),
+        booking: Default::default(),
         video: Default::default(),
     })
 }

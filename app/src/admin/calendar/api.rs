@@ -21,7 +21,7 @@ use {
     crate::backend::auth::session::Token,
     crate::backend::charging::{self, Charged},
     crate::backend::integrations::booking::{
-        alternatives, BookingSystem, ForPatient, LumenCalendar, Wanted,
+        alternatives, BookingSystem, ClinicCalendar, ForPatient, Wanted,
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as booking_store, Changer, Notice, Refusal, Rules},
@@ -216,13 +216,8 @@ mod server {
             })
         }
 
-        fn calendar(&self) -> LumenCalendar<'_> {
-            LumenCalendar {
-                pool: &self.state.pool,
-                clinic_id: self.state.clinic_id,
-                now: self.now,
-                rules: &self.rules,
-            }
+        fn calendar(&self) -> ClinicCalendar<'_> {
+            self.state.calendar(self.now, &self.rules)
         }
 
         fn today(&self) -> NaiveDate {

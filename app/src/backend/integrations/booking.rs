@@ -1,10 +1,13 @@
 //! The booking boundary: everything the pages ask of a calendar (free times, holding a
 //! time, confirming, moving, cancelling) goes through [`BookingSystem`]. Lumen's own
-//! engine and Postgres calendar is the built-in one; an external practice system can take
-//! its place without the pages changing.
+//! engine and Postgres calendar is the built-in one; a clinic's practice-management system
+//! (`integrations::practice`) can take its place, chosen by configuration
+//! ([`BookingBackend`]), without the pages changing: each asks for the clinic's
+//! [`ClinicCalendar`].
 
 use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::Token;
+use crate::backend::integrations::practice::{PracticeCalendar, PracticeSystem};
 use crate::backend::store::booking::{
     self as store, Booked, Booker, Changer, Diaries, Notice, Placement, Refusal, Rules,
     StaffBooking, Treatment,
@@ -21,6 +24,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::PgPool;
 use std::future::Future;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A free time, where it is and in which time zone it is read.
@@ -150,19 +154,19 @@ pub struct LumenCalendar<'a> {
     pub rules: &'a Rules,
 }
 
-impl LumenCalendar<'_> {
-    /// Free times around `start` on the same days, for checking a wanted time and for
-    /// offering alternatives.
-    async fn around(
-        &self,
-        treatment: &Treatment,
-        provider: Option<Uuid>,
-        start: DateTime<Utc>,
-        days: i64,
-        ignoring: Option<Uuid>,
-    ) -> Result<Vec<FoundSlot>, Refusal> {
-        let day = start.date_naive();
-        self.free_times(&Search {
+/// Free times around `start` on the same days, for checking a wanted time and for offering
+/// alternatives.
+async fn around(
+    calendar: &impl BookingSystem,
+    treatment: &Treatment,
+    provider: Option<Uuid>,
+    start: DateTime<Utc>,
+    days: i64,
+    ignoring: Option<Uuid>,
+) -> Result<Vec<FoundSlot>, Refusal> {
+    let day = start.date_naive();
+    calendar
+        .free_times(&Search {
             treatment,
             provider,
             first_day: day - Duration::days(days),
@@ -171,8 +175,9 @@ impl LumenCalendar<'_> {
             ignoring,
         })
         .await
-    }
+}
 
+impl LumenCalendar<'_> {
     /// The first place a wanted start can go, or `Taken` when there is none.
     async fn placement(
         &self,
@@ -226,7 +231,7 @@ impl LumenCalendar<'_> {
         let mut found = Vec::new();
         for candidate in candidates {
             found.extend(
-                self.around(treatment, candidate, start, 1, ignoring)
+                around(self, treatment, candidate, start, 1, ignoring)
                     .await?
                     .into_iter()
                     .filter(|f| f.slot.start == start)
@@ -468,18 +473,162 @@ impl BookingSystem for LumenCalendar<'_> {
     }
 }
 
+/// Which calendar the clinic books through, from configuration.
+#[derive(Clone, Default)]
+pub enum BookingBackend {
+    /// Lumen's own engine and Postgres calendar.
+    #[default]
+    Lumen,
+    /// The clinic's practice-management system.
+    Practice(Arc<PracticeSystem>),
+}
+
+impl BookingBackend {
+    /// The clinic's calendar as of `now`, under its booking rules.
+    pub fn calendar<'a>(
+        &'a self,
+        pool: &'a PgPool,
+        clinic_id: Uuid,
+        now: DateTime<Utc>,
+        rules: &'a Rules,
+    ) -> ClinicCalendar<'a> {
+        match self {
+            BookingBackend::Lumen => ClinicCalendar::Lumen(LumenCalendar {
+                pool,
+                clinic_id,
+                now,
+                rules,
+            }),
+            BookingBackend::Practice(system) => ClinicCalendar::Practice(PracticeCalendar {
+                pool,
+                clinic_id,
+                now,
+                rules,
+                system,
+            }),
+        }
+    }
+}
+
+/// The calendar every caller books through: whichever backend the clinic uses.
+pub enum ClinicCalendar<'a> {
+    Lumen(LumenCalendar<'a>),
+    Practice(PracticeCalendar<'a>),
+}
+
+impl ClinicCalendar<'_> {
+    pub fn rules(&self) -> &Rules {
+        match self {
+            ClinicCalendar::Lumen(calendar) => calendar.rules,
+            ClinicCalendar::Practice(calendar) => calendar.rules,
+        }
+    }
+}
+
+/// The same call on whichever backend it is.
+macro_rules! on_backend {
+    ($calendar:expr, $backend:ident => $call:expr) => {
+        match $calendar {
+            ClinicCalendar::Lumen($backend) => $call.await,
+            ClinicCalendar::Practice($backend) => $call.await,
+        }
+    };
+}
+
+impl BookingSystem for ClinicCalendar<'_> {
+    async fn free_times(&self, search: &Search<'_>) -> Result<Vec<FoundSlot>, Refusal> {
+        on_backend!(self, c => c.free_times(search))
+    }
+
+    async fn hold(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        link: &Token,
+    ) -> Result<DateTime<Utc>, Refusal> {
+        on_backend!(self, c => c.hold(treatment, provider, start, link))
+    }
+
+    async fn confirm(
+        &self,
+        hold: &Token,
+        details: &Details,
+        booker: Booker,
+        manage: &Token,
+        notice: Notice<'_>,
+    ) -> Result<Booked, Refusal> {
+        on_backend!(self, c => c.confirm(hold, details, booker, manage, notice))
+    }
+
+    async fn book_for_patient(
+        &self,
+        wanted: &Wanted<'_>,
+        patient: ForPatient<'_>,
+    ) -> Result<Uuid, Refusal> {
+        on_backend!(self, c => c.book_for_patient(wanted, patient))
+    }
+
+    async fn reschedule(
+        &self,
+        appointment: Uuid,
+        wanted: &Wanted<'_>,
+        by: &Changer<'_>,
+        notice: Option<Notice<'_>>,
+    ) -> Result<(), Refusal> {
+        on_backend!(self, c => c.reschedule(appointment, wanted, by, notice))
+    }
+
+    async fn cancel(
+        &self,
+        appointment: Uuid,
+        by: &Changer<'_>,
+        notice: Option<Notice<'_>>,
+    ) -> Result<(), Refusal> {
+        on_backend!(self, c => c.cancel(appointment, by, notice))
+    }
+
+    async fn schedule_session(
+        &self,
+        wanted: &Wanted<'_>,
+        staff: &Principal,
+    ) -> Result<Uuid, Refusal> {
+        on_backend!(self, c => c.schedule_session(wanted, staff))
+    }
+
+    async fn sessions(&self, treatment: &Treatment) -> Result<Vec<Session>, Refusal> {
+        on_backend!(self, c => c.sessions(treatment))
+    }
+
+    async fn book_seat(
+        &self,
+        session: Uuid,
+        patient: &PatientChoice,
+        notice: Notice<'_>,
+    ) -> Result<Uuid, SeatRefusal> {
+        on_backend!(self, c => c.book_seat(session, patient, notice))
+    }
+
+    async fn record_outcome(
+        &self,
+        appointment: Uuid,
+        outcome: Outcome,
+        staff: &Principal,
+    ) -> Result<(), Refusal> {
+        on_backend!(self, c => c.record_outcome(appointment, outcome, staff))
+    }
+}
+
 /// Free times to offer instead of a wanted start (for "that time was just taken"): near
 /// it, and of those about as near, in the quieter stretches (`domain::alternatives`).
 pub async fn alternatives(
-    calendar: &LumenCalendar<'_>,
+    calendar: &ClinicCalendar<'_>,
     treatment: &Treatment,
     provider: Option<Uuid>,
     wanted: DateTime<Utc>,
     ignoring: Option<Uuid>,
 ) -> Result<Vec<FoundSlot>, Refusal> {
-    let found = calendar
-        .around(treatment, provider, wanted, 3, ignoring)
-        .await?;
+    let found = around(calendar, treatment, provider, wanted, 3, ignoring).await?;
     let candidates: Vec<Candidate> = found
         .iter()
         .map(|f| Candidate {
@@ -487,7 +636,7 @@ pub async fn alternatives(
             start: f.slot.start,
         })
         .collect();
-    let step = Duration::minutes(i64::from(calendar.rules.slot_minutes));
+    let step = Duration::minutes(i64::from(calendar.rules().slot_minutes));
     Ok(rank(wanted, &candidates, step)
         .into_iter()
         .filter_map(|chosen| {

@@ -5,6 +5,7 @@ pub mod booking;
 pub mod media;
 pub mod messaging;
 pub mod payments;
+pub mod practice;
 
 /// A request's error for logs and the message log, with the address it went to replaced by
 /// the service's name: addresses can hold account and session ids.

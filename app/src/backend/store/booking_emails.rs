@@ -18,6 +18,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// What a booking email needs besides the appointment itself.
+#[derive(Clone, Copy)]
 pub struct Notice<'a> {
     /// The site's address, for the link to book again.
     pub public_url: &'a str,

@@ -31,6 +31,7 @@ pub mod patients;
 pub mod payment_policy;
 pub mod payment_report;
 pub mod payments;
+pub mod practice;
 pub mod providers;
 pub mod rate_limits;
 pub mod receipts;

@@ -6,7 +6,7 @@ use super::access::Participant;
 use super::rooms::{Change, Full, Joined};
 use crate::backend::audit::{self, Entry};
 use crate::backend::auth::principal::Principal;
-use crate::backend::integrations::booking::{BookingSystem, LumenCalendar};
+use crate::backend::integrations::booking::BookingSystem;
 use crate::backend::state::AppState;
 use crate::backend::store::booking;
 use crate::backend::store::video::{self as store, Visit};
@@ -143,12 +143,7 @@ async fn complete(state: &AppState, visit: &Visit, who: &Participant) {
     let recording = async {
         match booking::rules(&state.pool, state.clinic_id).await {
             Ok(rules) => {
-                let calendar = LumenCalendar {
-                    pool: &state.pool,
-                    clinic_id: state.clinic_id,
-                    now: state.clock.now(),
-                    rules: &rules,
-                };
+                let calendar = state.calendar(state.clock.now(), &rules);
                 calendar
                     .record_outcome(visit.id, Outcome::Completed, &staff)
                     .await

@@ -124,6 +124,7 @@ pub async fn app_with_payments(
         assistant: Default::default(),
         live: Default::default(),
         webhooks: app::backend::webhooks::Webhooks::new(true),
+        booking: Default::default(),
         video: Default::default(),
     };
     (lumen::http::router(state.clone()), state)

@@ -1,0 +1,537 @@
+//! [`BookingSystem`] over a practice system. The system says which times are free and
+//! takes each change first; Lumen's own rows follow, so a time the system refuses is never
+//! booked in Lumen. When Lumen's write fails after the system took a change, the change is
+//! undone there.
+//!
+//! Group sessions are not booked through a practice system: its group classes are its own.
+
+use super::client::{Guest, PracticeError, PracticeSystem, SlotWanted};
+use crate::backend::auth::principal::Principal;
+use crate::backend::auth::session::Token;
+use crate::backend::integrations::booking::{BookingSystem, ForPatient, FoundSlot, Search, Wanted};
+use crate::backend::store::booking::{
+    self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, StaffBooking,
+    Treatment,
+};
+use crate::backend::store::practice::{self, Counterpart, Kind, Person};
+use crate::backend::store::sessions::{SeatRefusal, Session};
+use crate::domain::appointment::Outcome;
+use crate::domain::availability::Slot;
+use crate::domain::booking::Details;
+use crate::domain::calendar::PatientChoice;
+use crate::error::AppError;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The clinic's calendar in its practice system.
+pub struct PracticeCalendar<'a> {
+    pub pool: &'a PgPool,
+    pub clinic_id: Uuid,
+    pub now: DateTime<Utc>,
+    pub rules: &'a Rules,
+    pub system: &'a PracticeSystem,
+}
+
+/// How the system knows a treatment: its service, and the providers (with their therapist
+/// ids, in the clinic's order) who perform it there.
+struct Known {
+    service: String,
+    providers: Vec<(Uuid, String)>,
+    location_id: Uuid,
+    time_zone: Tz,
+}
+
+impl From<PracticeError> for Refusal {
+    fn from(error: PracticeError) -> Refusal {
+        match error {
+            PracticeError::Taken => Refusal::Taken,
+            PracticeError::NotFound => Refusal::NotFound,
+            other => {
+                tracing::warn!(error = %other, "the practice system did not take a change");
+                Refusal::Failed(AppError::Unavailable)
+            }
+        }
+    }
+}
+
+impl From<&Details> for Guest {
+    fn from(details: &Details) -> Guest {
+        Guest {
+            first_name: details.first_name.clone(),
+            last_name: details.last_name.clone(),
+            email: details.email.as_str().to_owned(),
+            phone: details.phone.clone(),
+        }
+    }
+}
+
+impl From<Person> for Guest {
+    fn from(person: Person) -> Guest {
+        Guest {
+            first_name: person.first_name,
+            last_name: person.last_name,
+            email: person.email,
+            phone: person.phone,
+        }
+    }
+}
+
+impl PracticeCalendar<'_> {
+    /// The treatment as the system knows it; `None` when it is not mapped (then nothing of
+    /// it is booked online), or is a group treatment.
+    async fn known(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+    ) -> Result<Option<Known>, Refusal> {
+        if treatment.capacity.is_some() {
+            return Ok(None);
+        }
+        let services = practice::ids(self.pool, self.clinic_id, Kind::Treatment).await?;
+        let Some((_, service)) = services.into_iter().find(|(id, _)| *id == treatment.id) else {
+            return Ok(None);
+        };
+        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
+        let providers = treatment
+            .providers
+            .iter()
+            .filter(|(id, _)| provider.is_none_or(|wanted| wanted == *id))
+            .filter_map(|(id, _)| {
+                therapists
+                    .iter()
+                    .find(|(lumen, _)| lumen == id)
+                    .map(|(_, therapist)| (*id, therapist.clone()))
+            })
+            .collect();
+        let locations = practice::ids(self.pool, self.clinic_id, Kind::Location).await?;
+        let Some((location_id, _)) = locations.into_iter().next() else {
+            tracing::error!("the practice system is on but no location is its centre");
+            return Err(Refusal::Failed(AppError::Unavailable));
+        };
+        let zone = practice::time_zone(self.pool, self.clinic_id, location_id)
+            .await?
+            .and_then(|zone| zone.parse().ok())
+            .unwrap_or(chrono_tz::UTC);
+        Ok(Some(Known {
+            service,
+            providers,
+            location_id,
+            time_zone: zone,
+        }))
+    }
+
+    fn placement(
+        &self,
+        treatment: &Treatment,
+        known: &Known,
+        provider: Uuid,
+        start: DateTime<Utc>,
+    ) -> Placement {
+        Placement {
+            treatment_id: treatment.id,
+            provider_id: provider,
+            location_id: known.location_id,
+            room_id: None,
+            start,
+            end: start + Duration::minutes(i64::from(treatment.duration_minutes)),
+            double_booked: false,
+        }
+    }
+
+    /// Undoes a booking the system took when Lumen could not record it.
+    async fn undo(&self, practice_appointment: &str) {
+        if let Err(error) = self.system.cancel(practice_appointment).await {
+            tracing::error!(%error, "a booking the practice system took could not be undone there");
+        }
+    }
+
+    async fn let_go(&self, reservation: &str) {
+        if let Err(error) = self.system.release(reservation).await {
+            tracing::warn!(%error, "a reservation in the practice system could not be let go");
+        }
+    }
+
+    /// Books the wanted time there for `guest` with the first provider free: where it went
+    /// in Lumen's terms, and the system's appointment (to undo if Lumen cannot record it).
+    async fn book_there(
+        &self,
+        wanted: &Wanted<'_>,
+        guest: &Guest,
+        key: &str,
+    ) -> Result<(Placement, String), Refusal> {
+        if wanted.double_book {
+            // The system decides what is free; it takes no bookings over others from Lumen.
+            return Err(Refusal::Closed);
+        }
+        let Some(known) = self.known(wanted.treatment, wanted.provider).await? else {
+            return Err(Refusal::Closed);
+        };
+        if wanted.location.is_some_and(|l| l != known.location_id) {
+            return Err(Refusal::NotFound);
+        }
+        for (provider, therapist) in &known.providers {
+            let slot = SlotWanted {
+                service_id: &known.service,
+                therapist_id: therapist,
+                start_time: wanted.start,
+            };
+            let key = format!("{key}:{therapist}");
+            match self.system.book(&slot, None, guest, &key).await {
+                Ok(booked) => {
+                    let placement =
+                        self.placement(wanted.treatment, &known, *provider, wanted.start);
+                    return Ok((placement, booked.id));
+                }
+                Err(PracticeError::Taken) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(Refusal::Taken)
+    }
+}
+
+impl BookingSystem for PracticeCalendar<'_> {
+    async fn free_times(&self, search: &Search<'_>) -> Result<Vec<FoundSlot>, Refusal> {
+        let Some(known) = self.known(search.treatment, search.provider).await? else {
+            return Ok(Vec::new());
+        };
+        if known.providers.is_empty() || search.first_day > search.last_day {
+            return Ok(Vec::new());
+        }
+        let one = search
+            .provider
+            .and(known.providers.first().map(|(_, t)| t.as_str()));
+        let slots = self
+            .system
+            .slots(&known.service, one, (search.first_day, search.last_day))
+            .await?;
+        // The clinic's own online rules still apply: notice, horizon, and a booking being
+        // moved, which the system counts as busy, is not offered its own time back (it is
+        // already the patient's).
+        let earliest = self.now + Duration::minutes(i64::from(self.rules.min_notice_minutes));
+        let latest = self.now + Duration::days(i64::from(self.rules.horizon_days));
+        let mut found: Vec<(usize, FoundSlot)> = slots
+            .into_iter()
+            .filter(|s| s.start_time >= earliest && s.start_time <= latest)
+            .filter_map(|s| {
+                let order = known
+                    .providers
+                    .iter()
+                    .position(|(_, t)| *t == s.therapist_id)?;
+                Some((
+                    order,
+                    FoundSlot {
+                        slot: Slot {
+                            start: s.start_time,
+                            end: s.end_time,
+                            provider: known.providers[order].0,
+                            room: None,
+                        },
+                        location_id: known.location_id,
+                        time_zone: known.time_zone,
+                    },
+                ))
+            })
+            .collect();
+        found.sort_by_key(|(order, f)| (f.slot.start, *order));
+        if search.provider.is_none() {
+            found.dedup_by_key(|(_, f)| f.slot.start);
+        }
+        let mut found: Vec<FoundSlot> = found.into_iter().map(|(_, f)| f).collect();
+        if let Some(limit) = search.limit {
+            found.truncate(limit);
+        }
+        Ok(found)
+    }
+
+    async fn hold(
+        &self,
+        treatment: &Treatment,
+        provider: Option<Uuid>,
+        start: DateTime<Utc>,
+        link: &Token,
+    ) -> Result<DateTime<Utc>, Refusal> {
+        let Some(known) = self.known(treatment, provider).await? else {
+            return Err(Refusal::Closed);
+        };
+        let expires_at = self.now + Duration::minutes(i64::from(self.rules.hold_minutes));
+        // "Any available": the first provider the system gives the time to.
+        for (provider, therapist) in &known.providers {
+            let wanted = SlotWanted {
+                service_id: &known.service,
+                therapist_id: therapist,
+                start_time: start,
+            };
+            let reservation = match self.system.reserve(&wanted).await {
+                Ok(reservation) => reservation,
+                Err(PracticeError::Taken) => continue,
+                Err(other) => return Err(other.into()),
+            };
+            let placement = self.placement(treatment, &known, *provider, start);
+            let held = store::hold(
+                self.pool,
+                self.clinic_id,
+                &placement,
+                &link.hash(),
+                expires_at,
+                self.now,
+            )
+            .await;
+            let appointment = match held {
+                Ok(appointment) => appointment,
+                Err(refusal) => {
+                    self.let_go(&reservation.id).await;
+                    if matches!(refusal, Refusal::Taken) {
+                        continue;
+                    }
+                    return Err(refusal);
+                }
+            };
+            // Choosing another time keeps the hold's row: its earlier reservation goes.
+            let earlier = practice::counterpart(self.pool, self.clinic_id, appointment).await?;
+            let now_reserved = Counterpart::Reservation(reservation.id.clone());
+            if let Err(error) =
+                practice::set_counterpart(self.pool, self.clinic_id, appointment, &now_reserved)
+                    .await
+            {
+                self.let_go(&reservation.id).await;
+                return Err(error.into());
+            }
+            if let Some(Counterpart::Reservation(earlier)) = earlier {
+                self.let_go(&earlier).await;
+            }
+            return Ok(expires_at.min(reservation.expires_at));
+        }
+        Err(Refusal::Taken)
+    }
+
+    async fn confirm(
+        &self,
+        hold: &Token,
+        details: &Details,
+        booker: Booker,
+        manage: &Token,
+        notice: Notice<'_>,
+    ) -> Result<Booked, Refusal> {
+        let held = store::by_link(self.pool, self.clinic_id, &hold.hash(), true)
+            .await?
+            .filter(|held| held.patient_id.is_none())
+            .ok_or(Refusal::NotFound)?;
+        let Some(Counterpart::Reservation(reservation)) =
+            practice::counterpart(self.pool, self.clinic_id, held.id).await?
+        else {
+            return Err(Refusal::NotFound);
+        };
+        let services = practice::ids(self.pool, self.clinic_id, Kind::Treatment).await?;
+        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
+        let (Some((_, service)), Some((_, therapist))) = (
+            services.iter().find(|(id, _)| *id == held.treatment_id),
+            therapists.iter().find(|(id, _)| *id == held.provider_id),
+        ) else {
+            return Err(Refusal::Closed);
+        };
+        let wanted = SlotWanted {
+            service_id: service,
+            therapist_id: therapist,
+            start_time: held.starts,
+        };
+        let booked = self
+            .system
+            .book(
+                &wanted,
+                Some(&reservation),
+                &Guest::from(details),
+                &reservation,
+            )
+            .await
+            .map_err(|error| match error {
+                // The reservation ran out there and someone else took the time.
+                PracticeError::NotFound => Refusal::Taken,
+                other => other.into(),
+            })?;
+        let confirmation = store::Confirmation {
+            hold_hash: &hold.hash(),
+            details,
+            booker,
+            manage_hash: &manage.hash(),
+            notice,
+        };
+        let recorded = store::confirm(self.pool, self.clinic_id, confirmation, self.now).await;
+        let recorded = match recorded {
+            Ok(recorded) => recorded,
+            Err(refusal) => {
+                self.undo(&booked.id).await;
+                return Err(refusal);
+            }
+        };
+        practice::set_counterpart(
+            self.pool,
+            self.clinic_id,
+            held.id,
+            &Counterpart::Appointment(booked.id),
+        )
+        .await?;
+        Ok(recorded)
+    }
+
+    async fn book_for_patient(
+        &self,
+        wanted: &Wanted<'_>,
+        patient: ForPatient<'_>,
+    ) -> Result<Uuid, Refusal> {
+        let guest = match patient.patient {
+            PatientChoice::Existing(id) => practice::patient(self.pool, self.clinic_id, *id)
+                .await?
+                .ok_or(Refusal::NotFound)?
+                .into(),
+            PatientChoice::New(person) | PatientChoice::Guest(person) => Guest {
+                first_name: person.first_name.clone(),
+                last_name: person.last_name.clone(),
+                email: person.email.as_str().to_owned(),
+                phone: person.phone.clone(),
+            },
+        };
+        let key = Uuid::new_v4().to_string();
+        let (placement, there) = self.book_there(wanted, &guest, &key).await?;
+        let booked = store::book_for_patient(
+            self.pool,
+            self.clinic_id,
+            StaffBooking {
+                placement: &placement,
+                patient: patient.patient,
+                mode: patient.mode,
+                notes: patient.notes,
+                manage_hash: &patient.manage.hash(),
+                staff: patient.staff,
+                notice: patient.notice,
+            },
+            self.now,
+        )
+        .await;
+        let appointment = match booked {
+            Ok(appointment) => appointment,
+            Err(refusal) => {
+                self.undo(&there).await;
+                return Err(refusal);
+            }
+        };
+        practice::set_counterpart(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            &Counterpart::Appointment(there),
+        )
+        .await?;
+        Ok(appointment)
+    }
+
+    async fn reschedule(
+        &self,
+        appointment: Uuid,
+        wanted: &Wanted<'_>,
+        by: &Changer<'_>,
+        notice: Option<Notice<'_>>,
+    ) -> Result<(), Refusal> {
+        let Some(Counterpart::Appointment(before)) =
+            practice::counterpart(self.pool, self.clinic_id, appointment).await?
+        else {
+            // Booked before the system was connected: it has nothing to move.
+            return Err(Refusal::Closed);
+        };
+        let guest: Guest = practice::patient_of(self.pool, self.clinic_id, appointment)
+            .await?
+            .ok_or(Refusal::NotFound)?
+            .into();
+        let key = format!("{appointment}:{}", wanted.start.timestamp());
+        let (placement, there) = self.book_there(wanted, &guest, &key).await?;
+        let moved = store::reschedule(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            &placement,
+            by,
+            notice,
+            self.now,
+        )
+        .await;
+        if let Err(refusal) = moved {
+            self.undo(&there).await;
+            return Err(refusal);
+        }
+        practice::set_counterpart(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            &Counterpart::Appointment(there),
+        )
+        .await?;
+        self.undo(&before).await;
+        Ok(())
+    }
+
+    async fn cancel(
+        &self,
+        appointment: Uuid,
+        by: &Changer<'_>,
+        notice: Option<Notice<'_>>,
+    ) -> Result<(), Refusal> {
+        // The system first: a booking it still holds would keep the time from others there.
+        match practice::counterpart(self.pool, self.clinic_id, appointment).await? {
+            Some(Counterpart::Appointment(there)) => match self.system.cancel(&there).await {
+                Ok(()) | Err(PracticeError::NotFound) => {}
+                Err(other) => return Err(other.into()),
+            },
+            Some(Counterpart::Reservation(reservation)) => self.let_go(&reservation).await,
+            None => {}
+        }
+        let cancelled =
+            store::cancel(self.pool, self.clinic_id, appointment, by, notice, self.now).await;
+        if let Err(refusal) = &cancelled {
+            if !matches!(refusal, Refusal::NotFound | Refusal::Closed) {
+                tracing::error!(%appointment, "cancelled in the practice system but not in Lumen");
+            }
+        }
+        cancelled
+    }
+
+    async fn schedule_session(
+        &self,
+        _wanted: &Wanted<'_>,
+        _staff: &Principal,
+    ) -> Result<Uuid, Refusal> {
+        Err(Refusal::Closed)
+    }
+
+    async fn sessions(&self, _treatment: &Treatment) -> Result<Vec<Session>, Refusal> {
+        Ok(Vec::new())
+    }
+
+    async fn book_seat(
+        &self,
+        _session: Uuid,
+        _patient: &PatientChoice,
+        _notice: Notice<'_>,
+    ) -> Result<Uuid, SeatRefusal> {
+        Err(SeatRefusal::Closed)
+    }
+
+    /// How a visit went is Lumen's own record (its reports and no-show rules read it).
+    async fn record_outcome(
+        &self,
+        appointment: Uuid,
+        outcome: Outcome,
+        staff: &Principal,
+    ) -> Result<(), Refusal> {
+        store::record_outcome(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            outcome,
+            staff,
+            self.now,
+        )
+        .await
+    }
+}

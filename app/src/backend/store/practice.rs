@@ -1,0 +1,181 @@
+//! Lumen's ids beside a practice system's (`integrations::practice`): what the system calls
+//! each treatment, provider and location, and which reservation or appointment there each
+//! Lumen appointment made through it is.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// What a Lumen row is in the practice system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Treatment,
+    Provider,
+    Location,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Treatment => "treatment",
+            Kind::Provider => "provider",
+            Kind::Location => "location",
+        }
+    }
+}
+
+/// Every mapping of one kind: Lumen's id and the system's.
+pub async fn ids(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    kind: Kind,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT lumen_id, practice_id FROM practice_ids WHERE clinic_id = $1 AND kind = $2",
+        clinic_id,
+        kind.as_str()
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| (row.lumen_id, row.practice_id))
+    .collect())
+}
+
+/// Ties a Lumen row to the system's id for it (replacing an earlier one).
+pub async fn map(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    kind: Kind,
+    lumen_id: Uuid,
+    practice_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO practice_ids (clinic_id, kind, lumen_id, practice_id)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (clinic_id, kind, lumen_id) DO UPDATE SET practice_id = $4",
+        clinic_id,
+        kind.as_str(),
+        lumen_id,
+        practice_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Where a Lumen appointment stands in the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counterpart {
+    /// A hold: the slot reserved there.
+    Reservation(String),
+    /// A booking: the appointment there.
+    Appointment(String),
+}
+
+pub async fn counterpart(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+) -> Result<Option<Counterpart>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT reservation_id, practice_appointment_id FROM practice_appointments
+         WHERE clinic_id = $1 AND appointment_id = $2",
+        clinic_id,
+        appointment_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(
+        |row| match (row.reservation_id, row.practice_appointment_id) {
+            (Some(reservation), _) => Some(Counterpart::Reservation(reservation)),
+            (None, Some(appointment)) => Some(Counterpart::Appointment(appointment)),
+            (None, None) => None,
+        },
+    ))
+}
+
+/// Records where a Lumen appointment now stands in the system.
+pub async fn set_counterpart(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+    counterpart: &Counterpart,
+) -> Result<(), sqlx::Error> {
+    let (reservation, appointment) = match counterpart {
+        Counterpart::Reservation(id) => (Some(id.as_str()), None),
+        Counterpart::Appointment(id) => (None, Some(id.as_str())),
+    };
+    sqlx::query!(
+        "INSERT INTO practice_appointments
+             (appointment_id, clinic_id, reservation_id, practice_appointment_id)
+         VALUES ($2, $1, $3, $4)
+         ON CONFLICT (appointment_id)
+         DO UPDATE SET reservation_id = $3, practice_appointment_id = $4",
+        clinic_id,
+        appointment_id,
+        reservation,
+        appointment
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Who an appointment is for, as the system is told: the patient's name and contact.
+pub struct Person {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+pub async fn patient(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    patient_id: Uuid,
+) -> Result<Option<Person>, sqlx::Error> {
+    sqlx::query_as!(
+        Person,
+        "SELECT first_name, last_name, email, phone FROM patients
+         WHERE clinic_id = $1 AND id = $2",
+        clinic_id,
+        patient_id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The patient an appointment is for, once it has one.
+pub async fn patient_of(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+) -> Result<Option<Person>, sqlx::Error> {
+    sqlx::query_as!(
+        Person,
+        "SELECT p.first_name, p.last_name, p.email, p.phone
+         FROM appointments a JOIN patients p ON p.id = a.patient_id
+         WHERE a.clinic_id = $1 AND a.id = $2",
+        clinic_id,
+        appointment_id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A location's time zone (its own, or the clinic's).
+pub async fn time_zone(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    location_id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(l.time_zone, c.time_zone) AS "time_zone!"
+           FROM locations l JOIN clinics c ON c.id = l.clinic_id
+           WHERE l.clinic_id = $1 AND l.id = $2"#,
+        clinic_id,
+        location_id
+    )
+    .fetch_optional(pool)
+    .await
+}

@@ -1,0 +1,247 @@
+//! Lumen's second booking backend: the clinic's practice-management system keeps the
+//! calendar (`integrations::practice`), here a local stand-in for one
+//! (`practice_stand_in`). The same patient's booking runs on both backends with the same
+//! outcome; then what only the system can do: bookings made at its own desk, its refusals,
+//! and a wrong key.
+
+use crate::booking::{
+    at, book, email_kinds, hold, move_booking, offered, picker, status_at, GUEST, MOLE_CHECK,
+};
+use crate::common::{self, form, post_as};
+use crate::practice_stand_in::{StandIn, API_KEY, CENTER};
+use app::backend::integrations::booking::BookingBackend;
+use app::backend::integrations::messaging::Messaging;
+use app::backend::integrations::practice::{PracticeConfig, PracticeSystem};
+use app::backend::state::Clock;
+use app::backend::store::practice::{self, Kind};
+use axum::http::StatusCode;
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use sqlx::PgPool;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Lumen,
+    Practice,
+}
+
+struct Clinic {
+    app: Router,
+    lewis: Uuid,
+    /// The practice system, when the clinic books through one.
+    system: Option<StandIn>,
+}
+
+const SERVICE: &str = "svc-mole-check";
+const THERAPIST: &str = "th-lewis";
+
+/// The demo clinic on the demo's Monday at 08:00, booking through `backend`. The practice
+/// system knows the mole check, Lewis Grant and the demo's 09:00 booking with him on
+/// Tuesday, as the clinic's own calendar does.
+async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
+    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap());
+    let (_, mut state) =
+        common::app_with_state(pool, clock, common::media(), Messaging::development()).await;
+    let lewis = crate::booking::lewis(pool).await;
+    let system = match backend {
+        Backend::Lumen => None,
+        Backend::Practice => {
+            let system = StandIn::default();
+            system.offer(SERVICE, 45, 10);
+            system.employ(THERAPIST);
+            system.book_at_desk(SERVICE, THERAPIST, at(9, 0));
+            let api = system.start().await;
+            let mole_check: Uuid = sqlx::query_scalar("SELECT id FROM treatments WHERE slug = $1")
+                .bind(MOLE_CHECK)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            let location: Uuid = sqlx::query_scalar(
+                "SELECT location_id FROM provider_schedules WHERE provider_id = $1 LIMIT 1",
+            )
+            .bind(lewis)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            let (tenant, clinic_id) = (&state.pool, state.clinic_id);
+            practice::map(tenant, clinic_id, Kind::Treatment, mole_check, SERVICE)
+                .await
+                .unwrap();
+            practice::map(tenant, clinic_id, Kind::Provider, lewis, THERAPIST)
+                .await
+                .unwrap();
+            practice::map(tenant, clinic_id, Kind::Location, location, CENTER)
+                .await
+                .unwrap();
+            state.booking =
+                BookingBackend::Practice(Arc::new(PracticeSystem::new(PracticeConfig {
+                    api,
+                    api_key: api_key.to_owned(),
+                    center: CENTER.to_owned(),
+                })));
+            Some(system)
+        }
+    };
+    Clinic {
+        app: lumen::http::router(state),
+        lewis,
+        system,
+    }
+}
+
+/// A patient books a mole check, the time is gone for the next patient, they move it and
+/// then cancel it: what they see, what Lumen stores and what they are sent are the same
+/// whichever calendar the clinic books through.
+async fn a_patient_books_moves_and_cancels(pool: PgPool, backend: Backend) {
+    let Clinic { app, lewis, system } = clinic(&pool, backend, API_KEY).await;
+
+    let before = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
+    assert!(!offered(&before, at(9, 0)));
+    assert_eq!(before.slots[0].start, at(10, 0).to_rfc3339());
+
+    let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    assert_eq!(status_at(&pool, lewis, at(10, 0)).await, ["confirmed"]);
+    let after = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
+    assert!(!offered(&after, at(10, 0)));
+    // 45 minutes and the 10 after: the next start is 11:00.
+    assert!(!offered(&after, at(10, 45)));
+    assert!(offered(&after, at(11, 0)));
+    let next_patient = hold(&app, MOLE_CHECK, lewis, at(10, 0), "").await;
+    assert_eq!(
+        next_patient.status,
+        StatusCode::CONFLICT,
+        "{}",
+        next_patient.body
+    );
+
+    let moved = move_booking(&app, &manage, at(14, 0)).await;
+    assert!(moved.status.is_success(), "{}", moved.body);
+    assert_eq!(status_at(&pool, lewis, at(14, 0)).await, ["confirmed"]);
+    let later = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
+    assert!(offered(&later, at(10, 0)));
+    assert!(!offered(&later, at(14, 0)));
+
+    let cancelled = post_as(&app, "booking/cancel", None, &form(&[("token", &manage)])).await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    assert_eq!(status_at(&pool, lewis, at(14, 0)).await, ["cancelled"]);
+    assert!(offered(
+        &picker(&app, MOLE_CHECK, lewis, "2026-03-17").await,
+        at(14, 0)
+    ));
+    assert_eq!(
+        email_kinds(&pool).await,
+        ["booking_cancelled", "booking_confirmed", "booking_moved"]
+    );
+
+    if let Some(system) = system {
+        // The system saw each change under the patient's name, and holds nothing more.
+        let (theirs, last) = {
+            let diary = system.diary();
+            let theirs: Vec<_> = diary
+                .bookings
+                .iter()
+                .filter(|b| b.guest_email == GUEST)
+                .map(|b| (b.start, b.therapist.clone(), b.service.clone(), b.cancelled))
+                .collect();
+            (theirs, diary.bookings.last().unwrap().clone())
+        };
+        let (therapist, service) = (THERAPIST.to_owned(), SERVICE.to_owned());
+        assert_eq!(
+            theirs,
+            [
+                (at(10, 0), therapist.clone(), service.clone(), true),
+                (at(14, 0), therapist, service, true)
+            ]
+        );
+        // The patient's phone as Lumen keeps it, in international form.
+        assert_eq!(last.guest_phone, "+447700900123");
+        let kept: String = sqlx::query_scalar(
+            "SELECT m.practice_appointment_id FROM practice_appointments m
+             JOIN appointments a ON a.id = m.appointment_id
+             WHERE a.provider_id = $1 AND lower(a.period) = $2",
+        )
+        .bind(lewis)
+        .bind(at(14, 0))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, last.id);
+        assert_eq!(system.live_reservations(), 0);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_patient_books_moves_and_cancels_on_lumens_own_calendar(pool: PgPool) {
+    a_patient_books_moves_and_cancels(pool, Backend::Lumen).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_patient_books_moves_and_cancels_through_the_practice_system(pool: PgPool) {
+    a_patient_books_moves_and_cancels(pool, Backend::Practice).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_practice_systems_own_diary_decides_what_is_free(pool: PgPool) {
+    let Clinic { app, lewis, system } = clinic(&pool, Backend::Practice, API_KEY).await;
+    let system = system.unwrap();
+    // Booked at the clinic's desk in the system: Lumen never saw it, and never offers it.
+    system.book_at_desk(SERVICE, THERAPIST, at(11, 0));
+    let shown = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
+    assert!(offered(&shown, at(10, 0)));
+    assert!(!offered(&shown, at(11, 0)));
+    let refused = hold(&app, MOLE_CHECK, lewis, at(11, 0), "").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(status_at(&pool, lewis, at(11, 0)).await.is_empty());
+
+    // Ten patients at once for one time: the system gives it to one, and Lumen holds one.
+    let attempts: Vec<_> = (0..10)
+        .map(|_| hold(&app, MOLE_CHECK, lewis, at(15, 0), ""))
+        .collect();
+    let replies = futures::future::join_all(attempts).await;
+    let won = replies.iter().filter(|r| r.status.is_success()).count();
+    let lost = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((won, lost), (1, 9));
+    assert_eq!(status_at(&pool, lewis, at(15, 0)).await, ["held"]);
+    assert_eq!(system.live_reservations(), 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_practice_system_that_refuses_lumens_key_books_nothing(pool: PgPool) {
+    let Clinic { app, lewis, system } = clinic(&pool, Backend::Practice, "a-revoked-key").await;
+    let shown = post_as(
+        &app,
+        "booking/picker",
+        None,
+        &form(&[
+            ("treatment", MOLE_CHECK),
+            ("provider", &lewis.to_string()),
+            ("day", "2026-03-17"),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        shown.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        shown.body
+    );
+    let held = hold(&app, MOLE_CHECK, lewis, at(10, 0), "").await;
+    assert_eq!(
+        held.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        held.body
+    );
+    assert!(status_at(&pool, lewis, at(10, 0)).await.is_empty());
+    assert!(system
+        .unwrap()
+        .diary()
+        .bookings
+        .iter()
+        .all(|b| b.guest_email != GUEST));
+}
