@@ -148,7 +148,6 @@ async fn serve_with(
             "moved pictures from the database into the media directory"
         );
     }
-    let hold_sweeper = lumen::workers::release_expired_holds(pool.clone(), clinic_id);
     let housekeeper = lumen::workers::keep_house(pool.clone(), clinic_id, config.retention);
     let messaging = messaging(config, &public_url)?;
     let payments = payments(config);
@@ -178,6 +177,7 @@ async fn serve_with(
             ..Default::default()
         },
     };
+    let hold_sweeper = lumen::workers::release_expired_holds(state.clone());
     let resumed = state.jobs().resume_unfinished().await?;
     if resumed > 0 {
         tracing::info!(resumed, "making the sizes of pictures left unfinished");

@@ -1,5 +1,6 @@
 //! Background work the server runs beside requests.
 
+use app::backend::state::AppState;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -10,18 +11,14 @@ use uuid::Uuid;
 /// stops counting the moment it expires; the worker only tidies the rows.
 const HOLD_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// Releases this clinic's expired holds every minute until the task is aborted.
-pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
+/// Releases this clinic's expired holds (and bookings not paid in time) every minute, through
+/// its calendar, until the task is aborted.
+pub fn release_expired_holds(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(HOLD_SWEEP_EVERY);
         loop {
             every.tick().await;
-            let released = app::backend::store::booking::release_expired_holds(
-                &pool,
-                clinic_id,
-                chrono::Utc::now(),
-            )
-            .await;
+            let released = release_once(&state).await;
             crate::metrics::job_ran("release_expired_holds", released.is_ok());
             match released {
                 Ok(0) => {}
@@ -30,6 +27,13 @@ pub fn release_expired_holds(pool: PgPool, clinic_id: Uuid) -> JoinHandle<()> {
             }
         }
     })
+}
+
+async fn release_once(state: &AppState) -> Result<u64, app::error::AppError> {
+    use app::backend::integrations::booking::BookingSystem;
+    let rules = app::backend::store::booking::rules(&state.pool, state.clinic_id).await?;
+    let calendar = state.calendar(state.clock.now(), &rules);
+    Ok(calendar.release_expired().await?)
 }
 
 /// How often old rows are tidied away: nothing waits for it.

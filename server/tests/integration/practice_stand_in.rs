@@ -134,6 +134,26 @@ impl Diary {
         ))
     }
 
+    /// When a wanted slot's service and recovery end; a 404 naming what the system does
+    /// not know.
+    fn known(&self, wanted: &SlotBody) -> Result<DateTime<Utc>, Box<Response>> {
+        let Some((_, busy_until)) = self.end_of(&wanted.service_id, wanted.start_time) else {
+            return Err(Box::new(problem(
+                StatusCode::NOT_FOUND,
+                "service_not_found",
+                "No such service.",
+            )));
+        };
+        if !self.therapists.contains(&wanted.therapist_id) {
+            return Err(Box::new(problem(
+                StatusCode::NOT_FOUND,
+                "therapist_not_found",
+                "No such therapist.",
+            )));
+        }
+        Ok(busy_until)
+    }
+
     /// Whether the therapist works all of `start..until` and nothing else has it.
     fn free(&self, therapist: &str, start: DateTime<Utc>, until: DateTime<Utc>) -> bool {
         let day = start.date_naive();
@@ -281,20 +301,10 @@ async fn reserve(
         Err(refusal) => return *refusal,
     };
     let mut diary = stand_in.diary();
-    let Some((_, busy_until)) = diary.end_of(&wanted.service_id, wanted.start_time) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "service_not_found",
-            "No such service.",
-        );
+    let busy_until = match diary.known(&wanted) {
+        Ok(until) => until,
+        Err(refusal) => return *refusal,
     };
-    if !diary.therapists.contains(&wanted.therapist_id) {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "therapist_not_found",
-            "No such therapist.",
-        );
-    }
     if !diary.free(&wanted.therapist_id, wanted.start_time, busy_until) {
         return problem(
             StatusCode::CONFLICT,
@@ -340,11 +350,9 @@ async fn release(
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct AppointmentBody {
-    service_id: String,
-    therapist_id: String,
-    start_time: DateTime<Utc>,
+    #[serde(flatten)]
+    slot: SlotBody,
     reservation_id: Option<String>,
     guest: GuestBody,
 }
@@ -394,28 +402,18 @@ async fn book(
     if let Some(first) = diary.answered.get(key) {
         return (StatusCode::CREATED, Json(first.clone())).into_response();
     }
-    let Some((_, busy_until)) = diary.end_of(&wanted.service_id, wanted.start_time) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "service_not_found",
-            "No such service.",
-        );
+    let busy_until = match diary.known(&wanted.slot) {
+        Ok(until) => until,
+        Err(refusal) => return *refusal,
     };
-    if !diary.therapists.contains(&wanted.therapist_id) {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "therapist_not_found",
-            "No such therapist.",
-        );
-    }
     match &wanted.reservation_id {
         Some(reservation) => {
             let now = Utc::now();
             let Some(at) = diary.reservations.iter().position(|r| {
                 &r.id == reservation
                     && r.expires_at > now
-                    && r.therapist == wanted.therapist_id
-                    && r.start == wanted.start_time
+                    && r.therapist == wanted.slot.therapist_id
+                    && r.start == wanted.slot.start_time
             }) else {
                 return problem(
                     StatusCode::NOT_FOUND,
@@ -426,7 +424,11 @@ async fn book(
             diary.reservations.remove(at);
         }
         None => {
-            if !diary.free(&wanted.therapist_id, wanted.start_time, busy_until) {
+            if !diary.free(
+                &wanted.slot.therapist_id,
+                wanted.slot.start_time,
+                busy_until,
+            ) {
                 return problem(
                     StatusCode::CONFLICT,
                     "slot_unavailable",
@@ -438,9 +440,9 @@ async fn book(
     let id = diary.new_id("apt");
     diary.bookings.push(Booking {
         id: id.clone(),
-        service: wanted.service_id,
-        therapist: wanted.therapist_id,
-        start: wanted.start_time,
+        service: wanted.slot.service_id,
+        therapist: wanted.slot.therapist_id,
+        start: wanted.slot.start_time,
         guest_email: wanted.guest.email,
         guest_phone: wanted.guest.phone,
         cancelled: false,

@@ -7,16 +7,20 @@
 use crate::booking::{
     at, book, email_kinds, hold, move_booking, offered, picker, status_at, GUEST, MOLE_CHECK,
 };
+use crate::common::stripe::FakeStripe;
 use crate::common::{self, form, post_as};
 use crate::practice_stand_in::{StandIn, API_KEY, CENTER};
-use app::backend::integrations::booking::BookingBackend;
+use crate::stripe_checkout;
+use app::backend::integrations::booking::{BookingBackend, BookingSystem};
 use app::backend::integrations::messaging::Messaging;
+use app::backend::integrations::payments::Payments;
 use app::backend::integrations::practice::{PracticeConfig, PracticeSystem};
-use app::backend::state::Clock;
+use app::backend::state::{AppState, Clock};
+use app::backend::store::booking as store;
 use app::backend::store::practice::{self, Kind};
 use axum::http::StatusCode;
 use axum::Router;
-use chrono::{TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -29,6 +33,7 @@ enum Backend {
 
 struct Clinic {
     app: Router,
+    state: AppState,
     lewis: Uuid,
     /// The practice system, when the clinic books through one.
     system: Option<StandIn>,
@@ -41,9 +46,25 @@ const THERAPIST: &str = "th-lewis";
 /// system knows the mole check, Lewis Grant and the demo's 09:00 booking with him on
 /// Tuesday, as the clinic's own calendar does.
 async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
+    clinic_taking(pool, backend, api_key, Payments::default()).await
+}
+
+/// The same, with payments through `payments`.
+async fn clinic_taking(
+    pool: &PgPool,
+    backend: Backend,
+    api_key: &str,
+    payments: Payments,
+) -> Clinic {
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap());
-    let (_, mut state) =
-        common::app_with_state(pool, clock, common::media(), Messaging::development()).await;
+    let (_, mut state) = common::app_with_payments(
+        pool,
+        clock,
+        common::media(),
+        Messaging::development(),
+        payments,
+    )
+    .await;
     let lewis = crate::booking::lewis(pool).await;
     let system = match backend {
         Backend::Lumen => None,
@@ -85,7 +106,8 @@ async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
         }
     };
     Clinic {
-        app: lumen::http::router(state),
+        app: lumen::http::router(state.clone()),
+        state,
         lewis,
         system,
     }
@@ -95,7 +117,9 @@ async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
 /// then cancel it: what they see, what Lumen stores and what they are sent are the same
 /// whichever calendar the clinic books through.
 async fn a_patient_books_moves_and_cancels(pool: PgPool, backend: Backend) {
-    let Clinic { app, lewis, system } = clinic(&pool, backend, API_KEY).await;
+    let Clinic {
+        app, lewis, system, ..
+    } = clinic(&pool, backend, API_KEY).await;
 
     let before = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
     assert!(!offered(&before, at(9, 0)));
@@ -184,7 +208,9 @@ async fn a_patient_books_moves_and_cancels_through_the_practice_system(pool: PgP
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_practice_systems_own_diary_decides_what_is_free(pool: PgPool) {
-    let Clinic { app, lewis, system } = clinic(&pool, Backend::Practice, API_KEY).await;
+    let Clinic {
+        app, lewis, system, ..
+    } = clinic(&pool, Backend::Practice, API_KEY).await;
     let system = system.unwrap();
     // Booked at the clinic's desk in the system: Lumen never saw it, and never offers it.
     system.book_at_desk(SERVICE, THERAPIST, at(11, 0));
@@ -212,7 +238,9 @@ async fn the_practice_systems_own_diary_decides_what_is_free(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_practice_system_that_refuses_lumens_key_books_nothing(pool: PgPool) {
-    let Clinic { app, lewis, system } = clinic(&pool, Backend::Practice, "a-revoked-key").await;
+    let Clinic {
+        app, lewis, system, ..
+    } = clinic(&pool, Backend::Practice, "a-revoked-key").await;
     let shown = post_as(
         &app,
         "booking/picker",
@@ -244,4 +272,53 @@ async fn a_practice_system_that_refuses_lumens_key_books_nothing(pool: PgPool) {
         .bookings
         .iter()
         .all(|b| b.guest_email != GUEST));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booking_not_paid_in_time_is_cancelled_in_the_practice_system_too(pool: PgPool) {
+    let stripe = FakeStripe::start_at(None, Some(stripe_checkout::clock().now()));
+    let Clinic {
+        app,
+        state,
+        lewis,
+        system,
+    } = clinic_taking(&pool, Backend::Practice, API_KEY, stripe.payments()).await;
+    let system = system.unwrap();
+    sqlx::query("UPDATE clinics SET payment_processor = 'stripe'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE treatments SET payment_rule = 'deposit', deposit_minor = 5000
+         WHERE slug = $1",
+    )
+    .bind(MOLE_CHECK)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // Confirming books the time in the system; Lumen waits for the deposit.
+    stripe_checkout::confirm_with_deposit(&app, &pool).await;
+    assert_eq!(
+        status_at(&pool, lewis, at(10, 0)).await,
+        ["pending_payment"]
+    );
+    let booked_there = || {
+        system
+            .diary()
+            .bookings
+            .iter()
+            .filter(|b| b.guest_email == GUEST)
+            .map(|b| b.cancelled)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(booked_there(), [false]);
+
+    // The deposit never comes: the worker's round lets the booking go, there too.
+    state.clock.advance(Duration::hours(2));
+    let rules = store::rules(&state.pool, state.clinic_id).await.unwrap();
+    let calendar = state.calendar(state.clock.now(), &rules);
+    assert_eq!(calendar.release_expired().await.ok(), Some(1));
+    assert_eq!(status_at(&pool, lewis, at(10, 0)).await, ["cancelled"]);
+    assert_eq!(booked_there(), [true]);
 }

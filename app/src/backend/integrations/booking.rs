@@ -144,6 +144,10 @@ pub trait BookingSystem {
         outcome: Outcome,
         staff: &Principal,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
+
+    /// Lets go of every hold that has expired, and of every booking whose payment did not
+    /// come in time; how many. Run by the server's worker: bookings never wait for it.
+    fn release_expired(&self) -> impl Future<Output = Result<u64, Refusal>> + Send;
 }
 
 /// Lumen's own calendar, kept in Postgres.
@@ -471,6 +475,10 @@ impl BookingSystem for LumenCalendar<'_> {
         )
         .await
     }
+
+    async fn release_expired(&self) -> Result<u64, Refusal> {
+        Ok(store::release_expired_holds(self.pool, self.clinic_id, self.now).await?)
+    }
 }
 
 /// Which calendar the clinic books through, from configuration.
@@ -616,6 +624,10 @@ impl BookingSystem for ClinicCalendar<'_> {
         staff: &Principal,
     ) -> Result<(), Refusal> {
         on_backend!(self, c => c.record_outcome(appointment, outcome, staff))
+    }
+
+    async fn release_expired(&self) -> Result<u64, Refusal> {
+        on_backend!(self, c => c.release_expired())
     }
 }
 

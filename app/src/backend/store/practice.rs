@@ -2,6 +2,7 @@
 //! each treatment, provider and location, and which reservation or appointment there each
 //! Lumen appointment made through it is.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -119,6 +120,25 @@ pub async fn set_counterpart(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// The system's appointments for bookings whose payment did not come in time, which
+/// `booking::release_expired_holds` is about to let go.
+pub async fn unpaid_in_time(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT m.practice_appointment_id AS "id!"
+           FROM practice_appointments m JOIN appointments a ON a.id = m.appointment_id
+           WHERE m.clinic_id = $1 AND m.practice_appointment_id IS NOT NULL
+             AND a.status = 'pending_payment' AND a.hold_expires_at <= $2"#,
+        clinic_id,
+        now
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// Who an appointment is for, as the system is told: the patient's name and contact.

@@ -147,6 +147,32 @@ impl PracticeCalendar<'_> {
         }
     }
 
+    /// What Lumen recorded of a change the system took: the change is undone there when
+    /// Lumen's record failed, and the system's appointment is remembered when it worked.
+    async fn kept<R>(
+        &self,
+        recorded: Result<R, Refusal>,
+        appointment: impl Fn(&R) -> Uuid,
+        there: String,
+    ) -> Result<R, Refusal> {
+        let recorded = match recorded {
+            Ok(recorded) => recorded,
+            Err(refusal) => {
+                self.undo(&there).await;
+                return Err(refusal);
+            }
+        };
+        let counterpart = Counterpart::Appointment(there);
+        practice::set_counterpart(
+            self.pool,
+            self.clinic_id,
+            appointment(&recorded),
+            &counterpart,
+        )
+        .await?;
+        Ok(recorded)
+    }
+
     async fn let_go(&self, reservation: &str) {
         if let Err(error) = self.system.release(reservation).await {
             tracing::warn!(%error, "a reservation in the practice system could not be let go");
@@ -359,21 +385,7 @@ impl BookingSystem for PracticeCalendar<'_> {
             notice,
         };
         let recorded = store::confirm(self.pool, self.clinic_id, confirmation, self.now).await;
-        let recorded = match recorded {
-            Ok(recorded) => recorded,
-            Err(refusal) => {
-                self.undo(&booked.id).await;
-                return Err(refusal);
-            }
-        };
-        practice::set_counterpart(
-            self.pool,
-            self.clinic_id,
-            held.id,
-            &Counterpart::Appointment(booked.id),
-        )
-        .await?;
-        Ok(recorded)
+        self.kept(recorded, |_| held.id, booked.id).await
     }
 
     async fn book_for_patient(
@@ -410,21 +422,7 @@ impl BookingSystem for PracticeCalendar<'_> {
             self.now,
         )
         .await;
-        let appointment = match booked {
-            Ok(appointment) => appointment,
-            Err(refusal) => {
-                self.undo(&there).await;
-                return Err(refusal);
-            }
-        };
-        practice::set_counterpart(
-            self.pool,
-            self.clinic_id,
-            appointment,
-            &Counterpart::Appointment(there),
-        )
-        .await?;
-        Ok(appointment)
+        self.kept(booked, |appointment| *appointment, there).await
     }
 
     async fn reschedule(
@@ -456,17 +454,7 @@ impl BookingSystem for PracticeCalendar<'_> {
             self.now,
         )
         .await;
-        if let Err(refusal) = moved {
-            self.undo(&there).await;
-            return Err(refusal);
-        }
-        practice::set_counterpart(
-            self.pool,
-            self.clinic_id,
-            appointment,
-            &Counterpart::Appointment(there),
-        )
-        .await?;
+        self.kept(moved, |_| appointment, there).await?;
         self.undo(&before).await;
         Ok(())
     }
@@ -533,5 +521,21 @@ impl BookingSystem for PracticeCalendar<'_> {
             self.now,
         )
         .await
+    }
+
+    /// A booking whose payment did not come in time was already made in the system (when
+    /// the patient confirmed): it is cancelled there as Lumen lets it go. Holds' own
+    /// reservations lapse there by themselves.
+    async fn release_expired(&self) -> Result<u64, Refusal> {
+        for there in practice::unpaid_in_time(self.pool, self.clinic_id, self.now).await? {
+            match self.system.cancel(&there).await {
+                Ok(()) | Err(PracticeError::NotFound) => {}
+                Err(error) => {
+                    // Lumen lets the time go regardless: its patient is not coming.
+                    tracing::error!(%error, "an unpaid booking could not be cancelled in the practice system");
+                }
+            }
+        }
+        Ok(store::release_expired_holds(self.pool, self.clinic_id, self.now).await?)
     }
 }
