@@ -233,9 +233,9 @@ impl BookingSystem for PracticeCalendar<'_> {
             .system
             .slots(&known.service, one, (search.first_day, search.last_day))
             .await?;
-        // The clinic's own online rules still apply: notice, horizon, and a booking being
-        // moved, which the system counts as busy, is not offered its own time back (it is
-        // already the patient's).
+        // The clinic's own online rules still apply: notice and horizon. (A booking being
+        // moved is busy there until it has moved: the system cannot move it onto a time that
+        // overlaps its own.)
         let earliest = self.now + Duration::minutes(i64::from(self.rules.min_notice_minutes));
         let latest = self.now + Duration::days(i64::from(self.rules.horizon_days));
         let mut found: Vec<(usize, FoundSlot)> = slots
