@@ -436,6 +436,10 @@ impl MoveForm {
     }
 }
 
+/// The calendar status of a time booked outside Lumen (in the clinic's practice system
+/// directly): shown, but with no booking of Lumen's to open.
+pub const BOOKED_ELSEWHERE: &str = "elsewhere";
+
 #[cfg(test)]
 mod tests {
     use super::*;

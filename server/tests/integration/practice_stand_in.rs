@@ -107,7 +107,7 @@ impl StandIn {
             .route("/v1/centers/{center}/services/{service}/slots", get(slots))
             .route("/v1/centers/{center}/reservations", post(reserve))
             .route("/v1/reservations/{id}", delete(release))
-            .route("/v1/centers/{center}/appointments", post(book))
+            .route("/v1/centers/{center}/appointments", post(book).get(list))
             .route("/v1/appointments/{id}/cancel", post(cancel))
             .with_state(self.clone());
         let (listener, address) = common::listener().await;
@@ -450,6 +450,41 @@ async fn book(
     let answer = json!({ "id": id, "status": "booked" });
     diary.answered.insert(key.to_owned(), answer.clone());
     (StatusCode::CREATED, Json(answer)).into_response()
+}
+
+#[derive(Deserialize)]
+struct DaysQuery {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+async fn list(
+    State(stand_in): State<StandIn>,
+    Path(center): Path<String>,
+    Query(days): Query<DaysQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refused(&headers, Some(&center)) {
+        return refusal;
+    }
+    let diary = stand_in.diary();
+    let listed: Vec<Value> = diary
+        .bookings
+        .iter()
+        .filter(|b| (days.from..=days.to).contains(&b.start.date_naive()))
+        .map(|b| {
+            let (end, _) = diary.end_of(&b.service, b.start).unwrap();
+            json!({
+                "id": b.id,
+                "service_id": b.service,
+                "therapist_id": b.therapist,
+                "start_time": b.start.to_rfc3339(),
+                "end_time": end.to_rfc3339(),
+                "status": if b.cancelled { "cancelled" } else { "booked" },
+            })
+        })
+        .collect();
+    Json(json!({ "appointments": listed })).into_response()
 }
 
 async fn cancel(

@@ -11,6 +11,7 @@ use crate::common::stripe::FakeStripe;
 use crate::common::{self, form, post_as};
 use crate::practice_stand_in::{StandIn, API_KEY, CENTER};
 use crate::stripe_checkout;
+use app::admin::calendar::types::CalendarData;
 use app::backend::integrations::booking::{BookingBackend, BookingSystem};
 use app::backend::integrations::messaging::Messaging;
 use app::backend::integrations::payments::Payments;
@@ -321,4 +322,61 @@ async fn a_booking_not_paid_in_time_is_cancelled_in_the_practice_system_too(pool
     assert_eq!(calendar.release_expired().await.ok(), Some(1));
     assert_eq!(status_at(&pool, lewis, at(10, 0)).await, ["cancelled"]);
     assert_eq!(booked_there(), [true]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_staff_calendar_shows_what_was_booked_in_the_practice_system_itself(pool: PgPool) {
+    let Clinic {
+        app, lewis, system, ..
+    } = clinic(&pool, Backend::Practice, API_KEY).await;
+    book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    system.unwrap().book_at_desk(SERVICE, THERAPIST, at(11, 0));
+    let cookie = common::signed_in(&app, common::FRONT_DESK).await;
+
+    let reply = post_as(&app, "admin/calendar", Some(&cookie), "day=2026-03-17").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let calendar: CalendarData = serde_json::from_str(&reply.body).unwrap();
+    let column = calendar
+        .columns
+        .iter()
+        .find(|c| c.heading == "Dr Lewis Grant")
+        .unwrap();
+    let at = |start: &str| -> Vec<(&str, &str, &str, &str)> {
+        column
+            .blocks
+            .iter()
+            .filter(|b| b.time.starts_with(start))
+            .map(|b| {
+                (
+                    b.patient.as_str(),
+                    b.treatment.as_str(),
+                    b.status.as_str(),
+                    b.status_label.as_str(),
+                )
+            })
+            .collect()
+    };
+    // Lumen's own booking once, not again as the system's.
+    assert_eq!(
+        at("10:00"),
+        [("Ana Ruiz", "Mole and skin check", "confirmed", "Confirmed")]
+    );
+    assert_eq!(
+        at("11:00"),
+        [(
+            "Booked in the practice system",
+            "Mole and skin check",
+            "elsewhere",
+            "Not booked through Lumen"
+        )]
+    );
+
+    // On the page it is a block with nothing to open.
+    let page = common::get_as(&app, "/admin/calendar?day=2026-03-17", Some(&cookie)).await;
+    let start = page
+        .body
+        .find("aria-label=\"11:00–11:45, Booked in the practice system")
+        .expect("the block is on the page");
+    let tag = &page.body[page.body[..start].rfind('<').unwrap()..start];
+    assert!(tag.starts_with("<a") && !tag.contains("href"), "{tag}");
 }

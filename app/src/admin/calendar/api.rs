@@ -34,7 +34,7 @@ use {
     crate::domain::access::allows,
     crate::domain::access::Action,
     crate::domain::appointment::{AppointmentStatus, Outcome},
-    crate::domain::calendar::{axis, lanes, Span},
+    crate::domain::calendar::{axis, lanes, Span, BOOKED_ELSEWHERE},
     crate::domain::form::FieldProblem,
     crate::domain::money::{format_amount, Currency, Money},
     crate::domain::payment_policy::Processor,
@@ -284,21 +284,22 @@ mod server {
         let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").unwrap_or(desk.today());
         let days = span.days(day);
         let (first, last) = (days[0], days[days.len() - 1]);
-        let entries = store::entries(
-            pool,
-            clinic,
-            (
-                desk.midnight(first),
-                desk.midnight(last + Duration::days(1)),
-            ),
-            desk.now,
-        )
-        .await?;
+        let between = (
+            desk.midnight(first),
+            desk.midnight(last + Duration::days(1)),
+        );
+        let mut entries = store::entries(pool, clinic, between, desk.now).await?;
         let options = if by_room {
             store::rooms(pool, clinic).await?
         } else {
             store::providers(pool, clinic).await?
         };
+        // Bookings made in the clinic's practice system directly take providers' time too.
+        // Without an answer from it, the calendar still shows Lumen's own.
+        match desk.calendar().booked_elsewhere(between).await {
+            Ok(elsewhere) => entries.extend(elsewhere.into_iter().map(store::Entry::elsewhere)),
+            Err(_) => tracing::warn!("the practice system's own bookings could not be read"),
+        }
         let chosen_id = Uuid::parse_str(chosen.trim())
             .ok()
             .filter(|id| options.iter().any(|(o, _)| o == id))
@@ -388,6 +389,9 @@ mod server {
                                         format!("Group: {} of {capacity} places", e.seats)
                                     }
                                     (None, Some(name)) => name.clone(),
+                                    (None, None) if e.status == BOOKED_ELSEWHERE => {
+                                        "Booked in the practice system".to_owned()
+                                    }
                                     (None, None) => "Being booked online".to_owned(),
                                 },
                                 treatment: e.treatment.clone(),
@@ -397,9 +401,14 @@ mod server {
                                     e.room.clone().unwrap_or_default()
                                 },
                                 status: e.status.clone(),
-                                status_label: status
-                                    .map_or("", AppointmentStatus::label)
-                                    .to_owned(),
+                                status_label: match status {
+                                    Some(status) => status.label(),
+                                    None if e.status == BOOKED_ELSEWHERE => {
+                                        "Not booked through Lumen"
+                                    }
+                                    None => "",
+                                }
+                                .to_owned(),
                                 arrived: e.arrived,
                                 double_booked: e.double_booked,
                                 video_waiting: desk.state.video.rooms.waiting(e.id),

@@ -11,7 +11,7 @@ use super::types::{
 };
 use crate::admin::frame::StaffScreen;
 use crate::domain::calendar::SessionForm;
-use crate::domain::calendar::{lane_columns, rows, Lane};
+use crate::domain::calendar::{lane_columns, rows, Lane, BOOKED_ELSEWHERE};
 use crate::domain::payments::DeskMethod;
 use crate::domain::refunds::CancelledBy;
 use crate::domain::url::percent_encode;
@@ -54,6 +54,7 @@ fn block_colours(status: &str) -> &'static str {
         "pending_payment" => "border-amber-500 bg-amber-50 text-amber-950",
         "completed" => "border-emerald-600 bg-emerald-50 text-emerald-950",
         "no_show" => "border-red-600 bg-red-50 text-red-950",
+        BOOKED_ELSEWHERE => "border-dotted border-stone-500 bg-stone-100 text-stone-700",
         _ => "border-brand-600 bg-brand-50 text-brand-950",
     }
 }
@@ -206,7 +207,8 @@ fn Block(block: CalendarBlock) -> impl IntoView {
     );
     view! {
         <a
-            href=format!("/admin/appointments/{}", block.id)
+            // A time booked in the practice system has no booking of Lumen's to open.
+            href=(block.status != BOOKED_ELSEWHERE).then(|| format!("/admin/appointments/{}", block.id))
             aria-label=label
             data-status=block.status.clone()
             class=format!(

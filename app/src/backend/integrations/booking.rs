@@ -148,6 +148,23 @@ pub trait BookingSystem {
     /// Lets go of every hold that has expired, and of every booking whose payment did not
     /// come in time; how many. Run by the server's worker: bookings never wait for it.
     fn release_expired(&self) -> impl Future<Output = Result<u64, Refusal>> + Send;
+
+    /// Times providers are booked between two instants that Lumen has no row for (made in a
+    /// practice system directly), for the staff calendar.
+    fn booked_elsewhere(
+        &self,
+        between: (DateTime<Utc>, DateTime<Utc>),
+    ) -> impl Future<Output = Result<Vec<BookedElsewhere>, Refusal>> + Send;
+}
+
+/// A provider's time booked outside Lumen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookedElsewhere {
+    pub provider_id: Uuid,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    /// The treatment, when the system's service is one of the clinic's.
+    pub treatment: Option<String>,
 }
 
 /// Lumen's own calendar, kept in Postgres.
@@ -479,6 +496,14 @@ impl BookingSystem for LumenCalendar<'_> {
     async fn release_expired(&self) -> Result<u64, Refusal> {
         Ok(store::release_expired_holds(self.pool, self.clinic_id, self.now).await?)
     }
+
+    /// Every booking in Lumen's own calendar is a row of Lumen's.
+    async fn booked_elsewhere(
+        &self,
+        _between: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<Vec<BookedElsewhere>, Refusal> {
+        Ok(Vec::new())
+    }
 }
 
 /// Which calendar the clinic books through, from configuration.
@@ -628,6 +653,13 @@ impl BookingSystem for ClinicCalendar<'_> {
 
     async fn release_expired(&self) -> Result<u64, Refusal> {
         on_backend!(self, c => c.release_expired())
+    }
+
+    async fn booked_elsewhere(
+        &self,
+        between: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<Vec<BookedElsewhere>, Refusal> {
+        on_backend!(self, c => c.booked_elsewhere(between))
     }
 }
 

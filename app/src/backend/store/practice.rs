@@ -64,6 +64,41 @@ pub async fn map(
     Ok(())
 }
 
+/// Each treatment's service id in the system, with the treatment's name.
+pub async fn services(
+    pool: &PgPool,
+    clinic_id: Uuid,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT m.practice_id, t.name FROM practice_ids m JOIN treatments t ON t.id = m.lumen_id
+         WHERE m.clinic_id = $1 AND m.kind = 'treatment'",
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| (row.practice_id, row.name))
+    .collect())
+}
+
+/// Which of the system's appointments `ids` are Lumen bookings.
+pub async fn counterparts(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    ids: &[String],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT practice_appointment_id AS "id!" FROM practice_appointments
+           WHERE clinic_id = $1 AND practice_appointment_id = ANY($2)"#,
+        clinic_id,
+        ids
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect())
+}
+
 /// Where a Lumen appointment stands in the system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Counterpart {

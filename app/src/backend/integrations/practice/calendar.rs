@@ -8,7 +8,9 @@
 use super::client::{Guest, PracticeError, PracticeSystem, SlotWanted};
 use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::Token;
-use crate::backend::integrations::booking::{BookingSystem, ForPatient, FoundSlot, Search, Wanted};
+use crate::backend::integrations::booking::{
+    BookedElsewhere, BookingSystem, ForPatient, FoundSlot, Search, Wanted,
+};
 use crate::backend::store::booking::{
     self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, StaffBooking,
     Treatment,
@@ -537,5 +539,39 @@ impl BookingSystem for PracticeCalendar<'_> {
             }
         }
         Ok(store::release_expired_holds(self.pool, self.clinic_id, self.now).await?)
+    }
+
+    /// The centre's appointments on those days that no Lumen booking is, placed with the
+    /// providers they are for (a therapist Lumen does not know is left out).
+    async fn booked_elsewhere(
+        &self,
+        between: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<Vec<BookedElsewhere>, Refusal> {
+        let days = (
+            between.0.date_naive() - Duration::days(1),
+            between.1.date_naive() + Duration::days(1),
+        );
+        let listed = self.system.appointments(days).await?;
+        let ids: Vec<String> = listed.iter().map(|a| a.id.clone()).collect();
+        let ours = practice::counterparts(self.pool, self.clinic_id, &ids).await?;
+        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
+        let services = practice::services(self.pool, self.clinic_id).await?;
+        Ok(listed
+            .into_iter()
+            .filter(|a| a.status != "cancelled" && !ours.contains(&a.id))
+            .filter(|a| a.start_time < between.1 && a.end_time > between.0)
+            .filter_map(|a| {
+                let (provider_id, _) = therapists.iter().find(|(_, t)| *t == a.therapist_id)?;
+                Some(BookedElsewhere {
+                    provider_id: *provider_id,
+                    starts: a.start_time,
+                    ends: a.end_time,
+                    treatment: services
+                        .iter()
+                        .find(|(service, _)| *service == a.service_id)
+                        .map(|(_, name)| name.clone()),
+                })
+            })
+            .collect())
     }
 }

@@ -60,6 +60,23 @@ pub struct PracticeAppointment {
     pub status: String,
 }
 
+/// An appointment in the centre's diary, however it was made (Lumen, the system's own desk).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Listed {
+    pub id: String,
+    pub service_id: String,
+    pub therapist_id: String,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+    /// `booked` or `cancelled`.
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+struct Diary {
+    appointments: Vec<Listed>,
+}
+
 /// Who an appointment is for, as the system keeps guests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Guest {
@@ -200,6 +217,17 @@ impl PracticeSystem {
                 .json(&body),
         )
         .await
+    }
+
+    /// The centre's appointments between two days (inclusive, the centre's days).
+    pub async fn appointments(
+        &self,
+        days: (NaiveDate, NaiveDate),
+    ) -> Result<Vec<Listed>, PracticeError> {
+        let query = [("from", days.0.to_string()), ("to", days.1.to_string())];
+        let path = format!("centers/{}/appointments", encode(self.center()));
+        let answer: Diary = read(self.request(reqwest::Method::GET, &path).query(&query)).await?;
+        Ok(answer.appointments)
     }
 
     /// Cancels an appointment; one already cancelled is no trouble.
