@@ -21,7 +21,7 @@ use {
     crate::backend::auth::session::Token,
     crate::backend::charging::{self, Charged},
     crate::backend::integrations::booking::{
-        alternatives, BookingSystem, ClinicCalendar, ForPatient, Wanted,
+        alternatives, BookedElsewhere, BookingSystem, ClinicCalendar, ForPatient, Wanted,
     },
     crate::backend::state::{app_state, AppState},
     crate::backend::store::booking::{self as booking_store, Changer, Notice, Refusal, Rules},
@@ -188,6 +188,26 @@ pub async fn record_outcome(id: String, outcome: String) -> Result<(), AppError>
 mod server {
     use super::*;
 
+    /// A time booked outside Lumen as the calendar shows it: no row of Lumen's to open.
+    fn entry_booked_elsewhere(booked: BookedElsewhere) -> store::Entry {
+        store::Entry {
+            id: Uuid::nil(),
+            provider_id: booked.provider_id,
+            provider: String::new(),
+            room_id: None,
+            room: None,
+            starts: booked.starts,
+            ends: booked.ends,
+            status: BOOKED_ELSEWHERE.to_owned(),
+            patient: None,
+            treatment: booked.treatment.unwrap_or_default(),
+            arrived: false,
+            double_booked: false,
+            capacity: None,
+            seats: 0,
+        }
+    }
+
     /// What every calendar request needs: the clinic, its zone and its rules as they apply
     /// to staff (no minimum notice, a year ahead: staff book walk-ins and follow-ups).
     struct Desk {
@@ -297,7 +317,7 @@ mod server {
         // Bookings made in the clinic's practice system directly take providers' time too.
         // Without an answer from it, the calendar still shows Lumen's own.
         match desk.calendar().booked_elsewhere(between).await {
-            Ok(elsewhere) => entries.extend(elsewhere.into_iter().map(store::Entry::elsewhere)),
+            Ok(elsewhere) => entries.extend(elsewhere.into_iter().map(entry_booked_elsewhere)),
             Err(_) => tracing::warn!("the practice system's own bookings could not be read"),
         }
         let chosen_id = Uuid::parse_str(chosen.trim())

@@ -25,28 +25,6 @@ pub struct Entry {
     pub seats: i64,
 }
 
-impl Entry {
-    /// A time booked outside Lumen, as the calendar shows it: no row of Lumen's to open.
-    pub fn elsewhere(booked: crate::backend::integrations::booking::BookedElsewhere) -> Entry {
-        Entry {
-            id: Uuid::nil(),
-            provider_id: booked.provider_id,
-            provider: String::new(),
-            room_id: None,
-            room: None,
-            starts: booked.starts,
-            ends: booked.ends,
-            status: crate::domain::calendar::BOOKED_ELSEWHERE.to_owned(),
-            patient: None,
-            treatment: booked.treatment.unwrap_or_default(),
-            arrived: false,
-            double_booked: false,
-            capacity: None,
-            seats: 0,
-        }
-    }
-}
-
 pub async fn entries(
     pool: &PgPool,
     clinic_id: Uuid,

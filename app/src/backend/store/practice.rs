@@ -24,22 +24,68 @@ impl Kind {
     }
 }
 
-/// Every mapping of one kind: Lumen's id and the system's.
-pub async fn ids(
-    pool: &PgPool,
-    clinic_id: Uuid,
-    kind: Kind,
-) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT lumen_id, practice_id FROM practice_ids WHERE clinic_id = $1 AND kind = $2",
-        clinic_id,
-        kind.as_str()
+/// A treatment as the system knows it: its service.
+pub struct Service {
+    pub treatment_id: Uuid,
+    pub treatment: String,
+    pub service_id: String,
+}
+
+/// How the system knows the clinic: each treatment's service, each provider's therapist id,
+/// and the location that is its centre, with that location's time zone.
+pub struct Mapping {
+    pub services: Vec<Service>,
+    pub therapists: Vec<(Uuid, String)>,
+    pub centre: Option<(Uuid, String)>,
+}
+
+impl Mapping {
+    pub fn service_of(&self, treatment_id: Uuid) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.treatment_id == treatment_id)
+    }
+
+    pub fn therapist_of(&self, provider_id: Uuid) -> Option<&str> {
+        self.therapists
+            .iter()
+            .find(|(id, _)| *id == provider_id)
+            .map(|(_, therapist)| therapist.as_str())
+    }
+}
+
+/// Every mapping of the clinic, read at once.
+pub async fn mapping(pool: &PgPool, clinic_id: Uuid) -> Result<Mapping, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT m.kind, m.lumen_id, m.practice_id, t.name AS "treatment?",
+                  coalesce(l.time_zone, c.time_zone) AS "time_zone?"
+           FROM practice_ids m
+           JOIN clinics c ON c.id = m.clinic_id
+           LEFT JOIN treatments t ON m.kind = 'treatment' AND t.id = m.lumen_id
+           LEFT JOIN locations l ON m.kind = 'location' AND l.id = m.lumen_id
+           WHERE m.clinic_id = $1
+           ORDER BY m.kind, m.lumen_id"#,
+        clinic_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|row| (row.lumen_id, row.practice_id))
-    .collect())
+    .await?;
+    let mut mapping = Mapping {
+        services: Vec::new(),
+        therapists: Vec::new(),
+        centre: None,
+    };
+    for row in rows {
+        match row.kind.as_str() {
+            "treatment" => mapping.services.push(Service {
+                treatment_id: row.lumen_id,
+                treatment: row.treatment.unwrap_or_default(),
+                service_id: row.practice_id,
+            }),
+            "provider" => mapping.therapists.push((row.lumen_id, row.practice_id)),
+            _ => mapping.centre = Some((row.lumen_id, row.time_zone.unwrap_or_default())),
+        }
+    }
+    Ok(mapping)
 }
 
 /// Ties a Lumen row to the system's id for it (replacing an earlier one).
@@ -62,23 +108,6 @@ pub async fn map(
     .execute(pool)
     .await?;
     Ok(())
-}
-
-/// Each treatment's service id in the system, with the treatment's name.
-pub async fn services(
-    pool: &PgPool,
-    clinic_id: Uuid,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT m.practice_id, t.name FROM practice_ids m JOIN treatments t ON t.id = m.lumen_id
-         WHERE m.clinic_id = $1 AND m.kind = 'treatment'",
-        clinic_id
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|row| (row.practice_id, row.name))
-    .collect())
 }
 
 /// Which of the system's appointments `ids` are Lumen bookings.
@@ -213,23 +242,6 @@ pub async fn patient_of(
          WHERE a.clinic_id = $1 AND a.id = $2",
         clinic_id,
         appointment_id
-    )
-    .fetch_optional(pool)
-    .await
-}
-
-/// A location's time zone (its own, or the clinic's).
-pub async fn time_zone(
-    pool: &PgPool,
-    clinic_id: Uuid,
-    location_id: Uuid,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT coalesce(l.time_zone, c.time_zone) AS "time_zone!"
-           FROM locations l JOIN clinics c ON c.id = l.clinic_id
-           WHERE l.clinic_id = $1 AND l.id = $2"#,
-        clinic_id,
-        location_id
     )
     .fetch_optional(pool)
     .await

@@ -9,18 +9,18 @@ use super::client::{Guest, PracticeError, PracticeSystem, SlotWanted};
 use crate::backend::auth::principal::Principal;
 use crate::backend::auth::session::Token;
 use crate::backend::integrations::booking::{
-    BookedElsewhere, BookingSystem, ForPatient, FoundSlot, Search, Wanted,
+    BookedElsewhere, BookingSystem, ForPatient, FoundSlot, LumenCalendar, Search, Wanted,
 };
 use crate::backend::store::booking::{
     self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, StaffBooking,
     Treatment,
 };
-use crate::backend::store::practice::{self, Counterpart, Kind, Person};
+use crate::backend::store::practice::{self, Counterpart, Person};
 use crate::backend::store::sessions::{SeatRefusal, Session};
 use crate::domain::appointment::Outcome;
 use crate::domain::availability::Slot;
 use crate::domain::booking::Details;
-use crate::domain::calendar::PatientChoice;
+use crate::domain::calendar::{NewPatient, PatientChoice};
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -69,6 +69,17 @@ impl From<&Details> for Guest {
     }
 }
 
+impl From<&NewPatient> for Guest {
+    fn from(person: &NewPatient) -> Guest {
+        Guest {
+            first_name: person.first_name.clone(),
+            last_name: person.last_name.clone(),
+            email: person.email.as_str().to_owned(),
+            phone: person.phone.clone(),
+        }
+    }
+}
+
 impl From<Person> for Guest {
     fn from(person: Person) -> Guest {
         Guest {
@@ -81,6 +92,16 @@ impl From<Person> for Guest {
 }
 
 impl PracticeCalendar<'_> {
+    /// Lumen's own calendar, for what stays Lumen's record alone.
+    fn lumen(&self) -> LumenCalendar<'_> {
+        LumenCalendar {
+            pool: self.pool,
+            clinic_id: self.clinic_id,
+            now: self.now,
+            rules: self.rules,
+        }
+    }
+
     /// The treatment as the system knows it; `None` when it is not mapped (then nothing of
     /// it is booked online), or is a group treatment.
     async fn known(
@@ -91,35 +112,28 @@ impl PracticeCalendar<'_> {
         if treatment.capacity.is_some() {
             return Ok(None);
         }
-        let services = practice::ids(self.pool, self.clinic_id, Kind::Treatment).await?;
-        let Some((_, service)) = services.into_iter().find(|(id, _)| *id == treatment.id) else {
+        let mapping = practice::mapping(self.pool, self.clinic_id).await?;
+        let Some(service) = mapping.service_of(treatment.id) else {
             return Ok(None);
         };
-        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
         let providers = treatment
             .providers
             .iter()
             .filter(|(id, _)| provider.is_none_or(|wanted| wanted == *id))
-            .filter_map(|(id, _)| {
-                therapists
-                    .iter()
-                    .find(|(lumen, _)| lumen == id)
-                    .map(|(_, therapist)| (*id, therapist.clone()))
-            })
+            .filter_map(|(id, _)| Some((*id, mapping.therapist_of(*id)?.to_owned())))
             .collect();
-        let locations = practice::ids(self.pool, self.clinic_id, Kind::Location).await?;
-        let Some((location_id, _)) = locations.into_iter().next() else {
+        let Some((location_id, zone)) = &mapping.centre else {
             tracing::error!("the practice system is on but no location is its centre");
             return Err(Refusal::Failed(AppError::Unavailable));
         };
-        let zone = practice::time_zone(self.pool, self.clinic_id, location_id)
-            .await?
-            .and_then(|zone| zone.parse().ok())
-            .unwrap_or(chrono_tz::UTC);
+        let Ok(zone) = zone.parse() else {
+            tracing::error!(%location_id, "the centre's location has an unknown time zone");
+            return Err(Refusal::Failed(AppError::Unavailable));
+        };
         Ok(Some(Known {
-            service,
+            service: service.service_id.clone(),
             providers,
-            location_id,
+            location_id: *location_id,
             time_zone: zone,
         }))
     }
@@ -303,7 +317,8 @@ impl BookingSystem for PracticeCalendar<'_> {
                 self.clinic_id,
                 &placement,
                 &link.hash(),
-                expires_at,
+                // Held no longer than the system keeps the reservation.
+                expires_at.min(reservation.expires_at),
                 self.now,
             )
             .await;
@@ -352,16 +367,15 @@ impl BookingSystem for PracticeCalendar<'_> {
         else {
             return Err(Refusal::NotFound);
         };
-        let services = practice::ids(self.pool, self.clinic_id, Kind::Treatment).await?;
-        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
-        let (Some((_, service)), Some((_, therapist))) = (
-            services.iter().find(|(id, _)| *id == held.treatment_id),
-            therapists.iter().find(|(id, _)| *id == held.provider_id),
+        let mapping = practice::mapping(self.pool, self.clinic_id).await?;
+        let (Some(service), Some(therapist)) = (
+            mapping.service_of(held.treatment_id),
+            mapping.therapist_of(held.provider_id),
         ) else {
             return Err(Refusal::Closed);
         };
         let wanted = SlotWanted {
-            service_id: service,
+            service_id: &service.service_id,
             therapist_id: therapist,
             start_time: held.starts,
         };
@@ -400,12 +414,7 @@ impl BookingSystem for PracticeCalendar<'_> {
                 .await?
                 .ok_or(Refusal::NotFound)?
                 .into(),
-            PatientChoice::New(person) | PatientChoice::Guest(person) => Guest {
-                first_name: person.first_name.clone(),
-                last_name: person.last_name.clone(),
-                email: person.email.as_str().to_owned(),
-                phone: person.phone.clone(),
-            },
+            PatientChoice::New(person) | PatientChoice::Guest(person) => person.into(),
         };
         let key = Uuid::new_v4().to_string();
         let (placement, there) = self.book_there(wanted, &guest, &key).await?;
@@ -514,15 +523,9 @@ impl BookingSystem for PracticeCalendar<'_> {
         outcome: Outcome,
         staff: &Principal,
     ) -> Result<(), Refusal> {
-        store::record_outcome(
-            self.pool,
-            self.clinic_id,
-            appointment,
-            outcome,
-            staff,
-            self.now,
-        )
-        .await
+        self.lumen()
+            .record_outcome(appointment, outcome, staff)
+            .await
     }
 
     /// A booking whose payment did not come in time was already made in the system (when
@@ -538,7 +541,7 @@ impl BookingSystem for PracticeCalendar<'_> {
                 }
             }
         }
-        Ok(store::release_expired_holds(self.pool, self.clinic_id, self.now).await?)
+        self.lumen().release_expired().await
     }
 
     /// The centre's appointments on those days that no Lumen booking is, placed with the
@@ -554,22 +557,25 @@ impl BookingSystem for PracticeCalendar<'_> {
         let listed = self.system.appointments(days).await?;
         let ids: Vec<String> = listed.iter().map(|a| a.id.clone()).collect();
         let ours = practice::counterparts(self.pool, self.clinic_id, &ids).await?;
-        let therapists = practice::ids(self.pool, self.clinic_id, Kind::Provider).await?;
-        let services = practice::services(self.pool, self.clinic_id).await?;
+        let mapping = practice::mapping(self.pool, self.clinic_id).await?;
         Ok(listed
             .into_iter()
             .filter(|a| a.status != "cancelled" && !ours.contains(&a.id))
             .filter(|a| a.start_time < between.1 && a.end_time > between.0)
             .filter_map(|a| {
-                let (provider_id, _) = therapists.iter().find(|(_, t)| *t == a.therapist_id)?;
+                let (provider_id, _) = mapping
+                    .therapists
+                    .iter()
+                    .find(|(_, t)| *t == a.therapist_id)?;
                 Some(BookedElsewhere {
                     provider_id: *provider_id,
                     starts: a.start_time,
                     ends: a.end_time,
-                    treatment: services
+                    treatment: mapping
+                        .services
                         .iter()
-                        .find(|(service, _)| *service == a.service_id)
-                        .map(|(_, name)| name.clone()),
+                        .find(|s| s.service_id == a.service_id)
+                        .map(|s| s.treatment.clone()),
                 })
             })
             .collect())
