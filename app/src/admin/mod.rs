@@ -15,6 +15,7 @@ pub mod locations;
 pub mod mailbox;
 pub mod patients;
 pub mod payments;
+pub mod practice;
 pub mod providers;
 pub mod reports;
 pub mod settings;

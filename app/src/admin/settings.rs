@@ -7,6 +7,8 @@ use super::api_keys::api::{fetch_api_keys, CreateApiKey, RevokeApiKey};
 use super::api_keys::section::ApiKeys;
 use super::fields::ChargeFields;
 use super::frame::StaffScreen;
+use super::practice::api::fetch_practice_ids;
+use super::practice::section::PracticeIds;
 use super::webhooks::api::{
     fetch_webhooks, AddWebhook, RemoveWebhook, ReplayWebhook, RotateWebhookSecret,
 };
@@ -51,15 +53,17 @@ pub fn SettingsPage() -> impl IntoView {
                 fetch_settings().await?,
                 fetch_api_keys().await?,
                 fetch_webhooks().await?,
+                fetch_practice_ids().await?,
             ))
         },
     );
     view! {
-        <StaffScreen data here="/admin/settings".to_owned() view=move |(form, keys, screen)| view! {
+        <StaffScreen data here="/admin/settings".to_owned() view=move |(form, keys, screen, practice)| view! {
             <SettingsEditor form/>
             <div class="mx-auto max-w-3xl px-4 pb-16">
                 <ApiKeys keys create=create_key revoke=revoke_key/>
                 <Webhooks screen actions=hooks/>
+                {practice.map(|screen| view! { <PracticeIds screen/> })}
             </div>
         }/>
     }

@@ -32,6 +32,7 @@ pub mod payment_policy;
 pub mod payment_report;
 pub mod payments;
 pub mod phone;
+pub mod practice_ids;
 pub mod privacy;
 pub mod profile;
 pub mod provider;

@@ -44,7 +44,7 @@ const PAGES: [(&str, bool, bool); 25] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 81] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 83] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -186,6 +186,8 @@ const FUNCTIONS: [(&str, &str, bool, bool); 81] = [
     ("admin/rotate_webhook_secret", "id=x", false, false),
     ("admin/remove_webhook", "id=x", false, false),
     ("admin/replay_webhook", "id=x", false, false),
+    ("admin/practice_ids", "", false, false),
+    ("admin/save_practice_ids", "form[centre]=", false, false),
 ];
 
 #[test]

@@ -8,17 +8,17 @@ use crate::booking::{
     at, book, email_kinds, hold, move_booking, offered, picker, status_at, GUEST, MOLE_CHECK,
 };
 use crate::common::stripe::FakeStripe;
-use crate::common::{self, form, post_as};
+use crate::common::{self, form, post_as, ADMIN, FRONT_DESK};
 use crate::practice_stand_in::{StandIn, API_KEY, CENTER};
 use crate::stripe_checkout;
 use app::admin::calendar::types::CalendarData;
+use app::admin::practice::types::PracticeIdsScreen;
 use app::backend::integrations::booking::{BookingBackend, BookingSystem};
 use app::backend::integrations::messaging::Messaging;
 use app::backend::integrations::payments::Payments;
 use app::backend::integrations::practice::{PracticeConfig, PracticeSystem};
 use app::backend::state::{AppState, Clock};
 use app::backend::store::booking as store;
-use app::backend::store::practice::{self, Kind};
 use axum::http::StatusCode;
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
@@ -87,22 +87,22 @@ async fn clinic_taking(
             .fetch_one(pool)
             .await
             .unwrap();
-            let (tenant, clinic_id) = (&state.pool, state.clinic_id);
-            practice::map(tenant, clinic_id, Kind::Treatment, mole_check, SERVICE)
-                .await
-                .unwrap();
-            practice::map(tenant, clinic_id, Kind::Provider, lewis, THERAPIST)
-                .await
-                .unwrap();
-            practice::map(tenant, clinic_id, Kind::Location, location, CENTER)
-                .await
-                .unwrap();
             state.booking =
                 BookingBackend::Practice(Arc::new(PracticeSystem::new(PracticeConfig {
                     api,
                     api_key: api_key.to_owned(),
                     center: CENTER.to_owned(),
                 })));
+            let admin = common::signed_in(&lumen::http::router(state.clone()), ADMIN).await;
+            let saved = save_ids(
+                &lumen::http::router(state.clone()),
+                &admin,
+                &[(&mole_check.to_string(), SERVICE)],
+                &[(&lewis.to_string(), THERAPIST)],
+                &location.to_string(),
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
             Some(system)
         }
     };
@@ -112,6 +112,36 @@ async fn clinic_taking(
         lewis,
         system,
     }
+}
+
+/// Saves the practice system's ids as a clinic admin would on the settings screen: each
+/// treatment's service and each provider's therapist id (rows by Lumen id), and the centre.
+async fn save_ids(
+    app: &Router,
+    cookie: &str,
+    services: &[(&str, &str)],
+    therapists: &[(&str, &str)],
+    centre: &str,
+) -> common::Reply {
+    let mut fields = vec![("form[centre]".to_owned(), centre.to_owned())];
+    for (key, rows) in [("service", services), ("therapist", therapists)] {
+        for (n, (row, id)) in rows.iter().enumerate() {
+            fields.push((format!("form[{key}][{n}][row]"), row.to_string()));
+            fields.push((format!("form[{key}][{n}][id]"), id.to_string()));
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post_as(app, "admin/save_practice_ids", Some(cookie), &form(&fields)).await
+}
+
+/// The settings screen's practice section, as `cookie` sees it.
+async fn practice_screen(app: &Router, cookie: &str) -> Option<PracticeIdsScreen> {
+    let reply = post_as(app, "admin/practice_ids", Some(cookie), "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
 }
 
 /// A patient books a mole check, the time is gone for the next patient, they move it and
@@ -379,4 +409,149 @@ async fn the_staff_calendar_shows_what_was_booked_in_the_practice_system_itself(
         .expect("the block is on the page");
     let tag = &page.body[page.body[..start].rfind('<').unwrap()..start];
     assert!(tag.starts_with("<a") && !tag.contains("href"), "{tag}");
+}
+
+/// A clinic admin keeps the system's ids on the settings screen: what is saved is what
+/// bookings use, a refused form changes nothing, and only clinic admins may do either.
+#[sqlx::test(migrations = "../migrations")]
+async fn clinic_admins_keep_the_practice_systems_ids_on_the_settings_screen(pool: PgPool) {
+    let Clinic { app, lewis, .. } = clinic(&pool, Backend::Practice, API_KEY).await;
+    let admin = common::signed_in(&app, ADMIN).await;
+    let screen = practice_screen(&app, &admin).await.unwrap();
+    assert_eq!(screen.centre, CENTER);
+    let mole_check = screen
+        .treatments
+        .iter()
+        .find(|t| t.name == "Mole and skin check")
+        .unwrap();
+    assert_eq!(mole_check.practice_id, SERVICE);
+    let mapped: Vec<_> = screen
+        .treatments
+        .iter()
+        .filter(|t| !t.practice_id.is_empty())
+        .collect();
+    assert_eq!(mapped.len(), 1);
+    let lewis_row = screen
+        .providers
+        .iter()
+        .find(|p| p.id == lewis.to_string())
+        .unwrap();
+    assert_eq!(lewis_row.practice_id, THERAPIST);
+    let centre: Vec<_> = screen
+        .locations
+        .iter()
+        .filter(|l| !l.practice_id.is_empty())
+        .collect();
+    assert_eq!(centre.len(), 1);
+    assert_eq!(centre[0].practice_id, CENTER);
+    let other = screen
+        .treatments
+        .iter()
+        .find(|t| t.practice_id.is_empty())
+        .unwrap();
+
+    // The same service for two treatments: refused beside the second, nothing changed.
+    let (mole, lewis_id) = (mole_check.id.as_str(), lewis.to_string());
+    let refused = save_ids(
+        &app,
+        &admin,
+        &[(mole, SERVICE), (&other.id, SERVICE)],
+        &[(&lewis_id, "")],
+        "",
+    )
+    .await;
+    let problems = common::field_problems(&refused);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, format!("service-{}", other.id));
+    assert_eq!(practice_screen(&app, &admin).await.unwrap(), screen);
+
+    // A row that is not the clinic's (deleted since the page loaded): nothing changed.
+    let stranger = Uuid::new_v4().to_string();
+    let refused = save_ids(
+        &app,
+        &admin,
+        &[(mole, "svc-other"), (&stranger, "svc-x")],
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("reload the page"), "{}", refused.body);
+    assert_eq!(practice_screen(&app, &admin).await.unwrap(), screen);
+
+    // The front desk may not read or change them.
+    let desk = common::signed_in(&app, FRONT_DESK).await;
+    let read = post_as(&app, "admin/practice_ids", Some(&desk), "").await;
+    assert_eq!(read.status, StatusCode::FORBIDDEN);
+    let changed = save_ids(&app, &desk, &[(mole, "")], &[], "").await;
+    assert_eq!(changed.status, StatusCode::FORBIDDEN);
+    assert_eq!(practice_screen(&app, &admin).await.unwrap(), screen);
+
+    // Without its service the mole check is not offered online; with it, it is again.
+    let centre_id = centre[0].id.clone();
+    let unmapped = save_ids(
+        &app,
+        &admin,
+        &[(mole, " ")],
+        &[(&lewis_id, THERAPIST)],
+        &centre_id,
+    )
+    .await;
+    assert_eq!(unmapped.status, StatusCode::OK, "{}", unmapped.body);
+    assert!(picker(&app, MOLE_CHECK, lewis, "2026-03-17")
+        .await
+        .slots
+        .is_empty());
+    let mapped = save_ids(
+        &app,
+        &admin,
+        &[(mole, SERVICE)],
+        &[(&lewis_id, THERAPIST)],
+        &centre_id,
+    )
+    .await;
+    assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.body);
+    assert!(offered(
+        &picker(&app, MOLE_CHECK, lewis, "2026-03-17").await,
+        at(10, 0)
+    ));
+    assert_eq!(practice_screen(&app, &admin).await.unwrap(), screen);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE subject_type = 'practice_ids' AND action = 'update'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // The setup's save and the two above; the refused ones left no trace.
+    assert_eq!(audited, 3);
+}
+
+/// A clinic on Lumen's own calendar has no practice section and nothing to save.
+#[sqlx::test(migrations = "../migrations")]
+async fn without_a_practice_system_there_are_no_ids_to_keep(pool: PgPool) {
+    let Clinic { app, lewis, .. } = clinic(&pool, Backend::Lumen, API_KEY).await;
+    let admin = common::signed_in(&app, ADMIN).await;
+    assert_eq!(practice_screen(&app, &admin).await, None);
+    let refused = save_ids(&app, &admin, &[], &[(&lewis.to_string(), "th-1")], "").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Lumen's own calendar"),
+        "{}",
+        refused.body
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM practice_ids")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
 }

@@ -2,6 +2,10 @@
 //! each treatment, provider and location, and which reservation or appointment there each
 //! Lumen appointment made through it is.
 
+use crate::backend::audit::append_for_request;
+use crate::backend::auth::principal::Principal;
+use crate::domain::practice_ids::PracticeIds;
+use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -15,11 +19,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Treatment => "treatment",
-            Kind::Provider => "provider",
-            Kind::Location => "location",
+    fn parse(kind: &str) -> Kind {
+        match kind {
+            "treatment" => Kind::Treatment,
+            "provider" => Kind::Provider,
+            _ => Kind::Location,
         }
     }
 }
@@ -75,39 +79,129 @@ pub async fn mapping(pool: &PgPool, clinic_id: Uuid) -> Result<Mapping, sqlx::Er
         centre: None,
     };
     for row in rows {
-        match row.kind.as_str() {
-            "treatment" => mapping.services.push(Service {
+        match Kind::parse(&row.kind) {
+            Kind::Treatment => mapping.services.push(Service {
                 treatment_id: row.lumen_id,
                 treatment: row.treatment.unwrap_or_default(),
                 service_id: row.practice_id,
             }),
-            "provider" => mapping.therapists.push((row.lumen_id, row.practice_id)),
-            _ => mapping.centre = Some((row.lumen_id, row.time_zone.unwrap_or_default())),
+            Kind::Provider => mapping.therapists.push((row.lumen_id, row.practice_id)),
+            Kind::Location => {
+                mapping.centre = Some((row.lumen_id, row.time_zone.unwrap_or_default()))
+            }
         }
     }
     Ok(mapping)
 }
 
-/// Ties a Lumen row to the system's id for it (replacing an earlier one).
-pub async fn map(
+/// A treatment, provider or location as the settings screen lists it, with the system's id
+/// for it (for a location: the centre's, when it is the centre).
+pub struct Known {
+    pub kind: Kind,
+    pub id: Uuid,
+    pub name: String,
+    pub active: bool,
+    pub practice_id: Option<String>,
+}
+
+/// Every treatment, provider and location of the clinic, offered ones first, by name.
+pub async fn known(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<Known>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT row.kind AS "kind!", row.id AS "id!", row.name AS "name!", row.active AS "active!",
+                  m.practice_id AS "practice_id?"
+           FROM (SELECT 'treatment' AS kind, id, name, active FROM treatments
+                 WHERE clinic_id = $1
+                 UNION ALL
+                 SELECT 'provider', id, display_name, active FROM providers
+                 WHERE clinic_id = $1
+                 UNION ALL
+                 SELECT 'location', id, name, active FROM locations
+                 WHERE clinic_id = $1) AS row
+           LEFT JOIN practice_ids m
+                  ON m.clinic_id = $1 AND m.kind = row.kind AND m.lumen_id = row.id
+           ORDER BY row.kind, row.active DESC, row.name"#,
+        clinic_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Known {
+            kind: Kind::parse(&row.kind),
+            id: row.id,
+            name: row.name,
+            active: row.active,
+            practice_id: row.practice_id,
+        })
+        .collect())
+}
+
+/// Why a mapping was not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotSaved {
+    /// A row the form named is not the clinic's (deleted since the page was loaded).
+    UnknownRow,
+}
+
+/// Replaces the clinic's whole mapping with `ids` (the centre's location tied to `centre`,
+/// the system's name for it), audited, in one transaction: all of it or none.
+pub async fn replace_ids(
     pool: &PgPool,
     clinic_id: Uuid,
-    kind: Kind,
-    lumen_id: Uuid,
-    practice_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+    ids: &PracticeIds,
+    centre: &str,
+    by: &Principal,
+) -> Result<Result<(), NotSaved>, AppError> {
+    let (treatments, services): (Vec<Uuid>, Vec<String>) = ids.services.iter().cloned().unzip();
+    let (providers, therapists): (Vec<Uuid>, Vec<String>) = ids.therapists.iter().cloned().unzip();
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM practice_ids WHERE clinic_id = $1", clinic_id)
+        .execute(&mut *tx)
+        .await?;
+    let mut saved = sqlx::query!(
         "INSERT INTO practice_ids (clinic_id, kind, lumen_id, practice_id)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (clinic_id, kind, lumen_id) DO UPDATE SET practice_id = $4",
+         SELECT $1, 'treatment', t.id, m.practice_id
+         FROM unnest($2::uuid[], $3::text[]) AS m (lumen_id, practice_id)
+         JOIN treatments t ON t.clinic_id = $1 AND t.id = m.lumen_id",
         clinic_id,
-        kind.as_str(),
-        lumen_id,
-        practice_id
+        &treatments,
+        &services
     )
-    .execute(pool)
-    .await?;
-    Ok(())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    saved += sqlx::query!(
+        "INSERT INTO practice_ids (clinic_id, kind, lumen_id, practice_id)
+         SELECT $1, 'provider', p.id, m.practice_id
+         FROM unnest($2::uuid[], $3::text[]) AS m (lumen_id, practice_id)
+         JOIN providers p ON p.clinic_id = $1 AND p.id = m.lumen_id",
+        clinic_id,
+        &providers,
+        &therapists
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if let Some(location) = ids.centre {
+        saved += sqlx::query!(
+            "INSERT INTO practice_ids (clinic_id, kind, lumen_id, practice_id)
+             SELECT $1, 'location', id, $3 FROM locations WHERE clinic_id = $1 AND id = $2",
+            clinic_id,
+            location,
+            centre
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    let wanted = treatments.len() + providers.len() + usize::from(ids.centre.is_some());
+    if saved != wanted as u64 {
+        // Dropping the transaction rolls it back: the mapping stays as it was.
+        return Ok(Err(NotSaved::UnknownRow));
+    }
+    append_for_request(&mut tx, by, "update", "practice_ids", None).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 /// Which of the system's appointments `ids` are Lumen bookings.

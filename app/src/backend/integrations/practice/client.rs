@@ -149,7 +149,8 @@ impl PracticeSystem {
         format!("{}/v1/{path}", self.config.api)
     }
 
-    fn center(&self) -> &str {
+    /// The centre Lumen books at, as the system names it.
+    pub fn center(&self) -> &str {
         &self.config.center
     }
 
