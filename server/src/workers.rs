@@ -29,7 +29,9 @@ pub fn release_expired_holds(state: AppState) -> JoinHandle<()> {
     })
 }
 
-async fn release_once(state: &AppState) -> Result<u64, app::error::AppError> {
+/// One round of the worker: holds whose time ran out are let go through the clinic's
+/// calendar, and how many were.
+pub async fn release_once(state: &AppState) -> Result<u64, app::error::AppError> {
     use app::backend::integrations::booking::BookingSystem;
     let rules = app::backend::store::booking::rules(&state.pool, state.clinic_id).await?;
     let calendar = state.calendar(state.clock.now(), &rules);

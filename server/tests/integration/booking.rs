@@ -1,10 +1,14 @@
 //! Booking through the real router against PostgreSQL: the steps a patient takes, what the
 //! database holds after each, races for one time, expired holds, manage links and the
 //! late-cancel window. The clock is fixed at 08:00 on the demo's Monday, 16 March 2026.
+//! Each scenario runs twice: on Lumen's own calendar, and through a practice system that
+//! keeps the calendar (`practice_system`), with the same outcome.
 
 use crate::common;
 
-use app::backend::state::Clock;
+use crate::practice_stand_in::API_KEY;
+use crate::practice_system::{self, Backend, Clinic};
+use app::backend::state::AppState;
 use app::backend::store::booking::{self as store, Placement, Refusal};
 use app::booking::types::{HeldBooking, ManagedBooking, Picker};
 use app::error::AppError;
@@ -25,10 +29,42 @@ pub(crate) fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 17, h, m, 0).unwrap()
 }
 
-async fn booking_app(pool: &PgPool) -> (Router, Clock) {
-    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap());
-    (common::app_with_clock(pool, clock.clone()).await, clock)
+/// The demo clinic booking through `backend`, and its clock.
+async fn booking_app(pool: &PgPool, backend: Backend) -> (Router, AppState) {
+    let Clinic { app, state, .. } = practice_system::clinic(pool, backend, API_KEY).await;
+    (app, state)
 }
+
+/// Each scenario as two tests: on Lumen's own calendar and through a practice system.
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            use super::*;
+
+            #[sqlx::test(migrations = "../migrations")]
+            async fn on_lumens_own_calendar(pool: PgPool) {
+                super::$scenario(pool, Backend::Lumen).await
+            }
+
+            #[sqlx::test(migrations = "../migrations")]
+            async fn through_a_practice_system(pool: PgPool) {
+                super::$scenario(pool, Backend::Practice).await
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    a_guest_books_a_time_in_three_steps_and_it_is_gone_for_the_next_patient,
+    fifty_patients_race_for_one_time_and_exactly_one_gets_it,
+    an_expired_hold_never_blocks_and_its_patient_keeps_their_details,
+    a_late_but_untaken_hold_is_still_booked_and_the_worker_releases_the_rest,
+    a_cancelled_time_can_be_booked_again_and_its_link_changes_nothing_more,
+    a_booking_moves_to_a_free_time_but_not_onto_a_taken_one,
+    inside_the_late_cancel_window_the_patient_is_asked_to_call,
+    links_that_are_wrong_or_forged_open_nothing,
+    without_javascript_the_same_booking_works_with_form_posts_and_pages,
+);
 
 pub(crate) async fn lewis(pool: &PgPool) -> Uuid {
     sqlx::query_scalar("SELECT id FROM providers WHERE slug = 'lewis-grant'")
@@ -179,9 +215,11 @@ pub(crate) async fn email_kinds(pool: &PgPool) -> Vec<String> {
     kinds
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_guest_books_a_time_in_three_steps_and_it_is_gone_for_the_next_patient(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn a_guest_books_a_time_in_three_steps_and_it_is_gone_for_the_next_patient(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
 
     let before = picker(&app, MOLE_CHECK, lewis, "2026-03-17").await;
@@ -293,9 +331,8 @@ async fn a_guest_books_a_time_in_three_steps_and_it_is_gone_for_the_next_patient
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn fifty_patients_race_for_one_time_and_exactly_one_gets_it(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn fifty_patients_race_for_one_time_and_exactly_one_gets_it(pool: PgPool, backend: Backend) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
     let attempts: Vec<_> = (0..50)
         .map(|_| {
@@ -330,7 +367,8 @@ async fn fifty_patients_race_for_one_time_and_exactly_one_gets_it(pool: PgPool) 
 async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacent_one(
     pool: PgPool,
 ) {
-    let (app, _) = booking_app(&pool).await;
+    // Lumen's own constraint: a practice system keeps its own calendar.
+    let (app, _) = booking_app(&pool, Backend::Lumen).await;
     let lewis = lewis(&pool).await;
     held_link(&app, MOLE_CHECK, lewis, at(11, 0)).await; // 11:00–11:45
 
@@ -400,9 +438,12 @@ async fn the_database_refuses_an_overlapping_longer_time_and_accepts_the_adjacen
     assert!(before.is_ok(), "{before:?}");
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn an_expired_hold_never_blocks_and_its_patient_keeps_their_details(pool: PgPool) {
-    let (app, clock) = booking_app(&pool).await;
+async fn an_expired_hold_never_blocks_and_its_patient_keeps_their_details(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, state) = booking_app(&pool, backend).await;
+    let clock = &state.clock;
     let lewis = lewis(&pool).await;
     let first = held_link(&app, MOLE_CHECK, lewis, at(15, 0)).await;
     save_details(&app, &first, &details(GUEST)).await;
@@ -451,19 +492,19 @@ async fn an_expired_hold_never_blocks_and_its_patient_keeps_their_details(pool: 
     assert_eq!(status_at(&pool, lewis, start).await, ["confirmed"]);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_late_but_untaken_hold_is_still_booked_and_the_worker_releases_the_rest(pool: PgPool) {
-    let (app, clock) = booking_app(&pool).await;
+async fn a_late_but_untaken_hold_is_still_booked_and_the_worker_releases_the_rest(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, state) = booking_app(&pool, backend).await;
+    let clock = &state.clock;
     let lewis = lewis(&pool).await;
-    let clinic_id = common::seeded_clinic_id(&pool).await;
     let slow = held_link(&app, MOLE_CHECK, lewis, at(12, 0)).await;
     save_details(&app, &slow, &details(GUEST)).await;
     held_link(&app, MOLE_CHECK, lewis, at(13, 0)).await;
     clock.advance(Duration::minutes(20));
 
-    let released = store::release_expired_holds(&pool, clinic_id, clock.now())
-        .await
-        .unwrap();
+    let released = lumen::workers::release_once(&state).await.unwrap();
     assert_eq!(released, 2);
     assert_eq!(status_at(&pool, lewis, at(13, 0)).await, ["cancelled"]);
     // Nobody took 12:00 meanwhile, so the slow patient's booking still goes through.
@@ -472,9 +513,11 @@ async fn a_late_but_untaken_hold_is_still_booked_and_the_worker_releases_the_res
     assert_eq!(status_at(&pool, lewis, at(12, 0)).await, ["confirmed"]);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_cancelled_time_can_be_booked_again_and_its_link_changes_nothing_more(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn a_cancelled_time_can_be_booked_again_and_its_link_changes_nothing_more(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
     let manage = book(&app, MOLE_CHECK, lewis, at(16, 0), GUEST).await;
 
@@ -511,9 +554,8 @@ async fn a_cancelled_time_can_be_booked_again_and_its_link_changes_nothing_more(
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_booking_moves_to_a_free_time_but_not_onto_a_taken_one(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn a_booking_moves_to_a_free_time_but_not_onto_a_taken_one(pool: PgPool, backend: Backend) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
     let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
     held_link(&app, MOLE_CHECK, lewis, at(14, 0)).await;
@@ -531,9 +573,12 @@ async fn a_booking_moves_to_a_free_time_but_not_onto_a_taken_one(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn inside_the_late_cancel_window_the_patient_is_asked_to_call(pool: PgPool) {
-    let (app, clock) = booking_app(&pool).await;
+async fn inside_the_late_cancel_window_the_patient_is_asked_to_call(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, state) = booking_app(&pool, backend).await;
+    let clock = &state.clock;
     let lewis = lewis(&pool).await;
     let manage = book(&app, MOLE_CHECK, lewis, at(16, 0), GUEST).await;
 
@@ -564,9 +609,8 @@ async fn inside_the_late_cancel_window_the_patient_is_asked_to_call(pool: PgPool
     assert!(shown.may_change);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn links_that_are_wrong_or_forged_open_nothing(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn links_that_are_wrong_or_forged_open_nothing(pool: PgPool, backend: Backend) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
     let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
     let mut wrong = manage.clone().into_bytes();
@@ -604,9 +648,11 @@ async fn links_that_are_wrong_or_forged_open_nothing(pool: PgPool) {
     assert_eq!(off_grid.status, StatusCode::CONFLICT);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn without_javascript_the_same_booking_works_with_form_posts_and_pages(pool: PgPool) {
-    let (app, _) = booking_app(&pool).await;
+async fn without_javascript_the_same_booking_works_with_form_posts_and_pages(
+    pool: PgPool,
+    backend: Backend,
+) {
+    let (app, _) = booking_app(&pool, backend).await;
     let lewis = lewis(&pool).await;
     let post = |endpoint: &'static str, body: String| {
         let app = app.clone();
@@ -662,7 +708,7 @@ async fn without_javascript_the_same_booking_works_with_form_posts_and_pages(poo
         .contains("Tuesday 17 March 2026, 10:00–10:45"));
 
     let mut fields = vec![("hold", link.clone())];
-    fields.extend(details(GUEST).into_iter());
+    fields.extend(details(GUEST));
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let body = form(&fields);
     let saved = post("booking/details", body).await;

@@ -3,9 +3,11 @@
 //! checks (its API key, its own ids, the shape of each request, one booking per
 //! `Idempotency-Key`) and answers as it does, from a diary of its own: therapists working
 //! 09:00–17:00 (UTC) Tuesday to Saturday, each service followed by its recovery time,
-//! starts on a quarter-hour grid, and reservations that lapse after ten minutes.
+//! starts on a quarter-hour grid, reservations that lapse after ten minutes (of the test's
+//! clock, when it keeps one), and appointments moved in one step.
 
 use crate::common;
+use app::backend::state::Clock;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,6 +57,8 @@ pub struct Diary {
     /// The answer to each `Idempotency-Key` already used.
     answered: HashMap<String, Value>,
     next: u32,
+    /// The test's clock; the real one when `None`.
+    clock: Option<Clock>,
 }
 
 /// The stand-in's diary, shared with the test that started it.
@@ -70,6 +74,11 @@ impl StandIn {
         self.diary()
             .services
             .insert(service.to_owned(), Service { minutes, recovery });
+    }
+
+    /// Keeps the test's time, so reservations lapse when the test moves its clock on.
+    pub fn keeping_time(&self, clock: Clock) {
+        self.diary().clock = Some(clock);
     }
 
     pub fn employ(&self, therapist: &str) {
@@ -93,8 +102,9 @@ impl StandIn {
 
     /// Reservations not yet lapsed or used.
     pub fn live_reservations(&self) -> usize {
-        let now = Utc::now();
-        self.diary()
+        let diary = self.diary();
+        let now = diary.now();
+        diary
             .reservations
             .iter()
             .filter(|r| r.expires_at > now)
@@ -109,6 +119,7 @@ impl StandIn {
             .route("/v1/reservations/{id}", delete(release))
             .route("/v1/centers/{center}/appointments", post(book).get(list))
             .route("/v1/appointments/{id}/cancel", post(cancel))
+            .route("/v1/appointments/{id}/reschedule", post(reschedule))
             .with_state(self.clone());
         let (listener, address) = common::listener().await;
         common::serve(listener, router);
@@ -117,6 +128,10 @@ impl StandIn {
 }
 
 impl Diary {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.as_ref().map_or_else(Utc::now, Clock::now)
+    }
+
     fn new_id(&mut self, prefix: &str) -> String {
         self.next += 1;
         format!("{prefix}-{:04}", self.next)
@@ -156,15 +171,27 @@ impl Diary {
 
     /// Whether the therapist works all of `start..until` and nothing else has it.
     fn free(&self, therapist: &str, start: DateTime<Utc>, until: DateTime<Utc>) -> bool {
+        self.free_but(therapist, start, until, None)
+    }
+
+    /// The same, leaving appointment `moving` out of the reckoning.
+    fn free_but(
+        &self,
+        therapist: &str,
+        start: DateTime<Utc>,
+        until: DateTime<Utc>,
+        moving: Option<&str>,
+    ) -> bool {
         let day = start.date_naive();
         let works = !matches!(day.weekday(), Weekday::Sun | Weekday::Mon)
             && start >= at(day, 9)
             && until <= at(day, 17);
-        let now = Utc::now();
+        let now = self.now();
         let overlaps = |s: DateTime<Utc>, e: DateTime<Utc>| s < until && start < e;
         works
             && !self.bookings.iter().any(|b| {
                 !b.cancelled
+                    && Some(b.id.as_str()) != moving
                     && b.therapist == therapist
                     && self
                         .end_of(&b.service, b.start)
@@ -313,7 +340,7 @@ async fn reserve(
         );
     }
     let id = diary.new_id("rsv");
-    let expires_at = Utc::now() + Duration::minutes(10);
+    let expires_at = diary.now() + Duration::minutes(10);
     diary.reservations.push(Reservation {
         id: id.clone(),
         therapist: wanted.therapist_id,
@@ -408,7 +435,7 @@ async fn book(
     };
     match &wanted.reservation_id {
         Some(reservation) => {
-            let now = Utc::now();
+            let now = diary.now();
             let Some(at) = diary.reservations.iter().position(|r| {
                 &r.id == reservation
                     && r.expires_at > now
@@ -505,4 +532,53 @@ async fn cancel(
     };
     booking.cancelled = true;
     Json(json!({ "id": id, "status": "cancelled" })).into_response()
+}
+
+/// Moves an appointment: the new slot is weighed without the appointment's own old time.
+async fn reschedule(
+    State(stand_in): State<StandIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if let Some(refusal) = refused(&headers, None) {
+        return refusal;
+    }
+    let wanted: SlotBody = match parse(&body) {
+        Ok(wanted) => wanted,
+        Err(refusal) => return *refusal,
+    };
+    let mut diary = stand_in.diary();
+    let busy_until = match diary.known(&wanted) {
+        Ok(until) => until,
+        Err(refusal) => return *refusal,
+    };
+    let Some(index) = diary
+        .bookings
+        .iter()
+        .position(|b| b.id == id && !b.cancelled)
+    else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "appointment_not_found",
+            "No such appointment, or it was cancelled.",
+        );
+    };
+    if !diary.free_but(
+        &wanted.therapist_id,
+        wanted.start_time,
+        busy_until,
+        Some(&id),
+    ) {
+        return problem(
+            StatusCode::CONFLICT,
+            "slot_unavailable",
+            "That slot is not free.",
+        );
+    }
+    let booking = &mut diary.bookings[index];
+    booking.service = wanted.service_id;
+    booking.therapist = wanted.therapist_id;
+    booking.start = wanted.start_time;
+    Json(json!({ "id": id, "status": "booked" })).into_response()
 }

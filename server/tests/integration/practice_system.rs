@@ -26,18 +26,19 @@ use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// Which calendar the clinic books through.
 #[derive(Clone, Copy)]
-enum Backend {
+pub(crate) enum Backend {
     Lumen,
     Practice,
 }
 
-struct Clinic {
-    app: Router,
-    state: AppState,
-    lewis: Uuid,
+pub(crate) struct Clinic {
+    pub app: Router,
+    pub state: AppState,
+    pub lewis: Uuid,
     /// The practice system, when the clinic books through one.
-    system: Option<StandIn>,
+    pub system: Option<StandIn>,
 }
 
 const SERVICE: &str = "svc-mole-check";
@@ -46,7 +47,7 @@ const THERAPIST: &str = "th-lewis";
 /// The demo clinic on the demo's Monday at 08:00, booking through `backend`. The practice
 /// system knows the mole check, Lewis Grant and the demo's 09:00 booking with him on
 /// Tuesday, as the clinic's own calendar does.
-async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
+pub(crate) async fn clinic(pool: &PgPool, backend: Backend, api_key: &str) -> Clinic {
     clinic_taking(pool, backend, api_key, Payments::default()).await
 }
 
@@ -71,6 +72,7 @@ async fn clinic_taking(
         Backend::Lumen => None,
         Backend::Practice => {
             let system = StandIn::default();
+            system.keeping_time(state.clock.clone());
             system.offer(SERVICE, 45, 10);
             system.employ(THERAPIST);
             system.book_at_desk(SERVICE, THERAPIST, at(9, 0));
@@ -203,13 +205,8 @@ async fn a_patient_books_moves_and_cancels(pool: PgPool, backend: Backend) {
             (theirs, diary.bookings.last().unwrap().clone())
         };
         let (therapist, service) = (THERAPIST.to_owned(), SERVICE.to_owned());
-        assert_eq!(
-            theirs,
-            [
-                (at(10, 0), therapist.clone(), service.clone(), true),
-                (at(14, 0), therapist, service, true)
-            ]
-        );
+        // Moved there in one step, then cancelled.
+        assert_eq!(theirs, [(at(14, 0), therapist, service, true)]);
         // The patient's phone as Lumen keeps it, in international form.
         assert_eq!(last.guest_phone, "+447700900123");
         let kept: String = sqlx::query_scalar(
@@ -554,4 +551,61 @@ async fn without_a_practice_system_there_are_no_ids_to_keep(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(stored, 0);
+}
+
+/// When Lumen cannot record a move the system took, the system's appointment is moved back,
+/// so the two calendars never disagree about where the patient is.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_move_lumen_cannot_record_is_moved_back_in_the_practice_system(pool: PgPool) {
+    let Clinic {
+        app,
+        state,
+        lewis,
+        system,
+    } = clinic(&pool, Backend::Practice, API_KEY).await;
+    let system = system.unwrap();
+    let manage = book(&app, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    // 14:00 is free in the system but taken in Lumen: a hold Lumen kept on its own calendar
+    // (made before the system was connected), which the system never heard of.
+    let (treatment, location): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT treatment_id, location_id FROM appointments
+         WHERE provider_id = $1 AND lower(period) = $2",
+    )
+    .bind(lewis)
+    .bind(at(10, 0))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let now = state.clock.now();
+    let placement = store::Placement {
+        treatment_id: treatment,
+        provider_id: lewis,
+        location_id: location,
+        room_id: None,
+        start: at(14, 0),
+        end: at(14, 45),
+        double_booked: false,
+    };
+    store::hold(
+        &state.pool,
+        state.clinic_id,
+        &placement,
+        &[7; 32],
+        now + Duration::minutes(10),
+        now,
+    )
+    .await
+    .unwrap();
+
+    let refused = move_booking(&app, &manage, at(14, 0)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert_eq!(status_at(&pool, lewis, at(10, 0)).await, ["confirmed"]);
+    let theirs: Vec<_> = system
+        .diary()
+        .bookings
+        .iter()
+        .filter(|b| b.guest_email == GUEST)
+        .map(|b| (b.start, b.cancelled))
+        .collect();
+    assert_eq!(theirs, [(at(10, 0), false)]);
 }

@@ -299,6 +299,29 @@ pub async fn unpaid_in_time(
     .await
 }
 
+/// Where a Lumen appointment is: its treatment, provider and start.
+pub struct Placed {
+    pub treatment_id: Uuid,
+    pub provider_id: Uuid,
+    pub start: DateTime<Utc>,
+}
+
+pub async fn placed(
+    pool: &PgPool,
+    clinic_id: Uuid,
+    appointment_id: Uuid,
+) -> Result<Option<Placed>, sqlx::Error> {
+    sqlx::query_as!(
+        Placed,
+        r#"SELECT treatment_id, provider_id, lower(period) AS "start!"
+           FROM appointments WHERE clinic_id = $1 AND id = $2"#,
+        clinic_id,
+        appointment_id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// Who an appointment is for, as the system is told: the patient's name and contact.
 pub struct Person {
     pub first_name: String,

@@ -189,6 +189,44 @@ impl PracticeCalendar<'_> {
         Ok(recorded)
     }
 
+    /// Where an appointment is now in the system's terms (its service, therapist and start),
+    /// to move it back there when Lumen cannot record a move; `None` when a mapping is gone.
+    async fn where_now(
+        &self,
+        appointment: Uuid,
+    ) -> Result<Option<(String, String, DateTime<Utc>)>, Refusal> {
+        let placed = practice::placed(self.pool, self.clinic_id, appointment)
+            .await?
+            .ok_or(Refusal::NotFound)?;
+        let mapping = practice::mapping(self.pool, self.clinic_id).await?;
+        Ok(mapping.service_of(placed.treatment_id).and_then(|service| {
+            let therapist = mapping.therapist_of(placed.provider_id)?;
+            Some((
+                service.service_id.clone(),
+                therapist.to_owned(),
+                placed.start,
+            ))
+        }))
+    }
+
+    /// Undoes a move the system took when Lumen could not record it.
+    async fn move_back(&self, there: &str, back: Option<(String, String, DateTime<Utc>)>) {
+        let undone = match &back {
+            Some((service, therapist, start)) => {
+                let slot = SlotWanted {
+                    service_id: service,
+                    therapist_id: therapist,
+                    start_time: *start,
+                };
+                self.system.reschedule(there, &slot).await.map(|_| ())
+            }
+            None => Err(PracticeError::NotFound),
+        };
+        if let Err(error) = undone {
+            tracing::error!(%error, "a move the practice system took could not be undone there");
+        }
+    }
+
     async fn let_go(&self, reservation: &str) {
         if let Err(error) = self.system.release(reservation).await {
             tracing::warn!(%error, "a reservation in the practice system could not be let go");
@@ -379,20 +417,20 @@ impl BookingSystem for PracticeCalendar<'_> {
             therapist_id: therapist,
             start_time: held.starts,
         };
-        let booked = self
+        let guest = Guest::from(details);
+        let booked = match self
             .system
-            .book(
-                &wanted,
-                Some(&reservation),
-                &Guest::from(details),
-                &reservation,
-            )
+            .book(&wanted, Some(&reservation), &guest, &reservation)
             .await
-            .map_err(|error| match error {
-                // The reservation ran out there and someone else took the time.
-                PracticeError::NotFound => Refusal::Taken,
-                other => other.into(),
-            })?;
+        {
+            // The reservation ran out there: the time is booked all the same if nobody
+            // took it meanwhile, as on Lumen's own calendar.
+            Err(PracticeError::NotFound) => {
+                let key = format!("{reservation}:late");
+                self.system.book(&wanted, None, &guest, &key).await
+            }
+            answer => answer,
+        }?;
         let confirmation = store::Confirmation {
             hold_hash: &hold.hash(),
             details,
@@ -449,13 +487,37 @@ impl BookingSystem for PracticeCalendar<'_> {
             // Booked before the system was connected: it has nothing to move.
             return Err(Refusal::Closed);
         };
-        let guest: Guest = practice::patient_of(self.pool, self.clinic_id, appointment)
-            .await?
-            .ok_or(Refusal::NotFound)?
-            .into();
-        let key = format!("{appointment}:{}", wanted.start.timestamp());
-        let (placement, there) = self.book_there(wanted, &guest, &key).await?;
-        let moved = store::reschedule(
+        if wanted.double_book {
+            return Err(Refusal::Closed);
+        }
+        let Some(known) = self.known(wanted.treatment, wanted.provider).await? else {
+            return Err(Refusal::Closed);
+        };
+        if wanted.location.is_some_and(|l| l != known.location_id) {
+            return Err(Refusal::NotFound);
+        }
+        let back = self.where_now(appointment).await?;
+        // Moved there in one step, so a move that overlaps its own old time is not refused
+        // for it; "any available": the first provider the system gives the time to.
+        let mut moved = None;
+        for (provider, therapist) in &known.providers {
+            let slot = SlotWanted {
+                service_id: &known.service,
+                therapist_id: therapist,
+                start_time: wanted.start,
+            };
+            match self.system.reschedule(&before, &slot).await {
+                Ok(there) => {
+                    moved = Some((*provider, there.id));
+                    break;
+                }
+                Err(PracticeError::Taken) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let (provider, there) = moved.ok_or(Refusal::Taken)?;
+        let placement = self.placement(wanted.treatment, &known, provider, wanted.start);
+        let recorded = store::reschedule(
             self.pool,
             self.clinic_id,
             appointment,
@@ -465,8 +527,14 @@ impl BookingSystem for PracticeCalendar<'_> {
             self.now,
         )
         .await;
-        self.kept(moved, |_| appointment, there).await?;
-        self.undo(&before).await;
+        if let Err(refusal) = recorded {
+            self.move_back(&there, back).await;
+            return Err(refusal);
+        }
+        if there != before {
+            let counterpart = Counterpart::Appointment(there);
+            practice::set_counterpart(self.pool, self.clinic_id, appointment, &counterpart).await?;
+        }
         Ok(())
     }
 

@@ -231,6 +231,18 @@ impl PracticeSystem {
         Ok(answer.appointments)
     }
 
+    /// Moves an appointment to another slot in one step: the system weighs the new slot
+    /// without the appointment's own old time, and keeps its guest. Moving it where it
+    /// already is changes nothing, so a repeated call is harmless.
+    pub async fn reschedule(
+        &self,
+        appointment_id: &str,
+        wanted: &SlotWanted<'_>,
+    ) -> Result<PracticeAppointment, PracticeError> {
+        let path = format!("appointments/{}/reschedule", encode(appointment_id));
+        read(self.request(reqwest::Method::POST, &path).json(wanted)).await
+    }
+
     /// Cancels an appointment; one already cancelled is no trouble.
     pub async fn cancel(&self, appointment_id: &str) -> Result<(), PracticeError> {
         let path = format!("appointments/{}/cancel", encode(appointment_id));
