@@ -32,6 +32,23 @@ test("a patient asks a price and gets it with a link to the treatment's page", a
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("HydraFacial");
 });
 
+test("a question typed before the page's code has arrived is still there when it has", async ({ page }) => {
+  // The WebAssembly held back, as on a slow phone connection, while the patient types.
+  let arrive = () => {};
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await arrived;
+    await route.continue();
+  });
+  await page.goto("/assistant", { waitUntil: "domcontentloaded" });
+  const question = page.getByLabel("Your question");
+  await question.fill("Do you open on Saturdays?");
+  await expect(page.locator("[data-hydrated=true]")).not.toBeAttached();
+  arrive();
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await expect(question).toHaveValue("Do you open on Saturdays?");
+});
+
 test("a patient books through the assistant and reaches the review step with the time held", async ({ page }) => {
   await page.goto("/assistant");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();

@@ -7,8 +7,8 @@ use super::api::{fetch_chat, fetch_chat_length, stream_answer, AskAssistant, Hol
 use super::types::{ChatMessage, ChatView, Said};
 use crate::error::AppError;
 use crate::ui::components::{Field, Refusal, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::interactive::typed_before_hydration;
 use crate::ui::status::ErrorPage;
-use crate::ui::textarea::textarea_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -41,6 +41,10 @@ impl Asking {
 #[component]
 pub fn AssistantPage() -> impl IntoView {
     let (asking, chat) = Asking::new();
+    let typed = typed_before_hydration("message");
+    if !typed.is_empty() {
+        Effect::new(move |_| asking.draft.set(typed.clone()));
+    }
     view! {
         <Title text="Ask us"/>
         <Meta name="robots" content="noindex"/>
@@ -169,7 +173,7 @@ fn Chat(
                     aria-invalid=refusal.invalid("message")
                     aria-describedby="message-error"
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))>{textarea_text(draft.get_untracked())}</textarea>
+                    on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
             </Field>
             <div class="flex flex-wrap gap-3">
                 <button type="submit" class=BUTTON_PRIMARY disabled=move || live.get().is_some()>"Send"</button>

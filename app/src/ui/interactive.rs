@@ -33,3 +33,29 @@ pub fn marked<V: IntoView>(page: fn() -> V) -> V {
     mark_when_hydrated();
     page()
 }
+
+/// What the visitor typed into field `id` before the page's code arrived: hydrating sets
+/// each field to the page's state, so a page puts this back into its state once hydrated.
+/// Empty on the server, and once the app is interactive (a page reached by following a
+/// link was never typed into before its code ran).
+pub fn typed_before_hydration(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let hydrating = use_context::<Interactive>()
+            .is_some_and(|Interactive(interactive)| !interactive.get_untracked());
+        let field = hydrating
+            .then(|| document().get_element_by_id(id))
+            .flatten();
+        if let Some(field) = field {
+            if let Some(text) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                return text.value();
+            }
+            if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
+                return input.value();
+            }
+        }
+    }
+    let _ = id;
+    String::new()
+}
