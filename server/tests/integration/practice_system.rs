@@ -609,3 +609,40 @@ async fn a_move_lumen_cannot_record_is_moved_back_in_the_practice_system(pool: P
         .collect();
     assert_eq!(theirs, [(at(10, 0), false)]);
 }
+
+/// A booking made on Lumen's own calendar before the system was connected: moving it books
+/// the new time in the system, and from then on it is the system's like any other.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booking_from_before_the_system_was_connected_moves_into_it(pool: PgPool) {
+    let Clinic {
+        app,
+        state,
+        lewis,
+        system,
+    } = clinic(&pool, Backend::Practice, API_KEY).await;
+    let system = system.unwrap();
+    let before_connecting = lumen::http::router(AppState {
+        booking: BookingBackend::Lumen,
+        ..state.clone()
+    });
+    let manage = book(&before_connecting, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
+    let theirs = |system: &StandIn| -> Vec<_> {
+        system
+            .diary()
+            .bookings
+            .iter()
+            .filter(|b| b.guest_email == GUEST)
+            .map(|b| (b.start, b.cancelled))
+            .collect()
+    };
+    assert!(theirs(&system).is_empty());
+
+    let moved = move_booking(&app, &manage, at(14, 0)).await;
+    assert!(moved.status.is_success(), "{}", moved.body);
+    assert_eq!(status_at(&pool, lewis, at(14, 0)).await, ["confirmed"]);
+    assert_eq!(theirs(&system), [(at(14, 0), false)]);
+
+    let cancelled = post_as(&app, "booking/cancel", None, &form(&[("token", &manage)])).await;
+    assert!(cancelled.status.is_success(), "{}", cancelled.body);
+    assert_eq!(theirs(&system), [(at(14, 0), true)]);
+}

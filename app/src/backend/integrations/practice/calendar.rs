@@ -189,6 +189,34 @@ impl PracticeCalendar<'_> {
         Ok(recorded)
     }
 
+    /// Moves a booking the system never had (made before it was connected): the new time is
+    /// booked there for its patient, and undone there if Lumen cannot record the move.
+    async fn move_in(
+        &self,
+        appointment: Uuid,
+        wanted: &Wanted<'_>,
+        by: &Changer<'_>,
+        notice: Option<Notice<'_>>,
+    ) -> Result<(), Refusal> {
+        let guest: Guest = practice::patient_of(self.pool, self.clinic_id, appointment)
+            .await?
+            .ok_or(Refusal::NotFound)?
+            .into();
+        let key = format!("{appointment}:{}", wanted.start.timestamp());
+        let (placement, there) = self.book_there(wanted, &guest, &key).await?;
+        let moved = store::reschedule(
+            self.pool,
+            self.clinic_id,
+            appointment,
+            &placement,
+            by,
+            notice,
+            self.now,
+        )
+        .await;
+        self.kept(moved, |_| appointment, there).await
+    }
+
     /// Where an appointment is now in the system's terms (its service, therapist and start),
     /// to move it back there when Lumen cannot record a move; `None` when a mapping is gone.
     async fn where_now(
@@ -481,11 +509,13 @@ impl BookingSystem for PracticeCalendar<'_> {
         by: &Changer<'_>,
         notice: Option<Notice<'_>>,
     ) -> Result<(), Refusal> {
-        let Some(Counterpart::Appointment(before)) =
-            practice::counterpart(self.pool, self.clinic_id, appointment).await?
-        else {
-            // Booked before the system was connected: it has nothing to move.
-            return Err(Refusal::Closed);
+        let before = match practice::counterpart(self.pool, self.clinic_id, appointment).await? {
+            Some(Counterpart::Appointment(before)) => before,
+            // A hold moves by being held again.
+            Some(Counterpart::Reservation(_)) => return Err(Refusal::Closed),
+            // Booked before the system was connected: the system never had it, so the new
+            // time is booked there.
+            None => return self.move_in(appointment, wanted, by, notice).await,
         };
         if wanted.double_book {
             return Err(Refusal::Closed);
