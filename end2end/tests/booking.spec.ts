@@ -79,7 +79,7 @@ test("a patient books from a treatment page, the time is gone for the next patie
   await staff.getByRole("link", { name: "← Calendar" }).click();
   await expect(staff).toHaveURL(/\/admin\/calendar\?day=\d{4}-\d{2}-\d{2}$/);
   const block = staff.getByRole("region", { name: "Dr Lewis Grant" }).locator(`a[href="${appointment}"]`);
-  await expect(block).toHaveAttribute("aria-label", /Ana Ruiz: Mole and skin check, Confirmed/);
+  await expect(block).toHaveAccessibleName(/Ana Ruiz Mole and skin check Confirmed/);
   await expect(block).toHaveAttribute("data-status", "confirmed");
   // 45 minutes at 6px per five: as tall as it is long (the page's policy allows no inline
   // styles, so this checks the grid classes made it into the stylesheet).

@@ -55,7 +55,8 @@ fn Dashboard(data: DashboardData) -> impl IntoView {
                 when=move || !empty
                 fallback=|| view! { <p class="mt-4 text-stone-600">"No appointments today."</p> }
             >
-                <div class="mt-4 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
+                // Scrolls sideways on a phone: focusable, so it scrolls from the keyboard too.
+                <div role="region" aria-label="Today's appointments" tabindex="0" class="mt-4 overflow-x-auto rounded-2xl border border-stone-200 bg-white">
                     <table class="min-w-full divide-y divide-stone-200 text-sm">
                         <thead class="bg-stone-50 text-left text-stone-600">
                             <tr>

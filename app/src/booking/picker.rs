@@ -93,7 +93,8 @@ pub fn PickerView(picker: Picker, purpose: Purpose) -> impl IntoView {
                     <li>
                         <a href=href aria-label=label aria-current=chosen.then_some("date") data-free="true"
                             class=format!("flex min-h-11 flex-col items-center rounded-xl py-1 text-sm font-semibold {}", if chosen { "bg-brand-700 text-white" } else { "bg-brand-50 text-brand-800 hover:bg-brand-100" })>
-                            <span class="text-xs font-normal">{cell.weekday.clone()}</span>
+                            // The space keeps what is seen ("Tue 8") inside the name heard.
+                            <span class="text-xs font-normal">{cell.weekday.clone()}</span>" "
                             {cell.day_of_month}
                         </a>
                     </li>
@@ -102,8 +103,8 @@ pub fn PickerView(picker: Picker, purpose: Purpose) -> impl IntoView {
             } else {
                 view! {
                     <li aria-label=format!("{label}, no free times") data-free="false"
-                        class="flex min-h-11 flex-col items-center rounded-xl py-1 text-sm text-stone-300">
-                        <span class="text-xs">{cell.weekday.clone()}</span>
+                        class="flex min-h-11 flex-col items-center rounded-xl py-1 text-sm text-stone-500">
+                        <span class="text-xs">{cell.weekday.clone()}</span>" "
                         {cell.day_of_month}
                     </li>
                 }

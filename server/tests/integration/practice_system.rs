@@ -400,12 +400,16 @@ async fn the_staff_calendar_shows_what_was_booked_in_the_practice_system_itself(
 
     // On the page it is a block with nothing to open.
     let page = common::get_as(&app, "/admin/calendar?day=2026-03-17", Some(&cookie)).await;
-    let start = page
+    let time = page
         .body
-        .find("aria-label=\"11:00–11:45, Booked in the practice system")
+        .find(">11:00–11:45<")
         .expect("the block is on the page");
-    let tag = &page.body[page.body[..start].rfind('<').unwrap()..start];
-    assert!(tag.starts_with("<a") && !tag.contains("href"), "{tag}");
+    let start = page.body[..time].rfind("<a").unwrap();
+    let block = &page.body[start..start + page.body[start..].find("</a>").unwrap()];
+    let tag = &block[..block.find('>').unwrap()];
+    assert!(tag.contains("data-status=\"elsewhere\""), "{tag}");
+    assert!(!tag.contains("href"), "{tag}");
+    assert!(block.contains(">Booked in the practice system<"), "{block}");
 }
 
 /// A clinic admin keeps the system's ids on the settings screen: what is saved is what
