@@ -146,6 +146,17 @@ async fn practice_screen(app: &Router, cookie: &str) -> Option<PracticeIdsScreen
     serde_json::from_str(&reply.body).unwrap()
 }
 
+/// The guest's appointments in the system: when each starts, and whether it was cancelled.
+fn guests_bookings(system: &StandIn) -> Vec<(chrono::DateTime<Utc>, bool)> {
+    system
+        .diary()
+        .bookings
+        .iter()
+        .filter(|b| b.guest_email == GUEST)
+        .map(|b| (b.start, b.cancelled))
+        .collect()
+}
+
 /// A patient books a mole check, the time is gone for the next patient, they move it and
 /// then cancel it: what they see, what Lumen stores and what they are sent are the same
 /// whichever calendar the clinic books through.
@@ -604,14 +615,7 @@ async fn a_move_lumen_cannot_record_is_moved_back_in_the_practice_system(pool: P
     let refused = move_booking(&app, &manage, at(14, 0)).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert_eq!(status_at(&pool, lewis, at(10, 0)).await, ["confirmed"]);
-    let theirs: Vec<_> = system
-        .diary()
-        .bookings
-        .iter()
-        .filter(|b| b.guest_email == GUEST)
-        .map(|b| (b.start, b.cancelled))
-        .collect();
-    assert_eq!(theirs, [(at(10, 0), false)]);
+    assert_eq!(guests_bookings(&system), [(at(10, 0), false)]);
 }
 
 /// A booking made on Lumen's own calendar before the system was connected: moving it books
@@ -630,23 +634,14 @@ async fn a_booking_from_before_the_system_was_connected_moves_into_it(pool: PgPo
         ..state.clone()
     });
     let manage = book(&before_connecting, MOLE_CHECK, lewis, at(10, 0), GUEST).await;
-    let theirs = |system: &StandIn| -> Vec<_> {
-        system
-            .diary()
-            .bookings
-            .iter()
-            .filter(|b| b.guest_email == GUEST)
-            .map(|b| (b.start, b.cancelled))
-            .collect()
-    };
-    assert!(theirs(&system).is_empty());
+    assert!(guests_bookings(&system).is_empty());
 
     let moved = move_booking(&app, &manage, at(14, 0)).await;
     assert!(moved.status.is_success(), "{}", moved.body);
     assert_eq!(status_at(&pool, lewis, at(14, 0)).await, ["confirmed"]);
-    assert_eq!(theirs(&system), [(at(14, 0), false)]);
+    assert_eq!(guests_bookings(&system), [(at(14, 0), false)]);
 
     let cancelled = post_as(&app, "booking/cancel", None, &form(&[("token", &manage)])).await;
     assert!(cancelled.status.is_success(), "{}", cancelled.body);
-    assert_eq!(theirs(&system), [(at(14, 0), true)]);
+    assert_eq!(guests_bookings(&system), [(at(14, 0), true)]);
 }

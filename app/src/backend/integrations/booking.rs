@@ -68,6 +68,28 @@ pub struct ForPatient<'a> {
     pub notice: Option<Notice<'a>>,
 }
 
+impl ForPatient<'_> {
+    /// Lumen's own row for the booking, placed at `placement`: every calendar keeps one.
+    pub(crate) async fn record(
+        self,
+        pool: &PgPool,
+        clinic_id: Uuid,
+        placement: &Placement,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, Refusal> {
+        let booking = StaffBooking {
+            placement,
+            patient: self.patient,
+            mode: self.mode,
+            notes: self.notes,
+            manage_hash: &self.manage.hash(),
+            staff: self.staff,
+            notice: self.notice,
+        };
+        store::book_for_patient(pool, clinic_id, booking, now).await
+    }
+}
+
 pub trait BookingSystem {
     fn free_times(
         &self,
@@ -387,21 +409,9 @@ impl BookingSystem for LumenCalendar<'_> {
             return Err(Refusal::Closed);
         }
         let placement = self.placement(wanted, None).await?;
-        store::book_for_patient(
-            self.pool,
-            self.clinic_id,
-            StaffBooking {
-                placement: &placement,
-                patient: patient.patient,
-                mode: patient.mode,
-                notes: patient.notes,
-                manage_hash: &patient.manage.hash(),
-                staff: patient.staff,
-                notice: patient.notice,
-            },
-            self.now,
-        )
-        .await
+        patient
+            .record(self.pool, self.clinic_id, &placement, self.now)
+            .await
     }
 
     async fn reschedule(

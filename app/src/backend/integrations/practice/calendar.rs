@@ -12,8 +12,7 @@ use crate::backend::integrations::booking::{
     BookedElsewhere, BookingSystem, ForPatient, FoundSlot, LumenCalendar, Search, Wanted,
 };
 use crate::backend::store::booking::{
-    self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, StaffBooking,
-    Treatment,
+    self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, Treatment,
 };
 use crate::backend::store::practice::{self, Counterpart, Person};
 use crate::backend::store::sessions::{SeatRefusal, Session};
@@ -484,21 +483,9 @@ impl BookingSystem for PracticeCalendar<'_> {
         };
         let key = Uuid::new_v4().to_string();
         let (placement, there) = self.book_there(wanted, &guest, &key).await?;
-        let booked = store::book_for_patient(
-            self.pool,
-            self.clinic_id,
-            StaffBooking {
-                placement: &placement,
-                patient: patient.patient,
-                mode: patient.mode,
-                notes: patient.notes,
-                manage_hash: &patient.manage.hash(),
-                staff: patient.staff,
-                notice: patient.notice,
-            },
-            self.now,
-        )
-        .await;
+        let booked = patient
+            .record(self.pool, self.clinic_id, &placement, self.now)
+            .await;
         self.kept(booked, |appointment| *appointment, there).await
     }
 
