@@ -101,6 +101,7 @@ fn query(first_day: NaiveDate, zone: Tz, limit: Option<usize>) -> SlotQuery {
         buffer_after: Duration::minutes(10),
         granularity: Duration::minutes(15),
         rooms: None,
+        closed: Vec::new(),
         limit,
     }
 }

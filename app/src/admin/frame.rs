@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_location;
 
-const SCREENS: [(&str, &str); 17] = [
+const SCREENS: [(&str, &str); 18] = [
     ("/admin", "Today"),
     ("/admin/calendar", "Calendar"),
     ("/admin/patients", "Patients"),
@@ -22,6 +22,7 @@ const SCREENS: [(&str, &str); 17] = [
     ("/admin/categories", "Categories"),
     ("/admin/providers", "Providers"),
     ("/admin/locations", "Locations"),
+    ("/admin/closures", "Closed days"),
     ("/admin/staff", "Staff"),
     ("/admin/assistant", "Assistant"),
     ("/admin/mailbox", "Messages"),

@@ -7,6 +7,7 @@ pub mod assistant;
 pub mod audit_log;
 pub mod calendar;
 pub mod categories;
+pub mod closures;
 pub mod dashboard;
 pub mod fields;
 pub mod frame;

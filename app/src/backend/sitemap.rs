@@ -4,13 +4,8 @@
 
 use crate::backend::state::AppState;
 use crate::backend::store;
+use crate::domain::html::escape;
 use crate::error::AppError;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 pub async fn sitemap_xml(state: &AppState) -> Result<String, AppError> {
     let entries = store::gallery::sitemap(&state.pool, state.clinic_id).await?;

@@ -79,8 +79,25 @@ pub struct SlotQuery {
     pub granularity: Duration,
     /// The rooms or devices one of which the treatment needs; `None` when it needs none.
     pub rooms: Option<Vec<RoomDiary>>,
+    /// Local dates the location is closed (`domain::closures`): no appointment starts or
+    /// runs on them, whatever the provider's hours say.
+    pub closed: Vec<NaiveDate>,
     /// Stop after this many slots (the earliest ones).
     pub limit: Option<usize>,
+}
+
+impl SlotQuery {
+    /// Whether the appointment `[start, end)` touches a closed day.
+    fn on_closed_day(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        if self.closed.is_empty() {
+            return false;
+        }
+        let day = |at: DateTime<Utc>| at.with_timezone(&self.time_zone).date_naive();
+        let (first, last) = (day(start), day(end - Duration::seconds(1)));
+        self.closed
+            .iter()
+            .any(|closed| first <= *closed && *closed <= last)
+    }
 }
 
 /// A bookable start: the appointment's own time (buffers not included), who would take it
@@ -271,8 +288,9 @@ fn sort_and_dedup(slots: &mut Vec<(usize, Slot)>, count: Count) {
     }
 }
 
-/// Calls `found` with every free start in `window`: within notice and horizon, clear of
-/// the provider's busy times (buffers included), with a free room when one is needed.
+/// Calls `found` with every free start in `window`: within notice and horizon, off closed
+/// days, clear of the provider's busy times (buffers included), with a free room when one
+/// is needed.
 fn walk(
     query: &SlotQuery,
     window: &Span,
@@ -286,7 +304,11 @@ fn walk(
     while start + query.duration <= window.end {
         let end = start + query.duration;
         let padded = Span::new(start - query.buffer_before, end + query.buffer_after);
-        if start >= earliest && start <= latest && busy.is_free(&padded) {
+        if start >= earliest
+            && start <= latest
+            && !query.on_closed_day(start, end)
+            && busy.is_free(&padded)
+        {
             let room = match rooms {
                 None => Some(None),
                 Some(rooms) => rooms
@@ -348,6 +370,7 @@ mod tests {
             buffer_after: Duration::zero(),
             granularity: Duration::minutes(60),
             rooms: None,
+            closed: Vec::new(),
             limit: None,
         }
     }
@@ -560,6 +583,7 @@ mod tests {
                 0..3,
             )),
             (0i64..72, 0i64..20),
+            prop::collection::vec(0i64..12, 0..3),
         )
             .prop_map(
                 move |(
@@ -570,6 +594,7 @@ mod tests {
                     (length, before, after, step),
                     rooms,
                     (notice, horizon_days),
+                    closed,
                 )| {
                     let first_day = date(2026, 3, 20) + Duration::days(start_day.into());
                     let query = SlotQuery {
@@ -593,6 +618,10 @@ mod tests {
                                 })
                                 .collect()
                         }),
+                        closed: closed
+                            .into_iter()
+                            .map(|offset| first_day + Duration::days(offset))
+                            .collect(),
                         limit: None,
                     };
                     let providers = providers
@@ -645,6 +674,8 @@ mod tests {
                     && h.starts <= local_start.time()
                     && (local_end.date_naive() == local_start.date_naive() && local_end.time() <= h.ends)));
                 prop_assert!(local_start.date_naive() >= q.first_day && local_start.date_naive() <= q.last_day);
+                // Never on a closed day.
+                prop_assert!(!q.closed.contains(&local_start.date_naive()));
                 // Notice and horizon.
                 prop_assert!(slot.start >= q.now + q.min_notice);
                 prop_assert!(slot.start <= q.now + q.horizon);
@@ -665,5 +696,33 @@ mod tests {
             }
             prop_assert!(any.iter().all(|a| slots.contains(a)));
         }
+
+        #[test]
+        fn closing_days_takes_away_exactly_their_slots((q, providers) in scenario()) {
+            let open = SlotQuery { closed: Vec::new(), ..q.clone() };
+            let on_open_days: Vec<Slot> = free_slots(&open, &providers)
+                .into_iter()
+                .filter(|s| !q.closed.contains(&s.start.with_timezone(&q.time_zone).date_naive()))
+                .collect();
+            prop_assert_eq!(free_slots(&q, &providers), on_open_days);
+        }
+    }
+
+    #[test]
+    fn a_closed_day_offers_nothing_even_in_extra_hours() {
+        let (christmas, boxing_day) = (date(2026, 12, 25), date(2026, 12, 26));
+        let mut q = query(London, christmas, boxing_day);
+        q.closed = vec![christmas];
+        let mut sofia = provider(1, every_day(time(9, 0), time(12, 0)));
+        sofia.extra.push(Span::new(
+            Utc.with_ymd_and_hms(2026, 12, 25, 13, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 25, 15, 0, 0).unwrap(),
+        ));
+        let slots = free_slots(&q, &[sofia]);
+        assert!(local_starts(London, &slots, christmas).is_empty());
+        assert_eq!(
+            local_starts(London, &slots, boxing_day),
+            ["09:00", "10:00", "11:00"]
+        );
     }
 }

@@ -3,15 +3,7 @@
 //! text for screen readers; the page puts the same numbers in a table beside it.
 
 use super::hours::WEEK_DAYS;
-
-/// Text as SVG may hold it: the five characters XML reserves, escaped.
-fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
+use super::html::escape as escaped;
 
 const WIDTH: u32 = 640;
 const LABELS: u32 = 220;

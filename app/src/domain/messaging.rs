@@ -1,6 +1,7 @@
 //! The rules of delivering a message: how long to wait before trying again, when to stop,
 //! when to leave a provider alone for a while, and what a stored copy may keep.
 
+use super::html::escape;
 use std::time::Duration;
 
 /// How a provider's answer is read.
@@ -139,21 +140,6 @@ pub fn html_from_text(text: &str) -> String {
         "<!doctype html>\n<html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
         paragraphs.join("\n")
     )
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// One line, escaped, with each `http(s)://` address made into a link to itself.

@@ -9,6 +9,7 @@ use app::backend::auth::totp::Secret;
 use app::backend::integrations::media::{Media, Prepared};
 use app::backend::store::second_factor;
 use app::domain::gallery::{time_after_label, AGE_RANGES};
+use app::domain::public_holidays::HolidayCalendar;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use data::{
@@ -300,6 +301,7 @@ pub async fn seed_demo_clinic(
         today,
     )
     .await?;
+    seed_closures(&mut tx, clinic_id, today).await?;
     let (cases, images) = seed_gallery(
         &mut tx,
         media,
@@ -315,6 +317,32 @@ pub async fn seed_demo_clinic(
 
     tx.commit().await?;
     Ok(report)
+}
+
+/// The demo clinic is in London: England's bank holidays, this year's still to come and
+/// next year's, are closed days, as a clinic would load them on its first day.
+async fn seed_closures(
+    tx: &mut Transaction<'_, Postgres>,
+    clinic_id: Uuid,
+    today: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    let calendar = HolidayCalendar::EnglandAndWales;
+    for holiday in [today.year(), today.year() + 1]
+        .into_iter()
+        .flat_map(|year| calendar.holidays(year))
+        .filter(|holiday| holiday.day >= today)
+    {
+        sqlx::query!(
+            "INSERT INTO closures (clinic_id, first_day, last_day, reason)
+             VALUES ($1, $2, $2, $3) ON CONFLICT DO NOTHING",
+            clinic_id,
+            holiday.day,
+            holiday.name
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Demo sign-ins: the clinic's staff, and the first patient (who gets upcoming

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 const PROVIDER: &str = "amara@juniper-clinic.example";
 
 /// Every staff page, and whether front desk, and a provider, may open it.
-const PAGES: [(&str, bool, bool); 25] = [
+const PAGES: [(&str, bool, bool); 26] = [
     ("/admin/staff", false, false),
     ("/admin", true, true),
     ("/admin/calendar", true, true),
@@ -32,6 +32,7 @@ const PAGES: [(&str, bool, bool); 25] = [
     ("/admin/providers/new", false, false),
     ("/admin/locations", false, false),
     ("/admin/locations/new", false, false),
+    ("/admin/closures", false, false),
     ("/admin/mailbox", false, false),
     ("/admin/assistant", true, true),
     ("/admin/assistant/answers", false, false),
@@ -44,7 +45,7 @@ const PAGES: [(&str, bool, bool); 25] = [
 /// Every staff server function with arguments of the right shape, and whether front desk,
 /// and a provider (a clinician: the gallery and the diary, not payments or the clinic's
 /// set-up), may call it.
-const FUNCTIONS: [(&str, &str, bool, bool); 83] = [
+const FUNCTIONS: [(&str, &str, bool, bool); 88] = [
     ("admin/staff", "", false, false),
     ("admin/calendar", "", true, true),
     ("admin/appointment", "id=x", true, true),
@@ -134,6 +135,11 @@ const FUNCTIONS: [(&str, &str, bool, bool); 83] = [
         false,
     ),
     ("admin/save_room", "location_id=x&room[name]=", false, false),
+    ("admin/closures", "", false, false),
+    ("admin/add_closure", "form[first_day]=", false, false),
+    ("admin/load_holidays", "calendar=spain&year=1", false, false),
+    ("admin/remove_closure", "id=x", false, false),
+    ("admin/cancel_closed_day_bookings", "id=x", false, false),
     ("admin/mailbox", "", false, false),
     ("admin/assistant/conversations", "", true, true),
     ("admin/assistant/conversation", "id=x", true, true),

@@ -17,6 +17,7 @@ mod booking;
 mod booking_limits;
 mod calendar;
 mod catalogue_admin;
+mod closures;
 mod cloudinary;
 mod crash;
 mod durability;

@@ -185,7 +185,7 @@ pub async fn record_outcome(id: String, outcome: String) -> Result<(), AppError>
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use super::*;
 
     /// A time booked outside Lumen as the calendar shows it: no row of Lumen's to open.

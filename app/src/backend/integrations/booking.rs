@@ -20,6 +20,7 @@ use crate::domain::availability::{
 };
 use crate::domain::booking::{Details, Mode};
 use crate::domain::calendar::PatientChoice;
+use crate::domain::closures::closed_dates;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::PgPool;
@@ -752,6 +753,12 @@ fn engine(
             buffer_after: Duration::minutes(i64::from(treatment.buffer_after_minutes)),
             granularity: Duration::minutes(i64::from(rules.slot_minutes)),
             rooms,
+            closed: closed_dates(
+                &diaries.closures,
+                *location_id,
+                search.first_day,
+                search.last_day,
+            ),
             limit: None,
         };
         let diaries_here: Vec<ProviderDiary> = providers

@@ -7,11 +7,13 @@ use crate::backend::audit;
 use crate::backend::auth::principal::Principal;
 pub use crate::backend::store::booking_emails::Notice;
 use crate::backend::store::booking_emails::{self, concerned, Recipient};
+use crate::backend::store::closures;
 use crate::backend::store::payments::PaymentDue;
 use crate::backend::store::reminders;
 use crate::domain::appointment::Outcome;
 use crate::domain::booking::{Details, DetailsForm, Mode};
 use crate::domain::calendar::PatientChoice;
+use crate::domain::closures::ClosedDays;
 use crate::domain::payment_policy::PaymentPolicy;
 use crate::domain::refunds::CancelledBy;
 use crate::domain::templates::{BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_MOVED};
@@ -181,6 +183,8 @@ pub struct Diaries {
     pub busy: Vec<BusyRow>,
     /// The rooms or devices the treatment can use, by location; `None` when it needs none.
     pub rooms: Option<Vec<(Uuid, Uuid)>>,
+    /// The clinic's closed days over the same stretch.
+    pub closures: Vec<ClosedDays>,
 }
 
 pub async fn diaries(
@@ -274,11 +278,13 @@ pub async fn diaries(
         .fetch_all(pool)
         .await?,
     );
+    let closures = closures::around(pool, clinic_id, between).await?;
     Ok(Diaries {
         locations,
         weeks,
         busy,
         rooms: needs_room.then_some(treatment_rooms),
+        closures,
     })
 }
 

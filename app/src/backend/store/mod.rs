@@ -16,6 +16,7 @@ pub mod categories;
 pub mod clinic;
 pub mod clinic_settings;
 pub mod clinics;
+pub mod closures;
 pub mod desk_payments;
 pub mod email_change;
 pub mod fees;

@@ -26,7 +26,8 @@ pub struct Session {
 }
 
 /// The treatment's sessions that start between two instants and still take bookings
-/// (confirmed, not cancelled), earliest first; full ones included, so patients see them.
+/// (confirmed, not cancelled, not on a closed day), earliest first; full ones included, so
+/// patients see them.
 pub async fn upcoming(
     pool: &PgPool,
     clinic_id: Uuid,
@@ -72,6 +73,13 @@ async fn find(
              AND ($3::uuid IS NULL OR a.treatment_id = $3)
              AND ($4::timestamptz IS NULL OR lower(a.period) >= $4)
              AND ($5::timestamptz IS NULL OR lower(a.period) < $5)
+             -- A session on a day the clinic has since closed takes no more bookings.
+             AND NOT EXISTS (
+                 SELECT 1 FROM closures k
+                 WHERE k.clinic_id = a.clinic_id
+                   AND (k.location_id IS NULL OR k.location_id = a.location_id)
+                   AND (lower(a.period) AT TIME ZONE coalesce(l.time_zone, c.time_zone))::date
+                       BETWEEN k.first_day AND k.last_day)
            ORDER BY lower(a.period)"#,
         clinic_id,
         id,

@@ -14,12 +14,14 @@ use crate::backend::integrations::booking::{
 use crate::backend::store::booking::{
     self as store, Booked, Booker, Changer, Notice, Placement, Refusal, Rules, Treatment,
 };
+use crate::backend::store::closures;
 use crate::backend::store::practice::{self, Counterpart, Person};
 use crate::backend::store::sessions::{SeatRefusal, Session};
 use crate::domain::appointment::Outcome;
 use crate::domain::availability::Slot;
 use crate::domain::booking::Details;
 use crate::domain::calendar::{NewPatient, PatientChoice};
+use crate::domain::closures::closed_on;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -254,6 +256,14 @@ impl PracticeCalendar<'_> {
         }
     }
 
+    /// Whether the clinic is closed at `known`'s location on `start`'s local day. The
+    /// system keeps its own diary, but the clinic's closed days are Lumen's to keep.
+    async fn closed_at(&self, known: &Known, start: DateTime<Utc>) -> Result<bool, Refusal> {
+        let closures = closures::around(self.pool, self.clinic_id, (start, start)).await?;
+        let day = start.with_timezone(&known.time_zone).date_naive();
+        Ok(closed_on(&closures, known.location_id, day))
+    }
+
     async fn let_go(&self, reservation: &str) {
         if let Err(error) = self.system.release(reservation).await {
             tracing::warn!(%error, "a reservation in the practice system could not be let go");
@@ -277,6 +287,9 @@ impl PracticeCalendar<'_> {
         };
         if wanted.location.is_some_and(|l| l != known.location_id) {
             return Err(Refusal::NotFound);
+        }
+        if self.closed_at(&known, wanted.start).await? {
+            return Err(Refusal::Taken);
         }
         for (provider, therapist) in &known.providers {
             let slot = SlotWanted {
@@ -319,9 +332,19 @@ impl BookingSystem for PracticeCalendar<'_> {
         // overlaps its own.)
         let earliest = self.now + Duration::minutes(i64::from(self.rules.min_notice_minutes));
         let latest = self.now + Duration::days(i64::from(self.rules.horizon_days));
+        let between = (
+            search.first_day.and_time(chrono::NaiveTime::MIN).and_utc(),
+            search.last_day.and_time(chrono::NaiveTime::MIN).and_utc(),
+        );
+        let closures = closures::around(self.pool, self.clinic_id, between).await?;
+        let open = |start: DateTime<Utc>| {
+            let day = start.with_timezone(&known.time_zone).date_naive();
+            !closed_on(&closures, known.location_id, day)
+        };
         let mut found: Vec<(usize, FoundSlot)> = slots
             .into_iter()
             .filter(|s| s.start_time >= earliest && s.start_time <= latest)
+            .filter(|s| open(s.start_time))
             .filter_map(|s| {
                 let order = known
                     .providers
@@ -363,6 +386,9 @@ impl BookingSystem for PracticeCalendar<'_> {
         let Some(known) = self.known(treatment, provider).await? else {
             return Err(Refusal::Closed);
         };
+        if self.closed_at(&known, start).await? {
+            return Err(Refusal::Taken);
+        }
         let expires_at = self.now + Duration::minutes(i64::from(self.rules.hold_minutes));
         // "Any available": the first provider the system gives the time to.
         for (provider, therapist) in &known.providers {
@@ -512,6 +538,9 @@ impl BookingSystem for PracticeCalendar<'_> {
         };
         if wanted.location.is_some_and(|l| l != known.location_id) {
             return Err(Refusal::NotFound);
+        }
+        if self.closed_at(&known, wanted.start).await? {
+            return Err(Refusal::Taken);
         }
         let back = self.where_now(appointment).await?;
         // Moved there in one step, so a move that overlaps its own old time is not refused
