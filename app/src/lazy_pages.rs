@@ -127,7 +127,6 @@ lazy_area! {
         ProviderEdit => crate::admin::providers::pages::ProviderEditPage,
         LocationList => crate::admin::locations::pages::LocationListPage,
         LocationEdit => crate::admin::locations::pages::LocationEditPage,
-        Closures => crate::admin::closures::pages::ClosuresPage,
     }
 }
 

@@ -124,7 +124,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/providers/:id") view={Lazy::<lazy_pages::ProviderEdit>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/locations") view={Lazy::<lazy_pages::LocationList>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/locations/:id") view={Lazy::<lazy_pages::LocationEdit>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/closures") view={Lazy::<lazy_pages::Closures>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -22,7 +22,7 @@ const SCREENS: [(&str, &str); 18] = [
     ("/admin/categories", "Categories"),
     ("/admin/providers", "Providers"),
     ("/admin/locations", "Locations"),
-    ("/admin/closures", "Closed days"),
+    ("/admin/locations#closed-days", "Closed days"),
     ("/admin/staff", "Staff"),
     ("/admin/assistant", "Assistant"),
     ("/admin/mailbox", "Messages"),

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 const PROVIDER: &str = "amara@juniper-clinic.example";
 
 /// Every staff page, and whether front desk, and a provider, may open it.
-const PAGES: [(&str, bool, bool); 26] = [
+const PAGES: [(&str, bool, bool); 25] = [
     ("/admin/staff", false, false),
     ("/admin", true, true),
     ("/admin/calendar", true, true),
@@ -32,7 +32,6 @@ const PAGES: [(&str, bool, bool); 26] = [
     ("/admin/providers/new", false, false),
     ("/admin/locations", false, false),
     ("/admin/locations/new", false, false),
-    ("/admin/closures", false, false),
     ("/admin/mailbox", false, false),
     ("/admin/assistant", true, true),
     ("/admin/assistant/answers", false, false),

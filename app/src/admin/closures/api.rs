@@ -28,7 +28,7 @@ pub async fn add_closure(#[server(default)] form: ClosureForm) -> Result<(), App
     let today = answer(server::today().await)?;
     let closure = answer(form.parse(today).map_err(AppError::Rejected))?;
     answer(store::closures::add(&state.pool, state.clinic_id, &closure, &me).await)?;
-    leptos_axum::redirect("/admin/closures?saved=closure");
+    leptos_axum::redirect("/admin/locations?closed=added#closed-days");
     Ok(())
 }
 
@@ -57,7 +57,9 @@ pub async fn load_holidays(
     let added = answer(
         store::closures::add_holidays(&state.pool, state.clinic_id, location, &holidays, &me).await,
     )?;
-    leptos_axum::redirect(&format!("/admin/closures?saved=holidays&added={added}"));
+    leptos_axum::redirect(&format!(
+        "/admin/locations?closed=holidays&added={added}#closed-days"
+    ));
     Ok(())
 }
 
@@ -67,7 +69,7 @@ pub async fn remove_closure(id: String) -> Result<(), AppError> {
     let state = app_state()?;
     let id = answer(AppError::record_id(&id))?;
     answer(store::closures::remove(&state.pool, state.clinic_id, id, &me).await)?;
-    leptos_axum::redirect("/admin/closures?saved=removed");
+    leptos_axum::redirect("/admin/locations?closed=removed#closed-days");
     Ok(())
 }
 
@@ -80,7 +82,7 @@ pub async fn cancel_closed_day_bookings(id: String) -> Result<(), AppError> {
     let id = answer(AppError::record_id(&id))?;
     let cancelled = answer(server::cancel_bookings_on(&me, id).await)?;
     leptos_axum::redirect(&format!(
-        "/admin/closures?saved=cancelled&cancelled={cancelled}"
+        "/admin/locations?closed=cancelled&cancelled={cancelled}#closed-days"
     ));
     Ok(())
 }
@@ -118,7 +120,7 @@ mod server {
                 .map(|c| (c.key().to_owned(), c.label().to_owned()))
                 .collect(),
             this_year: today.year(),
-            today,
+            today: today.to_string(),
         })
     }
 

@@ -1,29 +1,46 @@
-//! The closed-days screen: what is closed from today on (with the bookings still standing
-//! on those days), closing days by hand, and loading a year's public holidays.
+//! The closed days, a section of the locations screen (its own route would cost every
+//! public page's bundle the router's share of it): what is closed from today on (with the
+//! bookings still standing on those days), closing days by hand, and loading a year's
+//! public holidays.
 
 use super::api::{
     fetch_closures, AddClosure, CancelClosedDayBookings, LoadHolidays, RemoveClosure,
 };
 use super::types::{BookingOnClosedDay, ClosureRow, ClosuresScreen};
-use crate::admin::frame::{ScreenHeading, StaffScreen};
-use crate::ui::components::{Field, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD};
+use crate::ui::components::{
+    Field, Loading, Refusal, SavedNotice, BUTTON_PRIMARY, BUTTON_SECONDARY, FIELD,
+};
 use crate::ui::saves::{reload_after, Saves};
-use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::params::ParamsMap;
 
 #[component]
-pub fn ClosuresPage() -> impl IntoView {
+pub fn ClosedDays() -> impl IntoView {
     let saves = Saves::count();
     let data = Resource::new(move || saves.get(), |_| fetch_closures());
-    view! { <StaffScreen data here="/admin/closures".to_owned() view=|screen| view! { <Closures screen/> }/> }
+    view! {
+        <section id="closed-days" aria-labelledby="closed-days-heading" class="mt-14">
+            <h2 id="closed-days-heading" class="font-display text-3xl text-stone-900">"Closed days"</h2>
+            <p class="mt-2 text-stone-600">"Public holidays and other days the clinic or a location is shut. Nothing is offered on them: not on the booking pages, by the assistant or through the API."</p>
+            <SavedNotice say=notice/>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(screen) => view! { <Closures screen/> }.into_any(),
+                        Err(_) => view! {
+                            <p role="alert" class="mt-4 font-semibold text-red-700">"The closed days could not be loaded. Reload the page to try again."</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 fn notice(query: &ParamsMap) -> Option<String> {
     let count = |key: &str| query.get(key).and_then(|n| n.parse::<u32>().ok());
-    match query.get("saved").as_deref() {
-        Some("closure") => Some("Closed. Nothing is offered on those days any more.".to_owned()),
+    match query.get("closed").as_deref() {
+        Some("added") => Some("Closed. Nothing is offered on those days any more.".to_owned()),
         Some("removed") => Some("Open again: those days are offered as usual.".to_owned()),
         Some("holidays") => Some(match count("added") {
             Some(0) => "Those holidays were already closed; nothing changed.".to_owned(),
@@ -37,16 +54,6 @@ fn notice(query: &ParamsMap) -> Option<String> {
             None => "Bookings cancelled; each patient has been told.".to_owned(),
         }),
         _ => None,
-    }
-}
-
-/// "Fri 25 Dec 2026", or "Thu 24 Dec – Sat 26 Dec 2026" for several days.
-fn days_label(first: NaiveDate, last: NaiveDate) -> String {
-    let day = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
-    if first == last {
-        day(first)
-    } else {
-        format!("{} – {}", day(first), day(last))
     }
 }
 
@@ -66,15 +73,12 @@ fn Closures(screen: ClosuresScreen) -> impl IntoView {
     let remove_refusal = Refusal::new(move || remove.value().get());
     let cancel_refusal = Refusal::new(move || cancel.value().get());
     view! {
-        <Title text="Closed days — Staff area"/>
-        <div class="mx-auto max-w-4xl px-4 py-10">
-            <ScreenHeading title="Closed days" lead="Public holidays and other days the clinic is shut. Nothing is offered on them: not on the booking pages, by the assistant or through the API."/>
-            <SavedNotice say=notice/>
+        <div>
             <p role="alert" aria-live="assertive" class="mt-4 text-sm font-semibold text-red-700">
                 {move || remove_refusal.summary()().or_else(cancel_refusal.summary())}
             </p>
-            <section aria-labelledby="closed-heading" class="mt-8">
-                <h2 id="closed-heading" class="text-xl font-semibold text-stone-900">"From today on"</h2>
+            <section aria-labelledby="closed-heading" class="mt-6">
+                <h3 id="closed-heading" class="text-xl font-semibold text-stone-900">"From today on"</h3>
                 {if closures.is_empty() {
                     view! { <p class="mt-2 text-stone-600">"No days are closed. Add the public holidays below, and any day the clinic shuts."</p> }.into_any()
                 } else {
@@ -97,7 +101,7 @@ fn ClosureItem(
     remove: ServerAction<RemoveClosure>,
     cancel: ServerAction<CancelClosedDayBookings>,
 ) -> impl IntoView {
-    let days = days_label(row.first_day, row.last_day);
+    let days = row.days;
     let place = row.location.unwrap_or_else(|| "All locations".to_owned());
     let (remove_id, cancel_id) = (row.id.to_string(), row.id.to_string());
     let remove_label = format!("Open again on {days}");
@@ -162,16 +166,16 @@ fn location_options(locations: &[(uuid::Uuid, String)]) -> impl IntoView {
 }
 
 #[component]
-fn AddClosureForm(locations: Vec<(uuid::Uuid, String)>, today: NaiveDate) -> impl IntoView {
+fn AddClosureForm(locations: Vec<(uuid::Uuid, String)>, today: String) -> impl IntoView {
     let action = ServerAction::<AddClosure>::new();
     reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let refusal = Refusal::new(move || action.value().get());
     let problems = refusal.problems;
     let invalid = move |field: &'static str| refusal.invalid(field);
-    let (first_min, last_min) = (today.to_string(), today.to_string());
+    let (first_min, last_min) = (today.clone(), today);
     view! {
         <section aria-labelledby="add-heading" class="mt-10 rounded-2xl border border-stone-200 bg-white p-6">
-            <h2 id="add-heading" class="text-xl font-semibold text-stone-900">"Close a day or several"</h2>
+            <h3 id="add-heading" class="text-xl font-semibold text-stone-900">"Close a day or several"</h3>
             <ActionForm action attr:class="mt-4 grid gap-4 sm:grid-cols-2" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700 sm:col-span-2">{refusal.summary()}</p>
                 <Field name="first_day" label="First day" problems>
@@ -209,7 +213,7 @@ fn LoadHolidaysForm(
     let invalid = move |field: &'static str| refusal.invalid(field);
     view! {
         <section aria-labelledby="holidays-heading" class="mt-8 rounded-2xl border border-stone-200 bg-white p-6">
-            <h2 id="holidays-heading" class="text-xl font-semibold text-stone-900">"Public holidays"</h2>
+            <h3 id="holidays-heading" class="text-xl font-semibold text-stone-900">"Public holidays"</h3>
             <p class="mt-1 text-stone-600">"Close every public holiday of a year in one go (a weekend holiday's day off in lieu too). Open again any day the clinic works, and add regional holidays above."</p>
             <ActionForm action attr:class="mt-4 grid gap-4 sm:grid-cols-3" attr:novalidate="">
                 <p role="alert" aria-live="assertive" class="text-sm font-semibold text-red-700 sm:col-span-3">{refusal.summary()}</p>

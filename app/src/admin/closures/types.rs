@@ -1,6 +1,6 @@
-//! Closed days as they cross to the browser.
+//! Closed days as they cross to the browser: dates as text, written on the server, so the
+//! staff area's code carries no date handling of its own.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -14,15 +14,18 @@ pub struct ClosuresScreen {
     pub calendars: Vec<(String, String)>,
     /// The clinic's year today, the first a holiday calendar offers.
     pub this_year: i32,
-    pub today: NaiveDate,
+    /// The clinic's date today, `YYYY-MM-DD`: the earliest a closure may start.
+    pub today: String,
 }
 
 /// One closure from today on, with the bookings that fall on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosureRow {
     pub id: Uuid,
-    pub first_day: NaiveDate,
-    pub last_day: NaiveDate,
+    /// `YYYY-MM-DD`.
+    pub first_day: String,
+    /// "Fri 25 Dec 2026", or "Thu 24 Dec – Sat 26 Dec 2026" for several days.
+    pub days: String,
     /// `None`: every location.
     pub location: Option<String>,
     pub reason: String,

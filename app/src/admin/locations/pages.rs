@@ -1,10 +1,12 @@
-//! The staff screens for locations: the list, and one page per location with its address
-//! and contact, opening hours, and rooms and devices, each saved on its own.
+//! The staff screens for locations: the list (with the clinic's closed days beneath it),
+//! and one page per location with its address and contact, opening hours, and rooms and
+//! devices, each saved on its own.
 
 use super::api::{
     fetch_location_editor, fetch_location_list, SaveLocation, SaveOpeningHours, SaveRoom,
 };
 use super::types::{LocationEditor, LocationRow};
+use crate::admin::closures::pages::ClosedDays;
 use crate::admin::fields::WeekFields;
 use crate::admin::frame::{ScreenHeading, StaffScreen};
 use crate::domain::hours::WeekForm;
@@ -45,6 +47,7 @@ fn LocationList(rows: Vec<LocationRow>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <ClosedDays/>
         </div>
     }
 }

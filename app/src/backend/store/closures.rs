@@ -74,12 +74,22 @@ pub async fn upcoming(
                 .map(|(_, booking)| booking.clone())
                 .collect(),
             id: c.id,
-            first_day: c.first_day,
-            last_day: c.last_day,
+            first_day: c.first_day.to_string(),
+            days: days_label(c.first_day, c.last_day),
             location: c.location,
             reason: c.reason,
         })
         .collect())
+}
+
+/// "Fri 25 Dec 2026", or "Thu 24 Dec – Sat 26 Dec 2026" for several days.
+fn days_label(first: NaiveDate, last: NaiveDate) -> String {
+    let day = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
+    if first == last {
+        day(first)
+    } else {
+        format!("{} – {}", day(first), day(last))
+    }
 }
 
 /// Confirmed bookings (and group sessions) on the closed days of closures ending today or
