@@ -42,6 +42,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
+    // The offline shell's worker is tested in offline.spec.ts only: elsewhere it would
+    // answer requests from its cache that a test means to watch or hold back.
+    serviceWorkers: "block",
   },
   projects: [
     {

@@ -92,6 +92,29 @@ test("the hashed WASM is served precompressed and cached for a year", async ({ p
   expect(response.headers()["cache-control"]).toContain("immutable");
 });
 
+test("the main navigation names each place once, in the wide bar and the phone's menu", async ({ page }) => {
+  await page.goto("/");
+  const navigations = await page.getByRole("navigation", { name: "Main", includeHidden: true }).all();
+  expect(navigations).toHaveLength(2);
+  for (const navigation of navigations) {
+    const names = (await navigation.getByRole("link", { includeHidden: true }).allTextContents()).map((name) => name.trim());
+    expect(names).toContain("Results");
+    expect(new Set(names).size).toBe(names.length);
+  }
+});
+
+test("a visitor whose system asks for less motion gets no smooth scrolling and no transitions", async ({ page }) => {
+  await page.goto("/");
+  const scrolling = () => page.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior);
+  const bookLink = page.locator('header a[href="/book"]').first();
+  const transition = () => bookLink.evaluate((link) => parseFloat(getComputedStyle(link).transitionDuration));
+  expect(await scrolling()).toBe("smooth");
+  expect(await transition()).toBeGreaterThan(0.1);
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  expect(await scrolling()).toBe("auto");
+  expect(await transition()).toBeLessThan(0.001);
+});
+
 test.describe("staff sign-in", () => {
   for (const javaScriptEnabled of [true, false]) {
     test(`a receptionist signs in and out ${javaScriptEnabled ? "with" : "without"} JavaScript`, async ({ browser }, testInfo) => {

@@ -50,13 +50,14 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
     } else {
         "no-cache"
     };
+    let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
     let pkg = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static(pkg_cache),
         ))
         .service(
-            ServeDir::new(site_root.join(options.site_pkg_dir.as_ref()))
+            ServeDir::new(&pkg_dir)
                 .precompressed_br()
                 .precompressed_gzip(),
         );
@@ -109,6 +110,7 @@ pub fn router_with_page_cache(state: AppState, cache: Arc<PageCache>) -> Router 
             get(crate::razorpay_routes::link_return),
         )
         .merge(crate::api::router())
+        .merge(crate::app_shell_routes::routes(&pkg_dir))
         .nest_service("/pkg", pkg)
         .nest_service("/assets", assets)
         .leptos_routes_with_context(

@@ -2,6 +2,7 @@
 //! and the HTTP router around the Leptos app. `main.rs` only parses the command line.
 
 pub mod api;
+pub mod app_shell_routes;
 pub mod client;
 pub mod clinics;
 pub mod config;

@@ -146,6 +146,11 @@ pub async fn sign_out() -> Result<(), AppError> {
         audit::record_for_request(Some(me), "sign_out", "user", Some(me.user_id)).await?;
     }
     principal::clear_cookie()?;
+    // The pages kept for reading offline include the account's: they go with the session.
+    expect_context::<leptos_axum::ResponseOptions>().append_header(
+        http::HeaderName::from_static("clear-site-data"),
+        http::HeaderValue::from_static("\"storage\""),
+    );
     leptos_axum::redirect("/");
     Ok(())
 }

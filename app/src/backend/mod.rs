@@ -1,5 +1,6 @@
 //! Server-only code: the Postgres store and the state the server hands to Leptos.
 
+pub mod app_shell;
 pub mod assistant;
 pub mod audit;
 pub mod auth;

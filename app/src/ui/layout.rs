@@ -50,7 +50,6 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav aria-label="Main" class="hidden items-center gap-6 text-sm font-medium md:flex">
                     <a href="/treatments" class=NAV_LINK>"Treatments"</a>
                     <a href="/gallery" class=NAV_LINK>"Results"</a>
-                    <a href="/#results" class=NAV_LINK>"Results"</a>
                     <a href="/assistant" class=NAV_LINK>"Ask us"</a>
                     <a href="#visit" class=NAV_LINK>"Visit us"</a>
                     <Suspense fallback=|| ()>{account_link}</Suspense>
@@ -64,10 +63,11 @@ pub fn SiteHeader() -> impl IntoView {
                     <nav aria-label="Main" class="absolute right-0 mt-2 flex w-56 flex-col gap-1 rounded-2xl border border-stone-200 bg-white p-3 text-base shadow-lg">
                         <a href="/treatments" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Treatments"</a>
                         <a href="/gallery" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Results"</a>
-                        <a href="/#results" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Results"</a>
                         <a href="/assistant" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Ask us"</a>
                         <a href="#visit" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Visit us"</a>
-                        <a href="/sign-in" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Sign in"</a>
+                        // One link that is right signed in or not (the account page asks a
+                        // visitor to sign in), rather than a second wait for who is asking.
+                        <a href="/account" class="rounded-lg px-3 py-2 hover:bg-stone-100">"Your account"</a>
                         <a href="/book" class="mt-1 rounded-full bg-brand-700 px-3 py-2 text-center font-semibold text-white">"Book"</a>
                     </nav>
                 </details>

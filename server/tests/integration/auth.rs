@@ -216,6 +216,8 @@ async fn signing_out_ends_the_session_on_the_server(pool: PgPool) {
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
+    // The pages the browser kept for reading offline (the account's among them) go too.
+    assert_eq!(reply.headers["clear-site-data"], "\"storage\"");
     // Replaying the old cookie does not work: the session is gone, not just forgotten by the browser.
     assert_eq!(
         call_as(&app, "admin/dashboard", Some(&admin)).await.status,

@@ -283,3 +283,55 @@ async fn pages_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
     let plain = get(&app, "/treatments").await;
     assert!(!plain.headers.contains_key("content-encoding"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_offline_shell_names_its_release_and_keeps_the_clinics_details(pool: PgPool) {
+    let app = common::app(&pool).await;
+    let home = get(&app, "/").await;
+    assert!(home
+        .body
+        .contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    assert!(home
+        .body
+        .contains("navigator.serviceWorker.register('/sw.js')"));
+
+    let worker = get(&app, "/sw.js").await;
+    assert_eq!(worker.status, StatusCode::OK);
+    assert_eq!(
+        worker.headers["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(worker.headers["cache-control"], "no-cache");
+    let release = worker
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("const RELEASE = \""))
+        .and_then(|rest| rest.strip_suffix("\";"))
+        .expect("the worker names its release");
+    assert_eq!(release.len(), 16);
+    assert!(release.chars().all(|c| c.is_ascii_hexdigit()));
+
+    let manifest = get(&app, "/manifest.webmanifest").await;
+    assert_eq!(
+        manifest.headers["content-type"],
+        "application/manifest+json"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&manifest.body).unwrap();
+    assert_eq!(manifest["name"], "Juniper Skin & Aesthetics");
+    assert_eq!(manifest["start_url"], "/");
+
+    let offline = get(&app, "/offline").await;
+    assert_eq!(offline.status, StatusCode::OK);
+    assert_eq!(
+        offline.headers["content-security-policy"],
+        "default-src 'none'; style-src 'unsafe-inline'"
+    );
+    assert!(offline.body.contains("<h1>You are offline</h1>"));
+    assert!(offline.body.contains("Juniper Skin &amp; Aesthetics"));
+    assert!(!offline.body.contains("<script"));
+    let phone: String = sqlx::query_scalar("SELECT phone FROM clinics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(offline.body.contains(&phone));
+}
