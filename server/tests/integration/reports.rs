@@ -287,6 +287,32 @@ async fn a_fortnights_figures_match_the_hand_count_across_the_clock_change(pool:
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_closed_day_is_no_working_time_where_it_is_closed(pool: PgPool) {
+    let app = common::app(&pool).await;
+    fortnight(&pool).await;
+    // New Town shut on Tuesday 20 October; the other locations on Wednesday the 21st.
+    sqlx::query(
+        "INSERT INTO closures (clinic_id, location_id, first_day, last_day, reason)
+         SELECT clinic_id, id, CASE WHEN slug = 'new-town' THEN date '2026-10-20'
+                                    ELSE date '2026-10-21' END,
+                CASE WHEN slug = 'new-town' THEN date '2026-10-20' ELSE date '2026-10-21' END,
+                'Closed'
+         FROM locations",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let admin = signed_in(&app, ADMIN).await;
+    let page = report(&app, &admin).await;
+    let lewis = &rows(&page, By::Provider)[0];
+    // The hand count above, less Tuesday's eight hours at New Town, where Lewis works.
+    assert_eq!(
+        lewis.time.unwrap().working_minutes,
+        10 * 480 - 240 + 300 + 240 - 480
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn the_front_desk_sees_bookings_not_money_and_patients_see_nothing(pool: PgPool) {
     let app = common::app(&pool).await;
     fortnight(&pool).await;
@@ -509,4 +535,30 @@ async fn demand_ahead_recovers_a_weekly_pattern_and_reports_its_back_test(pool: 
         "{:?}",
         demand.suggestions
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_closed_day_offers_no_supply_in_the_weeks_ahead(pool: PgPool) {
+    common::seeded(&pool).await;
+    let clinic = common::seeded_clinic_id(&pool).await;
+    // A week of the demo's working hours with no bank holiday in it.
+    let monday = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap();
+    let tuesday_hours = |grid: &[[f64; 24]; 7]| grid[1].iter().sum::<f64>();
+    let (before, _) = app::backend::store::reports::supply(&pool, clinic, None, monday)
+        .await
+        .unwrap();
+    assert!(tuesday_hours(&before) > 0.0);
+    sqlx::query(
+        "INSERT INTO closures (clinic_id, first_day, last_day, reason)
+         VALUES ($1, '2026-03-24', '2026-03-24', 'Training')",
+    )
+    .bind(clinic)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (after, _) = app::backend::store::reports::supply(&pool, clinic, None, monday)
+        .await
+        .unwrap();
+    assert_eq!(tuesday_hours(&after), 0.0);
+    assert_eq!(after[2], before[2], "Wednesday is as it was");
 }

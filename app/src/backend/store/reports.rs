@@ -152,7 +152,13 @@ async fn working_time(
                  ON extract(isodow FROM d.day) = s.weekday
                 AND (s.valid_from IS NULL OR d.day >= s.valid_from)
                 AND (s.valid_until IS NULL OR d.day <= s.valid_until)
-               WHERE s.clinic_id = $1),
+               WHERE s.clinic_id = $1
+                 -- A closed day is no working time, whatever the week says.
+                 AND NOT EXISTS (
+                     SELECT 1 FROM closures k
+                     WHERE k.clinic_id = s.clinic_id
+                       AND (k.location_id IS NULL OR k.location_id = s.location_id)
+                       AND d.day BETWEEN k.first_day AND k.last_day)),
            worked AS (
                SELECT sh.provider_id, sh.location_id,
                       (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
@@ -343,7 +349,7 @@ pub async fn demand_history(
 }
 
 /// Provider-hours of work in each hour of each weekday of the week starting `monday`, by
-/// the working hours that apply that week, of the providers who perform `treatment` (or
+/// the working hours that apply that week (none on a closed day), of the providers who perform `treatment` (or
 /// all); and the visit's length in minutes (the treatment's, or the mean of the clinic's),
 /// for what an hour of work holds.
 pub async fn supply(
@@ -363,6 +369,11 @@ pub async fn supply(
              AND extract(epoch FROM s.starts) < (h + 1) * 3600 AND extract(epoch FROM s.ends) > h * 3600
              AND (s.valid_from IS NULL OR s.valid_from <= $2::date + s.weekday - 1)
              AND (s.valid_until IS NULL OR s.valid_until >= $2::date + s.weekday - 1)
+             AND NOT EXISTS (
+                  SELECT 1 FROM closures k
+                  WHERE k.clinic_id = s.clinic_id
+                    AND (k.location_id IS NULL OR k.location_id = s.location_id)
+                    AND $2::date + s.weekday - 1 BETWEEN k.first_day AND k.last_day)
              AND ($3::uuid IS NULL OR EXISTS (
                   SELECT 1 FROM provider_treatments pt
                   WHERE pt.provider_id = s.provider_id AND pt.treatment_id = $3))
