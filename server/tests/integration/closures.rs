@@ -5,7 +5,7 @@
 
 use crate::api::api;
 use crate::booking::{at, book, hold, lewis, offered, picker, status_at, MOLE_CHECK};
-use crate::common::{self, emails_to, field_problems, form, post_as, signed_in, ADMIN};
+use crate::common::{self, emails_to, field_problems, form, get_as, post_as, signed_in, ADMIN};
 use crate::practice_stand_in::API_KEY;
 use crate::practice_system::{self, Backend, Clinic};
 use app::admin::closures::types::ClosuresScreen;
@@ -270,6 +270,19 @@ async fn the_demo_closes_on_bank_holidays_and_loading_a_year_twice_adds_nothing(
         .slots
         .iter()
         .any(|s| s.start.starts_with("2026-04-10")));
+
+    // Staff find them under the locations, with the forms to close more.
+    let page = get_as(&app, "/admin/locations", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in [
+        r#"<h2 id="closed-days-heading""#,
+        "Fri 25 Dec 2026",
+        "Christmas Day",
+        "Close these days",
+        "England and Wales (bank holidays)",
+    ] {
+        assert!(page.body.contains(shown), "{shown}");
+    }
 
     let listed = screen(&app, &cookie).await;
     let christmas = listed
