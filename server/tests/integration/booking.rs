@@ -53,6 +53,7 @@ macro_rules! on_both_backends {
         }
     )*};
 }
+pub(crate) use on_both_backends;
 
 on_both_backends!(
     a_guest_books_a_time_in_three_steps_and_it_is_gone_for_the_next_patient,

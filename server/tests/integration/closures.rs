@@ -4,7 +4,9 @@
 //! holidays load once. The clock is fixed at 08:00 on the demo's Monday, 16 March 2026.
 
 use crate::api::api;
-use crate::booking::{at, book, hold, lewis, offered, picker, status_at, MOLE_CHECK};
+use crate::booking::{
+    at, book, hold, lewis, offered, on_both_backends, picker, status_at, MOLE_CHECK,
+};
 use crate::common::{self, emails_to, field_problems, form, get_as, post_as, signed_in, ADMIN};
 use crate::practice_stand_in::API_KEY;
 use crate::practice_system::{self, Backend, Clinic};
@@ -64,24 +66,6 @@ async fn api_starts(app: &Router, treatment: &str, day: &str) -> Vec<String> {
         .iter()
         .map(|t| t["start"].as_str().unwrap().to_owned())
         .collect()
-}
-
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            use super::*;
-
-            #[sqlx::test(migrations = "../migrations")]
-            async fn on_lumens_own_calendar(pool: PgPool) {
-                super::$scenario(pool, Backend::Lumen).await
-            }
-
-            #[sqlx::test(migrations = "../migrations")]
-            async fn through_a_practice_system(pool: PgPool) {
-                super::$scenario(pool, Backend::Practice).await
-            }
-        }
-    )*};
 }
 
 on_both_backends!(a_closed_day_is_offered_in_no_channel_and_opens_again_when_removed);
