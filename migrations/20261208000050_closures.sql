@@ -20,3 +20,14 @@ CREATE INDEX closures_by_day ON closures (clinic_id, last_day);
 ALTER TABLE closures ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON closures USING (clinic_id = current_clinic_id())
     WITH CHECK (clinic_id = current_clinic_id());
+
+-- Whether `location` of `clinic` is closed on its local `day`: the one statement of the
+-- rule the queries that read working time and sessions share.
+CREATE FUNCTION closed_on(clinic uuid, location uuid, day date) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM closures k
+        WHERE k.clinic_id = clinic
+          AND (k.location_id IS NULL OR k.location_id = location)
+          AND day BETWEEN k.first_day AND k.last_day)
+$$;

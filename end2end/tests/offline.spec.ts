@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD } from "./staff";
+import { signInAsIsla } from "./staff";
 
 // The service worker is on for this file only (playwright.config.ts blocks it elsewhere, so
 // no other test's requests pass through a worker's cache).
@@ -11,12 +11,7 @@ const cacheNames = (page: import("@playwright/test").Page) =>
   page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("lumen-")));
 
 test("after a first visit the account and the clinic's details read offline, and booking says it needs a connection", async ({ page, context }) => {
-  await page.goto("/sign-in?next=/account");
-  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
-  await page.getByLabel("Email").fill("isla.morrison@example.com");
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello, Isla Morrison");
+  await signInAsIsla(page);
   const upcoming = page.getByRole("heading", { name: "Your upcoming appointments" }).locator("xpath=following-sibling::ul[1]/li");
   const firstAppointment = (await upcoming.first().innerText()).trim();
   expect(firstAppointment).toContain(" with ");

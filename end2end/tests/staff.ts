@@ -56,3 +56,13 @@ export async function signInAsStaff(page: Page, email: string, code: string) {
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
 }
+
+/** Signs the demo's first patient in and opens her account. */
+export async function signInAsIsla(page: Page) {
+  await page.goto("/sign-in?next=/account");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await page.getByLabel("Email").fill("isla.morrison@example.com");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello, Isla Morrison");
+}

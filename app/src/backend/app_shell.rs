@@ -7,6 +7,7 @@
 
 use crate::catalog::types::ClinicInfo;
 use crate::domain::html::escape;
+use crate::ui::layout::tel_href;
 
 const SERVICE_WORKER: &str = include_str!("app_shell/sw.js");
 
@@ -44,11 +45,11 @@ pub fn manifest(clinic_name: &str) -> String {
 pub fn offline_page(clinic: &ClinicInfo) -> String {
     let name = escape(&clinic.name);
     let tel = |phone: &str| {
-        let digits: String = phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
-        format!("<a href=\"tel:{}\">{}</a>", escape(&digits), escape(phone))
+        format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&tel_href(phone)),
+            escape(phone)
+        )
     };
     let locations: String = clinic
         .locations

@@ -313,6 +313,24 @@ async fn the_demo_closes_on_bank_holidays_and_loading_a_year_twice_adds_nothing(
     // Spain's 2026 days from 16 March on, less Good Friday and Christmas (closed already).
     assert_eq!(count().await, before + 6);
 
+    let elsewhere = post_as(
+        &app,
+        "admin/load_holidays",
+        Some(&cookie),
+        &form(&[
+            ("calendar", "spain"),
+            ("year", "2026"),
+            ("location_id", &Uuid::new_v4().to_string()),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        field_problems(&elsewhere)
+            .iter()
+            .map(|p| p.field.as_str())
+            .collect::<Vec<_>>(),
+        ["holiday_location"]
+    );
     let refused = load("atlantis", "1999").await;
     let problems = field_problems(&refused);
     assert!(

@@ -95,17 +95,14 @@ mod server {
     use crate::backend::store::booking as booking_store;
     use crate::domain::calendar::CancelForm;
     use chrono::{Datelike, NaiveDate};
-    use chrono_tz::Tz;
     use uuid::Uuid;
 
     /// The clinic's date today, in its own zone.
     pub async fn today() -> Result<NaiveDate, AppError> {
         let state = app_state()?;
-        let rules = booking_store::rules(&state.pool, state.clinic_id).await?;
-        let zone = rules.time_zone.parse::<Tz>().map_err(|_| {
-            tracing::error!("clinic has an unknown time zone");
-            AppError::Unavailable
-        })?;
+        let zone = booking_store::rules(&state.pool, state.clinic_id)
+            .await?
+            .zone();
         Ok(state.clock.now().with_timezone(&zone).date_naive())
     }
 
@@ -114,7 +111,7 @@ mod server {
         let today = today().await?;
         Ok(ClosuresScreen {
             closures: store::closures::upcoming(&state.pool, state.clinic_id, today).await?,
-            locations: store::closures::locations(&state.pool, state.clinic_id).await?,
+            locations: store::calendar::locations(&state.pool, state.clinic_id).await?,
             calendars: HolidayCalendar::ALL
                 .iter()
                 .map(|c| (c.key().to_owned(), c.label().to_owned()))

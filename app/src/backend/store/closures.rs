@@ -26,6 +26,13 @@ const RULES: &[ConstraintRule] = &[
     ),
 ];
 
+/// The holiday form names its location field apart from the closure form's.
+const HOLIDAY_RULES: &[ConstraintRule] = &[(
+    "closures_clinic_id_location_id_fkey",
+    "holiday_location",
+    "Choose one of the clinic's locations.",
+)];
+
 /// The closures that touch `between`, a day wider on each side: local dates are read in
 /// each location's own zone, which may be a day away from UTC's.
 pub async fn around(
@@ -145,19 +152,6 @@ async fn bookings_on(
         .collect())
 }
 
-/// The clinic's locations, by name, for choosing which one closes.
-pub async fn locations(pool: &PgPool, clinic_id: Uuid) -> Result<Vec<(Uuid, String)>, AppError> {
-    Ok(sqlx::query!(
-        "SELECT id, name FROM locations WHERE clinic_id = $1 AND active ORDER BY position, name",
-        clinic_id
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|l| (l.id, l.name))
-    .collect())
-}
-
 #[tracing::instrument(skip(pool, closure, actor))]
 pub async fn add(
     pool: &PgPool,
@@ -207,7 +201,7 @@ pub async fn add_holidays(
     )
     .execute(&mut *tx)
     .await
-    .map_err(|error| refused_by(error, RULES))?
+    .map_err(|error| refused_by(error, HOLIDAY_RULES))?
     .rows_affected();
     audit::append_for_request(&mut tx, actor, "create", "closure", None).await?;
     tx.commit().await?;

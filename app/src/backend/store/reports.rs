@@ -154,11 +154,7 @@ async fn working_time(
                 AND (s.valid_until IS NULL OR d.day <= s.valid_until)
                WHERE s.clinic_id = $1
                  -- A closed day is no working time, whatever the week says.
-                 AND NOT EXISTS (
-                     SELECT 1 FROM closures k
-                     WHERE k.clinic_id = s.clinic_id
-                       AND (k.location_id IS NULL OR k.location_id = s.location_id)
-                       AND d.day BETWEEN k.first_day AND k.last_day)),
+                 AND NOT closed_on(s.clinic_id, s.location_id, d.day)),
            worked AS (
                SELECT sh.provider_id, sh.location_id,
                       (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
@@ -369,11 +365,7 @@ pub async fn supply(
              AND extract(epoch FROM s.starts) < (h + 1) * 3600 AND extract(epoch FROM s.ends) > h * 3600
              AND (s.valid_from IS NULL OR s.valid_from <= $2::date + s.weekday - 1)
              AND (s.valid_until IS NULL OR s.valid_until >= $2::date + s.weekday - 1)
-             AND NOT EXISTS (
-                  SELECT 1 FROM closures k
-                  WHERE k.clinic_id = s.clinic_id
-                    AND (k.location_id IS NULL OR k.location_id = s.location_id)
-                    AND $2::date + s.weekday - 1 BETWEEN k.first_day AND k.last_day)
+             AND NOT closed_on(s.clinic_id, s.location_id, $2::date + s.weekday - 1)
              AND ($3::uuid IS NULL OR EXISTS (
                   SELECT 1 FROM provider_treatments pt
                   WHERE pt.provider_id = s.provider_id AND pt.treatment_id = $3))

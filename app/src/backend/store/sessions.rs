@@ -74,12 +74,8 @@ async fn find(
              AND ($4::timestamptz IS NULL OR lower(a.period) >= $4)
              AND ($5::timestamptz IS NULL OR lower(a.period) < $5)
              -- A session on a day the clinic has since closed takes no more bookings.
-             AND NOT EXISTS (
-                 SELECT 1 FROM closures k
-                 WHERE k.clinic_id = a.clinic_id
-                   AND (k.location_id IS NULL OR k.location_id = a.location_id)
-                   AND (lower(a.period) AT TIME ZONE coalesce(l.time_zone, c.time_zone))::date
-                       BETWEEN k.first_day AND k.last_day)
+             AND NOT closed_on(a.clinic_id, a.location_id,
+                 (lower(a.period) AT TIME ZONE coalesce(l.time_zone, c.time_zone))::date)
            ORDER BY lower(a.period)"#,
         clinic_id,
         id,
